@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { DateTime } from 'luxon';
+import { ConfigError, loadConfig, loadDatabaseConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { buildServices, openMigratedDatabase, startTandem } from './main.js';
+import { runTick } from './scheduler/tick.js';
+import { importPairings } from './services/pairing-import.js';
+
+const usage = `Usage: tandem <command>
+
+  start                      run the bot (HTTP or Socket Mode, per configuration)
+  migrate                    apply database migrations and exit
+  tick [--at ISO-8601]       run one scheduler pass, as if it were that instant
+  import <pairings.csv>      import pairings (columns: program,mentor,mentee)
+  help                       this text`;
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command = 'help', ...args] = argv;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  let logger: Logger | undefined;
+  try {
+    switch (command) {
+      case 'start': {
+        const config = loadConfig(env);
+        logger = createLogger(config.logLevel);
+        const tandem = await startTandem(config, logger);
+        await new Promise<void>((resolve) => {
+          const shutdown = (signal: string) => {
+            logger?.info({ signal }, 'shutting down');
+            void tandem.stop().then(resolve);
+          };
+          process.once('SIGTERM', () => shutdown('SIGTERM'));
+          process.once('SIGINT', () => shutdown('SIGINT'));
+        });
+        return 0;
+      }
+      case 'migrate': {
+        const config = loadDatabaseConfig(env);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
+        await db.close();
+        return 0;
+      }
+      case 'tick': {
+        const atIndex = args.indexOf('--at');
+        let clock = () => new Date();
+        if (atIndex >= 0) {
+          const at = DateTime.fromISO(args[atIndex + 1] ?? '', { setZone: true });
+          if (!at.isValid) {
+            process.stderr.write(`--at needs an ISO-8601 instant such as 2027-01-15T10:00:00Z\n`);
+            return 2;
+          }
+          const fixed = at.toJSDate();
+          clock = () => fixed;
+        }
+        const config = loadConfig(env);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
+        try {
+          const report = await runTick(buildServices(config, db, logger, clock));
+          out(JSON.stringify(report));
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'import': {
+        const file = args[0];
+        if (!file) {
+          process.stderr.write('import needs a CSV file: tandem import pairings.csv\n');
+          return 2;
+        }
+        const csv = await readFile(file, 'utf8').catch(() => null);
+        if (csv === null) {
+          process.stderr.write(`Cannot read ${file}\n`);
+          return 2;
+        }
+        const config = loadConfig(env);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
+        try {
+          const services = buildServices(config, db, logger);
+          const lines = await importPairings(csv, services.pairings);
+          await services.sender.deliverDue();
+          for (const l of lines) out(`line ${l.line}: ${l.status} — ${l.message}`);
+          const errors = lines.filter((l) => l.status === 'error').length;
+          out(`${lines.filter((l) => l.status === 'created').length} created, ${lines.filter((l) => l.status === 'unchanged').length} unchanged, ${errors} with errors`);
+          return errors > 0 ? 1 : 0;
+        } finally {
+          await db.close();
+        }
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        out(usage);
+        return 0;
+      default:
+        process.stderr.write(`Unknown command “${command}”.\n\n${usage}\n`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    if (logger) logger.fatal({ err }, `tandem ${command} failed`);
+    else process.stderr.write(`tandem ${command} failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,36 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db } from './database.js';
+
+/**
+ * Loads migrations/*.ts (dev, tsx) or dist/migrations/*.js (built). The folder sits two levels above
+ * this file in both layouts: src/db -> migrations, dist/src/db -> dist/migrations.
+ */
+export const migrationsFolder = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+class FolderMigrationProvider implements MigrationProvider {
+  constructor(private readonly folder: string) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await readdir(this.folder)).filter((f) => /^\d{4}_[\w-]+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'));
+    const migrations: Record<string, Migration> = {};
+    for (const file of files.sort()) {
+      const mod = (await import(pathToFileURL(path.join(this.folder, file)).href)) as Migration;
+      migrations[file.replace(/\.(ts|js)$/, '')] = { up: mod.up, ...(mod.down ? { down: mod.down } : {}) };
+    }
+    return migrations;
+  }
+}
+
+/**
+ * Kysely's migrator takes a Postgres advisory lock for the run, so replicas starting together
+ * apply each migration exactly once and the others wait, then find nothing to do.
+ */
+export async function migrateToLatest(db: Db, folder = migrationsFolder): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder) });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}

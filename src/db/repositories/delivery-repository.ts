@@ -1,0 +1,112 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../database.js';
+import type { Database, Delivery, DeliveryPayload } from '../schema.js';
+
+export type NewDelivery = {
+  dedupeKey: string;
+  kind: string;
+  pairingId?: number | null;
+  /** A conversation id, or a user id for a DM. */
+  channel: string;
+  payload: DeliveryPayload;
+  notBefore: Date;
+};
+
+export function createDeliveryRepository(db: Db) {
+  return {
+    /**
+     * Stores the intent to send. The dedupe key makes planning idempotent: a second pass, a replica
+     * or a retry that plans the same message finds it already there. Pass `trx` to store the intent in
+     * the same transaction as the business row it belongs to.
+     */
+    async enqueue(delivery: NewDelivery, trx: Transaction<Database> | Db = db): Promise<{ id: number; created: boolean }> {
+      const inserted = await trx
+        .insertInto('deliveries')
+        .values({
+          dedupe_key: delivery.dedupeKey,
+          kind: delivery.kind,
+          pairing_id: delivery.pairingId ?? null,
+          channel: delivery.channel,
+          payload: JSON.stringify(delivery.payload),
+          not_before: delivery.notBefore,
+        })
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return { id: inserted.id, created: true };
+      const existing = await trx.selectFrom('deliveries').select('id').where('dedupe_key', '=', delivery.dedupeKey).executeTakeFirstOrThrow();
+      return { id: existing.id, created: false };
+    },
+
+    /**
+     * Claims due deliveries for one sender. SKIP LOCKED lets replicas claim disjoint batches without
+     * waiting on each other; a claim that outlives its lease (the sender died) becomes claimable again,
+     * and the next sender checks Slack's history before it sends again.
+     */
+    async claimDue(now: Date, owner: string, limit: number, leaseMs: number): Promise<Delivery[]> {
+      const until = new Date(now.getTime() + leaseMs);
+      const rows = await db
+        .updateTable('deliveries')
+        .set({ status: 'sending', claimed_by: owner, claimed_until: until, attempts: sql`attempts + 1` })
+        .where(
+          'id',
+          'in',
+          db
+            .selectFrom('deliveries')
+            .select('id')
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('status', '=', 'pending'), eb('not_before', '<=', now)]),
+                eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
+              ]),
+            )
+            .orderBy('not_before')
+            .orderBy('id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returningAll()
+        .execute();
+      return rows.sort((a, b) => a.not_before.getTime() - b.not_before.getTime() || a.id - b.id);
+    },
+
+    async markSent(id: number, owner: string, sent: { channel: string; ts: string }, at: Date): Promise<boolean> {
+      const r = await db
+        .updateTable('deliveries')
+        .set({ status: 'sent', sent_channel: sent.channel, sent_ts: sent.ts, sent_at: at, claimed_by: null, claimed_until: null, error: null })
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async retryLater(id: number, owner: string, notBefore: Date, error: string): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'pending', not_before: notBefore, claimed_by: null, claimed_until: null, error })
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .execute();
+    },
+
+    async markFailed(id: number, owner: string, error: string): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'failed', claimed_by: null, claimed_until: null, error })
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .execute();
+    },
+
+    async get(id: number): Promise<Delivery | undefined> {
+      return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async findByKey(key: string): Promise<Delivery | undefined> {
+      return db.selectFrom('deliveries').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+    },
+  };
+}
+
+export type DeliveryRepository = ReturnType<typeof createDeliveryRepository>;

@@ -1,0 +1,71 @@
+import type { Db } from '../database.js';
+import type { Pairing, PairingStatus, PairingUpdate } from '../schema.js';
+
+export type PairingRow = Pairing & { program_name: string };
+
+export function createPairingRepository(db: Db) {
+  const withProgram = () =>
+    db.selectFrom('pairings').innerJoin('programs', 'programs.id', 'pairings.program_id').selectAll('pairings').select('programs.name as program_name');
+
+  return {
+    /**
+     * Creates a live pairing. The partial unique index (one live pairing per mentee per program)
+     * makes a concurrent double-submit fail on the second insert; that comes back as undefined.
+     */
+    async create(input: { programId: number; mentorId: string; menteeId: string; createdBy: string }, at: Date): Promise<Pairing | undefined> {
+      return db
+        .insertInto('pairings')
+        .values({ program_id: input.programId, mentor_id: input.mentorId, mentee_id: input.menteeId, created_by: input.createdBy, created_at: at })
+        .onConflict((oc) => oc.columns(['program_id', 'mentee_id']).where('status', '<>', 'ended').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async get(id: number): Promise<PairingRow | undefined> {
+      return withProgram().where('pairings.id', '=', id).executeTakeFirst();
+    },
+
+    async findLiveByMentee(programId: number, menteeId: string): Promise<Pairing | undefined> {
+      return db
+        .selectFrom('pairings')
+        .selectAll()
+        .where('program_id', '=', programId)
+        .where('mentee_id', '=', menteeId)
+        .where('status', '<>', 'ended')
+        .executeTakeFirst();
+    },
+
+    /** Live pairings (active or paused) that include both people, in any role, across programs. */
+    async findLiveBetween(a: string, b: string): Promise<PairingRow[]> {
+      return withProgram()
+        .where('pairings.status', '<>', 'ended')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('pairings.mentor_id', '=', a), eb('pairings.mentee_id', '=', b)]),
+            eb.and([eb('pairings.mentor_id', '=', b), eb('pairings.mentee_id', '=', a)]),
+          ]),
+        )
+        .orderBy('pairings.id')
+        .execute();
+    },
+
+    async listByProgram(programId: number, statuses: readonly PairingStatus[] = ['active', 'paused']): Promise<PairingRow[]> {
+      return withProgram().where('pairings.program_id', '=', programId).where('pairings.status', 'in', statuses).orderBy('pairings.id').execute();
+    },
+
+    async listWithoutConversation(limit: number): Promise<PairingRow[]> {
+      return withProgram().where('pairings.status', '<>', 'ended').where('pairings.conversation_id', 'is', null).orderBy('pairings.id').limit(limit).execute();
+    },
+
+    async update(id: number, changes: PairingUpdate): Promise<Pairing | undefined> {
+      return db.updateTable('pairings').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+    },
+
+    /** Moves a pairing between statuses only from the expected one, so two clicks change it once. */
+    async transition(id: number, from: readonly PairingStatus[], changes: PairingUpdate & { status: PairingStatus }): Promise<Pairing | undefined> {
+      return db.updateTable('pairings').set(changes).where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();
+    },
+  };
+}
+
+export type PairingRepository = ReturnType<typeof createPairingRepository>;

@@ -1,0 +1,130 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type PairingStatus = 'active' | 'paused' | 'ended';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface PeopleTable {
+  slack_id: string;
+  team_id: string | null;
+  name: string;
+  real_name: string | null;
+  time_zone: string;
+  is_bot: boolean;
+  deleted: boolean;
+  refreshed_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
+export interface StaffTable {
+  slack_id: string;
+  added_by: string;
+  added_at: DefaultTimestamp;
+}
+
+export interface ProgramsTable {
+  id: Generated<number>;
+  name: string;
+  time_zone: string;
+  /** 'YYYY-MM-DD' */
+  start_date: string;
+  length_weeks: Generated<number>;
+  checkin_weekday: Generated<number>;
+  checkin_time: Generated<string>;
+  standup_weekday: Generated<number>;
+  standup_time: Generated<string>;
+  response_window_days: Generated<number>;
+  alerts_channel_id: string | null;
+  kickoff_week: Generated<number>;
+  midmod_week_from: Generated<number>;
+  midmod_week_to: Generated<number>;
+  status: Generated<'active' | 'archived'>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface ProgramHolidaysTable {
+  program_id: number;
+  day: string;
+}
+
+export type Goal = { text: string; measure?: string | undefined; targetDate?: string | undefined };
+
+export interface PairingsTable {
+  id: Generated<number>;
+  program_id: number;
+  mentor_id: string;
+  mentee_id: string;
+  status: Generated<PairingStatus>;
+  conversation_id: string | null;
+  meeting_weekday: number | null;
+  meeting_time: string | null;
+  meeting_minutes: number | null;
+  meeting_zone: string | null;
+  checkin_weekday: number | null;
+  checkin_time: string | null;
+  contact_channel: string | null;
+  ack_within_hours: number | null;
+  reply_within_days: number | null;
+  goals: ColumnType<Goal[], string | undefined, string>;
+  paused_until: string | null;
+  pause_reason: string | null;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: DefaultTimestamp;
+  actor: string;
+  action: string;
+  subject: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export type DeliveryPayload = {
+  text: string;
+  blocks?: unknown[];
+  /** Reply in a thread of this message ts. */
+  thread_ts?: string;
+};
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  kind: string;
+  pairing_id: number | null;
+  channel: string;
+  payload: Json<DeliveryPayload>;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  not_before: DefaultTimestamp;
+  claimed_by: string | null;
+  claimed_until: Timestamp | null;
+  sent_channel: string | null;
+  sent_ts: string | null;
+  error: string | null;
+  created_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface Database {
+  people: PeopleTable;
+  staff: StaffTable;
+  programs: ProgramsTable;
+  program_holidays: ProgramHolidaysTable;
+  pairings: PairingsTable;
+  audit_log: AuditLogTable;
+  deliveries: DeliveriesTable;
+}
+
+export type Person = Selectable<PeopleTable>;
+export type Program = Selectable<ProgramsTable>;
+export type NewProgram = Insertable<ProgramsTable>;
+export type Pairing = Selectable<PairingsTable>;
+export type PairingUpdate = Updateable<PairingsTable>;
+export type Delivery = Selectable<DeliveriesTable>;

@@ -1,0 +1,67 @@
+import { sql } from 'kysely';
+import type { Config, DatabaseConfig } from './config.js';
+import { openDatabase, type OpenedDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Logger } from './logger.js';
+import { runTick } from './scheduler/tick.js';
+import { startScheduler } from './scheduler/scheduler.js';
+import { systemClock, type Clock } from './services/clock.js';
+import { createServices, type Services } from './services/index.js';
+import { createSlackApp } from './slack/app.js';
+import { createWebApiPort, createWebClient } from './slack/web-api-port.js';
+
+export type Tandem = {
+  port: number;
+  services: Services;
+  database: OpenedDatabase;
+  stop: () => Promise<void>;
+};
+
+export async function openMigratedDatabase(config: DatabaseConfig, logger: Logger): Promise<OpenedDatabase> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const result = await migrateToLatest(database.db);
+  const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+  logger.info({ engine: database.engine, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+  return database;
+}
+
+/** Builds the services for one Slack token and database; used by `start`, `tick` and `import`. */
+export function buildServices(config: Pick<Config, 'slack'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock): Services {
+  const client = createWebClient(config.slack.botToken, { apiUrl: config.slack.apiUrl, logger });
+  return createServices({ db: database.db, slack: createWebApiPort(client), clock, logger });
+}
+
+/** The composition root: config -> database -> services -> Slack app -> scheduler. */
+export async function startTandem(config: Config, logger: Logger, options: { clock?: Clock; database?: OpenedDatabase } = {}): Promise<Tandem> {
+  const database = options.database ?? (await openMigratedDatabase(config, logger));
+  const services = buildServices(config, database, logger, options.clock);
+  await services.staff.bootstrap(config.admins);
+
+  const health = async () => {
+    try {
+      await Promise.race([sql`select 1`.execute(database.db), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
+      return { ok: true, details: { database: 'ok', engine: database.engine } };
+    } catch {
+      return { ok: false, details: { database: 'unreachable', engine: database.engine } };
+    }
+  };
+  const slack = createSlackApp(config, services, logger, health);
+  const port = await slack.start();
+  const scheduler = config.schedulerEnabled ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services) }) : null;
+  logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', engine: database.engine, scheduler: Boolean(scheduler) }, 'Tandem is running');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    port,
+    services,
+    database,
+    stop: () =>
+      (stopping ??= (async () => {
+        await scheduler?.stop();
+        await slack.stop();
+        await services.sender.idle();
+        if (!options.database) await database.close();
+        logger.info('Tandem stopped');
+      })()),
+  };
+}

@@ -1,0 +1,3 @@
+/** The clock is injected everywhere so tests and `tandem tick --at` can pin it. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

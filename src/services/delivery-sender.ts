@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { Delivery, DeliveryPayload } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from './clock.js';
+import { SlackCallError, type SlackPort } from './slack-port.js';
+
+/** Every message Tandem posts carries this metadata, so a resend can first look for the original. */
+export const deliveryEventType = 'tandem_delivery';
+
+export type SendReport = { sent: number; recovered: number; retried: number; failed: number };
+
+export type DeliverySenderOptions = {
+  deliveries: DeliveryRepository;
+  slack: SlackPort;
+  clock: Clock;
+  logger: Logger;
+  /** How long a claim is held before another sender may take the delivery over. */
+  leaseMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  /** Minimum gap between two posts to one channel (Slack allows about one per second). */
+  channelGapMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+/**
+ * Sends what the outbox holds, once. chat.postMessage has no idempotency key, so the rule is:
+ * a delivery claimed before (attempts > 1) may have reached Slack without being recorded; look it up
+ * by its metadata in the channel's history before posting it again.
+ */
+export function createDeliverySender(options: DeliverySenderOptions) {
+  const owner = `sender-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const batchSize = options.batchSize ?? 50;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const channelGapMs = options.channelGapMs ?? 1_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const lastPostAt = new Map<string, number>();
+  const log = options.logger.child({ component: 'delivery-sender' });
+
+  async function pace(channel: string) {
+    const last = lastPostAt.get(channel);
+    const now = Date.now();
+    if (last !== undefined && now - last < channelGapMs) await sleep(channelGapMs - (now - last));
+    lastPostAt.set(channel, Date.now());
+  }
+
+  async function resolveChannel(channel: string): Promise<string> {
+    // A user id means "DM this person"; history lookups need the IM's own id.
+    return /^[UW]/.test(channel) ? options.slack.openConversation([channel]) : channel;
+  }
+
+  async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
+    const payload = d.payload as DeliveryPayload;
+    try {
+      const channel = await resolveChannel(d.channel);
+      if (d.attempts > 1) {
+        const ts = await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at);
+        if (ts) {
+          await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
+          report.recovered++;
+          log.info({ deliveryId: d.id, kind: d.kind }, 'delivery found in history; not sent again');
+          return;
+        }
+      }
+      await pace(channel);
+      const sent = await options.slack.postMessage({
+        channel,
+        text: payload.text,
+        blocks: payload.blocks,
+        threadTs: payload.thread_ts,
+        metadata: { eventType: deliveryEventType, payload: { delivery_id: d.id, kind: d.kind } },
+      });
+      await options.deliveries.markSent(d.id, owner, sent, options.clock());
+      report.sent++;
+    } catch (err) {
+      if (!(err instanceof SlackCallError)) throw err;
+      const f = err.failure;
+      const now = options.clock().getTime();
+      if (f.kind === 'permanent' || d.attempts >= maxAttempts) {
+        await options.deliveries.markFailed(d.id, owner, f.error);
+        report.failed++;
+        log.warn({ deliveryId: d.id, kind: d.kind, error: f.error, attempts: d.attempts }, 'delivery failed for good');
+        return;
+      }
+      const wait = f.kind === 'rate_limited' ? f.retryAfterMs : Math.min(300_000, 1_000 * 2 ** (d.attempts - 1));
+      await options.deliveries.retryLater(d.id, owner, new Date(now + wait), f.error);
+      report.retried++;
+      log.info({ deliveryId: d.id, error: f.error, retryInMs: wait }, 'delivery will be retried');
+    }
+  }
+
+  /** Claims and sends due deliveries until none are left or `deadline` passes. */
+  async function deliverDue(limitBatches = 100): Promise<SendReport> {
+    const report: SendReport = { sent: 0, recovered: 0, retried: 0, failed: 0 };
+    for (let batch = 0; batch < limitBatches; batch++) {
+      const claimed = await options.deliveries.claimDue(options.clock(), owner, batchSize, leaseMs);
+      if (claimed.length === 0) break;
+      // Channels are independent; within a channel, order and pacing matter, so each channel is a queue.
+      const byChannel = new Map<string, Delivery[]>();
+      for (const d of claimed) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
+      await Promise.all(
+        [...byChannel.values()].map(async (queue) => {
+          for (const d of queue) await deliverOne(d, report);
+        }),
+      );
+    }
+    return report;
+  }
+
+  let running: Promise<SendReport> | null = null;
+  let again = false;
+  /** Starts a delivery run soon, coalescing kicks that arrive while one is running. */
+  function kick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = deliverDue()
+      .catch((err: unknown) => {
+        log.error({ err }, 'delivery run failed');
+        return { sent: 0, recovered: 0, retried: 0, failed: 0 };
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  return { owner, deliverDue, kick, idle: async () => { while (running) await running; } };
+}
+
+export type DeliverySender = ReturnType<typeof createDeliverySender>;

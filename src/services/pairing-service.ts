@@ -1,0 +1,182 @@
+import type { AuditRepository } from '../db/repositories/audit-repository.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
+import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
+import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import type { Pairing } from '../db/schema.js';
+import { weekdayName } from '../domain/weekdays.js';
+import type { Logger } from '../logger.js';
+import { pairIntroMessage } from '../slack/blocks/pair-intro.js';
+import type { Clock } from './clock.js';
+import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
+import type { PeopleService } from './people-service.js';
+import type { SlackPort } from './slack-port.js';
+import { SlackCallError } from './slack-port.js';
+
+export type PairingDeps = {
+  pairings: PairingRepository;
+  programs: ProgramRepository;
+  staff: StaffRepository;
+  deliveries: DeliveryRepository;
+  audit: AuditRepository;
+  people: PeopleService;
+  slack: SlackPort;
+  clock: Clock;
+  logger: Logger;
+  /** Asks the outbox to send soon (after a pairing is made interactively). */
+  onEnqueued?: () => void;
+};
+
+export function createPairingService(deps: PairingDeps) {
+  const log = deps.logger.child({ component: 'pairing-service' });
+
+  /** Resolves the program a staff member means: named, or the only active one. */
+  async function resolveProgram(name: string | undefined): Promise<Outcome<{ program: ProgramWithHolidays }>> {
+    if (name) {
+      const program = await deps.programs.findByName(name);
+      return program ? { ok: true, program } : refuse('not_found', `There is no program called “${name}”. \`/tandem program list\` shows them.`);
+    }
+    const active = await deps.programs.listActive();
+    if (active.length === 1 && active[0]) return { ok: true, program: active[0] };
+    if (active.length === 0) return refuse('not_found', 'There is no program yet. Create one with `/tandem program new`.');
+    return refuse('invalid', `Say which program: ${active.map((p) => `“${p.name}”`).join(', ')}.`);
+  }
+
+  /**
+   * Opens the pair's group DM and queues the introduction. Safe to repeat: conversations.open
+   * returns the same conversation for the same people, and the intro's dedupe key is per pairing.
+   */
+  async function ensureConversation(pairing: Pairing, program: ProgramWithHolidays): Promise<string> {
+    const conversationId = pairing.conversation_id ?? (await deps.slack.openConversation([pairing.mentor_id, pairing.mentee_id]));
+    if (!pairing.conversation_id) await deps.pairings.update(pairing.id, { conversation_id: conversationId });
+    const intro = pairIntroMessage({
+      mentorId: pairing.mentor_id,
+      menteeId: pairing.mentee_id,
+      programName: program.name,
+      checkinDay: weekdayName(pairing.checkin_weekday ?? program.checkin_weekday),
+      checkinTime: pairing.checkin_time ?? program.checkin_time,
+      responseWindowDays: pairing.reply_within_days ?? program.response_window_days,
+    });
+    const queued = await deps.deliveries.enqueue({
+      dedupeKey: `intro:${pairing.id}`,
+      kind: 'pair_intro',
+      pairingId: pairing.id,
+      channel: conversationId,
+      payload: intro,
+      notBefore: deps.clock(),
+    });
+    if (queued.created) deps.onEnqueued?.();
+    return conversationId;
+  }
+
+  return {
+    resolveProgram,
+    ensureConversation,
+
+    async pair(actor: string, input: { mentorId: string; menteeId: string; programName?: string | undefined }): Promise<
+      Outcome<{ pairing: Pairing; program: ProgramWithHolidays; created: boolean; conversationId: string | null }>
+    > {
+      if (actor !== cliActor && !(await deps.staff.isStaff(actor))) return staffOnly();
+      if (input.mentorId === input.menteeId) return refuse('invalid', 'A mentor and a mentee must be two different people.');
+      const resolved = await resolveProgram(input.programName);
+      if (!resolved.ok) return resolved;
+      const { program } = resolved;
+      if (program.status !== 'active') return refuse('invalid', `“${program.name}” is archived.`);
+
+      let mentor, mentee;
+      try {
+        [mentor, mentee] = await deps.people.ensureMany([input.mentorId, input.menteeId]);
+      } catch (err) {
+        if (err instanceof SlackCallError && err.failure.kind === 'permanent') return refuse('not_found', 'Slack does not know one of those people. Mention them with @ so Slack fills in who they are.');
+        throw err;
+      }
+      for (const p of [mentor, mentee]) {
+        if (!p) continue;
+        if (p.is_bot) return refuse('invalid', `<@${p.slack_id}> is a bot; only people can be paired.`);
+        if (p.deleted) return refuse('invalid', `<@${p.slack_id}> has been deactivated in this workspace.`);
+      }
+
+      const existing = await deps.pairings.findLiveByMentee(program.id, input.menteeId);
+      let pairing: Pairing | undefined;
+      let created = false;
+      if (existing) {
+        if (existing.mentor_id !== input.mentorId) {
+          return refuse('conflict', `<@${input.menteeId}> is already paired with <@${existing.mentor_id}> in “${program.name}”. Unpair them first with \`/tandem unpair <@${existing.mentor_id}> <@${input.menteeId}>\`.`);
+        }
+        pairing = existing;
+      } else {
+        const inserted = await deps.pairings.create({ programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, createdBy: actor }, deps.clock());
+        // Lost a race with a concurrent request: use the winner's row if it is the same pair.
+        pairing = inserted ?? (await deps.pairings.findLiveByMentee(program.id, input.menteeId));
+        if (!pairing || pairing.mentor_id !== input.mentorId) return refuse('conflict', 'That pairing changed while I was making it. Try again.');
+        created = inserted !== undefined;
+        if (created) await deps.audit.record({ actor, action: 'pairing.create', subject: String(pairing.id), details: { program: program.id } }, deps.clock());
+      }
+
+      let conversationId: string | null = pairing.conversation_id;
+      try {
+        conversationId = await ensureConversation(pairing, program);
+      } catch (err) {
+        // The pairing is stored; the scheduler's next pass opens the conversation and sends the intro.
+        log.warn({ err, pairingId: pairing.id }, 'could not open the pair conversation yet');
+      }
+      return { ok: true, pairing, program, created, conversationId };
+    },
+
+    async findBetween(actor: string, a: string, b: string, programName?: string): Promise<Outcome<{ pairing: PairingRow }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      const rows = (await deps.pairings.findLiveBetween(a, b)).filter((p) => !programName || p.program_name.toLowerCase() === programName.toLowerCase());
+      if (rows.length === 0) return refuse('not_found', `<@${a}> and <@${b}> are not paired${programName ? ` in “${programName}”` : ''}.`);
+      if (rows.length > 1) return refuse('invalid', `They are paired in several programs (${rows.map((r) => `“${r.program_name}”`).join(', ')}); add the program's name.`);
+      return { ok: true, pairing: rows[0] as PairingRow };
+    },
+
+    async setStatus(
+      actor: string,
+      pairingId: number,
+      change: { to: 'ended' } | { to: 'paused'; until?: string | undefined; reason?: string | undefined } | { to: 'active' },
+    ): Promise<Outcome<{ pairing: Pairing; changed: boolean }>> {
+      const now = deps.clock();
+      const from = change.to === 'ended' ? (['active', 'paused'] as const) : change.to === 'paused' ? (['active'] as const) : (['paused'] as const);
+      const updated = await deps.pairings.transition(pairingId, from, {
+        status: change.to,
+        ...(change.to === 'ended' ? { ended_at: now } : {}),
+        ...(change.to === 'paused' ? { paused_until: change.until ?? null, pause_reason: change.reason ?? null } : {}),
+        ...(change.to === 'active' ? { paused_until: null, pause_reason: null } : {}),
+      });
+      if (updated) {
+        await deps.audit.record({ actor, action: `pairing.${change.to}`, subject: String(pairingId) }, now);
+        return { ok: true, pairing: updated, changed: true };
+      }
+      const current = await deps.pairings.get(pairingId);
+      if (!current) return refuse('not_found', 'That pairing no longer exists.');
+      if (current.status === change.to) return { ok: true, pairing: current, changed: false };
+      return refuse('conflict', `That pairing is ${current.status}; it cannot become ${change.to}.`);
+    },
+
+    async list(actor: string, programName: string | undefined): Promise<Outcome<{ program: ProgramWithHolidays; pairings: PairingRow[] }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      const resolved = await resolveProgram(programName);
+      if (!resolved.ok) return resolved;
+      return { ok: true, program: resolved.program, pairings: await deps.pairings.listByProgram(resolved.program.id) };
+    },
+
+    /** Scheduler step: pairings whose conversation could not be opened at creation get another try. */
+    async openMissingConversations(limit = 50): Promise<number> {
+      let opened = 0;
+      for (const row of await deps.pairings.listWithoutConversation(limit)) {
+        const program = await deps.programs.get(row.program_id);
+        if (!program) continue;
+        try {
+          await ensureConversation(row, program);
+          opened++;
+        } catch (err) {
+          log.warn({ err, pairingId: row.id }, 'pair conversation still not open');
+        }
+      }
+      return opened;
+    },
+  };
+}
+
+export type PairingService = ReturnType<typeof createPairingService>;

@@ -1,0 +1,57 @@
+/**
+ * What the services need from Slack, and nothing more. The Web API implementation lives in
+ * src/slack/web-api-port.ts; services never see Bolt or the WebClient.
+ */
+export type SlackUser = {
+  id: string;
+  teamId: string | null;
+  name: string;
+  realName: string | null;
+  timeZone: string;
+  isBot: boolean;
+  deleted: boolean;
+};
+
+export type ConversationInfo = {
+  id: string;
+  isPrivate: boolean;
+  isIm: boolean;
+  isMpim: boolean;
+  isMember: boolean;
+};
+
+export type OutgoingMessage = {
+  channel: string;
+  text: string;
+  blocks?: unknown[] | undefined;
+  threadTs?: string | undefined;
+  metadata?: { eventType: string; payload: Record<string, string | number | boolean> } | undefined;
+};
+
+export interface SlackPort {
+  userInfo(userId: string): Promise<SlackUser>;
+  /** Opens (or finds) the DM or group DM of the bot with these users; returns its id. */
+  openConversation(userIds: readonly string[]): Promise<string>;
+  conversationInfo(channel: string): Promise<ConversationInfo>;
+  postMessage(message: OutgoingMessage): Promise<{ channel: string; ts: string }>;
+  updateMessage(message: { channel: string; ts: string; text: string; blocks?: unknown[] | undefined }): Promise<void>;
+  /** Finds a message the bot posted with this metadata value, among the recent history. */
+  findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date): Promise<string | null>;
+  permalink(channel: string, ts: string): Promise<string | null>;
+}
+
+export type SlackFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number; error: string }
+  | { kind: 'transient'; error: string }
+  | { kind: 'permanent'; error: string };
+
+/** A Slack call that failed, already classified so callers can decide to wait, retry or stop. */
+export class SlackCallError extends Error {
+  override name = 'SlackCallError';
+  constructor(
+    readonly method: string,
+    readonly failure: SlackFailure,
+  ) {
+    super(`${method} failed: ${failure.error}`);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { slackLoggerFrom } from '../logger.js';
+import type { Services } from '../services/index.js';
+import { registerCommands } from './listeners/commands/index.js';
+import { registerViews } from './listeners/views/index.js';
+
+export type SlackApp = {
+  app: App;
+  /** The HTTP server (events in HTTP mode, /healthz in both modes). */
+  server: () => Server | undefined;
+  start: () => Promise<number>;
+  stop: () => Promise<void>;
+};
+
+export type Health = () => Promise<{ ok: boolean; details: Record<string, unknown> }>;
+
+export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services: Services, logger: Logger, health: Health): SlackApp {
+  const slackLogger = slackLoggerFrom(logger, 'bolt');
+  const healthRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+      void health().then(
+        (h) => {
+          res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: h.ok ? 'ok' : 'degraded', ...h.details }));
+        },
+        () => {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: 'degraded' }));
+        },
+      );
+    },
+  };
+
+  const socketMode = Boolean(config.slack.appToken);
+  let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
+  if (socketMode) {
+    receiver = new SocketModeReceiver({ appToken: config.slack.appToken as string, logger: slackLogger, customRoutes: [], ...(config.slack.apiUrl ? { clientOptions: { slackApiUrl: config.slack.apiUrl } } : {}) });
+  } else {
+    httpReceiver = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret as string,
+      endpoints: ['/slack/events'],
+      customRoutes: [healthRoute],
+      logger: slackLogger,
+      // Ack as soon as the listener calls ack(); slow work continues after the response.
+      processBeforeResponse: false,
+    });
+    receiver = httpReceiver;
+  }
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: slackLogger,
+    clientOptions: {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      // Listener calls (views.open, respond) are not retried blindly; see web-api-port.ts.
+      retryConfig: { retries: 0 },
+    },
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error.original ?? error, code: error.code }, 'unhandled error in a Slack listener');
+  });
+
+  registerCommands(app, services);
+  registerViews(app, services);
+
+  let server: Server | undefined;
+  return {
+    app,
+    server: () => server,
+    async start() {
+      if (httpReceiver) {
+        server = (await app.start(config.port)) as Server;
+      } else {
+        await app.start();
+        // Socket Mode has no inbound HTTP; keep /healthz for the container's health check.
+        server = createServer((req, res) => {
+          if (req.method === 'GET' && req.url === '/healthz') return healthRoute.handler(req, res);
+          res.writeHead(404).end();
+        });
+        await new Promise<void>((resolve) => server?.listen(config.port, resolve));
+      }
+      const address = server.address();
+      return typeof address === 'object' && address ? address.port : config.port;
+    },
+    async stop() {
+      await app.stop();
+      if (!httpReceiver && server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { context, escapeMrkdwn, mention, section } from './text.js';
+
+export type PairIntroInput = {
+  mentorId: string;
+  menteeId: string;
+  programName: string;
+  checkinDay: string;
+  checkinTime: string;
+  responseWindowDays: number;
+};
+
+/** The first message in a pair's group DM: who is who, what Tandem will do, and the first step. */
+export function pairIntroMessage(input: PairIntroInput): { text: string; blocks: unknown[] } {
+  const program = escapeMrkdwn(input.programName);
+  const text = `Welcome, ${mention(input.mentorId)} and ${mention(input.menteeId)}: you are paired for ${program}.`;
+  return {
+    text,
+    blocks: [
+      section(`:wave: ${text}\n${mention(input.mentorId)} is the mentor and ${mention(input.menteeId)} the mentee.`),
+      section(
+        [
+          '*How Tandem helps this pair*',
+          `• Every ${input.checkinDay} at ${input.checkinTime} I ask you both here whether you met this week. One click answers it.`,
+          `• Messages in this conversation get an answer or a reaction within ${input.responseWindowDays} work days; I nudge before then and tell program staff if a conversation stalls.`,
+          '• You can move or cancel a meeting with `/tandem reschedule`; the earlier you say so, the better.',
+        ].join('\n'),
+      ),
+      section(
+        `*First step:* agree how you will work together. ${mention(input.mentorId)}, please suggest a time for a first call, then either of you run \`/dtr kickoff\` to set your meeting slot, how you keep in touch, and your goals.`,
+      ),
+      context('Program staff see whether check-ins are answered, never what you write here.'),
+    ],
+  };
+}

@@ -1,0 +1,15 @@
+/** Slack mrkdwn needs &, < and > escaped in any text that came from a person. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to Slack's limit for a field, marking the cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const mention = (userId: string) => `<@${userId}>`;
+
+export const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
+export const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 3000) }] });
+export const plain = (text: string, max = 75) => ({ type: 'plain_text', text: clip(text, max), emoji: true });

@@ -1,0 +1,99 @@
+import { parseUserMention, tokenize } from '../../../domain/mentions.js';
+import { isoDate } from '../../../domain/program-settings.js';
+
+export type TandemCommand =
+  | { name: 'help' }
+  | { name: 'program new' }
+  | { name: 'program list' }
+  | { name: 'pair'; mentorId: string; menteeId: string; program?: string | undefined }
+  | { name: 'unpair' | 'resume'; users: string[]; program?: string | undefined }
+  | { name: 'pause'; users: string[]; until?: string | undefined; program?: string | undefined }
+  | { name: 'staff add'; userId: string }
+  | { name: 'list'; program?: string | undefined };
+
+export const usage: Record<string, string> = {
+  help: '`/tandem help`',
+  'program new': '`/tandem program new` opens a form',
+  'program list': '`/tandem program list`',
+  pair: '`/tandem pair @mentor @mentee [program]`',
+  unpair: '`/tandem unpair @mentor @mentee [program]`',
+  pause: '`/tandem pause @mentor @mentee [until YYYY-MM-DD] [program]` (a mentor or mentee may name just their partner)',
+  resume: '`/tandem resume @mentor @mentee [program]`',
+  'staff add': '`/tandem staff add @person`',
+  list: '`/tandem list [program]`',
+};
+
+export const helpText = [
+  '*Tandem* runs your mentorship program here in Slack.',
+  '',
+  '*For staff*',
+  `• ${usage['program new']} — create a program (cohort) with its calendar and alerts channel`,
+  `• ${usage['program list']} — the active programs`,
+  `• ${usage.pair} — pair two people and open their group DM with an introduction`,
+  `• ${usage.unpair} — end a pairing`,
+  `• ${usage.list} — the pairings of a program`,
+  `• ${usage['staff add']} — give someone staff rights`,
+  '',
+  '*For mentors and mentees*',
+  `• ${usage.pause} — no prompts or reminders while paused`,
+  `• ${usage.resume}`,
+  '• `/dtr kickoff | midmod | exit` — define how you work together',
+].join('\n');
+
+export type Parsed = { ok: true; command: TandemCommand } | { ok: false; message: string };
+
+const bad = (name: string, why: string): Parsed => ({ ok: false, message: `${why} Usage: ${usage[name]}` });
+
+/** Turns the text after /tandem into a command, or a usage line saying what was wrong. */
+export function parseTandemCommand(text: string): Parsed {
+  const words = tokenize(text.length > 2000 ? text.slice(0, 2000) : text);
+  const [first = 'help', second, ...rest] = words;
+  const head = first.toLowerCase();
+  const mentionsIn = (list: string[]) => list.map(parseUserMention);
+  const restAfter = (list: string[], n: number) => (list.slice(n).join(' ').trim() || undefined);
+
+  switch (head) {
+    case 'help':
+      return { ok: true, command: { name: 'help' } };
+    case 'program': {
+      const sub = second?.toLowerCase();
+      if (sub === 'new') return { ok: true, command: { name: 'program new' } };
+      if (sub === 'list' || sub === 'ls') return { ok: true, command: { name: 'program list' } };
+      return { ok: false, message: `Try ${usage['program new']} or ${usage['program list']}.` };
+    }
+    case 'pair': {
+      const args = words.slice(1);
+      const [mentorId, menteeId] = mentionsIn(args.slice(0, 2));
+      if (!mentorId || !menteeId) return bad('pair', 'Mention the mentor, then the mentee, with @.');
+      return { ok: true, command: { name: 'pair', mentorId, menteeId, program: restAfter(args, 2) } };
+    }
+    case 'unpair':
+    case 'resume':
+    case 'pause': {
+      const args = words.slice(1);
+      const users: string[] = [];
+      let i = 0;
+      for (; i < args.length && i < 2; i++) {
+        const id = parseUserMention(args[i]);
+        if (!id) break;
+        users.push(id);
+      }
+      if (users.length === 0 || (head === 'unpair' && users.length < 2)) return bad(head, head === 'unpair' ? 'Mention the mentor and the mentee with @.' : 'Mention the pair with @.');
+      if (head === 'pause' && args[i]?.toLowerCase() === 'until') {
+        const date = isoDate.safeParse(args[i + 1] ?? '');
+        if (!date.success) return bad('pause', 'After “until” give a date as YYYY-MM-DD.');
+        return { ok: true, command: { name: 'pause', users, until: date.data, program: restAfter(args, i + 2) } };
+      }
+      return { ok: true, command: { name: head, users, program: restAfter(args, i) } };
+    }
+    case 'staff': {
+      const userId = parseUserMention(rest[0]);
+      if (second?.toLowerCase() !== 'add' || !userId) return bad('staff add', 'Mention the person to add with @.');
+      return { ok: true, command: { name: 'staff add', userId } };
+    }
+    case 'list':
+      return { ok: true, command: { name: 'list', program: restAfter(words, 1) } };
+    default:
+      return { ok: false, message: `I don't know “${first.slice(0, 40)}”. Try \`/tandem help\`.` };
+  }
+}

@@ -1,0 +1,122 @@
+import type { App } from '@slack/bolt';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { PairingRow } from '../../../db/repositories/pairing-repository.js';
+import { weekdayName } from '../../../domain/weekdays.js';
+import type { Services } from '../../../services/index.js';
+import { staffOnly } from '../../../services/outcome.js';
+import { programModal } from '../../blocks/program-modal.js';
+import { escapeMrkdwn } from '../../blocks/text.js';
+import { answerAfterAck, somethingWentWrong } from '../respond.js';
+import { helpText, parseTandemCommand, type TandemCommand } from './tandem-command.js';
+
+const commandPayload = z.object({
+  user_id: z.string().regex(/^[UW][A-Z0-9]+$/),
+  text: z.string().max(4000).default(''),
+  trigger_id: z.string().min(1),
+  channel_id: z.string().optional(),
+});
+
+function pairingLine(p: PairingRow): string {
+  const slot = p.meeting_weekday && p.meeting_time ? ` · meets ${weekdayName(p.meeting_weekday)} ${p.meeting_time}` : '';
+  const status = p.status === 'active' ? '' : ` · _${p.status}${p.paused_until ? ` until ${p.paused_until}` : ''}_`;
+  return `• <@${p.mentor_id}> → <@${p.mentee_id}>${slot}${status}`;
+}
+
+export function registerTandemCommand(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'tandem-command' });
+
+  app.command('/tandem', async ({ command, ack, respond, client }) => {
+    const payload = commandPayload.safeParse(command);
+    if (!payload.success) {
+      await ack({ response_type: 'ephemeral', text: 'That request was incomplete, so I ignored it. Please try the command again.' });
+      return;
+    }
+    const { user_id: actor, text, trigger_id } = payload.data;
+    const parsed = parseTandemCommand(text);
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: parsed.message });
+      return;
+    }
+    const cmd = parsed.command;
+    if (cmd.name === 'help') {
+      await ack({ response_type: 'ephemeral', text: helpText });
+      return;
+    }
+    await ack();
+
+    if (cmd.name === 'program new') {
+      // The trigger id expires three seconds after the click: check staff, then open at once.
+      try {
+        if (!(await services.staff.isStaff(actor))) {
+          await respond({ response_type: 'ephemeral', text: staffOnly().message });
+          return;
+        }
+        const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
+        const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
+        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }) as never });
+      } catch (err) {
+        log.error({ err }, 'could not open the program form');
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+      }
+      return;
+    }
+    await answerAfterAck(respond, log, () => run(cmd, actor));
+  });
+
+  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' }>, actor: string): Promise<string> {
+    switch (cmd.name) {
+      case 'program list': {
+        const r = await services.programs.list(actor);
+        if (!r.ok) return r.message;
+        if (r.programs.length === 0) return 'No programs yet. Create one with `/tandem program new`.';
+        return ['*Programs*', ...r.programs.map((p) => `• *${escapeMrkdwn(p.name)}* — starts ${p.start_date}, ${p.length_weeks} weeks, ${p.time_zone}; check-in ${weekdayName(p.checkin_weekday)} ${p.checkin_time}; alerts in <#${p.alerts_channel_id}>`)].join('\n');
+      }
+      case 'pair': {
+        const r = await services.pairings.pair(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program });
+        if (!r.ok) return r.message;
+        const where = r.conversationId ? ' I opened their group DM and introduced them.' : ' Slack did not let me open their group DM yet; I will keep trying and introduce them there.';
+        return r.created
+          ? `Paired <@${cmd.mentorId}> (mentor) with <@${cmd.menteeId}> (mentee) in “${escapeMrkdwn(r.program.name)}”.${where}`
+          : `<@${cmd.mentorId}> and <@${cmd.menteeId}> were already paired in “${escapeMrkdwn(r.program.name)}”; nothing changed.`;
+      }
+      case 'unpair':
+      case 'pause':
+      case 'resume': {
+        const [a, b] = cmd.users.length === 2 ? cmd.users : [actor, cmd.users[0] as string];
+        const isStaff = await services.staff.isStaff(actor);
+        if (!isStaff && (cmd.name === 'unpair' || (actor !== a && actor !== b))) return staffOnly().message;
+        const found = await services.pairings.findBetween(isStaff ? actor : 'self', a as string, b as string, cmd.program).catch(() => null);
+        const pairing = found?.ok ? found.pairing : isStaff ? null : await memberPairing(a as string, b as string, cmd.program);
+        if (!pairing) return found && !found.ok && found.reason !== 'forbidden' ? found.message : `<@${a}> and <@${b}> are not paired.`;
+        const change = cmd.name === 'unpair' ? ({ to: 'ended' } as const) : cmd.name === 'pause' ? ({ to: 'paused', until: cmd.until } as const) : ({ to: 'active' } as const);
+        const r = await services.pairings.setStatus(actor, pairing.id, change);
+        if (!r.ok) return r.message;
+        const who = `<@${pairing.mentor_id}> and <@${pairing.mentee_id}>`;
+        if (!r.changed) return `${who} were already ${r.pairing.status}; nothing changed.`;
+        if (change.to === 'ended') return `Ended the pairing of ${who} in “${escapeMrkdwn(pairing.program_name)}”. Their history is kept.`;
+        if (change.to === 'paused') return `Paused ${who}${cmd.name === 'pause' && cmd.until ? ` until ${cmd.until}` : ''}: no prompts, reminders or alerts until it resumes.`;
+        return `Resumed ${who}: check-ins start again at the next slot.`;
+      }
+      case 'staff add': {
+        const r = await services.staff.add(actor, cmd.userId);
+        if (!r.ok) return r.message;
+        return r.added ? `<@${cmd.userId}> is now program staff.` : `<@${cmd.userId}> was already staff.`;
+      }
+      case 'list': {
+        const r = await services.pairings.list(actor, cmd.program);
+        if (!r.ok) return r.message;
+        if (r.pairings.length === 0) return `“${escapeMrkdwn(r.program.name)}” has no pairings yet. Add one with \`/tandem pair @mentor @mentee\`.`;
+        const shown = r.pairings.slice(0, 80);
+        const more = r.pairings.length - shown.length;
+        return [`*${escapeMrkdwn(r.program.name)}* — ${r.pairings.length} pairing(s)`, ...shown.map(pairingLine), ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
+      }
+    }
+  }
+
+  /** A mentor or mentee pausing their own pairing: found without staff rights, only if they are in it. */
+  async function memberPairing(a: string, b: string, program?: string): Promise<PairingRow | null> {
+    const rows = (await services.repos.pairings.findLiveBetween(a, b)).filter((p) => !program || p.program_name.toLowerCase() === program.toLowerCase());
+    return rows.length === 1 ? (rows[0] as PairingRow) : null;
+  }
+}

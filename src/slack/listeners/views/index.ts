@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../services/index.js';
+import { registerProgramNewView } from './program-new.js';
+
+export function registerViews(app: App, services: Services): void {
+  registerProgramNewView(app, services);
+}

@@ -1,0 +1,180 @@
+import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import type { Logger } from '../logger.js';
+import { slackLoggerFrom } from '../logger.js';
+import { SlackCallError, type ConversationInfo, type OutgoingMessage, type SlackFailure, type SlackPort, type SlackUser } from '../services/slack-port.js';
+
+/**
+ * The WebClient is told never to retry on its own (retries: 0, rejectRateLimitedCalls): a blind
+ * retry of chat.postMessage can post twice. Our callers own retries — the outbox for messages,
+ * `withRetry` below for calls that are safe to repeat.
+ */
+export function createWebClient(token: string, options: { apiUrl?: string | undefined; logger: Logger; timeoutMs?: number }): WebClient {
+  return new WebClient(token, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    logger: slackLoggerFrom(options.logger, 'web-api'),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+  });
+}
+
+const permanentErrors = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'missing_scope',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+  'restricted_action',
+  'message_not_found',
+  'cant_update_message',
+  'invalid_trigger_id',
+  'expired_trigger_id',
+]);
+
+export function classifySlackError(err: unknown): SlackFailure {
+  const e = err as Partial<WebAPICallError> & { retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000, error: 'ratelimited' };
+    case ErrorCode.HTTPError:
+      return (e.statusCode ?? 500) >= 500 ? { kind: 'transient', error: `http_${e.statusCode}` } : { kind: 'permanent', error: `http_${e.statusCode}` };
+    case ErrorCode.RequestError:
+      return { kind: 'transient', error: 'request_error' };
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      if (code === 'ratelimited') return { kind: 'rate_limited', retryAfterMs: 1000, error: code };
+      if (permanentErrors.has(code)) return { kind: 'permanent', error: code };
+      // internal_error, fatal_error, service_unavailable, request_timeout and the like.
+      return { kind: 'transient', error: code };
+    }
+    default:
+      return { kind: 'transient', error: err instanceof Error ? err.message : 'unknown_error' };
+  }
+}
+
+async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new SlackCallError(method, classifySlackError(err));
+  }
+}
+
+/** Retries a call that is safe to repeat (reads, conversations.open) on 429 and transient errors. */
+export async function withRetry<T>(fn: () => Promise<T>, options: { attempts?: number; maxWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
+  const attempts = options.attempts ?? 3;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof SlackCallError) || err.failure.kind === 'permanent' || i >= attempts) throw err;
+      const wait = err.failure.kind === 'rate_limited' ? err.failure.retryAfterMs : 250 * 2 ** (i - 1);
+      if (wait > (options.maxWaitMs ?? 5_000)) throw err;
+      await sleep(wait);
+    }
+  }
+}
+
+export function createWebApiPort(client: WebClient): SlackPort {
+  return {
+    async userInfo(userId: string): Promise<SlackUser> {
+      const res = await withRetry(() => call('users.info', () => client.users.info({ user: userId })));
+      const u = res.user;
+      if (!u?.id) throw new SlackCallError('users.info', { kind: 'permanent', error: 'user_not_found' });
+      return {
+        id: u.id,
+        teamId: u.team_id ?? null,
+        name: u.profile?.display_name || u.real_name || u.name || u.id,
+        realName: u.real_name ?? null,
+        timeZone: u.tz || 'UTC',
+        isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+        deleted: Boolean(u.deleted),
+      };
+    },
+
+    async openConversation(userIds: readonly string[]): Promise<string> {
+      const res = await withRetry(() => call('conversations.open', () => client.conversations.open({ users: userIds.join(',') })));
+      const id = res.channel?.id;
+      if (!id) throw new SlackCallError('conversations.open', { kind: 'transient', error: 'no_channel_in_response' });
+      return id;
+    },
+
+    async conversationInfo(channel: string): Promise<ConversationInfo> {
+      const res = await withRetry(() => call('conversations.info', () => client.conversations.info({ channel })));
+      const c = res.channel ?? {};
+      return {
+        id: c.id ?? channel,
+        isPrivate: Boolean(c.is_private) || Boolean(c.is_im) || Boolean(c.is_mpim),
+        isIm: Boolean(c.is_im),
+        isMpim: Boolean(c.is_mpim),
+        isMember: Boolean(c.is_member) || Boolean(c.is_im),
+      };
+    },
+
+    async postMessage(m: OutgoingMessage) {
+      const res = await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: m.channel,
+          text: m.text,
+          ...(m.blocks ? { blocks: m.blocks as never } : {}),
+          ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+          ...(m.metadata ? { metadata: { event_type: m.metadata.eventType, event_payload: m.metadata.payload } } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      if (!res.ts || !res.channel) throw new SlackCallError('chat.postMessage', { kind: 'transient', error: 'no_ts_in_response' });
+      return { channel: res.channel, ts: res.ts };
+    },
+
+    async updateMessage(m) {
+      await withRetry(() =>
+        call('chat.update', () => client.chat.update({ channel: m.channel, ts: m.ts, text: m.text, ...(m.blocks ? { blocks: m.blocks as never } : {}) })),
+      );
+    },
+
+    async findMessageByMetadata(channel, eventType, key, value, oldest) {
+      let cursor: string | undefined;
+      // Bounded: recovery only needs the last few pages since the delivery was first claimed.
+      for (let page = 0; page < 5; page++) {
+        const res = await withRetry(() =>
+          call('conversations.history', () =>
+            client.conversations.history({
+              channel,
+              oldest: (oldest.getTime() / 1000 - 60).toFixed(6),
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            }),
+          ),
+        );
+        for (const msg of res.messages ?? []) {
+          const md = (msg as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+          if (md?.event_type === eventType && String(md.event_payload?.[key]) === String(value) && msg.ts) return msg.ts;
+        }
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return null;
+    },
+
+    async permalink(channel, ts) {
+      try {
+        const res = await withRetry(() => call('chat.getPermalink', () => client.chat.getPermalink({ channel, message_ts: ts })));
+        return res.permalink ?? null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
