@@ -29,11 +29,43 @@ const redactPaths = [
   '*.databaseUrl',
 ];
 
-const tokenPattern = /xox[abpre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|postgres(ql)?:\/\/[^@\s]*@/g;
+// The URL part stops at a quote so the pattern never runs across JSON syntax (see streamWrite below).
+const tokenPattern = /xox[abpre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|postgres(ql)?:\/\/[^@\s"]*@/g;
 
 /** Masks anything that looks like a Slack token or a database password inside free text. */
 export function scrubSecrets(text: string): string {
   return text.replace(tokenPattern, (m) => (m.startsWith('postgres') ? m.replace(/:\/\/[^@]*@/, '://***@') : `${m.slice(0, 5)}***`));
+}
+
+/** Field names whose value is a secret at any depth (compared case-insensitively). */
+const secretKeys = new Set(['token', 'bottoken', 'signingsecret', 'apptoken', 'authorization', 'password', 'databaseurl', 'cookie']);
+
+function serializeError(err: Error): Record<string, unknown> {
+  const s = pino.stdSerializers.err(err);
+  return { ...s, message: scrubSecrets(s.message ?? ''), stack: s.stack ? scrubSecrets(s.stack) : undefined };
+}
+
+/**
+ * Copies a log object with secret-named fields censored and strings scrubbed, however deep they
+ * sit: the redact paths above only reach fixed depths, and a config dump or a request nested in an
+ * error can put a token anywhere. Errors anywhere in the object are serialized (and scrubbed) here.
+ */
+function censor(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth > 10) return '[too deep]';
+  seen.add(value);
+  try {
+    if (value instanceof Error) return censor(serializeError(value), depth, seen);
+    if (value instanceof Date || Buffer.isBuffer(value)) return value;
+    if (Array.isArray(value)) return value.map((v) => censor(v, depth + 1, seen));
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = secretKeys.has(key.toLowerCase()) && v != null ? '[redacted]' : censor(v, depth + 1, seen);
+    return out;
+  } finally {
+    seen.delete(value);
+  }
 }
 
 export function createLogger(level: LevelWithSilent = 'info', destination?: pino.DestinationStream): Logger {
@@ -42,12 +74,10 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: pino
       level,
       base: { app: 'tandem' },
       redact: { paths: redactPaths, censor: '[redacted]' },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: (obj) => censor(obj) as Record<string, unknown> },
       serializers: {
-        err: (err: unknown) => {
-          const s = pino.stdSerializers.err(err as Error);
-          return { ...s, message: scrubSecrets(s.message ?? ''), stack: s.stack ? scrubSecrets(s.stack) : undefined };
-        },
+        // formatters.log has already turned a logged error into a plain object; this covers child bindings.
+        err: (err: unknown) => (err instanceof Error ? censor(err) : err),
       },
       hooks: {
         logMethod(args, method) {
@@ -55,6 +85,9 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: pino
           const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as typeof args;
           method.apply(this, scrubbed);
         },
+        // Last line of defence: pino takes `msg` from a logged error's message without the hook above
+        // seeing it, so the finished line is scrubbed of anything token-shaped as well.
+        streamWrite: (line) => scrubSecrets(line),
       },
     },
     destination,

@@ -4,6 +4,7 @@ import { openDatabase, type OpenedDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Logger } from './logger.js';
 import { runTick } from './scheduler/tick.js';
+import { createPostgresRunCoordinator } from './scheduler/run-coordinator.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices, type Services } from './services/index.js';
@@ -47,7 +48,9 @@ export async function startTandem(config: Config, logger: Logger, options: { clo
   };
   const slack = createSlackApp(config, services, logger, health);
   const port = await slack.start();
-  const scheduler = config.schedulerEnabled ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services) }) : null;
+  const scheduler = config.schedulerEnabled
+    ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services), coordinator: createPostgresRunCoordinator(database.db) })
+    : null;
   logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', engine: database.engine, scheduler: Boolean(scheduler) }, 'Tandem is running');
 
   let stopping: Promise<void> | null = null;

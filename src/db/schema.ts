@@ -66,6 +66,7 @@ export interface PairingsTable {
   meeting_zone: string | null;
   checkin_weekday: number | null;
   checkin_time: string | null;
+  checkin_zone: string | null;
   contact_channel: string | null;
   ack_within_hours: number | null;
   reply_within_days: number | null;
@@ -112,7 +113,90 @@ export interface DeliveriesTable {
   sent_at: Timestamp | null;
 }
 
+export type CheckinAnswer = 'met' | 'not_yet' | 'rescheduled';
+
+export interface CheckinsTable {
+  id: Generated<number>;
+  pairing_id: number;
+  week_key: string;
+  prompt_at: Timestamp;
+  closes_at: Timestamp;
+  delivery_id: number | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface CheckinAnswersTable {
+  checkin_id: number;
+  person_id: string;
+  answer: CheckinAnswer | null;
+  rating: number | null;
+  topics: string | null;
+  blockers: string | null;
+  answered_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ExpectationKind = 'checkin' | 'reply';
+
+export interface ExpectationsTable {
+  id: Generated<number>;
+  pairing_id: number;
+  kind: ExpectationKind;
+  subject: string;
+  source_ref: string;
+  started_at: Timestamp;
+  remind_at: Timestamp;
+  due_at: Timestamp;
+  status: Generated<'open' | 'met' | 'cancelled'>;
+  met_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+}
+
+export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern';
+export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
+
+export interface AlertsTable {
+  id: Generated<number>;
+  pairing_id: number;
+  program_id: number;
+  reason: AlertReason;
+  episode_key: string;
+  subject: string | null;
+  since: Timestamp;
+  details: ColumnType<Record<string, string | number | null>, string | undefined, string>;
+  status: Generated<AlertStatus>;
+  owner_id: string | null;
+  snoozed_until: Timestamp | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  version: Generated<number>;
+  rendered_version: Generated<number>;
+  delivery_id: number | null;
+  created_at: DefaultTimestamp;
+}
+
+export type Milestone = 'kickoff' | 'midmod' | 'exit';
+
+export interface MilestonesTable {
+  pairing_id: number;
+  milestone: Milestone;
+  completed_at: Timestamp | null;
+}
+
+export interface SchedulerRunsTable {
+  key: string;
+  owner: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
+  checkins: CheckinsTable;
+  checkin_answers: CheckinAnswersTable;
+  expectations: ExpectationsTable;
+  alerts: AlertsTable;
+  milestones: MilestonesTable;
+  scheduler_runs: SchedulerRunsTable;
   people: PeopleTable;
   staff: StaffTable;
   programs: ProgramsTable;
@@ -128,3 +212,7 @@ export type NewProgram = Insertable<ProgramsTable>;
 export type Pairing = Selectable<PairingsTable>;
 export type PairingUpdate = Updateable<PairingsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
+export type Checkin = Selectable<CheckinsTable>;
+export type CheckinAnswerRow = Selectable<CheckinAnswersTable>;
+export type Expectation = Selectable<ExpectationsTable>;
+export type Alert = Selectable<AlertsTable>;

@@ -1,14 +1,46 @@
 import type { Services } from '../services/index.js';
 
-export type TickReport = { at: string; conversationsOpened: number; sent: number; recovered: number; retried: number; failed: number };
+export type TickReport = {
+  at: string;
+  resumed: number;
+  conversationsOpened: number;
+  checkinsPlanned: number;
+  milestones: { reminded: number; escalated: number } | null;
+  reminders: number;
+  escalations: number;
+  snoozesOver: number;
+  alertsPosted: number;
+  alertsUpdated: number;
+  sent: number;
+  recovered: number;
+  retried: number;
+  failed: number;
+};
+
+export type TickOptions = {
+  /**
+   * DTR milestones are reminded and escalated only once /dtr can record them; until then a pair
+   * would be nagged for something Tandem cannot take.
+   */
+  milestones?: boolean;
+};
 
 /**
  * One scheduler pass, derived entirely from database state, so running it twice, late, or on
- * several replicas at once does no harm: planning is keyed, sending is claimed.
+ * several replicas at once does no harm: planning is keyed, reminders and escalations are claimed,
+ * sending is claimed. Order matters only for latency: what is planned here is sent at the end.
  */
-export async function runTick(services: Services): Promise<TickReport> {
+export async function runTick(services: Services, options: TickOptions = {}): Promise<TickReport> {
   const at = services.clock();
+  const resumed = await services.pairings.resumeDuePauses();
   const conversationsOpened = await services.pairings.openMissingConversations();
+  const checkinsPlanned = await services.checkins.plan();
+  const milestones = options.milestones ? await services.milestones.pass() : null;
+  const reminders = await services.responseWindow.sendReminders();
+  const escalations = await services.responseWindow.escalate();
+  const snoozesOver = await services.alerts.wakeSnoozed();
+  const alertsPosted = await services.alerts.postWaiting();
   const sent = await services.sender.deliverDue();
-  return { at: at.toISOString(), conversationsOpened, ...sent };
+  const alertsUpdated = await services.alerts.syncMessages();
+  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, escalations, snoozesOver, alertsPosted, alertsUpdated, ...sent };
 }

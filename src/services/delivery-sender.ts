@@ -21,6 +21,8 @@ export type DeliverySenderOptions = {
   maxAttempts?: number;
   /** Minimum gap between two posts to one channel (Slack allows about one per second). */
   channelGapMs?: number;
+  /** Posts per minute across the workspace, spread evenly (default 300). */
+  workspacePerMinute?: number;
   sleep?: (ms: number) => Promise<void>;
 };
 
@@ -36,14 +38,25 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   const maxAttempts = options.maxAttempts ?? 8;
   const channelGapMs = options.channelGapMs ?? 1_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const workspaceGapMs = 60_000 / (options.workspacePerMinute ?? 300);
   const lastPostAt = new Map<string, number>();
+  let workspaceNextFree = 0;
   const log = options.logger.child({ component: 'delivery-sender' });
 
+  /**
+   * Pacing in real time (not the domain clock): one post per channel per channelGapMs, and an even
+   * spread across the workspace. Each post reserves its workspace slot before sleeping, so channels
+   * sending in parallel queue up instead of bursting into 429s.
+   */
   async function pace(channel: string) {
-    const last = lastPostAt.get(channel);
     const now = Date.now();
-    if (last !== undefined && now - last < channelGapMs) await sleep(channelGapMs - (now - last));
-    lastPostAt.set(channel, Date.now());
+    if (lastPostAt.size > 10_000) for (const [c, t] of lastPostAt) if (t < now - channelGapMs) lastPostAt.delete(c);
+    const last = lastPostAt.get(channel);
+    const channelReady = last === undefined ? now : Math.max(now, last + channelGapMs);
+    const slot = Math.max(channelReady, workspaceNextFree);
+    workspaceNextFree = slot + workspaceGapMs;
+    lastPostAt.set(channel, slot);
+    if (slot > now) await sleep(slot - now);
   }
 
   async function resolveChannel(channel: string): Promise<string> {

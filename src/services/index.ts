@@ -1,16 +1,23 @@
 import type { Db } from '../db/database.js';
+import { createAlertRepository } from '../db/repositories/alert-repository.js';
 import { createAuditRepository } from '../db/repositories/audit-repository.js';
+import { createCheckinRepository } from '../db/repositories/checkin-repository.js';
 import { createDeliveryRepository } from '../db/repositories/delivery-repository.js';
+import { createExpectationRepository } from '../db/repositories/expectation-repository.js';
 import { createPairingRepository } from '../db/repositories/pairing-repository.js';
 import { createPeopleRepository } from '../db/repositories/people-repository.js';
 import { createProgramRepository } from '../db/repositories/program-repository.js';
 import { createStaffRepository } from '../db/repositories/staff-repository.js';
 import type { Logger } from '../logger.js';
+import { createAlertService } from './alert-service.js';
+import { createCheckinService } from './checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './delivery-sender.js';
+import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
 import { createProgramService } from './program-service.js';
+import { createResponseWindowService } from './response-window-service.js';
 import type { SlackPort } from './slack-port.js';
 import { createStaffService } from './staff-service.js';
 
@@ -19,7 +26,7 @@ export type ServiceOptions = {
   slack: SlackPort;
   clock: Clock;
   logger: Logger;
-  sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'channelGapMs' | 'sleep'>>;
+  sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'channelGapMs' | 'workspacePerMinute' | 'sleep'>>;
 };
 
 /** Wires repositories into services; the one place that knows how they fit together. */
@@ -32,13 +39,21 @@ export function createServices(options: ServiceOptions) {
     pairings: createPairingRepository(db),
     deliveries: createDeliveryRepository(db),
     audit: createAuditRepository(db),
+    checkins: createCheckinRepository(db),
+    expectations: createExpectationRepository(db),
+    alerts: createAlertRepository(db),
   };
   const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
+  const onEnqueued = () => sender.kick();
   const people = createPeopleService({ people: repos.people, slack, clock });
   const staff = createStaffService({ staff: repos.staff, audit: repos.audit, people, clock });
   const programs = createProgramService({ programs: repos.programs, staff: repos.staff, audit: repos.audit, slack, clock });
-  const pairings = createPairingService({ ...repos, people, slack, clock, logger, onEnqueued: () => sender.kick() });
-  return { repos, sender, people, staff, programs, pairings, clock, logger, slack };
+  const pairings = createPairingService({ ...repos, people, slack, clock, logger, onEnqueued });
+  const alerts = createAlertService({ ...repos, people, slack, clock, logger, checkAlertsChannel: programs.checkAlertsChannel, onEnqueued });
+  const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
+  const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
+  const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,6 @@
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
 import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
@@ -18,6 +19,7 @@ export type PairingDeps = {
   programs: ProgramRepository;
   staff: StaffRepository;
   deliveries: DeliveryRepository;
+  expectations: ExpectationRepository;
   audit: AuditRepository;
   people: PeopleService;
   slack: SlackPort;
@@ -145,6 +147,8 @@ export function createPairingService(deps: PairingDeps) {
         ...(change.to === 'active' ? { paused_until: null, pause_reason: null } : {}),
       });
       if (updated) {
+        // Paused and ended pairs owe nothing: no reminders, no escalations, no deadline running.
+        if (change.to !== 'active') await deps.expectations.cancelForPairing(pairingId);
         await deps.audit.record({ actor, action: `pairing.${change.to}`, subject: String(pairingId) }, now);
         return { ok: true, pairing: updated, changed: true };
       }
@@ -159,6 +163,13 @@ export function createPairingService(deps: PairingDeps) {
       const resolved = await resolveProgram(programName);
       if (!resolved.ok) return resolved;
       return { ok: true, program: resolved.program, pairings: await deps.pairings.listByProgram(resolved.program.id) };
+    },
+
+    /** Scheduler step: a pause with an end date ends by itself on that date, in the program's zone. */
+    async resumeDuePauses(): Promise<number> {
+      const resumed = await deps.pairings.resumeDue(deps.clock());
+      for (const p of resumed) await deps.audit.record({ actor: 'scheduler', action: 'pairing.active', subject: String(p.id), details: { auto: true } }, deps.clock());
+      return resumed.length;
     },
 
     /** Scheduler step: pairings whose conversation could not be opened at creation get another try. */

@@ -5,7 +5,9 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { slackLoggerFrom } from '../logger.js';
 import type { Services } from '../services/index.js';
+import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';
+import { registerEvents } from './listeners/events/index.js';
 import { registerViews } from './listeners/views/index.js';
 
 export type SlackApp = {
@@ -71,6 +73,8 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
 
   registerCommands(app, services);
   registerViews(app, services);
+  registerActions(app, services);
+  registerEvents(app, services);
 
   let server: Server | undefined;
   return {

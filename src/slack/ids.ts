@@ -21,3 +21,17 @@ export const ids = {
   /** The action_id of the single input element inside each input block. */
   value: 'value',
 } as const;
+
+export const actionIds = {
+  checkinAnswer: 'checkin_answer',
+  checkinNote: 'checkin_note',
+  alertAck: 'alert_ack',
+  alertResolve: 'alert_resolve',
+  alertSnooze: 'alert_snooze',
+} as const;
+
+export const viewIds = {
+  checkinNote: 'checkin_note',
+} as const;
+
+export const checkinNoteFields = { answer: 'answer', rating: 'rating', topics: 'topics', blockers: 'blockers' } as const;

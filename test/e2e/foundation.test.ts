@@ -151,7 +151,7 @@ describe('/tandem pair', () => {
     const report = await runTick(h.tandem.services);
     expect(report.conversationsOpened).toBe(1);
     await h.tandem.services.sender.idle();
-    const posts = h.slack.callsTo('chat.postMessage').filter((c) => c.status === 200);
+    const posts = h.slack.callsTo('chat.postMessage').filter((c) => c.status === 200 && JSON.stringify(c.args.metadata).includes('pair_intro'));
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]?.args.blocks)).toContain('/dtr kickoff');
   });

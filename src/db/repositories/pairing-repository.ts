@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { Pairing, PairingStatus, PairingUpdate } from '../schema.js';
 
@@ -59,6 +60,17 @@ export function createPairingRepository(db: Db) {
 
     async update(id: number, changes: PairingUpdate): Promise<Pairing | undefined> {
       return db.updateTable('pairings').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+    },
+
+    async resumeDue(now: Date): Promise<Pairing[]> {
+      return db
+        .updateTable('pairings')
+        .set({ status: 'active', paused_until: null, pause_reason: null })
+        .where('status', '=', 'paused')
+        .where('paused_until', 'is not', null)
+        .where(sql<boolean>`paused_until <= (${now}::timestamptz at time zone (select time_zone from programs where programs.id = pairings.program_id))::date`)
+        .returningAll()
+        .execute();
     },
 
     /** Moves a pairing between statuses only from the expected one, so two clicks change it once. */

@@ -1,0 +1,112 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../database.js';
+import type { Checkin, CheckinAnswer, CheckinAnswerRow, Database } from '../schema.js';
+
+export type CheckinCandidate = {
+  pairing_id: number;
+  program_id: number;
+  mentor_id: string;
+  mentee_id: string;
+  conversation_id: string;
+  weekday: number;
+  time: string;
+  zone: string;
+  start_date: string;
+  length_weeks: number;
+  response_window_days: number;
+};
+
+export function createCheckinRepository(db: Db) {
+  return {
+    /**
+     * Active pairings whose check-in slot for the current week (in their zone) has passed and that
+     * have no check-in row for that week yet. The slot is computed in SQL only to keep the candidate
+     * list short; the service recomputes it with luxon (holidays, program range) before planning.
+     */
+    async dueCandidates(now: Date, afterPairingId: number, limit: number): Promise<CheckinCandidate[]> {
+      const zone = sql<string>`coalesce(p.checkin_zone, pr.time_zone)`;
+      const weekday = sql<number>`coalesce(p.checkin_weekday, pr.checkin_weekday)`;
+      const time = sql<string>`coalesce(p.checkin_time, pr.checkin_time)`;
+      const rows = await sql<CheckinCandidate>`
+        select p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
+               ${weekday} as weekday, ${time} as time, ${zone} as zone,
+               pr.start_date, pr.length_weeks, coalesce(p.reply_within_days, pr.response_window_days) as response_window_days
+        from pairings p
+        join programs pr on pr.id = p.program_id
+        where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
+          and p.id > ${afterPairingId}
+          and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date
+          and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date
+          and (date_trunc('week', ${now}::timestamptz at time zone ${zone}) + make_interval(days => ${weekday} - 1) + ${time}::time)
+              at time zone ${zone} <= ${now}::timestamptz
+          and not exists (
+            select 1 from checkins c
+            where c.pairing_id = p.id and c.week_key = to_char(${now}::timestamptz at time zone ${zone}, 'IYYY-"W"IW'))
+        order by p.id
+        limit ${limit}`.execute(db);
+      return rows.rows;
+    },
+
+    /** Returns the new row, or undefined when another pass planned this week already. */
+    async create(trx: Transaction<Database>, row: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }): Promise<Checkin | undefined> {
+      return trx
+        .insertInto('checkins')
+        .values({ pairing_id: row.pairingId, week_key: row.weekKey, prompt_at: row.promptAt, closes_at: row.closesAt })
+        .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async setDelivery(trx: Transaction<Database>, checkinId: number, deliveryId: number): Promise<void> {
+      await trx.updateTable('checkins').set({ delivery_id: deliveryId }).where('id', '=', checkinId).execute();
+    },
+
+    async get(id: number): Promise<Checkin | undefined> {
+      return db.selectFrom('checkins').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async findByWeek(pairingId: number, weekKey: string): Promise<Checkin | undefined> {
+      return db.selectFrom('checkins').selectAll().where('pairing_id', '=', pairingId).where('week_key', '=', weekKey).executeTakeFirst();
+    },
+
+    async answers(checkinId: number): Promise<CheckinAnswerRow[]> {
+      return db.selectFrom('checkin_answers').selectAll().where('checkin_id', '=', checkinId).execute();
+    },
+
+    async upsertAnswer(row: { checkinId: number; personId: string; answer: CheckinAnswer | null; at: Date; note?: { rating: number | null; topics: string | null; blockers: string | null } }): Promise<void> {
+      const values = {
+        checkin_id: row.checkinId,
+        person_id: row.personId,
+        answer: row.answer,
+        answered_at: row.at,
+        updated_at: row.at,
+        ...(row.note ? { rating: row.note.rating, topics: row.note.topics, blockers: row.note.blockers } : {}),
+      };
+      await db
+        .insertInto('checkin_answers')
+        .values(values)
+        .onConflict((oc) =>
+          oc.columns(['checkin_id', 'person_id']).doUpdateSet({
+            // A note without a choice keeps the earlier choice.
+            answer: row.answer === null ? sql`checkin_answers.answer` : row.answer,
+            updated_at: row.at,
+            ...(row.note ? { rating: row.note.rating, topics: row.note.topics, blockers: row.note.blockers } : {}),
+          }),
+        )
+        .execute();
+    },
+
+    /** The pair's answers for a given week, for the "two not-yet weeks in a row" rule. */
+    async answersForWeek(pairingId: number, weekKey: string): Promise<CheckinAnswerRow[]> {
+      return db
+        .selectFrom('checkin_answers')
+        .innerJoin('checkins', 'checkins.id', 'checkin_answers.checkin_id')
+        .selectAll('checkin_answers')
+        .where('checkins.pairing_id', '=', pairingId)
+        .where('checkins.week_key', '=', weekKey)
+        .execute();
+    },
+  };
+}
+
+export type CheckinRepository = ReturnType<typeof createCheckinRepository>;

@@ -1,0 +1,140 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../database.js';
+import type { Database, Expectation, ExpectationKind } from '../schema.js';
+
+export type NewExpectation = {
+  pairingId: number;
+  kind: ExpectationKind;
+  subject: string;
+  sourceRef: string;
+  startedAt: Date;
+  remindAt: Date;
+  dueAt: Date;
+};
+
+export type DueExpectation = Expectation & {
+  program_id: number;
+  mentor_id: string;
+  mentee_id: string;
+  conversation_id: string | null;
+};
+
+export function createExpectationRepository(db: Db) {
+  const live = () =>
+    db
+      .selectFrom('expectations as e')
+      .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
+      .selectAll('e')
+      .select(['p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id'])
+      .where('e.status', '=', 'open')
+      .where('p.status', '=', 'active');
+
+  return {
+    /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
+    async create(e: NewExpectation, trx: Transaction<Database> | Db = db): Promise<Expectation | undefined> {
+      return trx
+        .insertInto('expectations')
+        .values({
+          pairing_id: e.pairingId,
+          kind: e.kind,
+          subject: e.subject,
+          source_ref: e.sourceRef,
+          started_at: e.startedAt,
+          remind_at: e.remindAt,
+          due_at: e.dueAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** Marks what a person owed in a pair as met; returns the ids that changed (for auto-resolving alerts). */
+    async meet(pairingId: number, subject: string, filter: { kind: ExpectationKind; sourceRef?: string }, at: Date): Promise<Expectation[]> {
+      let q = db
+        .updateTable('expectations')
+        .set({ status: 'met', met_at: at })
+        .where('pairing_id', '=', pairingId)
+        .where('subject', '=', subject)
+        .where('kind', '=', filter.kind)
+        .where('status', '=', 'open');
+      if (filter.sourceRef) q = q.where('source_ref', '=', filter.sourceRef);
+      return q.returningAll().execute();
+    },
+
+    async cancelForPairing(pairingId: number): Promise<number> {
+      const r = await db.updateTable('expectations').set({ status: 'cancelled' }).where('pairing_id', '=', pairingId).where('status', '=', 'open').executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    async hasOpenReply(pairingId: number, subject: string): Promise<boolean> {
+      const r = await db.selectFrom('expectations').select('id').where('pairing_id', '=', pairingId).where('subject', '=', subject).where('kind', '=', 'reply').where('status', '=', 'open').executeTakeFirst();
+      return r !== undefined;
+    },
+
+    /**
+     * Claims reminders that are due, setting reminded_at in the same statement so a second pass or
+     * replica cannot take them too. Reminders whose deadline has already passed are skipped: the
+     * escalation says it better than a late nudge.
+     */
+    async claimReminders(now: Date, limit: number): Promise<DueExpectation[]> {
+      const ids = await db
+        .updateTable('expectations')
+        .set({ reminded_at: now })
+        .where(
+          'id',
+          'in',
+          db
+            .selectFrom('expectations')
+            .select('id')
+            .where('status', '=', 'open')
+            .where('reminded_at', 'is', null)
+            .where('remind_at', '<=', now)
+            .orderBy('remind_at')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returning('id')
+        .execute();
+      if (ids.length === 0) return [];
+      return live().where('e.id', 'in', ids.map((r) => r.id)).where('e.due_at', '>', now).execute();
+    },
+
+    /** Claims overdue expectations for escalation, once each (escalated_at is the claim). */
+    async claimOverdue(now: Date, limit: number): Promise<DueExpectation[]> {
+      const ids = await db
+        .updateTable('expectations')
+        .set({ escalated_at: now })
+        .where(
+          'id',
+          'in',
+          db
+            .selectFrom('expectations')
+            .select('id')
+            .where('status', '=', 'open')
+            .where('escalated_at', 'is', null)
+            .where('due_at', '<=', now)
+            .orderBy('due_at')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returning('id')
+        .execute();
+      if (ids.length === 0) return [];
+      return live().where('e.id', 'in', ids.map((r) => r.id)).execute();
+    },
+
+    async openFor(pairingId: number): Promise<Expectation[]> {
+      return db.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('status', '=', 'open').orderBy('id').execute();
+    },
+
+    /** For benchmarks and operators: how the due scan is planned. */
+    async explainOverdueScan(now: Date): Promise<string[]> {
+      const r = await sql<{ 'QUERY PLAN': string }>`explain select id from expectations where status = 'open' and escalated_at is null and due_at <= ${now} order by due_at limit 500`.execute(db);
+      return r.rows.map((row) => row['QUERY PLAN']);
+    },
+  };
+}
+
+export type ExpectationRepository = ReturnType<typeof createExpectationRepository>;

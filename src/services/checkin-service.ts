@@ -1,0 +1,178 @@
+import { DateTime } from 'luxon';
+import type { Db } from '../db/database.js';
+import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
+import type { PairingRepository } from '../db/repositories/pairing-repository.js';
+import type { PeopleRepository } from '../db/repositories/people-repository.js';
+import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { Checkin, CheckinAnswer } from '../db/schema.js';
+import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
+import { holidaySet, responseDeadlines, type Holidays } from '../domain/work-days.js';
+import type { Logger } from '../logger.js';
+import { checkinMessage } from '../slack/blocks/checkin.js';
+import type { AlertService } from './alert-service.js';
+import type { Clock } from './clock.js';
+import { refuse, type Outcome } from './outcome.js';
+import type { SlackPort } from './slack-port.js';
+
+export const checkinDeliveryKey = (pairingId: number, weekKey: string) => `checkin:${pairingId}:${weekKey}`;
+
+export function weekLabel(promptAt: Date, zone: string): string {
+  return `week of ${DateTime.fromJSDate(promptAt, { zone }).startOf('week').toFormat('d LLLL')}`;
+}
+
+export type CheckinNote = { answer: CheckinAnswer; rating: number | null; topics: string | null; blockers: string | null };
+
+export function createCheckinService(deps: {
+  db: Db;
+  checkins: CheckinRepository;
+  expectations: ExpectationRepository;
+  deliveries: DeliveryRepository;
+  pairings: PairingRepository;
+  programs: ProgramRepository;
+  people: PeopleRepository;
+  alerts: AlertService;
+  slack: SlackPort;
+  clock: Clock;
+  logger: Logger;
+  onEnqueued: () => void;
+}) {
+  const log = deps.logger.child({ component: 'checkins' });
+
+  /**
+   * Plans this week's check-in for every pair whose slot has come: the check-in row, the message in
+   * the outbox and what each person owes, in one transaction per page. Only the current week is ever
+   * planned, so a pass after downtime asks once, late, rather than replaying missed weeks.
+   */
+  async function plan(pageSize = 500): Promise<number> {
+    const now = deps.clock();
+    const nowDt = DateTime.fromJSDate(now);
+    const holidaysByProgram = new Map<number, Holidays>();
+    let planned = 0;
+    let after = 0;
+    for (;;) {
+      const page = await deps.checkins.dueCandidates(now, after, pageSize);
+      if (page.length === 0) break;
+      after = page[page.length - 1]?.pairing_id ?? after;
+      const zones = new Map((await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p.time_zone]));
+      for (const c of page) {
+        if (!holidaysByProgram.has(c.program_id)) holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
+      }
+      await deps.db.transaction().execute(async (trx) => {
+        for (const c of page) {
+          const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
+          const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays, programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
+          if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
+          const checkin = await deps.checkins.create(trx, { pairingId: c.pairing_id, weekKey: slot.weekKey, promptAt: slot.promptAt.toJSDate(), closesAt: slot.closesAt.toJSDate() });
+          if (!checkin) continue;
+          await deps.deliveries.enqueue(
+            {
+              dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
+              kind: 'checkin',
+              pairingId: c.pairing_id,
+              channel: c.conversation_id,
+              payload: checkinMessage({ checkinId: checkin.id, mentorId: c.mentor_id, menteeId: c.mentee_id, weekLabel: weekLabel(checkin.prompt_at, c.zone), answers: [] }),
+              notBefore: now,
+            },
+            trx,
+          );
+          // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
+          const startedAt = DateTime.max(slot.promptAt, nowDt);
+          for (const subject of [c.mentor_id, c.mentee_id]) {
+            const zone = zones.get(subject) ?? c.zone;
+            const d = responseDeadlines(startedAt, c.response_window_days, zone, holidays);
+            await deps.expectations.create(
+              { pairingId: c.pairing_id, kind: 'checkin', subject, sourceRef: String(checkin.id), startedAt: startedAt.toJSDate(), remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() },
+              trx,
+            );
+          }
+          planned++;
+        }
+      });
+      if (page.length < pageSize) break;
+    }
+    if (planned > 0) {
+      log.info({ planned }, 'check-ins planned');
+      deps.onEnqueued();
+    }
+    return planned;
+  }
+
+  async function load(actor: string, checkinId: number): Promise<Outcome<{ checkin: Checkin; mentorId: string; menteeId: string; zone: string; programId: number; pairingId: number }>> {
+    const checkin = await deps.checkins.get(checkinId);
+    if (!checkin) return refuse('not_found', 'I could not find that check-in.');
+    const pairing = await deps.pairings.get(checkin.pairing_id);
+    if (!pairing) return refuse('not_found', 'I could not find that check-in.');
+    if (actor !== pairing.mentor_id && actor !== pairing.mentee_id) return refuse('forbidden', `This check-in is for <@${pairing.mentor_id}> and <@${pairing.mentee_id}>; only they can answer it.`);
+    if (pairing.status === 'ended') return refuse('invalid', 'This pairing has ended, so the check-in is closed.');
+    if (deps.clock() >= checkin.closes_at) return refuse('invalid', "This check-in is closed; next week's is on its way.");
+    const program = await deps.programs.get(pairing.program_id);
+    return { ok: true, checkin, mentorId: pairing.mentor_id, menteeId: pairing.mentee_id, zone: pairing.checkin_zone ?? program?.time_zone ?? 'UTC', programId: pairing.program_id, pairingId: pairing.id };
+  }
+
+  /** Re-renders the check-in message with who has answered. */
+  async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
+    const checkin = await deps.checkins.get(checkinId);
+    if (!checkin) return;
+    const pairing = await deps.pairings.get(checkin.pairing_id);
+    if (!pairing) return;
+    const delivery = await deps.deliveries.findByKey(checkinDeliveryKey(pairing.id, checkin.week_key));
+    const channel = delivery?.sent_channel ?? where?.channel;
+    const ts = delivery?.sent_ts ?? where?.ts;
+    if (!channel || !ts) return;
+    const program = await deps.programs.get(pairing.program_id);
+    const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
+    const zone = pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
+    await deps.slack.updateMessage({ channel, ts, ...checkinMessage({ checkinId, mentorId: pairing.mentor_id, menteeId: pairing.mentee_id, weekLabel: weekLabel(checkin.prompt_at, zone), answers }) });
+  }
+
+  async function recordAnswer(actor: string, checkinId: number, answer: CheckinAnswer | null, note?: Omit<CheckinNote, 'answer'>): Promise<Outcome<{ checkin: Checkin }>> {
+    const loaded = await load(actor, checkinId);
+    if (!loaded.ok) return loaded;
+    const now = deps.clock();
+    await deps.checkins.upsertAnswer({ checkinId, personId: actor, answer, at: now, ...(note ? { note } : {}) });
+    await deps.expectations.meet(loaded.pairingId, actor, { kind: 'checkin', sourceRef: String(checkinId) }, now);
+    await deps.alerts.autoResolve(loaded.pairingId, actor, ['checkin_unanswered']);
+    if (answer === 'not_yet') await checkMissedMeetings(loaded.pairingId, loaded.programId, loaded.checkin, actor);
+    return { ok: true, checkin: loaded.checkin };
+  }
+
+  /** "Not yet" this week and last week: the pair has not met for two weeks; staff hear about it once. */
+  async function checkMissedMeetings(pairingId: number, programId: number, checkin: Checkin, actor: string) {
+    const last = await deps.checkins.answersForWeek(pairingId, previousWeekKey(checkin.week_key));
+    if (!last.some((a) => a.answer === 'not_yet')) return;
+    const pairing = await deps.pairings.get(pairingId);
+    const delivery = await deps.deliveries.findByKey(checkinDeliveryKey(pairingId, checkin.week_key));
+    await deps.alerts.raise({
+      pairingId,
+      programId,
+      reason: 'missed_meetings',
+      episodeKey: checkin.week_key,
+      subject: null,
+      since: checkin.prompt_at,
+      details: { linkChannel: delivery?.sent_channel ?? pairing?.conversation_id ?? null, linkTs: delivery?.sent_ts ?? null, overdue: `answered “not yet” two weeks in a row (latest from <@${actor}>)` },
+    });
+  }
+
+  return {
+    plan,
+    refreshMessage,
+    answer: (actor: string, checkinId: number, answer: CheckinAnswer) => recordAnswer(actor, checkinId, answer),
+    addNote: (actor: string, checkinId: number, note: CheckinNote) => recordAnswer(actor, checkinId, note.answer, { rating: note.rating, topics: note.topics, blockers: note.blockers }),
+
+    /** What the note modal opens with: the person's own answer so far. */
+    async noteDefaults(actor: string, checkinId: number) {
+      const loaded = await load(actor, checkinId);
+      if (!loaded.ok) return loaded;
+      const mine = (await deps.checkins.answers(checkinId)).find((a) => a.person_id === actor);
+      return {
+        ok: true as const,
+        weekLabel: weekLabel(loaded.checkin.prompt_at, loaded.zone),
+        defaults: { answer: mine?.answer ?? null, rating: mine?.rating ?? null, topics: mine?.topics ?? null, blockers: mine?.blockers ?? null },
+      };
+    },
+  };
+}
+
+export type CheckinService = ReturnType<typeof createCheckinService>;

@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import type { Db } from '../db/database.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { Milestone } from '../db/schema.js';
+import { programWeek } from '../domain/work-days.js';
+import type { Logger } from '../logger.js';
+import { section } from '../slack/blocks/text.js';
+import type { AlertService } from './alert-service.js';
+import type { Clock } from './clock.js';
+
+export type MilestoneWindow = { milestone: Milestone; from: number; to: number };
+
+/** Kick-off in its week, mid-module in its weeks, exit in the last week. */
+export function milestoneWindows(p: { kickoff_week: number; midmod_week_from: number; midmod_week_to: number; length_weeks: number }): MilestoneWindow[] {
+  return [
+    { milestone: 'kickoff', from: p.kickoff_week, to: p.kickoff_week },
+    { milestone: 'midmod', from: p.midmod_week_from, to: p.midmod_week_to },
+    { milestone: 'exit', from: p.length_weeks, to: p.length_weeks },
+  ];
+}
+
+const openText: Record<Milestone, { title: string; command: string }> = {
+  kickoff: { title: 'kick-off conversation', command: '/dtr kickoff' },
+  midmod: { title: 'mid-module follow-up', command: '/dtr midmod' },
+  exit: { title: 'exit conversation', command: '/dtr exit' },
+};
+
+/**
+ * Reminds each pair when a DTR milestone's window opens (only while it is open: a pass after
+ * downtime does not send reminders for windows already closed) and raises one alert for a milestone
+ * not completed when its window has closed.
+ */
+export function createMilestoneService(deps: { db: Db; deliveries: DeliveryRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+  return {
+    async pass(pageSize = 1000): Promise<{ reminded: number; escalated: number }> {
+      const now = deps.clock();
+      let reminded = 0;
+      let escalated = 0;
+      let after = 0;
+      for (;;) {
+        const page = await deps.db
+          .selectFrom('pairings as p')
+          .innerJoin('programs as pr', 'pr.id', 'p.program_id')
+          .select(['p.id', 'p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.created_at', 'pr.start_date', 'pr.length_weeks', 'pr.time_zone', 'pr.kickoff_week', 'pr.midmod_week_from', 'pr.midmod_week_to'])
+          .where('p.status', '=', 'active')
+          .where('pr.status', '=', 'active')
+          .where('p.conversation_id', 'is not', null)
+          .where('p.id', '>', after)
+          .orderBy('p.id')
+          .limit(pageSize)
+          .execute();
+        if (page.length === 0) break;
+        after = page[page.length - 1]?.id ?? after;
+        const done = await deps.db
+          .selectFrom('milestones')
+          .select(['pairing_id', 'milestone'])
+          .where('pairing_id', 'in', page.map((p) => p.id))
+          .where('completed_at', 'is not', null)
+          .execute();
+        const completed = new Set(done.map((d) => `${d.pairing_id}:${d.milestone}`));
+        for (const p of page) {
+          const nowDt = DateTime.fromJSDate(now, { zone: p.time_zone });
+          // After the last week programWeek is null; treat it as one past the end so the exit DTR can escalate.
+          const week = programWeek(p.start_date, p.length_weeks, nowDt, p.time_zone) ?? (nowDt.toISODate()! >= p.start_date ? p.length_weeks + 1 : 0);
+          if (week === 0 || week > p.length_weeks + 1) continue;
+          for (const w of milestoneWindows(p)) {
+            if (completed.has(`${p.id}:${w.milestone}`)) continue;
+            if (week >= w.from && week <= w.to) {
+              const q = await deps.deliveries.enqueue({
+                dedupeKey: `milestone-open:${p.id}:${w.milestone}`,
+                kind: 'milestone_open',
+                pairingId: p.id,
+                channel: p.conversation_id as string,
+                payload: (() => {
+                  const text = `It's time for your ${openText[w.milestone].title}, <@${p.mentor_id}> and <@${p.mentee_id}>. When you have talked it through, each of you records your part with \`${openText[w.milestone].command}\`.`;
+                  return { text, blocks: [section(text)] };
+                })(),
+                notBefore: now,
+              });
+              if (q.created) reminded++;
+            } else if (week > w.to && p.created_at.getTime() < now.getTime()) {
+              // Pairs made after a window closed were never asked for that milestone.
+              const windowEnd = DateTime.fromISO(p.start_date, { zone: p.time_zone }).plus({ weeks: w.to });
+              if (DateTime.fromJSDate(p.created_at) >= windowEnd) continue;
+              const ok = await deps.alerts.raise({
+                pairingId: p.id,
+                programId: p.program_id,
+                reason: 'milestone_overdue',
+                episodeKey: w.milestone,
+                subject: null,
+                since: windowEnd.toJSDate(),
+                details: { linkChannel: p.conversation_id, overdue: `the ${openText[w.milestone].title} (${openText[w.milestone].command}) was due by the end of week ${w.to}` },
+              });
+              if (ok) escalated++;
+            }
+          }
+        }
+        if (page.length < pageSize) break;
+      }
+      if (reminded > 0) deps.onEnqueued();
+      return { reminded, escalated };
+    },
+  };
+}
+
+export type MilestoneService = ReturnType<typeof createMilestoneService>;

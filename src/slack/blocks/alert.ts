@@ -1,0 +1,67 @@
+import type { AlertReason, AlertStatus } from '../../db/schema.js';
+import { actionIds } from '../ids.js';
+import { context, escapeMrkdwn, mention, plain, section } from './text.js';
+
+export type AlertViewInput = {
+  alertId: number;
+  reason: AlertReason;
+  status: AlertStatus;
+  subject: string | null;
+  mentorId: string;
+  menteeId: string;
+  programName: string;
+  /** Pre-formatted in the program's zone. */
+  sinceLabel: string;
+  overdueLabel: string;
+  permalink: string | null;
+  ownerId: string | null;
+  snoozedUntilLabel: string | null;
+  resolvedLabel: string | null;
+  resolvedBy: string | null;
+  /** Only for mentor concerns: the mentor's own words, meant for staff. */
+  staffNote?: string | null;
+};
+
+const headlines: Record<AlertReason, string> = {
+  checkin_unanswered: 'Check-in not answered',
+  reply_overdue: 'Message not answered',
+  missed_meetings: 'No meeting two weeks running',
+  milestone_overdue: 'DTR conversation overdue',
+  mentor_concern: 'Mentor raised a concern',
+};
+
+/**
+ * A staff alert names who, which pair, what is late and since when, and links to the thread. It never
+ * carries message text, notes or DTR answers — except a mentor concern, which the mentor wrote for staff.
+ */
+export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown[] } {
+  const pair = `${mention(a.mentorId)} (mentor) and ${mention(a.menteeId)} (mentee)`;
+  const who = a.subject ? mention(a.subject) : 'The pair';
+  const head = `${headlines[a.reason]} — ${escapeMrkdwn(a.programName)}`;
+  const resolved = a.status === 'resolved';
+  const text = resolved ? `Resolved: ${head}` : `${head}: ${who}, ${a.overdueLabel}`;
+  const stateLine = resolved
+    ? `:white_check_mark: Resolved ${a.resolvedLabel ?? ''}${a.resolvedBy === 'auto' ? ` — ${who} answered` : a.resolvedBy ? ` by ${mention(a.resolvedBy)}` : ''}.`
+    : a.status === 'snoozed'
+      ? `:zzz: Snoozed until ${a.snoozedUntilLabel ?? 'later'}${a.ownerId ? ` by ${mention(a.ownerId)}` : ''}.`
+      : a.ownerId
+        ? `:eyes: ${mention(a.ownerId)} is on it.`
+        : ':rotating_light: Nobody has picked this up yet.';
+  const blocks: unknown[] = [
+    section(`*${resolved ? '~' : ''}${head}${resolved ? '~' : ''}*\n${who} — ${a.overdueLabel}.\nPair: ${pair}\nSince: ${a.sinceLabel}${a.permalink ? `\n<${a.permalink}|Open the conversation>` : ''}`),
+  ];
+  if (a.staffNote) blocks.push(section(`>${escapeMrkdwn(a.staffNote).replace(/\n/g, '\n>')}`));
+  blocks.push(context(stateLine));
+  if (!resolved) {
+    blocks.push({
+      type: 'actions',
+      block_id: `alert:${a.alertId}`,
+      elements: [
+        { type: 'button', action_id: actionIds.alertAck, text: plain("I'm on it"), value: String(a.alertId) },
+        { type: 'button', action_id: actionIds.alertResolve, text: plain('Resolved'), style: 'primary', value: String(a.alertId) },
+        { type: 'button', action_id: actionIds.alertSnooze, text: plain('Snooze 2 work days'), value: String(a.alertId) },
+      ],
+    });
+  }
+  return { text, blocks };
+}

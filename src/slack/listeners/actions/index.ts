@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../services/index.js';
+import { registerAlertActions } from './alert-actions.js';
+import { registerCheckinActions } from './checkin-actions.js';
+
+export function registerActions(app: App, services: Services): void {
+  registerCheckinActions(app, services);
+  registerAlertActions(app, services);
+}

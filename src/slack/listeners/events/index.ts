@@ -1,0 +1,40 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.js';
+
+const humanMessage = z.object({
+  channel: z.string().min(1),
+  user: z.string().regex(/^[UW][A-Z0-9]+$/),
+  ts: z.string().regex(/^\d{9,11}\.\d{1,6}$/),
+  channel_type: z.enum(['mpim', 'im', 'group', 'channel']).optional(),
+});
+
+const reaction = z.object({
+  user: z.string().regex(/^[UW][A-Z0-9]+$/),
+  item: z.object({ type: z.literal('message'), channel: z.string().min(1), ts: z.string().min(1) }),
+});
+
+/**
+ * Events are acknowledged by Bolt before the listener runs (HTTP mode answers 200 at once), and
+ * Slack may deliver the same event again; the handlers only meet or create keyed rows, so a
+ * repeat changes nothing.
+ */
+export function registerEvents(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'events' });
+
+  app.event('message', async ({ event }) => {
+    const e = event as unknown as Record<string, unknown>;
+    // Edits, deletions, joins and bot posts are not someone answering their partner.
+    if (e.subtype !== undefined && e.subtype !== 'file_share' && e.subtype !== 'thread_broadcast') return;
+    if (e.bot_id) return;
+    const m = humanMessage.safeParse(e);
+    if (!m.success || m.data.channel_type !== 'mpim') return;
+    await services.responseWindow.onPairMessage({ channel: m.data.channel, user: m.data.user, ts: m.data.ts }).catch((err: unknown) => log.error({ err }, 'message event failed'));
+  });
+
+  app.event('reaction_added', async ({ event }) => {
+    const r = reaction.safeParse(event);
+    if (!r.success) return;
+    await services.responseWindow.onReaction({ channel: r.data.item.channel, user: r.data.user, itemTs: r.data.item.ts }).catch((err: unknown) => log.error({ err }, 'reaction event failed'));
+  });
+}

@@ -1,0 +1,57 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.js';
+import { checkinNoteFields, ids, viewIds } from '../../ids.js';
+
+const metadata = z.object({ checkinId: z.number().int().positive() });
+const note = z.object({
+  answer: z.enum(['met', 'not_yet', 'rescheduled'], { error: 'Pick one' }),
+  rating: z.coerce.number().int().min(1).max(5).nullable(),
+  topics: z.string().max(1000, 'At most 1000 characters').nullable(),
+  blockers: z.string().max(1000, 'At most 1000 characters').nullable(),
+});
+
+type Value = { value?: string | null; selected_option?: { value?: string } | null };
+
+export function registerCheckinNoteView(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'checkin-note' });
+  app.view(viewIds.checkinNote, async ({ ack, body, view }) => {
+    const meta = metadata.safeParse((() => {
+      try {
+        return JSON.parse(view.private_metadata || '{}');
+      } catch {
+        return {};
+      }
+    })());
+    const values = (view.state?.values ?? {}) as Record<string, Record<string, Value>>;
+    const read = (block: string) => {
+      const v = values[block]?.[ids.value];
+      const raw = v?.selected_option?.value ?? v?.value ?? null;
+      return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+    };
+    const parsed = note.safeParse({ answer: read(checkinNoteFields.answer), rating: read(checkinNoteFields.rating), topics: read(checkinNoteFields.topics), blockers: read(checkinNoteFields.blockers) });
+    if (!meta.success) {
+      await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: 'This form is out of date. Close it and press “Add a note” again.' } });
+      return;
+    }
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    try {
+      // The person is who Slack says submitted, never anything carried in the view.
+      const r = await services.checkins.addNote(body.user.id, meta.data.checkinId, parsed.data);
+      if (!r.ok) {
+        await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: r.message } });
+        return;
+      }
+      await ack();
+      await services.checkins.refreshMessage(meta.data.checkinId).catch((err: unknown) => log.warn({ err }, 'could not refresh the check-in message'));
+    } catch (err) {
+      log.error({ err }, 'saving a check-in note failed');
+      await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
+    }
+  });
+}
