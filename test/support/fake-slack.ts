@@ -450,6 +450,8 @@ export class FakeSlack {
     this.responses.length = 0;
     this.faults.clear();
     this.postLog = [];
+    // Tests that rewind their clock between cases get timestamps from that clock again.
+    this.lastTsMicros = 0;
   }
 
   /** Queue `times` copies of `fault` for `method` ('*' = any method); consumed FIFO, exact method first. */

@@ -49,7 +49,8 @@ export type HarnessOptions = {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   let now = new Date(options.now ?? '2027-01-13T15:00:00Z');
   const clock: Clock = () => now;
-  const slack = await startFakeSlack({ botToken, ...options.fake });
+  // The fake stamps messages (ts) with the bot's clock, so event times and deadlines line up.
+  const slack = await startFakeSlack({ botToken, now: () => now.getTime(), ...options.fake });
   const database = await createTestDatabase();
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);

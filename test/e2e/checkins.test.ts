@@ -1,0 +1,338 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { runTick } from '../../src/scheduler/tick.js';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+/**
+ * The weekly check-in from the pair's and staff's side, over signed HTTP against the fake Slack, with
+ * a pinned clock. Program: Denver time, starts Monday 2027-01-11, check-in Mondays 10:00, response
+ * window 2 work days. Mentor in Berlin, mentee in New York.
+ */
+let h: Harness;
+const ADMIN = 'UADMIN';
+const MENTOR = 'UMENTOR';
+const MENTEE = 'UMENTEE';
+const ALERTS = 'GALERTS';
+
+// Monday 2027-01-11 10:00 in Denver (UTC-7) is 17:00Z.
+const SLOT = '2027-01-11T17:00:00Z';
+
+async function tick(at: string) {
+  h.setNow(at);
+  const report = await runTick(h.tandem.services);
+  await h.tandem.services.sender.idle();
+  return report;
+}
+
+function pairConversation() {
+  return [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(MENTOR) && c.members.includes(MENTEE));
+}
+const botMessages = (channel: string | undefined, kind: string): FakeMessage[] =>
+  (channel ? (h.slack.conversations.get(channel)?.messages ?? []) : []).filter((m) => m.metadata?.event_payload?.kind === kind);
+const alertsPosted = () => botMessages(ALERTS, 'alert');
+const dmsTo = (user: string, kind: string) =>
+  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => botMessages(c.id, kind));
+
+function clickAnswer(user: string, checkinMessage: FakeMessage, answer: 'met' | 'not_yet' | 'rescheduled') {
+  const actions = (checkinMessage.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+  const button = actions?.elements?.find((e) => e.action_id === `checkin_answer:${answer}`);
+  if (!button) throw new Error('no such button on the check-in message');
+  return h.sender.action({
+    user,
+    actions: [{ type: 'button', action_id: button.action_id, block_id: actions?.block_id, value: button.value, action_ts: '1' }],
+    container: { type: 'message', channel_id: checkinMessage.channel, message_ts: checkinMessage.ts, is_ephemeral: false },
+    channel: { id: checkinMessage.channel },
+    message: { ts: checkinMessage.ts, text: checkinMessage.text, blocks: checkinMessage.blocks },
+  });
+}
+
+function clickAlert(user: string, alert: FakeMessage, actionId: 'alert_ack' | 'alert_resolve' | 'alert_snooze') {
+  const actions = (alert.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+  const button = actions?.elements?.find((e) => e.action_id === actionId);
+  if (!button) throw new Error(`alert has no ${actionId} button`);
+  return h.sender.action({
+    user,
+    actions: [{ type: 'button', action_id: actionId, block_id: actions?.block_id, value: button.value, action_ts: '1' }],
+    container: { type: 'message', channel_id: alert.channel, message_ts: alert.ts, is_ephemeral: false },
+    channel: { id: alert.channel },
+    message: { ts: alert.ts, text: alert.text, blocks: alert.blocks },
+  });
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, what: string) {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(async () => {
+  await h.tandem.services.sender.idle();
+  await h.database.reset();
+  h.slack.reset();
+  for (const c of [...h.slack.conversations.keys()]) h.slack.conversations.delete(c);
+  await h.tandem.services.staff.bootstrap([ADMIN]);
+  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
+  h.slack.addUser({ id: MENTOR, name: 'ada', tz: 'Europe/Berlin' });
+  h.slack.addUser({ id: MENTEE, name: 'bo', tz: 'America/New_York' });
+  h.slack.addChannel({ id: ALERTS, name: 'mentor-alerts', is_private: true, members: ['UBOT', ADMIN] });
+  h.setNow('2027-01-10T12:00:00Z');
+  const program = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
+  if (!program.ok) throw new Error(program.message);
+  const paired = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
+  if (!paired.ok) throw new Error(paired.message);
+  await h.tandem.services.sender.idle();
+});
+
+describe('weekly check-in', () => {
+  test('is asked once at the slot, in the pair conversation, and both answers mean no reminder and no alert', async () => {
+    await tick('2027-01-11T16:59:00Z');
+    const conv = pairConversation();
+    expect(botMessages(conv?.id, 'checkin')).toHaveLength(0);
+
+    await tick(SLOT);
+    await tick('2027-01-11T17:01:00Z');
+    const [checkin, ...more] = botMessages(conv?.id, 'checkin');
+    expect(more).toHaveLength(0);
+    expect(checkin?.text).toContain('did you meet this week');
+    expect(JSON.stringify(checkin?.blocks)).toContain('We met');
+
+    expect((await clickAnswer(MENTOR, checkin as FakeMessage, 'met')).status).toBe(200);
+    await waitUntil(() => h.slack.callsTo('chat.update').length >= 1, 'the check-in message to be updated');
+    expect(JSON.stringify(h.slack.conversations.get(conv?.id ?? '')?.messages.find((m) => m.ts === checkin?.ts)?.blocks)).toContain('<@UMENTOR>: We met');
+
+    await clickAnswer(MENTEE, checkin as FakeMessage, 'rescheduled');
+    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'two answers');
+    const answers = await h.database.db.selectFrom('checkin_answers').select(['person_id', 'answer']).orderBy('person_id').execute();
+    expect(answers).toEqual([
+      { person_id: MENTEE, answer: 'rescheduled' },
+      { person_id: MENTOR, answer: 'met' },
+    ]);
+
+    await tick('2027-01-12T20:00:00Z');
+    await tick('2027-01-14T20:00:00Z');
+    expect(dmsTo(MENTOR, 'reminder')).toHaveLength(0);
+    expect(dmsTo(MENTEE, 'reminder')).toHaveLength(0);
+    expect(alertsPosted()).toHaveLength(0);
+  });
+
+  test('silence: a reminder at half the window in the late person’s zone, then exactly one alert, resolved when they answer', async () => {
+    await tick(SLOT);
+    const conv = pairConversation();
+    const [checkin] = botMessages(conv?.id, 'checkin');
+    await clickAnswer(MENTOR, checkin as FakeMessage, 'met');
+    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1, 'the mentor answer');
+
+    // Mentee in New York: asked Mon 12:00 local; half of 2 work days -> Tue 12:00 NY = 17:00Z.
+    await tick('2027-01-12T16:59:00Z');
+    expect(dmsTo(MENTEE, 'reminder')).toHaveLength(0);
+    await tick('2027-01-12T17:00:00Z');
+    await tick('2027-01-12T17:30:00Z');
+    const reminders = dmsTo(MENTEE, 'reminder');
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.text).toContain('<@UMENTOR>');
+    expect(dmsTo(MENTOR, 'reminder')).toHaveLength(0);
+
+    // Due Wed 12:00 NY = 17:00Z.
+    await tick('2027-01-13T16:59:00Z');
+    expect(alertsPosted()).toHaveLength(0);
+    await tick('2027-01-13T17:00:00Z');
+    await tick('2027-01-13T17:05:00Z');
+    await tick('2027-01-14T09:00:00Z');
+    const alerts = alertsPosted();
+    expect(alerts).toHaveLength(1);
+    const alert = alerts[0] as FakeMessage;
+    expect(alert.text).toContain('Check-in not answered');
+    expect(alert.text).toContain('<@UMENTEE>');
+    expect(JSON.stringify(alert.blocks)).toContain('Open the conversation');
+    expect(JSON.stringify(alert.blocks)).toContain("I'm on it");
+
+    await clickAnswer(MENTEE, checkin as FakeMessage, 'not_yet');
+    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert to say it is resolved');
+    const resolved = h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts);
+    expect(JSON.stringify(resolved?.blocks)).toContain('answered');
+    expect(JSON.stringify(resolved?.blocks)).not.toContain('alert_ack');
+    const row = await h.database.db.selectFrom('alerts').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'resolved', resolved_by: 'auto' });
+    await tick('2027-01-14T10:00:00Z');
+    expect(alertsPosted()).toHaveLength(1);
+  });
+
+  test('staff can take, snooze and resolve an alert; a mentee pressing its buttons is refused', async () => {
+    await tick(SLOT);
+    await tick('2027-01-13T17:30:00Z');
+    const alerts = alertsPosted();
+    expect(alerts).toHaveLength(2);
+    const alert = alerts.find((a) => a.text.includes('<@UMENTEE>')) as FakeMessage;
+
+    await clickAlert(MENTEE, alert, 'alert_resolve');
+    const refusal = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    expect(refusal.body).toMatchObject({ response_type: 'ephemeral' });
+
+    await clickAlert(ADMIN, alert, 'alert_ack');
+    const current = () => h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts);
+    await waitUntil(() => JSON.stringify(current()?.blocks).includes('<@UADMIN> is on it'), 'the owner to show');
+
+    await clickAlert(ADMIN, alert, 'alert_snooze');
+    await waitUntil(() => JSON.stringify(current()?.blocks).includes('Snoozed until'), 'the snooze to show');
+    // Two work days in Denver from Wed 10:30 -> Fri 10:30 local; the alert comes back after that.
+    await tick('2027-01-15T17:29:00Z');
+    expect(current()?.text).not.toContain('Resolved');
+    await tick('2027-01-15T17:31:00Z');
+    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages ?? []).some((m) => m.thread_ts === alert.ts), 'a nudge in the alert thread');
+
+    await clickAlert(ADMIN, alert, 'alert_resolve');
+    await waitUntil(() => (current()?.text ?? '').startsWith('Resolved'), 'resolved by staff');
+    expect(JSON.stringify(current()?.blocks)).toContain('by <@UADMIN>');
+  });
+
+  test('two “not yet” weeks in a row raise one missed-meetings alert', async () => {
+    await tick(SLOT);
+    const conv = pairConversation();
+    const [week1] = botMessages(conv?.id, 'checkin');
+    await clickAnswer(MENTOR, week1 as FakeMessage, 'not_yet');
+    await clickAnswer(MENTEE, week1 as FakeMessage, 'not_yet');
+    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'week 1 answers');
+    expect(alertsPosted()).toHaveLength(0);
+
+    await tick('2027-01-18T17:00:00Z');
+    const week2 = botMessages(conv?.id, 'checkin')[1] as FakeMessage;
+    await clickAnswer(MENTEE, week2, 'not_yet');
+    await clickAnswer(MENTOR, week2, 'not_yet');
+    await waitUntil(() => alertsPosted().length === 1, 'a missed-meetings alert');
+    await tick('2027-01-18T17:10:00Z');
+    const missed = alertsPosted().filter((a) => a.text.includes('No meeting two weeks running'));
+    expect(missed).toHaveLength(1);
+  });
+
+  test('a note from the modal is stored for staff and never posted to the pair or the alerts channel', async () => {
+    await tick(SLOT);
+    const conv = pairConversation();
+    const checkin = botMessages(conv?.id, 'checkin')[0] as FakeMessage;
+    const checkinId = Number(/checkin:(\d+)/.exec(JSON.stringify(checkin.blocks))?.[1]);
+    await h.sender.action({
+      user: MENTEE,
+      trigger_id: '1.2.abc',
+      actions: [{ type: 'button', action_id: 'checkin_note', value: String(checkinId), action_ts: '1' }],
+      container: { type: 'message', channel_id: checkin.channel, message_ts: checkin.ts },
+      channel: { id: checkin.channel },
+      message: { ts: checkin.ts },
+    });
+    const open = await h.slack.waitFor('views.open');
+    const view = open.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('checkin_note');
+
+    const secret = 'struggling with recursion and my landlord';
+    const submit = (values: Record<string, unknown>, user = MENTEE) =>
+      h.sender.viewSubmission({ user: { id: user }, view: { id: 'V1', callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } } });
+    const missing = await submit({ blockers: { value: { type: 'plain_text_input', value: secret } } });
+    expect(missing.json()).toMatchObject({ response_action: 'errors', errors: { answer: expect.any(String) } });
+
+    const stranger = await submit({ answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } } }, ADMIN);
+    expect(JSON.stringify(stranger.json())).toContain('only they can answer it');
+
+    const ok = await submit({
+      answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } },
+      rating: { value: { type: 'static_select', selected_option: { value: '4' } } },
+      blockers: { value: { type: 'plain_text_input', value: secret } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe('');
+    const row = await h.database.db.selectFrom('checkin_answers').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ person_id: MENTEE, answer: 'met', rating: 4, blockers: secret });
+    await tick('2027-01-14T20:00:00Z');
+    const posted = h.slack.calls.filter((c) => c.method.startsWith('chat.'));
+    expect(posted.length).toBeGreaterThan(0);
+    for (const c of posted) expect(JSON.stringify(c.args)).not.toContain('recursion');
+  });
+
+  test('a paused pair gets no check-in at its slot; after resuming it does', async () => {
+    const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
+    await h.tandem.services.pairings.setStatus(ADMIN, pairing.id, { to: 'paused', until: '2027-01-18' });
+    await tick(SLOT);
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(0);
+    await tick('2027-01-13T20:00:00Z');
+    expect(alertsPosted()).toHaveLength(0);
+    // Back on Monday the 18th (Denver): resumed by the pass, and asked at that day's slot.
+    await tick('2027-01-18T17:00:00Z');
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+  });
+});
+
+describe('contact attempts', () => {
+  async function say(user: string, text: string) {
+    const conv = pairConversation();
+    const msg = h.slack.postAs(user, conv?.id as string, text);
+    const res = await h.sender.event(h.slack.messageEvent(msg));
+    expect(res.status).toBe(200);
+    return msg;
+  }
+
+  test('a message left unanswered is nudged once and escalated once; a reaction would have been enough', async () => {
+    h.setNow('2027-01-11T15:00:00Z');
+    const msg = await say(MENTOR, 'Shall we meet Thursday?');
+    // Slack retries the same event: still one episode.
+    await h.sender.event(h.slack.messageEvent(msg), { retryNum: 1, retryReason: 'http_timeout' });
+    await say(MENTOR, 'ping');
+    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'one reply expectation');
+    const stored = JSON.stringify(await h.database.db.selectFrom('expectations').selectAll().execute());
+    expect(stored).not.toContain('Thursday');
+
+    const due = await h.database.db.selectFrom('expectations').select(['due_at', 'remind_at']).where('kind', '=', 'reply').executeTakeFirstOrThrow();
+    // Sent Monday 08:00 Denver; the mentee in New York has until Wednesday 10:00 their time.
+    expect(due.due_at.toISOString()).toBe('2027-01-13T15:00:00.000Z');
+    expect(due.remind_at.toISOString()).toBe('2027-01-12T15:00:00.000Z');
+
+    await tick(due.remind_at.toISOString());
+    await tick(due.due_at.toISOString());
+    await tick(new Date(due.due_at.getTime() + 3_600_000).toISOString());
+    expect(dmsTo(MENTEE, 'reminder').filter((m) => m.text.includes('wrote to you'))).toHaveLength(1);
+    const alerts = alertsPosted().filter((a) => a.text.includes('Message not answered'));
+    expect(alerts).toHaveLength(1);
+    expect(JSON.stringify(alerts[0]?.blocks)).not.toContain('Thursday');
+
+    // The mentee reacts: that acknowledges, and the alert says it resolved.
+    await h.sender.event({ type: 'reaction_added', user: MENTEE, reaction: 'thumbsup', item: { type: 'message', channel: msg.channel, ts: msg.ts }, event_ts: '1' });
+    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alerts[0]?.ts)?.text ?? '').startsWith('Resolved'), 'the reply alert to resolve');
+  });
+
+  test('a reply in time closes the episode: no nudge, no alert', async () => {
+    h.setNow('2027-01-11T15:00:00Z');
+    await say(MENTEE, 'I pushed my project, could you look?');
+    await say(MENTOR, 'Looking tonight!');
+    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 1, 'the mentee message answered');
+    // The mentor's reply starts the mentee's own window; they answer it too.
+    const thanks = await say(MENTEE, 'thanks');
+    await h.sender.event({ type: 'reaction_added', user: MENTOR, reaction: 'heart', item: { type: 'message', channel: thanks.channel, ts: thanks.ts }, event_ts: '2' });
+    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 3, 'the thanks acknowledged');
+    await tick('2027-01-20T12:00:00Z');
+    expect(alertsPosted().filter((a) => a.text.includes('Message not answered'))).toHaveLength(0);
+  });
+});
+
+describe('alerts channel safety', () => {
+  test('a public alerts channel is refused: nothing about the pair is posted there, and staff are told once', async () => {
+    h.slack.addChannel({ id: 'CPUBLIC', name: 'general', is_private: false, members: ['UBOT', ADMIN] });
+    await h.database.db.updateTable('programs').set({ alerts_channel_id: 'CPUBLIC' }).execute();
+    await tick(SLOT);
+    await tick('2027-01-13T18:00:00Z');
+    await tick('2027-01-13T19:00:00Z');
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CPUBLIC')).toHaveLength(0);
+    const notices = dmsTo(ADMIN, 'alerts_channel_problem');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).toContain('private');
+    expect(h.logs.text).toContain('refusing to post pair details');
+
+    // Fixed: the waiting alerts are posted to the private channel.
+    await h.database.db.updateTable('programs').set({ alerts_channel_id: ALERTS }).execute();
+    await tick('2027-01-13T19:05:00Z');
+    expect(alertsPosted()).toHaveLength(2);
+  });
+});
