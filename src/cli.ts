@@ -56,10 +56,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         const config = loadConfig(env);
         logger = createLogger(config.logLevel);
         const db = await openMigratedDatabase(config, logger);
+        const services = buildServices(config, db, logger, clock);
         try {
-          const report = await runTick(buildServices(config, db, logger, clock));
+          const report = await runTick(services);
           out(JSON.stringify(report));
         } finally {
+          // Planning kicks the sender in the background; let that run finish before the database
+          // closes under it, or a message posted to Slack is never recorded as sent.
+          await services.sender.idle();
           await db.close();
         }
         return 0;
@@ -82,6 +86,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           const services = buildServices(config, db, logger);
           const lines = await importPairings(csv, services.pairings);
           await services.sender.deliverDue();
+          // Each pairing kicked the sender in the background; wait for those runs too (see tick).
+          await services.sender.idle();
           for (const l of lines) out(`line ${l.line}: ${l.status} — ${l.message}`);
           const errors = lines.filter((l) => l.status === 'error').length;
           out(`${lines.filter((l) => l.status === 'created').length} created, ${lines.filter((l) => l.status === 'unchanged').length} unchanged, ${errors} with errors`);

@@ -190,7 +190,32 @@ export interface SchedulerRunsTable {
   expires_at: Timestamp;
 }
 
+export interface ProgramQuestionSetsTable {
+  program_id: number;
+  milestone: Milestone;
+  version: number;
+  definition: ColumnType<unknown, string, string>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface DtrAnswersTable {
+  pairing_id: number;
+  milestone: Milestone;
+  person_id: string;
+  role: 'mentor' | 'mentee';
+  /** 'builtin' or 'program' */
+  set_source: string;
+  set_version: number;
+  answers: ColumnType<Record<string, string>, string, string>;
+  revision: Generated<number>;
+  submitted_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  program_question_sets: ProgramQuestionSetsTable;
+  dtr_answers: DtrAnswersTable;
   checkins: CheckinsTable;
   checkin_answers: CheckinAnswersTable;
   expectations: ExpectationsTable;
@@ -216,3 +241,4 @@ export type Checkin = Selectable<CheckinsTable>;
 export type CheckinAnswerRow = Selectable<CheckinAnswersTable>;
 export type Expectation = Selectable<ExpectationsTable>;
 export type Alert = Selectable<AlertsTable>;
+export type DtrAnswerRow = Selectable<DtrAnswersTable>;

@@ -18,10 +18,7 @@ export type TickReport = {
 };
 
 export type TickOptions = {
-  /**
-   * DTR milestones are reminded and escalated only once /dtr can record them; until then a pair
-   * would be nagged for something Tandem cannot take.
-   */
+  /** DTR milestone reminders and escalations (on unless switched off, e.g. for a focused test). */
   milestones?: boolean;
 };
 
@@ -35,7 +32,7 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
   const resumed = await services.pairings.resumeDuePauses();
   const conversationsOpened = await services.pairings.openMissingConversations();
   const checkinsPlanned = await services.checkins.plan();
-  const milestones = options.milestones ? await services.milestones.pass() : null;
+  const milestones = options.milestones === false ? null : await services.milestones.pass();
   const reminders = await services.responseWindow.sendReminders();
   const escalations = await services.responseWindow.escalate();
   const snoozesOver = await services.alerts.wakeSnoozed();

@@ -158,6 +158,15 @@ export function createAlertService(deps: {
       return { ok: true, changed: Boolean(changed) };
     },
 
+    /** A DTR recorded late ends its milestone alert. */
+    async autoResolveMilestone(pairingId: number, milestone: string): Promise<number> {
+      const live = await deps.alerts.liveForEpisode(pairingId, 'milestone_overdue', milestone);
+      let n = 0;
+      for (const a of live) if (await deps.alerts.transition(a.id, ['open', 'acknowledged', 'snoozed'], { status: 'resolved', resolved_at: deps.clock(), resolved_by: 'auto' })) n++;
+      if (n > 0) await syncMessages();
+      return n;
+    },
+
     /** Scheduler step: snoozes that ran out bring the alert back, with a nudge in its thread. */
     async wakeSnoozed(): Promise<number> {
       const woken = await deps.alerts.snoozeExpired(deps.clock());

@@ -3,6 +3,7 @@ import { createAlertRepository } from '../db/repositories/alert-repository.js';
 import { createAuditRepository } from '../db/repositories/audit-repository.js';
 import { createCheckinRepository } from '../db/repositories/checkin-repository.js';
 import { createDeliveryRepository } from '../db/repositories/delivery-repository.js';
+import { createDtrRepository } from '../db/repositories/dtr-repository.js';
 import { createExpectationRepository } from '../db/repositories/expectation-repository.js';
 import { createPairingRepository } from '../db/repositories/pairing-repository.js';
 import { createPeopleRepository } from '../db/repositories/people-repository.js';
@@ -13,6 +14,7 @@ import { createAlertService } from './alert-service.js';
 import { createCheckinService } from './checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './delivery-sender.js';
+import { createDtrService } from './dtr-service.js';
 import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
@@ -42,6 +44,7 @@ export function createServices(options: ServiceOptions) {
     checkins: createCheckinRepository(db),
     expectations: createExpectationRepository(db),
     alerts: createAlertRepository(db),
+    dtr: createDtrRepository(db),
   };
   const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
   const onEnqueued = () => sender.kick();
@@ -52,8 +55,9 @@ export function createServices(options: ServiceOptions) {
   const alerts = createAlertService({ ...repos, people, slack, clock, logger, checkAlertsChannel: programs.checkAlertsChannel, onEnqueued });
   const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
   const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
+  const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

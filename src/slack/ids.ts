@@ -35,3 +35,10 @@ export const viewIds = {
 } as const;
 
 export const checkinNoteFields = { answer: 'answer', rating: 'rating', topics: 'topics', blockers: 'blockers' } as const;
+
+export const dtrIds = {
+  view: 'dtr_submit',
+  /** Opens the DTR modal from a button (the partner's invitation, the chooser). */
+  open: 'dtr_open',
+  pairingBlock: 'dtr_pairing',
+} as const;

@@ -91,6 +91,17 @@ export function createAlertRepository(db: Db) {
         .execute();
     },
 
+    async liveForEpisode(pairingId: number, reason: AlertReason, episodeKey: string): Promise<Alert[]> {
+      return db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('pairing_id', '=', pairingId)
+        .where('reason', '=', reason)
+        .where('episode_key', '=', episodeKey)
+        .where('status', '<>', 'resolved')
+        .execute();
+    },
+
     async snoozeExpired(now: Date): Promise<Alert[]> {
       return db
         .updateTable('alerts')

@@ -50,6 +50,15 @@ export function createPairingRepository(db: Db) {
         .execute();
     },
 
+    /** Live pairings a person is in, as mentor or mentee. */
+    async listLiveFor(personId: string): Promise<PairingRow[]> {
+      return withProgram()
+        .where('pairings.status', '<>', 'ended')
+        .where((eb) => eb.or([eb('pairings.mentor_id', '=', personId), eb('pairings.mentee_id', '=', personId)]))
+        .orderBy('pairings.id')
+        .execute();
+    },
+
     async listByProgram(programId: number, statuses: readonly PairingStatus[] = ['active', 'paused']): Promise<PairingRow[]> {
       return withProgram().where('pairings.program_id', '=', programId).where('pairings.status', 'in', statuses).orderBy('pairings.id').execute();
     },

@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import type { Milestone } from '../db/schema.js';
+
+/**
+ * The define-the-relationship conversations as data. Wording is ours; the topics follow the
+ * programs' handbooks. A set is versioned: answers keep the version they answered, so editing a set
+ * (or a program's override of it) never rewrites what people said before. Change a set by adding a
+ * new version, never by editing one in place.
+ */
+export type Audience = 'both' | 'mentor' | 'mentee';
+export type PairingSetting = 'meetingWeekday' | 'meetingTime' | 'meetingMinutes' | 'contactChannel' | 'ackWithinHours' | 'replyWithinDays';
+
+const questionSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/),
+  label: z.string().min(1).max(150),
+  kind: z.enum(['text', 'long_text', 'select', 'weekday', 'time', 'number', 'date']),
+  audience: z.enum(['both', 'mentor', 'mentee']).default('both'),
+  required: z.boolean().default(false),
+  /** A mentee answer shared with their mentor only: never in the pair conversation, never with staff. */
+  private: z.boolean().default(false),
+  hint: z.string().max(150).optional(),
+  options: z.array(z.object({ value: z.string().min(1).max(75), label: z.string().min(1).max(75) })).max(100).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  maxLength: z.number().int().min(1).max(3000).optional(),
+  /** The answer becomes this pairing setting. */
+  setting: z.enum(['meetingWeekday', 'meetingTime', 'meetingMinutes', 'contactChannel', 'ackWithinHours', 'replyWithinDays']).optional(),
+  /** Part of goal N (1-3): its text, measure or target date. */
+  goal: z.object({ index: z.number().int().min(1).max(3), part: z.enum(['text', 'measure', 'targetDate']) }).optional(),
+});
+
+export const questionSetSchema = z.object({
+  milestone: z.enum(['kickoff', 'midmod', 'exit']),
+  version: z.number().int().min(1),
+  title: z.string().min(1).max(24),
+  intro: z.string().max(500),
+  sections: z
+    .array(z.object({ title: z.string().min(1).max(150), questions: z.array(questionSchema).min(1) }))
+    .min(1)
+    .refine((sections) => sections.flatMap((s) => s.questions).length <= 45, 'At most 45 questions: a modal holds 100 blocks'),
+});
+
+export type Question = z.output<typeof questionSchema>;
+export type QuestionSet = z.output<typeof questionSetSchema>;
+
+const weekdayOptions = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((label, i) => ({ value: String(i + 1), label }));
+const SHORT = 150;
+const LONG = 1500;
+
+const goalQuestions = [1, 2, 3].flatMap((n) => [
+  { id: `goal${n}_text`, label: `Goal ${n}: what exactly do you want to achieve?`, kind: 'long_text', audience: 'mentee', required: n === 1, maxLength: 300, goal: { index: n, part: 'text' } },
+  { id: `goal${n}_measure`, label: `Goal ${n}: how will you know you got there?`, kind: 'text', audience: 'mentee', required: n === 1, maxLength: SHORT, goal: { index: n, part: 'measure' } },
+  { id: `goal${n}_date`, label: `Goal ${n}: by when?`, kind: 'date', audience: 'mentee', required: n === 1, goal: { index: n, part: 'targetDate' } },
+]);
+
+const kickoffV1 = {
+  milestone: 'kickoff',
+  version: 1,
+  title: 'Kick-off DTR',
+  intro: 'Talk these through together first, then each of you records your own part here. Your partner adds theirs; when both are in, the agreed plan goes to your pair conversation.',
+  sections: [
+    {
+      title: 'About you',
+      questions: [
+        { id: 'name', label: 'What should your partner call you?', kind: 'text', required: true, maxLength: 80 },
+        { id: 'pronouns', label: 'Your pronouns', kind: 'text', maxLength: 40 },
+        { id: 'mentor_relation', label: 'How are you connected to this program?', kind: 'text', audience: 'mentor', maxLength: SHORT, hint: 'Graduate, volunteer, staff, friend of the community…' },
+        { id: 'mentor_work', label: 'Where do you work, and on what?', kind: 'text', audience: 'mentor', maxLength: SHORT },
+        { id: 'mentor_path', label: 'How did you get into this field?', kind: 'long_text', audience: 'mentor', maxLength: LONG },
+        { id: 'mentee_background', label: 'What were you doing before this program?', kind: 'long_text', audience: 'mentee', maxLength: LONG },
+        { id: 'mentee_why', label: 'What brought you to this program?', kind: 'long_text', audience: 'mentee', maxLength: LONG },
+        { id: 'mentee_excited', label: 'What are you most looking forward to in your tech career?', kind: 'long_text', audience: 'mentee', maxLength: LONG },
+      ],
+    },
+    {
+      title: 'Scheduling',
+      questions: [
+        { id: 'best_times', label: 'When is it easiest for you to meet?', kind: 'text', required: true, maxLength: SHORT, hint: 'Lunchtime, early evening, weekends…' },
+        { id: 'constraints', label: 'What limits your schedule?', kind: 'text', maxLength: SHORT, hint: 'Family, work hours, time zones…' },
+        { id: 'meeting_weekday', label: 'Agreed weekly meeting: day', kind: 'weekday', audience: 'mentor', required: true, options: weekdayOptions, setting: 'meetingWeekday' },
+        { id: 'meeting_time', label: 'Agreed weekly meeting: time (your time zone)', kind: 'time', audience: 'mentor', required: true, setting: 'meetingTime' },
+        { id: 'meeting_minutes', label: 'Agreed weekly meeting: minutes', kind: 'number', audience: 'mentor', required: true, min: 30, max: 60, setting: 'meetingMinutes', hint: 'Between 30 and 60.' },
+      ],
+    },
+    {
+      title: 'Staying in touch',
+      questions: [
+        {
+          id: 'contact_channel',
+          label: 'Where do you reach each other?',
+          kind: 'select',
+          audience: 'mentor',
+          required: true,
+          setting: 'contactChannel',
+          options: [
+            { value: 'slack', label: 'Slack, in our pair conversation' },
+            { value: 'slack_dm', label: 'Slack direct messages' },
+            { value: 'email', label: 'Email' },
+            { value: 'phone', label: 'Phone or text' },
+          ],
+        },
+        { id: 'contact_often', label: 'How often will you be in touch between meetings?', kind: 'text', maxLength: SHORT },
+        { id: 'ack_within_hours', label: 'We say "seen it" within (hours)', kind: 'number', audience: 'mentor', required: true, min: 1, max: 72, setting: 'ackWithinHours' },
+        { id: 'reply_within_days', label: 'We give a full answer within (work days)', kind: 'number', audience: 'mentor', required: true, min: 1, max: 5, setting: 'replyWithinDays', hint: 'Tandem nudges and tells staff when a message waits longer than this.' },
+      ],
+    },
+    {
+      title: 'Support',
+      questions: [
+        { id: 'strengths', label: 'Technical strengths so far', kind: 'long_text', maxLength: LONG },
+        { id: 'grow', label: 'Areas to grow in', kind: 'long_text', maxLength: LONG },
+        { id: 'focus_topics', label: 'Topics to focus on this module', kind: 'long_text', maxLength: LONG },
+        { id: 'revisit_topics', label: 'Topics from before worth revisiting', kind: 'long_text', maxLength: LONG },
+      ],
+    },
+    {
+      title: 'Heads-up',
+      questions: [
+        { id: 'concerns', label: 'Anything coming up your partner should know about?', kind: 'long_text', maxLength: LONG, hint: 'Life events, worries about the curriculum, a job search…' },
+        { id: 'overwhelmed', label: 'When things get overwhelming, what helps you?', kind: 'long_text', audience: 'mentee', private: true, maxLength: LONG, hint: 'Shared with your mentor only.' },
+        { id: 'other_support', label: 'Who else supports you during this program?', kind: 'long_text', audience: 'mentee', private: true, maxLength: LONG, hint: 'Shared with your mentor only.' },
+      ],
+    },
+    {
+      title: 'Goals (specific, measurable, with a date)',
+      questions: [
+        ...goalQuestions,
+        { id: 'action_plan', label: 'Action plan: the steps toward these goals', kind: 'long_text', audience: 'mentor', maxLength: LONG },
+        { id: 'homework', label: 'First homework before you next meet', kind: 'long_text', audience: 'mentor', maxLength: LONG },
+      ],
+    },
+  ],
+};
+
+const progressQuestions = [1, 2, 3].map((n) => ({ id: `goal${n}_progress`, label: `Progress on goal ${n}`, kind: 'long_text', maxLength: LONG }));
+
+const midmodV1 = {
+  milestone: 'midmod',
+  version: 1,
+  title: 'Mid-module DTR',
+  intro: 'Halfway there. Look back at the first half together, then each of you records your part.',
+  sections: [
+    {
+      title: 'First half',
+      questions: [
+        { id: 'instructor_feedback', label: 'What feedback have instructors given?', kind: 'long_text', audience: 'mentee', required: true, maxLength: LONG },
+        { id: 'struggles', label: 'What has been hardest so far?', kind: 'long_text', required: true, maxLength: LONG },
+        { id: 'strengths', label: 'What has gone well?', kind: 'long_text', maxLength: LONG },
+        { id: 'focus', label: 'Focus for the second half', kind: 'long_text', required: true, maxLength: LONG },
+      ],
+    },
+    { title: 'Goals', questions: progressQuestions },
+  ],
+};
+
+const exitV1 = {
+  milestone: 'exit',
+  version: 1,
+  title: 'Exit DTR',
+  intro: 'You made it to the end of the module. Review it together, then each of you records your part.',
+  sections: [
+    {
+      title: 'Goals',
+      questions: [1, 2, 3].map((n) => ({
+        id: `goal${n}_outcome`,
+        label: `Goal ${n}`,
+        kind: 'select',
+        options: [
+          { value: 'met', label: 'Met' },
+          { value: 'partly', label: 'Partly met' },
+          { value: 'not', label: 'Not met' },
+          { value: 'none', label: 'We had no goal here' },
+        ],
+        required: n === 1,
+      })),
+    },
+    {
+      title: 'Looking back',
+      questions: [
+        { id: 'worked', label: 'What worked well between you?', kind: 'long_text', required: true, maxLength: LONG },
+        { id: 'change', label: 'What would you do differently?', kind: 'long_text', maxLength: LONG },
+        { id: 'program_feedback', label: 'Feedback for the program team', kind: 'long_text', maxLength: LONG },
+      ],
+    },
+    {
+      title: 'What comes next',
+      questions: [
+        { id: 'next_plan', label: 'Plan for after the program', kind: 'long_text', audience: 'mentee', required: true, maxLength: LONG },
+        { id: 'open_doors', label: 'People worth meeting (introductions, informational chats)', kind: 'long_text', audience: 'mentor', maxLength: LONG },
+        {
+          id: 'keep_in_touch',
+          label: 'Would you like to stay in touch?',
+          kind: 'select',
+          required: true,
+          options: [
+            { value: 'yes', label: 'Yes' },
+            { value: 'maybe', label: 'Maybe later' },
+            { value: 'no', label: 'No, thanks' },
+          ],
+        },
+        { id: 'celebrate', label: 'One thing to celebrate', kind: 'text', maxLength: SHORT },
+      ],
+    },
+  ],
+};
+
+/** Every version ever shipped, so old answers can always be shown with the questions they answered. */
+export const builtInQuestionSets: readonly QuestionSet[] = [kickoffV1, midmodV1, exitV1].map((s) => questionSetSchema.parse(s));
+
+export function latestBuiltIn(milestone: Milestone): QuestionSet {
+  const sets = builtInQuestionSets.filter((s) => s.milestone === milestone).sort((a, b) => b.version - a.version);
+  const set = sets[0];
+  if (!set) throw new Error(`no question set for ${milestone}`);
+  return set;
+}
+
+export function questionsFor(set: QuestionSet, role: 'mentor' | 'mentee'): { title: string; questions: Question[] }[] {
+  return set.sections
+    .map((s) => ({ title: s.title, questions: s.questions.filter((q) => q.audience === 'both' || q.audience === role) }))
+    .filter((s) => s.questions.length > 0);
+}
+
+export type Answers = Record<string, string>;
+
+/**
+ * Validates one side's answers against the questions it was shown. Returns per-question messages
+ * (the modal shows them under each field) or the clean answers; unknown keys are dropped.
+ */
+export function validateAnswers(set: QuestionSet, role: 'mentor' | 'mentee', raw: Record<string, string | null | undefined>): { ok: true; answers: Answers } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const answers: Answers = {};
+  for (const q of questionsFor(set, role).flatMap((s) => s.questions)) {
+    const value = (raw[q.id] ?? '').trim();
+    if (!value) {
+      if (q.required) errors[q.id] = 'Please answer this one.';
+      continue;
+    }
+    const max = q.maxLength ?? (q.kind === 'long_text' ? LONG : SHORT);
+    if ((q.kind === 'text' || q.kind === 'long_text') && value.length > max) errors[q.id] = `At most ${max} characters (you have ${value.length}).`;
+    else if (q.kind === 'number') {
+      const n = Number(value);
+      if (!Number.isInteger(n)) errors[q.id] = 'A whole number, please.';
+      else if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max)) errors[q.id] = `Between ${q.min} and ${q.max}.`;
+    } else if ((q.kind === 'select' || q.kind === 'weekday') && !q.options?.some((o) => o.value === value)) errors[q.id] = 'Pick one of the options.';
+    else if (q.kind === 'time' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) errors[q.id] = 'Use HH:MM.';
+    else if (q.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors[q.id] = 'Pick a date.';
+    if (!errors[q.id]) answers[q.id] = value;
+  }
+  // A goal is all three parts or none: half a SMART goal is not one.
+  for (const n of [1, 2, 3]) {
+    const parts = set.sections.flatMap((s) => s.questions).filter((q) => q.goal?.index === n && (q.audience === 'both' || q.audience === role));
+    if (parts.length === 0) continue;
+    const given = parts.filter((q) => answers[q.id]);
+    if (given.length > 0 && given.length < parts.length) for (const q of parts) if (!answers[q.id] && !errors[q.id]) errors[q.id] = `Goal ${n} needs this too.`;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, answers };
+}

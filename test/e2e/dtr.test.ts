@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+const ADMIN = 'UADMIN';
+const MENTOR = 'UMENTOR';
+const MENTEE = 'UMENTEE';
+const OTHER = 'UOTHER';
+const ALERTS = 'GALERTS';
+
+type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; element?: Record<string, unknown> }[] };
+
+async function openForm(user: string, text: string): Promise<View> {
+  const from = h.slack.calls.length;
+  const res = await h.sender.command({ command: '/dtr', text, user_id: user });
+  expect(res.status).toBe(200);
+  const call = await h.slack.waitFor('views.open', { from });
+  return call.args.view as View;
+}
+
+/** Builds view.state.values the way Slack sends them, from plain answers keyed by question id. */
+function stateFor(view: View, answers: Record<string, string>) {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const b of view.blocks) {
+    if (b.type !== 'input' || !b.block_id) continue;
+    const type = String(b.element?.type);
+    const v = answers[b.block_id];
+    const cell =
+      type === 'static_select' ? { type, selected_option: v ? { value: v } : null }
+      : type === 'datepicker' ? { type, selected_date: v ?? null }
+      : type === 'timepicker' ? { type, selected_time: v ?? null }
+      : { type, value: v ?? null };
+    values[b.block_id] = { value: cell };
+  }
+  return { values };
+}
+
+function submit(user: string, view: View, answers: Record<string, string>) {
+  return h.sender.viewSubmission({ user: { id: user }, view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: stateFor(view, answers) } });
+}
+
+const mentorAnswers = {
+  name: 'Ada',
+  pronouns: 'she/her',
+  mentor_work: 'Payments team',
+  best_times: 'Weekday evenings',
+  meeting_weekday: '3',
+  meeting_time: '18:30',
+  meeting_minutes: '45',
+  contact_channel: 'slack',
+  ack_within_hours: '12',
+  reply_within_days: '1',
+  action_plan: 'Weekly code review of the project',
+  homework: 'Read chapter 3',
+};
+const PRIVATE_WORDS = 'long walks and my sister';
+const menteeAnswers = {
+  name: 'Bo',
+  best_times: 'After 6pm',
+  mentee_why: 'Career change',
+  overwhelmed: PRIVATE_WORDS,
+  other_support: 'Study group',
+  goal1_text: 'Ship a full-stack app',
+  goal1_measure: 'Deployed with tests',
+  goal1_date: '2027-02-19',
+};
+
+beforeAll(async () => {
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(async () => {
+  await h.tandem.services.sender.idle();
+  await h.database.reset();
+  h.slack.reset();
+  h.slack.conversations.clear();
+  await h.tandem.services.staff.bootstrap([ADMIN]);
+  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
+  h.slack.addUser({ id: MENTOR, name: 'ada', tz: 'Europe/Berlin' });
+  h.slack.addUser({ id: MENTEE, name: 'bo', tz: 'America/New_York' });
+  h.slack.addUser({ id: OTHER, name: 'cy', tz: 'UTC' });
+  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
+  const program = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
+  if (!program.ok) throw new Error(program.message);
+  const paired = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
+  if (!paired.ok) throw new Error(paired.message);
+  await h.tandem.services.sender.idle();
+});
+
+const pairConversation = () => [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(MENTOR) && c.members.includes(MENTEE));
+const dmMessages = (user: string) => [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages);
+
+describe('/dtr kickoff', () => {
+  test('mentor and mentee each record their part; the summary lands in the pair conversation and settings are applied', async () => {
+    const mentorView = await openForm(MENTOR, 'kickoff');
+    expect(mentorView.callback_id).toBe('dtr_submit');
+    const mentorBlocks = mentorView.blocks.map((b) => b.block_id);
+    expect(mentorBlocks).toContain('meeting_weekday');
+    expect(mentorBlocks).not.toContain('overwhelmed');
+
+    const saved = await submit(MENTOR, mentorView, mentorAnswers);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toBe('');
+    await h.tandem.services.sender.idle();
+
+    // The mentee is invited with a button that opens their own part.
+    const invite = dmMessages(MENTEE).find((m) => m.metadata?.event_payload?.kind === 'dtr_invite') as FakeMessage;
+    expect(invite?.text).toContain('<@UMENTOR> has recorded their part');
+    const button = JSON.stringify(invite.blocks);
+    expect(button).toContain('dtr_open');
+    const from = h.slack.calls.length;
+    const value = /"value":"(\d+:kickoff)"/.exec(button)?.[1];
+    await h.sender.action({ user: MENTEE, trigger_id: '9.9.x', actions: [{ type: 'button', action_id: 'dtr_open', value, action_ts: '1' }], container: { type: 'message', channel_id: invite.channel, message_ts: invite.ts }, channel: { id: invite.channel }, message: { ts: invite.ts } });
+    const menteeOpen = await h.slack.waitFor('views.open', { from });
+    const menteeView = menteeOpen.args.view as View;
+    expect(menteeView.blocks.map((b) => b.block_id)).toContain('overwhelmed');
+    expect(menteeView.blocks.map((b) => b.block_id)).not.toContain('meeting_weekday');
+
+    expect(pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary')).toHaveLength(0);
+    const menteeSaved = await submit(MENTEE, menteeView, menteeAnswers);
+    expect(menteeSaved.body).toBe('');
+    await h.tandem.services.sender.idle();
+
+    const summaries = pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary') ?? [];
+    expect(summaries).toHaveLength(1);
+    const summary = JSON.stringify(summaries[0]?.blocks);
+    expect(summary).toContain('Wednesdays at 18:30');
+    expect(summary).toContain('Ship a full-stack app');
+    expect(summary).toContain('1 work days');
+    expect(summary).not.toContain(PRIVATE_WORDS);
+
+    // Private answers reach the mentor alone.
+    const toMentor = dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private');
+    expect(toMentor).toHaveLength(1);
+    expect(JSON.stringify(toMentor[0]?.blocks)).toContain(PRIVATE_WORDS);
+    const everywhereElse = h.slack.calls.filter((c) => c.method.startsWith('chat.') && !JSON.stringify(c.response).includes(`"channel":"${toMentor[0]?.channel}"`));
+    for (const c of everywhereElse) expect(JSON.stringify(c.args)).not.toContain(PRIVATE_WORDS);
+
+    const pairing = await h.database.db.selectFrom('pairings').selectAll().executeTakeFirstOrThrow();
+    expect(pairing).toMatchObject({ meeting_weekday: 3, meeting_time: '18:30', meeting_minutes: 45, meeting_zone: 'Europe/Berlin', contact_channel: 'slack', ack_within_hours: 12, reply_within_days: 1 });
+    expect(pairing.goals).toEqual([{ text: 'Ship a full-stack app', measure: 'Deployed with tests', targetDate: '2027-02-19' }]);
+    const milestone = await h.database.db.selectFrom('milestones').selectAll().executeTakeFirstOrThrow();
+    expect(milestone).toMatchObject({ milestone: 'kickoff', completed_at: expect.any(Date) });
+    const stored = await h.database.db.selectFrom('dtr_answers').select(['person_id', 'set_source', 'set_version', 'role']).orderBy('role').execute();
+    expect(stored).toEqual([
+      { person_id: MENTEE, set_source: 'builtin', set_version: 1, role: 'mentee' },
+      { person_id: MENTOR, set_source: 'builtin', set_version: 1, role: 'mentor' },
+    ]);
+  });
+
+  test('the pair’s reply window from the kick-off feeds the engine', async () => {
+    await submit(MENTOR, await openForm(MENTOR, 'kickoff'), { ...mentorAnswers, reply_within_days: '1' });
+    const conv = pairConversation();
+    h.setNow('2027-01-12T15:00:00Z');
+    const msg = h.slack.postAs(MENTOR, conv?.id as string, 'hello');
+    await h.sender.event(h.slack.messageEvent(msg));
+    let row;
+    for (let i = 0; i < 100 && !row; i++) {
+      row = await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').executeTakeFirst();
+      if (!row) await new Promise((r) => setTimeout(r, 20));
+    }
+    // One work day for the mentee in New York: Tue 10:00 local -> Wed 10:00 local.
+    expect(row?.due_at.toISOString()).toBe('2027-01-13T15:00:00.000Z');
+  });
+
+  test('re-opening pre-fills the earlier answers, and an amendment after both are in sends an updated summary', async () => {
+    await submit(MENTOR, await openForm(MENTOR, 'kickoff'), mentorAnswers);
+    await submit(MENTEE, await openForm(MENTEE, 'kickoff'), menteeAnswers);
+    const again = await openForm(MENTOR, 'kickoff');
+    const time = again.blocks.find((b) => b.block_id === 'meeting_time');
+    expect(time?.element?.initial_time).toBe('18:30');
+    await submit(MENTOR, again, { ...mentorAnswers, meeting_time: '19:00' });
+    await h.tandem.services.sender.idle();
+    const summaries = pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary') ?? [];
+    expect(summaries).toHaveLength(2);
+    expect(JSON.stringify(summaries[1]?.blocks)).toContain('(updated)');
+    expect(JSON.stringify(summaries[1]?.blocks)).toContain('19:00');
+  });
+
+  test('invalid input comes back as field errors and nothing typed is stored half', async () => {
+    const view = await openForm(MENTOR, 'kickoff');
+    const res = await submit(MENTOR, view, { ...mentorAnswers, name: '', meeting_minutes: '90', contact_channel: 'carrier-pigeon' });
+    const body = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors).toMatchObject({ name: expect.any(String), meeting_minutes: expect.stringContaining('30'), contact_channel: expect.any(String) });
+    expect(await h.database.db.selectFrom('dtr_answers').selectAll().execute()).toHaveLength(0);
+
+    const menteeView = await openForm(MENTEE, 'kickoff');
+    const half = await submit(MENTEE, menteeView, { name: 'Bo', best_times: 'x', goal1_text: 'A goal without a date or measure' });
+    expect((half.json() as { errors: Record<string, string> }).errors).toMatchObject({ goal1_measure: expect.any(String), goal1_date: expect.any(String) });
+
+    const tooLong = await submit(MENTEE, menteeView, { ...menteeAnswers, mentee_why: 'x'.repeat(1501) });
+    expect((tooLong.json() as { errors: Record<string, string> }).errors.mentee_why).toContain('1500');
+  });
+
+  test('a forged pairing in the form is refused', async () => {
+    h.slack.addUser({ id: 'UM2', name: 'm2', tz: 'UTC' });
+    h.slack.addUser({ id: 'UE2', name: 'e2', tz: 'UTC' });
+    const other = await h.tandem.services.pairings.pair(ADMIN, { mentorId: 'UM2', menteeId: 'UE2' });
+    if (!other.ok) throw new Error(other.message);
+    const view = await openForm(MENTOR, 'kickoff');
+    const forged = { ...view, private_metadata: JSON.stringify({ ...JSON.parse(view.private_metadata), p: other.pairing.id }) };
+    const res = await submit(MENTOR, forged, mentorAnswers);
+    expect(JSON.stringify(res.json())).toContain('another pair');
+    expect(await h.database.db.selectFrom('dtr_answers').selectAll().execute()).toHaveLength(0);
+  });
+});
+
+describe('/dtr commands', () => {
+  test('no argument offers a chooser; someone not in a pair, or naming someone not their partner, is told clearly', async () => {
+    const chooser = await h.sender.command({ command: '/dtr', text: '', user_id: MENTOR });
+    expect(JSON.stringify(chooser.json())).toContain('dtr_open:kickoff');
+
+    await h.sender.command({ command: '/dtr', text: 'kickoff', user_id: OTHER });
+    expect(JSON.stringify((await h.slack.waitForResponse()).body)).toContain('not in a mentoring pair');
+
+    await h.sender.command({ command: '/dtr', text: `kickoff <@${OTHER}|cy>`, user_id: MENTOR });
+    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not paired with'))).body)).toContain('<@UMENTEE>');
+
+    const bad = await h.sender.command({ command: '/dtr', text: 'party', user_id: MENTOR });
+    expect(JSON.stringify(bad.json())).toContain('Usage');
+  });
+
+  test('/dtr show: both parts to the pair, private answers to the mentor and their author only, refused to a third person', async () => {
+    await submit(MENTOR, await openForm(MENTOR, 'kickoff'), mentorAnswers);
+    await submit(MENTEE, await openForm(MENTEE, 'kickoff'), menteeAnswers);
+
+    await h.sender.command({ command: '/dtr', text: 'show kickoff', user_id: MENTOR });
+    const forMentor = JSON.stringify((await h.slack.waitForResponse()).body);
+    expect(forMentor).toContain('Ship a full-stack app');
+    expect(forMentor).toContain(PRIVATE_WORDS);
+    expect((await h.slack.waitForResponse()).body).toMatchObject({ response_type: 'ephemeral' });
+
+    await h.sender.command({ command: '/dtr', text: `show kickoff <@${MENTOR}>`, user_id: OTHER });
+    const refused = JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not in a mentoring pair'))).body);
+    expect(refused).not.toContain('Ship a full-stack app');
+  });
+});
