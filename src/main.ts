@@ -47,7 +47,14 @@ export async function startTandem(config: Config, logger: Logger, options: { clo
     }
   };
   const slack = createSlackApp(config, services, logger, health);
-  const port = await slack.start();
+  let port: number;
+  try {
+    port = await slack.start();
+  } catch (err) {
+    // E.g. the port is taken: release the database so the process can exit at once.
+    if (!options.database) await database.close();
+    throw err;
+  }
   const scheduler = config.schedulerEnabled
     ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services), coordinator: createPostgresRunCoordinator(database.db) })
     : null;

@@ -213,7 +213,57 @@ export interface DtrAnswersTable {
   updated_at: Timestamp;
 }
 
+export type StandupStatus = 'on_track' | 'needs_attention' | 'at_risk';
+export type StandupMet = 'yes' | 'no' | 'rescheduled';
+
+export interface StandupsTable {
+  id: Generated<number>;
+  program_id: number;
+  mentor_id: string;
+  week_key: string;
+  prompt_at: Timestamp;
+  remind_at: Timestamp;
+  closes_at: Timestamp;
+  submitted_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  general_note: string | null;
+}
+
+export interface StandupEntriesTable {
+  standup_id: number;
+  pairing_id: number;
+  status: StandupStatus;
+  met: StandupMet;
+  minutes: number;
+  concerns: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SessionLogsTable {
+  id: Generated<number>;
+  pairing_id: number;
+  author_id: string;
+  session_date: string;
+  minutes: number;
+  done: string | null;
+  private_notes: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PrivateNotesTable {
+  id: Generated<number>;
+  author_id: string;
+  subject_id: string;
+  body: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  standups: StandupsTable;
+  standup_entries: StandupEntriesTable;
+  session_logs: SessionLogsTable;
+  private_notes: PrivateNotesTable;
   program_question_sets: ProgramQuestionSetsTable;
   dtr_answers: DtrAnswersTable;
   checkins: CheckinsTable;
@@ -242,3 +292,7 @@ export type CheckinAnswerRow = Selectable<CheckinAnswersTable>;
 export type Expectation = Selectable<ExpectationsTable>;
 export type Alert = Selectable<AlertsTable>;
 export type DtrAnswerRow = Selectable<DtrAnswersTable>;
+export type Standup = Selectable<StandupsTable>;
+export type StandupEntry = Selectable<StandupEntriesTable>;
+export type SessionLog = Selectable<SessionLogsTable>;
+export type PrivateNote = Selectable<PrivateNotesTable>;

@@ -14,7 +14,7 @@ export type CheckinSlot = { weekKey: string; promptAt: DateTime; closesAt: DateT
 
 /**
  * This week's check-in for a pair, as seen at `now` (in the schedule's zone): the ISO week it
- * belongs to, when it is asked, and when answers stop being accepted (the next week's slot).
+ * belongs to, when it is asked, and when answers stop being accepted (one week after it was asked).
  * A slot on a holiday moves to the next non-holiday day of the same week at the same time; a week
  * whose remaining days are all holidays, or that falls outside the program, has no check-in.
  */

@@ -33,11 +33,22 @@ export const questionSetSchema = z.object({
   milestone: z.enum(['kickoff', 'midmod', 'exit']),
   version: z.number().int().min(1),
   title: z.string().min(1).max(24),
-  intro: z.string().max(500),
+  intro: z.string().min(1).max(500),
   sections: z
     .array(z.object({ title: z.string().min(1).max(150), questions: z.array(questionSchema).min(1) }))
     .min(1)
-    .refine((sections) => sections.flatMap((s) => s.questions).length <= 45, 'At most 45 questions: a modal holds 100 blocks'),
+    .superRefine((sections, ctx) => {
+      const all = sections.flatMap((s) => s.questions);
+      if (all.length > 45) ctx.addIssue({ code: 'custom', message: 'At most 45 questions: a modal holds 100 blocks' });
+      const seen = new Set<string>();
+      for (const q of all) {
+        // Question ids are the modal's block ids: unique, and never the partner chooser's.
+        if (seen.has(q.id) || q.id === 'dtr_pairing') ctx.addIssue({ code: 'custom', message: `Question id "${q.id}" is used twice or reserved` });
+        seen.add(q.id);
+        if ((q.kind === 'select' || q.kind === 'weekday') && (q.options?.length ?? 0) === 0) ctx.addIssue({ code: 'custom', message: `Question "${q.id}" needs options` });
+        if (q.min !== undefined && q.max !== undefined && q.min > q.max) ctx.addIssue({ code: 'custom', message: `Question "${q.id}" has min above max` });
+      }
+    }),
 });
 
 export type Question = z.output<typeof questionSchema>;

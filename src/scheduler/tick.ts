@@ -7,6 +7,9 @@ export type TickReport = {
   checkinsPlanned: number;
   milestones: { reminded: number; escalated: number } | null;
   reminders: number;
+  standupsPlanned: number;
+  standupReminders: number;
+  digests: number;
   escalations: number;
   snoozesOver: number;
   alertsPosted: number;
@@ -33,11 +36,14 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
   const conversationsOpened = await services.pairings.openMissingConversations();
   const checkinsPlanned = await services.checkins.plan();
   const milestones = options.milestones === false ? null : await services.milestones.pass();
+  const standupsPlanned = await services.standups.plan();
   const reminders = await services.responseWindow.sendReminders();
+  const standupReminders = await services.standups.sendReminders();
   const escalations = await services.responseWindow.escalate();
   const snoozesOver = await services.alerts.wakeSnoozed();
   const alertsPosted = await services.alerts.postWaiting();
+  const digests = await services.standups.sendDigests();
   const sent = await services.sender.deliverDue();
   const alertsUpdated = await services.alerts.syncMessages();
-  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, escalations, snoozesOver, alertsPosted, alertsUpdated, ...sent };
+  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, standupsPlanned, standupReminders, digests, escalations, snoozesOver, alertsPosted, alertsUpdated, ...sent };
 }

@@ -72,30 +72,35 @@ export function createAlertService(deps: {
   }
 
   /**
-   * Posts an alert if, and only if, the program's alerts channel is private and Tandem is in it.
-   * Otherwise the alert waits unposted, the error is logged, and each staff member is told once.
+   * Pair details only go to a private channel Tandem is in. When the channel is not that, the error
+   * is logged and each staff member is told once (per program and channel); returns the problem.
    */
+  async function channelProblem(program: { id: number; name: string; alerts_channel_id: string | null }): Promise<string | null> {
+    const channel = program.alerts_channel_id;
+    const problem = channel ? await deps.checkAlertsChannel(channel) : 'The program has no alerts channel.';
+    if (!problem) return null;
+    log.error({ programId: program.id, channel }, 'refusing to post pair details: the alerts channel is not a private channel Tandem is in');
+    for (const staffId of await deps.staff.list()) {
+      const q = await deps.deliveries.enqueue({
+        dedupeKey: `alerts-channel-problem:${program.id}:${channel ?? 'none'}:${staffId}`,
+        kind: 'alerts_channel_problem',
+        channel: staffId,
+        payload: {
+          text: `Tandem has news for staff of “${program.name}” but will not post it: ${problem} Pair details only go to a private channel with Tandem in it. Fix the channel (or invite Tandem with /invite @Tandem) and what is waiting will be posted.`,
+        },
+        notBefore: deps.clock(),
+      });
+      if (q.created) deps.onEnqueued();
+    }
+    return problem;
+  }
+
+  /** Posts an alert if, and only if, the program's alerts channel passes channelProblem(); otherwise it waits. */
   async function post(alertId: number): Promise<boolean> {
     const a = await deps.alerts.get(alertId);
     if (!a || a.delivery_id !== null || a.status === 'resolved') return false;
     const channel = a.alerts_channel_id;
-    const problem = channel ? await deps.checkAlertsChannel(channel) : 'The program has no alerts channel.';
-    if (problem || !channel) {
-      log.error({ alertId, programId: a.program_id, channel }, 'refusing to post pair details: the alerts channel is not a private channel Tandem is in');
-      for (const staffId of await deps.staff.list()) {
-        const q = await deps.deliveries.enqueue({
-          dedupeKey: `alerts-channel-problem:${a.program_id}:${channel ?? 'none'}:${staffId}`,
-          kind: 'alerts_channel_problem',
-          channel: staffId,
-          payload: {
-            text: `Tandem has an alert for “${a.program_name}” but will not post it: ${problem} Pair details only go to a private channel with Tandem in it. Fix the channel (or invite Tandem with /invite @Tandem) and the waiting alerts will be posted.`,
-          },
-          notBefore: deps.clock(),
-        });
-        if (q.created) deps.onEnqueued();
-      }
-      return false;
-    }
+    if (!channel || (await channelProblem({ id: a.program_id, name: a.program_name, alerts_channel_id: channel }))) return false;
     const message = await render(a);
     const q = await deps.deliveries.enqueue({ dedupeKey: `alert:${a.id}`, kind: 'alert', pairingId: a.pairing_id, channel, payload: message, notBefore: deps.clock() });
     await deps.alerts.setDelivery(a.id, q.id);
@@ -194,6 +199,7 @@ export function createAlertService(deps: {
     },
 
     syncMessages,
+    channelProblem,
   };
 }
 

@@ -127,7 +127,7 @@ export function createCheckinService(deps: {
     await deps.slack.updateMessage({ channel, ts, ...checkinMessage({ checkinId, mentorId: pairing.mentor_id, menteeId: pairing.mentee_id, weekLabel: weekLabel(checkin.prompt_at, zone), answers }) });
   }
 
-  async function recordAnswer(actor: string, checkinId: number, answer: CheckinAnswer | null, note?: Omit<CheckinNote, 'answer'>): Promise<Outcome<{ checkin: Checkin }>> {
+  async function recordAnswer(actor: string, checkinId: number, answer: CheckinAnswer | null, note?: Omit<CheckinNote, 'answer'>): Promise<Outcome<{ checkin: Checkin; mentorId: string; pairingId: number }>> {
     const loaded = await load(actor, checkinId);
     if (!loaded.ok) return loaded;
     const now = deps.clock();
@@ -135,7 +135,7 @@ export function createCheckinService(deps: {
     await deps.expectations.meet(loaded.pairingId, actor, { kind: 'checkin', sourceRef: String(checkinId) }, now);
     await deps.alerts.autoResolve(loaded.pairingId, actor, ['checkin_unanswered']);
     if (answer === 'not_yet') await checkMissedMeetings(loaded.pairingId, loaded.programId, loaded.checkin, actor);
-    return { ok: true, checkin: loaded.checkin };
+    return { ok: true, checkin: loaded.checkin, mentorId: loaded.mentorId, pairingId: loaded.pairingId };
   }
 
   /** "Not yet" this week and last week: the pair has not met for two weeks; staff hear about it once. */

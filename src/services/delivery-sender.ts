@@ -69,7 +69,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     try {
       const channel = await resolveChannel(d.channel);
       if (d.attempts > 1) {
-        const ts = await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at);
+        const ts = await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at, payload.thread_ts);
         if (ts) {
           await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
           report.recovered++;
@@ -78,6 +78,10 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         }
       }
       await pace(channel);
+      if (!(await options.deliveries.renewClaim(d.id, owner, options.clock(), leaseMs))) {
+        log.warn({ deliveryId: d.id }, 'claim expired while waiting to send; leaving it to its new owner');
+        return;
+      }
       const sent = await options.slack.postMessage({
         channel,
         text: payload.text,
@@ -85,8 +89,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         threadTs: payload.thread_ts,
         metadata: { eventType: deliveryEventType, payload: { delivery_id: d.id, kind: d.kind } },
       });
-      await options.deliveries.markSent(d.id, owner, sent, options.clock());
-      report.sent++;
+      if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) report.sent++;
     } catch (err) {
       if (!(err instanceof SlackCallError)) throw err;
       const f = err.failure;

@@ -5,16 +5,20 @@ import { createCheckinRepository } from '../db/repositories/checkin-repository.j
 import { createDeliveryRepository } from '../db/repositories/delivery-repository.js';
 import { createDtrRepository } from '../db/repositories/dtr-repository.js';
 import { createExpectationRepository } from '../db/repositories/expectation-repository.js';
+import { createNoteRepository } from '../db/repositories/note-repository.js';
 import { createPairingRepository } from '../db/repositories/pairing-repository.js';
 import { createPeopleRepository } from '../db/repositories/people-repository.js';
 import { createProgramRepository } from '../db/repositories/program-repository.js';
+import { createSessionLogRepository } from '../db/repositories/session-log-repository.js';
 import { createStaffRepository } from '../db/repositories/staff-repository.js';
+import { createStandupRepository } from '../db/repositories/standup-repository.js';
 import type { Logger } from '../logger.js';
 import { createAlertService } from './alert-service.js';
 import { createCheckinService } from './checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './delivery-sender.js';
 import { createDtrService } from './dtr-service.js';
+import { createMentorRecordsService } from './mentor-records-service.js';
 import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
@@ -22,6 +26,7 @@ import { createProgramService } from './program-service.js';
 import { createResponseWindowService } from './response-window-service.js';
 import type { SlackPort } from './slack-port.js';
 import { createStaffService } from './staff-service.js';
+import { createStandupService } from './standup-service.js';
 
 export type ServiceOptions = {
   db: Db;
@@ -45,6 +50,9 @@ export function createServices(options: ServiceOptions) {
     expectations: createExpectationRepository(db),
     alerts: createAlertRepository(db),
     dtr: createDtrRepository(db),
+    standups: createStandupRepository(db),
+    sessionLogs: createSessionLogRepository(db),
+    notes: createNoteRepository(db),
   };
   const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
   const onEnqueued = () => sender.kick();
@@ -56,8 +64,10 @@ export function createServices(options: ServiceOptions) {
   const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
   const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
+  const standups = createStandupService({ db, ...repos, alerts, clock, logger, onEnqueued });
+  const records = createMentorRecordsService({ ...repos, slack, clock });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -35,9 +35,11 @@ export interface SlackPort {
   conversationInfo(channel: string): Promise<ConversationInfo>;
   postMessage(message: OutgoingMessage): Promise<{ channel: string; ts: string }>;
   updateMessage(message: { channel: string; ts: string; text: string; blocks?: unknown[] | undefined }): Promise<void>;
-  /** Finds a message the bot posted with this metadata value, among the recent history. */
-  findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date): Promise<string | null>;
+  /** Finds a message the bot posted with this metadata value, among the recent history (or in a thread). */
+  findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date, threadTs?: string): Promise<string | null>;
   permalink(channel: string, ts: string): Promise<string | null>;
+  /** Uploads a file into a conversation (files.uploadV2); safe to retry only when it failed before Slack stored it. */
+  uploadFile(file: { channel: string; filename: string; title: string; content: string; initialComment?: string }): Promise<void>;
 }
 
 export type SlackFailure =

@@ -9,6 +9,7 @@ import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';
 import { registerEvents } from './listeners/events/index.js';
 import { registerViews } from './listeners/views/index.js';
+import { createWebClient } from './web-api-port.js';
 
 export type SlackApp = {
   app: App;
@@ -56,8 +57,23 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     receiver = httpReceiver;
   }
 
+  // Bolt would call auth.test from its constructor and crash the process on an unhandled rejection
+  // when Slack is unreachable at start-up. Our authorize caches the bot's identity once Slack answers
+  // and simply tries again on the next request until then.
+  const identityClient = createWebClient(config.slack.botToken, { apiUrl: config.slack.apiUrl, logger, timeoutMs: 5_000 });
+  let identity: Promise<{ botId: string; botUserId: string }> | null = null;
+  const botIdentity = () =>
+    (identity ??= identityClient.auth.test().then(
+      (r) => ({ botId: r.bot_id ?? '', botUserId: r.user_id ?? '' }),
+      (err: unknown) => {
+        identity = null;
+        throw err;
+      },
+    ));
+  const authorize = async () => ({ botToken: config.slack.botToken, ...(await botIdentity()) });
+
   const app = new App({
-    token: config.slack.botToken,
+    authorize,
     receiver,
     logger: slackLogger,
     clientOptions: {
@@ -81,6 +97,10 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     app,
     server: () => server,
     async start() {
+      botIdentity().then(
+        (id) => logger.info({ botUserId: id.botUserId }, 'connected to Slack'),
+        (err: unknown) => logger.error({ err }, 'Slack did not confirm the bot token yet (check SLACK_BOT_TOKEN and SLACK_API_URL); will retry on the next request'),
+      );
       if (httpReceiver) {
         server = (await app.start(config.port)) as Server;
       } else {

@@ -42,3 +42,18 @@ export const dtrIds = {
   open: 'dtr_open',
   pairingBlock: 'dtr_pairing',
 } as const;
+
+export const standupIds = {
+  open: 'standup_open',
+  view: 'standup_submit',
+  generalNote: 'general_note',
+  /** Per mentee: `${field}_${pairingId}`. */
+  field: (field: 'status' | 'met' | 'hours' | 'concerns', pairingId: number) => `${field}_${pairingId}`,
+} as const;
+
+export const sessionLogIds = {
+  open: 'session_log_open',
+  edit: 'session_log_edit',
+  view: 'session_log_submit',
+  fields: { pairing: 'pairing', date: 'date', minutes: 'minutes', done: 'done', privateNotes: 'private_notes' },
+} as const;

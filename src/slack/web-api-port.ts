@@ -143,21 +143,18 @@ export function createWebApiPort(client: WebClient): SlackPort {
       );
     },
 
-    async findMessageByMetadata(channel, eventType, key, value, oldest) {
+    async findMessageByMetadata(channel, eventType, key, value, oldest, threadTs) {
       let cursor: string | undefined;
+      // Thread replies are not in conversations.history; a reply is looked for in its thread.
+      const page = (c: string | undefined) =>
+        threadTs
+          ? call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }))
+          : call('conversations.history', () =>
+              client.conversations.history({ channel, oldest: (oldest.getTime() / 1000 - 60).toFixed(6), include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }),
+            );
       // Bounded: recovery only needs the last few pages since the delivery was first claimed.
-      for (let page = 0; page < 5; page++) {
-        const res = await withRetry(() =>
-          call('conversations.history', () =>
-            client.conversations.history({
-              channel,
-              oldest: (oldest.getTime() / 1000 - 60).toFixed(6),
-              include_all_metadata: true,
-              limit: 200,
-              ...(cursor ? { cursor } : {}),
-            }),
-          ),
-        );
+      for (let n = 0; n < 5; n++) {
+        const res = await withRetry(() => page(cursor));
         for (const msg of res.messages ?? []) {
           const md = (msg as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
           if (md?.event_type === eventType && String(md.event_payload?.[key]) === String(value) && msg.ts) return msg.ts;
@@ -166,6 +163,18 @@ export function createWebApiPort(client: WebClient): SlackPort {
         if (!cursor) break;
       }
       return null;
+    },
+
+    async uploadFile(file) {
+      await call('files.uploadV2', () =>
+        client.filesUploadV2({
+          channel_id: file.channel,
+          filename: file.filename,
+          title: file.title,
+          content: file.content,
+          ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+        }),
+      );
     },
 
     async permalink(channel, ts) {

@@ -1,9 +1,10 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { migrateToLatest, migrationsFolder } from '../../src/db/migrate.js';
 import { createPairingRepository } from '../../src/db/repositories/pairing-repository.js';
 import { createProgramRepository } from '../../src/db/repositories/program-repository.js';
 import { cliEnv, freePort, jsonLines, killRunningClis, runCli, startCli } from '../support/cli.js';
@@ -15,6 +16,13 @@ const BOT_TOKEN = 'xoxb-test-token';
 const SIGNING_SECRET = 'cli-test-signing-secret-4242';
 const ADMIN = 'UADMIN';
 const PROGRAM = 'Backend Module 3';
+
+async function migrationNames(): Promise<string[]> {
+  return (await readdir(migrationsFolder))
+    .filter((f) => /^\d{4}_[\w-]+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+    .map((f) => f.replace(/\.(ts|js)$/, ''))
+    .sort();
+}
 
 /** Lines of a stack trace as Node prints them. */
 const stackLine = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
@@ -134,7 +142,9 @@ describe('tandem migrate', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const firstLogs = jsonLines(first.stdout);
-    expect(firstLogs).toContainEqual(expect.objectContaining({ level: 'info', app: 'tandem', engine: 'pglite', msg: 'database migrated', applied: ['0001_foundation'] }));
+    const all = await migrationNames();
+    expect(all[0]).toBe('0001_foundation');
+    expect(firstLogs).toContainEqual(expect.objectContaining({ level: 'info', app: 'tandem', engine: 'pglite', msg: 'database migrated', applied: all }));
 
     const second = await runCli(['migrate'], env, 120_000);
     expect(second.code).toBe(0);
@@ -145,7 +155,7 @@ describe('tandem migrate', () => {
     const opened = await openDatabase({ dataDir: dir });
     try {
       const rows = await opened.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-      expect(rows).toEqual([{ name: '0001_foundation' }]);
+      expect(rows).toEqual(all.map((name) => ({ name })));
     } finally {
       await opened.close();
     }
@@ -198,7 +208,11 @@ describe('tandem import and tick against a fake Slack', () => {
     await store?.close();
   });
 
-  const successfulPosts = () => fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true);
+  /** Introductions Slack accepted (the outbox tags every post with its kind in the metadata). */
+  const introPosts = () =>
+    fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true && JSON.stringify(c.args.metadata ?? null).includes('pair_intro'));
 
   test('import stores the good rows, names the bad ones by line, introduces each new pair once, and is idempotent', async () => {
     await store.use((db) => seedProgram(db));
@@ -233,7 +247,7 @@ describe('tandem import and tick against a fake Slack', () => {
 
     const stored = await store.use(async (db) => ({
       pairings: await db.selectFrom('pairings').select(['mentor_id', 'mentee_id', 'status', 'conversation_id', 'created_by']).orderBy('id').execute(),
-      deliveries: await db.selectFrom('deliveries').select(['kind', 'status', 'channel', 'attempts']).orderBy('id').execute(),
+      deliveries: await db.selectFrom('deliveries').select(['kind', 'status', 'channel', 'attempts']).where('kind', '=', 'pair_intro').orderBy('id').execute(),
     }));
     expect(stored.pairings).toEqual([
       { mentor_id: 'UMENTOR1', mentee_id: 'UMENTEE1', status: 'active', conversation_id: expect.any(String), created_by: 'cli' },
@@ -245,7 +259,7 @@ describe('tandem import and tick against a fake Slack', () => {
       { kind: 'pair_intro', status: 'sent', channel: stored.pairings[1]?.conversation_id, attempts: 1 },
     ]);
 
-    const posts = successfulPosts();
+    const posts = introPosts();
     expect(posts).toHaveLength(2);
     const pairsIntroduced = posts.map((p) => {
       const conversation = fake.conversations.get(String(p.args.channel));
@@ -270,9 +284,9 @@ describe('tandem import and tick against a fake Slack', () => {
       pairings: await db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       deliveries: await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     }));
-    expect(after).toEqual({ pairings: { n: 2 }, deliveries: { n: 2 } });
-    expect(fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
-    expect(successfulPosts()).toHaveLength(2);
+    expect(after).toEqual({ pairings: { n: 2 }, deliveries: { n: stored.deliveries.length } });
+    expect(fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.postMessage' || c.method === 'conversations.open')).toEqual([]);
+    expect(introPosts()).toHaveLength(2);
   }, 120_000);
 
   test('a file that is all good exits 0', async () => {
@@ -297,9 +311,11 @@ describe('tandem import and tick against a fake Slack', () => {
     const reportLine = r.stdout.split('\n').find((l) => l.startsWith('{') && l.includes('"conversationsOpened"'));
     expect(reportLine, r.stdout).toBeDefined();
     const report = JSON.parse(reportLine as string) as Record<string, unknown>;
-    expect(report).toEqual({ at: '2027-01-15T10:00:00.000Z', conversationsOpened: 1, sent: 1, recovered: 0, retried: 0, failed: 0 });
-    expect(successfulPosts()).toHaveLength(1);
-    const delivery = await store.use((db) => db.selectFrom('deliveries').select(['status', 'not_before']).executeTakeFirstOrThrow());
+    expect(report).toMatchObject({ at: '2027-01-15T10:00:00.000Z', conversationsOpened: 1, retried: 0, failed: 0 });
+    expect(typeof report.sent).toBe('number');
+    expect(introPosts()).toHaveLength(1);
+    // Sent and recorded as sent before the process exited.
+    const delivery = await store.use((db) => db.selectFrom('deliveries').select(['status', 'not_before']).where('kind', '=', 'pair_intro').executeTakeFirstOrThrow());
     expect(delivery.status).toBe('sent');
     expect(delivery.not_before.toISOString()).toBe('2027-01-15T10:00:00.000Z');
     expectNoSecrets(r.stdout + r.stderr);
@@ -307,8 +323,9 @@ describe('tandem import and tick against a fake Slack', () => {
     // A second pass at the same instant has nothing left to do.
     const again = await runCli(['tick', '--at', '2027-01-15T10:00:00Z'], env);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('{"at":"2027-01-15T10:00:00.000Z","conversationsOpened":0,"sent":0,"recovered":0,"retried":0,"failed":0}');
-    expect(successfulPosts()).toHaveLength(1);
+    const againLine = again.stdout.split('\n').find((l) => l.startsWith('{') && l.includes('"conversationsOpened"'));
+    expect(JSON.parse(againLine ?? '{}')).toMatchObject({ at: '2027-01-15T10:00:00.000Z', conversationsOpened: 0, sent: 0, failed: 0 });
+    expect(introPosts()).toHaveLength(1);
   }, 120_000);
 
   test('start in HTTP mode serves Slack and /healthz, and stops cleanly on SIGTERM', async () => {
@@ -344,5 +361,49 @@ describe('tandem import and tick against a fake Slack', () => {
 
     // The port is free again.
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 150_000);
+
+  test('start with PORT=0 logs the port it actually got, and serves on it', async () => {
+    const bot = startCli(['start'], { ...env, PORT: '0', SCHEDULER: 'off' });
+    const running = JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number; scheduler: boolean };
+    expect(running.port).toBeGreaterThan(0);
+    expect(running.scheduler).toBe(false);
+    const health = await fetch(`http://127.0.0.1:${running.port}/healthz`);
+    expect(health.status).toBe(200);
+    bot.kill('SIGINT');
+    const exit = await bot.exited;
+    expect(exit.code).toBe(0);
+    expect(jsonLines(exit.stdout)).toContainEqual(expect.objectContaining({ msg: 'shutting down', signal: 'SIGINT' }));
+  }, 150_000);
+
+  test('start on a port that is taken exits 1 with a fatal JSON log line and no stack trace on stderr', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = await runCli(['start'], { ...env, PORT: String(port), SCHEDULER: 'off' }, 90_000);
+      expect(r.code).toBe(1);
+      const fatal = jsonLines(r.stdout).find((l) => l.level === 'fatal');
+      expect(fatal).toMatchObject({ msg: 'tandem start failed', err: { code: 'EADDRINUSE' } });
+      expect(r.stdout).not.toContain('Tandem is running');
+      expect(r.stderr).not.toMatch(stackLine);
+      expectNoSecrets(r.stdout + r.stderr);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  }, 120_000);
+
+  // KNOWN BUG (src/slack/app.ts, not ours to fix here): Bolt verifies the token with auth.test at
+  // start-up and nobody handles that promise, so when Slack cannot be reached (or says invalid_auth)
+  // the running bot dies moments after "Tandem is running" with an unhandled-rejection stack trace.
+  test('start when Slack cannot be reached does not die with an unhandled stack trace', async () => {
+    const bot = startCli(['start'], { ...env, SLACK_API_URL: 'http://127.0.0.1:1/api/', PORT: '0', SCHEDULER: 'off' });
+    const running = JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number };
+    const health = await fetch(`http://127.0.0.1:${running.port}/healthz`);
+    expect(health.status).toBe(200);
+    bot.kill('SIGTERM');
+    const exit = await bot.exited;
+    expect(exit.stderr).not.toMatch(stackLine);
+    expect(exit.code).toBe(0);
   }, 150_000);
 });

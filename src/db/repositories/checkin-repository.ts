@@ -57,10 +57,6 @@ export function createCheckinRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    async setDelivery(trx: Transaction<Database>, checkinId: number, deliveryId: number): Promise<void> {
-      await trx.updateTable('checkins').set({ delivery_id: deliveryId }).where('id', '=', checkinId).execute();
-    },
-
     async get(id: number): Promise<Checkin | undefined> {
       return db.selectFrom('checkins').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -71,6 +71,22 @@ export function createDeliveryRepository(db: Db) {
       return rows.sort((a, b) => a.not_before.getTime() - b.not_before.getTime() || a.id - b.id);
     },
 
+    /**
+     * Extends this sender's claim just before it posts. False means the lease ran out while the
+     * delivery waited its turn and another sender may have taken it: then this one must not post.
+     */
+    async renewClaim(id: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable('deliveries')
+        .set({ claimed_until: new Date(now.getTime() + leaseMs) })
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .where('status', '=', 'sending')
+        .where('claimed_until', '>', now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
     async markSent(id: number, owner: string, sent: { channel: string; ts: string }, at: Date): Promise<boolean> {
       const r = await db
         .updateTable('deliveries')

@@ -1,6 +1,6 @@
 import type { AlertReason, AlertStatus } from '../../db/schema.js';
 import { actionIds } from '../ids.js';
-import { context, escapeMrkdwn, mention, plain, section } from './text.js';
+import { clip, context, escapeMrkdwn, mention, plain, section } from './text.js';
 
 export type AlertViewInput = {
   alertId: number;
@@ -50,7 +50,7 @@ export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown
   const blocks: unknown[] = [
     section(`*${resolved ? '~' : ''}${head}${resolved ? '~' : ''}*\n${who} — ${a.overdueLabel}.\nPair: ${pair}\nSince: ${a.sinceLabel}${a.permalink ? `\n<${a.permalink}|Open the conversation>` : ''}`),
   ];
-  if (a.staffNote) blocks.push(section(`>${escapeMrkdwn(a.staffNote).replace(/\n/g, '\n>')}`));
+  if (a.staffNote) blocks.push(section(clip(`>${escapeMrkdwn(a.staffNote).replace(/\n/g, '\n>')}`, 3000)));
   blocks.push(context(stateLine));
   if (!resolved) {
     blocks.push({

@@ -3,7 +3,7 @@ import type { Answers, Question, QuestionSet } from '../../domain/dtr-questions.
 import { questionsFor } from '../../domain/dtr-questions.js';
 import { weekdayName } from '../../domain/weekdays.js';
 import { dtrIds, ids } from '../ids.js';
-import { clip, context, escapeMrkdwn, mention, plain, section } from './text.js';
+import { clip, context, escapeMrkdwn, mention, packSections, plain, section } from './text.js';
 
 export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off DTR', midmod: 'Mid-module DTR', exit: 'Exit DTR' };
 
@@ -129,11 +129,10 @@ export function dtrSummaryMessage(s: SummaryInput): { text: string; blocks: unkn
       const lines = side.set.sections
         .flatMap((sec) => sec.questions)
         .filter((q) => !q.private && side.answers[q.id])
-        .map((q) => `*${escapeMrkdwn(q.label)}*\n${clip(escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? ''), 1400)}`);
+        .map((q) => `*${escapeMrkdwn(q.label)}*\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`);
       if (lines.length === 0) continue;
       blocks.push(section(`*${mention(who)}*`));
-      // Two answers to a block keeps long answers under the 3000-character limit of a section.
-      for (let i = 0; i < lines.length; i += 2) blocks.push(section(lines.slice(i, i + 2).join('\n\n')));
+      blocks.push(...packSections(lines));
     }
   }
   blocks.push(context(`Either of you can change your part with \`/dtr ${s.milestone}\`; \`/dtr show ${s.milestone}\` shows both parts.`));
@@ -158,9 +157,7 @@ export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boo
     const canSeePrivate = input.viewerIsMentor || side.personId === input.viewerId;
     const qs = side.set.sections.flatMap((s) => s.questions).filter((q) => side.answers[q.id] && (!q.private || canSeePrivate));
     blocks.push(section(`*${mention(side.personId)}* (${side.role}) — saved ${side.updatedAt.toISOString().slice(0, 10)}`));
-    for (let i = 0; i < qs.length; i += 2) {
-      blocks.push(section(qs.slice(i, i + 2).map((q) => `*${escapeMrkdwn(q.label)}*${q.private ? ' _(private)_' : ''}\n${clip(escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? ''), 1300)}`).join('\n\n')));
-    }
+    blocks.push(...packSections(qs.map((q) => `*${escapeMrkdwn(q.label)}*${q.private ? ' _(private)_' : ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`)));
   }
   return blocks.slice(0, 50);
 }

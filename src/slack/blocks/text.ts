@@ -13,3 +13,21 @@ export const mention = (userId: string) => `<@${userId}>`;
 export const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
 export const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 3000) }] });
 export const plain = (text: string, max = 75) => ({ type: 'plain_text', text: clip(text, max), emoji: true });
+
+/**
+ * Packs lines into as few section blocks as fit Slack's 3000-character limit, so long answers are
+ * shown whole rather than cut to a fixed share; only a single line longer than a block is clipped.
+ */
+export function packSections(lines: readonly string[], separator = '\n\n'): { type: string; text: { type: string; text: string } }[] {
+  const out: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = clip(raw, 3000);
+    if (current && current.length + separator.length + line.length > 3000) {
+      out.push(current);
+      current = line;
+    } else current = current ? `${current}${separator}${line}` : line;
+  }
+  if (current) out.push(current);
+  return out.map(section);
+}

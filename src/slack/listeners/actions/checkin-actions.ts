@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { checkinNoteModal } from '../../blocks/checkin.js';
+import { logThisSessionOffer } from '../../blocks/session-log.js';
 import { actionIds } from '../../ids.js';
 import { somethingWentWrong } from '../respond.js';
 
@@ -24,6 +25,8 @@ export function registerCheckinActions(app: App, services: Services): void {
       }
       const where = body.container?.channel_id && body.container?.message_ts ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string } : undefined;
       await services.checkins.refreshMessage(Number(id), where);
+      // A mentor who met is offered the session log right there, only to them.
+      if (answer === 'met' && r.mentorId === body.user.id) await respond({ response_type: 'ephemeral', replace_original: false, ...logThisSessionOffer(r.pairingId) } as never);
     } catch (err) {
       log.error({ err }, 'check-in answer failed');
       await respond({ response_type: 'ephemeral', replace_original: false, text: somethingWentWrong }).catch(() => undefined);

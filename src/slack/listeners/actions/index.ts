@@ -3,9 +3,11 @@ import type { Services } from '../../../services/index.js';
 import { registerAlertActions } from './alert-actions.js';
 import { registerCheckinActions } from './checkin-actions.js';
 import { registerDtrActions } from './dtr-actions.js';
+import { registerRecordsActions } from './records-actions.js';
 
 export function registerActions(app: App, services: Services): void {
   registerCheckinActions(app, services);
   registerAlertActions(app, services);
   registerDtrActions(app, services);
+  registerRecordsActions(app, services);
 }

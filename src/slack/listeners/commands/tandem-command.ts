@@ -9,7 +9,12 @@ export type TandemCommand =
   | { name: 'unpair' | 'resume'; users: string[]; program?: string | undefined }
   | { name: 'pause'; users: string[]; until?: string | undefined; program?: string | undefined }
   | { name: 'staff add'; userId: string }
-  | { name: 'list'; program?: string | undefined };
+  | { name: 'list'; program?: string | undefined }
+  | { name: 'log' }
+  | { name: 'hours'; month?: string | undefined }
+  | { name: 'hours export'; month: string }
+  | { name: 'note'; menteeId: string; text: string }
+  | { name: 'notes'; menteeId: string };
 
 export const usage: Record<string, string> = {
   help: '`/tandem help`',
@@ -21,6 +26,11 @@ export const usage: Record<string, string> = {
   resume: '`/tandem resume @mentor @mentee [program]`',
   'staff add': '`/tandem staff add @person`',
   list: '`/tandem list [program]`',
+  log: '`/tandem log` opens a form to log a 1-on-1',
+  hours: '`/tandem hours [YYYY-MM]`',
+  'hours export': '`/tandem hours export YYYY-MM`',
+  note: '`/tandem note @mentee what you want to remember`',
+  notes: '`/tandem notes @mentee`',
 };
 
 export const helpText = [
@@ -33,6 +43,13 @@ export const helpText = [
   `• ${usage.unpair} — end a pairing`,
   `• ${usage.list} — the pairings of a program`,
   `• ${usage['staff add']} — give someone staff rights`,
+  '',
+  `• ${usage['hours export']} — the month's mentor hours as a CSV file, in your DM`,
+  '',
+  '*For mentors*',
+  `• ${usage.log} — date, duration, what you did, private notes`,
+  `• ${usage.hours} — your hours for a month (this month by default)`,
+  `• ${usage.note} — a private note only you can read; ${usage.notes} lists yours`,
   '',
   '*For mentors and mentees*',
   `• ${usage.pause} — no prompts or reminders while paused`,
@@ -93,6 +110,30 @@ export function parseTandemCommand(text: string): Parsed {
     }
     case 'list':
       return { ok: true, command: { name: 'list', program: restAfter(words, 1) } };
+    case 'log':
+      return { ok: true, command: { name: 'log' } };
+    case 'hours': {
+      if (second?.toLowerCase() === 'export') {
+        const month = rest[0];
+        if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return bad('hours export', 'Give the month as YYYY-MM.');
+        return { ok: true, command: { name: 'hours export', month } };
+      }
+      if (second && !/^\d{4}-(0[1-9]|1[0-2])$/.test(second)) return bad('hours', 'Give the month as YYYY-MM.');
+      return { ok: true, command: { name: 'hours', month: second } };
+    }
+    case 'note': {
+      const menteeId = parseUserMention(second);
+      if (!menteeId) return bad('note', 'Mention the mentee with @ first.');
+      // The note is everything after the mention, as typed (not re-joined from words).
+      const afterMention = text.slice(text.indexOf(second as string) + (second as string).length).trim();
+      if (!afterMention) return bad('note', 'Write the note after the mention.');
+      return { ok: true, command: { name: 'note', menteeId, text: afterMention } };
+    }
+    case 'notes': {
+      const menteeId = parseUserMention(second);
+      if (!menteeId) return bad('notes', 'Mention the mentee with @.');
+      return { ok: true, command: { name: 'notes', menteeId } };
+    }
     default:
       return { ok: false, message: `I don't know “${first.slice(0, 40)}”. Try \`/tandem help\`.` };
   }

@@ -7,6 +7,8 @@ import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
 import { programModal } from '../../blocks/program-modal.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
+import { hoursLabel } from '../../../domain/hours.js';
+import { openSessionLogModal } from '../actions/records-actions.js';
 import { answerAfterAck, somethingWentWrong } from '../respond.js';
 import { helpText, parseTandemCommand, type TandemCommand } from './tandem-command.js';
 
@@ -61,11 +63,43 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       return;
     }
+    if (cmd.name === 'log') {
+      try {
+        const problem = await openSessionLogModal(services, client, actor, trigger_id);
+        if (problem) await respond({ response_type: 'ephemeral', text: problem });
+      } catch (err) {
+        log.error({ err }, 'could not open the session log');
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+      }
+      return;
+    }
     await answerAfterAck(respond, log, () => run(cmd, actor));
   });
 
-  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' }>, actor: string): Promise<string> {
+  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'log' }>, actor: string): Promise<string> {
     switch (cmd.name) {
+      case 'hours': {
+        const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
+        const month = cmd.month ?? DateTime.fromJSDate(services.clock(), { zone }).toFormat('yyyy-MM');
+        const r = await services.records.myHours(actor, month);
+        if (!r.ok) return r.message;
+        if (r.total === 0) return `No hours for ${month} yet. Log sessions with \`/tandem log\`, or they come from your standups.`;
+        return [`*Your hours for ${month}: ${hoursLabel(r.total)}*`, ...r.byMentee.map((m) => `• <@${m.menteeId}>: ${hoursLabel(m.minutes)} h (${m.sessions} logged session(s))`)].join('\n');
+      }
+      case 'hours export': {
+        const r = await services.records.exportToSlack(actor, cmd.month);
+        if (!r.ok) return r.message;
+        return `The hours for ${cmd.month} (${r.rows} row(s)) are in your direct messages with Tandem as a CSV file.`;
+      }
+      case 'note': {
+        const r = await services.records.addNote(actor, cmd.menteeId, cmd.text);
+        return r.ok ? `Saved a private note about <@${cmd.menteeId}>. Only you can read it (\`/tandem notes <@${cmd.menteeId}>\`).` : r.message;
+      }
+      case 'notes': {
+        const notes = await services.records.listNotes(actor, cmd.menteeId);
+        if (notes.length === 0) return `You have no notes about <@${cmd.menteeId}>.`;
+        return [`*Your private notes about <@${cmd.menteeId}>* (only you see these)`, ...notes.map((n) => `• ${n.created_at.toISOString().slice(0, 10)}: ${escapeMrkdwn(n.body.length > 2500 / notes.length ? `${n.body.slice(0, Math.floor(2500 / notes.length))}…` : n.body)}`)].join('\n');
+      }
       case 'program list': {
         const r = await services.programs.list(actor);
         if (!r.ok) return r.message;

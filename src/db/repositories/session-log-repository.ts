@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+import type { SessionLog } from '../schema.js';
+
+export type HoursSourceRow = {
+  mentor_id: string;
+  mentee_id: string;
+  pairing_id: number;
+  /** 'YYYY-MM-DD' */
+  day: string;
+  minutes: number;
+  source: 'log' | 'standup';
+};
+
+export function createSessionLogRepository(db: Db) {
+  return {
+    async create(row: { pairingId: number; authorId: string; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; at: Date }): Promise<SessionLog> {
+      return db
+        .insertInto('session_logs')
+        .values({ pairing_id: row.pairingId, author_id: row.authorId, session_date: row.sessionDate, minutes: row.minutes, done: row.done, private_notes: row.privateNotes, created_at: row.at, updated_at: row.at })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+
+    /** Only the author may change a log: the author is part of the WHERE, not a check before it. */
+    async update(id: number, authorId: string, row: { pairingId: number; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; at: Date }): Promise<SessionLog | undefined> {
+      return db
+        .updateTable('session_logs')
+        .set({ pairing_id: row.pairingId, session_date: row.sessionDate, minutes: row.minutes, done: row.done, private_notes: row.privateNotes, updated_at: row.at })
+        .where('id', '=', id)
+        .where('author_id', '=', authorId)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async get(id: number): Promise<SessionLog | undefined> {
+      return db.selectFrom('session_logs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async recentFor(authorId: string, limit: number): Promise<SessionLog[]> {
+      return db.selectFrom('session_logs').selectAll().where('author_id', '=', authorId).orderBy('session_date', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    },
+
+    /** Session logs and standup hours whose day falls in [from, to), for the hours rules. */
+    async hoursSources(from: string, to: string, mentorId?: string): Promise<HoursSourceRow[]> {
+      let logs = db
+        .selectFrom('session_logs as l')
+        .innerJoin('pairings as p', 'p.id', 'l.pairing_id')
+        .select(['p.mentor_id', 'p.mentee_id', 'p.id as pairing_id', 'l.session_date as day', 'l.minutes'])
+        .where('l.session_date', '>=', from)
+        .where('l.session_date', '<', to)
+        .where('l.author_id', '=', (eb) => eb.ref('p.mentor_id'));
+      let standups = db
+        .selectFrom('standup_entries as e')
+        .innerJoin('standups as s', 's.id', 'e.standup_id')
+        .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
+        .innerJoin('programs as pr', 'pr.id', 's.program_id')
+        // A standup's hours belong to the day it was asked, in the program's calendar.
+        .select(['p.mentor_id', 'p.mentee_id', 'p.id as pairing_id', sql<string>`to_char(s.prompt_at at time zone pr.time_zone, 'YYYY-MM-DD')`.as('day'), 'e.minutes'])
+        .where('e.minutes', '>', 0)
+        .where('s.prompt_at', '>=', sql<Date>`${from}::date - 2`)
+        .where('s.prompt_at', '<', sql<Date>`${to}::date + 2`);
+      if (mentorId) {
+        logs = logs.where('p.mentor_id', '=', mentorId);
+        standups = standups.where('p.mentor_id', '=', mentorId);
+      }
+      const [l, s] = await Promise.all([logs.execute(), standups.execute()]);
+      return [
+        ...l.map((r) => ({ ...r, source: 'log' as const })),
+        ...s.filter((r) => r.day >= from && r.day < to).map((r) => ({ ...r, source: 'standup' as const })),
+      ];
+    },
+  };
+}
+
+export type SessionLogRepository = ReturnType<typeof createSessionLogRepository>;

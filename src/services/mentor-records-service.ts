@@ -1,0 +1,133 @@
+import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { NoteRepository } from '../db/repositories/note-repository.js';
+import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
+import type { PeopleRepository } from '../db/repositories/people-repository.js';
+import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
+import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import type { AuditRepository } from '../db/repositories/audit-repository.js';
+import type { SessionLog } from '../db/schema.js';
+import { computeHours, hoursLabel, monthRange, type HoursRow } from '../domain/hours.js';
+import { isoDate } from '../domain/program-settings.js';
+import type { Clock } from './clock.js';
+import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
+import type { SlackPort } from './slack-port.js';
+
+export const sessionLogSchema = z.object({
+  pairingId: z.coerce.number({ error: 'Pick the mentee' }).int().positive('Pick the mentee'),
+  sessionDate: isoDate,
+  minutes: z.coerce.number({ error: 'Minutes as a whole number' }).int('Whole minutes').min(5, 'At least 5 minutes').max(600, 'At most 600 minutes'),
+  done: z.string().trim().max(2000, 'At most 2000 characters').nullable(),
+  privateNotes: z.string().trim().max(2000, 'At most 2000 characters').nullable(),
+});
+export type SessionLogInput = z.input<typeof sessionLogSchema>;
+
+/** Session logs, hours and a mentor's private notes: the mentor's own records. */
+export function createMentorRecordsService(deps: {
+  sessionLogs: SessionLogRepository;
+  notes: NoteRepository;
+  pairings: PairingRepository;
+  people: PeopleRepository;
+  staff: StaffRepository;
+  audit: AuditRepository;
+  slack: SlackPort;
+  clock: Clock;
+}) {
+  const menteesOf = async (mentorId: string): Promise<PairingRow[]> => (await deps.pairings.listLiveFor(mentorId)).filter((p) => p.mentor_id === mentorId);
+
+  async function hoursRows(month: string, mentorId?: string): Promise<HoursRow[] | null> {
+    const range = monthRange(month);
+    if (!range) return null;
+    // A week either side, so the log-or-standup choice sees whole weeks (see computeHours).
+    const from = DateTime.fromISO(range.from).minus({ days: 7 }).toISODate() as string;
+    const to = DateTime.fromISO(range.to).plus({ days: 7 }).toISODate() as string;
+    return computeHours(await deps.sessionLogs.hoursSources(from, to, mentorId), range);
+  }
+
+  async function csvFor(month: string): Promise<{ csv: string; rows: HoursRow[] } | null> {
+    const rows = await hoursRows(month);
+    if (!rows) return null;
+    const names = new Map((await deps.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [p.slack_id, p.real_name || p.name]));
+    const csv = stringify(
+      rows.map((r) => ({ mentor_id: r.mentorId, mentor: names.get(r.mentorId) ?? '', mentee_id: r.menteeId, mentee: names.get(r.menteeId) ?? '', week: r.week, sessions: r.sessions, hours: hoursLabel(r.minutes), source: r.source })),
+      { header: true, columns: ['mentor_id', 'mentor', 'mentee_id', 'mentee', 'week', 'sessions', 'hours', 'source'] },
+    );
+    return { csv, rows };
+  }
+
+  return {
+    menteesOf,
+
+    async logForm(actor: string, logId?: number): Promise<Outcome<{ mentees: PairingRow[]; existing: SessionLog | null }>> {
+      const mentees = await menteesOf(actor);
+      if (mentees.length === 0) return refuse('not_found', 'Session logs are for mentors, and you have no mentee right now.');
+      if (logId === undefined) return { ok: true, mentees, existing: null };
+      const existing = await deps.sessionLogs.get(logId);
+      if (!existing || existing.author_id !== actor) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
+      return { ok: true, mentees, existing };
+    },
+
+    async saveLog(actor: string, input: SessionLogInput, logId?: number): Promise<Outcome<{ log: SessionLog }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+      const parsed = sessionLogSchema.safeParse(input);
+      if (!parsed.success) {
+        const errors: Record<string, string> = {};
+        for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
+        return { ok: false, reason: 'fields', errors };
+      }
+      const v = parsed.data;
+      const pairing = await deps.pairings.get(v.pairingId);
+      if (!pairing || pairing.mentor_id !== actor) return refuse('forbidden', 'You can only log sessions with your own mentees.');
+      const today = DateTime.fromJSDate(deps.clock(), { zone: 'UTC' }).plus({ days: 1 }).toISODate() as string;
+      if (v.sessionDate > today) return { ok: false, reason: 'fields', errors: { sessionDate: 'That date is in the future.' } };
+      const row = { pairingId: v.pairingId, sessionDate: v.sessionDate, minutes: v.minutes, done: v.done || null, privateNotes: v.privateNotes || null, at: deps.clock() };
+      const log = logId === undefined ? await deps.sessionLogs.create({ ...row, authorId: actor }) : await deps.sessionLogs.update(logId, actor, row);
+      if (!log) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
+      return { ok: true, log };
+    },
+
+    /** A mentor's own month: total and per mentee. */
+    async myHours(actor: string, month: string): Promise<Outcome<{ total: number; byMentee: { menteeId: string; minutes: number; sessions: number }[] }>> {
+      const rows = await hoursRows(month, actor);
+      if (!rows) return refuse('invalid', 'Give the month as YYYY-MM, e.g. 2027-02.');
+      const byMentee = new Map<string, { menteeId: string; minutes: number; sessions: number }>();
+      for (const r of rows) {
+        const m = byMentee.get(r.menteeId) ?? { menteeId: r.menteeId, minutes: 0, sessions: 0 };
+        m.minutes += r.minutes;
+        m.sessions += r.sessions;
+        byMentee.set(r.menteeId, m);
+      }
+      return { ok: true, total: rows.reduce((a, r) => a + r.minutes, 0), byMentee: [...byMentee.values()] };
+    },
+
+    csvFor,
+
+    /** Staff: the month's CSV, uploaded into their own DM. */
+    async exportToSlack(actor: string, month: string): Promise<Outcome<{ rows: number }>> {
+      if (actor !== cliActor && !(await deps.staff.isStaff(actor))) return staffOnly();
+      const out = await csvFor(month);
+      if (!out) return refuse('invalid', 'Give the month as YYYY-MM, e.g. `/tandem hours export 2027-02`.');
+      const dm = await deps.slack.openConversation([actor]);
+      await deps.slack.uploadFile({ channel: dm, filename: `tandem-hours-${month}.csv`, title: `Mentor hours ${month}`, content: out.csv, initialComment: `Mentor hours for ${month}: ${out.rows.length} row(s).` });
+      await deps.audit.record({ actor, action: 'hours.export', subject: month }, deps.clock());
+      return { ok: true, rows: out.rows.length };
+    },
+
+    async addNote(actor: string, subjectId: string, body: string): Promise<Outcome<{ saved: true }>> {
+      const text = body.trim();
+      if (!text) return refuse('invalid', 'Write the note after the mention: `/tandem note @mentee what you want to remember`.');
+      if (text.length > 3000) return refuse('invalid', `A note holds at most 3000 characters (this one has ${text.length}).`);
+      const mentees = await deps.pairings.findLiveBetween(actor, subjectId);
+      const ever = mentees.some((p) => p.mentor_id === actor) || (await deps.notes.list(actor, subjectId, 1)).length > 0;
+      if (!ever) return refuse('forbidden', `Private notes are for your own mentees, and <@${subjectId}> is not one.`);
+      await deps.notes.add(actor, subjectId, text, deps.clock());
+      return { ok: true, saved: true };
+    },
+
+    async listNotes(actor: string, subjectId: string) {
+      return deps.notes.list(actor, subjectId, 20);
+    },
+  };
+}
+
+export type MentorRecordsService = ReturnType<typeof createMentorRecordsService>;

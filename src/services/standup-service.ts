@@ -1,0 +1,212 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { StandupRepository } from '../db/repositories/standup-repository.js';
+import type { StandupMet, StandupStatus } from '../db/schema.js';
+import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
+import { computeHours } from '../domain/hours.js';
+import { endOfLocalDay, holidaySet, isoWeekKey } from '../domain/work-days.js';
+import type { Logger } from '../logger.js';
+import { digestMessage, standupPromptMessage, standupReminderMessage } from '../slack/blocks/standup.js';
+import type { AlertService } from './alert-service.js';
+import type { Clock } from './clock.js';
+import { refuse, type Outcome } from './outcome.js';
+import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
+
+export const standupEntrySchema = z.object({
+  pairingId: z.number().int().positive(),
+  status: z.enum(['on_track', 'needs_attention', 'at_risk'], { error: 'Pick a status' }),
+  met: z.enum(['yes', 'no', 'rescheduled'], { error: 'Pick one' }),
+  hours: z.coerce.number({ error: 'Hours as a number, e.g. 1.5' }).min(0, 'Not negative').max(100, 'At most 100 hours'),
+  concerns: z.string().trim().max(1000, 'At most 1000 characters').nullable(),
+});
+export type StandupEntryInput = z.input<typeof standupEntrySchema>;
+
+const weekLabelOf = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).startOf('week').toFormat('d LLLL');
+
+export function createStandupService(deps: {
+  db: Db;
+  standups: StandupRepository;
+  programs: ProgramRepository;
+  deliveries: DeliveryRepository;
+  sessionLogs: SessionLogRepository;
+  alerts: AlertService;
+  clock: Clock;
+  logger: Logger;
+  onEnqueued: () => void;
+}) {
+  const log = deps.logger.child({ component: 'standups' });
+
+  return {
+    /** Scheduler step: each mentor's standup DM at the program's day and time in the mentor's own zone. */
+    async plan(limit = 1000): Promise<number> {
+      const now = deps.clock();
+      const nowDt = DateTime.fromJSDate(now);
+      let planned = 0;
+      for (const c of await deps.standups.dueCandidates(now, limit)) {
+        const program = await deps.programs.get(c.program_id);
+        const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays: holidaySet(program?.holidays ?? []), programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
+        if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
+        const promptAt = DateTime.max(slot.promptAt, nowDt);
+        const standup = await deps.standups.create({
+          programId: c.program_id,
+          mentorId: c.mentor_id,
+          weekKey: slot.weekKey,
+          promptAt: promptAt.toJSDate(),
+          // The reminder comes at the end of the mentor's day, if it is not in by then.
+          remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
+          closesAt: slot.closesAt.toJSDate(),
+        });
+        if (!standup) continue;
+        const mentees = await deps.standups.mentees(c.program_id, c.mentor_id);
+        await deps.deliveries.enqueue({
+          dedupeKey: `standup:${standup.id}`,
+          kind: 'standup_prompt',
+          channel: c.mentor_id,
+          payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabelOf(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+          notBefore: now,
+        });
+        planned++;
+      }
+      if (planned > 0) deps.onEnqueued();
+      return planned;
+    },
+
+    async sendReminders(): Promise<number> {
+      const due = await deps.standups.claimReminders(deps.clock(), 500);
+      for (const s of due) {
+        await deps.deliveries.enqueue({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() });
+      }
+      if (due.length > 0) deps.onEnqueued();
+      return due.length;
+    },
+
+    /** What the modal shows: only the mentor's own standup, with this week's answers so far. */
+    async forMentor(actor: string, standupId: number) {
+      const s = await deps.standups.get(standupId);
+      if (!s || s.mentor_id !== actor) return refuse('forbidden', 'That standup belongs to someone else.');
+      if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
+      const program = await deps.programs.get(s.program_id);
+      const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
+      if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
+      return { ok: true as const, standup: s, mentees, entries: await deps.standups.entries(s.id), weekLabel: weekLabelOf(s.prompt_at, program?.time_zone ?? 'UTC') };
+    },
+
+    /**
+     * Saves one page of entries. Each "needs attention", "at risk" or written concern raises one staff
+     * alert for that pair and week, carrying the mentor's words (to the private alerts channel only).
+     */
+    async savePage(actor: string, standupId: number, entries: StandupEntryInput[], final: { generalNote: string | null } | null): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+      const s = await deps.standups.get(standupId);
+      if (!s || s.mentor_id !== actor) return refuse('forbidden', 'That standup belongs to someone else.');
+      if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed.");
+      const allowed = new Set((await deps.standups.mentees(s.program_id, actor)).map((m) => m.pairing_id));
+      const errors: Record<string, string> = {};
+      const clean: { pairingId: number; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[] = [];
+      for (const e of entries) {
+        if (!allowed.has(e.pairingId)) return refuse('forbidden', 'That standup lists someone who is not your mentee.');
+        const r = standupEntrySchema.safeParse(e);
+        if (!r.success) {
+          for (const issue of r.error.issues) errors[`${String(issue.path[0])}_${e.pairingId}`] ??= issue.message;
+          continue;
+        }
+        clean.push({ pairingId: r.data.pairingId, status: r.data.status, met: r.data.met, minutes: Math.round(r.data.hours * 60), concerns: r.data.concerns || null });
+      }
+      if (Object.keys(errors).length > 0) return { ok: false, reason: 'fields', errors };
+      const now = deps.clock();
+      await deps.standups.saveEntries(standupId, clean, now);
+      if (final) await deps.standups.markSubmitted(standupId, final.generalNote, now);
+      let alerts = 0;
+      for (const e of clean) {
+        if (e.status === 'on_track' && !e.concerns) continue;
+        const words = e.status === 'at_risk' ? 'marked this pair *at risk*' : e.status === 'needs_attention' ? 'marked this pair as needing attention' : 'raised a concern';
+        const raised = await deps.alerts.raise({
+          pairingId: e.pairingId,
+          programId: s.program_id,
+          reason: 'mentor_concern',
+          episodeKey: `${s.week_key}`,
+          subject: null,
+          since: now,
+          details: { overdue: `<@${actor}> ${words} in the standup`, staffNote: e.concerns },
+        });
+        if (raised) alerts++;
+      }
+      if (alerts > 0) log.info({ standupId, alerts }, 'standup concerns raised');
+      return { ok: true, alerts };
+    },
+
+    /**
+     * Scheduler step: on Monday at 09:00 in the program's zone, a digest of the week before to the
+     * alerts channel (through the alerts channel check, like any alert).
+     */
+    async sendDigests(): Promise<number> {
+      const now = deps.clock();
+      let sent = 0;
+      for (const program of await deps.programs.listActive()) {
+        const local = DateTime.fromJSDate(now, { zone: program.time_zone });
+        if (local.weekday !== 1 || local.hour < 9) continue;
+        const lastWeek = previousWeekKey(isoWeekKey(local, program.time_zone));
+        const key = `digest:${program.id}:${lastWeek}`;
+        if (await deps.deliveries.findByKey(key)) continue;
+        if (!program.alerts_channel_id) continue;
+        const start = DateTime.fromISO(`${lastWeek}-1`, { zone: program.time_zone });
+        if (start.plus({ weeks: 1 }).toISODate()! <= program.start_date) continue;
+        const pairs = await deps.db
+          .selectFrom('pairings as p')
+          .leftJoin('checkins as c', (j) => j.onRef('c.pairing_id', '=', 'p.id').on('c.week_key', '=', lastWeek))
+          .select((eb) => [
+            'p.id',
+            'p.mentor_id',
+            'p.mentee_id',
+            'c.id as checkin_id',
+            eb.selectFrom('checkin_answers as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.checkin_id', '=', 'c.id').where('a.answer', 'is not', null).as('answered'),
+            eb.selectFrom('checkin_answers as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.checkin_id', '=', 'c.id').where('a.answer', '=', 'not_yet').as('not_yet'),
+          ])
+          .where('p.program_id', '=', program.id)
+          .where('p.status', '<>', 'ended')
+          .orderBy('p.id')
+          .execute();
+        const lateNotices = await deps.db
+          .selectFrom('audit_log')
+          .select(['subject', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('action', '=', 'meeting.late_notice')
+          .where('at', '>=', start.toJSDate())
+          .where('at', '<', start.plus({ weeks: 1 }).toJSDate())
+          .groupBy('subject')
+          .execute();
+        const standups = await deps.standups.forProgramWeek(program.id, lastWeek);
+        const mentors = [...new Set(pairs.map((p) => p.mentor_id))];
+        const missing = mentors.filter((m) => !standups.some((s) => s.mentor_id === m && s.submitted_at));
+        const live = await deps.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', program.id).where('status', '<>', 'resolved').executeTakeFirst();
+        const from = start.toISODate() as string;
+        const to = start.plus({ weeks: 1 }).toISODate() as string;
+        const hours = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to });
+        const byMentor = mentors.map((m) => ({ mentorId: m, minutes: hours.filter((h) => h.mentorId === m).reduce((a, h) => a + h.minutes, 0) }));
+        const message = digestMessage({
+          programName: program.name,
+          weekLabel: `week of ${start.toFormat('d LLLL yyyy')}`,
+          pairs: pairs.map((p) => ({
+            mentorId: p.mentor_id,
+            menteeId: p.mentee_id,
+            asked: p.checkin_id ? 2 : 0,
+            answered: Number(p.answered ?? 0),
+            missedMeeting: Number(p.not_yet ?? 0) > 0,
+            lateNotices: Number(lateNotices.find((l) => l.subject === String(p.id))?.n ?? 0),
+          })),
+          openAlerts: Number(live?.n ?? 0),
+          missingStandups: missing,
+          hoursByMentor: byMentor,
+        });
+        if (await deps.alerts.channelProblem(program)) continue;
+        await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel: program.alerts_channel_id, payload: message, notBefore: now });
+        sent++;
+      }
+      if (sent > 0) deps.onEnqueued();
+      return sent;
+    },
+  };
+}
+
+export type StandupService = ReturnType<typeof createStandupService>;

@@ -1,0 +1,54 @@
+import type { PairingRow } from '../../db/repositories/pairing-repository.js';
+import type { SessionLog } from '../../db/schema.js';
+import { ids, sessionLogIds } from '../ids.js';
+import { context, plain, section } from './text.js';
+
+const f = sessionLogIds.fields;
+
+export function sessionLogModal(input: { mentees: PairingRow[]; menteeNames: Map<string, string>; existing: SessionLog | null; today: string; preselect?: number | undefined }) {
+  const options = input.mentees.slice(0, 100).map((p) => ({ text: plain(`${input.menteeNames.get(p.mentee_id) ?? p.mentee_id} — ${p.program_name}`), value: String(p.id) }));
+  const selected = options.find((o) => o.value === String(input.existing?.pairing_id ?? input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
+  const e = input.existing;
+  return {
+    type: 'modal',
+    callback_id: sessionLogIds.view,
+    private_metadata: JSON.stringify({ id: e?.id ?? null }),
+    title: plain(e ? 'Edit session log' : 'Log a session', 24),
+    submit: plain('Save', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      { type: 'input', block_id: f.pairing, label: plain('Mentee'), element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) } },
+      { type: 'input', block_id: f.date, label: plain('Date'), element: { type: 'datepicker', action_id: ids.value, initial_date: e?.session_date ?? input.today } },
+      { type: 'input', block_id: f.minutes, label: plain('Duration (minutes)'), element: { type: 'number_input', action_id: ids.value, is_decimal_allowed: false, min_value: '5', max_value: '600', initial_value: String(e?.minutes ?? 45) } },
+      {
+        type: 'input',
+        block_id: f.done,
+        optional: true,
+        label: plain('What you did'),
+        hint: plain('Labs or code reviewed, concepts covered, questions answered, plans made.'),
+        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 2000, ...(e?.done ? { initial_value: e.done } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: f.privateNotes,
+        optional: true,
+        label: plain('Private notes'),
+        hint: plain('Seen by you and program staff only; never by your mentee.'),
+        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 2000, ...(e?.private_notes ? { initial_value: e.private_notes } : {}) },
+      },
+    ],
+  };
+}
+
+export function sessionLoggedMessage(log: SessionLog, menteeId: string): { text: string; blocks: unknown[] } {
+  const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.session_date}.`;
+  return {
+    text,
+    blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: sessionLogIds.edit, text: plain('Edit'), value: String(log.id) }] }, context('Hours come from your session logs; a week without any uses your standup hours instead.')],
+  };
+}
+
+export function logThisSessionOffer(pairingId: number): { text: string; blocks: unknown[] } {
+  const text = 'Thanks! Want to log this session for your hours?';
+  return { text, blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: sessionLogIds.open, text: plain('Log this session'), value: String(pairingId) }] }] };
+}

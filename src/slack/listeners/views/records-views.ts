@@ -1,0 +1,101 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.js';
+import { sessionLoggedMessage } from '../../blocks/session-log.js';
+import { standupModal, standupPageSize } from '../../blocks/standup.js';
+import { ids, sessionLogIds, standupIds } from '../../ids.js';
+
+type Value = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null };
+type Values = Record<string, Record<string, Value>>;
+const read = (values: Values, block: string): string | null => {
+  const v = values[block]?.[ids.value];
+  const raw = v?.selected_option?.value ?? v?.selected_date ?? v?.value ?? null;
+  return typeof raw === 'string' && raw.trim() !== '' ? raw : null;
+};
+const parseJson = (s: string | undefined) => {
+  try {
+    return JSON.parse(s || 'null') as unknown;
+  } catch {
+    return null;
+  }
+};
+
+const standupMeta = z.object({ s: z.number().int().positive(), page: z.number().int().min(0) });
+const logMeta = z.object({ id: z.number().int().positive().nullable() });
+
+export function registerRecordsViews(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'records-views' });
+
+  app.view(standupIds.view, async ({ ack, body, view }) => {
+    const meta = standupMeta.safeParse(parseJson(view.private_metadata));
+    if (!meta.success) {
+      await ack({ response_action: 'errors', errors: { [standupIds.generalNote]: 'This form is out of date; open the standup again.' } });
+      return;
+    }
+    const actor = body.user.id;
+    try {
+      const r = await services.standups.forMentor(actor, meta.data.s);
+      if (!r.ok) {
+        await ack({ response_action: 'errors', errors: { [(view.blocks as { block_id?: string }[]).find((b) => b.block_id)?.block_id ?? standupIds.generalNote]: r.message } });
+        return;
+      }
+      const values = (view.state?.values ?? {}) as Values;
+      const pages = Math.max(1, Math.ceil(r.mentees.length / standupPageSize));
+      const onPage = r.mentees.slice(meta.data.page * standupPageSize, (meta.data.page + 1) * standupPageSize);
+      const entries = onPage.map((m) => ({
+        pairingId: m.pairingId,
+        status: read(values, standupIds.field('status', m.pairingId)) as never,
+        met: read(values, standupIds.field('met', m.pairingId)) as never,
+        hours: read(values, standupIds.field('hours', m.pairingId)) ?? '',
+        concerns: read(values, standupIds.field('concerns', m.pairingId)),
+      }));
+      const last = meta.data.page >= pages - 1;
+      const saved = await services.standups.savePage(actor, meta.data.s, entries, last ? { generalNote: read(values, standupIds.generalNote) } : null);
+      if (!saved.ok) {
+        await ack({ response_action: 'errors', errors: 'errors' in saved ? saved.errors : { [standupIds.generalNote]: saved.message } });
+        return;
+      }
+      if (!last) {
+        // A page at a time keeps a long list of mentees inside one modal's 100 blocks.
+        const next = await services.standups.forMentor(actor, meta.data.s);
+        if (next.ok) {
+          await ack({ response_action: 'update', view: standupModal({ standupId: meta.data.s, page: meta.data.page + 1, weekLabel: next.weekLabel, mentees: next.mentees, entries: next.entries, generalNote: next.standup.general_note }) as never });
+          return;
+        }
+      }
+      await ack();
+    } catch (err) {
+      log.error({ err }, 'saving the standup failed');
+      await ack({ response_action: 'errors', errors: { [standupIds.generalNote]: 'Something went wrong on our side; nothing was lost. Press Submit again in a minute.' } }).catch(() => undefined);
+    }
+  });
+
+  app.view(sessionLogIds.view, async ({ ack, body, view, client }) => {
+    const meta = logMeta.safeParse(parseJson(view.private_metadata));
+    const f = sessionLogIds.fields;
+    if (!meta.success) {
+      await ack({ response_action: 'errors', errors: { [f.pairing]: 'This form is out of date; open it again.' } });
+      return;
+    }
+    const values = (view.state?.values ?? {}) as Values;
+    try {
+      const r = await services.records.saveLog(
+        body.user.id,
+        { pairingId: read(values, f.pairing) ?? '', sessionDate: read(values, f.date) ?? '', minutes: read(values, f.minutes) ?? '', done: read(values, f.done), privateNotes: read(values, f.privateNotes) },
+        meta.data.id ?? undefined,
+      );
+      if (!r.ok) {
+        const map: Record<string, string> = { pairingId: f.pairing, sessionDate: f.date, minutes: f.minutes, done: f.done, privateNotes: f.privateNotes };
+        const errors = 'errors' in r ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v])) : { [f.pairing]: r.message };
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
+      await ack();
+      const pairing = await services.repos.pairings.get(r.log.pairing_id);
+      await client.chat.postEphemeral({ channel: body.user.id, user: body.user.id, ...sessionLoggedMessage(r.log, pairing?.mentee_id ?? '') } as never).catch(() => undefined);
+    } catch (err) {
+      log.error({ err }, 'saving a session log failed');
+      await ack({ response_action: 'errors', errors: { [f.pairing]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
+    }
+  });
+}
