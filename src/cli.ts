@@ -5,6 +5,11 @@ import { createLogger, type Logger } from './logger.js';
 import { buildServices, openMigratedDatabase, startTandem } from './main.js';
 import { runTick } from './scheduler/tick.js';
 import { importPairings } from './services/pairing-import.js';
+import { monthRange } from './domain/hours.js';
+import { hoursCsv } from './services/hours-csv.js';
+import { createSessionLogRepository } from './db/repositories/session-log-repository.js';
+import { createPeopleRepository } from './db/repositories/people-repository.js';
+import { pino } from 'pino';
 
 const usage = `Usage: tandem <command>
 
@@ -12,6 +17,8 @@ const usage = `Usage: tandem <command>
   migrate                    apply database migrations and exit
   tick [--at ISO-8601]       run one scheduler pass, as if it were that instant
   import <pairings.csv>      import pairings (columns: program,mentor,mentee)
+  export hours --month YYYY-MM
+                             mentor hours for a month as CSV on stdout
   help                       this text`;
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -95,6 +102,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         } finally {
           await db.close();
         }
+      }
+      case 'export': {
+        const monthIndex = args.indexOf('--month');
+        const month = monthIndex >= 0 ? args[monthIndex + 1] : undefined;
+        if (args[0] !== 'hours' || !month || !monthRange(month)) {
+          process.stderr.write('Usage: tandem export hours --month YYYY-MM\n');
+          return 2;
+        }
+        const config = loadDatabaseConfig(env);
+        logger = createLogger(config.logLevel, pino.destination(2));
+        const db = await openMigratedDatabase(config, logger);
+        try {
+          const repos = { sessionLogs: createSessionLogRepository(db.db), people: createPeopleRepository(db.db) };
+          process.stdout.write((await hoursCsv(repos, month))?.csv ?? '');
+        } finally {
+          await db.close();
+        }
+        return 0;
       }
       case 'help':
       case '--help':

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { NoteRepository } from '../db/repositories/note-repository.js';
@@ -8,9 +7,9 @@ import type { SessionLogRepository } from '../db/repositories/session-log-reposi
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { SessionLog } from '../db/schema.js';
-import { computeHours, hoursLabel, monthRange, type HoursRow } from '../domain/hours.js';
 import { isoDate } from '../domain/program-settings.js';
 import type { Clock } from './clock.js';
+import { hoursCsv, hoursRows } from './hours-csv.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { SlackPort } from './slack-port.js';
 
@@ -36,25 +35,7 @@ export function createMentorRecordsService(deps: {
 }) {
   const menteesOf = async (mentorId: string): Promise<PairingRow[]> => (await deps.pairings.listLiveFor(mentorId)).filter((p) => p.mentor_id === mentorId);
 
-  async function hoursRows(month: string, mentorId?: string): Promise<HoursRow[] | null> {
-    const range = monthRange(month);
-    if (!range) return null;
-    // A week either side, so the log-or-standup choice sees whole weeks (see computeHours).
-    const from = DateTime.fromISO(range.from).minus({ days: 7 }).toISODate() as string;
-    const to = DateTime.fromISO(range.to).plus({ days: 7 }).toISODate() as string;
-    return computeHours(await deps.sessionLogs.hoursSources(from, to, mentorId), range);
-  }
-
-  async function csvFor(month: string): Promise<{ csv: string; rows: HoursRow[] } | null> {
-    const rows = await hoursRows(month);
-    if (!rows) return null;
-    const names = new Map((await deps.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [p.slack_id, p.real_name || p.name]));
-    const csv = stringify(
-      rows.map((r) => ({ mentor_id: r.mentorId, mentor: names.get(r.mentorId) ?? '', mentee_id: r.menteeId, mentee: names.get(r.menteeId) ?? '', week: r.week, sessions: r.sessions, hours: hoursLabel(r.minutes), source: r.source })),
-      { header: true, columns: ['mentor_id', 'mentor', 'mentee_id', 'mentee', 'week', 'sessions', 'hours', 'source'] },
-    );
-    return { csv, rows };
-  }
+  const csvFor = (month: string) => hoursCsv(deps, month);
 
   return {
     menteesOf,
@@ -88,7 +69,7 @@ export function createMentorRecordsService(deps: {
 
     /** A mentor's own month: total and per mentee. */
     async myHours(actor: string, month: string): Promise<Outcome<{ total: number; byMentee: { menteeId: string; minutes: number; sessions: number }[] }>> {
-      const rows = await hoursRows(month, actor);
+      const rows = await hoursRows(deps, month, actor);
       if (!rows) return refuse('invalid', 'Give the month as YYYY-MM, e.g. 2027-02.');
       const byMentee = new Map<string, { menteeId: string; minutes: number; sessions: number }>();
       for (const r of rows) {

@@ -1,0 +1,284 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { runTick } from '../../src/scheduler/tick.js';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+/**
+ * Program in Denver starting Monday 2027-01-11, standup Fridays 10:00 in each mentor's own zone.
+ * Ada mentors in Berlin (two mentees), Lee in Los Angeles (one mentee).
+ */
+let h: Harness;
+const ADMIN = 'UADMIN';
+const ADA = 'UADA';
+const LEE = 'ULEE';
+const [M1, M2, M3] = ['UMENTEE1', 'UMENTEE2', 'UMENTEE3'] as const;
+const ALERTS = 'GALERTS';
+
+async function tick(at: string) {
+  h.setNow(at);
+  const r = await runTick(h.tandem.services);
+  await h.tandem.services.sender.idle();
+  return r;
+}
+const dms = (user: string, kind?: string): FakeMessage[] =>
+  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages.filter((m) => !kind || m.metadata?.event_payload?.kind === kind));
+const alerts = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'alert');
+
+type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; text?: { text: string }; element?: Record<string, unknown> }[] };
+
+async function openStandup(mentor: string): Promise<View> {
+  const prompt = dms(mentor, 'standup_prompt')[0] as FakeMessage;
+  const value = /"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))?.[1];
+  const from = h.slack.calls.length;
+  await h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } });
+  return (await h.slack.waitFor('views.open', { from })).args.view as View;
+}
+
+function standupState(view: View, perPairing: (pairingId: number) => { status: string; met: string; hours: string; concerns?: string }, generalNote?: string) {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const b of view.blocks) {
+    const m = /^(status|met|hours|concerns)_(\d+)$/.exec(b.block_id ?? '');
+    if (!m) continue;
+    const answer = perPairing(Number(m[2]));
+    const field = m[1] as 'status' | 'met' | 'hours' | 'concerns';
+    values[b.block_id as string] = { value: field === 'status' || field === 'met' ? { type: 'static_select', selected_option: { value: answer[field] } } : { type: 'plain_text_input', value: answer[field] ?? null } };
+  }
+  if (generalNote !== undefined) values.general_note = { value: { type: 'plain_text_input', value: generalNote } };
+  return { values };
+}
+const submitStandup = (mentor: string, view: View, state: ReturnType<typeof standupState>) =>
+  h.sender.viewSubmission({ user: { id: mentor }, view: { id: 'V', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state } });
+
+async function pairingId(mentee: string) {
+  return (await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', mentee).executeTakeFirstOrThrow()).id;
+}
+
+beforeAll(async () => {
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(async () => {
+  await h.tandem.services.sender.idle();
+  await h.database.reset();
+  h.slack.reset();
+  h.slack.conversations.clear();
+  h.slack.files.length = 0;
+  await h.tandem.services.staff.bootstrap([ADMIN]);
+  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
+  h.slack.addUser({ id: ADA, name: 'ada', real_name: 'Ada Mentor', tz: 'Europe/Berlin' });
+  h.slack.addUser({ id: LEE, name: 'lee', real_name: 'Lee Mentor', tz: 'America/Los_Angeles' });
+  for (const m of [M1, M2, M3]) h.slack.addUser({ id: m, name: m.toLowerCase(), tz: 'America/New_York' });
+  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
+  h.setNow('2027-01-10T12:00:00Z');
+  const p = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
+  if (!p.ok) throw new Error(p.message);
+  for (const [mentor, mentee] of [
+    [ADA, M1],
+    [ADA, M2],
+    [LEE, M3],
+  ] as const) {
+    const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: mentor, menteeId: mentee });
+    if (!r.ok) throw new Error(r.message);
+  }
+  await h.tandem.services.sender.idle();
+});
+
+describe('Friday standup', () => {
+  test('each mentor is asked once, at 10:00 in their own zone', async () => {
+    await tick('2027-01-15T08:59:00Z');
+    expect(dms(ADA, 'standup_prompt')).toHaveLength(0);
+    await tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
+    await tick('2027-01-15T09:30:00Z');
+    expect(dms(ADA, 'standup_prompt')).toHaveLength(1);
+    expect(dms(LEE, 'standup_prompt')).toHaveLength(0);
+    await tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles
+    await tick('2027-01-15T18:05:00Z');
+    expect(dms(LEE, 'standup_prompt')).toHaveLength(1);
+    expect(dms(ADA, 'standup_prompt')).toHaveLength(1);
+    expect(dms(M1, 'standup_prompt')).toHaveLength(0);
+  });
+
+  test('the form has a section per mentee; “at risk” raises exactly one alert with the mentor’s words, re-submitting does not repeat it', async () => {
+    await tick('2027-01-15T09:00:00Z');
+    const view = await openStandup(ADA);
+    const headers = view.blocks.filter((b) => b.type === 'header');
+    expect(headers).toHaveLength(2);
+    const p1 = await pairingId(M1);
+    const state = standupState(view, (id) => (id === p1 ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs, seems discouraged' } : { status: 'on_track', met: 'yes', hours: '1' }), 'Good week otherwise');
+    const res = await submitStandup(ADA, view, state);
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    await h.tandem.services.sender.idle();
+    expect(alerts()).toHaveLength(1);
+    expect(JSON.stringify(alerts()[0]?.blocks)).toContain('Missed two labs');
+    expect(alerts()[0]?.text).toContain('Mentor raised a concern');
+
+    const again = await openStandup(ADA);
+    const status = again.blocks.find((b) => b.block_id === `status_${p1}`);
+    expect(JSON.stringify(status?.element)).toContain('at_risk');
+    await submitStandup(ADA, again, state);
+    await h.tandem.services.sender.idle();
+    expect(alerts()).toHaveLength(1);
+    const entries = await h.database.db.selectFrom('standup_entries').selectAll().orderBy('pairing_id').execute();
+    expect(entries.map((e) => [e.status, e.minutes])).toEqual([
+      ['at_risk', 30],
+      ['on_track', 60],
+    ]);
+  });
+
+  test('bad values come back as field errors', async () => {
+    await tick('2027-01-15T09:00:00Z');
+    const view = await openStandup(ADA);
+    const p1 = await pairingId(M1);
+    const res = await submitStandup(ADA, view, standupState(view, () => ({ status: 'on_track', met: 'yes', hours: 'lots' })));
+    const body = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors[`hours_${p1}`]).toMatch(/number/i);
+    expect(await h.database.db.selectFrom('standup_entries').selectAll().execute()).toHaveLength(0);
+  });
+
+  test('a reminder at the end of the mentor’s day, and a missing standup in Monday’s digest', async () => {
+    await tick('2027-01-15T09:00:00Z');
+    await tick('2027-01-15T18:00:00Z');
+    const view = await openStandup(ADA);
+    await submitStandup(ADA, view, standupState(view, () => ({ status: 'on_track', met: 'yes', hours: '1' })));
+    // Lee's day in Los Angeles ends at 08:00Z on Saturday; the nudge comes in its last hour.
+    await tick('2027-01-16T06:59:00Z');
+    expect(dms(LEE, 'standup_reminder')).toHaveLength(0);
+    await tick('2027-01-16T07:00:00Z');
+    await tick('2027-01-16T07:30:00Z');
+    expect(dms(LEE, 'standup_reminder')).toHaveLength(1);
+    expect(dms(ADA, 'standup_reminder')).toHaveLength(0);
+
+    await tick('2027-01-18T15:59:00Z');
+    const digest = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'digest');
+    expect(digest()).toHaveLength(0);
+    await tick('2027-01-18T16:00:00Z'); // Monday 09:00 in Denver
+    await tick('2027-01-18T17:00:00Z');
+    expect(digest()).toHaveLength(1);
+    const text = JSON.stringify(digest()[0]?.blocks);
+    expect(text).toMatch(/Missing standups:\*? <@ULEE>/);
+    expect(text).not.toMatch(/Missing standups:[^"]*UADA/);
+    expect(text).toContain('<@UADA> 2.00h');
+  });
+
+  test('a mentor with more mentees than a page holds gets the standup in pages', async () => {
+    for (let i = 0; i < 18; i++) {
+      const id = `UMANY${i}`;
+      h.slack.addUser({ id, name: `many${i}`, tz: 'UTC' });
+      const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: ADA, menteeId: id });
+      if (!r.ok) throw new Error(r.message);
+    }
+    await tick('2027-01-15T09:00:00Z');
+    const page1 = await openStandup(ADA);
+    expect(page1.blocks.filter((b) => b.type === 'header')).toHaveLength(15);
+    expect(page1.blocks.length).toBeLessThanOrEqual(100);
+    const res = await submitStandup(ADA, page1, standupState(page1, () => ({ status: 'on_track', met: 'yes', hours: '0.25' })));
+    const next = res.json() as { response_action: string; view: View };
+    expect(next.response_action).toBe('update');
+    expect(next.view.blocks.filter((b) => b.type === 'header')).toHaveLength(5);
+    const done = await submitStandup(ADA, next.view, standupState(next.view, () => ({ status: 'on_track', met: 'yes', hours: '0.25' })));
+    expect(done.body).toBe('');
+    expect(await h.database.db.selectFrom('standup_entries').selectAll().execute()).toHaveLength(20);
+    const s = await h.database.db.selectFrom('standups').selectAll().where('mentor_id', '=', ADA).executeTakeFirstOrThrow();
+    expect(s.submitted_at).toBeInstanceOf(Date);
+  });
+});
+
+describe('session logs, hours and notes', () => {
+  async function logSession(mentor: string, mentee: string, date: string, minutes: string, privateNotes?: string) {
+    const from = h.slack.calls.length;
+    await h.sender.command({ text: 'log', user_id: mentor, trigger_id: '3.3.l' });
+    const view = (await h.slack.waitFor('views.open', { from })).args.view as View;
+    const id = await pairingId(mentee);
+    return h.sender.viewSubmission({
+      user: { id: mentor },
+      view: {
+        id: 'VL',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            pairing: { value: { type: 'static_select', selected_option: { value: String(id) } } },
+            date: { value: { type: 'datepicker', selected_date: date } },
+            minutes: { value: { type: 'number_input', value: minutes } },
+            done: { value: { type: 'plain_text_input', value: 'Reviewed the linked-list lab' } },
+            private_notes: { value: { type: 'plain_text_input', value: privateNotes ?? null } },
+          },
+        },
+      },
+    });
+  }
+
+  test('a session log and a standup in the same week count once; the CSV export parses back to the same totals; private notes never reach a channel', async () => {
+    const SECRET_LOG = 'worried about housing situation';
+    const SECRET_NOTE = 'prefers written feedback, anxious on calls';
+    await tick('2027-01-15T09:00:00Z');
+    const saved = await logSession(ADA, M1, '2027-01-14', '60', SECRET_LOG);
+    expect(saved.body).toBe('');
+    const view = await openStandup(ADA);
+    // M1: logged 60 min and reported 1.5 h in the standup -> the log counts. M2: standup only, 2 h.
+    const p1 = await pairingId(M1);
+    await submitStandup(ADA, view, standupState(view, (id) => ({ status: 'on_track', met: 'yes', hours: id === p1 ? '1.5' : '2' })));
+
+    await h.sender.command({ text: 'hours 2027-01', user_id: ADA });
+    const mine = JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Your hours'))).body);
+    expect(mine).toContain('Your hours for 2027-01: 3.00');
+    expect(mine).toContain('<@UMENTEE1>: 1.00 h (1 logged session(s))');
+
+    await h.sender.command({ text: `note <@${M1}|m1> ${SECRET_NOTE}`, user_id: ADA });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Saved a private note'));
+    await h.sender.command({ text: `notes <@${M1}>`, user_id: ADA });
+    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Your private notes'))).body)).toContain(SECRET_NOTE);
+    await h.sender.command({ text: `notes <@${M1}>`, user_id: LEE });
+    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('no notes'))).body)).not.toContain(SECRET_NOTE);
+    await h.sender.command({ text: `note <@${M1}> sneaky`, user_id: LEE });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not one'));
+
+    await h.sender.command({ text: 'hours export 2027-01', user_id: LEE });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    await h.sender.command({ text: 'hours export 2027-01', user_id: ADMIN });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('CSV file'));
+    const file = h.slack.files.at(-1);
+    expect(file?.filename).toBe('tandem-hours-2027-01.csv');
+    const dm = h.slack.conversations.get(file?.channel_id ?? '');
+    expect(dm?.is_im && dm.members.includes(ADMIN)).toBe(true);
+    const rows = parse(file?.content.toString('utf8') ?? '', { columns: true }) as { mentor_id: string; mentee_id: string; hours: string; source: string; sessions: string }[];
+    const total = (mentor: string) => rows.filter((r) => r.mentor_id === mentor).reduce((a, r) => a + Number(r.hours), 0);
+    expect(total(ADA)).toBeCloseTo(3, 5);
+    expect(rows.find((r) => r.mentee_id === M1)).toMatchObject({ hours: '1.00', source: 'log', sessions: '1' });
+    expect(rows.find((r) => r.mentee_id === M2)).toMatchObject({ hours: '2.00', source: 'standup' });
+
+    await tick('2027-01-18T17:00:00Z');
+    const channelCalls = h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method.startsWith('files.'));
+    expect(channelCalls.length).toBeGreaterThan(5);
+    for (const c of channelCalls) {
+      expect(JSON.stringify(c.args)).not.toContain(SECRET_LOG);
+      expect(JSON.stringify(c.args)).not.toContain(SECRET_NOTE);
+    }
+    expect(h.slack.files.some((f) => f.content.toString('utf8').includes(SECRET_LOG))).toBe(false);
+  });
+
+  test('a session log with bad values gets field errors; another mentor cannot edit it', async () => {
+    const bad = await logSession(ADA, M1, '2027-03-01', '2');
+    expect((bad.json() as { errors: Record<string, string> }).errors).toMatchObject({ minutes: expect.stringContaining('5') });
+    const ok = await logSession(ADA, M1, '2027-01-08', '45');
+    expect(ok.body).toBe('');
+    const log = await h.database.db.selectFrom('session_logs').selectAll().executeTakeFirstOrThrow();
+    const forged = await h.sender.viewSubmission({
+      user: { id: LEE },
+      view: {
+        id: 'VX',
+        callback_id: 'session_log_submit',
+        private_metadata: JSON.stringify({ id: log.id }),
+        state: { values: { pairing: { value: { selected_option: { value: String(await pairingId(M3)) } } }, date: { value: { selected_date: '2027-01-08' } }, minutes: { value: { value: '500' } } } },
+      },
+    });
+    expect(JSON.stringify(forged.json())).toContain('Only the mentor who wrote');
+    const after = await h.database.db.selectFrom('session_logs').selectAll().executeTakeFirstOrThrow();
+    expect(after.minutes).toBe(45);
+  });
+});
