@@ -17,6 +17,7 @@ export interface PeopleTable {
   deleted: boolean;
   refreshed_at: Timestamp;
   created_at: DefaultTimestamp;
+  max_mentees: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface StaffTable {
@@ -42,6 +43,8 @@ export interface ProgramsTable {
   midmod_week_from: Generated<number>;
   midmod_week_to: Generated<number>;
   status: Generated<'active' | 'archived'>;
+  follow_up_weeks: ColumnType<number | null, number | null | undefined, number | null>;
+  closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_by: string;
   created_at: DefaultTimestamp;
 }
@@ -259,7 +262,40 @@ export interface PrivateNotesTable {
   created_at: Timestamp;
 }
 
+export interface MatchRequestsTable {
+  id: Generated<number>;
+  program_id: number;
+  mentor_id: string;
+  mentee_id: string;
+  requested_by: string;
+  note: string | null;
+  status: Generated<'pending' | 'accepted' | 'declined' | 'cancelled'>;
+  decline_reason: string | null;
+  pairing_id: number | null;
+  created_at: Timestamp;
+  remind_at: Timestamp;
+  due_at: Timestamp;
+  reminded_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  decided_at: Timestamp | null;
+}
+
+export interface ReschedulesTable {
+  id: Generated<number>;
+  pairing_id: number;
+  requested_by: string;
+  original_at: Timestamp;
+  new_at: Timestamp | null;
+  cancelled: Generated<boolean>;
+  reason: string | null;
+  late_notice: boolean;
+  notice_hours: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  match_requests: MatchRequestsTable;
+  reschedules: ReschedulesTable;
   standups: StandupsTable;
   standup_entries: StandupEntriesTable;
   session_logs: SessionLogsTable;
@@ -296,3 +332,5 @@ export type Standup = Selectable<StandupsTable>;
 export type StandupEntry = Selectable<StandupEntriesTable>;
 export type SessionLog = Selectable<SessionLogsTable>;
 export type PrivateNote = Selectable<PrivateNotesTable>;
+export type MatchRequest = Selectable<MatchRequestsTable>;
+export type Reschedule = Selectable<ReschedulesTable>;
