@@ -246,7 +246,7 @@ describe('session logs, hours and notes', () => {
     expect(file?.filename).toBe('tandem-hours-2027-01.csv');
     const dm = h.slack.conversations.get(file?.channel_id ?? '');
     expect(dm?.is_im && dm.members.includes(ADMIN)).toBe(true);
-    const rows = parse(file?.content.toString('utf8') ?? '', { columns: true }) as { mentor_id: string; mentee_id: string; hours: string; source: string; sessions: string }[];
+    const rows = parse(file?.content?.toString('utf8') ?? '', { columns: true }) as { mentor_id: string; mentee_id: string; hours: string; source: string; sessions: string }[];
     const total = (mentor: string) => rows.filter((r) => r.mentor_id === mentor).reduce((a, r) => a + Number(r.hours), 0);
     expect(total(ADA)).toBeCloseTo(3, 5);
     expect(rows.find((r) => r.mentee_id === M1)).toMatchObject({ hours: '1.00', source: 'log', sessions: '1' });
@@ -259,7 +259,7 @@ describe('session logs, hours and notes', () => {
       expect(JSON.stringify(c.args)).not.toContain(SECRET_LOG);
       expect(JSON.stringify(c.args)).not.toContain(SECRET_NOTE);
     }
-    expect(h.slack.files.some((f) => f.content.toString('utf8').includes(SECRET_LOG))).toBe(false);
+    expect(h.slack.files.some((f) => (f.content?.toString('utf8') ?? '').includes(SECRET_LOG))).toBe(false);
   });
 
   test('a session log with bad values gets field errors; another mentor cannot edit it', async () => {
