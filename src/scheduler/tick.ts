@@ -12,6 +12,8 @@ export type TickReport = {
   digests: number;
   escalations: number;
   snoozesOver: number;
+  matches: { reminded: number; escalated: number };
+  lifecycle: { closed: number; followUps: number };
   alertsPosted: number;
   alertsUpdated: number;
   sent: number;
@@ -41,9 +43,11 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
   const standupReminders = await services.standups.sendReminders();
   const escalations = await services.responseWindow.escalate();
   const snoozesOver = await services.alerts.wakeSnoozed();
+  const matches = await services.matching.pass();
+  const lifecycle = await services.lifecycle.pass();
   const alertsPosted = await services.alerts.postWaiting();
   const digests = await services.standups.sendDigests();
   const sent = await services.sender.deliverDue();
   const alertsUpdated = await services.alerts.syncMessages();
-  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, standupsPlanned, standupReminders, digests, escalations, snoozesOver, alertsPosted, alertsUpdated, ...sent };
+  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, standupsPlanned, standupReminders, digests, escalations, snoozesOver, matches, lifecycle, alertsPosted, alertsUpdated, ...sent };
 }

@@ -6,6 +6,7 @@ import { createDeliveryRepository } from '../db/repositories/delivery-repository
 import { createDtrRepository } from '../db/repositories/dtr-repository.js';
 import { createExpectationRepository } from '../db/repositories/expectation-repository.js';
 import { createNoteRepository } from '../db/repositories/note-repository.js';
+import { createMatchRepository, createRescheduleRepository } from '../db/repositories/match-repository.js';
 import { createPairingRepository } from '../db/repositories/pairing-repository.js';
 import { createPeopleRepository } from '../db/repositories/people-repository.js';
 import { createProgramRepository } from '../db/repositories/program-repository.js';
@@ -19,6 +20,10 @@ import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './delivery-sender.js';
 import { createDtrService } from './dtr-service.js';
 import { createMentorRecordsService } from './mentor-records-service.js';
+import { createHomeService } from './home-service.js';
+import { createLifecycleService } from './lifecycle-service.js';
+import { createMatchService } from './match-service.js';
+import { createRescheduleService } from './reschedule-service.js';
 import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
@@ -33,6 +38,7 @@ export type ServiceOptions = {
   slack: SlackPort;
   clock: Clock;
   logger: Logger;
+  homeDebounceMs?: number;
   sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'channelGapMs' | 'workspacePerMinute' | 'sleep'>>;
 };
 
@@ -53,6 +59,8 @@ export function createServices(options: ServiceOptions) {
     standups: createStandupRepository(db),
     sessionLogs: createSessionLogRepository(db),
     notes: createNoteRepository(db),
+    matches: createMatchRepository(db),
+    reschedules: createRescheduleRepository(db),
   };
   const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
   const onEnqueued = () => sender.kick();
@@ -66,8 +74,12 @@ export function createServices(options: ServiceOptions) {
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const standups = createStandupService({ db, ...repos, alerts, clock, logger, onEnqueued });
   const records = createMentorRecordsService({ ...repos, slack, clock });
+  const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
+  const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
+  const lifecycle = createLifecycleService({ db, ...repos, alerts, clock, logger, onEnqueued });
+  const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

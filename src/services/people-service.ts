@@ -28,6 +28,7 @@ export function createPeopleService(deps: { people: PeopleRepository; slack: Sla
     ensure,
     ensureMany: (ids: readonly string[]) => Promise.all(ids.map((id) => ensure(id))),
     find: (id: string) => deps.people.find(id),
+    setMaxMentees: (id: string, max: number | null) => deps.people.setMaxMentees(id, max),
   };
 }
 

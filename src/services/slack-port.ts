@@ -38,6 +38,8 @@ export interface SlackPort {
   /** Finds a message the bot posted with this metadata value, among the recent history (or in a thread). */
   findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date, threadTs?: string): Promise<string | null>;
   permalink(channel: string, ts: string): Promise<string | null>;
+  /** Publishes a person's App Home view (views.publish replaces it; safe to repeat). */
+  publishHome(userId: string, view: unknown): Promise<void>;
   /** Uploads a file into a conversation (files.uploadV2); safe to retry only when it failed before Slack stored it. */
   uploadFile(file: { channel: string; filename: string; title: string; content: string; initialComment?: string }): Promise<void>;
 }

@@ -87,6 +87,18 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     logger.error({ err: error.original ?? error, code: error.code }, 'unhandled error in a Slack listener');
   });
 
+  // After any command, button or form, the people it touched see a fresh App Home (debounced).
+  app.use(async ({ body, next }) => {
+    await next();
+    const b = body as { user?: { id?: string }; user_id?: string; type?: string };
+    const user = b.user?.id ?? b.user_id;
+    if (!user || b.type === 'event_callback') return;
+    void services.repos.pairings
+      .listLiveFor(user)
+      .then((ps) => services.home.changed([user, ...ps.flatMap((p) => [p.mentor_id, p.mentee_id])]))
+      .catch(() => undefined);
+  });
+
   registerCommands(app, services);
   registerViews(app, services);
   registerActions(app, services);

@@ -57,3 +57,20 @@ export const sessionLogIds = {
   view: 'session_log_submit',
   fields: { pairing: 'pairing', date: 'date', minutes: 'minutes', done: 'done', privateNotes: 'private_notes' },
 } as const;
+
+export const matchIds = {
+  accept: 'match_accept',
+  decline: 'match_decline',
+  declineView: 'match_decline_submit',
+  reason: 'reason',
+} as const;
+
+export const rescheduleIds = {
+  open: 'reschedule_open',
+  view: 'reschedule_submit',
+  fields: { pairing: 'pairing', originalDate: 'original_date', originalTime: 'original_time', newDate: 'new_date', newTime: 'new_time', cancel: 'cancel', reason: 'reason' },
+} as const;
+
+export const homeIds = {
+  exportHours: 'home_export_hours',
+} as const;

@@ -165,6 +165,10 @@ export function createWebApiPort(client: WebClient): SlackPort {
       return null;
     },
 
+    async publishHome(userId, view) {
+      await withRetry(() => call('views.publish', () => client.views.publish({ user_id: userId, view: view as never })));
+    },
+
     async uploadFile(file) {
       await call('files.uploadV2', () =>
         client.filesUploadV2({

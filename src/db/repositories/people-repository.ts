@@ -22,6 +22,10 @@ export function createPeopleRepository(db: Db) {
       return db.selectFrom('people').selectAll().where('slack_id', 'in', slackIds).execute();
     },
 
+    async setMaxMentees(slackId: string, max: number | null): Promise<void> {
+      await db.updateTable('people').set({ max_mentees: max }).where('slack_id', '=', slackId).execute();
+    },
+
     async upsert(person: PersonInput, refreshedAt: Date): Promise<Person> {
       const row = {
         slack_id: person.slackId,

@@ -3,6 +3,7 @@ import type { Services } from '../../../services/index.js';
 import { registerAlertActions } from './alert-actions.js';
 import { registerCheckinActions } from './checkin-actions.js';
 import { registerDtrActions } from './dtr-actions.js';
+import { registerLifecycleActions } from './lifecycle-actions.js';
 import { registerRecordsActions } from './records-actions.js';
 
 export function registerActions(app: App, services: Services): void {
@@ -10,4 +11,5 @@ export function registerActions(app: App, services: Services): void {
   registerAlertActions(app, services);
   registerDtrActions(app, services);
   registerRecordsActions(app, services);
+  registerLifecycleActions(app, services);
 }

@@ -14,7 +14,10 @@ export type TandemCommand =
   | { name: 'hours'; month?: string | undefined }
   | { name: 'hours export'; month: string }
   | { name: 'note'; menteeId: string; text: string }
-  | { name: 'notes'; menteeId: string };
+  | { name: 'notes'; menteeId: string }
+  | { name: 'match'; mentorId: string; menteeId: string; program?: string | undefined; note?: string | undefined }
+  | { name: 'capacity'; mentorId: string; max: number | null }
+  | { name: 'reschedule' };
 
 export const usage: Record<string, string> = {
   help: '`/tandem help`',
@@ -31,6 +34,9 @@ export const usage: Record<string, string> = {
   'hours export': '`/tandem hours export YYYY-MM`',
   note: '`/tandem note @mentee what you want to remember`',
   notes: '`/tandem notes @mentee`',
+  match: '`/tandem match @mentor @mentee [program] [| background note]`',
+  capacity: '`/tandem capacity @mentor N` (or `none`)',
+  reschedule: '`/tandem reschedule` moves or cancels a meeting',
 };
 
 export const helpText = [
@@ -43,6 +49,8 @@ export const helpText = [
   `• ${usage.unpair} — end a pairing`,
   `• ${usage.list} — the pairings of a program`,
   `• ${usage['staff add']} — give someone staff rights`,
+  `• ${usage.match} — ask a mentor to take a mentee; they accept or decline in Slack`,
+  `• ${usage.capacity} — the most mentees a mentor takes`,
   '',
   `• ${usage['hours export']} — the month's mentor hours as a CSV file, in your DM`,
   '',
@@ -54,6 +62,7 @@ export const helpText = [
   '*For mentors and mentees*',
   `• ${usage.pause} — no prompts or reminders while paused`,
   `• ${usage.resume}`,
+  `• ${usage.reschedule} — your partner is told; under 48 hours is late notice`,
   '• `/dtr kickoff | midmod | exit` — define how you work together',
 ].join('\n');
 
@@ -129,6 +138,22 @@ export function parseTandemCommand(text: string): Parsed {
       if (!afterMention) return bad('note', 'Write the note after the mention.');
       return { ok: true, command: { name: 'note', menteeId, text: afterMention } };
     }
+    case 'match': {
+      const [head2, note] = text.split('|');
+      const args = tokenize(head2 ?? '').slice(1);
+      const [mentorId, menteeId] = mentionsIn(args.slice(0, 2));
+      if (!mentorId || !menteeId) return bad('match', 'Mention the mentor, then the mentee, with @.');
+      return { ok: true, command: { name: 'match', mentorId, menteeId, program: restAfter(args, 2), note: note?.trim() || undefined } };
+    }
+    case 'capacity': {
+      const mentorId = parseUserMention(second);
+      const raw = rest[0]?.toLowerCase();
+      const max = raw === 'none' ? null : Number(raw);
+      if (!mentorId || raw === undefined || (max !== null && (!Number.isInteger(max) || max < 0 || max > 50))) return bad('capacity', 'Mention the mentor and give a number from 0 to 50, or none.');
+      return { ok: true, command: { name: 'capacity', mentorId, max } };
+    }
+    case 'reschedule':
+      return { ok: true, command: { name: 'reschedule' } };
     case 'notes': {
       const menteeId = parseUserMention(second);
       if (!menteeId) return bad('notes', 'Mention the mentee with @.');

@@ -9,6 +9,7 @@ import { programModal } from '../../blocks/program-modal.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
+import { openRescheduleModal } from '../actions/lifecycle-actions.js';
 import { answerAfterAck, somethingWentWrong } from '../respond.js';
 import { helpText, parseTandemCommand, type TandemCommand } from './tandem-command.js';
 
@@ -63,6 +64,16 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       return;
     }
+    if (cmd.name === 'reschedule') {
+      try {
+        const problem = await openRescheduleModal(services, client, actor, trigger_id);
+        if (problem) await respond({ response_type: 'ephemeral', text: problem });
+      } catch (err) {
+        log.error({ err }, 'could not open the reschedule form');
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+      }
+      return;
+    }
     if (cmd.name === 'log') {
       try {
         const problem = await openSessionLogModal(services, client, actor, trigger_id);
@@ -76,8 +87,16 @@ export function registerTandemCommand(app: App, services: Services): void {
     await answerAfterAck(respond, log, () => run(cmd, actor));
   });
 
-  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'log' }>, actor: string): Promise<string> {
+  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'log' | 'reschedule' }>, actor: string): Promise<string> {
     switch (cmd.name) {
+      case 'match': {
+        const r = await services.matching.request(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program, note: cmd.note });
+        return r.ok ? `Asked <@${cmd.mentorId}> whether they will mentor <@${cmd.menteeId}>. I will tell you when they answer.` : r.message;
+      }
+      case 'capacity': {
+        const r = await services.matching.setCapacity(actor, cmd.mentorId, cmd.max);
+        return r.ok ? (r.max === null ? `<@${cmd.mentorId}> has no mentee limit now.` : `<@${cmd.mentorId}> takes at most ${r.max} mentee(s).`) : r.message;
+      }
       case 'hours': {
         const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
         const month = cmd.month ?? DateTime.fromJSDate(services.clock(), { zone }).toFormat('yyyy-MM');

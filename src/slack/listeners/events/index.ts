@@ -32,6 +32,12 @@ export function registerEvents(app: App, services: Services): void {
     await services.responseWindow.onPairMessage({ channel: m.data.channel, user: m.data.user, ts: m.data.ts }).catch((err: unknown) => log.error({ err }, 'message event failed'));
   });
 
+  app.event('app_home_opened', async ({ event }) => {
+    const e = z.object({ user: z.string().regex(/^[UW][A-Z0-9]+$/), tab: z.string().optional() }).safeParse(event);
+    if (!e.success || (e.data.tab && e.data.tab !== 'home')) return;
+    await services.home.publish(e.data.user).catch((err: unknown) => log.error({ err }, 'could not publish App Home'));
+  });
+
   app.event('reaction_added', async ({ event }) => {
     const r = reaction.safeParse(event);
     if (!r.success) return;

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Services } from '../../../services/index.js';
 import { registerCheckinNoteView } from './checkin-note.js';
 import { registerDtrSubmitView } from './dtr-submit.js';
+import { registerLifecycleViews } from './lifecycle-views.js';
 import { registerProgramNewView } from './program-new.js';
 import { registerRecordsViews } from './records-views.js';
 
@@ -10,4 +11,5 @@ export function registerViews(app: App, services: Services): void {
   registerCheckinNoteView(app, services);
   registerDtrSubmitView(app, services);
   registerRecordsViews(app, services);
+  registerLifecycleViews(app, services);
 }

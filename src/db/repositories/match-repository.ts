@@ -1,0 +1,65 @@
+import type { Db } from '../database.js';
+import type { MatchRequest, Reschedule } from '../schema.js';
+
+export function createMatchRepository(db: Db) {
+  return {
+    async create(row: { programId: number; mentorId: string; menteeId: string; requestedBy: string; note: string | null; at: Date; remindAt: Date; dueAt: Date }): Promise<MatchRequest | undefined> {
+      return db
+        .insertInto('match_requests')
+        .values({ program_id: row.programId, mentor_id: row.mentorId, mentee_id: row.menteeId, requested_by: row.requestedBy, note: row.note, created_at: row.at, remind_at: row.remindAt, due_at: row.dueAt })
+        .onConflict((oc) => oc.columns(['program_id', 'mentee_id']).where('status', '=', 'pending').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+    },
+    async get(id: number): Promise<MatchRequest | undefined> {
+      return db.selectFrom('match_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async pendingForMentee(programId: number, menteeId: string): Promise<MatchRequest | undefined> {
+      return db.selectFrom('match_requests').selectAll().where('program_id', '=', programId).where('mentee_id', '=', menteeId).where('status', '=', 'pending').executeTakeFirst();
+    },
+    /** Decides a pending request once: a double click finds it decided already. */
+    async decide(id: number, change: { status: 'accepted' | 'declined' | 'cancelled'; declineReason?: string | null; pairingId?: number | null; at: Date }): Promise<MatchRequest | undefined> {
+      return db
+        .updateTable('match_requests')
+        .set({ status: change.status, decline_reason: change.declineReason ?? null, pairing_id: change.pairingId ?? null, decided_at: change.at })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+    },
+    async setPairing(id: number, pairingId: number): Promise<void> {
+      await db.updateTable('match_requests').set({ pairing_id: pairingId }).where('id', '=', id).execute();
+    },
+    async claimReminders(now: Date): Promise<MatchRequest[]> {
+      return db.updateTable('match_requests').set({ reminded_at: now }).where('status', '=', 'pending').where('reminded_at', 'is', null).where('remind_at', '<=', now).where('due_at', '>', now).returningAll().execute();
+    },
+    async claimOverdue(now: Date): Promise<MatchRequest[]> {
+      return db.updateTable('match_requests').set({ escalated_at: now }).where('status', '=', 'pending').where('escalated_at', 'is', null).where('due_at', '<=', now).returningAll().execute();
+    },
+    async pendingCountForMentor(mentorId: string): Promise<number> {
+      const r = await db.selectFrom('match_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('mentor_id', '=', mentorId).where('status', '=', 'pending').executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+  };
+}
+
+export function createRescheduleRepository(db: Db) {
+  return {
+    async create(row: { pairingId: number; requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; reason: string | null; lateNotice: boolean; noticeHours: number; at: Date }): Promise<Reschedule> {
+      return db
+        .insertInto('reschedules')
+        .values({ pairing_id: row.pairingId, requested_by: row.requestedBy, original_at: row.originalAt, new_at: row.newAt, cancelled: row.cancelled, reason: row.reason, late_notice: row.lateNotice, notice_hours: row.noticeHours, created_at: row.at })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async between(pairingId: number, from: Date, to: Date): Promise<Reschedule[]> {
+      return db.selectFrom('reschedules').selectAll().where('pairing_id', '=', pairingId).where('original_at', '>=', from).where('original_at', '<', to).orderBy('created_at').execute();
+    },
+    async upcoming(pairingId: number, now: Date): Promise<Reschedule[]> {
+      return db.selectFrom('reschedules').selectAll().where('pairing_id', '=', pairingId).where((eb) => eb.or([eb('original_at', '>=', now), eb('new_at', '>=', now)])).orderBy('created_at').execute();
+    },
+  };
+}
+
+export type MatchRepository = ReturnType<typeof createMatchRepository>;
+export type RescheduleRepository = ReturnType<typeof createRescheduleRepository>;

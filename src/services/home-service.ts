@@ -1,0 +1,162 @@
+import { DateTime } from 'luxon';
+import type { Db } from '../db/database.js';
+import type { PairingRepository } from '../db/repositories/pairing-repository.js';
+import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import type { StandupRepository } from '../db/repositories/standup-repository.js';
+import type { DtrRepository } from '../db/repositories/dtr-repository.js';
+import { answerLabels } from '../slack/blocks/checkin.js';
+import { homeView, type HomeInput, type HomeStaffProgram } from '../slack/blocks/home.js';
+import { isoWeekKey, programWeek } from '../domain/work-days.js';
+import { milestoneWindows } from './milestone-service.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from './clock.js';
+import type { PeopleService } from './people-service.js';
+import type { RescheduleService } from './reschedule-service.js';
+import type { SlackPort } from './slack-port.js';
+
+const milestoneNames = { kickoff: 'kick-off', midmod: 'mid-module', exit: 'exit' } as const;
+
+/** Builds each person's App Home from their own data only, and republishes it (debounced) on change. */
+export function createHomeService(deps: {
+  db: Db;
+  pairings: PairingRepository;
+  programs: ProgramRepository;
+  staff: StaffRepository;
+  standups: StandupRepository;
+  dtr: DtrRepository;
+  people: PeopleService;
+  reschedules: RescheduleService;
+  slack: SlackPort;
+  clock: Clock;
+  logger: Logger;
+  debounceMs?: number;
+}) {
+  const log = deps.logger.child({ component: 'home' });
+
+  async function build(userId: string): Promise<HomeInput> {
+    const now = deps.clock();
+    const zone = (await deps.people.find(userId))?.time_zone ?? 'UTC';
+    const fmt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone }).toFormat("ccc d LLL, HH:mm") : null);
+    const pairings = (await deps.pairings.listLiveFor(userId)).filter((p) => p.status !== 'ended');
+    const asMentee: HomeInput['asMentee'] = [];
+    const asMentor: HomeInput['asMentor'] = [];
+    for (const p of pairings) {
+      const next = await deps.reschedules.nextMeeting(p);
+      const nextLabel = next ? `${fmt(next.at)}${next.moved ? ' (moved)' : ''}` : null;
+      const program = await deps.programs.get(p.program_id);
+      const done = new Set((await deps.db.selectFrom('milestones').select('milestone').where('pairing_id', '=', p.id).where('completed_at', 'is not', null).execute()).map((m) => m.milestone));
+      const week = program ? programWeek(program.start_date, program.length_weeks, DateTime.fromJSDate(now), program.time_zone) : null;
+      const openMilestones = program && week ? milestoneWindows(program).filter((w) => week >= w.from && !done.has(w.milestone)).map((w) => `${milestoneNames[w.milestone]} (\`/dtr ${w.milestone}\`)`) : [];
+      if (p.mentee_id === userId) {
+        const owed = await deps.db.selectFrom('expectations').select(['kind', 'due_at']).where('pairing_id', '=', p.id).where('subject', '=', userId).where('status', '=', 'open').orderBy('due_at').execute();
+        const kickoff = (await deps.dtr.answers(p.id, 'kickoff')).find((a) => a.role === 'mentor');
+        asMentee.push({
+          pairingId: p.id,
+          mentorId: p.mentor_id,
+          programName: p.program_name,
+          status: p.status,
+          nextMeeting: nextLabel,
+          goals: p.goals ?? [],
+          homework: kickoff?.answers.homework ?? null,
+          due: [...owed.map((o) => `${o.kind === 'checkin' ? "this week's check-in" : 'an answer to your mentor'} by ${fmt(o.due_at)}`), ...openMilestones.map((m) => `the ${m} DTR`)],
+        });
+      } else {
+        const last = await deps.db
+          .selectFrom('checkin_answers as a')
+          .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+          .select(['a.answer', 'c.week_key'])
+          .where('c.pairing_id', '=', p.id)
+          .where('a.person_id', '=', p.mentee_id)
+          .where('a.answer', 'is not', null)
+          .orderBy('c.prompt_at', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: p.program_name, status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${last.week_key})` : null, openMilestones });
+      }
+    }
+    const latest = asMentor.length > 0 ? await deps.standups.latestFor(userId) : undefined;
+    const standup = latest && latest.closes_at > now ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: latest.week_key } : null;
+    const staff = (await deps.staff.isStaff(userId)) ? await staffView(now) : null;
+    return { userId, asMentee, asMentor, standup, staff, month: DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM') };
+  }
+
+  async function staffView(now: Date): Promise<HomeStaffProgram[]> {
+    const out: HomeStaffProgram[] = [];
+    for (const program of await deps.programs.listActive()) {
+      if (program.closed_at) continue;
+      const week = isoWeekKey(DateTime.fromJSDate(now), program.time_zone);
+      const counts = await deps.db
+        .selectFrom('pairings')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('program_id', '=', program.id)
+        .where('status', '<>', 'ended')
+        .groupBy('status')
+        .execute();
+      const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', program.id);
+      const asked = await deps.db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('week_key', '=', week).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      const answered = await deps.db
+        .selectFrom('checkin_answers as a')
+        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('c.week_key', '=', week)
+        .where('c.pairing_id', 'in', pairIds)
+        .where('a.answer', 'is not', null)
+        .executeTakeFirst();
+      const late = await deps.db.selectFrom('expectations').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').where('due_at', '<=', now).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      const alerts = await deps.db
+        .selectFrom('alerts as a')
+        .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
+        .select(['a.reason', 'a.owner_id', 'a.subject', 'p.mentor_id', 'p.mentee_id'])
+        .where('a.program_id', '=', program.id)
+        .where('a.status', '<>', 'resolved')
+        .orderBy('a.since')
+        .execute();
+      const standups = await deps.standups.forProgramWeek(program.id, week);
+      const mentors = await deps.db.selectFrom('pairings').select('mentor_id').distinct().where('program_id', '=', program.id).where('status', '=', 'active').execute();
+      const missing = standups.length === 0 ? [] : mentors.map((m) => m.mentor_id).filter((m) => !standups.some((s) => s.mentor_id === m && s.submitted_at));
+      const n = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
+      out.push({
+        programId: program.id,
+        name: program.name,
+        active: n('active'),
+        paused: n('paused'),
+        answerRate: Number(asked?.n ?? 0) === 0 ? 'not asked yet' : `${Math.round((100 * Number(answered?.n ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`,
+        lateAnswers: Number(late?.n ?? 0),
+        openAlerts: alerts.map((a) => ({ text: `${a.reason.replace(/_/g, ' ')}: <@${a.mentor_id}> & <@${a.mentee_id}>`, ownerId: a.owner_id })),
+        missingStandups: missing,
+      });
+    }
+    return out;
+  }
+
+  async function publish(userId: string): Promise<void> {
+    await deps.slack.publishHome(userId, homeView(await build(userId)));
+  }
+
+  const timers = new Map<string, NodeJS.Timeout>();
+  return {
+    build,
+    publish,
+    /** Many changes in a row publish once, shortly after the last. */
+    changed(userIds: readonly string[]): void {
+      for (const id of new Set(userIds)) {
+        clearTimeout(timers.get(id));
+        const t = setTimeout(() => {
+          timers.delete(id);
+          publish(id).catch((err: unknown) => log.warn({ err, userId: id }, 'could not refresh App Home'));
+        }, deps.debounceMs ?? 2_000);
+        t.unref();
+        timers.set(id, t);
+      }
+    },
+    async flush(): Promise<void> {
+      const ids = [...timers.keys()];
+      for (const id of ids) clearTimeout(timers.get(id));
+      timers.clear();
+      await Promise.all(ids.map((id) => publish(id).catch(() => undefined)));
+    },
+  };
+}
+
+export type HomeService = ReturnType<typeof createHomeService>;

@@ -1,0 +1,133 @@
+import { DateTime } from 'luxon';
+import type { Db } from '../db/database.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
+import { computeHours, hoursLabel } from '../domain/hours.js';
+import { programEnd } from '../domain/work-days.js';
+import type { Logger } from '../logger.js';
+import { context, escapeMrkdwn, mention, plain, section } from '../slack/blocks/text.js';
+import type { AlertService } from './alert-service.js';
+import type { Clock } from './clock.js';
+
+/**
+ * The end of a program: after its last week, live pairings end with a thank-you in each pair
+ * conversation, staff get the program's summary, and — if the program asks for it — each pair gets a
+ * follow-up some weeks later. All keyed, so a pass after downtime does it once.
+ */
+export function createLifecycleService(deps: { db: Db; programs: ProgramRepository; deliveries: DeliveryRepository; sessionLogs: SessionLogRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+  const log = deps.logger.child({ component: 'lifecycle' });
+
+  async function closeProgram(programId: number): Promise<number> {
+    const program = await deps.programs.get(programId);
+    if (!program || program.closed_at) return 0;
+    const now = deps.clock();
+    const ended = await deps.db
+      .updateTable('pairings')
+      .set({ status: 'ended', ended_at: now })
+      .where('program_id', '=', programId)
+      .where('status', '<>', 'ended')
+      .returningAll()
+      .execute();
+    await deps.db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId)).execute();
+    for (const p of ended) {
+      if (!p.conversation_id) continue;
+      const text = `That's a wrap on ${escapeMrkdwn(program.name)}, ${mention(p.mentor_id)} and ${mention(p.mentee_id)}! :tada: Thank you for the time and care you put into these weeks. Take a moment to celebrate what you achieved together.`;
+      await deps.deliveries.enqueue({
+        dedupeKey: `program-end:${p.id}`,
+        kind: 'program_end',
+        pairingId: p.id,
+        channel: p.conversation_id,
+        payload: { text, blocks: [section(text), context('Tandem stops the weekly check-ins now. Your DTR summaries stay available with `/dtr show`.')] },
+        notBefore: now,
+      });
+    }
+    await deps.db.updateTable('programs').set({ closed_at: now }).where('id', '=', programId).where('closed_at', 'is', null).execute();
+    await sendSummary(programId);
+    log.info({ programId, ended: ended.length }, 'program closed');
+    deps.onEnqueued();
+    return ended.length;
+  }
+
+  async function sendSummary(programId: number): Promise<void> {
+    const program = await deps.programs.get(programId);
+    if (!program?.alerts_channel_id) return;
+    const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+    const checkins = await deps.db
+      .selectFrom('checkin_answers as a')
+      .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+      .select([(eb) => eb.fn.countAll<number>().as('answers'), (eb) => eb.fn.count<number>('a.answer').filterWhere('a.answer', '=', 'met').as('met')])
+      .where('c.pairing_id', 'in', pairIds)
+      .executeTakeFirst();
+    const asked = await deps.db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('pairing_id', 'in', pairIds).executeTakeFirst();
+    const exits = await deps.db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
+    const outcomes = exits.flatMap((e) => [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'));
+    const pairs = await deps.db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirst();
+    const from = program.start_date;
+    const to = programEnd(program.start_date, program.length_weeks, program.time_zone).toISODate() as string;
+    const minutes = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to }).reduce((a, r) => a + r.minutes, 0);
+    const rate = Number(asked?.n ?? 0) === 0 ? 'no check-ins' : `${Math.round((100 * Number(checkins?.answers ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`;
+    const text = `${program.name} has ended: the summary for staff.`;
+    const blocks = [
+      { type: 'header', text: plain(`Program summary: ${program.name}`, 150) },
+      section(
+        [
+          `*Pairs:* ${pairs?.n ?? 0}`,
+          `*Check-in answer rate:* ${rate}`,
+          `*Weeks a pair said they met:* ${checkins?.met ?? 0} answers`,
+          `*Goals (from exit DTRs):* ${outcomes.filter((o) => o === 'met').length} met, ${outcomes.filter((o) => o === 'partly').length} partly, ${outcomes.filter((o) => o === 'not').length} not met (${exits.length} exit DTR(s) recorded)`,
+          `*Mentor hours:* ${hoursLabel(minutes)}`,
+        ].join('\n'),
+      ),
+    ];
+    if (await deps.alerts.channelProblem(program)) return;
+    await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel: program.alerts_channel_id, payload: { text, blocks }, notBefore: deps.clock() });
+  }
+
+  return {
+    closeProgram,
+
+    async pass(): Promise<{ closed: number; followUps: number }> {
+      const now = deps.clock();
+      let closed = 0;
+      for (const p of await deps.programs.listActive()) {
+        if (p.closed_at) continue;
+        if (programEnd(p.start_date, p.length_weeks, p.time_zone).toMillis() <= now.getTime()) {
+          await closeProgram(p.id);
+          closed++;
+        }
+      }
+      let followUps = 0;
+      const due = await deps.db
+        .selectFrom('programs as pr')
+        .innerJoin('pairings as p', 'p.program_id', 'pr.id')
+        .select(['p.id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.goals', 'pr.name', 'pr.closed_at', 'pr.follow_up_weeks'])
+        .where('pr.follow_up_weeks', 'is not', null)
+        .where('pr.closed_at', 'is not', null)
+        .where('p.status', '=', 'ended')
+        .where('p.conversation_id', 'is not', null)
+        .execute();
+      for (const p of due) {
+        if (!p.closed_at || !p.follow_up_weeks) continue;
+        const at = DateTime.fromJSDate(p.closed_at).plus({ weeks: p.follow_up_weeks });
+        // Only while it is timely: a follow-up more than two weeks late is skipped, not sent.
+        if (at.toMillis() > now.getTime() || at.plus({ weeks: 2 }).toMillis() < now.getTime()) continue;
+        const goals = (p.goals ?? []).map((g, i) => `${i + 1}. ${escapeMrkdwn(g.text)}`).join('\n');
+        const text = `Hello again, ${mention(p.mentor_id)} and ${mention(p.mentee_id)}! It has been ${p.follow_up_weeks} weeks since ${escapeMrkdwn(p.name)} ended. How are you doing on your goals?`;
+        const q = await deps.deliveries.enqueue({
+          dedupeKey: `follow-up:${p.id}`,
+          kind: 'follow_up',
+          pairingId: p.id,
+          channel: p.conversation_id as string,
+          payload: { text, blocks: [section(text), ...(goals ? [section(`*The goals you set*\n${goals}`)] : [])] },
+          notBefore: now,
+        });
+        if (q.created) followUps++;
+      }
+      if (closed + followUps > 0) deps.onEnqueued();
+      return { closed, followUps };
+    },
+  };
+}
+
+export type LifecycleService = ReturnType<typeof createLifecycleService>;

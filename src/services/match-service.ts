@@ -1,0 +1,133 @@
+import { DateTime } from 'luxon';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { MatchRepository } from '../db/repositories/match-repository.js';
+import type { PairingRepository } from '../db/repositories/pairing-repository.js';
+import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import type { AuditRepository } from '../db/repositories/audit-repository.js';
+import type { MatchRequest } from '../db/schema.js';
+import { holidaySet, responseDeadlines } from '../domain/work-days.js';
+import type { Logger } from '../logger.js';
+import { matchDecidedMessage, matchRequestMessage } from '../slack/blocks/match.js';
+import type { AlertService } from './alert-service.js';
+import type { Clock } from './clock.js';
+import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
+import type { PairingService } from './pairing-service.js';
+import type { PeopleService } from './people-service.js';
+
+export function createMatchService(deps: {
+  matches: MatchRepository;
+  pairings: PairingRepository;
+  programs: ProgramRepository;
+  staff: StaffRepository;
+  deliveries: DeliveryRepository;
+  audit: AuditRepository;
+  people: PeopleService;
+  pairingService: PairingService;
+  alerts: AlertService;
+  clock: Clock;
+  logger: Logger;
+  onEnqueued: () => void;
+}) {
+  /** Active mentees plus pending requests, against the mentor's limit (a staff setting). */
+  async function capacityProblem(mentorId: string, excludeRequest?: number): Promise<string | null> {
+    const mentor = await deps.people.find(mentorId);
+    if (mentor?.max_mentees === null || mentor?.max_mentees === undefined) return null;
+    const active = (await deps.pairings.listLiveFor(mentorId)).filter((p) => p.mentor_id === mentorId && p.status !== 'ended').length;
+    const pending = (await deps.matches.pendingCountForMentor(mentorId)) - (excludeRequest ? 1 : 0);
+    return active + pending >= mentor.max_mentees ? `<@${mentorId}> is at their limit of ${mentor.max_mentees} mentee(s) (${active} active, ${pending} proposed).` : null;
+  }
+
+  const tell = async (key: string, channel: string, text: string) => {
+    const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'match_notice', channel, payload: { text }, notBefore: deps.clock() });
+    if (q.created) deps.onEnqueued();
+  };
+
+  return {
+    async request(actor: string, input: { mentorId: string; menteeId: string; programName?: string | undefined; note?: string | undefined }): Promise<Outcome<{ request: MatchRequest }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      if (input.mentorId === input.menteeId) return refuse('invalid', 'A mentor and a mentee must be two different people.');
+      const resolved = await deps.pairingService.resolveProgram(input.programName);
+      if (!resolved.ok) return resolved;
+      const program = resolved.program;
+      const [mentor] = await deps.people.ensureMany([input.mentorId, input.menteeId]);
+      const live = await deps.pairings.findLiveByMentee(program.id, input.menteeId);
+      if (live) return refuse('conflict', `<@${input.menteeId}> already has a mentor in “${program.name}” (<@${live.mentor_id}>).`);
+      const pending = await deps.matches.pendingForMentee(program.id, input.menteeId);
+      if (pending) return refuse('conflict', `<@${input.menteeId}> has already been proposed to <@${pending.mentor_id}>; wait for their answer.`);
+      const full = await capacityProblem(input.mentorId);
+      if (full) return refuse('conflict', full);
+      const now = deps.clock();
+      const zone = mentor?.time_zone ?? program.time_zone;
+      const d = responseDeadlines(DateTime.fromJSDate(now), program.response_window_days, zone, holidaySet(program.holidays));
+      const note = input.note?.trim().slice(0, 1500) || null;
+      const request = await deps.matches.create({ programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, requestedBy: actor, note, at: now, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
+      if (!request) return refuse('conflict', 'That request was just made by someone else.');
+      await deps.deliveries.enqueue({ dedupeKey: `match:${request.id}`, kind: 'match_request', channel: input.mentorId, payload: matchRequestMessage({ requestId: request.id, menteeId: input.menteeId, programName: program.name, note, staffId: actor }), notBefore: now });
+      await deps.audit.record({ actor, action: 'match.request', subject: String(request.id) }, now);
+      deps.onEnqueued();
+      return { ok: true, request };
+    },
+
+    /** The mentor accepts: the pairing, its group DM and introduction are made, and staff are told. */
+    async accept(actor: string, requestId: number): Promise<Outcome<{ request: MatchRequest; pairingId: number | null }>> {
+      const request = await deps.matches.get(requestId);
+      if (!request || request.mentor_id !== actor) return refuse('forbidden', 'This request was sent to someone else.');
+      if (request.status !== 'pending') return refuse('conflict', `You already answered this request (${request.status}).`);
+      const full = await capacityProblem(actor, requestId);
+      if (full) return refuse('conflict', `${full} Ask program staff to raise it first.`);
+      const program = await deps.programs.get(request.program_id);
+      const decided = await deps.matches.decide(requestId, { status: 'accepted', at: deps.clock() });
+      if (!decided) return refuse('conflict', 'You already answered this request.');
+      const paired = await deps.pairingService.pair(cliActor, { mentorId: request.mentor_id, menteeId: request.mentee_id, programName: program?.name });
+      if (!paired.ok) {
+        await deps.matches.decide(requestId, { status: 'cancelled', at: deps.clock() });
+        await tell(`match-failed:${requestId}`, request.requested_by, `The match of <@${request.mentor_id}> with <@${request.mentee_id}> could not be made: ${paired.message}`);
+        return paired;
+      }
+      await deps.matches.setPairing(requestId, paired.pairing.id);
+      await deps.audit.record({ actor, action: 'match.accept', subject: String(requestId) }, deps.clock());
+      await tell(`match-accepted:${requestId}`, request.requested_by, `<@${actor}> accepted to mentor <@${request.mentee_id}> in “${program?.name ?? ''}”. Their group DM is open.`);
+      return { ok: true, request: decided, pairingId: paired.pairing.id };
+    },
+
+    async decline(actor: string, requestId: number, reason: string | null): Promise<Outcome<{ request: MatchRequest }>> {
+      const request = await deps.matches.get(requestId);
+      if (!request || request.mentor_id !== actor) return refuse('forbidden', 'This request was sent to someone else.');
+      const decided = await deps.matches.decide(requestId, { status: 'declined', declineReason: reason?.trim().slice(0, 500) || null, at: deps.clock() });
+      if (!decided) return refuse('conflict', `You already answered this request (${request.status}).`);
+      await deps.audit.record({ actor, action: 'match.decline', subject: String(requestId) }, deps.clock());
+      await tell(`match-declined:${requestId}`, request.requested_by, `<@${actor}> declined mentoring <@${request.mentee_id}>.${decided.decline_reason ? ` Their reason: “${decided.decline_reason}”` : ''} Propose someone else with \`/tandem match\`.`);
+      return { ok: true, request: decided };
+    },
+
+    decidedMessage: matchDecidedMessage,
+
+    /** Scheduler step: a nudge at half the window, then staff hear about an unanswered request. */
+    async pass(): Promise<{ reminded: number; escalated: number }> {
+      const now = deps.clock();
+      const reminders = await deps.matches.claimReminders(now);
+      for (const r of reminders) await tell(`match-remind:${r.id}`, r.mentor_id, `A reminder: <@${r.requested_by}> asked whether you would mentor <@${r.mentee_id}>. The Accept and Decline buttons are in the message above.`);
+      const overdue = await deps.matches.claimOverdue(now);
+      for (const r of overdue) {
+        const program = await deps.programs.get(r.program_id);
+        await tell(`match-overdue:${r.id}`, r.requested_by, `<@${r.mentor_id}> has not answered your request to mentor <@${r.mentee_id}> within ${program?.response_window_days ?? 2} work days. You may want to ask them directly or propose someone else.`);
+        if (program?.alerts_channel_id && !(await deps.alerts.channelProblem(program))) {
+          await tell(`match-overdue-channel:${r.id}`, program.alerts_channel_id, `Match request unanswered: <@${r.mentor_id}> has not answered whether they will mentor <@${r.mentee_id}> (asked by <@${r.requested_by}>).`);
+        }
+      }
+      return { reminded: reminders.length, escalated: overdue.length };
+    },
+
+    async setCapacity(actor: string, mentorId: string, max: number | null): Promise<Outcome<{ max: number | null }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      if (max !== null && (!Number.isInteger(max) || max < 0 || max > 50)) return refuse('invalid', 'Give a whole number from 0 to 50, or `none`.');
+      await deps.people.ensure(mentorId);
+      await deps.people.setMaxMentees(mentorId, max);
+      await deps.audit.record({ actor, action: 'mentor.capacity', subject: mentorId, details: { max } }, deps.clock());
+      return { ok: true, max };
+    },
+  };
+}
+
+export type MatchService = ReturnType<typeof createMatchService>;

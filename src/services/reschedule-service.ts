@@ -1,0 +1,117 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { AuditRepository } from '../db/repositories/audit-repository.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { RescheduleRepository } from '../db/repositories/match-repository.js';
+import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
+import type { Reschedule } from '../db/schema.js';
+import { isoDate, timeOfDay } from '../domain/program-settings.js';
+import { nextOccurrence, type IsoWeekday } from '../domain/work-days.js';
+import { section } from '../slack/blocks/text.js';
+import type { Clock } from './clock.js';
+import { refuse, type Outcome } from './outcome.js';
+import type { PeopleService } from './people-service.js';
+
+/** Under this much notice, a moved or cancelled meeting is recorded as late notice. */
+export const noticeHours = 48;
+
+export const rescheduleSchema = z
+  .object({
+    pairingId: z.coerce.number({ error: 'Pick the pairing' }).int().positive('Pick the pairing'),
+    originalDate: isoDate,
+    originalTime: timeOfDay,
+    cancel: z.boolean(),
+    newDate: isoDate.nullable(),
+    newTime: timeOfDay.nullable(),
+    reason: z.string().trim().max(500, 'At most 500 characters').nullable(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.cancel && !v.newDate) ctx.addIssue({ code: 'custom', path: ['newDate'], message: 'Pick the new date, or tick “cancel”.' });
+    if (!v.cancel && !v.newTime) ctx.addIssue({ code: 'custom', path: ['newTime'], message: 'Pick the new time, or tick “cancel”.' });
+  });
+export type RescheduleInput = z.input<typeof rescheduleSchema>;
+
+export function createRescheduleService(deps: {
+  reschedules: RescheduleRepository;
+  pairings: PairingRepository;
+  deliveries: DeliveryRepository;
+  audit: AuditRepository;
+  people: PeopleService;
+  clock: Clock;
+  onEnqueued: () => void;
+}) {
+  const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("cccc d LLLL 'at' HH:mm ZZZZ");
+
+  /** The pair's next agreed meeting (their weekly slot), moved if it was rescheduled. */
+  async function nextMeeting(p: PairingRow): Promise<{ at: Date; moved: boolean } | null> {
+    if (!p.meeting_weekday || !p.meeting_time) return null;
+    const now = deps.clock();
+    const zone = p.meeting_zone ?? 'UTC';
+    const slot = nextOccurrence(DateTime.fromJSDate(now).minus({ hours: 1 }), p.meeting_weekday as IsoWeekday, p.meeting_time, zone).toJSDate();
+    const changes = await deps.reschedules.between(p.id, new Date(slot.getTime() - 60_000), new Date(slot.getTime() + 60_000));
+    const last = changes.at(-1);
+    if (!last) return { at: slot, moved: false };
+    if (last.cancelled || !last.new_at) {
+      const following = nextOccurrence(DateTime.fromJSDate(slot), p.meeting_weekday as IsoWeekday, p.meeting_time, zone).toJSDate();
+      return { at: following, moved: false };
+    }
+    return { at: last.new_at, moved: true };
+  }
+
+  return {
+    nextMeeting,
+
+    async pairingsFor(actor: string) {
+      return (await deps.pairings.listLiveFor(actor)).filter((p) => p.status === 'active');
+    },
+
+    /**
+     * Records a moved or cancelled meeting and tells the partner in the pair conversation. Times are in
+     * the actor's own zone; under 48 hours' notice is late notice (counted in the staff digest).
+     */
+    async reschedule(actor: string, input: RescheduleInput): Promise<Outcome<{ reschedule: Reschedule }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+      const parsed = rescheduleSchema.safeParse(input);
+      if (!parsed.success) {
+        const errors: Record<string, string> = {};
+        for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
+        return { ok: false, reason: 'fields', errors };
+      }
+      const v = parsed.data;
+      const pairing = await deps.pairings.get(v.pairingId);
+      if (!pairing || (pairing.mentor_id !== actor && pairing.mentee_id !== actor) || pairing.status === 'ended') return refuse('forbidden', 'You can only move meetings of your own pairing.');
+      const zone = (await deps.people.find(actor))?.time_zone ?? 'UTC';
+      const now = deps.clock();
+      const original = DateTime.fromISO(`${v.originalDate}T${v.originalTime}`, { zone });
+      if (original.toMillis() <= now.getTime()) return { ok: false, reason: 'fields', errors: { originalDate: 'That meeting has already started; pick an upcoming one.' } };
+      const moved = v.cancel || !v.newDate || !v.newTime ? null : DateTime.fromISO(`${v.newDate}T${v.newTime}`, { zone });
+      if (moved && moved.toMillis() <= now.getTime()) return { ok: false, reason: 'fields', errors: { newDate: 'The new time must be in the future.' } };
+      const hours = Math.floor((original.toMillis() - now.getTime()) / 3_600_000);
+      const late = hours < noticeHours;
+      const r = await deps.reschedules.create({
+        pairingId: pairing.id,
+        requestedBy: actor,
+        originalAt: original.toJSDate(),
+        newAt: moved?.toJSDate() ?? null,
+        cancelled: v.cancel,
+        reason: v.reason || null,
+        lateNotice: late,
+        noticeHours: hours,
+        at: now,
+      });
+      await deps.audit.record({ actor, action: late ? 'meeting.late_notice' : 'meeting.rescheduled', subject: String(pairing.id), details: { reschedule: r.id, noticeHours: hours } }, now);
+      const partner = actor === pairing.mentor_id ? pairing.mentee_id : pairing.mentor_id;
+      const partnerZone = (await deps.people.find(partner))?.time_zone ?? zone;
+      const what = moved
+        ? `moved your meeting of ${fmt(original.toJSDate(), partnerZone)} to *${fmt(moved.toJSDate(), partnerZone)}* (your time, <@${partner}>)`
+        : `cancelled your meeting of ${fmt(original.toJSDate(), partnerZone)}`;
+      const text = `<@${actor}> ${what}.${r.reason ? ` Reason: ${r.reason}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
+      if (pairing.conversation_id) {
+        await deps.deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: pairing.conversation_id, payload: { text, blocks: [section(text)] }, notBefore: now });
+        deps.onEnqueued();
+      }
+      return { ok: true, reschedule: r };
+    },
+  };
+}
+
+export type RescheduleService = ReturnType<typeof createRescheduleService>;

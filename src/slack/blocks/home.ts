@@ -1,0 +1,78 @@
+import type { Goal } from '../../db/schema.js';
+import { homeIds, rescheduleIds, sessionLogIds, standupIds } from '../ids.js';
+import { clip, context, escapeMrkdwn, mention, plain, section } from './text.js';
+
+export type HomeMenteeView = { pairingId: number; mentorId: string; programName: string; nextMeeting: string | null; goals: Goal[]; homework: string | null; due: string[]; status: string };
+export type HomeMentorView = { pairingId: number; menteeId: string; programName: string; lastAnswer: string | null; nextMeeting: string | null; openMilestones: string[]; status: string };
+export type HomeStaffProgram = {
+  programId: number;
+  name: string;
+  active: number;
+  paused: number;
+  answerRate: string;
+  openAlerts: { text: string; ownerId: string | null }[];
+  lateAnswers: number;
+  missingStandups: string[];
+};
+export type HomeInput = {
+  userId: string;
+  asMentee: HomeMenteeView[];
+  asMentor: HomeMentorView[];
+  standup: { id: number; submitted: boolean; weekLabel: string } | null;
+  staff: HomeStaffProgram[] | null;
+  month: string;
+};
+
+const divider = { type: 'divider' };
+const button = (actionId: string, text: string, value: string, primary = false) => ({ type: 'button', action_id: actionId, text: plain(text), value, ...(primary ? { style: 'primary' } : {}) });
+
+/**
+ * A person's own App Home: what they are in and what is due from them. Each section is summarised
+ * and capped so any program size stays inside a Home tab's 100 blocks.
+ */
+export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
+  const blocks: unknown[] = [{ type: 'header', text: plain('Tandem', 150) }];
+  if (h.asMentee.length === 0 && h.asMentor.length === 0 && !h.staff) {
+    blocks.push(section('You are not in a mentoring pair yet. When program staff pair you, your mentor or mentees, meetings and goals show up here.'));
+  }
+  for (const m of h.asMentee.slice(0, 5)) {
+    blocks.push(section(`*Your mentor:* ${mention(m.mentorId)} — ${escapeMrkdwn(m.programName)}${m.status === 'paused' ? ' _(paused)_' : ''}\n*Next meeting:* ${m.nextMeeting ?? 'not agreed yet — run `/dtr kickoff` together'}`));
+    if (m.goals.length > 0) blocks.push(section(`*Your goals*\n${m.goals.map((g, i) => `${i + 1}. ${clip(escapeMrkdwn(g.text), 300)}${g.targetDate ? ` — by ${g.targetDate}` : ''}`).join('\n')}`));
+    if (m.homework) blocks.push(section(`*Homework*\n${clip(escapeMrkdwn(m.homework), 1500)}`));
+    blocks.push(section(`*Due from you:* ${m.due.length === 0 ? 'nothing right now :white_check_mark:' : m.due.join('; ')}`));
+    blocks.push({ type: 'actions', elements: [button(rescheduleIds.open, 'Move a meeting', String(m.pairingId))] });
+    blocks.push(divider);
+  }
+  if (h.asMentor.length > 0) {
+    blocks.push({ type: 'header', text: plain('Your mentees', 150) });
+    const shown = h.asMentor.slice(0, 12);
+    for (const m of shown) {
+      blocks.push(
+        section(
+          `${mention(m.menteeId)} — ${escapeMrkdwn(m.programName)}${m.status === 'paused' ? ' _(paused)_' : ''}\nLast check-in: ${m.lastAnswer ?? 'no answer yet'} · Next meeting: ${m.nextMeeting ?? 'not agreed yet'}${m.openMilestones.length ? `\nOpen DTR: ${m.openMilestones.join(', ')}` : ''}`,
+        ),
+      );
+      blocks.push({ type: 'actions', elements: [button(sessionLogIds.open, 'Log a session', String(m.pairingId)), button(rescheduleIds.open, 'Move a meeting', String(m.pairingId))] });
+    }
+    if (h.asMentor.length > shown.length) blocks.push(context(`…and ${h.asMentor.length - shown.length} more mentees. \`/tandem hours\` and \`/tandem log\` work for all of them.`));
+    if (h.standup) {
+      blocks.push(
+        section(`*This week's standup (${escapeMrkdwn(h.standup.weekLabel)}):* ${h.standup.submitted ? 'submitted :white_check_mark:' : 'not in yet'}`),
+        { type: 'actions', elements: [button(standupIds.open, h.standup.submitted ? 'Edit standup' : 'Open standup', String(h.standup.id), !h.standup.submitted)] },
+      );
+    }
+    blocks.push(divider);
+  }
+  if (h.staff) {
+    blocks.push({ type: 'header', text: plain('Programs (staff)', 150) });
+    for (const p of h.staff.slice(0, 6)) {
+      blocks.push(section(`*${escapeMrkdwn(p.name)}* — ${p.active} active, ${p.paused} paused · check-in answers this week: ${p.answerRate} · late answers: ${p.lateAnswers}`));
+      const alerts = p.openAlerts.slice(0, 8).map((a) => `• ${a.text}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}`);
+      blocks.push(section(`*Open alerts (${p.openAlerts.length})*${alerts.length ? `\n${alerts.join('\n')}` : ': none'}${p.openAlerts.length > alerts.length ? `\n…and ${p.openAlerts.length - alerts.length} more in the alerts channel` : ''}`));
+      blocks.push(section(`*Missing standups:* ${p.missingStandups.length === 0 ? 'none' : p.missingStandups.slice(0, 30).map(mention).join(', ')}${p.missingStandups.length > 30 ? ` and ${p.missingStandups.length - 30} more` : ''}`));
+    }
+    if (h.staff.length > 6) blocks.push(context(`…and ${h.staff.length - 6} more programs (\`/tandem program list\`).`));
+    blocks.push({ type: 'actions', elements: [button(homeIds.exportHours, `Export hours (${h.month})`, h.month)] });
+  }
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}

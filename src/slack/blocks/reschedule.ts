@@ -1,0 +1,34 @@
+import type { PairingRow } from '../../db/repositories/pairing-repository.js';
+import { ids, rescheduleIds } from '../ids.js';
+import { context, plain } from './text.js';
+
+const f = rescheduleIds.fields;
+
+/** Move or cancel a meeting. Times are the person's own; the partner is told in theirs. */
+export function rescheduleModal(input: { actorId: string; pairings: PairingRow[]; preselect?: number | undefined; next: { date: string; time: string } | null }) {
+  const options = input.pairings.slice(0, 100).map((p) => ({ text: plain(`${p.mentor_id === input.actorId ? 'Mentee' : 'Mentor'} ${p.mentor_id === input.actorId ? p.mentee_id : p.mentor_id} — ${p.program_name}`), value: String(p.id) }));
+  const selected = options.find((o) => o.value === String(input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
+  return {
+    type: 'modal',
+    callback_id: rescheduleIds.view,
+    title: plain('Move a meeting', 24),
+    submit: plain('Tell my partner', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      context('Times are in your own time zone. Please give at least 48 hours’ notice when you can; less is recorded as late notice.'),
+      { type: 'input', block_id: f.pairing, label: plain('With'), element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) } },
+      { type: 'input', block_id: f.originalDate, label: plain('Meeting date'), element: { type: 'datepicker', action_id: ids.value, ...(input.next ? { initial_date: input.next.date } : {}) } },
+      { type: 'input', block_id: f.originalTime, label: plain('Meeting time'), element: { type: 'timepicker', action_id: ids.value, ...(input.next ? { initial_time: input.next.time } : {}) } },
+      {
+        type: 'input',
+        block_id: f.cancel,
+        optional: true,
+        label: plain('Cancel it instead?'),
+        element: { type: 'checkboxes', action_id: ids.value, options: [{ text: plain('Cancel this meeting (no new time)'), value: 'cancel' }] },
+      },
+      { type: 'input', block_id: f.newDate, optional: true, label: plain('New date'), element: { type: 'datepicker', action_id: ids.value } },
+      { type: 'input', block_id: f.newTime, optional: true, label: plain('New time'), element: { type: 'timepicker', action_id: ids.value } },
+      { type: 'input', block_id: f.reason, optional: true, label: plain('Reason (optional)'), element: { type: 'plain_text_input', action_id: ids.value, max_length: 500 } },
+    ],
+  };
+}

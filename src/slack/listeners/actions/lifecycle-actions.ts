@@ -1,0 +1,79 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.js';
+import { declineModal } from '../../blocks/match.js';
+import { rescheduleModal } from '../../blocks/reschedule.js';
+import { homeIds, matchIds, rescheduleIds } from '../../ids.js';
+import { somethingWentWrong } from '../respond.js';
+
+const idValue = z.string().regex(/^\d{1,9}$/);
+
+export async function openRescheduleModal(services: Services, client: WebClient, actor: string, triggerId: string, pairingId?: number): Promise<string | null> {
+  const pairings = await services.reschedules.pairingsFor(actor);
+  if (pairings.length === 0) return 'You have no active pairing with meetings to move.';
+  const chosen = pairings.find((p) => p.id === pairingId) ?? (pairings.length === 1 ? pairings[0] : undefined);
+  const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
+  const next = chosen ? await services.reschedules.nextMeeting(chosen) : null;
+  const local = next ? DateTime.fromJSDate(next.at, { zone }) : null;
+  await client.views.open({
+    trigger_id: triggerId,
+    view: rescheduleModal({ actorId: actor, pairings, preselect: chosen?.id, next: local ? { date: local.toISODate() as string, time: local.toFormat('HH:mm') } : null }) as never,
+  });
+  return null;
+}
+
+export function registerLifecycleActions(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'lifecycle-actions' });
+  const guarded =
+    (fn: (args: { actor: string; id: number; triggerId: string; client: WebClient; respond: (text: string, replace?: boolean) => Promise<unknown> }) => Promise<void>) =>
+    async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockButtonAction; action: BlockButtonAction['actions'][number]; client: WebClient; respond: (m: Record<string, unknown>) => Promise<unknown> }) => {
+      await ack();
+      const v = idValue.safeParse(action.value);
+      if (!v.success) return;
+      const say = (text: string, replace = false) => respond({ response_type: 'ephemeral', replace_original: replace, text }).catch(() => undefined);
+      try {
+        await fn({ actor: body.user.id, id: Number(v.data), triggerId: body.trigger_id, client, respond: say });
+      } catch (err) {
+        log.error({ err, action: action.action_id }, 'action failed');
+        await say(somethingWentWrong);
+      }
+    };
+
+  app.action<BlockButtonAction>(
+    matchIds.accept,
+    guarded(async ({ actor, id, respond }) => {
+      const r = await services.matching.accept(actor, id);
+      if (!r.ok) return void (await respond(r.message));
+      const program = await services.repos.programs.get(r.request.program_id);
+      await respond(services.matching.decidedMessage({ menteeId: r.request.mentee_id, programName: program?.name ?? '', accepted: true }).text, true);
+    }) as never,
+  );
+  app.action<BlockButtonAction>(
+    matchIds.decline,
+    guarded(async ({ actor, id, triggerId, client, respond }) => {
+      const request = await services.repos.matches.get(id);
+      if (!request || request.mentor_id !== actor) return void (await respond('This request was sent to someone else.'));
+      if (request.status !== 'pending') return void (await respond(`You already answered this request (${request.status}).`));
+      await client.views.open({ trigger_id: triggerId, view: declineModal(id) as never });
+    }) as never,
+  );
+  app.action<BlockButtonAction>(
+    rescheduleIds.open,
+    guarded(async ({ actor, id, triggerId, client, respond }) => {
+      const problem = await openRescheduleModal(services, client, actor, triggerId, id);
+      if (problem) await respond(problem);
+    }) as never,
+  );
+  app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action }) => {
+    await ack();
+    const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(action.value ?? '') ? (action.value as string) : null;
+    if (!month) return;
+    try {
+      await services.records.exportToSlack(body.user.id, month);
+    } catch (err) {
+      log.error({ err }, 'export from App Home failed');
+    }
+  });
+}
