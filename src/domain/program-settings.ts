@@ -36,6 +36,7 @@ export const programSettingsSchema = z
     alertsChannelId: z.string().trim().regex(/^[CG][A-Z0-9]{2,}$/, 'Pick the private channel for staff alerts'),
     midmodWeekFrom: z.coerce.number().int().min(1).max(52).default(3),
     midmodWeekTo: z.coerce.number().int().min(1).max(52).default(4),
+    followUpWeeks: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int('Whole weeks').min(1, 'At least 1 week').max(52, 'At most 52 weeks').optional()),
   })
   .superRefine((p, ctx) => {
     if (p.midmodWeekFrom > p.midmodWeekTo) ctx.addIssue({ code: 'custom', path: ['midmodWeekTo'], message: 'Must not be before the first mid-module week' });

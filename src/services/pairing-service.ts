@@ -149,6 +149,15 @@ export function createPairingService(deps: PairingDeps) {
       if (updated) {
         // Paused and ended pairs owe nothing: no reminders, no escalations, no deadline running.
         if (change.to !== 'active') await deps.expectations.cancelForPairing(pairingId);
+        if (change.to !== 'ended' && updated.conversation_id) {
+          const who = actor === updated.mentor_id || actor === updated.mentee_id ? `<@${actor}>` : 'Program staff';
+          const text =
+            change.to === 'paused'
+              ? `${who} paused this pairing${change.until ? ` until ${change.until}` : ''}. No check-ins or reminders until then${change.until ? '; it resumes by itself' : ''}.`
+              : `${actor === 'scheduler' ? 'This pairing' : who} is back on: check-ins resume at the next slot.`;
+          await deps.deliveries.enqueue({ dedupeKey: `pairing-${change.to}:${pairingId}:${now.getTime()}`, kind: `pairing_${change.to}`, pairingId, channel: updated.conversation_id, payload: { text }, notBefore: now });
+          deps.onEnqueued?.();
+        }
         await deps.audit.record({ actor, action: `pairing.${change.to}`, subject: String(pairingId) }, now);
         return { ok: true, pairing: updated, changed: true };
       }
@@ -168,7 +177,13 @@ export function createPairingService(deps: PairingDeps) {
     /** Scheduler step: a pause with an end date ends by itself on that date, in the program's zone. */
     async resumeDuePauses(): Promise<number> {
       const resumed = await deps.pairings.resumeDue(deps.clock());
-      for (const p of resumed) await deps.audit.record({ actor: 'scheduler', action: 'pairing.active', subject: String(p.id), details: { auto: true } }, deps.clock());
+      for (const p of resumed) {
+        await deps.audit.record({ actor: 'scheduler', action: 'pairing.active', subject: String(p.id), details: { auto: true } }, deps.clock());
+        if (p.conversation_id) {
+          await deps.deliveries.enqueue({ dedupeKey: `pairing-active:${p.id}:${deps.clock().getTime()}`, kind: 'pairing_active', pairingId: p.id, channel: p.conversation_id, payload: { text: 'Welcome back! The pause is over and the weekly check-ins resume at the next slot.' }, notBefore: deps.clock() });
+          deps.onEnqueued?.();
+        }
+      }
       return resumed.length;
     },
 

@@ -51,6 +51,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
           alerts_channel_id: s.alertsChannelId,
           midmod_week_from: s.midmodWeekFrom,
           midmod_week_to: s.midmodWeekTo,
+          follow_up_weeks: s.followUpWeeks ?? null,
           created_by: actor,
         },
         s.holidays,

@@ -17,6 +17,7 @@ export const ids = {
     alertsChannelId: 'alertsChannelId',
     midmodWeekFrom: 'midmodWeekFrom',
     midmodWeekTo: 'midmodWeekTo',
+    followUpWeeks: 'followUpWeeks',
   },
   /** The action_id of the single input element inside each input block. */
   value: 'value',

@@ -46,6 +46,7 @@ export function programModal(defaults: { timeZone: string; startDate: string }) 
       input(f.responseWindowDays, 'Response window (work days)', number(1, 10, 2), { hint: 'How long anyone has to answer a check-in or their partner before staff hear about it.' }),
       input(f.midmodWeekFrom, 'Mid-module DTR opens in week', number(1, 52, 3)),
       input(f.midmodWeekTo, 'Mid-module DTR due by week', number(1, 52, 4)),
+      input(f.followUpWeeks, 'Follow-up check-in, weeks after the end', { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '52' }, { optional: true, hint: 'Leave empty for none: Tandem then asks each pair how they are doing on their goals.' }),
       input(
         f.holidays,
         'Holidays',
