@@ -10,6 +10,9 @@ import { hoursCsv } from './services/hours-csv.js';
 import { createSessionLogRepository } from './db/repositories/session-log-repository.js';
 import { createPeopleRepository } from './db/repositories/people-repository.js';
 import { pino } from 'pino';
+import { createDataRightsRepository } from './db/repositories/data-rights-repository.js';
+import { createDataRightsService, slackUserIdPattern } from './services/data-rights-service.js';
+import { systemClock } from './services/clock.js';
 
 const usage = `Usage: tandem <command>
 
@@ -19,6 +22,9 @@ const usage = `Usage: tandem <command>
   import <pairings.csv>      import pairings (columns: program,mentor,mentee)
   export hours --month YYYY-MM
                              mentor hours for a month as CSV on stdout
+  export person <slack-id>   everything stored about a person, as JSON on stdout
+  forget <slack-id>          delete or anonymise everything stored about a person
+                             (counts and hours stay); cannot be undone
   help                       this text`;
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -104,10 +110,32 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
       }
       case 'export': {
+        if (args[0] === 'person') {
+          const id = args[1];
+          if (args.length !== 2 || !id || !slackUserIdPattern.test(id)) {
+            process.stderr.write(`export person needs exactly one Slack user id such as U012ABCDEF${id && !slackUserIdPattern.test(id) ? ` (“${id}” is not one)` : ''}.\nUsage: tandem export person <slack-id>\n`);
+            return 2;
+          }
+          const config = loadDatabaseConfig(env);
+          // stdout is the export itself: log lines go to stderr.
+          logger = createLogger(config.logLevel, pino.destination(2));
+          const db = await openMigratedDatabase(config, logger);
+          try {
+            const result = await createDataRightsService({ dataRights: createDataRightsRepository(db.db), clock: systemClock, logger }).exportPerson(id);
+            if (!result.ok) {
+              process.stderr.write(`${result.message}\nUsage: tandem export person <slack-id>\n`);
+              return 2;
+            }
+            out(JSON.stringify(result.data, null, 2));
+          } finally {
+            await db.close();
+          }
+          return 0;
+        }
         const monthIndex = args.indexOf('--month');
         const month = monthIndex >= 0 ? args[monthIndex + 1] : undefined;
         if (args[0] !== 'hours' || !month || !monthRange(month)) {
-          process.stderr.write('Usage: tandem export hours --month YYYY-MM\n');
+          process.stderr.write('Usage: tandem export hours --month YYYY-MM\n       tandem export person <slack-id>\n');
           return 2;
         }
         const config = loadDatabaseConfig(env);
@@ -116,6 +144,32 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         try {
           const repos = { sessionLogs: createSessionLogRepository(db.db), people: createPeopleRepository(db.db) };
           process.stdout.write((await hoursCsv(repos, month))?.csv ?? '');
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'forget': {
+        const id = args[0];
+        if (args.length !== 1 || !id || !slackUserIdPattern.test(id)) {
+          process.stderr.write(`forget needs exactly one Slack user id such as U012ABCDEF${id && !slackUserIdPattern.test(id) ? ` (“${id}” is not one)` : ''}.\nUsage: tandem forget <slack-id>\n`);
+          return 2;
+        }
+        const config = loadDatabaseConfig(env);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
+        try {
+          const result = await createDataRightsService({ dataRights: createDataRightsRepository(db.db), clock: systemClock, logger }).forgetPerson(id);
+          if (!result.ok) {
+            process.stderr.write(`${result.message}\nUsage: tandem forget <slack-id>\n`);
+            return 2;
+          }
+          if (!result.found) out(`Nothing was stored about ${id}: there was nothing to forget.`);
+          else {
+            out(`Forgot ${id}: what is left of them is now ${result.pseudonym}.`);
+            out(`deleted: ${Object.entries(result.changes.deleted).map(([table, n]) => `${n} from ${table}`).join(', ') || 'nothing'}`);
+            out(`anonymised: ${Object.keys(result.changes.anonymised).join(', ') || 'nothing'}`);
+          }
         } finally {
           await db.close();
         }

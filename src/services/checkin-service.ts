@@ -52,50 +52,53 @@ export function createCheckinService(deps: {
     let planned = 0;
     let after = 0;
     for (;;) {
-      const page = await deps.checkins.dueCandidates(now, after, pageSize);
-      if (page.length === 0) break;
-      after = page[page.length - 1]?.pairing_id ?? after;
+      const { rows: page, scannedTo } = await deps.checkins.dueCandidates(now, after, pageSize);
+      if (scannedTo === null) break;
+      after = scannedTo;
+      if (page.length === 0) continue;
       const zones = new Map((await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p.time_zone]));
       for (const c of page) {
         if (!holidaysByProgram.has(c.program_id)) holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
       }
-      await deps.db.transaction().execute(async (trx) => {
-        for (const c of page) {
-          const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-          const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays, programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
-          if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
-          const checkin = await deps.checkins.create(trx, { pairingId: c.pairing_id, weekKey: slot.weekKey, promptAt: slot.promptAt.toJSDate(), closesAt: slot.closesAt.toJSDate() });
-          if (!checkin) continue;
-          await deps.deliveries.enqueue(
-            {
-              dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
-              kind: 'checkin',
-              pairingId: c.pairing_id,
-              channel: c.conversation_id,
-              payload: checkinMessage({ checkinId: checkin.id, mentorId: c.mentor_id, menteeId: c.mentee_id, weekLabel: weekLabel(checkin.prompt_at, c.zone), answers: [] }),
-              notBefore: now,
-            },
-            trx,
-          );
+      const slots = new Map<number, { candidate: (typeof page)[number]; slot: NonNullable<ReturnType<typeof checkinSlotForWeek>> }>();
+      for (const c of page) {
+        const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
+        const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays, programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
+        if (slot && slot.promptAt.toMillis() <= now.getTime()) slots.set(c.pairing_id, { candidate: c, slot });
+      }
+      // One transaction and three statements per page: the check-ins, their messages, what each person owes.
+      const created = await deps.db.transaction().execute(async (trx) => {
+        const rows = await deps.checkins.createMany(trx, [...slots.values()].map(({ candidate, slot }) => ({ pairingId: candidate.pairing_id, weekKey: slot.weekKey, promptAt: slot.promptAt.toJSDate(), closesAt: slot.closesAt.toJSDate() })));
+        const deliveries = [];
+        const expectations = [];
+        for (const checkin of rows) {
+          const entry = slots.get(checkin.pairing_id);
+          if (!entry) continue;
+          const { candidate: c, slot } = entry;
+          deliveries.push({
+            dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
+            kind: 'checkin',
+            pairingId: c.pairing_id,
+            channel: c.conversation_id,
+            payload: checkinMessage({ checkinId: checkin.id, mentorId: c.mentor_id, menteeId: c.mentee_id, weekLabel: weekLabel(checkin.prompt_at, c.zone), answers: [] }),
+            notBefore: now,
+          });
           // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
           const startedAt = DateTime.max(slot.promptAt, nowDt);
           for (const subject of [c.mentor_id, c.mentee_id]) {
-            const zone = zones.get(subject) ?? c.zone;
-            const d = responseDeadlines(startedAt, c.response_window_days, zone, holidays);
-            await deps.expectations.create(
-              { pairingId: c.pairing_id, kind: 'checkin', subject, sourceRef: String(checkin.id), startedAt: startedAt.toJSDate(), remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() },
-              trx,
-            );
+            const d = responseDeadlines(startedAt, c.response_window_days, zones.get(subject) ?? c.zone, holidaysByProgram.get(c.program_id) ?? new Set<string>());
+            expectations.push({ pairingId: c.pairing_id, kind: 'checkin' as const, subject, sourceRef: String(checkin.id), startedAt: startedAt.toJSDate(), remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
           }
-          planned++;
         }
+        await deps.deliveries.enqueueMany(deliveries, trx);
+        await deps.expectations.createMany(expectations, trx);
+        return rows.length;
       });
-      if (page.length < pageSize) break;
+      planned += created;
+      // Sending starts with the first page instead of waiting for the whole pass.
+      if (created > 0) deps.onEnqueued();
     }
-    if (planned > 0) {
-      log.info({ planned }, 'check-ins planned');
-      deps.onEnqueued();
-    }
+    if (planned > 0) log.info({ planned }, 'check-ins planned');
     return planned;
   }
 

@@ -21,7 +21,7 @@ export type DeliverySenderOptions = {
   maxAttempts?: number;
   /** Minimum gap between two posts to one channel (Slack allows about one per second). */
   channelGapMs?: number;
-  /** Posts per minute across the workspace, spread evenly (default 300). */
+  /** Posts per minute across the workspace, spread evenly (default 291: 3% under Slack's 300). */
   workspacePerMinute?: number;
   sleep?: (ms: number) => Promise<void>;
 };
@@ -36,9 +36,10 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 50;
   const maxAttempts = options.maxAttempts ?? 8;
-  const channelGapMs = options.channelGapMs ?? 1_000;
+  // 3% under Slack's limits: jitter on the wire should not turn exact pacing into 429s.
+  const channelGapMs = options.channelGapMs ?? 1_030;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const workspaceGapMs = 60_000 / (options.workspacePerMinute ?? 300);
+  const workspaceGapMs = 60_000 / (options.workspacePerMinute ?? 300 * 0.97);
   const lastPostAt = new Map<string, number>();
   let workspaceNextFree = 0;
   const log = options.logger.child({ component: 'delivery-sender' });
@@ -55,8 +56,9 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     const channelReady = last === undefined ? now : Math.max(now, last + channelGapMs);
     const slot = Math.max(channelReady, workspaceNextFree);
     workspaceNextFree = slot + workspaceGapMs;
-    lastPostAt.set(channel, slot);
     if (slot > now) await sleep(slot - now);
+    // The channel's clock starts when the post actually leaves, not when it was planned to.
+    lastPostAt.set(channel, Date.now());
   }
 
   async function resolveChannel(channel: string): Promise<string> {
@@ -68,7 +70,8 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     const payload = d.payload as DeliveryPayload;
     try {
       const channel = await resolveChannel(d.channel);
-      if (d.attempts > 1) {
+      // A 429 on the previous attempt proves it was not posted: no need to look (history has a tighter limit).
+      if (d.attempts > 1 && d.error !== 'ratelimited') {
         const ts = await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at, payload.thread_ts);
         if (ts) {
           await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
@@ -77,11 +80,11 @@ export function createDeliverySender(options: DeliverySenderOptions) {
           return;
         }
       }
-      await pace(channel);
       if (!(await options.deliveries.renewClaim(d.id, owner, options.clock(), leaseMs))) {
         log.warn({ deliveryId: d.id }, 'claim expired while waiting to send; leaving it to its new owner');
         return;
       }
+      await pace(channel);
       const sent = await options.slack.postMessage({
         channel,
         text: payload.text,

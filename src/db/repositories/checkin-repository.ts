@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { DateTime } from 'luxon';
 import type { Db } from '../database.js';
 import type { Checkin, CheckinAnswer, CheckinAnswerRow, Database } from '../schema.js';
 
@@ -20,31 +21,54 @@ export function createCheckinRepository(db: Db) {
   return {
     /**
      * Active pairings whose check-in slot for the current week (in their zone) has passed and that
-     * have no check-in row for that week yet. The slot is computed in SQL only to keep the candidate
-     * list short; the service recomputes it with luxon (holidays, program range) before planning.
+     * have no check-in row for that week yet, among the next `limit` pairings after `afterPairingId`.
+     * The slot is computed in SQL only to keep the candidate list short; the service recomputes it with
+     * luxon (holidays, program range) before planning. Paging walks the primary key first, so a pass
+     * costs the same per page however many pairings there are.
      */
-    async dueCandidates(now: Date, afterPairingId: number, limit: number): Promise<CheckinCandidate[]> {
+    async dueCandidates(now: Date, afterPairingId: number, limit: number): Promise<{ rows: CheckinCandidate[]; scannedTo: number | null }> {
+      const window = await db
+        .selectFrom('pairings')
+        .select((eb) => eb.fn.max('id').as('last'))
+        .where('id', 'in', db.selectFrom('pairings').select('id').where('id', '>', afterPairingId).orderBy('id').limit(limit))
+        .executeTakeFirst();
+      const last = window?.last ?? null;
+      if (last === null) return { rows: [], scannedTo: null };
       const zone = sql<string>`coalesce(p.checkin_zone, pr.time_zone)`;
       const weekday = sql<number>`coalesce(p.checkin_weekday, pr.checkin_weekday)`;
       const time = sql<string>`coalesce(p.checkin_time, pr.checkin_time)`;
+      // Every zone's current ISO week is the UTC week of now, a day before or a day after: a constant
+      // bound lets the index skip all older check-ins, the per-zone key keeps the test exact.
+      const weeks = [-1, 0, 1].map((d) => DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ days: d })).map((d) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`);
       const rows = await sql<CheckinCandidate>`
         select p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
                ${weekday} as weekday, ${time} as time, ${zone} as zone,
                pr.start_date, pr.length_weeks, coalesce(p.reply_within_days, pr.response_window_days) as response_window_days
         from pairings p
         join programs pr on pr.id = p.program_id
-        where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
-          and p.id > ${afterPairingId}
+        where p.id > ${afterPairingId} and p.id <= ${last}
+          and p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
           and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date
           and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date
           and (date_trunc('week', ${now}::timestamptz at time zone ${zone}) + make_interval(days => ${weekday} - 1) + ${time}::time)
               at time zone ${zone} <= ${now}::timestamptz
           and not exists (
             select 1 from checkins c
-            where c.pairing_id = p.id and c.week_key = to_char(${now}::timestamptz at time zone ${zone}, 'IYYY-"W"IW'))
-        order by p.id
-        limit ${limit}`.execute(db);
-      return rows.rows;
+            where c.pairing_id = p.id and c.week_key in (${weeks[0]}, ${weeks[1]}, ${weeks[2]})
+              and c.week_key = to_char(${now}::timestamptz at time zone ${zone}, 'IYYY-"W"IW'))
+        order by p.id`.execute(db);
+      return { rows: rows.rows, scannedTo: last };
+    },
+
+    /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */
+    async createMany(trx: Transaction<Database>, rows: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }[]): Promise<Checkin[]> {
+      if (rows.length === 0) return [];
+      return trx
+        .insertInto('checkins')
+        .values(rows.map((r) => ({ pairing_id: r.pairingId, week_key: r.weekKey, prompt_at: r.promptAt, closes_at: r.closesAt })))
+        .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
+        .returningAll()
+        .execute();
     },
 
     /** Returns the new row, or undefined when another pass planned this week already. */

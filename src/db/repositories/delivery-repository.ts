@@ -38,6 +38,26 @@ export function createDeliveryRepository(db: Db) {
       return { id: existing.id, created: false };
     },
 
+    /** Stores many intents in one statement (a planning page); existing keys are left alone. */
+    async enqueueMany(deliveries: NewDelivery[], trx: Transaction<Database> | Db = db): Promise<number> {
+      if (deliveries.length === 0) return 0;
+      const r = await trx
+        .insertInto('deliveries')
+        .values(
+          deliveries.map((d) => ({
+            dedupe_key: d.dedupeKey,
+            kind: d.kind,
+            pairing_id: d.pairingId ?? null,
+            channel: d.channel,
+            payload: JSON.stringify(d.payload),
+            not_before: d.notBefore,
+          })),
+        )
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0);
+    },
+
     /**
      * Claims due deliveries for one sender. SKIP LOCKED lets replicas claim disjoint batches without
      * waiting on each other; a claim that outlives its lease (the sender died) becomes claimable again,
@@ -47,7 +67,9 @@ export function createDeliveryRepository(db: Db) {
       const until = new Date(now.getTime() + leaseMs);
       const rows = await db
         .updateTable('deliveries')
-        .set({ status: 'sending', claimed_by: owner, claimed_until: until, attempts: sql`attempts + 1` })
+        // A lapsed lease means the last attempt's outcome is unknown; a pending row keeps the error its
+        // last attempt recorded (a 429 there proves nothing was posted).
+        .set({ status: 'sending', claimed_by: owner, claimed_until: until, attempts: sql`attempts + 1`, error: sql`case when status = 'sending' then 'lease_expired' else error end` })
         .where(
           'id',
           'in',

@@ -48,6 +48,15 @@ export function createExpectationRepository(db: Db) {
         .executeTakeFirst();
     },
 
+    async createMany(rows: NewExpectation[], trx: Transaction<Database> | Db = db): Promise<void> {
+      if (rows.length === 0) return;
+      await trx
+        .insertInto('expectations')
+        .values(rows.map((e) => ({ pairing_id: e.pairingId, kind: e.kind, subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+
     /** Marks what a person owed in a pair as met; returns the ids that changed (for auto-resolving alerts). */
     async meet(pairingId: number, subject: string, filter: { kind: ExpectationKind; sourceRef?: string }, at: Date): Promise<Expectation[]> {
       let q = db
