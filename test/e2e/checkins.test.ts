@@ -305,11 +305,17 @@ describe('contact attempts', () => {
 
   test('a reply in time closes the episode: no nudge, no alert', async () => {
     h.setNow('2027-01-11T15:00:00Z');
+    const countOf = async (status: 'open' | 'met') => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', status).execute()).length;
+    // Events are handled after Slack gets its 200, so each message is let through before the next,
+    // as it would be between people typing.
     await say(MENTEE, 'I pushed my project, could you look?');
+    await waitUntil(async () => (await countOf('open')) === 1, 'the mentee message recorded');
     await say(MENTOR, 'Looking tonight!');
     await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 1, 'the mentee message answered');
     // The mentor's reply starts the mentee's own window; they answer it too.
+    await waitUntil(async () => (await countOf('open')) === 1, 'the mentor reply recorded');
     const thanks = await say(MENTEE, 'thanks');
+    await waitUntil(async () => (await countOf('met')) === 2, 'the thanks recorded');
     await h.sender.event({ type: 'reaction_added', user: MENTOR, reaction: 'heart', item: { type: 'message', channel: thanks.channel, ts: thanks.ts }, event_ts: '2' });
     await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 3, 'the thanks acknowledged');
     await tick('2027-01-20T12:00:00Z');

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// The reliability suite: real PostgreSQL (TEST_DATABASE_URL), real child processes, injected faults.
+export default defineConfig({
+  test: {
+    include: ['test/reliability/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // These tests start processes and load the machine; one file at a time keeps them honest.
+    fileParallelism: false,
+  },
+});
