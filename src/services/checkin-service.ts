@@ -45,17 +45,23 @@ export function createCheckinService(deps: {
    * the outbox and what each person owes, in one transaction per page. Only the current week is ever
    * planned, so a pass after downtime asks once, late, rather than replaying missed weeks.
    */
-  async function plan(pageSize = 500): Promise<number> {
+  async function plan(pageSize = 500, scanSize = 5_000): Promise<number> {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
     const holidaysByProgram = new Map<number, Holidays>();
     let planned = 0;
     let after = 0;
     for (;;) {
-      const { rows: page, scannedTo } = await deps.checkins.dueCandidates(now, after, pageSize);
+      // Scan pairings in wide windows (few queries on a quiet minute), plan in pages of pageSize.
+      const { rows: scanned, scannedTo } = await deps.checkins.dueCandidates(now, after, scanSize);
       if (scannedTo === null) break;
       after = scannedTo;
-      if (page.length === 0) continue;
+      for (let i = 0; i < scanned.length; i += pageSize) planned += await planPage(scanned.slice(i, i + pageSize));
+    }
+    if (planned > 0) log.info({ planned }, 'check-ins planned');
+    return planned;
+
+    async function planPage(page: Awaited<ReturnType<CheckinRepository['dueCandidates']>>['rows']): Promise<number> {
       const zones = new Map((await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p.time_zone]));
       for (const c of page) {
         if (!holidaysByProgram.has(c.program_id)) holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
@@ -94,12 +100,10 @@ export function createCheckinService(deps: {
         await deps.expectations.createMany(expectations, trx);
         return rows.length;
       });
-      planned += created;
       // Sending starts with the first page instead of waiting for the whole pass.
       if (created > 0) deps.onEnqueued();
+      return created;
     }
-    if (planned > 0) log.info({ planned }, 'check-ins planned');
-    return planned;
   }
 
   async function load(actor: string, checkinId: number): Promise<Outcome<{ checkin: Checkin; mentorId: string; menteeId: string; zone: string; programId: number; pairingId: number }>> {
