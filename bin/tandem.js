@@ -4,6 +4,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// A .env file in the working directory fills in what the environment does not set (the environment wins).
+if (existsSync('.env')) process.loadEnvFile('.env');
+
 const built = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
 let mod;
 if (existsSync(built)) {
