@@ -8,6 +8,7 @@ import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { SessionLog } from '../db/schema.js';
 import { isoDate } from '../domain/program-settings.js';
+import { fieldErrors } from '../domain/program-settings.js';
 import type { Clock } from './clock.js';
 import { hoursCsv, hoursRows } from './hours-csv.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
@@ -51,11 +52,7 @@ export function createMentorRecordsService(deps: {
 
     async saveLog(actor: string, input: SessionLogInput, logId?: number): Promise<Outcome<{ log: SessionLog }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const parsed = sessionLogSchema.safeParse(input);
-      if (!parsed.success) {
-        const errors: Record<string, string> = {};
-        for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
-        return { ok: false, reason: 'fields', errors };
-      }
+      if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
       const pairing = await deps.pairings.get(v.pairingId);
       if (!pairing || pairing.mentor_id !== actor) return refuse('forbidden', 'You can only log sessions with your own mentees.');

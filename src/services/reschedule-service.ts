@@ -8,6 +8,7 @@ import type { Reschedule } from '../db/schema.js';
 import { isoDate, timeOfDay } from '../domain/program-settings.js';
 import { nextOccurrence, type IsoWeekday } from '../domain/work-days.js';
 import { section } from '../slack/blocks/text.js';
+import { fieldErrors } from '../domain/program-settings.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
@@ -71,11 +72,7 @@ export function createRescheduleService(deps: {
      */
     async reschedule(actor: string, input: RescheduleInput): Promise<Outcome<{ reschedule: Reschedule }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const parsed = rescheduleSchema.safeParse(input);
-      if (!parsed.success) {
-        const errors: Record<string, string> = {};
-        for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
-        return { ok: false, reason: 'fields', errors };
-      }
+      if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
       const pairing = await deps.pairings.get(v.pairingId);
       if (!pairing || (pairing.mentor_id !== actor && pairing.mentee_id !== actor) || pairing.status === 'ended') return refuse('forbidden', 'You can only move meetings of your own pairing.');

@@ -29,6 +29,21 @@ export function createExpectationRepository(db: Db) {
       .where('e.status', '=', 'open')
       .where('p.status', '=', 'active');
 
+  /** Marks due rows as taken (`mark` = now) in one statement; SKIP LOCKED keeps concurrent passes apart. */
+  async function claim(mark: 'reminded_at' | 'escalated_at', due: 'remind_at' | 'due_at', now: Date, limit: number): Promise<number[]> {
+    const rows = await db
+      .updateTable('expectations')
+      .set({ [mark]: now })
+      .where(
+        'id',
+        'in',
+        db.selectFrom('expectations').select('id').where('status', '=', 'open').where(mark, 'is', null).where(due, '<=', now).orderBy(due).limit(limit).forUpdate().skipLocked(),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
     async create(e: NewExpectation, trx: Transaction<Database> | Db = db): Promise<Expectation | undefined> {
@@ -86,52 +101,14 @@ export function createExpectationRepository(db: Db) {
      * escalation says it better than a late nudge.
      */
     async claimReminders(now: Date, limit: number): Promise<DueExpectation[]> {
-      const ids = await db
-        .updateTable('expectations')
-        .set({ reminded_at: now })
-        .where(
-          'id',
-          'in',
-          db
-            .selectFrom('expectations')
-            .select('id')
-            .where('status', '=', 'open')
-            .where('reminded_at', 'is', null)
-            .where('remind_at', '<=', now)
-            .orderBy('remind_at')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .returning('id')
-        .execute();
-      if (ids.length === 0) return [];
-      return live().where('e.id', 'in', ids.map((r) => r.id)).where('e.due_at', '>', now).execute();
+      const ids = await claim('reminded_at', 'remind_at', now, limit);
+      return ids.length === 0 ? [] : live().where('e.id', 'in', ids).where('e.due_at', '>', now).execute();
     },
 
     /** Claims overdue expectations for escalation, once each (escalated_at is the claim). */
     async claimOverdue(now: Date, limit: number): Promise<DueExpectation[]> {
-      const ids = await db
-        .updateTable('expectations')
-        .set({ escalated_at: now })
-        .where(
-          'id',
-          'in',
-          db
-            .selectFrom('expectations')
-            .select('id')
-            .where('status', '=', 'open')
-            .where('escalated_at', 'is', null)
-            .where('due_at', '<=', now)
-            .orderBy('due_at')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .returning('id')
-        .execute();
-      if (ids.length === 0) return [];
-      return live().where('e.id', 'in', ids.map((r) => r.id)).execute();
+      const ids = await claim('escalated_at', 'due_at', now, limit);
+      return ids.length === 0 ? [] : live().where('e.id', 'in', ids).execute();
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {

@@ -64,22 +64,14 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       return;
     }
-    if (cmd.name === 'reschedule') {
+    if (cmd.name === 'reschedule' || cmd.name === 'log') {
+      // Forms open at once (the trigger id lasts three seconds); a refusal comes back instead.
       try {
-        const problem = await openRescheduleModal(services, client, actor, trigger_id);
+        const open = cmd.name === 'reschedule' ? openRescheduleModal : openSessionLogModal;
+        const problem = await open(services, client, actor, trigger_id);
         if (problem) await respond({ response_type: 'ephemeral', text: problem });
       } catch (err) {
-        log.error({ err }, 'could not open the reschedule form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
-      }
-      return;
-    }
-    if (cmd.name === 'log') {
-      try {
-        const problem = await openSessionLogModal(services, client, actor, trigger_id);
-        if (problem) await respond({ response_type: 'ephemeral', text: problem });
-      } catch (err) {
-        log.error({ err }, 'could not open the session log');
+        log.error({ err, form: cmd.name }, 'could not open the form');
         await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
       }
       return;
