@@ -200,6 +200,15 @@ describe('pause, resume, unpair, list, staff', () => {
     await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: OTHER });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Paired'));
   });
+
+  test('a mention of someone Slack does not know gets a clear answer and changes nothing', async () => {
+    await seedProgram();
+    await h.sender.command({ text: 'staff add <@UNOBODY99|ghost>', user_id: ADMIN });
+    const answer = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes("couldn't find one of the people"));
+    expect(JSON.stringify(answer.body)).not.toContain('Something went wrong');
+    const staff = await h.database.db.selectFrom('staff').select('slack_id').where('slack_id', '=', 'UNOBODY99').execute();
+    expect(staff).toEqual([]);
+  });
 });
 
 describe('/tandem program new', () => {

@@ -1,8 +1,12 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
+import { SlackCallError } from '../../services/slack-port.js';
 
 export const somethingWentWrong =
   'Something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, tell your program staff.';
+
+export const userNotFound =
+  "I couldn't find one of the people you mentioned in this workspace, so nothing was changed. Pick them from Slack's @-mention list and try again.";
 
 /**
  * Runs the slow part of a command after ack() and always answers the person: with the outcome,
@@ -13,8 +17,13 @@ export async function answerAfterAck(respond: RespondFn, logger: Logger, work: (
   try {
     reply = await work();
   } catch (err) {
-    logger.error({ err }, 'command failed after ack');
-    reply = somethingWentWrong;
+    if (err instanceof SlackCallError && err.method === 'users.info' && (err.failure.error === 'user_not_found' || err.failure.error === 'user_not_visible')) {
+      logger.info({ error: err.failure.error }, 'a command named someone Slack does not know');
+      reply = userNotFound;
+    } else {
+      logger.error({ err }, 'command failed after ack');
+      reply = somethingWentWrong;
+    }
   }
   const body = typeof reply === 'string' ? { text: reply } : reply;
   try {
@@ -22,4 +31,47 @@ export async function answerAfterAck(respond: RespondFn, logger: Logger, work: (
   } catch (err) {
     logger.error({ err }, 'could not answer through response_url');
   }
+}
+
+/** What an action listener needs to answer the person who clicked, wherever the button was. */
+export interface Clicker {
+  body: { user: { id: string }; trigger_id?: string; response_url?: string; view?: { type?: string } };
+  respond?: RespondFn;
+  client: { views: { open(args: never): Promise<unknown> }; chat: { postMessage(args: never): Promise<unknown> } };
+  logger: Logger;
+}
+
+/**
+ * Tells the clicker something only they see. Buttons in messages carry a response_url (an ephemeral
+ * answer in place); buttons in App Home or a modal do not, so the answer opens as a small notice modal
+ * on the click's trigger, and — when the trigger has lapsed — arrives as a DM from the bot.
+ */
+export async function tellClicker({ body, respond, client, logger }: Clicker, text: string, replace = false): Promise<void> {
+  try {
+    if (respond && body.response_url) {
+      await respond({ response_type: 'ephemeral', replace_original: replace, text });
+      return;
+    }
+    if (body.trigger_id) {
+      try {
+        await client.views.open({ trigger_id: body.trigger_id, view: noticeModal(text) } as never);
+        return;
+      } catch (err) {
+        logger.warn({ err }, 'could not open a notice modal; sending a DM instead');
+      }
+    }
+    await client.chat.postMessage({ channel: body.user.id, text } as never);
+  } catch (err) {
+    logger.error({ err }, 'could not answer the person who clicked');
+  }
+}
+
+function noticeModal(text: string) {
+  const shown = text.length > 2900 ? `${text.slice(0, 2899)}…` : text;
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Tandem' },
+    close: { type: 'plain_text', text: 'OK' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shown } }],
+  };
 }

@@ -4,7 +4,7 @@ import type { Services } from '../../../services/index.js';
 import { checkinNoteModal } from '../../blocks/checkin.js';
 import { logThisSessionOffer } from '../../blocks/session-log.js';
 import { actionIds } from '../../ids.js';
-import { somethingWentWrong } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const answerValue = z.string().regex(/^\d{1,9}:(met|not_yet|rescheduled)$/);
 const checkinIdValue = z.string().regex(/^\d{1,9}$/);
@@ -12,7 +12,7 @@ const checkinIdValue = z.string().regex(/^\d{1,9}$/);
 export function registerCheckinActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'checkin-actions' });
 
-  app.action<BlockButtonAction>(new RegExp(`^${actionIds.checkinAnswer}:`), async ({ ack, body, action, respond }) => {
+  app.action<BlockButtonAction>(new RegExp(`^${actionIds.checkinAnswer}:`), async ({ ack, body, action, client, respond }) => {
     await ack();
     const value = answerValue.safeParse(action.value);
     if (!value.success) return;
@@ -20,16 +20,16 @@ export function registerCheckinActions(app: App, services: Services): void {
     try {
       const r = await services.checkins.answer(body.user.id, Number(id), answer);
       if (!r.ok) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: r.message });
+        await tellClicker({ body, respond, client, logger: log }, r.message);
         return;
       }
       const where = body.container?.channel_id && body.container?.message_ts ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string } : undefined;
       await services.checkins.refreshMessage(Number(id), where);
       // A mentor who met is offered the session log right there, only to them.
-      if (answer === 'met' && r.mentorId === body.user.id) await respond({ response_type: 'ephemeral', replace_original: false, ...logThisSessionOffer(r.pairingId) } as never);
+      if (answer === 'met' && r.mentorId === body.user.id && respond) await respond({ response_type: 'ephemeral', replace_original: false, ...logThisSessionOffer(r.pairingId) } as never);
     } catch (err) {
       log.error({ err }, 'check-in answer failed');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: somethingWentWrong }).catch(() => undefined);
+      await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
     }
   });
 
@@ -40,13 +40,13 @@ export function registerCheckinActions(app: App, services: Services): void {
     try {
       const r = await services.checkins.noteDefaults(body.user.id, Number(value.data));
       if (!r.ok) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: r.message });
+        await tellClicker({ body, respond, client, logger: log }, r.message);
         return;
       }
       await client.views.open({ trigger_id: body.trigger_id, view: checkinNoteModal(Number(value.data), r.weekLabel, r.defaults) as never });
     } catch (err) {
       log.error({ err }, 'could not open the check-in note');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: somethingWentWrong }).catch(() => undefined);
+      await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
     }
   });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { dtrIds } from '../../ids.js';
 import { openDtrModal } from '../commands/dtr.js';
-import { somethingWentWrong } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const value = z.string().regex(/^\d{1,9}:(kickoff|midmod|exit)$/);
 
@@ -17,10 +17,10 @@ export function registerDtrActions(app: App, services: Services): void {
     const [id, milestone] = v.data.split(':') as [string, 'kickoff' | 'midmod' | 'exit'];
     try {
       const problem = await openDtrModal(services, client, body.user.id, body.trigger_id, milestone, undefined, Number(id) > 0 ? Number(id) : undefined);
-      if (problem) await respond({ response_type: 'ephemeral', replace_original: false, text: problem });
+      if (problem) await tellClicker({ body, respond, client, logger: log }, problem);
     } catch (err) {
       log.error({ err }, 'could not open the DTR form');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: somethingWentWrong }).catch(() => undefined);
+      await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
     }
   });
 }

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -6,7 +6,7 @@ import type { Services } from '../../../services/index.js';
 import { declineModal } from '../../blocks/match.js';
 import { rescheduleModal } from '../../blocks/reschedule.js';
 import { homeIds, matchIds, rescheduleIds } from '../../ids.js';
-import { somethingWentWrong } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const idValue = z.string().regex(/^\d{1,9}$/);
 
@@ -28,11 +28,11 @@ export function registerLifecycleActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'lifecycle-actions' });
   const guarded =
     (fn: (args: { actor: string; id: number; triggerId: string; client: WebClient; respond: (text: string, replace?: boolean) => Promise<unknown> }) => Promise<void>) =>
-    async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockButtonAction; action: BlockButtonAction['actions'][number]; client: WebClient; respond: (m: Record<string, unknown>) => Promise<unknown> }) => {
+    async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockButtonAction; action: BlockButtonAction['actions'][number]; client: WebClient; respond?: RespondFn }) => {
       await ack();
       const v = idValue.safeParse(action.value);
       if (!v.success) return;
-      const say = (text: string, replace = false) => respond({ response_type: 'ephemeral', replace_original: replace, text }).catch(() => undefined);
+      const say = (text: string, replace = false) => tellClicker({ body, respond, client, logger: log }, text, replace);
       try {
         await fn({ actor: body.user.id, id: Number(v.data), triggerId: body.trigger_id, client, respond: say });
       } catch (err) {
@@ -66,14 +66,17 @@ export function registerLifecycleActions(app: App, services: Services): void {
       if (problem) await respond(problem);
     }) as never,
   );
-  app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action }) => {
+  app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action, client, respond }) => {
     await ack();
     const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(action.value ?? '') ? (action.value as string) : null;
     if (!month) return;
+    const tell = (text: string) => tellClicker({ body, respond, client, logger: log }, text);
     try {
-      await services.records.exportToSlack(body.user.id, month);
+      const r = await services.records.exportToSlack(body.user.id, month);
+      await tell(r.ok ? `The hours for ${month} are in your DM with Tandem (${r.rows} row(s)).` : r.message);
     } catch (err) {
       log.error({ err }, 'export from App Home failed');
+      await tell(somethingWentWrong);
     }
   });
 }

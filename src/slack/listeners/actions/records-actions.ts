@@ -6,7 +6,7 @@ import type { Services } from '../../../services/index.js';
 import { sessionLogModal } from '../../blocks/session-log.js';
 import { standupModal } from '../../blocks/standup.js';
 import { sessionLogIds, standupIds } from '../../ids.js';
-import { somethingWentWrong } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const idValue = z.string().regex(/^\d{1,9}$/);
 
@@ -36,10 +36,10 @@ export function registerRecordsActions(app: App, services: Services): void {
       if (!v.success) return;
       try {
         const problem = await open(body.user.id, body.trigger_id, client, Number(v.data));
-        if (problem) await respond({ response_type: 'ephemeral', replace_original: false, text: problem });
+        if (problem) await tellClicker({ body, respond, client, logger: log }, problem);
       } catch (err) {
         log.error({ err, actionId }, 'could not open the form');
-        await respond({ response_type: 'ephemeral', replace_original: false, text: somethingWentWrong }).catch(() => undefined);
+        await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
       }
     });
   handle(standupIds.open, (actor, trigger, client, id) => openStandupModal(services, client, actor, trigger, id));

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { firstInputBlockId } from './payload.js';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { readDtrModal } from '../../blocks/dtr.js';
@@ -20,7 +21,7 @@ export function registerDtrSubmitView(app: App, services: Services): void {
       parsedMeta = null;
     }
     const values = readDtrModal(view.state as never);
-    const firstBlock = (view.blocks as { type: string; block_id?: string }[] | undefined)?.find((b) => b.type === 'input')?.block_id ?? 'name';
+    const firstBlock = firstInputBlockId(view.blocks) ?? 'name';
     if (!parsedMeta) {
       await ack({ response_action: 'errors', errors: { [firstBlock]: 'This form is out of date. Close it and run the /dtr command again.' } });
       return;

@@ -40,10 +40,11 @@ export function registerLifecycleViews(app: App, services: Services): void {
   });
 
   app.view(rescheduleIds.view, async ({ ack, body, view }) => {
-    const values = (view.state?.values ?? {}) as Values;
     const f = rescheduleIds.fields;
-    const cancel = (values[f.cancel]?.[ids.value]?.selected_options ?? []).some((o) => o.value === 'cancel');
     try {
+      const values = (view.state?.values ?? {}) as Values;
+      const chosen: unknown = values[f.cancel]?.[ids.value]?.selected_options;
+      const cancel = Array.isArray(chosen) && chosen.some((o: unknown) => typeof o === 'object' && o !== null && (o as { value?: unknown }).value === 'cancel');
       const r = await services.reschedules.reschedule(body.user.id, {
         pairingId: read(values, f.pairing) ?? '',
         originalDate: read(values, f.originalDate) ?? '',

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { firstInputBlockId } from './payload.js';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { sessionLoggedMessage } from '../../blocks/session-log.js';
@@ -36,7 +37,7 @@ export function registerRecordsViews(app: App, services: Services): void {
     try {
       const r = await services.standups.forMentor(actor, meta.data.s);
       if (!r.ok) {
-        await ack({ response_action: 'errors', errors: { [(view.blocks as { block_id?: string }[]).find((b) => b.block_id)?.block_id ?? standupIds.generalNote]: r.message } });
+        await ack({ response_action: 'errors', errors: { [firstInputBlockId(view.blocks) ?? standupIds.generalNote]: r.message } });
         return;
       }
       const values = (view.state?.values ?? {}) as Values;
@@ -83,6 +84,7 @@ export function registerRecordsViews(app: App, services: Services): void {
         body.user.id,
         { pairingId: read(values, f.pairing) ?? '', sessionDate: read(values, f.date) ?? '', minutes: read(values, f.minutes) ?? '', done: read(values, f.done), privateNotes: read(values, f.privateNotes) },
         meta.data.id ?? undefined,
+        typeof view.id === 'string' && view.id !== '' ? view.id : undefined,
       );
       if (!r.ok) {
         const map: Record<string, string> = { pairingId: f.pairing, sessionDate: f.date, minutes: f.minutes, done: f.done, privateNotes: f.privateNotes };
