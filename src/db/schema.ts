@@ -112,6 +112,8 @@ export interface DeliveriesTable {
   sent_channel: string | null;
   sent_ts: string | null;
   error: string | null;
+  /** Some attempt got as far as calling chat.postMessage without learning that it failed. */
+  may_have_posted: Generated<boolean>;
   created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
 }
@@ -250,6 +252,8 @@ export interface SessionLogsTable {
   minutes: number;
   done: string | null;
   private_notes: string | null;
+  /** The Slack view the log was typed into: one log per form, however often it is submitted. */
+  form_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

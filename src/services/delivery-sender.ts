@@ -28,7 +28,7 @@ export type DeliverySenderOptions = {
 
 /**
  * Sends what the outbox holds, once. chat.postMessage has no idempotency key, so the rule is:
- * a delivery claimed before (attempts > 1) may have reached Slack without being recorded; look it up
+ * a delivery whose earlier attempt reached chat.postMessage may have been posted without being recorded; look it up
  * by its metadata in the channel's history before posting it again.
  */
 export function createDeliverySender(options: DeliverySenderOptions) {
@@ -68,10 +68,12 @@ export function createDeliverySender(options: DeliverySenderOptions) {
 
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
     const payload = d.payload as DeliveryPayload;
+    let posting = false;
     try {
       const channel = await resolveChannel(d.channel);
-      // A 429 on the previous attempt proves it was not posted: no need to look (history has a tighter limit).
-      if (d.attempts > 1 && d.error !== 'ratelimited') {
+      // Only an attempt that reached chat.postMessage without a definite refusal can have posted;
+      // anything else (a 429 on the post, a failure opening the DM or reading history) needs no look.
+      if (d.may_have_posted) {
         const ts = await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at, payload.thread_ts);
         if (ts) {
           await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
@@ -85,6 +87,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         return;
       }
       await pace(channel);
+      posting = true;
       const sent = await options.slack.postMessage({
         channel,
         text: payload.text,
@@ -104,7 +107,9 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         return;
       }
       const wait = f.kind === 'rate_limited' ? f.retryAfterMs : Math.min(300_000, 1_000 * 2 ** (d.attempts - 1));
-      await options.deliveries.retryLater(d.id, owner, new Date(now + wait), f.error);
+      // A 429 from chat.postMessage proves this attempt posted nothing; earlier ones are another matter.
+      const notPosted = posting && f.kind === 'rate_limited' && !d.may_have_posted;
+      await options.deliveries.retryLater(d.id, owner, new Date(now + wait), f.error, notPosted);
       report.retried++;
       log.info({ deliveryId: d.id, error: f.error, retryInMs: wait }, 'delivery will be retried');
     }

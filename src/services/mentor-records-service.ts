@@ -50,7 +50,7 @@ export function createMentorRecordsService(deps: {
       return { ok: true, mentees, existing };
     },
 
-    async saveLog(actor: string, input: SessionLogInput, logId?: number): Promise<Outcome<{ log: SessionLog }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async saveLog(actor: string, input: SessionLogInput, logId?: number, formId?: string): Promise<Outcome<{ log: SessionLog }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const parsed = sessionLogSchema.safeParse(input);
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
@@ -59,7 +59,7 @@ export function createMentorRecordsService(deps: {
       const today = DateTime.fromJSDate(deps.clock(), { zone: 'UTC' }).plus({ days: 1 }).toISODate() as string;
       if (v.sessionDate > today) return { ok: false, reason: 'fields', errors: { sessionDate: 'That date is in the future.' } };
       const row = { pairingId: v.pairingId, sessionDate: v.sessionDate, minutes: v.minutes, done: v.done || null, privateNotes: v.privateNotes || null, at: deps.clock() };
-      const log = logId === undefined ? await deps.sessionLogs.create({ ...row, authorId: actor }) : await deps.sessionLogs.update(logId, actor, row);
+      const log = logId === undefined ? await deps.sessionLogs.create({ ...row, authorId: actor, formId: formId ?? null }) : await deps.sessionLogs.update(logId, actor, row);
       if (!log) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
       return { ok: true, log };
     },

@@ -342,7 +342,9 @@ describe(`crash between send and record (${testEngine})`, () => {
     fake.addChannel({ id: 'CPAIR', members: ['UBOT'] });
     const { id } = await s.repos.deliveries.enqueue(notice('n1', 'CPAIR'));
     await s.repos.deliveries.claimDue(clock(), 'sender-that-died', 10, 60_000);
-    // What the dying sender managed before it went: the post, with the delivery's metadata.
+    // What the dying sender managed before it went: renewing its claim right before posting (as the
+    // sender does), then the post, with the delivery's metadata.
+    expect(await s.repos.deliveries.renewClaim(id, 'sender-that-died', clock(), 60_000)).toBe(true);
     const sent = await s.slack.postMessage({ channel: 'CPAIR', text: 'notice n1', metadata: { eventType: deliveryEventType, payload: { delivery_id: id, kind: 'notice' } } });
 
     advance(61_000);
@@ -350,6 +352,36 @@ describe(`crash between send and record (${testEngine})`, () => {
     expect(posted('CPAIR')).toHaveLength(1);
     expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent', sent_ts: sent.ts, sent_channel: 'CPAIR' });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  test('a sender that died before posting: the taker-over posts once without reading history first', async () => {
+    const s = services();
+    fake.addChannel({ id: 'CPAIR', members: ['UBOT'] });
+    const { id } = await s.repos.deliveries.enqueue(notice('n2', 'CPAIR'));
+    await s.repos.deliveries.claimDue(clock(), 'sender-that-died-early', 10, 60_000);
+    advance(61_000);
+    expect(await s.sender.deliverDue()).toEqual({ sent: 1, recovered: 0, retried: 0, failed: 0 });
+    expect(posted('CPAIR', { deliveryId: id })).toHaveLength(1);
+    expect(fake.callsTo('conversations.history')).toHaveLength(0);
+  });
+
+  test('a post that timed out, then a 429 on the history read: the third try still looks first and posts nothing', async () => {
+    const s = services({ timeoutMs: 300 });
+    fake.addChannel({ id: 'CPAIR', members: ['UBOT'] });
+    const { id } = await s.repos.deliveries.enqueue(notice('n3', 'CPAIR'));
+    // Attempt 1: Slack posts it but the answer never comes back.
+    fake.inject('chat.postMessage', { kind: 'timeout', ms: 1_000 });
+    expect(await s.sender.deliverDue()).toMatchObject({ retried: 1 });
+    // Attempt 2: the history read is rate limited. That 429 says nothing about attempt 1's post.
+    advance(5_000);
+    // (Retry-After longer than the port waits in place, so the sender itself sees the 429.)
+    fake.inject('conversations.history', { kind: 'ratelimited', retryAfter: 30 });
+    expect(await s.sender.deliverDue()).toMatchObject({ retried: 1 });
+    // Attempt 3 looks again, finds the post, and sends nothing.
+    advance(31_000);
+    expect(await s.sender.deliverDue()).toMatchObject({ recovered: 1, sent: 0 });
+    expect(posted('CPAIR', { deliveryId: id })).toHaveLength(1);
+    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent' });
   });
 });
 

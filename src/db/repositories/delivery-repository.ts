@@ -67,8 +67,8 @@ export function createDeliveryRepository(db: Db) {
       const until = new Date(now.getTime() + leaseMs);
       const rows = await db
         .updateTable('deliveries')
-        // A lapsed lease means the last attempt's outcome is unknown; a pending row keeps the error its
-        // last attempt recorded (a 429 there proves nothing was posted).
+        // A lapsed lease means the last attempt's outcome is unknown (may_have_posted tells whether it
+        // got as far as posting); a pending row keeps the error its last attempt recorded.
         .set({ status: 'sending', claimed_by: owner, claimed_until: until, attempts: sql`attempts + 1`, error: sql`case when status = 'sending' then 'lease_expired' else error end` })
         .where(
           'id',
@@ -97,10 +97,11 @@ export function createDeliveryRepository(db: Db) {
      * Extends this sender's claim just before it posts. False means the lease ran out while the
      * delivery waited its turn and another sender may have taken it: then this one must not post.
      */
+    /** Extends the claim right before posting, and records that this attempt may post. */
     async renewClaim(id: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
       const r = await db
         .updateTable('deliveries')
-        .set({ claimed_until: new Date(now.getTime() + leaseMs) })
+        .set({ claimed_until: new Date(now.getTime() + leaseMs), may_have_posted: true })
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .where('status', '=', 'sending')
@@ -119,10 +120,11 @@ export function createDeliveryRepository(db: Db) {
       return Number(r.numUpdatedRows) === 1;
     },
 
-    async retryLater(id: number, owner: string, notBefore: Date, error: string): Promise<void> {
+    /** Back to pending. `notPosted`: Slack refused this attempt and no earlier one can have posted. */
+    async retryLater(id: number, owner: string, notBefore: Date, error: string, notPosted = false): Promise<void> {
       await db
         .updateTable('deliveries')
-        .set({ status: 'pending', not_before: notBefore, claimed_by: null, claimed_until: null, error })
+        .set({ status: 'pending', not_before: notBefore, claimed_by: null, claimed_until: null, error, ...(notPosted ? { may_have_posted: false } : {}) })
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .execute();

@@ -14,12 +14,17 @@ export type HoursSourceRow = {
 
 export function createSessionLogRepository(db: Db) {
   return {
-    async create(row: { pairingId: number; authorId: string; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; at: Date }): Promise<SessionLog> {
-      return db
+    /** A new log; the same form (formId) submitted again returns the log it already made. */
+    async create(row: { pairingId: number; authorId: string; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; formId?: string | null; at: Date }): Promise<SessionLog> {
+      const formId = row.formId ?? null;
+      const inserted = await db
         .insertInto('session_logs')
-        .values({ pairing_id: row.pairingId, author_id: row.authorId, session_date: row.sessionDate, minutes: row.minutes, done: row.done, private_notes: row.privateNotes, created_at: row.at, updated_at: row.at })
+        .values({ pairing_id: row.pairingId, author_id: row.authorId, session_date: row.sessionDate, minutes: row.minutes, done: row.done, private_notes: row.privateNotes, form_id: formId, created_at: row.at, updated_at: row.at })
+        .onConflict((oc) => oc.columns(['author_id', 'form_id']).where('form_id', 'is not', null).doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (inserted) return inserted;
+      return db.selectFrom('session_logs').selectAll().where('author_id', '=', row.authorId).where('form_id', '=', formId as string).executeTakeFirstOrThrow();
     },
 
     /** Only the author may change a log: the author is part of the WHERE, not a check before it. */
