@@ -36,6 +36,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       case 'start': {
         const config = loadConfig(env);
         logger = createLogger(config.logLevel);
+        const log = logger;
+        // A promise someone forgot to await must not take every pair's bot down: log it and go on.
+        process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
         const tandem = await startTandem(config, logger);
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {

@@ -19,7 +19,11 @@ export type Tandem = {
 };
 
 export async function openMigratedDatabase(config: DatabaseConfig, logger: Logger): Promise<OpenedDatabase> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (err) => logger.warn({ error: err.message }, 'lost a database connection; the pool will open a new one'),
+  });
   const result = await migrateToLatest(database.db);
   const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
   logger.info({ engine: database.engine, applied }, applied.length ? 'database migrated' : 'database schema up to date');

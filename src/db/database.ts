@@ -36,7 +36,7 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string; memory?: boolean; poolSize?: number }): Promise<OpenedDatabase> {
+export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string; memory?: boolean; poolSize?: number; onConnectionError?: (err: Error) => void }): Promise<OpenedDatabase> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -46,8 +46,12 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client losing its server emits 'error' on the pool; without a listener that crashes the process.
-    pool.on('error', () => undefined);
+    // A client losing its server emits 'error' — on the pool while idle, on the client itself while
+    // checked out (between two statements of a transaction, say). Unheard, either crashes the process;
+    // the query in flight fails on its own and the pool throws the broken client away.
+    const lost = (err: Error) => options.onConnectionError?.(err);
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
