@@ -51,20 +51,21 @@ export async function runPlan(report: Report, o: { expectations: number }): Prom
     const seqScan = /Seq Scan on expectations/.test(text);
     const ok = usesIndex && !seqScan;
 
-    // The statement claimOverdue really runs (the UPDATE around the scan), executed and rolled back.
-    const claimSql = await captureStatement((capturing) => createExpectationRepository(capturing).claimOverdue(now, 500));
+    // The statement the escalation pass really runs to find its page of overdue answers.
+    const claimSql = await captureStatement((capturing) => createExpectationRepository(capturing).dueEscalations(now, 500));
     const claimPlan = await explainAnalyze(db, claimSql);
     const claimSeq = /Seq Scan on expectations/.test(claimPlan.join('\n'));
-    // ...and its second statement (loading the claimed rows with their pairing), for the ids the UPDATE would return.
-    const ids = await sql<{ id: number }>`
-      select id from expectations where status = 'open' and escalated_at is null and due_at <= ${now} order by due_at limit 500`.execute(db);
-    const loadSql = await captureStatement((capturing) => createExpectationRepository(capturing).claimOverdue(now, 500), [ids.rows]);
-    const loadPlan = await explainAnalyze(db, loadSql);
 
     const stats = createStatementStats(db);
     const repo2 = createExpectationRepository(stats.db);
+    // One page as the pass does it: find, then mark each escalated (the alert itself is not part of this figure).
+    const page = async () => {
+      const rows = await repo2.dueEscalations(now, 500);
+      for (const r of rows) await repo2.markEscalated(r.id, now);
+      return rows;
+    };
     const t1 = performance.now();
-    const first = await repo2.claimOverdue(now, 500);
+    const first = await page();
     const firstMs = performance.now() - t1;
     const firstStats = stats.snapshot();
     // Drain the rest, as successive scheduler passes would.
@@ -72,7 +73,7 @@ export async function runPlan(report: Report, o: { expectations: number }): Prom
     let claimed = first.length;
     for (;;) {
       const t = performance.now();
-      const rows = await repo2.claimOverdue(now, 500);
+      const rows = await page();
       drain.push(performance.now() - t);
       if (rows.length === 0) break;
       claimed += rows.length;
@@ -88,21 +89,18 @@ export async function runPlan(report: Report, o: { expectations: number }): Prom
     report.item('Seq Scan on expectations', seqScan ? '**YES**' : 'no');
     report.item('assertion (index, no seq scan)', ok ? 'PASS' : '**FAIL**');
     report.line();
-    report.line('EXPLAIN ANALYZE of the UPDATE that claimOverdue(now, 500) issues (rolled back):');
+    report.line('EXPLAIN ANALYZE of dueEscalations(now, 500), the page the escalation pass reads:');
     report.code(claimPlan);
-    report.line();
-    report.line('EXPLAIN ANALYZE of its second statement, loading the 500 claimed rows with their pairing:');
-    report.code(loadPlan);
-    report.item('claimOverdue(now, 500), first call', `**${fmtMs(firstMs)}**, ${fmtInt(first.length)} rows returned`);
+    report.item('one page (dueEscalations(now, 500) + markEscalated per row), first call', `**${fmtMs(firstMs)}**, ${fmtInt(first.length)} rows returned`);
     report.item('further calls until drained', `${latencySummary(drain)}; ${fmtInt(claimed)} claimed in all (overdue before: ${fmtInt(c.overdue)})`);
     report.item('first call by statement', firstStats.map((st) => `${st.label} ${fmtMs(st.totalMs)}`).join('; '));
     const drainStats = stats.snapshot();
     report.item('all calls by statement', drainStats.map((st) => `${st.label} x${st.count}: total ${fmtMs(st.totalMs)}, mean ${fmtMs(st.totalMs / st.count)}, max ${fmtMs(st.maxMs)}`).join('; '));
     report.summary(
       `plan: ${fmtInt(c.total)} expectations on ${database.engine}: overdue scan ${ok ? 'uses expectations_due_idx (no Seq Scan) — PASS' : 'does NOT use expectations_due_idx — FAIL'}` +
-        `${claimSeq ? ' (but the claim UPDATE seq-scans)' : ''}; claimOverdue(now, 500) ${fmtMs(firstMs)} for ${first.length} rows`,
+        `${claimSeq ? ' (but the page query seq-scans)' : ''}; one page of ${first.length} rows ${fmtMs(firstMs)}`,
     );
-    // The check is on the scan; the UPDATE's plan is only reported (on small tables a seq scan is the right plan).
+    // The check is on the scan; the page query's plan is only reported (on small tables a seq scan is the right plan).
     if (!ok) report.failed = true;
   } finally {
     await database.close();

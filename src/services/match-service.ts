@@ -106,15 +106,20 @@ export function createMatchService(deps: {
     /** Scheduler step: a nudge at half the window, then staff hear about an unanswered request. */
     async pass(): Promise<{ reminded: number; escalated: number }> {
       const now = deps.clock();
-      const reminders = await deps.matches.claimReminders(now);
-      for (const r of reminders) await tell(`match-remind:${r.id}`, r.mentor_id, `A reminder: <@${r.requested_by}> asked whether you would mentor <@${r.mentee_id}>. The Accept and Decline buttons are in the message above.`);
-      const overdue = await deps.matches.claimOverdue(now);
+      // Each notice is queued (idempotent by key) before its request is marked: a crash loses nothing.
+      const reminders = await deps.matches.dueReminders(now);
+      for (const r of reminders) {
+        await tell(`match-remind:${r.id}`, r.mentor_id, `A reminder: <@${r.requested_by}> asked whether you would mentor <@${r.mentee_id}>. The Accept and Decline buttons are in the message above.`);
+        await deps.matches.mark(r.id, 'reminded_at', now);
+      }
+      const overdue = await deps.matches.dueEscalations(now);
       for (const r of overdue) {
         const program = await deps.programs.get(r.program_id);
         await tell(`match-overdue:${r.id}`, r.requested_by, `<@${r.mentor_id}> has not answered your request to mentor <@${r.mentee_id}> within ${program?.response_window_days ?? 2} work days. You may want to ask them directly or propose someone else.`);
         if (program?.alerts_channel_id && !(await deps.alerts.channelProblem(program))) {
           await tell(`match-overdue-channel:${r.id}`, program.alerts_channel_id, `Match request unanswered: <@${r.mentor_id}> has not answered whether they will mentor <@${r.mentee_id}> (asked by <@${r.requested_by}>).`);
         }
+        await deps.matches.mark(r.id, 'escalated_at', now);
       }
       return { reminded: reminders.length, escalated: overdue.length };
     },

@@ -93,14 +93,16 @@ export function createResponseWindowService(deps: {
     async sendReminders(limit = 500): Promise<number> {
       const now = deps.clock();
       let sent = 0;
-      for (const e of await deps.expectations.claimReminders(now, limit)) {
+      // Queue first (idempotent by key), mark after: a crash in between repeats a no-op, loses nothing.
+      for (const e of await deps.expectations.dueReminders(now, limit)) {
         const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
         const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
         const due = DateTime.fromJSDate(e.due_at, { zone }).toFormat("cccc d LLLL 'at' HH:mm");
         const linkTs = e.kind === 'reply' ? e.source_ref : (await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null;
         const permalink = e.conversation_id && linkTs ? await deps.slack.permalink(e.conversation_id, linkTs) : null;
-        await deps.deliveries.enqueue({ dedupeKey: `remind:${e.id}`, kind: 'reminder', pairingId: e.pairing_id, channel: e.subject, payload: reminderMessage(e.kind, partner, due, permalink), notBefore: now });
-        sent++;
+        const q = await deps.deliveries.enqueue({ dedupeKey: `remind:${e.id}`, kind: 'reminder', pairingId: e.pairing_id, channel: e.subject, payload: reminderMessage(e.kind, partner, due, permalink), notBefore: now });
+        await deps.expectations.markReminded(e.id, now);
+        if (q.created) sent++;
       }
       if (sent > 0) deps.onEnqueued();
       return sent;
@@ -110,7 +112,8 @@ export function createResponseWindowService(deps: {
     async escalate(limit = 500): Promise<number> {
       const now = deps.clock();
       let raised = 0;
-      for (const e of await deps.expectations.claimOverdue(now, limit)) {
+      // The alert is unique per episode: raise first, mark after, and a crash in between loses nothing.
+      for (const e of await deps.expectations.dueEscalations(now, limit)) {
         const linkTs = e.kind === 'reply' ? e.source_ref : ((await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null);
         const ok = await deps.alerts.raise({
           pairingId: e.pairing_id,
@@ -121,6 +124,7 @@ export function createResponseWindowService(deps: {
           since: e.started_at,
           details: { linkChannel: e.conversation_id, linkTs, dueAt: e.due_at.toISOString() },
         });
+        await deps.expectations.markEscalated(e.id, now);
         if (ok) raised++;
       }
       if (raised > 0) log.info({ raised }, 'escalated overdue answers');

@@ -50,35 +50,50 @@ export function createStandupService(deps: {
         const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays: holidaySet(program?.holidays ?? []), programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
         if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
         const promptAt = DateTime.max(slot.promptAt, nowDt);
-        const standup = await deps.standups.create({
-          programId: c.program_id,
-          mentorId: c.mentor_id,
-          weekKey: slot.weekKey,
-          promptAt: promptAt.toJSDate(),
-          // The reminder comes at the end of the mentor's day, if it is not in by then.
-          remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
-          closesAt: slot.closesAt.toJSDate(),
-        });
-        if (!standup) continue;
         const mentees = await deps.standups.mentees(c.program_id, c.mentor_id);
-        await deps.deliveries.enqueue({
-          dedupeKey: `standup:${standup.id}`,
-          kind: 'standup_prompt',
-          channel: c.mentor_id,
-          payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabelOf(standup.prompt_at, c.zone), menteeCount: mentees.length }),
-          notBefore: now,
+        // The standup and its DM are one transaction: a crash can leave neither, never one without the other.
+        const created = await deps.db.transaction().execute(async (trx) => {
+          const standup = await deps.standups.create(
+            {
+              programId: c.program_id,
+              mentorId: c.mentor_id,
+              weekKey: slot.weekKey,
+              promptAt: promptAt.toJSDate(),
+              // The reminder comes at the end of the mentor's day, if it is not in by then.
+              remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
+              closesAt: slot.closesAt.toJSDate(),
+            },
+            trx,
+          );
+          if (!standup) return false;
+          await deps.deliveries.enqueue(
+            {
+              dedupeKey: `standup:${standup.id}`,
+              kind: 'standup_prompt',
+              channel: c.mentor_id,
+              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabelOf(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+              notBefore: now,
+            },
+            trx,
+          );
+          return true;
         });
-        planned++;
+        if (created) planned++;
       }
       if (planned > 0) deps.onEnqueued();
       return planned;
     },
 
     async sendReminders(): Promise<number> {
-      const due = await deps.standups.claimReminders(deps.clock(), 500);
-      for (const s of due) {
-        await deps.deliveries.enqueue({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() });
-      }
+      // Marked and queued in one transaction: a crash loses neither half.
+      const due = await deps.db.transaction().execute(async (trx) => {
+        const rows = await deps.standups.claimReminders(deps.clock(), 500, trx);
+        await deps.deliveries.enqueueMany(
+          rows.map((s) => ({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() })),
+          trx,
+        );
+        return rows;
+      });
       if (due.length > 0) deps.onEnqueued();
       return due.length;
     },
@@ -200,8 +215,8 @@ export function createStandupService(deps: {
           hoursByMentor: byMentor,
         });
         if (await deps.alerts.channelProblem(program)) continue;
-        await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel: program.alerts_channel_id, payload: message, notBefore: now });
-        sent++;
+        const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel: program.alerts_channel_id, payload: message, notBefore: now });
+        if (q.created) sent++;
       }
       if (sent > 0) deps.onEnqueued();
       return sent;

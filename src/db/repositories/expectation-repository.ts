@@ -29,21 +29,6 @@ export function createExpectationRepository(db: Db) {
       .where('e.status', '=', 'open')
       .where('p.status', '=', 'active');
 
-  /** Marks due rows as taken (`mark` = now) in one statement; SKIP LOCKED keeps concurrent passes apart. */
-  async function claim(mark: 'reminded_at' | 'escalated_at', due: 'remind_at' | 'due_at', now: Date, limit: number): Promise<number[]> {
-    const rows = await db
-      .updateTable('expectations')
-      .set({ [mark]: now })
-      .where(
-        'id',
-        'in',
-        db.selectFrom('expectations').select('id').where('status', '=', 'open').where(mark, 'is', null).where(due, '<=', now).orderBy(due).limit(limit).forUpdate().skipLocked(),
-      )
-      .returning('id')
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
     async create(e: NewExpectation, trx: Transaction<Database> | Db = db): Promise<Expectation | undefined> {
@@ -96,19 +81,27 @@ export function createExpectationRepository(db: Db) {
     },
 
     /**
-     * Claims reminders that are due, setting reminded_at in the same statement so a second pass or
-     * replica cannot take them too. Reminders whose deadline has already passed are skipped: the
-     * escalation says it better than a late nudge.
+     * Reminders due now in live pairings, oldest first. Nothing is marked here: the caller queues the
+     * nudge (idempotent by its key) and then calls markReminded, so a crash between the two repeats
+     * a no-op instead of losing the nudge. Reminders whose deadline has passed are dropped on the way:
+     * the escalation says it better than a late nudge.
      */
-    async claimReminders(now: Date, limit: number): Promise<DueExpectation[]> {
-      const ids = await claim('reminded_at', 'remind_at', now, limit);
-      return ids.length === 0 ? [] : live().where('e.id', 'in', ids).where('e.due_at', '>', now).execute();
+    async dueReminders(now: Date, limit: number): Promise<DueExpectation[]> {
+      await db.updateTable('expectations').set({ reminded_at: now }).where('status', '=', 'open').where('reminded_at', 'is', null).where('remind_at', '<=', now).where('due_at', '<=', now).execute();
+      return live().where('e.reminded_at', 'is', null).where('e.remind_at', '<=', now).where('e.due_at', '>', now).orderBy('e.remind_at').orderBy('e.id').limit(limit).execute();
     },
 
-    /** Claims overdue expectations for escalation, once each (escalated_at is the claim). */
-    async claimOverdue(now: Date, limit: number): Promise<DueExpectation[]> {
-      const ids = await claim('escalated_at', 'due_at', now, limit);
-      return ids.length === 0 ? [] : live().where('e.id', 'in', ids).execute();
+    /** Overdue expectations in live pairings not yet escalated; markEscalated once the alert exists. */
+    async dueEscalations(now: Date, limit: number): Promise<DueExpectation[]> {
+      return live().where('e.escalated_at', 'is', null).where('e.due_at', '<=', now).orderBy('e.due_at').orderBy('e.id').limit(limit).execute();
+    },
+
+    async markReminded(id: number, at: Date): Promise<void> {
+      await db.updateTable('expectations').set({ reminded_at: at }).where('id', '=', id).where('reminded_at', 'is', null).execute();
+    },
+
+    async markEscalated(id: number, at: Date): Promise<void> {
+      await db.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {

@@ -30,11 +30,15 @@ export function createMatchRepository(db: Db) {
     async setPairing(id: number, pairingId: number): Promise<void> {
       await db.updateTable('match_requests').set({ pairing_id: pairingId }).where('id', '=', id).execute();
     },
-    async claimReminders(now: Date): Promise<MatchRequest[]> {
-      return db.updateTable('match_requests').set({ reminded_at: now }).where('status', '=', 'pending').where('reminded_at', 'is', null).where('remind_at', '<=', now).where('due_at', '>', now).returningAll().execute();
+    /** Due, not yet marked: the caller queues its notice (idempotent by key) and then marks it. */
+    async dueReminders(now: Date): Promise<MatchRequest[]> {
+      return db.selectFrom('match_requests').selectAll().where('status', '=', 'pending').where('reminded_at', 'is', null).where('remind_at', '<=', now).where('due_at', '>', now).orderBy('id').limit(500).execute();
     },
-    async claimOverdue(now: Date): Promise<MatchRequest[]> {
-      return db.updateTable('match_requests').set({ escalated_at: now }).where('status', '=', 'pending').where('escalated_at', 'is', null).where('due_at', '<=', now).returningAll().execute();
+    async dueEscalations(now: Date): Promise<MatchRequest[]> {
+      return db.selectFrom('match_requests').selectAll().where('status', '=', 'pending').where('escalated_at', 'is', null).where('due_at', '<=', now).orderBy('id').limit(500).execute();
+    },
+    async mark(id: number, column: 'reminded_at' | 'escalated_at', at: Date): Promise<void> {
+      await db.updateTable('match_requests').set({ [column]: at }).where('id', '=', id).where(column, 'is', null).execute();
     },
     async pendingCountForMentor(mentorId: string): Promise<number> {
       const r = await db.selectFrom('match_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('mentor_id', '=', mentorId).where('status', '=', 'pending').executeTakeFirst();
