@@ -1,7 +1,8 @@
 /**
  * Tandem's benchmarks: `npm run bench [-- options]`.
  *
- *   --only fanout|pass|plan   run one benchmark (comma-separate for several); default all three
+ *   --only fanout|pass|plan|ack|startup
+ *                             run one benchmark (comma-separate for several); default all five
  *   --pairings N              fan-out size (default 5000)
  *   --time-scale K            fan-out speed-up of Slack's limits and the sender's pacing (default 20)
  *   --strict-windows          fan-out: also run the fake Slack's clock K times faster, so its 1 s /
@@ -9,6 +10,9 @@
  *   --single-loop             fan-out: suppress the sender kick plan() ends with, leaving one deliverDue() loop
  *   --pass-pairings N         scheduler pass size (default 100000; 20000 on PGlite)
  *   --expectations N          escalation scan size (default 1000000; 200000 on PGlite)
+ *   --ack-rates R,R,...       ack: request rates per second (default 50,100,200)
+ *   --ack-seconds S           ack: seconds per rate and target (default 10)
+ *   --startup-runs N          startup: spawns per engine (default 3)
  *
  * PostgreSQL when BENCH_DATABASE_URL (or DATABASE_URL) is set — a fresh database per benchmark,
  * dropped afterwards — embedded PGlite in a temp directory otherwise. Results are printed and
@@ -24,8 +28,10 @@ import { benchEngine, describeEngine } from './lib/db.js';
 import { fmtMs, Report } from './lib/report.js';
 import { runPass } from './pass.js';
 import { runPlan } from './plan.js';
+import { runAck } from './ack.js';
+import { runStartup } from './startup.js';
 
-const benchmarks = ['fanout', 'pass', 'plan'] as const;
+const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** BENCH_RESULTS overrides where results are appended (e.g. for trial runs). */
@@ -60,6 +66,9 @@ async function main(): Promise<number> {
       'single-loop': { type: 'boolean', default: false },
       'pass-pairings': { type: 'string' },
       expectations: { type: 'string' },
+      'ack-rates': { type: 'string' },
+      'ack-seconds': { type: 'string' },
+      'startup-runs': { type: 'string' },
     },
     strict: true,
   });
@@ -73,6 +82,9 @@ async function main(): Promise<number> {
     singleLoop: values['single-loop'] ?? false,
     passPairings: Math.round(positiveNumber('pass-pairings', values['pass-pairings'], pglite ? 20_000 : 100_000)),
     expectations: Math.round(positiveNumber('expectations', values.expectations, pglite ? 200_000 : 1_000_000)),
+    ackRates: (values['ack-rates'] ?? '50,100,200').split(',').map((r) => Math.round(positiveNumber('ack-rates', r.trim(), 0))),
+    ackSeconds: positiveNumber('ack-seconds', values['ack-seconds'], 10),
+    startupRuns: Math.round(positiveNumber('startup-runs', values['startup-runs'], 3)),
   };
 
   const report = new Report();
@@ -92,7 +104,7 @@ async function main(): Promise<number> {
   report.item('statement round trip (select 1, mean of 500)', `${engine.roundTripMs.toFixed(3)} ms`);
   report.item(
     'settings',
-    `benchmarks ${only.join(', ')}; pairings ${settings.pairings}, time-scale ${settings.timeScale}${settings.strictWindows ? ' (strict windows)' : ''}${settings.singleLoop ? ' (single loop)' : ''}, pass-pairings ${settings.passPairings}, expectations ${settings.expectations}` +
+    `benchmarks ${only.join(', ')}; pairings ${settings.pairings}, time-scale ${settings.timeScale}${settings.strictWindows ? ' (strict windows)' : ''}${settings.singleLoop ? ' (single loop)' : ''}, pass-pairings ${settings.passPairings}, expectations ${settings.expectations}, ack rates ${settings.ackRates.join('/')} req/s × ${settings.ackSeconds} s, startup runs ${settings.startupRuns}` +
       (pglite ? ' (PGlite defaults are smaller: 20,000 / 200,000 instead of 100,000 / 1,000,000)' : ''),
   );
 
@@ -102,6 +114,8 @@ async function main(): Promise<number> {
       if (b === 'fanout') await runFanout(report, { pairings: settings.pairings, timeScale: settings.timeScale, strictWindows: settings.strictWindows, singleLoop: settings.singleLoop });
       if (b === 'pass') await runPass(report, { pairings: settings.passPairings });
       if (b === 'plan') await runPlan(report, { expectations: settings.expectations });
+      if (b === 'ack') await runAck(report, { rates: settings.ackRates, seconds: settings.ackSeconds });
+      if (b === 'startup') await runStartup(report, { runs: settings.startupRuns });
     } catch (err) {
       report.failed = true;
       report.line();

@@ -16,6 +16,8 @@ export type BenchDatabase = {
   engine: Engine;
   /** Where it lives, for the results (never the password). */
   where: string;
+  /** Connection string of the benchmark database (PostgreSQL only), for other processes. */
+  url?: string;
   close: () => Promise<void>;
 };
 
@@ -68,6 +70,7 @@ export async function createBenchDatabase(poolSize = 10): Promise<BenchDatabase>
       db: opened.db,
       engine: 'postgres',
       where: `database ${name} on ${new URL(benchDatabaseUrl).host}`,
+      url: withDatabase(benchDatabaseUrl, name),
       close: async () => {
         await opened.close();
         await dropDatabase(benchDatabaseUrl, name);
