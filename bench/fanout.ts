@@ -3,10 +3,12 @@ import { sql } from 'kysely';
 import { createLogger } from '../src/logger.js';
 import { createServices } from '../src/services/index.js';
 import { createWebApiPort, createWebClient } from '../src/slack/web-api-port.js';
-import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FakeChildMessage, FakeChildReady, FakeChildReport, FakeChildStart } from './lib/fake-child.js';
 import { createBenchDatabase } from './lib/db.js';
 import { fmtInt, fmtMiB, fmtMs, latencySummary, sampleRss, type Report } from './lib/report.js';
-import { menteeId, mentorId, pairConversationId, seedPairings } from './lib/seed.js';
+import { seedPairings } from './lib/seed.js';
 
 export type FanoutOptions = {
   pairings: number;
@@ -26,6 +28,40 @@ export type FanoutOptions = {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+type FakeChild = { url: string; botToken: string; report: () => Promise<FakeChildReport>; stop: () => Promise<void> };
+
+/** Starts bench/lib/fake-child.ts in its own process and waits until it serves. */
+function startFakeChild(start: FakeChildStart): Promise<FakeChild> {
+  const child = fork(fileURLToPath(new URL('./lib/fake-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const send = (m: FakeChildMessage) => child.send(m);
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`fake Slack process exited (${code})`));
+      child.once('exit', onExit);
+      child.once('message', (m: T) => {
+        child.off('exit', onExit);
+        resolve(m);
+      });
+    });
+  const ready = next<FakeChildReady>();
+  send(start);
+  return ready.then((r) => ({
+    url: r.url,
+    botToken: r.botToken,
+    report: () => {
+      const p = next<FakeChildReport>();
+      send({ type: 'report' });
+      return p;
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      send({ type: 'exit' });
+      await Promise.race([exited, sleep(5_000).then(() => void child.kill('SIGKILL'))]);
+    },
+  }));
+}
+
 /**
  * One scheduler tick's worth of check-ins, end to end: N pairs due, checkins.plan() fills the outbox
  * (and kicks the sender, as in production), then sender.deliverDue() runs until every delivery is
@@ -33,6 +69,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function runFanout(report: Report, o: FanoutOptions): Promise<void> {
   const k = o.timeScale;
+  // What the process already holds before the fan-out (Node, tsx, the loaded modules), to tell it from the run's own cost.
+  const rssBefore = process.memoryUsage().rss;
   const rss = sampleRss(100);
   // Scaled limits on the real clock (the default), or Slack's own limits on a fake clock K times faster.
   const limits = o.strictWindows ? { perChannelPerSecond: 1, perWorkspacePerMinute: 300 } : { perChannelPerSecond: 1 * k, perWorkspacePerMinute: 300 * k };
@@ -40,33 +78,13 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
   report.heading(`1. Fan-out: ${fmtInt(o.pairings)} pair check-ins in one tick (time scale ${k}${o.strictWindows ? ', strict windows' : ''}${o.singleLoop ? ', single loop' : ''})`);
 
   const database = await createBenchDatabase();
-  let fake: FakeSlack | undefined;
+  let fake: FakeChild | undefined;
   try {
-    const base = Date.now();
-    fake = await startFakeSlack({
-      botToken: 'xoxb-bench-token',
-      rateLimits: limits,
-      ...(o.strictWindows ? { now: () => base + (Date.now() - base) * k } : {}),
-    });
     const now = new Date();
     const tSeed = performance.now();
+    // The fake runs in its own process: the RSS below is the bot's (plan, sender, WebClient, DB client).
+    fake = await startFakeChild({ type: 'start', botToken: 'xoxb-bench-token', rateLimits: limits, clockScale: o.strictWindows ? k : null, conversations: o.pairings });
     await seedPairings(database.db, { pairings: o.pairings, programs: 5, now });
-    const created = Math.floor(Date.now() / 1000);
-    for (let i = 1; i <= o.pairings; i++) {
-      const id = pairConversationId(i);
-      fake.conversations.set(id, {
-        id,
-        name: `mpdm-${mentorId(i)}--${menteeId(i)}--tandem-1`,
-        is_channel: false,
-        is_private: true,
-        is_im: false,
-        is_mpim: true,
-        is_archived: false,
-        members: [mentorId(i), menteeId(i), fake.botUserId],
-        messages: [],
-        created,
-      });
-    }
     const seedMs = performance.now() - tSeed;
 
     const logLines: string[] = [];
@@ -138,15 +156,13 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     const rssPeak = rss.stop();
 
     // What the fake saw.
-    const posts = fake.callsTo('chat.postMessage');
-    const accepted = posts.filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true);
-    const limited = posts.filter((c) => c.status === 429);
-    const history = fake.callsTo('conversations.history').length;
+    const seen = await fake.report();
+    const history = seen.history;
+    const limited = { length: seen.limited };
     let duplicates = 0;
     let dupConversations = 0;
     let missing = 0;
-    for (let i = 1; i <= o.pairings; i++) {
-      const count = fake.conversations.get(pairConversationId(i))?.messages.length ?? 0;
+    for (const count of seen.messageCounts) {
       if (count > 1) {
         dupConversations++;
         duplicates += count - 1;
@@ -157,7 +173,8 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     const notSent = statuses.rows.filter((r) => r.status !== 'sent').reduce((a, r) => a + Number(r.n), 0);
 
     // Pacing quality from the accepted posts' arrival times at the fake.
-    const at = accepted.map((c) => c.at.getTime()).sort((a, b) => a - b);
+    const at = [...seen.acceptedAt].sort((a, b) => a - b);
+    const accepted = at;
     const gapMs = 60_000 / (300 * k);
     const sendWindowMs = at.length > 1 ? (at[at.length - 1] ?? 0) - (at[0] ?? 0) : 0;
     const perfectMs = Math.max(0, at.length - 1) * gapMs;
@@ -201,9 +218,9 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     report.item('sender report (explicit deliverDue calls only)', `sent ${totals.sent}, recovered ${totals.recovered}, retried ${totals.retried}, failed ${totals.failed}`);
     report.item('claimDue', `${latencySummary(claimMs)}; mean batch ${(claimSizes.reduce((a, b) => a + b, 0) / Math.max(1, claimSizes.length)).toFixed(1)} rows`);
     report.item('markSent', latencySummary(markMs));
-    report.item('event-loop delay during the tick', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (fake Slack, WebClient and sender share one process)`);
+    report.item('event-loop delay during the tick', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (the bot's process: WebClient, sender, DB client; the fake Slack runs in its own)`);
     report.item('warnings logged', `${warnings}${logLines.length ? ` (first: ${logLines[0]?.slice(0, 200)})` : ''}`);
-    report.item('RSS peak (100 ms samples, whole benchmark incl. fake Slack and DB client)', fmtMiB(rssPeak));
+    report.item('RSS peak of the bot process (100 ms samples; plan, sender, WebClient, DB client — the fake Slack is a separate process)', `${fmtMiB(rssPeak)} (${fmtMiB(rssBefore)} before the run, under tsx: the run itself added ${fmtMiB(Math.max(0, rssPeak - rssBefore))})`);
     report.summary(
       `fanout${o.strictWindows ? ' (strict windows)' : ''}${o.singleLoop ? ' (single loop)' : ''}: ${fmtInt(o.pairings)} pairs at K=${k} on ${database.engine}: delivery ${fmtMs(deliveryMs)} vs minimum ${fmtMs(minimumMs)} = ratio ${ratio.toFixed(3)} (whole tick ${tickRatio.toFixed(3)}), ` +
         `real-scale ~${fmtMs(realScaleMs)}; duplicates ${duplicates}, failures ${notSent}, 429s ${limited.length}, RSS peak ${fmtMiB(rssPeak)} — target ${met ? 'MET' : 'NOT MET'}`,
@@ -212,7 +229,7 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     if (duplicates > 0 || timedOut) report.failed = true;
   } finally {
     rss.stop();
-    await fake?.close();
+    await fake?.stop();
     await database.close();
   }
 }
