@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { createLogger } from '../src/logger.js';
 import { createServices } from '../src/services/index.js';
 import { createWebApiPort, createWebClient } from '../src/slack/web-api-port.js';
-import { fork } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeChildMessage, FakeChildReady, FakeChildReport, FakeChildStart } from './lib/fake-child.js';
 import { createBenchDatabase } from './lib/db.js';
@@ -24,6 +25,8 @@ export type FanoutOptions = {
    * (in production the kicked run and the tick's own deliverDue() run side by side). Off by default.
    */
   singleLoop: boolean;
+  /** Run the bot side as built JavaScript in its own process (PostgreSQL only) and report its RSS. */
+  botProcess?: boolean;
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -68,6 +71,7 @@ function startFakeChild(start: FakeChildStart): Promise<FakeChild> {
  * settled, against the fake Slack over real HTTP with its rate limits on.
  */
 export async function runFanout(report: Report, o: FanoutOptions): Promise<void> {
+  if (o.botProcess) return runFanoutInBotProcess(report, o);
   const k = o.timeScale;
   // What the process already holds before the fan-out (Node, tsx, the loaded modules), to tell it from the run's own cost.
   const rssBefore = process.memoryUsage().rss;
@@ -229,6 +233,64 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     if (duplicates > 0 || timedOut) report.failed = true;
   } finally {
     rss.stop();
+    await fake?.stop();
+    await database.close();
+  }
+}
+
+/**
+ * The same fan-out with the bot as deployed: `node` running dist/ (rebuilt first), in its own process,
+ * against the fake Slack in another. Reports the bot process's RSS, the figure the memory target is about.
+ */
+async function runFanoutInBotProcess(report: Report, o: FanoutOptions): Promise<void> {
+  const k = o.timeScale;
+  const limits = { perChannelPerSecond: 1 * k, perWorkspacePerMinute: 300 * k };
+  const senderPacing = { channelGapMs: 1000 / k, workspacePerMinute: 300 * k };
+  report.heading(`1b. Fan-out in a separate bot process (dist/): ${fmtInt(o.pairings)} pair check-ins in one tick (time scale ${k})`);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  // BENCH_BOT_NODE_OPTIONS: V8 flags for the bot process (e.g. --max-semi-space-size=2), to see their effect.
+  const botNodeOptions = (process.env.BENCH_BOT_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const tBuild = performance.now();
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const buildMs = performance.now() - tBuild;
+  const database = await createBenchDatabase();
+  let fake: FakeChild | undefined;
+  let bot: ChildProcess | undefined;
+  try {
+    if (!database.url) throw new Error('--bot-process needs PostgreSQL (BENCH_DATABASE_URL): PGlite cannot be shared between processes');
+    fake = await startFakeChild({ type: 'start', botToken: 'xoxb-bench-token', rateLimits: limits, clockScale: null, conversations: o.pairings });
+    await seedPairings(database.db, { pairings: o.pairings, programs: 5, now: new Date() });
+    const child = fork(fileURLToPath(new URL('./lib/fanout-bot.mjs', import.meta.url)), [], { execArgv: ['--expose-gc', ...botNodeOptions], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    bot = child;
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`bot process exited (${code})`)));
+    });
+    const done = await new Promise<{ planned: number; planMs: number; deliveryMs: number; rssBefore: number; rssPeak: number; warnings: number; heap: { usedPeak: number; totalPeak: number; externalPeak: number; liveAfter: number } }>((resolve, reject) => {
+      child.once('message', (m: unknown) => resolve(m as never));
+      child.once('exit', (code) => reject(new Error(`bot process exited (${code})`)));
+      child.send({ type: 'run', databaseUrl: database.url, apiUrl: fake?.url, botToken: fake?.botToken, sender: senderPacing });
+    });
+    const seen = await fake.report();
+    const duplicates = seen.messageCounts.reduce((a, n) => a + Math.max(0, n - 1), 0);
+    const missing = seen.messageCounts.filter((n) => n === 0).length;
+    const minimumMs = (o.pairings / (300 * k)) * 60_000;
+    const ratio = done.deliveryMs / minimumMs;
+    report.item('engine', `${database.engine} (${database.where})`);
+    report.item('bot process', `\`node\` on dist/ (tsc build ${fmtMs(buildMs)}), no TypeScript loader; plan() then deliverDue() until settled; sender pacing as in section 1`);
+    report.item('checkins.plan()', `${fmtInt(done.planned)} planned in ${fmtMs(done.planMs)}`);
+    report.item('delivery phase', `${fmtMs(done.deliveryMs)} vs minimum ${fmtMs(minimumMs)}: ratio **${ratio.toFixed(3)}**`);
+    report.item('messages', `${fmtInt(seen.acceptedAt.length)} accepted, ${fmtInt(seen.limited)} answered 429, ${fmtInt(seen.history)} history lookups; duplicates ${fmtInt(duplicates)}, conversations without a message ${fmtInt(missing)}`);
+    report.item('bot process RSS', `**${fmtMiB(done.rssPeak)} peak** (100 ms samples; ${fmtMiB(done.rssBefore)} after loading its modules, before the run)`);
+    report.item('bot process V8 heap', `used peak ${fmtMiB(done.heap.usedPeak)}, reserved peak ${fmtMiB(done.heap.totalPeak)}, external peak ${fmtMiB(done.heap.externalPeak)}; still alive after the run (after a full GC): ${fmtMiB(done.heap.liveAfter)}`);
+    report.item('bot node options', botNodeOptions.length ? botNodeOptions.join(' ') : 'none (V8 defaults)');
+    report.item('bot warnings logged', fmtInt(done.warnings));
+    report.summary(
+      `fanout (bot process, dist/): ${fmtInt(o.pairings)} pairs at K=${k} on ${database.engine}: delivery ratio ${ratio.toFixed(3)}, duplicates ${duplicates}, missing ${missing}; bot RSS peak ${fmtMiB(done.rssPeak)} (${fmtMiB(done.rssBefore)} at rest) — RSS target < 150 MB ${done.rssPeak < 150 * 1024 * 1024 ? 'MET' : 'MISSED'}`,
+    );
+    if (duplicates > 0 || missing > 0) report.failed = true;
+  } finally {
+    if (bot && bot.exitCode === null) bot.kill('SIGKILL');
     await fake?.stop();
     await database.close();
   }

@@ -8,6 +8,8 @@
  *   --strict-windows          fan-out: also run the fake Slack's clock K times faster, so its 1 s /
  *                             60 s windows shrink by K as well (stricter than scaling the limits alone)
  *   --single-loop             fan-out: suppress the sender kick plan() ends with, leaving one deliverDue() loop
+ *   --bot-process             fan-out (PostgreSQL only): run the bot side as built JavaScript (dist/, rebuilt first)
+ *                             in its own process, as deployed, and report that process's RSS
  *   --pass-pairings N         scheduler pass size (default 100000; 20000 on PGlite)
  *   --expectations N          escalation scan size (default 1000000; 200000 on PGlite)
  *   --ack-rates R,R,...       ack: request rates per second (default 50,100,200)
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
       'time-scale': { type: 'string' },
       'strict-windows': { type: 'boolean', default: false },
       'single-loop': { type: 'boolean', default: false },
+      'bot-process': { type: 'boolean', default: false },
       'pass-pairings': { type: 'string' },
       expectations: { type: 'string' },
       'ack-rates': { type: 'string' },
@@ -80,6 +83,7 @@ async function main(): Promise<number> {
     timeScale: positiveNumber('time-scale', values['time-scale'], 20),
     strictWindows: values['strict-windows'] ?? false,
     singleLoop: values['single-loop'] ?? false,
+    botProcess: values['bot-process'] ?? false,
     passPairings: Math.round(positiveNumber('pass-pairings', values['pass-pairings'], pglite ? 20_000 : 100_000)),
     expectations: Math.round(positiveNumber('expectations', values.expectations, pglite ? 200_000 : 1_000_000)),
     ackRates: (values['ack-rates'] ?? '50,100,200').split(',').map((r) => Math.round(positiveNumber('ack-rates', r.trim(), 0))),
@@ -111,7 +115,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   for (const b of only as Benchmark[]) {
     try {
-      if (b === 'fanout') await runFanout(report, { pairings: settings.pairings, timeScale: settings.timeScale, strictWindows: settings.strictWindows, singleLoop: settings.singleLoop });
+      if (b === 'fanout') await runFanout(report, { pairings: settings.pairings, timeScale: settings.timeScale, strictWindows: settings.strictWindows, singleLoop: settings.singleLoop, botProcess: settings.botProcess });
       if (b === 'pass') await runPass(report, { pairings: settings.passPairings });
       if (b === 'plan') await runPlan(report, { expectations: settings.expectations });
       if (b === 'ack') await runAck(report, { rates: settings.ackRates, seconds: settings.ackSeconds });
