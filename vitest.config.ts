@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most of a test's time is spent waiting on PostgreSQL, the fake Slack or a child process, so three
+    // files at a time fill a 2-core machine; Vitest's default (cores - 1) runs them one by one.
+    maxWorkers: 3,
   },
 });

@@ -257,7 +257,6 @@ async function runFanoutInBotProcess(report: Report, o: FanoutOptions): Promise<
   let fake: FakeChild | undefined;
   let bot: ChildProcess | undefined;
   try {
-    if (!database.url) throw new Error('--bot-process needs PostgreSQL (BENCH_DATABASE_URL): PGlite cannot be shared between processes');
     fake = await startFakeChild({ type: 'start', botToken: 'xoxb-bench-token', rateLimits: limits, clockScale: null, conversations: o.pairings });
     await seedPairings(database.db, { pairings: o.pairings, programs: 5, now: new Date() });
     const child = fork(fileURLToPath(new URL('./lib/fanout-bot.mjs', import.meta.url)), [], { execArgv: ['--expose-gc', ...botNodeOptions], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

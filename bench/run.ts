@@ -8,16 +8,16 @@
  *   --strict-windows          fan-out: also run the fake Slack's clock K times faster, so its 1 s /
  *                             60 s windows shrink by K as well (stricter than scaling the limits alone)
  *   --single-loop             fan-out: suppress the sender kick plan() ends with, leaving one deliverDue() loop
- *   --bot-process             fan-out (PostgreSQL only): run the bot side as built JavaScript (dist/, rebuilt first)
+ *   --bot-process             fan-out : run the bot side as built JavaScript (dist/, rebuilt first)
  *                             in its own process, as deployed, and report that process's RSS
- *   --pass-pairings N         scheduler pass size (default 100000; 20000 on PGlite)
- *   --expectations N          escalation scan size (default 1000000; 200000 on PGlite)
+ *   --pass-pairings N         scheduler pass size (default 100000)
+ *   --expectations N          escalation scan size (default 1000000)
  *   --ack-rates R,R,...       ack: request rates per second (default 50,100,200)
  *   --ack-seconds S           ack: seconds per rate and target (default 10)
  *   --startup-runs N          startup: spawns per engine (default 3)
  *
- * PostgreSQL when BENCH_DATABASE_URL (or DATABASE_URL) is set — a fresh database per benchmark,
- * dropped afterwards — embedded PGlite in a temp directory otherwise. Results are printed and
+ * A fresh database per benchmark, dropped afterwards, on the PostgreSQL that BENCH_DATABASE_URL (or
+ * DATABASE_URL) names, or else on an embedded PostgreSQL started for the run in a temp directory. Results are printed and
  * appended, dated, to bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,7 +26,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runFanout } from './fanout.js';
-import { benchEngine, describeEngine } from './lib/db.js';
+import { benchEngine, describeEngine, stopBenchServer } from './lib/db.js';
 import { fmtMs, Report } from './lib/report.js';
 import { runPass } from './pass.js';
 import { runPlan } from './plan.js';
@@ -77,15 +77,14 @@ async function main(): Promise<number> {
   });
   const only = (values.only ?? benchmarks.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const b of only) if (!benchmarks.includes(b as Benchmark)) throw new Error(`--only takes ${benchmarks.join('|')} (comma-separated), got ${b}`);
-  const pglite = benchEngine === 'pglite';
   const settings = {
     pairings: Math.round(positiveNumber('pairings', values.pairings, 5_000)),
     timeScale: positiveNumber('time-scale', values['time-scale'], 20),
     strictWindows: values['strict-windows'] ?? false,
     singleLoop: values['single-loop'] ?? false,
     botProcess: values['bot-process'] ?? false,
-    passPairings: Math.round(positiveNumber('pass-pairings', values['pass-pairings'], pglite ? 20_000 : 100_000)),
-    expectations: Math.round(positiveNumber('expectations', values.expectations, pglite ? 200_000 : 1_000_000)),
+    passPairings: Math.round(positiveNumber('pass-pairings', values['pass-pairings'], 100_000)),
+    expectations: Math.round(positiveNumber('expectations', values.expectations, 1_000_000)),
     ackRates: (values['ack-rates'] ?? '50,100,200').split(',').map((r) => Math.round(positiveNumber('ack-rates', r.trim(), 0))),
     ackSeconds: positiveNumber('ack-seconds', values['ack-seconds'], 10),
     startupRuns: Math.round(positiveNumber('startup-runs', values['startup-runs'], 3)),
@@ -104,12 +103,11 @@ async function main(): Promise<number> {
   report.item('OS', `${os.type()} ${os.release()} ${os.arch()}`);
   report.item('load average at start (1/5/15 min)', os.loadavg().map((l) => l.toFixed(2)).join(' / '));
   report.item('code', gitDescription());
-  report.item('engine', `${benchEngine}${pglite ? ' (embedded, in-process; no BENCH_DATABASE_URL/DATABASE_URL set)' : ''} — ${engine.version}`);
+  report.item('engine', `${benchEngine}${benchEngine === 'embedded-postgres' ? ' (no BENCH_DATABASE_URL/DATABASE_URL set)' : ''} — ${engine.version}`);
   report.item('statement round trip (select 1, mean of 500)', `${engine.roundTripMs.toFixed(3)} ms`);
   report.item(
     'settings',
-    `benchmarks ${only.join(', ')}; pairings ${settings.pairings}, time-scale ${settings.timeScale}${settings.strictWindows ? ' (strict windows)' : ''}${settings.singleLoop ? ' (single loop)' : ''}, pass-pairings ${settings.passPairings}, expectations ${settings.expectations}, ack rates ${settings.ackRates.join('/')} req/s × ${settings.ackSeconds} s, startup runs ${settings.startupRuns}` +
-      (pglite ? ' (PGlite defaults are smaller: 20,000 / 200,000 instead of 100,000 / 1,000,000)' : ''),
+    `benchmarks ${only.join(', ')}; pairings ${settings.pairings}, time-scale ${settings.timeScale}${settings.strictWindows ? ' (strict windows)' : ''}${settings.singleLoop ? ' (single loop)' : ''}, pass-pairings ${settings.passPairings}, expectations ${settings.expectations}, ack rates ${settings.ackRates.join('/')} req/s × ${settings.ackSeconds} s, startup runs ${settings.startupRuns}`,
   );
 
   const t0 = performance.now();
@@ -138,6 +136,7 @@ async function main(): Promise<number> {
     await writeFile(resultsFile, '# Benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. See bench/run.ts for the options.\n\n');
   }
   await appendFile(resultsFile, `${report.lines.join('\n')}\n`);
+  await stopBenchServer();
   return report.failed ? 1 : 0;
 }
 

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
-import { benchDatabaseUrl, createBenchDatabase } from './lib/db.js';
+import { createBenchDatabase } from './lib/db.js';
 import { fmtMs, type Report } from './lib/report.js';
 
 export type StartupOptions = { runs: number };
@@ -32,7 +31,34 @@ async function vmRssKiB(pid: number): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-type Run = { totalMs: number; rssMiB: number; phases: Record<string, number> };
+/** Proportional set size: shared pages (the postgres binary, shared buffers) counted once across the server's processes. */
+async function pssKiB(pid: number): Promise<number> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const m = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The embedded server's processes: the postmaster named in postmaster.pid and its children. */
+async function serverPids(dataDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!postmaster) return [];
+  const pids = [postmaster];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === postmaster) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** The flags `npm start` gives Node (package.json), so the benchmark starts Tandem the way a person does. */
+async function startFlags(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+}
+
+type Run = { totalMs: number; rssMiB: number; serverMiB: number; phases: Record<string, number> };
 
 /** Pino log lines whose time marks a start-up phase, by their msg. */
 const phaseMessages: Record<string, string> = {
@@ -53,9 +79,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /** Spawns `node bin/tandem.js start`, polls /healthz every 5 ms until a 200, then reads the child's VmRSS. */
 async function oneRun(env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
   const port = await freePort();
+  const flags = await startFlags();
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'start'], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...flags, bin, 'start'], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const phases: Record<string, number> = {};
   let output = '';
   const onLine = (chunk: Buffer) => {
@@ -87,7 +114,9 @@ async function oneRun(env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
     }
     const totalMs = performance.now() - t0;
     const rssMiB = (await vmRssKiB(child.pid as number)) / 1024;
-    return { totalMs, rssMiB, phases };
+    const server = env.DATA_DIR ? await serverPids(env.DATA_DIR) : [];
+    const serverMiB = (await Promise.all(server.map(pssKiB))).reduce((a, b) => a + b, 0) / 1024;
+    return { totalMs, rssMiB, serverMiB, phases };
   } finally {
     await stopChild(child);
   }
@@ -99,13 +128,15 @@ const median = (xs: number[]) => {
 };
 
 /**
- * Cold start of the real CLI: spawn to first 200 from /healthz, and the process RSS then. PGlite
- * with a fresh DATA_DIR (so migrations run), and PostgreSQL against an already migrated database.
+ * Start of the real CLI with the flags `npm start` uses: spawn to first 200 from /healthz, and the
+ * memory then (Node's RSS plus the embedded server's PSS). The embedded PostgreSQL with a fresh
+ * DATA_DIR (initdb and migrations), then again on that folder (warm), and a PostgreSQL server
+ * Tandem is given (DATABASE_URL, an already migrated database).
  */
 export async function runStartup(report: Report, o: StartupOptions): Promise<void> {
   report.heading(`Start-up: \`node bin/tandem.js start\` until the first 200 from /healthz (${o.runs} runs per engine)`);
-  const built = existsSync(path.join(root, 'dist', 'src', 'cli.js'));
-  report.item('code path', built ? 'dist/ (built JavaScript)' : 'src/ through tsx (no dist/ build present), as `npx tandem start` after `npm ci`');
+  report.item('code path', 'src/ through tsx, as `npm start` in a checkout');
+  report.item('node flags', `${(await startFlags()).join(' ')} (from the start script in package.json)`);
   report.item('phases', 'from spawn, by the pino `time` of the bot\'s own log lines: "database migrated"/"schema up to date" (DB opened + migrations), "Tandem is running" (HTTP listening); then /healthz polled every 5 ms');
   let fake: FakeSlack | undefined;
   const summaries: string[] = [];
@@ -120,18 +151,25 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       LOG_LEVEL: 'info',
       TANDEM_ADMINS: 'UADMIN',
     };
+    const warmDirs: string[] = [];
     const engines: { name: string; prepare: () => Promise<{ env: NodeJS.ProcessEnv; cwd: string; cleanup: () => Promise<void> }> }[] = [
       {
-        name: 'pglite (fresh DATA_DIR)',
+        name: 'embedded PostgreSQL, fresh DATA_DIR',
         prepare: async () => {
           const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
+          warmDirs.push(dir);
+          return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: dir, cleanup: async () => undefined };
+        },
+      },
+      {
+        name: 'embedded PostgreSQL, warm DATA_DIR',
+        prepare: async () => {
+          const dir = warmDirs.shift() as string;
           return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
         },
       },
-    ];
-    if (benchDatabaseUrl) {
-      engines.push({
-        name: 'postgres (migrated database)',
+      {
+        name: 'PostgreSQL via DATABASE_URL (migrated database)',
         prepare: async () => {
           const db = await createBenchDatabase(1);
           const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
@@ -144,8 +182,8 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
             },
           };
         },
-      });
-    }
+      },
+    ];
     // Module loading alone: `help` imports the same CLI module graph (through tsx when there is no dist/) and exits.
     const helpMs: number[] = [];
     for (let i = 0; i < o.runs; i++) {
@@ -171,16 +209,25 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
         }
       }
       for (const [i, r] of runs.entries()) {
-        rows.push([engine.name, String(i + 1), fmtMs(r.totalMs), r.phases.migrated !== undefined ? fmtMs(r.phases.migrated) : '?', r.phases.listening !== undefined ? fmtMs(r.phases.listening) : '?', `${r.rssMiB.toFixed(0)} MiB`]);
+        rows.push([
+          engine.name,
+          String(i + 1),
+          fmtMs(r.totalMs),
+          r.phases.migrated !== undefined ? fmtMs(r.phases.migrated) : '?',
+          r.phases.listening !== undefined ? fmtMs(r.phases.listening) : '?',
+          `${r.rssMiB.toFixed(0)} MiB`,
+          r.serverMiB ? `${r.serverMiB.toFixed(0)} MiB` : '—',
+          `${(r.rssMiB + r.serverMiB).toFixed(0)} MiB`,
+        ]);
       }
       const m = median(runs.map((r) => r.totalMs));
       const mig = median(runs.map((r) => r.phases.migrated ?? NaN));
       const lis = median(runs.map((r) => r.phases.listening ?? NaN));
-      summaries.push(`${engine.name} median ${fmtMs(m)} to /healthz 200 (DB ready at ${fmtMs(mig)}, listening at ${fmtMs(lis)}), RSS ${median(runs.map((r) => r.rssMiB)).toFixed(0)} MiB`);
+      const total = median(runs.map((r) => r.rssMiB + r.serverMiB));
+      summaries.push(`${engine.name} median ${fmtMs(m)} to /healthz 200 (DB ready at ${fmtMs(mig)}, listening at ${fmtMs(lis)}), memory ${total.toFixed(0)} MiB (Node RSS + embedded server PSS)`);
     }
     report.line();
-    report.table(['engine', 'run', 'spawn → /healthz 200', 'DB open + migrated', 'HTTP listening', 'VmRSS at first 200'], rows);
-    if (!benchDatabaseUrl) report.line('\nPostgreSQL not measured: BENCH_DATABASE_URL is not set.');
+    report.table(['engine', 'run', 'spawn → /healthz 200', 'DB open + migrated', 'HTTP listening', 'Node VmRSS', 'server PSS', 'total'], rows);
     report.summary(`startup: ${summaries.join('; ')}`);
   } finally {
     await fake?.close();

@@ -1,20 +1,32 @@
 #!/usr/bin/env node
-// Runs the built CLI when dist/ exists (Docker image), otherwise the TypeScript sources through tsx,
-// so `npx tandem ...` works right after `npm ci`.
+// Runs Tandem. In a checkout (src/ beside bin/) it runs the TypeScript sources through tsx, so
+// `npm start` always runs what you edited; the compiled dist/ runs where there are no sources (the
+// Docker image) or when TANDEM_RUN=dist asks for it. The start-up log line says which ("code").
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // A .env file in the working directory fills in what the environment does not set (the environment wins).
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+const sources = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const built = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const wanted = process.env.TANDEM_RUN;
+if (wanted !== undefined && wanted !== 'sources' && wanted !== 'dist') {
+  process.stderr.write(`TANDEM_RUN must be "sources" or "dist" (it is "${wanted}").\n`);
+  process.exit(2);
+}
+const code = wanted ?? (existsSync(sources) ? 'sources' : 'dist');
 let mod;
-if (existsSync(built)) {
+if (code === 'dist') {
+  if (!existsSync(built)) {
+    process.stderr.write('There is no built Tandem in dist/: run `npm run build` first, or unset TANDEM_RUN to run the sources.\n');
+    process.exit(1);
+  }
   mod = await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  mod = await import('../src/cli.ts');
+  mod = await import(pathToFileURL(sources).href);
 }
-process.exitCode = await mod.runCli(process.argv.slice(2));
+process.exitCode = await mod.runCli(process.argv.slice(2), process.env, { code });
 if (process.argv[2] !== 'start') process.exit(process.exitCode);

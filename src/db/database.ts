@@ -1,13 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+import { startEmbeddedPostgres, type EmbeddedPostgresLog } from './embedded-postgres.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
-export type Engine = 'postgres' | 'pglite';
+/** Where the database lives: a PostgreSQL server Tandem was given, or the one it runs itself in DATA_DIR. */
+export type Engine = 'postgres' | 'embedded-postgres';
 
 export type OpenedDatabase = {
   db: Db;
@@ -20,8 +18,8 @@ const OID_NUMERIC = 1700;
 const OID_DATE = 1082;
 
 /**
- * Both engines must hand the same JS values to the rest of the code: counts (int8) as numbers,
- * calendar dates as 'YYYY-MM-DD' strings (never a Date at some server-local midnight).
+ * Counts (int8) come back as numbers and calendar dates as 'YYYY-MM-DD' strings (never a Date at
+ * some server-local midnight).
  */
 const toNumber = (value: string) => Number(value);
 const asIs = (value: string) => value;
@@ -36,35 +34,44 @@ function pgTypes(): pg.CustomTypesConfig {
   };
 }
 
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string; memory?: boolean; poolSize?: number; onConnectionError?: (err: Error) => void }): Promise<OpenedDatabase> {
-  if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      types: pgTypes(),
-      // A dead server must surface as an error quickly, not as a request that hangs past Slack's 3 s.
-      connectionTimeoutMillis: 2_000,
-      idleTimeoutMillis: 30_000,
-    });
-    // A client losing its server emits 'error' — on the pool while idle, on the client itself while
-    // checked out (between two statements of a transaction, say). Unheard, either crashes the process;
-    // the query in flight fails on its own and the pool throws the broken client away.
-    const lost = (err: Error) => options.onConnectionError?.(err);
-    pool.on('error', lost);
-    pool.on('connect', (client) => client.on('error', lost));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
-  }
-  let dataDir: string | undefined;
-  if (!options.memory) {
-    dataDir = path.resolve(options.dataDir ?? './data');
-    await mkdir(dataDir, { recursive: true });
-  }
-  const pglite = new PGlite({
-    ...(dataDir ? { dataDir } : {}),
-    parsers: { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: asIs },
+export type OpenDatabaseOptions = {
+  /** A PostgreSQL server to use; unset: start the embedded one in dataDir. */
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  poolSize?: number;
+  onConnectionError?: (err: Error) => void;
+  /** Where the embedded server reports what it does (start-up, the user it runs as). */
+  log?: EmbeddedPostgresLog;
+};
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  if (options.databaseUrl) return connect(options.databaseUrl, options, 'postgres', async () => undefined);
+  const server = await startEmbeddedPostgres({ dataDir: options.dataDir ?? './data', ...(options.log ? { log: options.log } : {}) });
+  return connect(server.url, options, 'embedded-postgres', server.stop);
+}
+
+function connect(url: string, options: OpenDatabaseOptions, engine: Engine, after: () => Promise<void>): OpenedDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: pgTypes(),
+    // A dead server must surface as an error quickly, not as a request that hangs past Slack's 3 s.
+    connectionTimeoutMillis: 2_000,
+    idleTimeoutMillis: 30_000,
   });
-  await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  // A client losing its server emits 'error' — on the pool while idle, on the client itself while
+  // checked out (between two statements of a transaction, say). Unheard, either crashes the process;
+  // the query in flight fails on its own and the pool throws the broken client away.
+  const lost = (err: Error) => options.onConnectionError?.(err);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine,
+    close: async () => {
+      await db.destroy();
+      await after();
+    },
+  };
 }

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
-import { openDatabase, type Db } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Db } from '../../src/db/database.js';
 import { createDataRightsRepository } from '../../src/db/repositories/data-rights-repository.js';
 import { createPairingRepository } from '../../src/db/repositories/pairing-repository.js';
 import { createPeopleRepository } from '../../src/db/repositories/people-repository.js';
@@ -16,7 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDataRightsService, pseudonymFor, type PersonExport } from '../../src/services/data-rights-service.js';
 import { hoursRows } from '../../src/services/hours-csv.js';
 import { cliEnv, jsonLines, killRunningClis, runCli } from '../support/cli.js';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 
 // The person who asks; nobody else's id contains theirs (the scan below looks for it with LIKE).
 const TARGET = 'UTARGET1';
@@ -307,7 +303,7 @@ function logSink() {
   return { lines, logger: createLogger('info', { write: (line: string) => void lines.push(line) }) };
 }
 
-describe(`export and forget a person (${testEngine})`, () => {
+describe(`export and forget a person (${testServer})`, () => {
   let t: TestDatabase;
   let seeded: Seeded;
   const NOW = new Date('2027-02-01T12:00:00.000Z');
@@ -595,45 +591,23 @@ describe(`export and forget a person (${testEngine})`, () => {
   });
 });
 
-describe(`tandem export person and tandem forget, as commands (${testEngine})`, () => {
-  const dirs: string[] = [];
+describe(`tandem export person and tandem forget, as commands (${testServer})`, () => {
   let env: NodeJS.ProcessEnv;
   let use: <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
   let close: () => Promise<void>;
   let password = '';
 
   beforeEach(async () => {
-    // As in test/e2e/cli.test.ts: PGlite allows one process at a time, so the test opens the folder only between runs.
-    if (testEngine === 'postgres') {
-      const pg = await createTestDatabase('postgres');
-      env = cliEnv({ DATABASE_URL: pg.url });
-      password = new URL(pg.url as string).password;
-      use = (fn) => fn(pg.db);
-      close = () => pg.close();
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'tandem-data-rights-'));
-      dirs.push(dir);
-      await cp(inject('pgliteTemplateDir'), dir, { recursive: true });
-      env = cliEnv({ DATA_DIR: dir });
-      use = async (fn) => {
-        const opened = await openDatabase({ dataDir: dir });
-        try {
-          await migrateToLatest(opened.db);
-          return await fn(opened.db);
-        } finally {
-          await opened.close();
-        }
-      };
-      close = async () => undefined;
-    }
+    const pg = await createTestDatabase();
+    env = cliEnv({ DATABASE_URL: pg.url });
+    password = new URL(pg.url).password;
+    use = (fn) => fn(pg.db);
+    close = () => pg.close();
     await use((db) => seed(db));
   });
   afterEach(async () => {
     await killRunningClis();
     await close();
-  });
-  afterAll(async () => {
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
   const noSecrets = (text: string) => {

@@ -1,6 +1,6 @@
 /**
- * The delivery engine and the weekly check-in on the engine under test (PGlite, or PostgreSQL when
- * TEST_DATABASE_URL is set), against the fake Slack over HTTP through our real WebClient and port.
+ * The delivery engine and the weekly check-in on the test server (embedded PostgreSQL, or the one
+ * TEST_DATABASE_URL names), against the fake Slack over HTTP through our real WebClient and port.
  *
  * The domain clock is pinned (services' `clock`); the sender's per-channel pacing uses real time, so
  * channelGapMs is small except where pacing is the subject. Where a test needs a Retry-After to be
@@ -19,7 +19,7 @@ import type { Clock } from '../../src/services/clock.js';
 import { deliveryEventType } from '../../src/services/delivery-sender.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/index.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
 import { LogCapture } from '../support/harness.js';
 
@@ -61,9 +61,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * `timeoutMs` is the WebClient's: 500 ms where a test holds Slack's answer back on purpose. Elsewhere
- * it is larger, because PGlite runs on the test's own event loop and on a loaded machine an answer
- * can take longer than 500 ms to be read; the outbox handles that correctly (retry, then history),
- * but with the pinned clock the retry would not come within the test.
+ * it is larger: on a loaded machine an answer can take longer than 500 ms to be read; the outbox
+ * handles that correctly (retry, then history), but with the pinned clock the retry would not come
+ * within the test.
  */
 function services(options: { db?: Db; sender?: ServiceOptions['sender']; timeoutMs?: number } = {}): Services {
   const logger = createLogger('debug', logs);
@@ -79,9 +79,8 @@ function services(options: { db?: Db; sender?: ServiceOptions['sender']; timeout
   return s;
 }
 
-/** Another connection pool on the same database: a real second replica on PostgreSQL; PGlite has one connection. */
+/** Another connection pool on the same database: a real second replica. */
 async function replicaDb(): Promise<Db> {
-  if (!t.url) return t.db;
   const opened = await openDatabase({ databaseUrl: t.url, poolSize: 4 });
   extraPools.push(opened);
   return opened.db;
@@ -203,7 +202,7 @@ afterEach(async () => {
 
 // ----- tests --------------------------------------------------------------------------------------
 
-describe(`weekly check-in through the outbox (${testEngine})`, () => {
+describe(`weekly check-in through the outbox (${testServer})`, () => {
   test('a tick before the slot plans nothing; two ticks after it ask every pair exactly once', async () => {
     const s = services();
     const program = await seedProgram(s);
@@ -284,7 +283,7 @@ describe(`weekly check-in through the outbox (${testEngine})`, () => {
   });
 });
 
-describe(`crash between send and record (${testEngine})`, () => {
+describe(`crash between send and record (${testServer})`, () => {
   test('a post whose answer never came back is found in history, not sent again', async () => {
     const s = services({ timeoutMs: 500 });
     fake.addChannel({ id: 'CPAIR', members: ['UBOT'] });
@@ -385,7 +384,7 @@ describe(`crash between send and record (${testEngine})`, () => {
   });
 });
 
-describe(`claims that run out (${testEngine})`, () => {
+describe(`claims that run out (${testServer})`, () => {
   test('a delivery whose lease runs out while it waits in its channel queue is posted once', async () => {
     const a = services({ sender: { channelGapMs: 400, leaseMs: 1_000 } });
     const b = services({ sender: { channelGapMs: 400, leaseMs: 1_000 } });
@@ -415,7 +414,7 @@ describe(`claims that run out (${testEngine})`, () => {
   });
 });
 
-describe(`429s and 5xx across a fan-out (${testEngine})`, () => {
+describe(`429s and 5xx across a fan-out (${testServer})`, () => {
   test('every delivery ends sent, once; the rate-limited one waits out Retry-After', async () => {
     const s = services();
     const channels = Array.from({ length: 20 }, (_, i) => `CFAN${String(i).padStart(2, '0')}`);
@@ -469,7 +468,7 @@ describe(`429s and 5xx across a fan-out (${testEngine})`, () => {
   });
 });
 
-describe(`permanent errors (${testEngine})`, () => {
+describe(`permanent errors (${testServer})`, () => {
   test.each([
     ['channel_not_found', 'C0GONE', 'chat.postMessage', () => undefined],
     ['not_in_channel', 'CNOBOT', 'chat.postMessage', () => fake.addChannel({ id: 'CNOBOT', members: [ADMIN] })],
@@ -498,7 +497,7 @@ describe(`permanent errors (${testEngine})`, () => {
   });
 });
 
-describe(`per-channel pacing (${testEngine})`, () => {
+describe(`per-channel pacing (${testServer})`, () => {
   test('posts to one channel go out in not_before order, at least channelGapMs apart', async () => {
     const s = services({ sender: { channelGapMs: 200 } });
     fake.addChannel({ id: 'CPACE', members: ['UBOT'] });
@@ -553,7 +552,7 @@ describe(`per-channel pacing (${testEngine})`, () => {
   });
 });
 
-describe(`run coordinator (${testEngine})`, () => {
+describe(`run coordinator (${testServer})`, () => {
   test('of two replicas asking for the same slot, exactly one runs it; an expired claim can be taken again', async () => {
     const a = createPostgresRunCoordinator(await replicaDb(), 'replica-a');
     const b = createPostgresRunCoordinator(await replicaDb(), 'replica-b');
@@ -585,7 +584,7 @@ describe(`run coordinator (${testEngine})`, () => {
   });
 });
 
-describe(`paused pairings (${testEngine})`, () => {
+describe(`paused pairings (${testServer})`, () => {
   test('a paused pair gets no check-in; its pause ends on the date in the program zone and the tick asks it then', async () => {
     const s = services();
     // Los Angeles: 2027-01-19 begins there at 08:00 UTC, eight hours after it has begun in UTC.

@@ -2,13 +2,11 @@ import { readdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { describe, expect, test } from 'vitest';
-import { openDatabase, type Db, type Engine } from '../../src/db/database.js';
+import { describe, expect, inject, test } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest, migrationsFolder } from '../../src/db/migrate.js';
-import { createTestDatabase } from '../support/db.js';
+import { createTestDatabase, testServer } from '../support/db.js';
 import { withDatabase } from '../support/global-setup.js';
-
-const postgresUrl = process.env.TEST_DATABASE_URL;
 
 async function migrationNames(): Promise<string[]> {
   return (await readdir(migrationsFolder))
@@ -29,11 +27,11 @@ async function tables(db: Db): Promise<string[]> {
 
 const appTables = ['audit_log', 'deliveries', 'pairings', 'people', 'program_holidays', 'programs', 'staff'];
 
-describe('migrations on PostgreSQL', () => {
-  test.skipIf(!postgresUrl)(
+describe(`migrations on ${testServer}`, () => {
+  test(
     'three processes migrating one fresh database at once all succeed, and each migration is applied once',
     async () => {
-      const base = postgresUrl as string;
+      const base = inject('postgresUrl');
       const name = `tandem_m_${randomBytes(6).toString('hex')}`;
       const admin = new pg.Client({ connectionString: base });
       await admin.connect();
@@ -73,11 +71,9 @@ describe('migrations on PostgreSQL', () => {
   );
 });
 
-const engines: Engine[] = postgresUrl ? ['pglite', 'postgres'] : ['pglite'];
-
-describe.each(engines)('migrating an already migrated database (%s)', (engine) => {
+describe(`migrating an already migrated database (${testServer})`, () => {
   test('is a no-op: nothing applied, nothing recorded twice, the data kept', async () => {
-    const t = await createTestDatabase(engine);
+    const t = await createTestDatabase();
     try {
       const expected = await migrationNames();
       expect(await recorded(t.db)).toEqual(expected);

@@ -4,7 +4,7 @@ import { createDeliveryRepository, type NewDelivery } from '../../src/db/reposit
 import { createPairingRepository } from '../../src/db/repositories/pairing-repository.js';
 import { createProgramRepository } from '../../src/db/repositories/program-repository.js';
 import type { NewProgram } from '../../src/db/schema.js';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 
 let t: TestDatabase;
 let programs: ReturnType<typeof createProgramRepository>;
@@ -46,7 +46,7 @@ async function count(table: 'programs' | 'program_holidays' | 'pairings' | 'deli
   return row.n;
 }
 
-describe(`programs (${testEngine})`, () => {
+describe(`programs (${testServer})`, () => {
   test('a program and its holidays round-trip; dates are YYYY-MM-DD strings, not Dates', async () => {
     const created = await programs.create(programInput('Backend Module 3'), ['2027-02-15', '2027-01-18', '2027-02-15']);
     expect(created).toMatchObject({ name: 'Backend Module 3', start_date: '2027-01-11', holidays: ['2027-01-18', '2027-02-15'], status: 'active' });
@@ -97,7 +97,7 @@ describe(`programs (${testEngine})`, () => {
   });
 });
 
-describe(`pairings (${testEngine})`, () => {
+describe(`pairings (${testServer})`, () => {
   test('one live pairing per mentee per program: a second create returns undefined', async () => {
     const program = await newProgram();
     const first = await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0);
@@ -159,7 +159,7 @@ describe(`pairings (${testEngine})`, () => {
   });
 });
 
-describe(`deliveries (${testEngine})`, () => {
+describe(`deliveries (${testServer})`, () => {
   test('enqueue is idempotent by dedupe key', async () => {
     const a = await deliveries.enqueue(delivery('intro:1'));
     const b = await deliveries.enqueue(delivery('intro:1', { payload: { text: 'a different text' }, channel: 'C0ELSE' }));
@@ -257,7 +257,7 @@ describe(`deliveries (${testEngine})`, () => {
   });
 });
 
-describe(`values come back as JS types on ${testEngine}`, () => {
+describe(`values come back as JS types on ${testServer}`, () => {
   test('counts, sums and numerics are numbers; ids and attempts are numbers', async () => {
     const program = await newProgram();
     await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0);

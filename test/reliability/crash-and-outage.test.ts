@@ -34,7 +34,6 @@ import { createSlackSender } from '../support/slack-signer.js';
 import { seededRandom, startFaultProxy, startTcpProxy } from './crash-and-outage/proxies.js';
 import { ADMIN, botMessages, deliveryIdOf, insertProgram, messagesByDelivery, readTickOutput, seedPairs, sleep } from './crash-and-outage/world.js';
 
-const RUN = Boolean(process.env.TEST_DATABASE_URL);
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20270118);
 const BOT_TOKEN = 'xoxb-test-token';
 const SIGNING_SECRET = 'reliability-signing-secret-0042';
@@ -79,12 +78,12 @@ afterEach(async () => {
   await killRunningClis();
 });
 
-describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
+describe('crash and outage on PostgreSQL', () => {
   test('1. kill -9 at random points of a 2,000-pair check-in fan-out: every pair asked exactly once', { timeout: 330_000 }, async () => {
     const started = Date.now();
     const random = seededRandom(SEED);
     const PAIRS = 2_000;
-    const t = await createTestDatabase('postgres');
+    const t = await createTestDatabase();
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     try {
       // Program week 2 (Monday 2027-01-18), check-in Mondays 10:00 New York = 15:00Z. Pairs made at the
@@ -95,7 +94,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
       // A quarter second between Slack storing a post and the sender hearing of it: the window a SIGKILL
       // must land in to leave a posted-but-unrecorded message behind.
       fake.inject('chat.postMessage', { kind: 'timeout', ms: 250 }, 100_000);
-      const env = tickEnv(t.url as string, fake);
+      const env = tickEnv(t.url, fake);
       const outputs: CliResult[] = [];
 
       const checkinMessageIds = () => pairs.flatMap((p) => botMessages(fake, p.conversation, 'checkin').map((m) => Number(m.metadata?.event_payload.delivery_id)));
@@ -202,7 +201,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
     const started = Date.now();
     const random = seededRandom(SEED + 2);
     const N = 300;
-    const t = await createTestDatabase('postgres');
+    const t = await createTestDatabase();
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     const channels = Array.from({ length: N }, (_, i) => `CFAN${String(i).padStart(4, '0')}`);
     for (const c of channels) fake.addChannel({ id: c, members: ['UBOT'] });
@@ -238,7 +237,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
       const logger = createLogger('info', logs);
       // Two replicas with their own pools and their own senders; the real clock, so Retry-After is real time.
       const replica = async () => {
-        const opened = await openDatabase({ databaseUrl: t.url as string, poolSize: 6 });
+        const opened = await openDatabase({ databaseUrl: t.url, poolSize: 6 });
         extra.push(opened);
         const port = createWebApiPort(createWebClient(BOT_TOKEN, { apiUrl: proxy.url, logger, timeoutMs: 800 }));
         const s = createServices({ db: opened.db, slack: port, clock: systemClock, logger, sender: { channelGapMs: 5, workspacePerMinute: 12_000 } });
@@ -317,7 +316,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
   });
 
   test('2b. a 429 on the history lookup is not taken as proof that the earlier post never landed', { timeout: 60_000 }, async () => {
-    const t = await createTestDatabase('postgres');
+    const t = await createTestDatabase();
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     let now = Date.parse('2027-01-18T16:00:00Z');
     const logger = createLogger('silent');
@@ -356,10 +355,10 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
 
   test('3. PostgreSQL cut away from the running bot: 200s in time, a clear "try again", 503 health, no half-written tick, catch-up after', { timeout: 150_000 }, async () => {
     const started = Date.now();
-    const t = await createTestDatabase('postgres');
-    const dbUrl = new URL(t.url as string);
+    const t = await createTestDatabase();
+    const dbUrl = new URL(t.url);
     const proxy = await startTcpProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
-    const proxiedUrl = proxy.url(t.url as string);
+    const proxiedUrl = proxy.url(t.url);
     let now = Date.parse('2027-01-18T13:30:00Z'); // Monday 08:30 in New York, program week 2
     const clock = () => new Date(now);
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
@@ -556,8 +555,8 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
   });
 
   test('3b. the bot process (tandem start) stays up when PostgreSQL dies under a request it is serving', { timeout: 90_000 }, async () => {
-    const t = await createTestDatabase('postgres');
-    const dbUrl = new URL(t.url as string);
+    const t = await createTestDatabase();
+    const dbUrl = new URL(t.url);
     const proxy = await startTcpProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     try {
@@ -567,7 +566,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
       const bot = startCli(
         ['start'],
         cliEnv({
-          DATABASE_URL: proxy.url(t.url as string),
+          DATABASE_URL: proxy.url(t.url),
           SLACK_BOT_TOKEN: BOT_TOKEN,
           SLACK_SIGNING_SECRET: SIGNING_SECRET,
           SLACK_API_URL: fake.url,
@@ -622,8 +621,8 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
   });
 
   test('3c. the database lost right after a standup is stored: the next pass still sends its prompt', { timeout: 90_000 }, async () => {
-    const t = await createTestDatabase('postgres');
-    const dbUrl = new URL(t.url as string);
+    const t = await createTestDatabase();
+    const dbUrl = new URL(t.url);
     const proxy = await startTcpProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     try {
@@ -634,7 +633,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
       // Friday 13:00 in Berlin: the mentor's standup (10:00 their time) is due. The pass stores the standup;
       // the database goes away before the prompt is in the outbox.
       const tripped = proxy.cutOnQuery('insert into "standups"', 1);
-      const first = await runCli(['tick', '--at', '2027-01-22T12:00:00Z'], tickEnv(proxy.url(t.url as string), fake), 60_000);
+      const first = await runCli(['tick', '--at', '2027-01-22T12:00:00Z'], tickEnv(proxy.url(t.url), fake), 60_000);
       await tripped;
       expect(first.code).not.toBe(0);
       await proxy.restore();
@@ -643,7 +642,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
 
       // The database is back; the next passes run as usual.
       for (const at of ['2027-01-22T12:05:00Z', '2027-01-22T12:10:00Z']) {
-        const r = await runCli(['tick', '--at', at], tickEnv(t.url as string, fake), 60_000);
+        const r = await runCli(['tick', '--at', at], tickEnv(t.url, fake), 60_000);
         expect(r.code, r.stdout.slice(-2_000)).toBe(0);
       }
       const im = [...fake.conversations.values()].find((c) => c.is_im && c.user === pair.mentor);
@@ -662,7 +661,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
 
   test('4. three tandem tick processes at every instant of a program week: every message exactly once', { timeout: 300_000 }, async () => {
     const started = Date.now();
-    const t = await createTestDatabase('postgres');
+    const t = await createTestDatabase();
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     const logger = createLogger('silent');
     try {
@@ -684,7 +683,7 @@ describe.skipIf(!RUN)('crash and outage on PostgreSQL', () => {
         zoneOf: (id, i) => (id === MENTOR_A ? 'Europe/Berlin' : id === MENTOR_B ? 'America/Los_Angeles' : (zones[i % zones.length] as string)),
         fakeUsers: true,
       });
-      const env = tickEnv(t.url as string, fake, 'warn');
+      const env = tickEnv(t.url, fake, 'warn');
       // Every instant where something falls due, plus a few quiet ones: about 6 s each for three processes
       // on two cores, so not every 3 hours. It starts at 09:00Z: earlier, Los Angeles is still in last
       // week, and its mentor would be asked last week's standup, late, on Sunday night.

@@ -1,7 +1,8 @@
 /**
- * Runs the real `tandem` command (bin/tandem.js) as a child process, the way an operator does:
- * a fresh Node process, an environment built explicitly (nothing leaks in from the test runner),
- * the repository as working directory.
+ * Runs the real `tandem` command as a child process, the way an operator does: a fresh Node
+ * process, an environment built explicitly (nothing leaks in from the test runner). It runs the
+ * compiled copy the global setup made (bin/tandem.js over dist/, as in the image), with that copy as
+ * working directory, so a developer's .env in the repository stays out of it.
  *
  * Usage:
  *   const r = await runCli(['migrate'], cliEnv({ DATA_DIR: dir }));
@@ -14,10 +15,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const binPath = 'bin/tandem.js';
 
 export type CliResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
@@ -46,8 +50,10 @@ export type CliProcess = {
 
 const running = new Set<ChildProcess>();
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const child = spawn(process.execPath, [binPath, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `from: 'sources'` runs the repository's own bin/tandem.js (TypeScript through tsx) instead. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { from?: 'built' | 'sources' } = {}): CliProcess {
+  const dir = options.from === 'sources' ? repoRoot : inject('cliDir');
+  const child = spawn(process.execPath, [path.join(dir, 'bin', 'tandem.js'), ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';
   let stderr = '';
@@ -107,8 +113,8 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
 }
 
 /** Runs a command to completion; a process still running after timeoutMs is killed and reported. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
-  const p = startCli(args, env);
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, options: { from?: 'built' | 'sources' } = {}): Promise<CliResult> {
+  const p = startCli(args, env, options);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -162,4 +168,20 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Lines of a stack trace as Node prints them. */
+export const stackLine = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
+
+/** Temporary folders for one test file, each removed by removeTempDirs (afterAll). */
+export function tempDirs() {
+  const made: string[] = [];
+  return {
+    make: async (prefix: string) => {
+      const dir = await mkdtemp(path.join(tmpdir(), prefix));
+      made.push(dir);
+      return dir;
+    },
+    removeAll: () => Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true }))),
+  };
 }

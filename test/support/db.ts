@@ -1,6 +1,3 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -11,54 +8,43 @@ import { withDatabase } from './global-setup.js';
 export type TestDatabase = {
   db: Db;
   engine: Engine;
-  /** A connection string other processes can use (PostgreSQL only). */
-  url: string | undefined;
+  /** A connection string other processes (a CLI, a second replica) can use. */
+  url: string;
   /** Empties every table, keeping the schema: a clean slate between tests of one suite. */
   reset: () => Promise<void>;
   close: () => Promise<void>;
 };
 
-/** The engine under test: PostgreSQL when TEST_DATABASE_URL is set, embedded PGlite otherwise. */
-export const testEngine: Engine = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+/** Which server the suite runs on, for test names: the one TEST_DATABASE_URL names, or the embedded one. */
+export const testServer = process.env.TEST_DATABASE_URL ? 'PostgreSQL (TEST_DATABASE_URL)' : 'embedded PostgreSQL';
 
-export async function createTestDatabase(engine: Engine = testEngine): Promise<TestDatabase> {
-  if (engine === 'postgres') {
-    const base = process.env.TEST_DATABASE_URL;
-    if (!base) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `tandem_t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
-    await admin.end();
-    const url = withDatabase(base, name);
-    const opened = await openDatabase({ databaseUrl: url, poolSize: 8 });
-    return {
-      db: opened.db,
-      engine,
-      url,
-      reset: () => truncateAll(opened.db),
-      close: async () => {
-        await opened.close();
-        const drop = new pg.Client({ connectionString: base });
-        await drop.connect();
-        await drop.query(`drop database if exists ${name} with (force)`);
-        await drop.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), 'tandem-pglite-'));
-  await cp(inject('pgliteTemplateDir'), dir, { recursive: true });
-  const opened = await openDatabase({ dataDir: dir });
+/** A database of its own for one test file, copied from the migrated template. */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  const base = inject('postgresUrl');
+  const name = `tandem_t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(base, `create database ${name} template ${inject('postgresTemplate')}`);
+  const url = withDatabase(base, name);
+  const opened = await openDatabase({ databaseUrl: url, poolSize: options.poolSize ?? 8 });
   return {
     db: opened.db,
-    engine,
-    url: undefined,
+    engine: opened.engine,
+    url,
     reset: () => truncateAll(opened.db),
     close: async () => {
       await opened.close();
-      await rm(dir, { recursive: true, force: true });
+      await adminQuery(base, `drop database if exists ${name} with (force)`);
     },
   };
+}
+
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 async function truncateAll(db: Db): Promise<void> {

@@ -4,51 +4,65 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/database.js';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { buildCliOnce } from './built-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    pgliteTemplateDir: string;
+    /** A superuser connection string to the server under test (any database name; use withDatabase). */
+    postgresUrl: string;
+    /** A migrated database that each test database is created from. */
     postgresTemplate: string;
+    /** A compiled copy of the CLI (bin/ and dist/) for tests that run `tandem` as a process. */
+    cliDir: string;
   }
 }
 
 /**
- * Migrating a database is the slow part of a DB test (PGlite's initdb alone takes seconds), so it is
- * done once here: a migrated PGlite folder, or a migrated PostgreSQL template database, that each
- * suite copies.
+ * One PostgreSQL server for the whole run: the one TEST_DATABASE_URL names, or else an embedded one
+ * started here in a temporary folder (fsync off: it is thrown away). Migrating is the slow part of
+ * a database test, so it is done once, into a template that each test file copies with
+ * CREATE DATABASE ... TEMPLATE (milliseconds).
  */
 export default async function setup(project: TestProject) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tandem-pglite-template-'));
-  const opened = await openDatabase({ dataDir: dir });
-  await migrateToLatest(opened.db);
-  await opened.close();
-  project.provide('pgliteTemplateDir', dir);
-
-  const url = process.env.TEST_DATABASE_URL;
-  let template = '';
-  if (url) {
-    template = `tandem_template_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`drop database if exists ${template}`);
-    await admin.query(`create database ${template}`);
-    await admin.end();
-    const pgdb = await openDatabase({ databaseUrl: withDatabase(url, template), poolSize: 2 });
-    await migrateToLatest(pgdb.db);
-    await pgdb.close();
+  const cli = await buildCliOnce();
+  project.provide('cliDir', cli.dir);
+  let url = process.env.TEST_DATABASE_URL;
+  let stopServer = async () => undefined as void;
+  if (!url) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-test-pg-'));
+    const server = await startEmbeddedPostgres({ dataDir: dir, durability: 'fast', maxConnections: 400 });
+    url = server.urlFor('postgres');
+    stopServer = async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
   }
+  const template = `tandem_template_${process.pid}`;
+  await admin(url, `drop database if exists ${template}`);
+  await admin(url, `create database ${template}`);
+  const migrated = await openDatabase({ databaseUrl: withDatabase(url, template), poolSize: 2 });
+  await migrateToLatest(migrated.db);
+  await migrated.close();
+  project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);
 
   return async () => {
-    await rm(dir, { recursive: true, force: true });
-    if (url && template) {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`drop database if exists ${template} with (force)`);
-      await admin.end();
-    }
+    await admin(url, `drop database if exists ${template} with (force)`).catch(() => undefined);
+    await stopServer();
+    await cli.remove();
   };
+}
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 export function withDatabase(url: string, database: string): string {

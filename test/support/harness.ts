@@ -3,6 +3,7 @@ import type { Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startTandem, type Tandem } from '../../src/main.js';
 import type { Clock } from '../../src/services/clock.js';
+import type { ServiceOptions } from '../../src/services/index.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 import { createSlackSender, type SlackSender } from './slack-signer.js';
@@ -40,6 +41,8 @@ export type HarnessOptions = {
   now?: string;
   fake?: FakeSlackOptions;
   config?: Partial<Config>;
+  /** The outbox's pacing; by default fast, since Slack's real limits are the delivery-engine tests' subject, not these. */
+  sender?: ServiceOptions['sender'];
 };
 
 /**
@@ -68,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tandem = await startTandem(config, logger, {
     clock,
     database: { db: database.db, engine: database.engine, close: async () => undefined },
+    sender: { channelGapMs: 5, workspacePerMinute: 60_000, ...options.sender },
   });
   const baseUrl = `http://127.0.0.1:${tandem.port}`;
   const sender = createSlackSender({ baseUrl, signingSecret, teamId: slack.teamId, responseUrl: () => slack.responseUrl() });

@@ -3,9 +3,9 @@ import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-// Slack's manifest JSON Schema (slackapi/manifest-schema, MIT) lives in the
-// sibling checkout ../shared/slack — beside the repo root, not inside it.
-const SCHEMA_DIR = new URL('../../../shared/slack/', import.meta.url);
+// Slack's app manifest JSON Schema (slackapi/manifest-schema, MIT; licence beside it), vendored so
+// the repository stands alone.
+const SCHEMA_DIR = new URL('../fixtures/slack-manifest-schema/', import.meta.url);
 const MANIFEST_PATH = new URL('../../manifest.yml', import.meta.url);
 
 const EVENTS_URL_SUFFIX = '/slack/events';

