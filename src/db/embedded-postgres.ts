@@ -280,7 +280,7 @@ async function runningServer(paths: ReturnType<typeof embeddedPaths>, log: Embed
   const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
   const pid = Number(lines[0]);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  if (!isAlive(pid) || !(await commandLine(pid)).includes('postgres')) {
+  if (!isAlive(pid) || path.basename((await commandLine(pid)).split(' ')[0] ?? '') !== 'postgres') {
     await rm(pidFile, { force: true });
     log.info({ pid }, 'removed a stale postmaster.pid (no server runs with that pid)');
     return undefined;

@@ -184,6 +184,13 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
       expect(exit.stderr).toBe('');
       expect(alive(server)).toBe(false);
       expectNoSecrets(exit.stdout);
+
+      // A postmaster.pid naming a live process that is not a server (a pid reused after a reboot or in
+      // a container) would make PostgreSQL refuse to start; Tandem sees through it.
+      await writeFile(path.join(dir, 'postgres', 'postmaster.pid'), `${process.pid}\n${path.join(dir, 'postgres')}\n`);
+      const reused = await runCli(['migrate'], cliEnv({ DATA_DIR: dir, LOG_LEVEL: 'info' }), 90_000);
+      expect(reused.code, reused.stdout + reused.stderr).toBe(0);
+      expect(jsonLines(reused.stdout)).toContainEqual(expect.objectContaining({ msg: 'removed a stale postmaster.pid (no server runs with that pid)', pid: process.pid }));
     } finally {
       await fake.close();
     }
