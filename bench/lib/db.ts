@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase, type Db, type Engine } from '../../src/db/database.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { adminQuery, withDatabase } from '../../test/support/pg-admin.js';
 
 /** The server to benchmark against: the one these name, or else an embedded PostgreSQL started for the run. */
 export const benchDatabaseUrl: string | undefined = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || undefined;
@@ -47,16 +47,6 @@ export type BenchDatabase = {
   close: () => Promise<void>;
 };
 
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
-
 /**
  * Drops a benchmark database. An autovacuum worker busy in it (likely after a bulk load) makes
  * DROP ... WITH (FORCE) fail for a non-superuser, so wait a little and retry; never fail the run over it.
@@ -74,12 +64,6 @@ async function dropDatabase(url: string, name: string): Promise<void> {
       await new Promise<void>((r) => setTimeout(r, 1_000));
     }
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 /** A fresh, migrated database for one benchmark on the server under test (dropped afterwards). */

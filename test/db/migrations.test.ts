@@ -6,7 +6,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest, migrationsFolder } from '../../src/db/migrate.js';
 import { createTestDatabase, testServer } from '../support/db.js';
-import { withDatabase } from '../support/global-setup.js';
+import { withDatabase } from '../support/pg-admin.js';
 
 async function migrationNames(): Promise<string[]> {
   return (await readdir(migrationsFolder))

@@ -5,14 +5,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { Db } from '../../src/db/database.js';
 import { createPairingRepository } from '../../src/db/repositories/pairing-repository.js';
 import { createProgramRepository } from '../../src/db/repositories/program-repository.js';
-import { cliEnv, freePort, jsonLines, killRunningClis, runCli, stackLine, startCli, tempDirs } from '../support/cli.js';
+import { cliEnv, freePort, jsonLines, killRunningClis, runCli, stackLine, startCli, tempDirs, BOT_TOKEN, SIGNING_SECRET, expectNoSecrets } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { createSlackSender } from '../support/slack-signer.js';
 
 /** `tandem import`, `tick` and `start` as processes, against a fake Slack and a database of their own. */
-const BOT_TOKEN = 'xoxb-test-token';
-const SIGNING_SECRET = 'cli-test-signing-secret-4242';
 const ADMIN = 'UADMIN';
 const PROGRAM = 'Backend Module 3';
 
@@ -31,11 +29,6 @@ async function seedProgram(db: Db, name = PROGRAM) {
   const program = await createProgramRepository(db).create({ name, time_zone: 'America/Denver', start_date: '2027-01-11', created_by: ADMIN }, ['2027-01-18']);
   if (!program) throw new Error('program not created');
   return program;
-}
-
-function expectNoSecrets(text: string) {
-  expect(text).not.toContain(BOT_TOKEN);
-  expect(text).not.toContain(SIGNING_SECRET);
 }
 
 afterEach(async () => {

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { migrationsFolder } from '../../src/db/migrate.js';
-import { cliEnv, jsonLines, killRunningClis, repoRoot, runCli, stackLine, startCli, tempDirs } from '../support/cli.js';
+import { cliEnv, jsonLines, killRunningClis, repoRoot, runCli, stackLine, startCli, tempDirs, BOT_TOKEN, SIGNING_SECRET, expectNoSecrets } from '../support/cli.js';
 import { createTestDatabase } from '../support/db.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 
 /** `tandem` as a process: configuration and argument errors, migrate, the embedded PostgreSQL, which code runs. */
-const BOT_TOKEN = 'xoxb-test-token';
-const SIGNING_SECRET = 'cli-test-signing-secret-4242';
 
 async function migrationNames(): Promise<string[]> {
   return (await readdir(migrationsFolder))
@@ -21,11 +19,6 @@ async function migrationNames(): Promise<string[]> {
 
 const dirs = tempDirs();
 const tempDir = dirs.make;
-
-function expectNoSecrets(text: string) {
-  expect(text).not.toContain(BOT_TOKEN);
-  expect(text).not.toContain(SIGNING_SECRET);
-}
 
 afterEach(async () => {
   await killRunningClis();

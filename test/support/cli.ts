@@ -19,7 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -184,4 +184,13 @@ export function tempDirs() {
     },
     removeAll: () => Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true }))),
   };
+}
+
+/** The Slack credentials the CLI tests give `tandem`; no output may contain them. */
+export const BOT_TOKEN = 'xoxb-test-token';
+export const SIGNING_SECRET = 'cli-test-signing-secret-4242';
+
+export function expectNoSecrets(text: string): void {
+  expect(text).not.toContain(BOT_TOKEN);
+  expect(text).not.toContain(SIGNING_SECRET);
 }

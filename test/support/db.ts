@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Db, type Engine } from '../../src/db/database.js';
-import { withDatabase } from './global-setup.js';
+import { adminQuery, withDatabase } from './pg-admin.js';
 
 export type TestDatabase = {
   db: Db;
@@ -35,16 +34,6 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       await adminQuery(base, `drop database if exists ${name} with (force)`);
     },
   };
-}
-
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 async function truncateAll(db: Db): Promise<void> {

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/database.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { buildCliOnce } from './built-cli.js';
+import { adminQuery, withDatabase } from './pg-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,8 +40,8 @@ export default async function setup(project: TestProject) {
     };
   }
   const template = `tandem_template_${process.pid}`;
-  await admin(url, `drop database if exists ${template}`);
-  await admin(url, `create database ${template}`);
+  await adminQuery(url, `drop database if exists ${template}`);
+  await adminQuery(url, `create database ${template}`);
   const migrated = await openDatabase({ databaseUrl: withDatabase(url, template), poolSize: 2 });
   await migrateToLatest(migrated.db);
   await migrated.close();
@@ -49,24 +49,9 @@ export default async function setup(project: TestProject) {
   project.provide('postgresTemplate', template);
 
   return async () => {
-    await admin(url, `drop database if exists ${template} with (force)`).catch(() => undefined);
+    await adminQuery(url, `drop database if exists ${template} with (force)`).catch(() => undefined);
     await stopServer();
     await cli.remove();
   };
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
