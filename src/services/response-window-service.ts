@@ -79,12 +79,16 @@ export function createResponseWindowService(deps: {
       [pairing.mentee_id, pairing.mentor_id],
     ] as const) {
       met.push(...(await deps.activity.meetReplies(trx, pairing.id, subject)));
-      const first = await deps.activity.firstUnanswered(trx, pairing.id, subject, partner);
-      if (first === undefined) continue;
-      const open = await deps.activity.openReply(trx, pairing.id, subject);
-      const d = replyDeadlines(ctx, subject, first);
-      if (!open) await deps.expectations.create({ pairingId: pairing.id, kind: 'reply', subject, sourceRef: first, ...d }, trx);
-      else if (slackTs.test(open.source_ref) && tsMicros(first) < tsMicros(open.source_ref)) await deps.activity.rewindReply(trx, open.id, { sourceRef: first, ...d });
+      for (const start of await deps.activity.episodeStarts(trx, pairing.id, subject, partner)) {
+        const d = replyDeadlines(ctx, subject, start.ts);
+        if (start.first_answer !== null) {
+          await deps.activity.insertAnswered(trx, { pairingId: pairing.id, subject, sourceRef: start.ts, ...d, metAt: new Date(Math.round(Number(start.first_answer) * 1000)) });
+          continue;
+        }
+        const open = await deps.activity.openReply(trx, pairing.id, subject);
+        if (!open) await deps.expectations.create({ pairingId: pairing.id, kind: 'reply', subject, sourceRef: start.ts, ...d }, trx);
+        else if (slackTs.test(open.source_ref) && tsMicros(start.ts) < tsMicros(open.source_ref)) await deps.activity.rewindReply(trx, open.id, { sourceRef: start.ts, ...d });
+      }
     }
     met.push(...(await deps.activity.meetCheckins(trx, pairing.id, deps.clock())));
     return met;

@@ -83,19 +83,37 @@ export function createPairActivityRepository(db: Db) {
     },
 
     /**
-     * The partner message this person owes an answer to: the earliest one after everything they did,
-     * and after any episode cancelled (a pause), so a cancelled episode does not come back.
+     * The partner messages that start an episode for this person: the first one, and each one that
+     * follows something this person did since the partner's previous message; with the first act of
+     * theirs that answers it (null: unanswered). Messages before a cancelled episode (a pause) start
+     * nothing, and history before their last answered episode is left alone.
      */
-    async firstUnanswered(trx: Trx, pairingId: number, subject: string, partner: string): Promise<string | undefined> {
-      const r = await sql<{ ts: string }>`
-        select m.ts from pair_activity m
-        where m.pairing_id = ${pairingId} and m.kind = 'message' and m.actor = ${partner}
-          and m.ts::numeric > coalesce((select max(${activityAt}) from pair_activity f where f.pairing_id = ${pairingId} and f.actor = ${subject}), 0)
-          and m.ts::numeric > coalesce((select max(x.source_ref::numeric) from expectations x where x.pairing_id = ${pairingId} and x.subject = ${subject} and x.kind = 'reply' and x.status = 'cancelled'), 0)
-          and m.ts::numeric > coalesce((select max(extract(epoch from x.cancelled_at)) from expectations x where x.pairing_id = ${pairingId} and x.subject = ${subject} and x.status = 'cancelled'), 0)
-        order by m.ts::numeric
-        limit 1`.execute(trx);
-      return r.rows[0]?.ts;
+    async episodeStarts(trx: Trx, pairingId: number, subject: string, partner: string): Promise<{ ts: string; first_answer: string | null }[]> {
+      const r = await sql<{ ts: string; first_answer: string | null }>`
+        with partner as (
+          select m.ts, lag(m.ts) over (order by m.ts::numeric) as prev
+          from pair_activity m
+          where m.pairing_id = ${pairingId} and m.kind = 'message' and m.actor = ${partner}
+            and m.ts::numeric > coalesce((select max(x.source_ref::numeric) from expectations x where x.pairing_id = ${pairingId} and x.subject = ${subject} and x.kind = 'reply' and x.status = 'cancelled'), 0)
+            and m.ts::numeric > coalesce((select max(extract(epoch from x.cancelled_at)) from expectations x where x.pairing_id = ${pairingId} and x.subject = ${subject} and x.status = 'cancelled'), 0)
+        ), mine as (
+          select ${activityAt} as at from pair_activity f where f.pairing_id = ${pairingId} and f.actor = ${subject}
+        )
+        select p.ts, (select min(at) from mine where at >= p.ts::numeric)::text as first_answer
+        from partner p
+        where (p.prev is null or exists (select 1 from mine where at >= p.prev::numeric and at < p.ts::numeric))
+          and p.ts::numeric >= coalesce((select max(x.source_ref::numeric) from expectations x where x.pairing_id = ${pairingId} and x.subject = ${subject} and x.kind = 'reply' and x.status = 'met'), 0)
+        order by p.ts::numeric`.execute(trx);
+      return r.rows;
+    },
+
+    /** An episode already answered when it is first known: stored as met at once (idempotent by source). */
+    async insertAnswered(trx: Trx, e: { pairingId: number; subject: string; sourceRef: string; startedAt: Date; remindAt: Date; dueAt: Date; metAt: Date }): Promise<void> {
+      await trx
+        .insertInto('expectations')
+        .values({ pairing_id: e.pairingId, kind: 'reply', subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt, status: 'met', met_at: e.metAt })
+        .onConflict((oc) => oc.columns(['pairing_id', 'kind', 'subject', 'source_ref']).doNothing())
+        .execute();
     },
 
     async openReply(trx: Trx, pairingId: number, subject: string): Promise<Expectation | undefined> {
