@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage } from '../support/fake-slack.js';
@@ -65,8 +66,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
+/** Events are handled after Slack gets its 200; wait until no handler of the last test still works in the database. */
+async function quiet() {
+  let calm = 0;
+  for (let i = 0; i < 500 && calm < 3; i++) {
+    const busy = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state not in ('idle')`.execute(h.database.db);
+    calm = busy.rows[0]?.n === 0 ? calm + 1 : 0;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 beforeEach(async () => {
   await h.tandem.services.sender.idle();
+  await quiet();
   await h.database.reset();
   h.slack.reset();
   for (const c of [...h.slack.conversations.keys()]) h.slack.conversations.delete(c);
