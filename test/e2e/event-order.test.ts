@@ -143,6 +143,15 @@ describe('events in any order', () => {
     expect(owed.find((e) => e.subject === MENTEE)).toMatchObject({ status: 'met', source_ref: reply.ts, escalated_at: null });
   });
 
+  test('a reaction handled before the message it is on meets the deadline the moment the deadline is created', async () => {
+    const { message, events } = happen();
+    await deliver(events.reaction);
+    await waitUntil(async () => (await facts()).length === 1, 'the reaction stored');
+    await deliver(events.message);
+    await waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
+    expect(await replyRows()).toEqual([expect.objectContaining({ subject: MENTOR, source_ref: message.ts, status: 'met' })]);
+  });
+
   test('the same events at once, each three times, still meet the deadline once', async () => {
     const { ack, events } = happen();
     await Promise.all([0, 1, 2].flatMap((retry) => [ack, events.reply, events.reaction, events.message].map((e) => deliver(e, retry === 0 ? undefined : retry))));
