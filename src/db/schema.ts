@@ -156,6 +156,23 @@ export interface ExpectationsTable {
   met_at: Timestamp | null;
   reminded_at: Timestamp | null;
   escalated_at: Timestamp | null;
+  cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export type PairActivityKind = 'message' | 'reaction';
+
+/** A fact from a pair conversation: who wrote or reacted, and when (Slack ts). Never the text. */
+export interface PairActivityTable {
+  id: Generated<string>;
+  pairing_id: number;
+  kind: PairActivityKind;
+  actor: string;
+  ts: string | null;
+  thread_ts: string | null;
+  item_ts: string | null;
+  reaction: string | null;
+  learned_from: 'event' | 'slack_check';
+  recorded_at: DefaultTimestamp;
 }
 
 export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern';
@@ -309,6 +326,7 @@ export interface Database {
   checkins: CheckinsTable;
   checkin_answers: CheckinAnswersTable;
   expectations: ExpectationsTable;
+  pair_activity: PairActivityTable;
   alerts: AlertsTable;
   milestones: MilestonesTable;
   scheduler_runs: SchedulerRunsTable;
@@ -331,6 +349,7 @@ export type Checkin = Selectable<CheckinsTable>;
 export type CheckinAnswerRow = Selectable<CheckinAnswersTable>;
 export type Expectation = Selectable<ExpectationsTable>;
 export type Alert = Selectable<AlertsTable>;
+export type PairActivity = Selectable<PairActivityTable>;
 export type DtrAnswerRow = Selectable<DtrAnswersTable>;
 export type Standup = Selectable<StandupsTable>;
 export type StandupEntry = Selectable<StandupEntriesTable>;

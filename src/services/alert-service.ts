@@ -1,9 +1,11 @@
+import type { Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { AlertRepository, AlertView } from '../db/repositories/alert-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import type { AlertReason } from '../db/schema.js';
+import type { Db } from '../db/database.js';
+import type { AlertReason, Database } from '../db/schema.js';
 import { addWorkDays, holidaySet } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { alertMessage } from '../slack/blocks/alert.js';
@@ -20,8 +22,11 @@ export type RaiseAlert = {
   subject: string | null;
   since: Date;
   /** Ids and times only: what to link to and when it was due. Never message text. */
-  details: { linkChannel?: string | null; linkTs?: string | null; dueAt?: string | null; staffNote?: string | null; overdue?: string | null };
+  details: { linkChannel?: string | null; linkTs?: string | null; dueAt?: string | null; staffNote?: string | null; overdue?: string | null; evidence?: AlertEvidence | null };
 };
+
+/** How an overdue answer was established before staff were alerted. */
+export type AlertEvidence = 'slack_confirmed' | 'records_only';
 
 const overdueText: Record<AlertReason, string> = {
   checkin_unanswered: "has not answered this week's check-in within the response window",
@@ -68,6 +73,7 @@ export function createAlertService(deps: {
       resolvedLabel: fmt(a.resolved_at, a.time_zone),
       resolvedBy: a.resolved_by,
       staffNote: a.reason === 'mentor_concern' ? ((details.staffNote as string | null) ?? null) : null,
+      evidence: details.evidence === 'slack_confirmed' || details.evidence === 'records_only' ? details.evidence : null,
     });
   }
 
@@ -124,14 +130,26 @@ export function createAlertService(deps: {
     return updated;
   }
 
+  async function record(input: RaiseAlert, trx?: Transaction<Database> | Db) {
+    const created = await deps.alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null } }, trx);
+    if (created) log.info({ alertId: created.id, pairingId: input.pairingId, reason: input.reason }, 'alert raised');
+    return created;
+  }
+
   return {
     async raise(input: RaiseAlert): Promise<boolean> {
-      const created = await deps.alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null } });
+      const created = await record(input);
       if (!created) return false;
-      log.info({ alertId: created.id, pairingId: input.pairingId, reason: input.reason }, 'alert raised');
       await post(created.id);
       return true;
     },
+
+    /**
+     * Stores the alert inside the caller's transaction (one that holds the pair's lock); the caller
+     * posts it with publish() once that transaction has committed.
+     */
+    record,
+    publish: post,
 
     /** When the late person answers, their alerts say so and stop asking for attention. */
     async autoResolve(pairingId: number, subject: string, reasons: readonly AlertReason[]): Promise<number> {

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
+import type { PairActivityRepository } from '../db/repositories/pair-activity-repository.js';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
 import type { PeopleRepository } from '../db/repositories/people-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
@@ -28,6 +29,7 @@ export function createCheckinService(deps: {
   db: Db;
   checkins: CheckinRepository;
   expectations: ExpectationRepository;
+  activity: PairActivityRepository;
   deliveries: DeliveryRepository;
   pairings: PairingRepository;
   programs: ProgramRepository;
@@ -139,7 +141,8 @@ export function createCheckinService(deps: {
     if (!loaded.ok) return loaded;
     const now = deps.clock();
     await deps.checkins.upsertAnswer({ checkinId, personId: actor, answer, at: now, ...(note ? { note } : {}) });
-    await deps.expectations.meet(loaded.pairingId, actor, { kind: 'checkin', sourceRef: String(checkinId) }, now);
+    // Under the pair's lock, like an escalation: either it sees this answer, or its alert is resolved just below.
+    await deps.activity.withPairLock(loaded.pairingId, (trx) => deps.activity.meetCheckins(trx, loaded.pairingId, now));
     await deps.alerts.autoResolve(loaded.pairingId, actor, ['checkin_unanswered']);
     if (answer === 'not_yet') await checkMissedMeetings(loaded.pairingId, loaded.programId, loaded.checkin, actor);
     return { ok: true, checkin: loaded.checkin, mentorId: loaded.mentorId, pairingId: loaded.pairingId };

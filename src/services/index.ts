@@ -5,6 +5,7 @@ import { createCheckinRepository } from '../db/repositories/checkin-repository.j
 import { createDeliveryRepository } from '../db/repositories/delivery-repository.js';
 import { createDtrRepository } from '../db/repositories/dtr-repository.js';
 import { createExpectationRepository } from '../db/repositories/expectation-repository.js';
+import { createPairActivityRepository } from '../db/repositories/pair-activity-repository.js';
 import { createNoteRepository } from '../db/repositories/note-repository.js';
 import { createMatchRepository, createRescheduleRepository } from '../db/repositories/match-repository.js';
 import { createPairingRepository } from '../db/repositories/pairing-repository.js';
@@ -54,6 +55,7 @@ export function createServices(options: ServiceOptions) {
     audit: createAuditRepository(db),
     checkins: createCheckinRepository(db),
     expectations: createExpectationRepository(db),
+    activity: createPairActivityRepository(db),
     alerts: createAlertRepository(db),
     dtr: createDtrRepository(db),
     standups: createStandupRepository(db),

@@ -148,7 +148,7 @@ export function createPairingService(deps: PairingDeps) {
       });
       if (updated) {
         // Paused and ended pairs owe nothing: no reminders, no escalations, no deadline running.
-        if (change.to !== 'active') await deps.expectations.cancelForPairing(pairingId);
+        if (change.to !== 'active') await deps.expectations.cancelForPairing(pairingId, deps.clock());
         if (change.to !== 'ended' && updated.conversation_id) {
           const who = actor === updated.mentor_id || actor === updated.mentee_id ? `<@${actor}>` : 'Program staff';
           const text =

@@ -1,29 +1,44 @@
+import type { Transaction } from 'kysely';
 import { DateTime } from 'luxon';
+import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
-import type { PairingRepository } from '../db/repositories/pairing-repository.js';
+import type { NewPairActivity, PairActivityRepository } from '../db/repositories/pair-activity-repository.js';
+import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { Db } from '../db/database.js';
+import type { AlertReason, Database, Expectation } from '../db/schema.js';
 import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { reminderMessage } from '../slack/blocks/checkin.js';
-import type { AlertService } from './alert-service.js';
+import type { AlertEvidence, AlertService } from './alert-service.js';
 import { checkinDeliveryKey } from './checkin-service.js';
 import type { Clock } from './clock.js';
 import type { PeopleService } from './people-service.js';
-import type { SlackPort } from './slack-port.js';
+import { SlackCallError, type MessageRef, type SlackPort } from './slack-port.js';
 
 /** Slack message ts ("1700000000.000100") to the instant it names. */
 export const tsToDate = (ts: string) => new Date(Math.round(Number(ts) * 1000));
 
-/**
- * The response window: what each person owes (a check-in answer, a reply to their partner), the
- * nudge at half the window, and the escalation at its end. Deadlines are computed in the owing
- * person's own zone, on work days, without the program's holidays.
- */
+/** Slack ts values compared exactly (a double cannot hold all 16 digits). */
+const tsMicros = (ts: string) => {
+  const [whole = '0', frac = ''] = ts.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, '0').slice(0, 6) || '0');
+};
+const slackTs = /^\d{9,11}\.\d{1,6}$/;
+
+/** Without Slack to double-check with, an escalation waits this long past the deadline before relying on records alone. */
+const recordsOnlyAfterMs = 60 * 60 * 1000;
+
+type Fact = Omit<NewPairActivity, 'pairingId'>;
+type PairContext = { pairing: PairingRow; windowDays: number; holidays: ReadonlySet<string>; zones: Map<string, string> };
+type Trx = Transaction<Database>;
+
 export function createResponseWindowService(deps: {
   db: Db;
   expectations: ExpectationRepository;
+  activity: PairActivityRepository;
+  checkins: CheckinRepository;
   deliveries: DeliveryRepository;
   pairings: PairingRepository;
   programs: ProgramRepository;
@@ -36,57 +51,134 @@ export function createResponseWindowService(deps: {
 }) {
   const log = deps.logger.child({ component: 'response-window' });
 
-  async function pairingByConversation(channel: string) {
-    const row = await deps.db.selectFrom('pairings').select('id').where('conversation_id', '=', channel).where('status', '=', 'active').orderBy('id', 'desc').executeTakeFirst();
-    return row ? deps.pairings.get(row.id) : undefined;
+  /** What deadlines need, read before the pair's lock is taken (a zone may need users.info). */
+  async function contextFor(pairing: PairingRow): Promise<PairContext | undefined> {
+    const program = await deps.programs.get(pairing.program_id);
+    if (!program) return undefined;
+    const zones = new Map<string, string>();
+    for (const id of [pairing.mentor_id, pairing.mentee_id]) zones.set(id, (await deps.people.ensure(id).catch(() => undefined))?.time_zone ?? program.time_zone);
+    return { pairing, windowDays: pairing.reply_within_days ?? program.response_window_days, holidays: holidaySet(program.holidays), zones };
   }
 
-  async function answered(pairingId: number, person: string, at: Date) {
-    const met = await deps.expectations.meet(pairingId, person, { kind: 'reply' }, at);
-    if (met.length > 0) await deps.alerts.autoResolve(pairingId, person, ['reply_overdue']);
+  function replyDeadlines(ctx: PairContext, subject: string, sourceTs: string) {
+    const at = tsToDate(sourceTs);
+    const d = responseDeadlines(DateTime.fromJSDate(at), ctx.windowDays, ctx.zones.get(subject) ?? 'UTC', ctx.holidays);
+    return { startedAt: at, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() };
+  }
+
+  /**
+   * Works out from the stored facts alone what each person of the pair owes, so the result is the
+   * same whatever order the facts came in: answers meet the deadlines they answer, and the earliest
+   * partner message nobody answered yet is the one a deadline runs from. Call under the pair lock.
+   */
+  async function settle(trx: Trx, ctx: PairContext): Promise<Expectation[]> {
+    const { pairing } = ctx;
+    const met: Expectation[] = [];
+    for (const [subject, partner] of [
+      [pairing.mentor_id, pairing.mentee_id],
+      [pairing.mentee_id, pairing.mentor_id],
+    ] as const) {
+      met.push(...(await deps.activity.meetReplies(trx, pairing.id, subject)));
+      for (const start of await deps.activity.episodeStarts(trx, pairing.id, subject, partner)) {
+        const d = replyDeadlines(ctx, subject, start.ts);
+        if (start.first_answer !== null) {
+          await deps.activity.insertAnswered(trx, { pairingId: pairing.id, subject, sourceRef: start.ts, ...d, metAt: new Date(Math.round(Number(start.first_answer) * 1000)) });
+          continue;
+        }
+        const open = await deps.activity.openReply(trx, pairing.id, subject);
+        if (!open) await deps.expectations.create({ pairingId: pairing.id, kind: 'reply', subject, sourceRef: start.ts, ...d }, trx);
+        else if (slackTs.test(open.source_ref) && tsMicros(start.ts) < tsMicros(open.source_ref)) await deps.activity.rewindReply(trx, open.id, { sourceRef: start.ts, ...d });
+      }
+    }
+    met.push(...(await deps.activity.meetCheckins(trx, pairing.id, deps.clock())));
+    return met;
+  }
+
+  /** Alerts end, and say so, once the late person's answer is on record. */
+  async function resolveAnswered(pairingId: number, met: Expectation[]) {
+    for (const subject of new Set(met.map((e) => e.subject))) {
+      const mine = met.filter((e) => e.subject === subject);
+      const reasons = [...new Set(mine.map((e): AlertReason => (e.kind === 'checkin' ? 'checkin_unanswered' : 'reply_overdue')))];
+      await deps.alerts.autoResolve(pairingId, subject, reasons);
+    }
+  }
+
+  /** Stores facts (once each) and settles the pair, under the pair's lock. */
+  async function ingest(ctx: PairContext, facts: Fact[]): Promise<void> {
+    const met = await deps.activity.withPairLock(ctx.pairing.id, async (trx) => {
+      for (const f of facts) await deps.activity.record(trx, { ...f, pairingId: ctx.pairing.id });
+      return settle(trx, ctx);
+    });
+    await resolveAnswered(ctx.pairing.id, met);
+  }
+
+  async function fromPairConversation(channel: string, user: string) {
+    const pairing = await deps.pairings.findActiveByConversation(channel);
+    if (!pairing || (user !== pairing.mentor_id && user !== pairing.mentee_id)) return undefined;
+    return contextFor(pairing);
+  }
+
+  /** What Slack itself shows of the people's activity around one message, as facts; ids and ts only. */
+  function factsFromSlack(ctx: PairContext, messages: MessageRef[]): Fact[] {
+    const people = new Set([ctx.pairing.mentor_id, ctx.pairing.mentee_id]);
+    const facts: Fact[] = [];
+    for (const m of messages) {
+      if (!slackTs.test(m.ts)) continue;
+      const human = !m.isBot && m.user !== null && people.has(m.user) && (m.subtype === null || m.subtype === 'file_share' || m.subtype === 'thread_broadcast');
+      if (human) facts.push({ kind: 'message', actor: m.user as string, ts: m.ts, threadTs: m.threadTs && m.threadTs !== m.ts ? m.threadTs : null, learnedFrom: 'slack_check' });
+      facts.push(...reactionFacts(ctx, m.ts, m.reactions));
+    }
+    return facts;
+  }
+
+  function reactionFacts(ctx: PairContext, itemTs: string, reactions: { name: string; users: string[] }[]): Fact[] {
+    const people = new Set([ctx.pairing.mentor_id, ctx.pairing.mentee_id]);
+    return reactions.flatMap((r) => r.users.filter((u) => people.has(u)).map((u): Fact => ({ kind: 'reaction', actor: u, ts: null, itemTs, reaction: r.name, learnedFrom: 'slack_check' })));
+  }
+
+  /**
+   * Before an escalation: asks Slack about the one message the answer was owed for (its thread, its
+   * reactions, the messages after it), so an event Slack lost or has not delivered yet cannot turn
+   * into an alert. What it finds is stored like any other fact. False when Slack could not be asked.
+   */
+  async function doubleCheckWithSlack(ctx: PairContext, e: Expectation, messageTs: string | undefined): Promise<boolean> {
+    const channel = ctx.pairing.conversation_id;
+    if (!channel || !messageTs) return true;
+    const gone = (err: unknown) => err instanceof SlackCallError && (err.failure.error === 'message_not_found' || err.failure.error === 'thread_not_found');
+    try {
+      const facts: Fact[] = [];
+      const reactions = await deps.slack.reactionsOn(channel, messageTs).catch((err: unknown) => (gone(err) ? [] : Promise.reject(err)));
+      facts.push(...reactionFacts(ctx, messageTs, reactions));
+      if (e.kind === 'reply') {
+        const thread = (await deps.activity.threadOf(ctx.pairing.id, messageTs)) ?? messageTs;
+        facts.push(...factsFromSlack(ctx, await deps.slack.threadMessages(channel, thread).catch((err: unknown) => (gone(err) ? [] : Promise.reject(err)))));
+        facts.push(...factsFromSlack(ctx, await deps.slack.messagesAfter(channel, messageTs)));
+      }
+      if (facts.length > 0) await ingest(ctx, facts);
+      return true;
+    } catch (err) {
+      log.warn({ err, pairingId: ctx.pairing.id, expectationId: e.id }, 'could not double-check an overdue answer with Slack');
+      return false;
+    }
   }
 
   return {
     /**
-     * A person wrote in their pair conversation: that answers whatever they owed their partner, and
-     * starts the partner's window unless one is already running. Only ids and times are stored.
+     * A person wrote in their pair conversation. Stored as a fact (ids and times, never the text);
+     * the pair is then settled from all the facts, whatever order their events came in.
      */
-    async onPairMessage(e: { channel: string; user: string; ts: string }): Promise<void> {
-      const pairing = await pairingByConversation(e.channel);
-      if (!pairing || (e.user !== pairing.mentor_id && e.user !== pairing.mentee_id)) return;
-      const at = tsToDate(e.ts);
-      await answered(pairing.id, e.user, at);
-      const partner = e.user === pairing.mentor_id ? pairing.mentee_id : pairing.mentor_id;
-      if (await deps.expectations.hasOpenReply(pairing.id, partner)) return;
-      const program = await deps.programs.get(pairing.program_id);
-      if (!program) return;
-      const zone = (await deps.people.ensure(partner).catch(() => undefined))?.time_zone ?? program.time_zone;
-      const d = responseDeadlines(DateTime.fromJSDate(at), pairing.reply_within_days ?? program.response_window_days, zone, holidaySet(program.holidays));
-      await deps.expectations.create({ pairingId: pairing.id, kind: 'reply', subject: partner, sourceRef: e.ts, startedAt: at, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
+    async onPairMessage(e: { channel: string; user: string; ts: string; threadTs?: string | undefined }): Promise<void> {
+      const ctx = await fromPairConversation(e.channel, e.user);
+      if (!ctx) return;
+      await ingest(ctx, [{ kind: 'message', actor: e.user, ts: e.ts, threadTs: e.threadTs && e.threadTs !== e.ts ? e.threadTs : null, learnedFrom: 'event' }]);
     },
 
-    /** A reaction acknowledges: any message in the pair conversation, and the check-in it was put on. */
-    async onReaction(e: { channel: string; user: string; itemTs: string }): Promise<void> {
-      const pairing = await pairingByConversation(e.channel);
-      if (!pairing || (e.user !== pairing.mentor_id && e.user !== pairing.mentee_id)) return;
-      const now = deps.clock();
-      await answered(pairing.id, e.user, now);
-      const checkinDelivery = await deps.db
-        .selectFrom('deliveries')
-        .select('dedupe_key')
-        .where('sent_channel', '=', e.channel)
-        .where('sent_ts', '=', e.itemTs)
-        .where('kind', '=', 'checkin')
-        .executeTakeFirst();
-      if (checkinDelivery) {
-        // Dedupe keys of check-ins are checkin:<pairing>:<week>.
-        const weekKey = checkinDelivery.dedupe_key.split(':')[2] ?? '';
-        const checkin = await deps.db.selectFrom('checkins').select('id').where('pairing_id', '=', pairing.id).where('week_key', '=', weekKey).executeTakeFirst();
-        if (checkin) {
-          const met = await deps.expectations.meet(pairing.id, e.user, { kind: 'checkin', sourceRef: String(checkin.id) }, now);
-          if (met.length > 0) await deps.alerts.autoResolve(pairing.id, e.user, ['checkin_unanswered']);
-        }
-      }
+    /** A reaction acknowledges: messages up to the one it is on, and the check-in it was put on. */
+    async onReaction(e: { channel: string; user: string; itemTs: string; reaction: string; eventTs?: string | undefined }): Promise<void> {
+      const ctx = await fromPairConversation(e.channel, e.user);
+      if (!ctx) return;
+      const eventTs = e.eventTs && slackTs.test(e.eventTs) ? e.eventTs : null;
+      await ingest(ctx, [{ kind: 'reaction', actor: e.user, ts: eventTs, itemTs: e.itemTs, reaction: e.reaction, learnedFrom: 'event' }]);
     },
 
     /** Scheduler step: a DM nudge at half the window, once per expectation. */
@@ -95,6 +187,8 @@ export function createResponseWindowService(deps: {
       let sent = 0;
       // Queue first (idempotent by key), mark after: a crash in between repeats a no-op, loses nothing.
       for (const e of await deps.expectations.dueReminders(now, limit)) {
+        // A reaction on the check-in can arrive before the bot has stored the message's ts.
+        if (e.kind === 'checkin' && (await deps.activity.withPairLock(e.pairing_id, (trx) => deps.activity.meetCheckins(trx, e.pairing_id, now))).some((m) => m.id === e.id)) continue;
         const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
         const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
         const due = DateTime.fromJSDate(e.due_at, { zone }).toFormat("cccc d LLLL 'at' HH:mm");
@@ -108,32 +202,60 @@ export function createResponseWindowService(deps: {
       return sent;
     },
 
-    /** Scheduler step: what is still owed at the end of the window becomes one staff alert. */
+    /**
+     * Scheduler step: what is still owed at the end of the window becomes one staff alert. Before it
+     * is raised, Slack is asked about the message in question and the facts are settled again under
+     * the pair's lock, so a lost or late event does not alert staff about someone who answered.
+     */
     async escalate(limit = 500): Promise<number> {
       const now = deps.clock();
       let raised = 0;
-      // The alert is unique per episode: raise first, mark after, and a crash in between loses nothing.
+      let waiting = 0;
       for (const e of await deps.expectations.dueEscalations(now, limit)) {
-        const linkTs = e.kind === 'reply' ? e.source_ref : ((await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null);
-        const ok = await deps.alerts.raise({
-          pairingId: e.pairing_id,
-          programId: e.program_id,
-          reason: e.kind === 'checkin' ? 'checkin_unanswered' : 'reply_overdue',
-          episodeKey: `${e.kind}:${e.source_ref}:${e.subject}`,
-          subject: e.subject,
-          since: e.started_at,
-          details: { linkChannel: e.conversation_id, linkTs, dueAt: e.due_at.toISOString() },
+        const pairing = await deps.pairings.get(e.pairing_id);
+        const ctx = pairing ? await contextFor(pairing) : undefined;
+        if (!ctx) continue;
+        const messageTs = e.kind === 'reply' ? e.source_ref : await checkinMessageTs(e.pairing_id, e.source_ref);
+        const asked = await doubleCheckWithSlack(ctx, e, messageTs);
+        if (!asked && now.getTime() < e.due_at.getTime() + recordsOnlyAfterMs) {
+          waiting++;
+          continue;
+        }
+        const evidence: AlertEvidence = asked ? 'slack_confirmed' : 'records_only';
+        // Raised and marked in the transaction that holds the pair's lock: an answer being stored at
+        // this moment either comes first (no alert) or after (and then resolves the alert).
+        const { met, alert } = await deps.activity.withPairLock(e.pairing_id, async (trx) => {
+          const met = await settle(trx, ctx);
+          const current = await deps.activity.current(trx, e.id);
+          if (!current || current.status !== 'open' || current.escalated_at !== null || current.due_at > now) return { met, alert: undefined };
+          const alert = await deps.alerts.record(
+            {
+              pairingId: e.pairing_id,
+              programId: e.program_id,
+              reason: current.kind === 'checkin' ? 'checkin_unanswered' : 'reply_overdue',
+              episodeKey: `${current.kind}:${current.source_ref}:${current.subject}`,
+              subject: current.subject,
+              since: current.started_at,
+              details: { linkChannel: e.conversation_id, linkTs: current.kind === 'reply' ? current.source_ref : (messageTs ?? null), dueAt: current.due_at.toISOString(), evidence },
+            },
+            trx,
+          );
+          await deps.expectations.markEscalated(current.id, now, trx);
+          return { met, alert };
         });
-        await deps.expectations.markEscalated(e.id, now);
-        if (ok) raised++;
+        await resolveAnswered(e.pairing_id, met);
+        if (alert) {
+          await deps.alerts.publish(alert.id);
+          raised++;
+        }
       }
-      if (raised > 0) log.info({ raised }, 'escalated overdue answers');
+      if (raised > 0 || waiting > 0) log.info({ raised, waiting }, 'escalated overdue answers');
       return raised;
     },
   };
 
   async function checkinMessageTs(pairingId: number, checkinId: string): Promise<string | undefined> {
-    const checkin = await deps.db.selectFrom('checkins').select('week_key').where('id', '=', Number(checkinId)).executeTakeFirst();
+    const checkin = await deps.checkins.get(Number(checkinId));
     if (!checkin) return undefined;
     return (await deps.deliveries.findByKey(checkinDeliveryKey(pairingId, checkin.week_key)))?.sent_ts ?? undefined;
   }

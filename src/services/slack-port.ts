@@ -28,6 +28,16 @@ export type OutgoingMessage = {
   metadata?: { eventType: string; payload: Record<string, string | number | boolean> } | undefined;
 };
 
+/** A message as the bot may see it for a double-check: ids and times only, the text is left at Slack. */
+export type MessageRef = {
+  ts: string;
+  user: string | null;
+  isBot: boolean;
+  subtype: string | null;
+  threadTs: string | null;
+  reactions: { name: string; users: string[] }[];
+};
+
 export interface SlackPort {
   userInfo(userId: string): Promise<SlackUser>;
   /** Opens (or finds) the DM or group DM of the bot with these users; returns its id. */
@@ -38,6 +48,12 @@ export interface SlackPort {
   /** Finds a message the bot posted with this metadata value, among the recent history (or in a thread). */
   findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date, threadTs?: string): Promise<string | null>;
   permalink(channel: string, ts: string): Promise<string | null>;
+  /** Top-level messages after this ts (one page, oldest first), with their reactions. */
+  messagesAfter(channel: string, oldestTs: string): Promise<MessageRef[]>;
+  /** A thread: its parent and replies (conversations.replies), with their reactions. */
+  threadMessages(channel: string, threadTs: string): Promise<MessageRef[]>;
+  /** Every reaction on one message, with all who reacted (reactions.get, full). */
+  reactionsOn(channel: string, ts: string): Promise<{ name: string; users: string[] }[]>;
   /** Publishes a person's App Home view (views.publish replaces it; safe to repeat). */
   publishHome(userId: string, view: unknown): Promise<void>;
   /** Uploads a file into a conversation (files.uploadV2); safe to retry only when it failed before Slack stored it. */

@@ -1,7 +1,7 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import { slackLoggerFrom } from '../logger.js';
-import { SlackCallError, type ConversationInfo, type OutgoingMessage, type SlackFailure, type SlackPort, type SlackUser } from '../services/slack-port.js';
+import { SlackCallError, type ConversationInfo, type MessageRef, type OutgoingMessage, type SlackFailure, type SlackPort, type SlackUser } from '../services/slack-port.js';
 
 /**
  * The WebClient is told never to retry on its own (retries: 0, rejectRateLimitedCalls): a blind
@@ -35,6 +35,7 @@ const permanentErrors = new Set([
   'no_text',
   'restricted_action',
   'message_not_found',
+  'thread_not_found',
   'cant_update_message',
   'invalid_trigger_id',
   'expired_trigger_id',
@@ -83,6 +84,18 @@ export async function withRetry<T>(fn: () => Promise<T>, options: { attempts?: n
       await sleep(wait);
     }
   }
+}
+
+type WireReaction = { name?: string; users?: string[] };
+type WireMessage = { ts?: string; user?: string; bot_id?: string; subtype?: string; thread_ts?: string; reactions?: WireReaction[] };
+
+const reactionsOf = (list: WireReaction[] | undefined) => (list ?? []).map((r) => ({ name: r.name ?? '', users: [...(r.users ?? [])] })).filter((r) => r.name !== '');
+
+/** Keeps what a double-check needs and drops the rest (the text above all) as soon as it arrives. */
+function messageRefs(messages: WireMessage[] | undefined): MessageRef[] {
+  return (messages ?? [])
+    .filter((m): m is WireMessage & { ts: string } => typeof m.ts === 'string')
+    .map((m) => ({ ts: m.ts, user: m.user ?? null, isBot: Boolean(m.bot_id), subtype: m.subtype ?? null, threadTs: m.thread_ts ?? null, reactions: reactionsOf(m.reactions) }));
 }
 
 export function createWebApiPort(client: WebClient): SlackPort {
@@ -179,6 +192,21 @@ export function createWebApiPort(client: WebClient): SlackPort {
           ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
         }),
       );
+    },
+
+    async messagesAfter(channel, oldestTs) {
+      const res = await withRetry(() => call('conversations.history', () => client.conversations.history({ channel, oldest: oldestTs, inclusive: false, limit: 100 })));
+      return messageRefs(res.messages as WireMessage[] | undefined).reverse();
+    },
+
+    async threadMessages(channel, threadTs) {
+      const res = await withRetry(() => call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, limit: 200 })));
+      return messageRefs(res.messages as WireMessage[] | undefined);
+    },
+
+    async reactionsOn(channel, ts) {
+      const res = await withRetry(() => call('reactions.get', () => client.reactions.get({ channel, timestamp: ts, full: true })));
+      return reactionsOf((res.message as { reactions?: WireReaction[] } | undefined)?.reactions);
     },
 
     async permalink(channel, ts) {

@@ -433,6 +433,33 @@ export class FakeSlack {
     };
   }
 
+  /** Simulate a human reacting to a message (stores it only — delivering the event is the signer's job). */
+  reactAs(userId: string, message: FakeMessage, name: string): Record<string, unknown> {
+    const conv = this.conversations.get(message.channel);
+    const stored = conv?.messages.find((m) => m.ts === message.ts);
+    if (!stored) throw new Error(`reactAs: unknown message ${message.ts}`);
+    const reaction = stored.reactions.find((r) => r.name === name);
+    if (reaction && !reaction.users.includes(userId)) {
+      reaction.users.push(userId);
+      reaction.count += 1;
+    } else if (!reaction) {
+      stored.reactions.push({ name, users: [userId], count: 1 });
+    }
+    return this.reactionEvent(userId, stored, name);
+  }
+
+  /** The Events API `reaction_added` event Slack would deliver for a reaction on a stored message. */
+  reactionEvent(userId: string, message: FakeMessage, name: string, eventTs: string = this.nextTs()): Record<string, unknown> {
+    return {
+      type: 'reaction_added',
+      user: userId,
+      reaction: name,
+      item_user: message.user,
+      item: { type: 'message', channel: message.channel, ts: message.ts },
+      event_ts: eventTs,
+    };
+  }
+
   /** A response_url served by this fake; POSTs to it land in `fake.responses`. */
   responseUrl(id: string = `R${++this.idCounter}`): string {
     return `${this.origin}/response/${encodeURIComponent(id)}`;
@@ -1215,6 +1242,17 @@ export class FakeSlack {
           message.reactions.push({ name, users: [this.botUserId], count: 1 });
         }
         return {};
+      },
+
+      'reactions.get': (args) => {
+        const conv = this.visibleConversation(args.str('channel'));
+        const message = this.findMessage(conv, args.str('timestamp'));
+        // Slack answers with the message itself (reactions included) and a permalink.
+        return {
+          type: 'message',
+          channel: conv.id,
+          message: { ...this.wireMessage(conv, message, false), permalink: `https://fake.slack.test/archives/${conv.id}/p${message.ts.replace('.', '')}` },
+        };
       },
 
       'reactions.remove': (args) => {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database.js';
-import type { Alert, AlertReason } from '../schema.js';
+import type { Alert, AlertReason, Database } from '../schema.js';
 
 export type AlertView = Alert & {
   mentor_id: string;
@@ -25,8 +25,8 @@ export function createAlertRepository(db: Db) {
 
   return {
     /** One alert per (pairing, reason, episode): raising it again returns undefined. */
-    async raise(a: { pairingId: number; programId: number; reason: AlertReason; episodeKey: string; subject: string | null; since: Date; details: Record<string, string | number | null> }): Promise<Alert | undefined> {
-      return db
+    async raise(a: { pairingId: number; programId: number; reason: AlertReason; episodeKey: string; subject: string | null; since: Date; details: Record<string, string | number | null> }, trx: Transaction<Database> | Db = db): Promise<Alert | undefined> {
+      return trx
         .insertInto('alerts')
         .values({
           pairing_id: a.pairingId,

@@ -70,8 +70,8 @@ export function createExpectationRepository(db: Db) {
       return q.returningAll().execute();
     },
 
-    async cancelForPairing(pairingId: number): Promise<number> {
-      const r = await db.updateTable('expectations').set({ status: 'cancelled' }).where('pairing_id', '=', pairingId).where('status', '=', 'open').executeTakeFirst();
+    async cancelForPairing(pairingId: number, at: Date): Promise<number> {
+      const r = await db.updateTable('expectations').set({ status: 'cancelled', cancelled_at: at }).where('pairing_id', '=', pairingId).where('status', '=', 'open').executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
 
@@ -100,8 +100,8 @@ export function createExpectationRepository(db: Db) {
       await db.updateTable('expectations').set({ reminded_at: at }).where('id', '=', id).where('reminded_at', 'is', null).execute();
     },
 
-    async markEscalated(id: number, at: Date): Promise<void> {
-      await db.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
+    async markEscalated(id: number, at: Date, trx: Transaction<Database> | Db = db): Promise<void> {
+      await trx.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {

@@ -22,6 +22,11 @@ export function createPairingRepository(db: Db) {
         .executeTakeFirst();
     },
 
+    /** The live pairing whose pair conversation this is (the newest, should there be several). */
+    async findActiveByConversation(channel: string): Promise<PairingRow | undefined> {
+      return withProgram().where('pairings.conversation_id', '=', channel).where('pairings.status', '=', 'active').orderBy('pairings.id', 'desc').executeTakeFirst();
+    },
+
     async get(id: number): Promise<PairingRow | undefined> {
       return withProgram().where('pairings.id', '=', id).executeTakeFirst();
     },

@@ -20,7 +20,14 @@ export type AlertViewInput = {
   resolvedBy: string | null;
   /** Only for mentor concerns: the mentor's own words, meant for staff. */
   staffNote?: string | null;
+  /** How an overdue answer was established (for answers that are late). */
+  evidence?: 'slack_confirmed' | 'records_only' | null;
 };
+
+const evidenceText = {
+  slack_confirmed: 'How we know: Tandem has no answer or reaction from them on record, and Slack showed none either when checked just before this alert.',
+  records_only: 'How we know: Tandem has no answer or reaction from them on record. Slack could not be reached to double-check, so a very recent answer may not be counted yet.',
+} as const;
 
 const headlines: Record<AlertReason, string> = {
   checkin_unanswered: 'Check-in not answered',
@@ -50,6 +57,7 @@ export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown
   const blocks: unknown[] = [
     section(`*${resolved ? '~' : ''}${head}${resolved ? '~' : ''}*\n${who} — ${a.overdueLabel}.\nPair: ${pair}\nSince: ${a.sinceLabel}${a.permalink ? `\n<${a.permalink}|Open the conversation>` : ''}`),
   ];
+  if (a.evidence && !resolved) blocks.push(context(evidenceText[a.evidence]));
   if (a.staffNote) blocks.push(section(clip(`>${escapeMrkdwn(a.staffNote).replace(/\n/g, '\n>')}`, 3000)));
   blocks.push(context(stateLine));
   if (!resolved) {

@@ -6,18 +6,21 @@ const humanMessage = z.object({
   channel: z.string().min(1),
   user: z.string().regex(/^[UW][A-Z0-9]+$/),
   ts: z.string().regex(/^\d{9,11}\.\d{1,6}$/),
+  thread_ts: z.string().regex(/^\d{9,11}\.\d{1,6}$/).optional(),
   channel_type: z.enum(['mpim', 'im', 'group', 'channel']).optional(),
 });
 
 const reaction = z.object({
   user: z.string().regex(/^[UW][A-Z0-9]+$/),
-  item: z.object({ type: z.literal('message'), channel: z.string().min(1), ts: z.string().min(1) }),
+  reaction: z.string().min(1).max(100),
+  item: z.object({ type: z.literal('message'), channel: z.string().min(1), ts: z.string().regex(/^\d{9,11}\.\d{1,6}$/) }),
+  event_ts: z.string().optional(),
 });
 
 /**
- * Events are acknowledged by Bolt before the listener runs (HTTP mode answers 200 at once), and
- * Slack may deliver the same event again; the handlers only meet or create keyed rows, so a
- * repeat changes nothing.
+ * Events are acknowledged by Bolt before the listener runs (HTTP mode answers 200 at once). Slack
+ * may deliver an event again, and in any order with others; the handlers store each as a keyed
+ * fact and settle the pair from all of them, so a repeat changes nothing and order does not matter.
  */
 export function registerEvents(app: App, services: Services): void {
   const log = services.logger.child({ component: 'events' });
@@ -29,7 +32,7 @@ export function registerEvents(app: App, services: Services): void {
     if (e.bot_id) return;
     const m = humanMessage.safeParse(e);
     if (!m.success || m.data.channel_type !== 'mpim') return;
-    await services.responseWindow.onPairMessage({ channel: m.data.channel, user: m.data.user, ts: m.data.ts }).catch((err: unknown) => log.error({ err }, 'message event failed'));
+    await services.responseWindow.onPairMessage({ channel: m.data.channel, user: m.data.user, ts: m.data.ts, threadTs: m.data.thread_ts }).catch((err: unknown) => log.error({ err }, 'message event failed'));
   });
 
   app.event('app_home_opened', async ({ event }) => {
@@ -41,6 +44,6 @@ export function registerEvents(app: App, services: Services): void {
   app.event('reaction_added', async ({ event }) => {
     const r = reaction.safeParse(event);
     if (!r.success) return;
-    await services.responseWindow.onReaction({ channel: r.data.item.channel, user: r.data.user, itemTs: r.data.item.ts }).catch((err: unknown) => log.error({ err }, 'reaction event failed'));
+    await services.responseWindow.onReaction({ channel: r.data.item.channel, user: r.data.user, itemTs: r.data.item.ts, reaction: r.data.reaction, eventTs: r.data.event_ts }).catch((err: unknown) => log.error({ err }, 'reaction event failed'));
   });
 }
