@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage } from '../support/fake-slack.js';
@@ -159,6 +160,29 @@ describe('events in any order', () => {
     await tick(WELL_AFTER);
     expect(replyAlerts()).toHaveLength(0);
     expect((await replyRows()).map((e) => e.status)).toEqual(['met', 'met']);
+  });
+
+  test('events for one pair wait for each other in the database, so two replicas cannot both decide "no answer yet"', async () => {
+    const { message, events } = happen();
+    const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
+    // Another replica is deciding about this pair: it holds the pair's lock.
+    const other = new pg.Client({ connectionString: h.database.url });
+    await other.connect();
+    try {
+      await other.query('select pg_advisory_lock($1::int4, $2::int4)', [16_0007, pairing.id]);
+      await deliver(events.message);
+      await deliver(events.reaction);
+      const waiting = async () =>
+        (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and classid = 160007 and objid = ${pairing.id}`.execute(h.database.db)).rows[0]?.n ?? 0;
+      await waitUntil(async () => (await waiting()) === 2, 'both events to wait for the pair');
+      expect(await facts()).toEqual([]);
+      await other.query('select pg_advisory_unlock($1::int4, $2::int4)', [16_0007, pairing.id]);
+    } finally {
+      await other.end();
+    }
+    await waitUntil(async () => (await facts()).length === 2, 'both facts stored');
+    await waitUntil(async () => (await replyRows())[0]?.status === 'met', 'the deadline met');
+    expect(await replyRows()).toEqual([expect.objectContaining({ subject: MENTOR, source_ref: message.ts, status: 'met' })]);
   });
 
   test('a later message that arrives first does not hide an earlier unanswered one: the deadline runs from the first', async () => {
