@@ -98,6 +98,21 @@ describe('App Home', () => {
 });
 
 describe('matching', () => {
+  test('staff see messages Slack would not take, with what to do; mentors do not', async () => {
+    expect(await openHome(ADMIN)).not.toContain('Messages not delivered');
+    const pairing = await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', MENTEE).executeTakeFirstOrThrow();
+    const deliveries = h.tandem.services.repos.deliveries;
+    const now = h.tandem.services.clock();
+    await deliveries.enqueue({ dedupeKey: 'gone', kind: 'notice', pairingId: pairing.id, channel: 'C0GONE', payload: { text: 'x' }, notBefore: now });
+    await deliveries.enqueue({ dedupeKey: 'slow', kind: 'notice', pairingId: pairing.id, channel: ALERTS, payload: { text: 'y' }, notBefore: new Date(now.getTime() + 86_400_000) });
+    await h.tandem.services.sender.deliverDue();
+    await h.database.db.updateTable('deliveries').set({ transient_failures: 9, transient_since: new Date(now.getTime() - 2 * 3_600_000) }).where('dedupe_key', '=', 'slow').execute();
+    const staff = await openHome(ADMIN);
+    expect(staff).toContain('Messages not delivered:* 1 failed for good (run `tandem deliveries retry` once the cause is fixed); 1 still being retried for over an hour');
+    expect(staff).not.toContain('C0GONE');
+    expect(await openHome(MENTOR)).not.toContain('Messages not delivered');
+  });
+
   test('match -> accept: the pairing, its group DM and introduction are made, and staff are told', async () => {
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}> | Career changer from nursing, loves data`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR2>'));
