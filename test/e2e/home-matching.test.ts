@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { HOSTILE, liveMarkupFound } from '../support/live-markup.js';
 
 let h: Harness;
 const ADMIN = 'UADMIN';
@@ -145,10 +146,14 @@ describe('matching', () => {
     const from = h.slack.calls.length;
     await h.sender.action({ user: MENTOR2, trigger_id: '5.5.d', actions: [{ type: 'button', action_id: 'match_decline', value: id, action_ts: '1' }], container: { type: 'message', channel_id: request.channel, message_ts: request.ts }, channel: { id: request.channel }, message: { ts: request.ts } });
     const view = (await h.slack.waitFor('views.open', { from })).args.view as { callback_id: string; private_metadata: string };
-    const res = await h.sender.viewSubmission({ user: { id: MENTOR2 }, view: { id: 'VD', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { value: { type: 'plain_text_input', value: 'Full this month' } } } } } });
+    const res = await h.sender.viewSubmission({ user: { id: MENTOR2 }, view: { id: 'VD', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { value: { type: 'plain_text_input', value: `Full this month ${HOSTILE}` } } } } } });
     expect(res.body).toBe('');
     await h.tandem.services.sender.idle();
-    expect(dms(ADMIN, 'match_notice').map((m) => m.text).join(' ')).toContain('declined mentoring <@UNEWBIE>. Their reason: “Full this month”');
+    const notice = dms(ADMIN, 'match_notice').map((m) => m.text).join(' ');
+    expect(notice).toContain('declined mentoring <@UNEWBIE>. Their reason: “Full this month &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@UEVIL0001&gt; &lt;https://evil.example/login|https://slack.com/signin&gt; &amp; co”');
+    expect(liveMarkupFound(h.slack)).toEqual([]);
+    // Stored as typed: escaping is for Slack, not for the database.
+    expect((await h.database.db.selectFrom('match_requests').select('decline_reason').where('status', '=', 'declined').executeTakeFirstOrThrow()).decline_reason).toBe(`Full this month ${HOSTILE}`);
     expect(await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', NEWBIE).execute()).toHaveLength(0);
     await h.sender.command({ text: `match <@${MENTOR}> <@${NEWBIE}>`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR>'));
@@ -193,7 +198,7 @@ describe('reschedule and pause', () => {
       original_time: { type: 'timepicker', selected_time: '22:00' },
       new_date: { type: 'datepicker', selected_date: '2027-01-15' },
       new_time: { type: 'timepicker', selected_time: '18:00' },
-      reason: { type: 'plain_text_input', value: 'Work trip' },
+      reason: { type: 'plain_text_input', value: `Work trip ${HOSTILE}` },
     });
     expect(JSON.stringify(view.blocks.find((b) => b.block_id === 'original_date'))).toContain('2027-01-14'); // the next agreed slot, pre-filled
     expect(res.body).toBe('');
@@ -203,6 +208,8 @@ describe('reschedule and pause', () => {
     const told = pairConv(MENTOR, MENTEE)?.messages.find((m) => m.metadata?.event_payload?.kind === 'reschedule');
     expect(told?.text).toContain('less than 48 hours');
     expect(told?.text).toContain('Friday 15 January at 12:00'); // in the mentee's New York time
+    expect(told?.text).toContain('Reason: Work trip &lt;!channel&gt; &lt;!here&gt;');
+    expect(liveMarkupFound(h.slack)).toEqual([]);
     const audit = await h.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'meeting.late_notice').execute();
     expect(audit).toHaveLength(1);
   });
