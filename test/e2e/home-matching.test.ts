@@ -28,7 +28,7 @@ async function openHome(user: string) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
 });
 afterAll(async () => {
   await h?.stop();
@@ -152,6 +152,7 @@ describe('matching', () => {
     const notice = dms(ADMIN, 'match_notice').map((m) => m.text).join(' ');
     expect(notice).toContain('declined mentoring <@UNEWBIE>. Their reason: “Full this month &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@UEVIL0001&gt; &lt;https://evil.example/login|https://slack.com/signin&gt; &amp; co”');
     expect(liveMarkupFound(h.slack)).toEqual([]);
+    expect(h.logs.text).not.toContain('Full this month');
     // Stored as typed: escaping is for Slack, not for the database.
     expect((await h.database.db.selectFrom('match_requests').select('decline_reason').where('status', '=', 'declined').executeTakeFirstOrThrow()).decline_reason).toBe(`Full this month ${HOSTILE}`);
     expect(await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', NEWBIE).execute()).toHaveLength(0);
@@ -209,6 +210,7 @@ describe('reschedule and pause', () => {
     expect(told?.text).toContain('less than 48 hours');
     expect(told?.text).toContain('Friday 15 January at 12:00'); // in the mentee's New York time
     expect(told?.text).toContain('Reason: Work trip &lt;!channel&gt; &lt;!here&gt;');
+    expect(h.logs.text).not.toContain('Work trip');
     expect(liveMarkupFound(h.slack)).toEqual([]);
     const audit = await h.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'meeting.late_notice').execute();
     expect(audit).toHaveLength(1);
