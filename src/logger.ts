@@ -110,7 +110,7 @@ export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
 }
 
 /** The only fields of a request or response a log line may show: which method, where, which ids. */
-const idKeys = ['channel', 'channel_id', 'ts', 'thread_ts', 'message_ts', 'user', 'user_id', 'users', 'view_id', 'external_id', 'file', 'file_id', 'ok', 'error'] as const;
+const idKeys = ['method', 'url', 'channel', 'channel_id', 'ts', 'thread_ts', 'message_ts', 'user', 'user_id', 'users', 'view_id', 'external_id', 'file', 'file_id', 'ok', 'error'] as const;
 
 function idsOnly(value: unknown): string {
   if (typeof value !== 'object' || value === null) return '[omitted]';
@@ -129,7 +129,7 @@ function idsOnly(value: unknown): string {
  * private answers. Whatever they pass is cut down to method, channel and ids, at every level.
  */
 function withoutContent(m: unknown): string {
-  if (m instanceof Error) return `${m.name}: ${(m as { code?: string }).code ?? ''}`.trim();
+  if (m instanceof Error) return `${m.name}: ${m.message}`;
   if (typeof m !== 'string') return idsOnly(m);
   const at = m.search(/[{[]/);
   if (at < 0) return m.length > 300 ? `${m.slice(0, 300)}…` : m;
