@@ -236,7 +236,8 @@ describe('tandem import and tick against a fake Slack', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', engine: 'postgres' });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ok', database: 'ok', engine: 'postgres' });
 
     // A signed slash command from the admin reaches the database the test seeded.
     const slack = createSlackSender({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, responseUrl: () => fake.responseUrl() });
