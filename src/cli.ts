@@ -12,7 +12,7 @@ import { systemClock } from './services/clock.js';
  * database or Slack: `help` and a wrong argument answer at once, without loading Bolt.
  */
 async function load() {
-  const [main, logging, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, dataRights, { pino }] = await Promise.all([
+  const [main, logging, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, deliveryRepo, dataRights, { pino }] = await Promise.all([
     import('./main.js'),
     import('./logger.js'),
     import('./scheduler/tick.js'),
@@ -21,6 +21,7 @@ async function load() {
     import('./db/repositories/session-log-repository.js'),
     import('./db/repositories/people-repository.js'),
     import('./db/repositories/data-rights-repository.js'),
+    import('./db/repositories/delivery-repository.js'),
     import('./services/data-rights-service.js'),
     import('pino'),
   ]);
@@ -33,6 +34,7 @@ async function load() {
     createSessionLogRepository: sessionLogs.createSessionLogRepository,
     createPeopleRepository: people.createPeopleRepository,
     createDataRightsRepository: dataRightsRepo.createDataRightsRepository,
+    createDeliveryRepository: deliveryRepo.createDeliveryRepository,
     createDataRightsService: dataRights.createDataRightsService,
     stderr: () => pino.destination(2),
   };
@@ -49,6 +51,8 @@ const usage = `Usage: tandem <command>
   export person <slack-id>   everything stored about a person, as JSON on stdout
   forget <slack-id>          delete or anonymise everything stored about a person
                              (counts and hours stay); cannot be undone
+  deliveries retry [id ...]  put failed messages (all, or these ids) back in the
+                             queue; the running bot sends them on its next pass
   help                       this text`;
 
 /** Which code runs: the TypeScript sources (a checkout) or the compiled dist/ (the image); bin/tandem.js decides. */
@@ -207,6 +211,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
             out(`deleted: ${Object.entries(result.changes.deleted).map(([table, n]) => `${n} from ${table}`).join(', ') || 'nothing'}`);
             out(`anonymised: ${Object.keys(result.changes.anonymised).join(', ') || 'nothing'}`);
           }
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'deliveries': {
+        const ids = args.slice(1);
+        if (args[0] !== 'retry' || ids.some((id) => !/^[1-9][0-9]{0,9}$/.test(id))) {
+          process.stderr.write(`Usage: tandem deliveries retry [id ...]${ids.some((id) => !/^[1-9][0-9]{0,9}$/.test(id)) ? '\n(ids are the whole numbers in the deliveries table)' : ''}\n`);
+          return 2;
+        }
+        const config = loadDatabaseConfig(env);
+        const app = await load();
+        logger = app.createLogger(config.logLevel, app.stderr());
+        const db = await app.openMigratedDatabase(config, logger);
+        try {
+          const n = await app.createDeliveryRepository(db.db).requeueFailed(new Date(), ids.length ? ids.map(Number) : undefined);
+          out(n === 0 ? 'No failed messages to retry.' : `${n} failed message${n === 1 ? '' : 's'} put back in the queue; the bot sends ${n === 1 ? 'it' : 'them'} on its next pass (or run \`tandem tick\`).`);
         } finally {
           await db.close();
         }

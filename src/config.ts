@@ -16,6 +16,7 @@ const hints: Record<string, string> = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
   TICK_CRON: 'a cron expression for the scheduler tick (default "* * * * *", every minute)',
   SCHEDULER: 'on or off (default on); off leaves ticking to `tandem tick` from an external cron',
+  DELIVERY_RETRY_HOURS: 'how many hours a message keeps being retried through Slack 429s, 5xx and network errors, a number from 1 to 720 (default 24)',
 };
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
@@ -44,6 +45,7 @@ const appShape = {
   ),
   TICK_CRON: z.preprocess(emptyToUndefined, z.string().default('* * * * *')),
   SCHEDULER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  DELIVERY_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(1).max(720).default(24)),
 };
 
 const appSchema = z.object(appShape);
@@ -66,6 +68,8 @@ export type Config = DatabaseConfig & {
   admins: string[];
   tickCron: string;
   schedulerEnabled: boolean;
+  /** How long a message is retried through transient Slack failures (default 24). */
+  deliveryRetryHours?: number;
 };
 
 export class ConfigError extends Error {
@@ -109,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admins: e.TANDEM_ADMINS,
     tickCron: e.TICK_CRON,
     schedulerEnabled: e.SCHEDULER === 'on',
+    deliveryRetryHours: e.DELIVERY_RETRY_HOURS,
   };
 }

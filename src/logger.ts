@@ -97,7 +97,7 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: pino
 /** Bolt and the Web API client log through this adapter so every line is pino JSON. */
 export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
   const child = logger.child({ component: name });
-  const toLine = (msgs: unknown[]) => scrubSecrets(msgs.map((m) => (typeof m === 'string' ? m : safeJson(m))).join(' '));
+  const toLine = (msgs: unknown[]) => scrubSecrets(msgs.map(withoutContent).join(' '));
   return {
     debug: (...msgs) => child.debug(toLine(msgs)),
     info: (...msgs) => child.info(toLine(msgs)),
@@ -109,11 +109,35 @@ export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
   };
 }
 
-function safeJson(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
+/** The only fields of a request or response a log line may show: which method, where, which ids. */
+const idKeys = ['method', 'url', 'channel', 'channel_id', 'ts', 'thread_ts', 'message_ts', 'user', 'user_id', 'users', 'view_id', 'external_id', 'file', 'file_id', 'ok', 'error'] as const;
+
+function idsOnly(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return '[omitted]';
+  const v = value as Record<string, unknown>;
+  const channel = v.channel;
+  const picked: Record<string, unknown> = {};
+  for (const k of idKeys) {
+    const x = k === 'channel' && typeof channel === 'object' && channel !== null ? (channel as { id?: unknown }).id : v[k];
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') picked[k] = x;
   }
+  return JSON.stringify(picked);
+}
+
+/**
+ * Slack's clients log whole request and response bodies at debug level: message text, form values,
+ * private answers. Whatever they pass is cut down to method, channel and ids, at every level.
+ */
+function withoutContent(m: unknown): string {
+  if (m instanceof Error) return `${m.name}: ${m.message}`;
+  if (typeof m !== 'string') return idsOnly(m);
+  const at = m.search(/[{[]/);
+  if (at < 0) return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+  let ids = '[omitted]';
+  try {
+    ids = idsOnly(JSON.parse(m.slice(at)));
+  } catch {
+    // Not JSON: nothing after the first brace is kept.
+  }
+  return `${m.slice(0, at)}${ids}`;
 }

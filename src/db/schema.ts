@@ -116,6 +116,23 @@ export interface DeliveriesTable {
   may_have_posted: Generated<boolean>;
   created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
+  /** 429s, 5xx and network errors in a row; they back off but do not count as attempts. */
+  transient_failures: Generated<number>;
+  /** The first of those failures: past the horizon, the delivery fails for good. */
+  transient_since: Timestamp | null;
+  /** After this instant the message has outlived its purpose and is cancelled (status skipped). */
+  expires_at: Timestamp | null;
+}
+
+export interface RequestKeysTable {
+  key: string;
+  expires_at: Timestamp;
+}
+
+export interface InstallationSecretsTable {
+  name: string;
+  value: string;
+  created_at: DefaultTimestamp;
 }
 
 export type CheckinAnswer = 'met' | 'not_yet' | 'rescheduled';
@@ -337,6 +354,8 @@ export interface Database {
   pairings: PairingsTable;
   audit_log: AuditLogTable;
   deliveries: DeliveriesTable;
+  request_keys: RequestKeysTable;
+  installation_secrets: InstallationSecretsTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -9,6 +9,7 @@ import type { AlertReason, Database } from '../db/schema.js';
 import { addWorkDays, holidaySet } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { alertMessage } from '../slack/blocks/alert.js';
+import { escapeMrkdwn } from '../slack/blocks/text.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
@@ -92,7 +93,7 @@ export function createAlertService(deps: {
         kind: 'alerts_channel_problem',
         channel: staffId,
         payload: {
-          text: `Tandem has news for staff of “${program.name}” but will not post it: ${problem} Pair details only go to a private channel with Tandem in it. Fix the channel (or invite Tandem with /invite @Tandem) and what is waiting will be posted.`,
+          text: `Tandem has news for staff of “${escapeMrkdwn(program.name)}” but will not post it: ${problem} Pair details only go to a private channel with Tandem in it. Fix the channel (or invite Tandem with /invite @Tandem) and what is waiting will be posted.`,
         },
         notBefore: deps.clock(),
       });

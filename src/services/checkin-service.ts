@@ -90,6 +90,8 @@ export function createCheckinService(deps: {
             channel: c.conversation_id,
             payload: checkinMessage({ checkinId: checkin.id, mentorId: c.mentor_id, menteeId: c.mentee_id, weekLabel: weekLabel(checkin.prompt_at, c.zone), answers: [] }),
             notBefore: now,
+            // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
+            expiresAt: checkin.closes_at,
           });
           // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
           const startedAt = DateTime.max(slot.promptAt, nowDt);

@@ -8,6 +8,9 @@ import { SlackCallError, type SlackPort } from './slack-port.js';
 /** Every message Tandem posts carries this metadata, so a resend can first look for the original. */
 export const deliveryEventType = 'tandem_delivery';
 
+/** A delivery that has kept failing transiently for this long is shown to staff as stuck. */
+export const stuckAfterMs = 3_600_000;
+
 export type SendReport = { sent: number; recovered: number; retried: number; failed: number };
 
 export type DeliverySenderOptions = {
@@ -18,7 +21,17 @@ export type DeliverySenderOptions = {
   /** How long a claim is held before another sender may take the delivery over. */
   leaseMs?: number;
   batchSize?: number;
+  /**
+   * Attempts whose outcome was unknown (the sender died holding the claim). 429s, 5xx and network
+   * errors do not count: they are retried until transientHorizonMs has passed since the first of them.
+   */
   maxAttempts?: number;
+  /** How long a delivery keeps being retried through 429s, 5xx and network errors (default 24 h). */
+  transientHorizonMs?: number;
+  /** Longest back-off between two tries (default 10 minutes). */
+  maxBackoffMs?: number;
+  /** Source of jitter in [0, 1). */
+  random?: () => number;
   /** Minimum gap between two posts to one channel (Slack allows about one per second). */
   channelGapMs?: number;
   /** Posts per minute across the workspace, spread evenly (default 291: 3% under Slack's 300). */
@@ -36,6 +49,9 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 50;
   const maxAttempts = options.maxAttempts ?? 8;
+  const horizonMs = options.transientHorizonMs ?? 24 * 3_600_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 600_000;
+  const random = options.random ?? Math.random;
   // 3% under Slack's limits: jitter on the wire should not turn exact pacing into 429s.
   const channelGapMs = options.channelGapMs ?? 1_030;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -66,9 +82,25 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     return /^[UW]/.test(channel) ? options.slack.openConversation([channel]) : channel;
   }
 
+  /** Exponential from 1 s, capped, with "equal jitter" so replicas that failed together do not retry together. */
+  function backoffMs(failuresSoFar: number, retryAfterMs: number): number {
+    const ceiling = Math.min(maxBackoffMs, 1_000 * 2 ** Math.min(failuresSoFar, 30));
+    return Math.max(retryAfterMs, Math.round(ceiling / 2 + (random() * ceiling) / 2));
+  }
+
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
     const payload = d.payload as DeliveryPayload;
     let posting = false;
+    if (d.expires_at && d.expires_at.getTime() <= options.clock().getTime()) {
+      if (await options.deliveries.cancel(d.id, owner, 'expired')) log.info({ deliveryId: d.id, kind: d.kind }, 'delivery outlived its purpose; cancelled, not sent late');
+      return;
+    }
+    if (d.attempts > maxAttempts) {
+      await options.deliveries.markFailed(d.id, owner, d.error ?? 'too_many_attempts');
+      report.failed++;
+      log.warn({ deliveryId: d.id, kind: d.kind, attempts: d.attempts }, 'delivery failed for good: attempt budget spent');
+      return;
+    }
     try {
       const channel = await resolveChannel(d.channel);
       // Only an attempt that reached chat.postMessage without a definite refusal can have posted;
@@ -100,16 +132,17 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       if (!(err instanceof SlackCallError)) throw err;
       const f = err.failure;
       const now = options.clock().getTime();
-      if (f.kind === 'permanent' || d.attempts >= maxAttempts) {
+      const since = d.transient_since?.getTime() ?? now;
+      if (f.kind === 'permanent' || now - since >= horizonMs) {
         await options.deliveries.markFailed(d.id, owner, f.error);
         report.failed++;
-        log.warn({ deliveryId: d.id, kind: d.kind, error: f.error, attempts: d.attempts }, 'delivery failed for good');
+        log.warn({ deliveryId: d.id, kind: d.kind, error: f.error, attempts: d.attempts, transientFailures: d.transient_failures }, 'delivery failed for good');
         return;
       }
-      const wait = f.kind === 'rate_limited' ? f.retryAfterMs : Math.min(300_000, 1_000 * 2 ** (d.attempts - 1));
+      const wait = backoffMs(d.transient_failures, f.kind === 'rate_limited' ? f.retryAfterMs : 0);
       // A 429 from chat.postMessage proves this attempt posted nothing; earlier ones are another matter.
       const notPosted = posting && f.kind === 'rate_limited' && !d.may_have_posted;
-      await options.deliveries.retryLater(d.id, owner, new Date(now + wait), f.error, notPosted);
+      await options.deliveries.retryTransient(d.id, owner, new Date(now), new Date(now + wait), f.error, notPosted);
       report.retried++;
       log.info({ deliveryId: d.id, error: f.error, retryInMs: wait }, 'delivery will be retried');
     }

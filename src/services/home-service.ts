@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import { stuckAfterMs } from './delivery-sender.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
@@ -24,6 +26,7 @@ export function createHomeService(deps: {
   programs: ProgramRepository;
   staff: StaffRepository;
   standups: StandupRepository;
+  deliveries: DeliveryRepository;
   dtr: DtrRepository;
   people: PeopleService;
   reschedules: RescheduleService;
@@ -125,6 +128,7 @@ export function createHomeService(deps: {
         lateAnswers: Number(late?.n ?? 0),
         openAlerts: alerts.map((a) => ({ text: `${a.reason.replace(/_/g, ' ')}: <@${a.mentor_id}> & <@${a.mentee_id}>`, ownerId: a.owner_id })),
         missingStandups: missing,
+        undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
       });
     }
     return out;

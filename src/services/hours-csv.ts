@@ -18,6 +18,14 @@ export async function hoursRows(repos: Pick<Repos, 'sessionLogs'>, month: string
   return computeHours(await repos.sessionLogs.hoursSources(from, to, mentorId), range);
 }
 
+/**
+ * A spreadsheet runs a cell that starts with =, +, -, @, tab or CR as a formula (OWASP "CSV injection");
+ * a Slack name like =HYPERLINK(…) must open as text, so such cells get a leading apostrophe.
+ */
+export function neutralizeCsvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** The export staff get in Slack and operators get from `tandem export hours`: the same bytes. */
 export async function hoursCsv(repos: Repos, month: string): Promise<{ csv: string; rows: HoursRow[] } | null> {
   const rows = await hoursRows(repos, month);
@@ -25,7 +33,7 @@ export async function hoursCsv(repos: Repos, month: string): Promise<{ csv: stri
   const names = new Map((await repos.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [p.slack_id, p.real_name || p.name]));
   const csv = stringify(
     rows.map((r) => ({ mentor_id: r.mentorId, mentor: names.get(r.mentorId) ?? '', mentee_id: r.menteeId, mentee: names.get(r.menteeId) ?? '', week: r.week, sessions: r.sessions, hours: hoursLabel(r.minutes), source: r.source })),
-    { header: true, columns: [...hoursCsvColumns] },
+    { header: true, columns: [...hoursCsvColumns], cast: { string: neutralizeCsvCell } },
   );
   return { csv, rows };
 }

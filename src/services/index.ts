@@ -40,7 +40,7 @@ export type ServiceOptions = {
   clock: Clock;
   logger: Logger;
   homeDebounceMs?: number;
-  sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'channelGapMs' | 'workspacePerMinute' | 'sleep'>>;
+  sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'transientHorizonMs' | 'maxBackoffMs' | 'random' | 'channelGapMs' | 'workspacePerMinute' | 'sleep'>>;
 };
 
 /** Wires repositories into services; the one place that knows how they fit together. */

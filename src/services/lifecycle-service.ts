@@ -67,7 +67,7 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
     const to = programEnd(program.start_date, program.length_weeks, program.time_zone).toISODate() as string;
     const minutes = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to }).reduce((a, r) => a + r.minutes, 0);
     const rate = Number(asked?.n ?? 0) === 0 ? 'no check-ins' : `${Math.round((100 * Number(checkins?.answers ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`;
-    const text = `${program.name} has ended: the summary for staff.`;
+    const text = `${escapeMrkdwn(program.name)} has ended: the summary for staff.`;
     const blocks = [
       { type: 'header', text: plain(`Program summary: ${program.name}`, 150) },
       section(

@@ -14,6 +14,7 @@ import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PairingService } from './pairing-service.js';
 import type { PeopleService } from './people-service.js';
+import { escapeMrkdwn, userText } from '../slack/blocks/text.js';
 
 export function createMatchService(deps: {
   matches: MatchRepository;
@@ -82,12 +83,12 @@ export function createMatchService(deps: {
       const paired = await deps.pairingService.pair(cliActor, { mentorId: request.mentor_id, menteeId: request.mentee_id, programName: program?.name });
       if (!paired.ok) {
         await deps.matches.decide(requestId, { status: 'cancelled', at: deps.clock() });
-        await tell(`match-failed:${requestId}`, request.requested_by, `The match of <@${request.mentor_id}> with <@${request.mentee_id}> could not be made: ${paired.message}`);
+        await tell(`match-failed:${requestId}`, request.requested_by, `The match of <@${request.mentor_id}> with <@${request.mentee_id}> could not be made: ${escapeMrkdwn(paired.message)}`);
         return paired;
       }
       await deps.matches.setPairing(requestId, paired.pairing.id);
       await deps.audit.record({ actor, action: 'match.accept', subject: String(requestId) }, deps.clock());
-      await tell(`match-accepted:${requestId}`, request.requested_by, `<@${actor}> accepted to mentor <@${request.mentee_id}> in “${program?.name ?? ''}”. Their group DM is open.`);
+      await tell(`match-accepted:${requestId}`, request.requested_by, `<@${actor}> accepted to mentor <@${request.mentee_id}> in “${escapeMrkdwn(program?.name ?? '')}”. Their group DM is open.`);
       return { ok: true, request: decided, pairingId: paired.pairing.id };
     },
 
@@ -97,7 +98,7 @@ export function createMatchService(deps: {
       const decided = await deps.matches.decide(requestId, { status: 'declined', declineReason: reason?.trim().slice(0, 500) || null, at: deps.clock() });
       if (!decided) return refuse('conflict', `You already answered this request (${request.status}).`);
       await deps.audit.record({ actor, action: 'match.decline', subject: String(requestId) }, deps.clock());
-      await tell(`match-declined:${requestId}`, request.requested_by, `<@${actor}> declined mentoring <@${request.mentee_id}>.${decided.decline_reason ? ` Their reason: “${decided.decline_reason}”` : ''} Propose someone else with \`/tandem match\`.`);
+      await tell(`match-declined:${requestId}`, request.requested_by, `<@${actor}> declined mentoring <@${request.mentee_id}>.${decided.decline_reason ? ` Their reason: “${escapeMrkdwn(userText(decided.decline_reason))}”` : ''} Propose someone else with \`/tandem match\`.`);
       return { ok: true, request: decided };
     },
 

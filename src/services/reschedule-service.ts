@@ -7,7 +7,7 @@ import type { PairingRepository, PairingRow } from '../db/repositories/pairing-r
 import type { Reschedule } from '../db/schema.js';
 import { isoDate, timeOfDay } from '../domain/program-settings.js';
 import { nextOccurrence, type IsoWeekday } from '../domain/work-days.js';
-import { section } from '../slack/blocks/text.js';
+import { escapeMrkdwn, section, userText } from '../slack/blocks/text.js';
 import { fieldErrors } from '../domain/program-settings.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
@@ -101,7 +101,7 @@ export function createRescheduleService(deps: {
       const what = moved
         ? `moved your meeting of ${fmt(original.toJSDate(), partnerZone)} to *${fmt(moved.toJSDate(), partnerZone)}* (your time, <@${partner}>)`
         : `cancelled your meeting of ${fmt(original.toJSDate(), partnerZone)}`;
-      const text = `<@${actor}> ${what}.${r.reason ? ` Reason: ${r.reason}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
+      const text = `<@${actor}> ${what}.${r.reason ? ` Reason: ${escapeMrkdwn(userText(r.reason))}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
       if (pairing.conversation_id) {
         await deps.deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: pairing.conversation_id, payload: { text, blocks: [section(text)] }, notBefore: now });
         deps.onEnqueued();

@@ -1,3 +1,4 @@
+import { stuckAfterMs } from './delivery-sender.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
@@ -213,6 +214,7 @@ export function createStandupService(deps: {
           openAlerts: Number(live?.n ?? 0),
           missingStandups: missing,
           hoursByMentor: byMentor,
+          undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
         });
         if (await deps.alerts.channelProblem(program)) continue;
         const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel: program.alerts_channel_id, payload: message, notBefore: now });

@@ -13,7 +13,7 @@ import { createWebClient } from './web-api-port.js';
 
 export type SlackApp = {
   app: App;
-  /** The HTTP server (events in HTTP mode, /healthz in both modes). */
+  /** The HTTP server (events in HTTP mode, /healthz and /readyz in both modes). */
   server: () => Server | undefined;
   start: () => Promise<number>;
   stop: () => Promise<void>;
@@ -23,8 +23,19 @@ export type Health = () => Promise<{ ok: boolean; details: Record<string, unknow
 
 export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services: Services, logger: Logger, health: Health): SlackApp {
   const slackLogger = slackLoggerFrom(logger, 'bolt');
-  const healthRoute = {
+  // Liveness: the process serves. An orchestrator restarts on this, so it never depends on the database,
+  // which Tandem reconnects to by itself.
+  const liveRoute = {
     path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok' }));
+    },
+  };
+  // Readiness: the database answers; a load balancer takes the replica out of rotation meanwhile.
+  const readyRoute = {
+    path: '/readyz',
     method: ['GET'],
     handler: (_req: unknown, res: import('node:http').ServerResponse) => {
       void health().then(
@@ -49,7 +60,7 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     httpReceiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret as string,
       endpoints: ['/slack/events'],
-      customRoutes: [healthRoute],
+      customRoutes: [liveRoute, readyRoute],
       logger: slackLogger,
       // Ack as soon as the listener calls ack(); slow work continues after the response.
       processBeforeResponse: false,
@@ -117,9 +128,10 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
         server = (await app.start(config.port)) as Server;
       } else {
         await app.start();
-        // Socket Mode has no inbound HTTP; keep /healthz for the container's health check.
+        // Socket Mode has no inbound HTTP; keep /healthz and /readyz for the orchestrator.
         server = createServer((req, res) => {
-          if (req.method === 'GET' && req.url === '/healthz') return healthRoute.handler(req, res);
+          if (req.method === 'GET' && req.url === '/healthz') return liveRoute.handler(req, res);
+          if (req.method === 'GET' && req.url === '/readyz') return readyRoute.handler(req, res);
           res.writeHead(404).end();
         });
         await new Promise<void>((resolve) => server?.listen(config.port, resolve));

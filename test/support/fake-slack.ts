@@ -310,6 +310,7 @@ export class FakeSlack {
   private readonly now: () => number;
   private readonly handlers: Record<string, Handler>;
   private readonly faults = new Map<string, Fault[]>();
+  private outages: { fault: Fault; active: () => boolean }[] = [];
   private readonly emitter = new EventEmitter();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Set<(err: Error) => void>();
@@ -476,6 +477,7 @@ export class FakeSlack {
     this.calls.length = 0;
     this.responses.length = 0;
     this.faults.clear();
+    this.outages = [];
     this.postLog = [];
     // Tests that rewind their clock between cases get timestamps from that clock again.
     this.lastTsMicros = 0;
@@ -539,7 +541,14 @@ export class FakeSlack {
     });
   }
 
+  /** While `active()` is true, every Web API call gets `fault` (an outage measured on the test's own clock). */
+  outage(fault: Fault, active: () => boolean): void {
+    this.outages.push({ fault, active });
+  }
+
   private takeFault(method: string): Fault | undefined {
+    const down = this.outages.find((o) => o.active());
+    if (down) return down.fault;
     for (const key of [method, '*']) {
       const queue = this.faults.get(key);
       if (queue && queue.length > 0) return queue.shift();

@@ -43,6 +43,8 @@ export type HarnessOptions = {
   config?: Partial<Config>;
   /** The outbox's pacing; by default fast, since Slack's real limits are the delivery-engine tests' subject, not these. */
   sender?: ServiceOptions['sender'];
+  /** The bot's log level (default debug); trace shows everything Slack's clients log. */
+  logLevel?: Config['logLevel'];
 };
 
 /**
@@ -56,11 +58,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await startFakeSlack({ botToken, now: () => now.getTime(), ...options.fake });
   const database = await createTestDatabase();
   const logs = new LogCapture();
-  const logger = createLogger('debug', logs);
+  const logLevel = options.logLevel ?? 'debug';
+  const logger = createLogger(logLevel, logs);
   const config: Config = {
     databaseUrl: undefined,
     dataDir: '',
-    logLevel: 'debug',
+    logLevel,
     slack: { botToken, signingSecret, appToken: undefined, apiUrl: slack.url },
     port: 0,
     admins: options.admins ?? ['UADMIN'],

@@ -41,7 +41,13 @@ describe('loadConfig: what a working configuration gives', () => {
       admins: ['U1AAA', 'U2BBB'],
       tickCron: '* * * * *',
       schedulerEnabled: true,
+      deliveryRetryHours: 24,
     });
+  });
+
+  test('DELIVERY_RETRY_HOURS sets the retry horizon; nonsense is refused with a hint', () => {
+    expect(loadConfig({ ...http, DELIVERY_RETRY_HOURS: '48' }).deliveryRetryHours).toBe(48);
+    expect(() => loadConfig({ ...http, DELIVERY_RETRY_HOURS: '0' })).toThrow(/DELIVERY_RETRY_HOURS .*default 24/);
   });
 
   test('admins are split on commas, trimmed, and empty entries dropped', () => {

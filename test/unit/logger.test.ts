@@ -191,6 +191,19 @@ describe('slackLoggerFrom', () => {
     expect(b).toMatchObject({ level: 'error', msg: 'Error: An API error occurred: xoxp-***' });
     expectNoSecrets(out.text);
   });
+
+  test('request and response bodies are cut to method, channel and ids at every level', () => {
+    const { out, logger } = setup('trace');
+    const slack = slackLoggerFrom(logger, 'web-api');
+    slack.debug(`http request body: ${JSON.stringify({ channel: 'C1', text: 'my private worry', blocks: [{ text: 'my private worry' }], thread_ts: '1.2' })}`);
+    slack.warn('http request failed', { channel: { id: 'D9', name: 'x' }, view: { state: { values: { a: 'my private worry' } } }, user_id: 'U1' });
+    slack.info('not json {my private worry');
+    const [a, b, c] = out.records();
+    expect(a?.msg).toBe('http request body: {"channel":"C1","thread_ts":"1.2"}');
+    expect(b?.msg).toBe('http request failed {"channel":"D9","user_id":"U1"}');
+    expect(c?.msg).toBe('not json [omitted]');
+    expect(out.text).not.toContain('private worry');
+  });
 });
 
 describe('scrubSecrets', () => {

@@ -10,7 +10,11 @@ export type NewDelivery = {
   channel: string;
   payload: DeliveryPayload;
   notBefore: Date;
+  /** Cancel instead of sending after this instant (a check-in whose week closed). */
+  expiresAt?: Date | null;
 };
+
+export type DeliveryProblems = { failed: number; stuck: number };
 
 export function createDeliveryRepository(db: Db) {
   return {
@@ -29,6 +33,7 @@ export function createDeliveryRepository(db: Db) {
           channel: delivery.channel,
           payload: JSON.stringify(delivery.payload),
           not_before: delivery.notBefore,
+          expires_at: delivery.expiresAt ?? null,
         })
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .returning('id')
@@ -51,6 +56,7 @@ export function createDeliveryRepository(db: Db) {
             channel: d.channel,
             payload: JSON.stringify(d.payload),
             not_before: d.notBefore,
+            expires_at: d.expiresAt ?? null,
           })),
         )
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
@@ -128,6 +134,81 @@ export function createDeliveryRepository(db: Db) {
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .execute();
+    },
+
+    /**
+     * Back to pending after a 429, 5xx or network error: the claim's attempt is given back (these
+     * never spend the attempt budget) and the run of such failures is counted for the back-off.
+     */
+    async retryTransient(id: number, owner: string, now: Date, notBefore: Date, error: string, notPosted: boolean): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set({
+          status: 'pending',
+          not_before: notBefore,
+          claimed_by: null,
+          claimed_until: null,
+          error,
+          attempts: sql`greatest(attempts - 1, 0)`,
+          transient_failures: sql`transient_failures + 1`,
+          transient_since: sql`coalesce(transient_since, ${now})`,
+          ...(notPosted ? { may_have_posted: false } : {}),
+        })
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .execute();
+    },
+
+    /** A message that outlived its purpose: never sent. */
+    async cancel(id: number, owner: string, reason: string): Promise<boolean> {
+      const r = await db
+        .updateTable('deliveries')
+        .set({ status: 'skipped', claimed_by: null, claimed_until: null, error: reason })
+        .where('id', '=', id)
+        .where('claimed_by', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /** Failed deliveries back in the queue with a fresh budget (all of them, or the ids given); returns how many. */
+    async requeueFailed(now: Date, ids?: readonly number[]): Promise<number> {
+      let q = db
+        .updateTable('deliveries')
+        .set({ status: 'pending', not_before: now, attempts: 0, transient_failures: 0, transient_since: null, claimed_by: null, claimed_until: null })
+        .where('status', '=', 'failed');
+      if (ids) {
+        if (ids.length === 0) return 0;
+        q = q.where('id', 'in', [...ids]);
+      }
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    /**
+     * What staff should know about: failed deliveries, and ones that have kept failing transiently
+     * since before `stuckSince`. Per program when given (through the pairing, or its alerts channel).
+     */
+    async problems(stuckSince: Date, programId?: number): Promise<DeliveryProblems> {
+      let q = db
+        .selectFrom('deliveries as d')
+        .select((eb) => [
+          eb.fn.countAll<number>().filterWhere('d.status', '=', 'failed').as('failed'),
+          eb.fn
+            .countAll<number>()
+            .filterWhere((w) => w.and([w('d.status', 'in', ['pending', 'sending']), w('d.transient_since', '<=', stuckSince)]))
+            .as('stuck'),
+        ])
+        .where((eb) => eb.or([eb('d.status', '=', 'failed'), eb('d.transient_failures', '>', 0)]));
+      if (programId !== undefined) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('d.pairing_id', 'in', eb.selectFrom('pairings').select('id').where('program_id', '=', programId)),
+            eb('d.channel', 'in', eb.selectFrom('programs').select('alerts_channel_id').where('id', '=', programId).where('alerts_channel_id', 'is not', null).$narrowType<{ alerts_channel_id: string }>()),
+          ]),
+        );
+      }
+      const r = await q.executeTakeFirstOrThrow();
+      return { failed: Number(r.failed), stuck: Number(r.stuck) };
     },
 
     async markFailed(id: number, owner: string, error: string): Promise<void> {

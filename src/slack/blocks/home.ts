@@ -13,6 +13,7 @@ export type HomeStaffProgram = {
   openAlerts: { text: string; ownerId: string | null }[];
   lateAnswers: number;
   missingStandups: string[];
+  undelivered: { failed: number; stuck: number };
 };
 export type HomeInput = {
   userId: string;
@@ -70,9 +71,18 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
       const alerts = p.openAlerts.slice(0, 8).map((a) => `• ${a.text}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}`);
       blocks.push(section(`*Open alerts (${p.openAlerts.length})*${alerts.length ? `\n${alerts.join('\n')}` : ': none'}${p.openAlerts.length > alerts.length ? `\n…and ${p.openAlerts.length - alerts.length} more in the alerts channel` : ''}`));
       blocks.push(section(`*Missing standups:* ${p.missingStandups.length === 0 ? 'none' : p.missingStandups.slice(0, 30).map(mention).join(', ')}${p.missingStandups.length > 30 ? ` and ${p.missingStandups.length - 30} more` : ''}`));
+      if (p.undelivered.failed + p.undelivered.stuck > 0) blocks.push(section(undeliveredLine(p.undelivered)));
     }
     if (h.staff.length > 6) blocks.push(context(`…and ${h.staff.length - 6} more programs (\`/tandem program list\`).`));
     blocks.push({ type: 'actions', elements: [button(homeIds.exportHours, `Export hours (${h.month})`, h.month)] });
   }
   return { type: 'home', blocks: blocks.slice(0, 100) };
+}
+
+/** Staff's view of messages Slack would not take: how many, and what to do about them. */
+export function undeliveredLine(u: { failed: number; stuck: number }): string {
+  const parts = [];
+  if (u.failed > 0) parts.push(`${u.failed} failed for good (run \`tandem deliveries retry\` once the cause is fixed)`);
+  if (u.stuck > 0) parts.push(`${u.stuck} still being retried for over an hour (Slack is refusing or unreachable)`);
+  return `:warning: *Messages not delivered:* ${parts.join('; ')}`;
 }

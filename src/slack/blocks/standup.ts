@@ -1,4 +1,5 @@
 import type { StandupEntry } from '../../db/schema.js';
+import { undeliveredLine } from './home.js';
 import { hoursLabel } from '../../domain/hours.js';
 import { ids, standupIds } from '../ids.js';
 import { context, escapeMrkdwn, mention, plain, section } from './text.js';
@@ -92,6 +93,7 @@ export type DigestInput = {
   openAlerts: number;
   missingStandups: string[];
   hoursByMentor: { mentorId: string; minutes: number }[];
+  undelivered: { failed: number; stuck: number };
 };
 
 /** Monday's digest for staff: last week in numbers, no message text, no notes. */
@@ -107,5 +109,6 @@ export function digestMessage(d: DigestInput): { text: string; blocks: unknown[]
   blocks.push(section(`*Missing standups:* ${d.missingStandups.length === 0 ? 'none' : d.missingStandups.slice(0, 100).map(mention).join(', ')}`));
   const hours = d.hoursByMentor.filter((h) => h.minutes > 0);
   blocks.push(section(`*Hours logged:* ${hours.length === 0 ? 'none' : hours.slice(0, 100).map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`).join(', ')}`));
+  if (d.undelivered.failed + d.undelivered.stuck > 0) blocks.push(section(undeliveredLine(d.undelivered)));
   return { text, blocks: blocks.slice(0, 50) };
 }

@@ -1,5 +1,16 @@
-/** Slack mrkdwn needs &, < and > escaped in any text that came from a person. */
-export function escapeMrkdwn(text: string): string {
+declare const typedByPerson: unique symbol;
+/**
+ * Text a person typed (a reason, a note, an answer, a program name) or a Slack profile name. It is
+ * stored and compared as is, and reaches mrkdwn only through `escapeMrkdwn`.
+ */
+export type UserText = string & { readonly [typedByPerson]: true };
+export const userText = (text: string): UserText => text as UserText;
+
+/**
+ * The one way person-typed text enters mrkdwn: &, < and > escaped, so nothing they typed becomes a live
+ * broadcast (<!channel>), mention (<@U…>) or disguised link (<https://…|…>).
+ */
+export function escapeMrkdwn(text: UserText | string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
