@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { ConfigError, loadConfig, loadDatabaseConfig } from './config.js';
 import { EmbeddedPostgresError } from './db/embedded-postgres.js';
-import type { Logger } from './logger.js';
+import { openMigratedDatabase } from './db/migrate.js';
+import { createLogger, type Logger } from './logger.js';
 import { monthRange } from './domain/hours.js';
 import { slackUserIdPattern } from './services/data-rights-service.js';
 import { systemClock } from './services/clock.js';
@@ -12,9 +13,8 @@ import { systemClock } from './services/clock.js';
  * database or Slack: `help` and a wrong argument answer at once, without loading Bolt.
  */
 async function load() {
-  const [main, logging, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, deliveryRepo, dataRights, { pino }] = await Promise.all([
+  const [main, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, deliveryRepo, dataRights, { pino }] = await Promise.all([
     import('./main.js'),
-    import('./logger.js'),
     import('./scheduler/tick.js'),
     import('./services/pairing-import.js'),
     import('./services/hours-csv.js'),
@@ -27,7 +27,6 @@ async function load() {
   ]);
   return {
     ...main,
-    createLogger: logging.createLogger,
     runTick: tick.runTick,
     importPairings: pairingImport.importPairings,
     hoursCsv: hours.hoursCsv,
@@ -66,12 +65,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     switch (command) {
       case 'start': {
         const config = loadConfig(env);
-        const app = await load();
-        logger = app.createLogger(config.logLevel);
+        logger = createLogger(config.logLevel);
         const log = logger;
         // A promise someone forgot to await must not take every pair's bot down: log it and go on.
         process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
-        const tandem = await app.startTandem(config, logger, run.code ? { code: run.code } : {});
+        // Starting the embedded database (initdb on a first run) takes about as long as loading Bolt and
+        // the services: both at once.
+        const [loaded, opened] = await Promise.allSettled([load(), openMigratedDatabase(config, logger)]);
+        if (loaded.status === 'rejected') {
+          if (opened.status === 'fulfilled') await opened.value.close();
+          throw loaded.reason;
+        }
+        if (opened.status === 'rejected') throw opened.reason;
+        const tandem = await loaded.value.startTandem(config, logger, { database: opened.value, ownsDatabase: true, ...(run.code ? { code: run.code } : {}) });
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {
             logger?.info({ signal }, 'shutting down');
@@ -84,9 +90,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
       case 'migrate': {
         const config = loadDatabaseConfig(env);
-        const app = await load();
-        logger = app.createLogger(config.logLevel);
-        const db = await app.openMigratedDatabase(config, logger);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
         await db.close();
         return 0;
       }
@@ -104,8 +109,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadConfig(env);
         const app = await load();
-        logger = app.createLogger(config.logLevel);
-        const db = await app.openMigratedDatabase(config, logger);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
         const services = app.buildServices(config, db, logger, clock);
         try {
           const report = await app.runTick(services);
@@ -131,8 +136,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadConfig(env);
         const app = await load();
-        logger = app.createLogger(config.logLevel);
-        const db = await app.openMigratedDatabase(config, logger);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
         try {
           const services = app.buildServices(config, db, logger);
           const lines = await app.importPairings(csv, services.pairings);
@@ -157,8 +162,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           const config = loadDatabaseConfig(env);
           // stdout is the export itself: log lines go to stderr.
           const app = await load();
-          logger = app.createLogger(config.logLevel, app.stderr());
-          const db = await app.openMigratedDatabase(config, logger);
+          logger = createLogger(config.logLevel, app.stderr());
+          const db = await openMigratedDatabase(config, logger);
           try {
             const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).exportPerson(id);
             if (!result.ok) {
@@ -179,8 +184,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = app.createLogger(config.logLevel, app.stderr());
-        const db = await app.openMigratedDatabase(config, logger);
+        logger = createLogger(config.logLevel, app.stderr());
+        const db = await openMigratedDatabase(config, logger);
         try {
           const repos = { sessionLogs: app.createSessionLogRepository(db.db), people: app.createPeopleRepository(db.db) };
           process.stdout.write((await app.hoursCsv(repos, month))?.csv ?? '');
@@ -197,8 +202,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = app.createLogger(config.logLevel);
-        const db = await app.openMigratedDatabase(config, logger);
+        logger = createLogger(config.logLevel);
+        const db = await openMigratedDatabase(config, logger);
         try {
           const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).forgetPerson(id);
           if (!result.ok) {
@@ -224,8 +229,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = app.createLogger(config.logLevel, app.stderr());
-        const db = await app.openMigratedDatabase(config, logger);
+        logger = createLogger(config.logLevel, app.stderr());
+        const db = await openMigratedDatabase(config, logger);
         try {
           const n = await app.createDeliveryRepository(db.db).requeueFailed(new Date(), ids.length ? ids.map(Number) : undefined);
           out(n === 0 ? 'No failed messages to retry.' : `${n} failed message${n === 1 ? '' : 's'} put back in the queue; the bot sends ${n === 1 ? 'it' : 'them'} on its next pass (or run \`tandem tick\`).`);

@@ -1,5 +1,6 @@
 import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
-import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+// Types only: the logger loads before Bolt does (tandem start opens the database meanwhile).
+import type { LogLevel, Logger as SlackLogger } from '@slack/bolt';
 
 export type Logger = PinoLogger;
 
@@ -104,7 +105,7 @@ export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
     warn: (...msgs) => child.warn(toLine(msgs)),
     error: (...msgs) => child.error(toLine(msgs)),
     setLevel: () => undefined,
-    getLevel: () => (child.level === 'debug' || child.level === 'trace' ? LogLevel.DEBUG : LogLevel.INFO),
+    getLevel: () => (child.level === 'debug' || child.level === 'trace' ? 'debug' : 'info') as LogLevel,
     setName: () => undefined,
   };
 }

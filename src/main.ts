@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Config, DatabaseConfig } from './config.js';
-import { openDatabase, type OpenedDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
+import type { Config } from './config.js';
+import type { OpenedDatabase } from './db/database.js';
+import { openMigratedDatabase } from './db/migrate.js';
 import type { Logger } from './logger.js';
 import { runTick } from './scheduler/tick.js';
 import { createPostgresRunCoordinator } from './scheduler/run-coordinator.js';
@@ -18,25 +18,6 @@ export type Tandem = {
   stop: () => Promise<void>;
 };
 
-export async function openMigratedDatabase(config: DatabaseConfig, logger: Logger): Promise<OpenedDatabase> {
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onConnectionError: (err) => logger.warn({ error: err.message }, 'lost a database connection; the pool will open a new one'),
-    log: logger.child({ component: 'embedded-postgres' }),
-  });
-  let result;
-  try {
-    result = await migrateToLatest(database.db);
-  } catch (err) {
-    await database.close();
-    throw err;
-  }
-  const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
-  logger.info({ engine: database.engine, applied }, applied.length ? 'database migrated' : 'database schema up to date');
-  return database;
-}
-
 /** Builds the services for one Slack token and database; used by `start`, `tick` and `import`. */
 export function buildServices(config: Pick<Config, 'slack' | 'deliveryRetryHours'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock, sender?: ServiceOptions['sender']): Services {
   const client = createWebClient(config.slack.botToken, { apiUrl: config.slack.apiUrl, logger });
@@ -45,8 +26,16 @@ export function buildServices(config: Pick<Config, 'slack' | 'deliveryRetryHours
 }
 
 /** The composition root: config -> database -> services -> Slack app -> scheduler. */
-export async function startTandem(config: Config, logger: Logger, options: { clock?: Clock; database?: OpenedDatabase; code?: 'sources' | 'dist'; sender?: ServiceOptions['sender'] } = {}): Promise<Tandem> {
+export async function startTandem(config: Config, logger: Logger, options: {
+    clock?: Clock;
+    database?: OpenedDatabase;
+    /** Close `database` on stop (default: only when startTandem opened it itself). */
+    ownsDatabase?: boolean;
+    code?: 'sources' | 'dist';
+    sender?: ServiceOptions['sender'];
+  } = {}): Promise<Tandem> {
   const database = options.database ?? (await openMigratedDatabase(config, logger));
+  const ownsDatabase = options.ownsDatabase ?? !options.database;
   const services = buildServices(config, database, logger, options.clock, options.sender);
   await services.staff.bootstrap(config.admins);
 
@@ -64,7 +53,7 @@ export async function startTandem(config: Config, logger: Logger, options: { clo
     port = await slack.start();
   } catch (err) {
     // E.g. the port is taken: release the database so the process can exit at once.
-    if (!options.database) await database.close();
+    if (ownsDatabase) await database.close();
     throw err;
   }
   const scheduler = config.schedulerEnabled
@@ -85,7 +74,7 @@ export async function startTandem(config: Config, logger: Logger, options: { clo
         await scheduler?.stop();
         await slack.stop();
         await services.sender.idle();
-        if (!options.database) await database.close();
+        if (ownsDatabase) await database.close();
         logger.info('Tandem stopped');
       })()),
   };

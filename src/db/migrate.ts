@@ -2,7 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import type { Db } from './database.js';
+import type { DatabaseConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { openDatabase, type Db, type OpenedDatabase } from './database.js';
 
 /**
  * Loads migrations/*.ts (dev, tsx) or dist/migrations/*.js (built). The folder sits two levels above
@@ -33,4 +35,24 @@ export async function migrateToLatest(db: Db, folder = migrationsFolder): Promis
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
+}
+
+/** Opens the configured database (starting the embedded server if there is no DATABASE_URL) and migrates it. */
+export async function openMigratedDatabase(config: DatabaseConfig, logger: Logger): Promise<OpenedDatabase> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (err) => logger.warn({ error: err.message }, 'lost a database connection; the pool will open a new one'),
+    log: logger.child({ component: 'embedded-postgres' }),
+  });
+  let result;
+  try {
+    result = await migrateToLatest(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+  logger.info({ engine: database.engine, applied }, applied.length ? 'database migrated' : 'database schema up to date');
+  return database;
 }
