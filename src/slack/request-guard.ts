@@ -11,12 +11,13 @@ import type { Logger } from '../logger.js';
  */
 export const futureSkewSec = 60;
 
-const user = z.object({ id: z.string().min(1) });
+// Only the shape is checked here; whether the id is someone is the listeners' business.
+const user = z.object({ id: z.string() });
 const withUser = z.object({ type: z.string(), user });
 const interaction = z.discriminatedUnion('type', [
   withUser.extend({ type: z.literal('block_actions'), actions: z.array(z.object({ action_id: z.string() })).min(1) }),
-  withUser.extend({ type: z.literal('view_submission'), view: z.object({ id: z.string().min(1), callback_id: z.string() }) }),
-  withUser.extend({ type: z.literal('view_closed'), view: z.object({ id: z.string().min(1) }) }),
+  withUser.extend({ type: z.literal('view_submission'), view: z.object({ id: z.string(), callback_id: z.string() }) }),
+  withUser.extend({ type: z.literal('view_closed'), view: z.object({ id: z.string() }) }),
   withUser.extend({ type: z.enum(['shortcut', 'message_action']), callback_id: z.string() }),
   withUser.extend({ type: z.literal('block_suggestion'), action_id: z.string() }),
 ]);
