@@ -14,6 +14,7 @@ import { createProgramRepository } from '../db/repositories/program-repository.j
 import { createSessionLogRepository } from '../db/repositories/session-log-repository.js';
 import { createStaffRepository } from '../db/repositories/staff-repository.js';
 import { createStandupRepository } from '../db/repositories/standup-repository.js';
+import { createRequestKeyRepository } from '../db/repositories/request-key-repository.js';
 import type { Logger } from '../logger.js';
 import { createAlertService } from './alert-service.js';
 import { createCheckinService } from './checkin-service.js';
@@ -33,6 +34,7 @@ import { createResponseWindowService } from './response-window-service.js';
 import type { SlackPort } from './slack-port.js';
 import { createStaffService } from './staff-service.js';
 import { createStandupService } from './standup-service.js';
+import { createRequestKeyService } from './request-keys.js';
 
 export type ServiceOptions = {
   db: Db;
@@ -63,6 +65,7 @@ export function createServices(options: ServiceOptions) {
     notes: createNoteRepository(db),
     matches: createMatchRepository(db),
     reschedules: createRescheduleRepository(db),
+    requestKeys: createRequestKeyRepository(db),
   };
   const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
   const onEnqueued = () => sender.kick();
@@ -77,11 +80,12 @@ export function createServices(options: ServiceOptions) {
   const standups = createStandupService({ db, ...repos, alerts, clock, logger, onEnqueued });
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
+  const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
   const lifecycle = createLifecycleService({ db, ...repos, alerts, clock, logger, onEnqueued });
   const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

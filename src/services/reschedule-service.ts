@@ -68,9 +68,10 @@ export function createRescheduleService(deps: {
 
     /**
      * Records a moved or cancelled meeting and tells the partner in the pair conversation. Times are in
-     * the actor's own zone; under 48 hours' notice is late notice (counted in the staff digest).
+     * the actor's own zone; under 48 hours' notice is late notice (counted in the staff digest). With a
+     * form key, a form already saved (a double submit, a replay) is acknowledged and changes nothing.
      */
-    async reschedule(actor: string, input: RescheduleInput): Promise<Outcome<{ reschedule: Reschedule }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async reschedule(actor: string, input: RescheduleInput, formKey?: { key: string; until: Date }): Promise<Outcome<{ reschedule: Reschedule | null }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const parsed = rescheduleSchema.safeParse(input);
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
@@ -84,7 +85,7 @@ export function createRescheduleService(deps: {
       if (moved && moved.toMillis() <= now.getTime()) return { ok: false, reason: 'fields', errors: { newDate: 'The new time must be in the future.' } };
       const hours = Math.floor((original.toMillis() - now.getTime()) / 3_600_000);
       const late = hours < noticeHours;
-      const r = await deps.reschedules.create({
+      const row = {
         pairingId: pairing.id,
         requestedBy: actor,
         originalAt: original.toJSDate(),
@@ -94,7 +95,9 @@ export function createRescheduleService(deps: {
         lateNotice: late,
         noticeHours: hours,
         at: now,
-      });
+      };
+      const r = formKey ? await deps.reschedules.createOnce(row, formKey) : await deps.reschedules.create(row);
+      if (!r) return { ok: true, reschedule: null };
       await deps.audit.record({ actor, action: late ? 'meeting.late_notice' : 'meeting.rescheduled', subject: String(pairing.id), details: { reschedule: r.id, noticeHours: hours } }, now);
       const partner = actor === pairing.mentor_id ? pairing.mentee_id : pairing.mentor_id;
       const partnerZone = (await deps.people.find(partner))?.time_zone ?? zone;

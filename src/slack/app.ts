@@ -9,6 +9,8 @@ import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';
 import { registerEvents } from './listeners/events/index.js';
 import { registerViews } from './listeners/views/index.js';
+import { acknowledgeUnknown, dedupeEvents, indexListeners, normalizeRequestText } from './request-middleware.js';
+import { guardSlackRequests } from './request-guard.js';
 import { createWebClient } from './web-api-port.js';
 
 export type SlackApp = {
@@ -65,6 +67,7 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
       // Ack as soon as the listener calls ack(); slow work continues after the response.
       processBeforeResponse: false,
     });
+    guardSlackRequests(httpReceiver, { signingSecret: config.slack.signingSecret as string, endpoints: ['/slack/events'], logger });
     receiver = httpReceiver;
   }
 
@@ -97,6 +100,11 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
   app.error(async (error) => {
     logger.error({ err: error.original ?? error, code: error.code }, 'unhandled error in a Slack listener');
   });
+
+  const listeners = indexListeners(app);
+  app.use(normalizeRequestText);
+  app.use(dedupeEvents(services.requestKeys, logger));
+  app.use(acknowledgeUnknown(listeners, logger));
 
   // After any command, button or form, the people it touched see a fresh App Home (debounced).
   app.use(async ({ body, next }) => {

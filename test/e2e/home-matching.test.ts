@@ -181,13 +181,15 @@ describe('matching', () => {
 });
 
 describe('reschedule and pause', () => {
+  let views = 0;
   async function reschedule(user: string, values: Record<string, unknown>) {
     const from = h.slack.calls.length;
-    await h.sender.command({ text: 'reschedule', user_id: user, trigger_id: '7.7.r' });
+    // Slack gives each invocation its own trigger id; a repeated one is a replay and does nothing.
+    await h.sender.command({ text: 'reschedule', user_id: user });
     const view = (await h.slack.waitFor('views.open', { from })).args.view as { callback_id: string; blocks: { block_id?: string; element?: Record<string, unknown> }[] };
     const state: Record<string, Record<string, unknown>> = {};
     for (const [k, v] of Object.entries(values)) state[k] = { value: v };
-    return { view, res: await h.sender.viewSubmission({ user: { id: user }, view: { id: 'VR', callback_id: view.callback_id, state: { values: state } } }) };
+    return { view, res: await h.sender.viewSubmission({ user: { id: user }, view: { id: `VR${++views}`, callback_id: view.callback_id, state: { values: state } } }) };
   }
 
   test('moving a meeting 30 hours ahead is recorded as late notice and the partner is told in the pair conversation', async () => {

@@ -191,7 +191,7 @@ describe('Friday standup', () => {
 describe('session logs, hours and notes', () => {
   async function logSession(mentor: string, mentee: string, date: string, minutes: string, privateNotes?: string) {
     const from = h.slack.calls.length;
-    await h.sender.command({ text: 'log', user_id: mentor, trigger_id: '3.3.l' });
+    await h.sender.command({ text: 'log', user_id: mentor });
     const view = (await h.slack.waitFor('views.open', { from })).args.view as View;
     const id = await pairingId(mentee);
     return h.sender.viewSubmission({

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import { claimRequestKey } from './request-key-repository.js';
 import type { MatchRequest, Reschedule } from '../schema.js';
 
 export function createMatchRepository(db: Db) {
@@ -47,14 +48,33 @@ export function createMatchRepository(db: Db) {
   };
 }
 
+type NewReschedule = { pairingId: number; requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; reason: string | null; lateNotice: boolean; noticeHours: number; at: Date };
+const rescheduleValues = (row: NewReschedule) => ({
+  pairing_id: row.pairingId,
+  requested_by: row.requestedBy,
+  original_at: row.originalAt,
+  new_at: row.newAt,
+  cancelled: row.cancelled,
+  reason: row.reason,
+  late_notice: row.lateNotice,
+  notice_hours: row.noticeHours,
+  created_at: row.at,
+});
+
 export function createRescheduleRepository(db: Db) {
   return {
-    async create(row: { pairingId: number; requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; reason: string | null; lateNotice: boolean; noticeHours: number; at: Date }): Promise<Reschedule> {
-      return db
-        .insertInto('reschedules')
-        .values({ pairing_id: row.pairingId, requested_by: row.requestedBy, original_at: row.originalAt, new_at: row.newAt, cancelled: row.cancelled, reason: row.reason, late_notice: row.lateNotice, notice_hours: row.noticeHours, created_at: row.at })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+    async create(row: NewReschedule): Promise<Reschedule> {
+      return db.insertInto('reschedules').values(rescheduleValues(row)).returningAll().executeTakeFirstOrThrow();
+    },
+    /**
+     * The same row, unless the request key was already used: the key and the reschedule commit together,
+     * so two submissions of one form store one reschedule whatever their timing.
+     */
+    async createOnce(row: NewReschedule, key: { key: string; until: Date }): Promise<Reschedule | undefined> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await claimRequestKey(trx, key.key, key.until, row.at))) return undefined;
+        return trx.insertInto('reschedules').values(rescheduleValues(row)).returningAll().executeTakeFirstOrThrow();
+      });
     },
     async between(pairingId: number, from: Date, to: Date): Promise<Reschedule[]> {
       return db.selectFrom('reschedules').selectAll().where('pairing_id', '=', pairingId).where('original_at', '>=', from).where('original_at', '<', to).orderBy('created_at').execute();

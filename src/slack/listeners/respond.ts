@@ -1,5 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
+import type { Services } from '../../services/index.js';
+import { requestKeyTtlMs } from '../../services/request-keys.js';
 import { SlackCallError } from '../../services/slack-port.js';
 
 export const somethingWentWrong =
@@ -7,6 +9,17 @@ export const somethingWentWrong =
 
 export const userNotFound =
   "I couldn't find one of the people you mentioned in this workspace, so nothing was changed. Pick them from Slack's @-mention list and try again.";
+
+/**
+ * Slack gives every real invocation of a command a fresh trigger id, so a second request with the same
+ * one is a replay (or a retry of one already answered): it is acknowledged and does nothing, not even
+ * answer, so the person sees one confirmation.
+ */
+export async function onceForTrigger(services: Services, logger: Logger, triggerId: string): Promise<boolean> {
+  if (await services.requestKeys.claim(`command:${triggerId}`, requestKeyTtlMs.command)) return true;
+  logger.info('ignored a repeat of a command already handled (same trigger id)');
+  return false;
+}
 
 /**
  * Runs the slow part of a command after ack() and always answers the person: with the outcome,

@@ -7,7 +7,7 @@ import type { Services } from '../../../services/index.js';
 import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../blocks/dtr.js';
 import { plain, section } from '../../blocks/text.js';
 import { dtrIds } from '../../ids.js';
-import { somethingWentWrong } from '../respond.js';
+import { onceForTrigger, somethingWentWrong } from '../respond.js';
 
 const milestones = ['kickoff', 'midmod', 'exit'] as const;
 const aliases: Record<string, Milestone> = { kickoff: 'kickoff', 'kick-off': 'kickoff', midmod: 'midmod', 'mid-mod': 'midmod', midmodule: 'midmod', exit: 'exit' };
@@ -73,6 +73,7 @@ export function registerDtrCommand(app: App, services: Services): void {
       return;
     }
     await ack();
+    if (!(await onceForTrigger(services, log, payload.data.trigger_id))) return;
     const actor = payload.data.user_id;
     try {
       if (cmd.kind === 'open') {

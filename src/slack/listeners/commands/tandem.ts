@@ -10,7 +10,7 @@ import { escapeMrkdwn } from '../../blocks/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
 import { openRescheduleModal } from '../actions/lifecycle-actions.js';
-import { answerAfterAck, somethingWentWrong } from '../respond.js';
+import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../respond.js';
 import { helpText, parseTandemCommand, type TandemCommand } from './tandem-command.js';
 
 const commandPayload = z.object({
@@ -28,6 +28,7 @@ function pairingLine(p: PairingRow): string {
 
 export function registerTandemCommand(app: App, services: Services): void {
   const log = services.logger.child({ component: 'tandem-command' });
+  const firstTime = (triggerId: string) => onceForTrigger(services, log, triggerId);
 
   app.command('/tandem', async ({ command, ack, respond, client }) => {
     const payload = commandPayload.safeParse(command);
@@ -47,6 +48,7 @@ export function registerTandemCommand(app: App, services: Services): void {
       return;
     }
     await ack();
+    if (!(await firstTime(trigger_id))) return;
 
     if (cmd.name === 'program new') {
       // The trigger id expires three seconds after the click: check staff, then open at once.

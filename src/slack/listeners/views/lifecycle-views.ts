@@ -53,7 +53,7 @@ export function registerLifecycleViews(app: App, services: Services): void {
         newDate: read(values, f.newDate),
         newTime: read(values, f.newTime),
         reason: read(values, f.reason),
-      });
+      }, typeof view.id === 'string' && view.id !== '' ? services.requestKeys.viewKey(view.id) : undefined);
       if (!r.ok) {
         const map: Record<string, string> = { pairingId: f.pairing, originalDate: f.originalDate, originalTime: f.originalTime, newDate: f.newDate, newTime: f.newTime, reason: f.reason, cancel: f.cancel };
         const errors = 'errors' in r ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v])) : { [f.pairing]: r.message };
