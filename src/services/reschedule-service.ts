@@ -96,19 +96,24 @@ export function createRescheduleService(deps: {
         noticeHours: hours,
         at: now,
       };
-      const r = formKey ? await deps.reschedules.createOnce(row, formKey) : await deps.reschedules.create(row);
-      if (!r) return { ok: true, reschedule: null };
-      await deps.audit.record({ actor, action: late ? 'meeting.late_notice' : 'meeting.rescheduled', subject: String(pairing.id), details: { reschedule: r.id, noticeHours: hours } }, now);
       const partner = actor === pairing.mentor_id ? pairing.mentee_id : pairing.mentor_id;
       const partnerZone = (await deps.people.find(partner))?.time_zone ?? zone;
       const what = moved
         ? `moved your meeting of ${fmt(original.toJSDate(), partnerZone)} to *${fmt(moved.toJSDate(), partnerZone)}* (your time, <@${partner}>)`
         : `cancelled your meeting of ${fmt(original.toJSDate(), partnerZone)}`;
-      const text = `<@${actor}> ${what}.${r.reason ? ` Reason: ${escapeMrkdwn(userText(r.reason))}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
-      if (pairing.conversation_id) {
-        await deps.deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: pairing.conversation_id, payload: { text, blocks: [section(text)] }, notBefore: now });
-        deps.onEnqueued();
-      }
+      const text = `<@${actor}> ${what}.${row.reason ? ` Reason: ${escapeMrkdwn(userText(row.reason))}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
+      const conversation = pairing.conversation_id;
+      const announce = (r: Reschedule, trx?: Parameters<typeof deps.deliveries.enqueue>[1]) =>
+        conversation
+          ? deps.deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: conversation, payload: { text, blocks: [section(text)] }, notBefore: now }, trx)
+          : Promise.resolve();
+      // With a form key the announcement is written with the reschedule: a crash between the two would
+      // otherwise lose it for good, since a resubmitted form is (rightly) a no-op.
+      const r = formKey ? await deps.reschedules.createOnce(row, formKey, (trx, created) => announce(created, trx)) : await deps.reschedules.create(row);
+      if (!r) return { ok: true, reschedule: null };
+      if (!formKey) await announce(r);
+      await deps.audit.record({ actor, action: late ? 'meeting.late_notice' : 'meeting.rescheduled', subject: String(pairing.id), details: { reschedule: r.id, noticeHours: hours } }, now);
+      if (conversation) deps.onEnqueued();
       return { ok: true, reschedule: r };
     },
   };

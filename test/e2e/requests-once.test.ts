@@ -141,6 +141,46 @@ describe('each request takes effect once', () => {
     expect(told[0]?.text).toContain('Conference day');
   });
 
+  test('a reschedule whose announcement cannot be queued is not stored either, so submitting the form again works', async () => {
+    const pairing = await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', M1).executeTakeFirstOrThrow();
+    const submit = () =>
+      h.sender.viewSubmission({
+        user: { id: ADA },
+        view: {
+          id: 'VRESCHEDULE2',
+          type: 'modal',
+          callback_id: 'reschedule_submit',
+          private_metadata: '',
+          state: {
+            values: {
+              pairing: { value: { type: 'static_select', selected_option: { value: String(pairing.id) } } },
+              original_date: { value: { type: 'datepicker', selected_date: '2027-01-20' } },
+              original_time: { value: { type: 'timepicker', selected_time: '12:00' } },
+              new_date: { value: { type: 'datepicker', selected_date: '2027-01-22' } },
+              new_time: { value: { type: 'timepicker', selected_time: '09:00' } },
+              reason: { value: { type: 'plain_text_input', value: 'Dentist' } },
+            },
+          },
+        },
+      });
+    // The database refuses the outbox row (a real failure inside PostgreSQL, as a full disk would be).
+    await sql`create function refuse_reschedule_delivery() returns trigger language plpgsql as $$ begin raise exception 'outbox unavailable'; end $$`.execute(h.database.db);
+    await sql`create trigger refuse_reschedule_delivery before insert on deliveries for each row when (new.kind = 'reschedule') execute function refuse_reschedule_delivery()`.execute(h.database.db);
+    try {
+      const failed = await submit();
+      expect(failed.status).toBe(200);
+      expect(await h.database.db.selectFrom('reschedules').selectAll().execute()).toEqual([]);
+    } finally {
+      await sql`drop trigger refuse_reschedule_delivery on deliveries`.execute(h.database.db);
+      await sql`drop function refuse_reschedule_delivery()`.execute(h.database.db);
+    }
+    expect((await submit()).body).toBe('');
+    await h.tandem.services.sender.idle();
+    expect(await h.database.db.selectFrom('reschedules').selectAll().execute()).toHaveLength(1);
+    const told = h.slack.conversations.get(pairing.conversation_id as string)?.messages.filter((m) => m.metadata?.event_payload?.kind === 'reschedule') ?? [];
+    expect(told.map((m) => m.text)).toEqual([expect.stringContaining('Dentist')]);
+  });
+
   test('app_home_opened delivered four times with one event id (retries 0..3) publishes App Home once', async () => {
     const from = h.slack.calls.length;
     const repeats = logLines('event already handled');

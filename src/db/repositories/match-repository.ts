@@ -1,6 +1,7 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../database.js';
 import { claimRequestKey } from './request-key-repository.js';
-import type { MatchRequest, Reschedule } from '../schema.js';
+import type { Database, MatchRequest, Reschedule } from '../schema.js';
 
 export function createMatchRepository(db: Db) {
   return {
@@ -70,10 +71,16 @@ export function createRescheduleRepository(db: Db) {
      * The same row, unless the request key was already used: the key and the reschedule commit together,
      * so two submissions of one form store one reschedule whatever their timing.
      */
-    async createOnce(row: NewReschedule, key: { key: string; until: Date }): Promise<Reschedule | undefined> {
+    /**
+     * Stores the reschedule unless its form was already saved; `alongside` writes what must not be lost
+     * without it (the announcement in the outbox) in the same transaction.
+     */
+    async createOnce(row: NewReschedule, key: { key: string; until: Date }, alongside?: (trx: Transaction<Database>, r: Reschedule) => Promise<unknown>): Promise<Reschedule | undefined> {
       return db.transaction().execute(async (trx) => {
         if (!(await claimRequestKey(trx, key.key, key.until, row.at))) return undefined;
-        return trx.insertInto('reschedules').values(rescheduleValues(row)).returningAll().executeTakeFirstOrThrow();
+        const r = await trx.insertInto('reschedules').values(rescheduleValues(row)).returningAll().executeTakeFirstOrThrow();
+        await alongside?.(trx, r);
+        return r;
       });
     },
     async between(pairingId: number, from: Date, to: Date): Promise<Reschedule[]> {
