@@ -14,7 +14,7 @@ import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PairingService } from './pairing-service.js';
 import type { PeopleService } from './people-service.js';
-import { escapeMrkdwn, userText } from '../slack/blocks/text.js';
+import { escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
 
 export function createMatchService(deps: {
   matches: MatchRepository;
@@ -64,7 +64,7 @@ export function createMatchService(deps: {
       const note = input.note?.trim().slice(0, 1500) || null;
       const request = await deps.matches.create({ programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, requestedBy: actor, note, at: now, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
       if (!request) return refuse('conflict', 'That request was just made by someone else.');
-      await deps.deliveries.enqueue({ dedupeKey: `match:${request.id}`, kind: 'match_request', channel: input.mentorId, payload: matchRequestMessage({ requestId: request.id, menteeId: input.menteeId, programName: program.name, note, staffId: actor }), notBefore: now });
+      await deps.deliveries.enqueue({ dedupeKey: `match:${request.id}`, kind: 'match_request', channel: input.mentorId, payload: matchRequestMessage({ requestId: request.id, menteeId: input.menteeId, programName: userText(program.name), note: userTextOrNull(note), staffId: actor }), notBefore: now });
       await deps.audit.record({ actor, action: 'match.request', subject: String(request.id) }, now);
       deps.onEnqueued();
       return { ok: true, request };

@@ -11,6 +11,7 @@ import { computeHours } from '../domain/hours.js';
 import { endOfLocalDay, holidaySet, isoWeekKey } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { digestMessage, standupPromptMessage, standupReminderMessage } from '../slack/blocks/standup.js';
+import { userText } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
@@ -201,7 +202,7 @@ export function createStandupService(deps: {
         const hours = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to });
         const byMentor = mentors.map((m) => ({ mentorId: m, minutes: hours.filter((h) => h.mentorId === m).reduce((a, h) => a + h.minutes, 0) }));
         const message = digestMessage({
-          programName: program.name,
+          programName: userText(program.name),
           weekLabel: `week of ${start.toFormat('d LLLL yyyy')}`,
           pairs: pairs.map((p) => ({
             mentorId: p.mentor_id,
