@@ -140,7 +140,8 @@ export const rawStringsRefused = () => {
   // @ts-expect-error a note about a mentee is person text
   matchRequestMessage({ requestId: 1, menteeId: MENTEE, programName: hostile, note: raw, staffId: 'USTAFF01' });
   // @ts-expect-error a standup concern is person text
-  alertMessage({ ...({} as AlertViewInput), staffNote: raw });
+  const concern: AlertViewInput['staffNote'] = raw;
+  void concern;
   // @ts-expect-error DTR answers are person text
   dtrPrivateMessage({ menteeId: MENTEE, milestone: 'midmod', set: builtInQuestionSets[1]!, answers: { concerns: raw } as Record<string, string> });
   // @ts-expect-error program names in the pair intro
