@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isMentorOf } from '../domain/authorization.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { MatchRepository } from '../db/repositories/match-repository.js';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
@@ -73,7 +74,7 @@ export function createMatchService(deps: {
     /** The mentor accepts: the pairing, its group DM and introduction are made, and staff are told. */
     async accept(actor: string, requestId: number): Promise<Outcome<{ request: MatchRequest; pairingId: number | null }>> {
       const request = await deps.matches.get(requestId);
-      if (!request || request.mentor_id !== actor) return refuse('forbidden', 'This request was sent to someone else.');
+      if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
       if (request.status !== 'pending') return refuse('conflict', `You already answered this request (${request.status}).`);
       const full = await capacityProblem(actor, requestId);
       if (full) return refuse('conflict', `${full} Ask program staff to raise it first.`);
@@ -94,7 +95,7 @@ export function createMatchService(deps: {
 
     async decline(actor: string, requestId: number, reason: string | null): Promise<Outcome<{ request: MatchRequest }>> {
       const request = await deps.matches.get(requestId);
-      if (!request || request.mentor_id !== actor) return refuse('forbidden', 'This request was sent to someone else.');
+      if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
       const decided = await deps.matches.decide(requestId, { status: 'declined', declineReason: reason?.trim().slice(0, 500) || null, at: deps.clock() });
       if (!decided) return refuse('conflict', `You already answered this request (${request.status}).`);
       await deps.audit.record({ actor, action: 'match.decline', subject: String(requestId) }, deps.clock());

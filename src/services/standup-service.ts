@@ -1,4 +1,5 @@
 import { stuckAfterMs } from './delivery-sender.js';
+import { isMentorOf } from '../domain/authorization.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
@@ -103,7 +104,7 @@ export function createStandupService(deps: {
     /** What the modal shows: only the mentor's own standup, with this week's answers so far. */
     async forMentor(actor: string, standupId: number) {
       const s = await deps.standups.get(standupId);
-      if (!s || s.mentor_id !== actor) return refuse('forbidden', 'That standup belongs to someone else.');
+      if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
       if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
       const program = await deps.programs.get(s.program_id);
       const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
@@ -117,7 +118,7 @@ export function createStandupService(deps: {
      */
     async savePage(actor: string, standupId: number, entries: StandupEntryInput[], final: { generalNote: string | null } | null): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const s = await deps.standups.get(standupId);
-      if (!s || s.mentor_id !== actor) return refuse('forbidden', 'That standup belongs to someone else.');
+      if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
       if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed.");
       const allowed = new Set((await deps.standups.mentees(s.program_id, actor)).map((m) => m.pairing_id));
       const errors: Record<string, string> = {};
