@@ -9,7 +9,7 @@ import type { AlertReason, Database } from '../db/schema.js';
 import { addWorkDays, holidaySet } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { alertMessage } from '../slack/blocks/alert.js';
-import { escapeMrkdwn } from '../slack/blocks/text.js';
+import { escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
@@ -65,7 +65,7 @@ export function createAlertService(deps: {
       subject: a.subject,
       mentorId: a.mentor_id,
       menteeId: a.mentee_id,
-      programName: a.program_name,
+      programName: userText(a.program_name),
       sinceLabel: fmt(a.since, a.time_zone) ?? '',
       overdueLabel: String(details.overdue ?? overdueText[a.reason]),
       permalink,
@@ -73,7 +73,7 @@ export function createAlertService(deps: {
       snoozedUntilLabel: fmt(a.snoozed_until, a.time_zone),
       resolvedLabel: fmt(a.resolved_at, a.time_zone),
       resolvedBy: a.resolved_by,
-      staffNote: a.reason === 'mentor_concern' ? ((details.staffNote as string | null) ?? null) : null,
+      staffNote: a.reason === 'mentor_concern' ? userTextOrNull(details.staffNote as string | null | undefined) : null,
       evidence: details.evidence === 'slack_confirmed' || details.evidence === 'records_only' ? details.evidence : null,
     });
   }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isInPair } from '../domain/authorization.js';
 import type { Db } from '../db/database.js';
 import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
@@ -115,7 +116,7 @@ export function createCheckinService(deps: {
     if (!checkin) return refuse('not_found', 'I could not find that check-in.');
     const pairing = await deps.pairings.get(checkin.pairing_id);
     if (!pairing) return refuse('not_found', 'I could not find that check-in.');
-    if (actor !== pairing.mentor_id && actor !== pairing.mentee_id) return refuse('forbidden', `This check-in is for <@${pairing.mentor_id}> and <@${pairing.mentee_id}>; only they can answer it.`);
+    if (!isInPair(pairing, actor)) return refuse('forbidden', `This check-in is for <@${pairing.mentor_id}> and <@${pairing.mentee_id}>; only they can answer it.`);
     if (pairing.status === 'ended') return refuse('invalid', 'This pairing has ended, so the check-in is closed.');
     if (deps.clock() >= checkin.closes_at) return refuse('invalid', "This check-in is closed; next week's is on its way.");
     const program = await deps.programs.get(pairing.program_id);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { DataRightsRepository, ForgetChanges } from '../db/repositories/data-rights-repository.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from './clock.js';
@@ -8,12 +8,15 @@ export const slackUserIdPattern = /^[UW][A-Z0-9]{2,}$/;
 
 /**
  * The stand-in for a forgotten person's id: the same for the same id, so their anonymised rows still
- * group together (one mentor's pairings, one person's check-in answers). It is a pseudonym, not an
- * anonymous token: whoever has the workspace's member list can hash every id and find the match.
+ * group together (one mentor's pairings, one person's check-in answers). An HMAC under the
+ * installation's random key, so the member list alone does not reverse it; 64 bits keep two people
+ * apart. It is still a pseudonym, not anonymous: whoever holds the database holds the key.
  */
-export function pseudonymFor(slackId: string): string {
-  return `forgotten:${createHash('sha256').update(slackId).digest('hex').slice(0, 8)}`;
+export function pseudonymFor(key: string, slackId: string): string {
+  return `forgotten:${createHmac('sha256', Buffer.from(key, 'hex')).update(slackId).digest('hex').slice(0, 16)}`;
 }
+
+const newPseudonymKey = () => randomBytes(32).toString('hex');
 
 type Row = Record<string, unknown>;
 
@@ -93,7 +96,7 @@ export function createDataRightsService(deps: { dataRights: DataRightsRepository
       // the person only when Tandem holds data about them anyway (a later forget anonymises it with the
       // rest); asking about a stranger does not start storing their id. Log lines, which no forget
       // can reach, carry the pseudonym only.
-      const pseudonym = pseudonymFor(slackId);
+      const pseudonym = pseudonymFor(await deps.dataRights.pseudonymKey(newPseudonymKey), slackId);
       await deps.dataRights.recordExport(found ? slackId : pseudonym, now, actor, { found, counts });
       deps.logger.info({ action: 'data.export', actor, subject: pseudonym, found, counts }, 'exported what Tandem stores about a person');
       return { ok: true, found, data };
@@ -106,7 +109,7 @@ export function createDataRightsService(deps: { dataRights: DataRightsRepository
      */
     async forgetPerson(slackId: string | undefined): Promise<Outcome<{ found: boolean; pseudonym: string; changes: ForgetChanges }>> {
       if (!slackId || !slackUserIdPattern.test(slackId)) return invalidId(slackId);
-      const pseudonym = pseudonymFor(slackId);
+      const pseudonym = pseudonymFor(await deps.dataRights.pseudonymKey(newPseudonymKey), slackId);
       const changes = await deps.dataRights.forget(slackId, pseudonym, deps.clock(), {
         actor,
         action: 'data.forget',

@@ -6,6 +6,7 @@ import type { Goal, Milestone, PairingUpdate } from '../db/schema.js';
 import { builtInQuestionSets, latestBuiltIn, questionSetSchema, validateAnswers, type Answers, type QuestionSet } from '../domain/dtr-questions.js';
 import type { Logger } from '../logger.js';
 import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../slack/blocks/dtr.js';
+import { userAnswers } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
@@ -143,14 +144,14 @@ export function createDtrService(deps: {
             milestone: input.milestone,
             mentorId: pairing.mentor_id,
             menteeId: pairing.mentee_id,
-            mentor: { set: mentorSet, answers: mentorSide.answers },
-            mentee: { set: menteeSet, answers: menteeSide.answers },
+            mentor: { set: mentorSet, answers: userAnswers(mentorSide.answers) },
+            mentee: { set: menteeSet, answers: userAnswers(menteeSide.answers) },
             updated: !firstTime,
           }),
           notBefore: now,
         });
       }
-      const privateMessage = dtrPrivateMessage({ menteeId: pairing.mentee_id, milestone: input.milestone, set: menteeSet, answers: menteeSide.answers });
+      const privateMessage = dtrPrivateMessage({ menteeId: pairing.mentee_id, milestone: input.milestone, set: menteeSet, answers: userAnswers(menteeSide.answers) });
       if (privateMessage) {
         await deps.deliveries.enqueue({
           dedupeKey: `dtr-private:${pairing.id}:${input.milestone}:${menteeSide.revision}`,

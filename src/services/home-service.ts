@@ -9,6 +9,7 @@ import type { StandupRepository } from '../db/repositories/standup-repository.js
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import { answerLabels } from '../slack/blocks/checkin.js';
 import { homeView, type HomeInput, type HomeStaffProgram } from '../slack/blocks/home.js';
+import { userText, userTextOrNull } from '../slack/blocks/text.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
 import { milestoneWindows } from './milestone-service.js';
 import type { Logger } from '../logger.js';
@@ -57,11 +58,11 @@ export function createHomeService(deps: {
         asMentee.push({
           pairingId: p.id,
           mentorId: p.mentor_id,
-          programName: p.program_name,
+          programName: userText(p.program_name),
           status: p.status,
           nextMeeting: nextLabel,
-          goals: p.goals ?? [],
-          homework: kickoff?.answers.homework ?? null,
+          goals: (p.goals ?? []).map((g) => ({ text: userText(g.text), targetDate: g.targetDate ?? null })),
+          homework: userTextOrNull(kickoff?.answers.homework),
           due: [...owed.map((o) => `${o.kind === 'checkin' ? "this week's check-in" : 'an answer to your mentor'} by ${fmt(o.due_at)}`), ...openMilestones.map((m) => `the ${m} DTR`)],
         });
       } else {
@@ -75,7 +76,7 @@ export function createHomeService(deps: {
           .orderBy('c.prompt_at', 'desc')
           .limit(1)
           .executeTakeFirst();
-        asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: p.program_name, status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${last.week_key})` : null, openMilestones });
+        asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: userText(p.program_name), status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${last.week_key})` : null, openMilestones });
       }
     }
     const latest = asMentor.length > 0 ? await deps.standups.latestFor(userId) : undefined;
@@ -121,7 +122,7 @@ export function createHomeService(deps: {
       const n = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
       out.push({
         programId: program.id,
-        name: program.name,
+        name: userText(program.name),
         active: n('active'),
         paused: n('paused'),
         answerRate: Number(asked?.n ?? 0) === 0 ? 'not asked yet' : `${Math.round((100 * Number(answered?.n ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`,

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isMentorOf } from '../domain/authorization.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { MatchRepository } from '../db/repositories/match-repository.js';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
@@ -14,7 +15,7 @@ import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PairingService } from './pairing-service.js';
 import type { PeopleService } from './people-service.js';
-import { escapeMrkdwn, userText } from '../slack/blocks/text.js';
+import { escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
 
 export function createMatchService(deps: {
   matches: MatchRepository;
@@ -64,7 +65,7 @@ export function createMatchService(deps: {
       const note = input.note?.trim().slice(0, 1500) || null;
       const request = await deps.matches.create({ programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, requestedBy: actor, note, at: now, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
       if (!request) return refuse('conflict', 'That request was just made by someone else.');
-      await deps.deliveries.enqueue({ dedupeKey: `match:${request.id}`, kind: 'match_request', channel: input.mentorId, payload: matchRequestMessage({ requestId: request.id, menteeId: input.menteeId, programName: program.name, note, staffId: actor }), notBefore: now });
+      await deps.deliveries.enqueue({ dedupeKey: `match:${request.id}`, kind: 'match_request', channel: input.mentorId, payload: matchRequestMessage({ requestId: request.id, menteeId: input.menteeId, programName: userText(program.name), note: userTextOrNull(note), staffId: actor }), notBefore: now });
       await deps.audit.record({ actor, action: 'match.request', subject: String(request.id) }, now);
       deps.onEnqueued();
       return { ok: true, request };
@@ -73,7 +74,7 @@ export function createMatchService(deps: {
     /** The mentor accepts: the pairing, its group DM and introduction are made, and staff are told. */
     async accept(actor: string, requestId: number): Promise<Outcome<{ request: MatchRequest; pairingId: number | null }>> {
       const request = await deps.matches.get(requestId);
-      if (!request || request.mentor_id !== actor) return refuse('forbidden', 'This request was sent to someone else.');
+      if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
       if (request.status !== 'pending') return refuse('conflict', `You already answered this request (${request.status}).`);
       const full = await capacityProblem(actor, requestId);
       if (full) return refuse('conflict', `${full} Ask program staff to raise it first.`);
@@ -94,7 +95,7 @@ export function createMatchService(deps: {
 
     async decline(actor: string, requestId: number, reason: string | null): Promise<Outcome<{ request: MatchRequest }>> {
       const request = await deps.matches.get(requestId);
-      if (!request || request.mentor_id !== actor) return refuse('forbidden', 'This request was sent to someone else.');
+      if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
       const decided = await deps.matches.decide(requestId, { status: 'declined', declineReason: reason?.trim().slice(0, 500) || null, at: deps.clock() });
       if (!decided) return refuse('conflict', `You already answered this request (${request.status}).`);
       await deps.audit.record({ actor, action: 'match.decline', subject: String(requestId) }, deps.clock());

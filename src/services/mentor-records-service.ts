@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isMentorOf } from '../domain/authorization.js';
 import { z } from 'zod';
 import type { NoteRepository } from '../db/repositories/note-repository.js';
 import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
@@ -55,7 +56,7 @@ export function createMentorRecordsService(deps: {
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
       const pairing = await deps.pairings.get(v.pairingId);
-      if (!pairing || pairing.mentor_id !== actor) return refuse('forbidden', 'You can only log sessions with your own mentees.');
+      if (!isMentorOf(pairing, actor)) return refuse('forbidden', 'You can only log sessions with your own mentees.');
       const today = DateTime.fromJSDate(deps.clock(), { zone: 'UTC' }).plus({ days: 1 }).toISODate() as string;
       if (v.sessionDate > today) return { ok: false, reason: 'fields', errors: { sessionDate: 'That date is in the future.' } };
       const row = { pairingId: v.pairingId, sessionDate: v.sessionDate, minutes: v.minutes, done: v.done || null, privateNotes: v.privateNotes || null, at: deps.clock() };

@@ -8,6 +8,7 @@ import type { Pairing } from '../db/schema.js';
 import { weekdayName } from '../domain/weekdays.js';
 import type { Logger } from '../logger.js';
 import { pairIntroMessage } from '../slack/blocks/pair-intro.js';
+import { userText } from '../slack/blocks/text.js';
 import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
@@ -54,7 +55,7 @@ export function createPairingService(deps: PairingDeps) {
     const intro = pairIntroMessage({
       mentorId: pairing.mentor_id,
       menteeId: pairing.mentee_id,
-      programName: program.name,
+      programName: userText(program.name),
       checkinDay: weekdayName(pairing.checkin_weekday ?? program.checkin_weekday),
       checkinTime: pairing.checkin_time ?? program.checkin_time,
       responseWindowDays: pairing.reply_within_days ?? program.response_window_days,

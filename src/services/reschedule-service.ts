@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isInPair } from '../domain/authorization.js';
 import { z } from 'zod';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
@@ -76,7 +77,7 @@ export function createRescheduleService(deps: {
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
       const pairing = await deps.pairings.get(v.pairingId);
-      if (!pairing || (pairing.mentor_id !== actor && pairing.mentee_id !== actor) || pairing.status === 'ended') return refuse('forbidden', 'You can only move meetings of your own pairing.');
+      if (!pairing || !isInPair(pairing, actor) || pairing.status === 'ended') return refuse('forbidden', 'You can only move meetings of your own pairing.');
       const zone = (await deps.people.find(actor))?.time_zone ?? 'UTC';
       const now = deps.clock();
       const original = DateTime.fromISO(`${v.originalDate}T${v.originalTime}`, { zone });

@@ -1,4 +1,5 @@
 import { stuckAfterMs } from './delivery-sender.js';
+import { isMentorOf } from '../domain/authorization.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
@@ -11,6 +12,7 @@ import { computeHours } from '../domain/hours.js';
 import { endOfLocalDay, holidaySet, isoWeekKey } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { digestMessage, standupPromptMessage, standupReminderMessage } from '../slack/blocks/standup.js';
+import { userText } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
@@ -102,7 +104,7 @@ export function createStandupService(deps: {
     /** What the modal shows: only the mentor's own standup, with this week's answers so far. */
     async forMentor(actor: string, standupId: number) {
       const s = await deps.standups.get(standupId);
-      if (!s || s.mentor_id !== actor) return refuse('forbidden', 'That standup belongs to someone else.');
+      if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
       if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
       const program = await deps.programs.get(s.program_id);
       const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
@@ -116,7 +118,7 @@ export function createStandupService(deps: {
      */
     async savePage(actor: string, standupId: number, entries: StandupEntryInput[], final: { generalNote: string | null } | null): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const s = await deps.standups.get(standupId);
-      if (!s || s.mentor_id !== actor) return refuse('forbidden', 'That standup belongs to someone else.');
+      if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
       if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed.");
       const allowed = new Set((await deps.standups.mentees(s.program_id, actor)).map((m) => m.pairing_id));
       const errors: Record<string, string> = {};
@@ -201,7 +203,7 @@ export function createStandupService(deps: {
         const hours = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to });
         const byMentor = mentors.map((m) => ({ mentorId: m, minutes: hours.filter((h) => h.mentorId === m).reduce((a, h) => a + h.minutes, 0) }));
         const message = digestMessage({
-          programName: program.name,
+          programName: userText(program.name),
           weekLabel: `week of ${start.toFormat('d LLLL yyyy')}`,
           pairs: pairs.map((p) => ({
             mentorId: p.mentor_id,

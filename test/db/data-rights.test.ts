@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Db } from '../../src/db/database.js';
@@ -26,6 +26,7 @@ const NOBODY = 'UNOBODY1';
 
 const T0 = new Date('2027-01-13T15:00:00.000Z');
 const at = (days: number, hours = 0) => new Date(T0.getTime() + days * 86_400_000 + hours * 3_600_000);
+const randomHex = () => randomBytes(32).toString('hex');
 
 /** Every table Tandem owns (not Kysely's migration bookkeeping). */
 async function tables(db: Db): Promise<string[]> {
@@ -320,10 +321,34 @@ describe(`export and forget a person (${testServer})`, () => {
   });
 
   const service = (logger = logSink().logger) => createDataRightsService({ dataRights: createDataRightsRepository(t.db), clock: () => NOW, logger });
+  const pseudonymOf = async (id: string) => pseudonymFor(await createDataRightsRepository(t.db).pseudonymKey(() => randomHex()), id);
 
-  test('the pseudonym is “forgotten:” and 8 hex digits of the id’s SHA-256', () => {
-    expect(pseudonymFor(TARGET)).toBe(`forgotten:${createHash('sha256').update(TARGET).digest('hex').slice(0, 8)}`);
-    expect(pseudonymFor(TARGET)).toMatch(/^forgotten:[0-9a-f]{8}$/);
+  test('the pseudonym is “forgotten:” and 16 hex digits of an HMAC-SHA256 under the installation’s random key', async () => {
+    expect(await t.db.selectFrom('installation_secrets').selectAll().execute()).toEqual([]);
+    const r = await service().forgetPerson(TARGET);
+    const secrets = await t.db.selectFrom('installation_secrets').select(['name', 'value']).execute();
+    expect(secrets).toHaveLength(1);
+    const key = secrets[0]!.value;
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    const expected = `forgotten:${createHmac('sha256', Buffer.from(key, 'hex')).update(TARGET).digest('hex').slice(0, 16)}`;
+    expect(r).toMatchObject({ ok: true, found: true, pseudonym: expected });
+    // Not the unkeyed hash anyone with the member list could compute.
+    expect(expected).not.toContain(createHmac('sha256', '').update(TARGET).digest('hex').slice(0, 16));
+    // The same key from then on: the same person gets the same pseudonym.
+    expect(await service().forgetPerson(TARGET)).toMatchObject({ pseudonym: expected });
+    expect(await pseudonymOf(TARGET)).toBe(expected);
+  });
+
+  test('replicas making the key at once all end up with one key', async () => {
+    const keys = await Promise.all(Array.from({ length: 8 }, () => createDataRightsRepository(t.db).pseudonymKey(() => randomHex())));
+    expect(new Set(keys).size).toBe(1);
+    expect(await t.db.selectFrom('installation_secrets').select('value').execute()).toEqual([{ value: keys[0] }]);
+  });
+
+  test('another installation gets another key, so other pseudonyms', async () => {
+    const a = await pseudonymOf(TARGET);
+    await t.db.deleteFrom('installation_secrets').execute();
+    expect(await pseudonymOf(TARGET)).not.toBe(a);
   });
 
   test('an id that is not a Slack user id is refused', async () => {
@@ -420,7 +445,7 @@ describe(`export and forget a person (${testServer})`, () => {
     // The export is recorded: a JSON log line and an audit row, after the read.
     const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'data.export').execute();
     expect(audit).toEqual([expect.objectContaining({ actor: 'cli', subject: TARGET, at: NOW })]);
-    expect(sink.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ level: 'info', action: 'data.export', actor: 'cli', subject: pseudonymFor(TARGET), found: true }));
+    expect(sink.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ level: 'info', action: 'data.export', actor: 'cli', subject: await pseudonymOf(TARGET), found: true }));
     expect(sink.lines.join('\n')).not.toContain(TARGET);
 
     // The same data prints the same way: same keys in the same order.
@@ -460,7 +485,7 @@ describe(`export and forget a person (${testServer})`, () => {
   });
 
   test('forget removes the id from every column of every table, keeps counts and hours, and ends their pairings', async () => {
-    const pseudonym = pseudonymFor(TARGET);
+    const pseudonym = await pseudonymOf(TARGET);
     expect((await occurrences(t.db, TARGET)).length).toBeGreaterThan(20);
     const countsBefore = await rowCounts(t.db);
     const aggregatesBefore = await aggregates(t.db);
@@ -564,16 +589,17 @@ describe(`export and forget a person (${testServer})`, () => {
 
     const sink = logSink();
     const second = await service(sink.logger).forgetPerson(TARGET);
-    expect(second).toEqual({ ok: true, found: false, pseudonym: pseudonymFor(TARGET), changes: { deleted: {}, anonymised: {} } });
+    expect(second).toEqual({ ok: true, found: false, pseudonym: await pseudonymOf(TARGET), changes: { deleted: {}, anonymised: {} } });
     expect(await dump(t.db, ['audit_log'])).toEqual(before);
     expect((await rowCounts(t.db)).audit_log).toBe(auditBefore.audit_log + 1);
     expect(JSON.parse(sink.lines[0] ?? '{}')).toMatchObject({ action: 'data.forget', found: false, msg: 'nothing stored about that person' });
   });
 
   test('forget of someone never stored changes nothing', async () => {
-    const before = await dump(t.db, ['audit_log']);
+    // Only the installation's pseudonym key may appear (made on first use); nothing about anyone.
+    const before = await dump(t.db, ['audit_log', 'installation_secrets']);
     expect(await service().forgetPerson(NOBODY)).toMatchObject({ ok: true, found: false });
-    expect(await dump(t.db, ['audit_log'])).toEqual(before);
+    expect(await dump(t.db, ['audit_log', 'installation_secrets'])).toEqual(before);
   });
 
   test('a longer id that starts with theirs is another person, and is left alone', async () => {
@@ -582,7 +608,7 @@ describe(`export and forget a person (${testServer})`, () => {
     await t.db.insertInto('audit_log').values({ at: at(0), actor: longer, action: 'note', subject: OTHER_MENTEE, details: JSON.stringify({ both: `<@${OTHER_MENTEE}> and <@${longer}>`, list: [longer, OTHER_MENTEE] }) }).execute();
     const r = await service().forgetPerson(OTHER_MENTEE);
     expect(r).toMatchObject({ ok: true, found: true });
-    const p = pseudonymFor(OTHER_MENTEE);
+    const p = await pseudonymOf(OTHER_MENTEE);
     expect(await t.db.selectFrom('people').select('slack_id').where('slack_id', 'like', 'UOTHER%').orderBy('slack_id').execute()).toEqual([{ slack_id: longer }, { slack_id: OTHER_MENTOR }]);
     expect(await t.db.selectFrom('audit_log').select(['actor', 'subject', 'details']).where('action', '=', 'note').execute()).toEqual([{ actor: longer, subject: p, details: { both: `<@${p}> and <@${longer}>`, list: [longer, p] } }]);
     // The forgotten mentee's pair ended; TARGET's data is untouched.
@@ -610,6 +636,9 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
     await close();
   });
 
+  // The key the CLI made in the database on its first export.
+  const pseudonymOf = (id: string) => use(async (db) => pseudonymFor(await createDataRightsRepository(db).pseudonymKey(() => randomHex()), id));
+
   const noSecrets = (text: string) => {
     if (password) expect(text).not.toContain(`:${password}@`);
     expect(text).not.toMatch(/xox[abpre]-/);
@@ -633,7 +662,7 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
     expect(data).toMatchObject({ slack_id: TARGET, person: { slack_id: TARGET }, notes_about_you_count: 1 });
     expect(data.pairings).toHaveLength(3);
     // The log lines went to stderr, as JSON.
-    expect(jsonLines(exported.stderr)).toContainEqual(expect.objectContaining({ action: 'data.export', subject: pseudonymFor(TARGET) }));
+    expect(jsonLines(exported.stderr)).toContainEqual(expect.objectContaining({ action: 'data.export', subject: await pseudonymOf(TARGET) }));
     noSecrets(exported.stdout + exported.stderr);
 
     const unknown = await runCli(['export', 'person', NOBODY], env, 90_000);
@@ -643,7 +672,7 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
     const forgot = await runCli(['forget', TARGET], env, 90_000);
     expect(forgot.code, forgot.stderr).toBe(0);
     expect(forgot.stderr).toBe('');
-    const pseudonym = pseudonymFor(TARGET);
+    const pseudonym = await pseudonymOf(TARGET);
     expect(forgot.stdout).toContain(`Forgot ${TARGET}: what is left of them is now ${pseudonym}.`);
     const logs = forgot.stdout.split('\n').filter((l) => l.startsWith('{'));
     const line = logs.find((l) => l.includes('"data.forget"'));
@@ -661,7 +690,7 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
       // The export row named them; the forget made it the pseudonym too.
       { actor: 'cli', action: 'data.export', subject: pseudonym },
       // Asking about a stranger stored no id.
-      { actor: 'cli', action: 'data.export', subject: pseudonymFor(NOBODY) },
+      { actor: 'cli', action: 'data.export', subject: await pseudonymOf(NOBODY) },
       { actor: 'cli', action: 'data.forget', subject: pseudonym },
       { actor: 'cli', action: 'data.forget', subject: pseudonym },
     ]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { builtInQuestionSets, questionSetSchema, questionsFor, type QuestionSet } from '../../src/domain/dtr-questions.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -240,5 +241,84 @@ describe('/dtr commands', () => {
     await h.sender.command({ command: '/dtr', text: `show kickoff <@${MENTOR}>`, user_id: OTHER });
     const refused = JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not in a mentoring pair'))).body);
     expect(refused).not.toContain('Ship a full-stack app');
+  });
+});
+
+describe('privacy of every question set', () => {
+  /** A program's own mid-module set (nothing in the product writes one yet, so the test stores it). */
+  const programSet: QuestionSet = questionSetSchema.parse({
+    milestone: 'midmod',
+    version: 1,
+    title: 'Our mid-module',
+    intro: 'Halfway there.',
+    sections: [
+      {
+        title: 'Halfway',
+        questions: [
+          { id: 'own_shared', label: 'What should your partner know?', kind: 'long_text', audience: 'both', required: true },
+          { id: 'own_private', label: 'Anything only your mentor should read?', kind: 'long_text', audience: 'both', private: true },
+          { id: 'own_mentee_private', label: 'How are you really?', kind: 'text', audience: 'mentee', private: true },
+          { id: 'own_mood', label: 'Mood', kind: 'select', audience: 'mentee', options: [{ value: 'fine', label: 'Fine' }] },
+        ],
+      },
+    ],
+  });
+
+  /** Fills every field of a form: free text with a phrase naming the role and question, choices with their first option. */
+  function fill(view: View, role: string): Record<string, string> {
+    const answers: Record<string, string> = {};
+    for (const b of view.blocks) {
+      if (b.type !== 'input' || !b.block_id || b.block_id === 'dtr_pairing') continue;
+      const el = b.element ?? {};
+      const type = String(el.type);
+      if (type === 'plain_text_input') answers[b.block_id] = `typed by ${role} for ${b.block_id}`;
+      else if (type === 'static_select') answers[b.block_id] = String((el.options as { value: string }[])[0]?.value);
+      else if (type === 'datepicker') answers[b.block_id] = '2027-02-19';
+      else if (type === 'timepicker') answers[b.block_id] = '18:30';
+      else if (type === 'number_input') answers[b.block_id] = String(el.min_value ?? '1');
+    }
+    return answers;
+  }
+
+  const sets = [...builtInQuestionSets.map((s) => [`built-in ${s.milestone}`, s, false] as const), ['program-specific midmod', programSet, true] as const];
+
+  test.each(sets)('%s: private answers reach the mentor alone, never the pair conversation or staff', async (_name, set, own) => {
+    if (own) {
+      const program = await h.database.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
+      await h.database.db.insertInto('program_question_sets').values({ program_id: program.id, milestone: set.milestone, version: 1, definition: JSON.stringify(set), created_by: ADMIN }).execute();
+    }
+    const typed: Record<string, Record<string, string>> = {};
+    for (const [user, role] of [
+      [MENTOR, 'mentor'],
+      [MENTEE, 'mentee'],
+    ] as const) {
+      const view = await openForm(user, set.milestone);
+      expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining(questionsFor(set, role).flatMap((s) => s.questions.map((q) => q.id))));
+      typed[role] = fill(view, role);
+      const saved = await submit(user, view, typed[role]);
+      expect(saved.body).toBe('');
+      await h.tandem.services.sender.idle();
+    }
+    const free = (role: 'mentor' | 'mentee', priv: boolean) =>
+      questionsFor(set, role)
+        .flatMap((s) => s.questions)
+        .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.private === priv)
+        .map((q) => typed[role]?.[q.id] as string);
+    const privateWords = [...free('mentor', true), ...free('mentee', true)];
+    const summary = JSON.stringify(pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary'));
+    expect(summary).toContain('have both recorded their part');
+    if (set.milestone !== 'kickoff') for (const shared of [...free('mentor', false), ...free('mentee', false)]) expect(summary).toContain(shared);
+    // Everything anyone but the mentor could read: the pair conversation, channels, and every other DM.
+    const readable = [...h.slack.conversations.values()].filter((c) => !(c.is_im && c.members.includes(MENTOR))).flatMap((c) => c.messages);
+    const text = JSON.stringify(readable);
+    // Built-in sets without private questions still must not lose what they share; the others prove the filter.
+    const privateQuestions = set.sections.flatMap((sec) => sec.questions).filter((q) => q.private);
+    expect(privateWords.length > 0).toBe(privateQuestions.some((q) => q.kind === 'text' || q.kind === 'long_text'));
+    for (const words of privateWords) expect(text).not.toContain(words);
+    // The mentee's private answers are what the mentor's private DM is for.
+    if (free('mentee', true).length > 0) {
+      const dm = JSON.stringify(dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private'));
+      for (const words of free('mentee', true)) expect(dm).toContain(words);
+    }
   });
 });

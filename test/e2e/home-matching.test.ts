@@ -137,6 +137,35 @@ describe('matching', () => {
     expect(dms(ADMIN, 'match_notice').map((m) => m.text).join(' ')).toContain('accepted to mentor <@UNEWBIE>');
   });
 
+  test('only the mentor asked may Accept: the mentee, another mentor and the staff member who asked are refused and nothing is stored', async () => {
+    await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}>`, user_id: ADMIN });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR2>'));
+    await h.tandem.services.sender.idle();
+    const request = dms(MENTOR2, 'match_request')[0] as FakeMessage;
+    const id = /"action_id":"match_accept"[^}]*"value":"(\d+)"|"value":"(\d+)"[^}]*"action_id":"match_accept"/.exec(JSON.stringify(request.blocks));
+    const requestId = id?.[1] ?? id?.[2];
+    const accept = (user: string) =>
+      h.sender.action({ user, actions: [{ type: 'button', action_id: 'match_accept', value: requestId, action_ts: '1' }], container: { type: 'message', channel_id: request.channel, message_ts: request.ts }, channel: { id: request.channel }, message: { ts: request.ts } });
+    const before = { conversations: h.slack.conversations.size, notices: dms(ADMIN, 'match_notice').length };
+    for (const clicker of [NEWBIE, MENTOR, ADMIN]) {
+      const from = h.slack.responses.length;
+      await accept(clicker);
+      const answer = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('sent to someone else'), { from });
+      expect(JSON.stringify(answer.body)).not.toContain('You accepted');
+    }
+    await h.tandem.services.sender.idle();
+    expect(await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', NEWBIE).execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('match_requests').select(['status', 'pairing_id']).where('id', '=', Number(requestId)).execute()).toEqual([{ status: 'pending', pairing_id: null }]);
+    expect(pairConv(MENTOR2, NEWBIE)).toBeUndefined();
+    expect(pairConv(MENTOR, NEWBIE)).toBeUndefined();
+    expect(h.slack.conversations.size).toBe(before.conversations);
+    expect(dms(ADMIN, 'match_notice')).toHaveLength(before.notices);
+    // The mentor can still accept it afterwards.
+    await accept(MENTOR2);
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('You accepted'));
+    expect(await h.database.db.selectFrom('pairings').select('mentor_id').where('mentee_id', '=', NEWBIE).execute()).toEqual([{ mentor_id: MENTOR2 }]);
+  });
+
   test('decline with a reason tells staff; the mentee can then be proposed to someone else', async () => {
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}>`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked'));

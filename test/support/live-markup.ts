@@ -20,3 +20,35 @@ export function liveMarkupFound(slack: FakeSlack): string[] {
   for (const r of slack.responses) scan('response_url', r.body);
   return found;
 }
+
+/** The strings Slack renders as mrkdwn: a message's `text` and every mrkdwn text object in its blocks or views. */
+function mrkdwnStrings(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) mrkdwnStrings(v, out);
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+    for (const v of Object.values(o)) mrkdwnStrings(v, out);
+  }
+  return out;
+}
+
+/**
+ * Like liveMarkupFound, but only where Slack parses markup: message text and mrkdwn objects. A form's
+ * pre-filled input or a plain_text label shows what the person typed literally, so it may hold it as is.
+ */
+export function liveMrkdwnFound(slack: FakeSlack): string[] {
+  const found: string[] = [];
+  const scan = (where: string, texts: string[]) => {
+    for (const t of texts) for (const l of live) if (t.includes(l)) found.push(`${where}: ${l}`);
+  };
+  for (const c of slack.calls) {
+    if (!/^(chat\.|views\.)/.test(c.method)) continue;
+    const args = c.args as Record<string, unknown>;
+    scan(c.method, [...(typeof args.text === 'string' && c.method.startsWith('chat.') ? [args.text] : []), ...mrkdwnStrings(args)]);
+  }
+  for (const r of slack.responses) {
+    const body = r.body as Record<string, unknown>;
+    scan('response_url', [...(typeof body?.text === 'string' ? [body.text] : []), ...mrkdwnStrings(body)]);
+  }
+  return found;
+}

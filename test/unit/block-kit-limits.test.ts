@@ -6,6 +6,7 @@ import { checkinMessage, checkinNoteModal, reminderMessage } from '../../src/sla
 import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles } from '../../src/slack/blocks/dtr.js';
 import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
 import { programModal } from '../../src/slack/blocks/program-modal.js';
+import { userAnswers, userText, userTextOrNull } from '../../src/slack/blocks/text.js';
 import { blockKitViolations, blockKitWarnings, type Surface } from '../support/block-kit-limits.js';
 
 /**
@@ -220,12 +221,12 @@ describe('DTR builders at their largest (built-in question sets)', () => {
 
     test('dtrSummaryMessage, first and updated', () => {
       for (const updated of [false, true]) {
-        clean('message', dtrSummaryMessage({ milestone: set.milestone, mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: mentor }, mentee: { set, answers: mentee }, updated }));
+        clean('message', dtrSummaryMessage({ milestone: set.milestone, mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: userAnswers(mentor) }, mentee: { set, answers: userAnswers(mentee) }, updated }));
       }
     });
 
     test('dtrPrivateMessage', () => {
-      const msg = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: mentee });
+      const msg = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: userAnswers(mentee) });
       const hasPrivate = questionsFor(set, 'mentee').some((s) => s.questions.some((q) => q.private));
       expect(msg !== null).toBe(hasPrivate);
       if (msg) clean('message', msg);
@@ -233,8 +234,8 @@ describe('DTR builders at their largest (built-in question sets)', () => {
 
     test('dtrShowBlocks, as the mentor and as the mentee', () => {
       const sides = [
-        { personId: MENTOR, role: 'mentor' as const, set, answers: mentor, updatedAt: new Date('2099-12-31T23:59:59Z') },
-        { personId: MENTEE, role: 'mentee' as const, set, answers: mentee, updatedAt: new Date('2099-12-31T23:59:59Z') },
+        { personId: MENTOR, role: 'mentor' as const, set, answers: userAnswers(mentor), updatedAt: new Date('2099-12-31T23:59:59Z') },
+        { personId: MENTEE, role: 'mentee' as const, set, answers: userAnswers(mentee), updatedAt: new Date('2099-12-31T23:59:59Z') },
       ];
       // commands/dtr.ts sends these as an ephemeral message with this text.
       const text = `${milestoneTitles[set.milestone]} of <@${MENTOR}> and <@${MENTEE}>`;
@@ -301,13 +302,13 @@ describe('DTR builders at their largest (a program question set at every schema 
         const set = largestProgramSet(filler, isPrivate);
         const mentor = maxAnswers(set, 'mentor', filler);
         const mentee = maxAnswers(set, 'mentee', filler);
-        clean('message', dtrSummaryMessage({ milestone: set.milestone, mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: mentor }, mentee: { set, answers: mentee }, updated: true }));
+        clean('message', dtrSummaryMessage({ milestone: set.milestone, mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: userAnswers(mentor) }, mentee: { set, answers: userAnswers(mentee) }, updated: true }));
         const sides = [
-          { personId: MENTOR, role: 'mentor' as const, set, answers: mentor, updatedAt: new Date('2099-12-31T23:59:59Z') },
-          { personId: MENTEE, role: 'mentee' as const, set, answers: mentee, updatedAt: new Date('2099-12-31T23:59:59Z') },
+          { personId: MENTOR, role: 'mentor' as const, set, answers: userAnswers(mentor), updatedAt: new Date('2099-12-31T23:59:59Z') },
+          { personId: MENTEE, role: 'mentee' as const, set, answers: userAnswers(mentee), updatedAt: new Date('2099-12-31T23:59:59Z') },
         ];
         clean('message', { text: 'DTR', blocks: dtrShowBlocks({ milestone: set.milestone, viewerIsMentor: true, viewerId: MENTOR, sides }) });
-        const priv = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: mentee });
+        const priv = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: userAnswers(mentee) });
         expect(priv !== null).toBe(isPrivate);
         if (priv) clean('message', priv);
       }
@@ -363,7 +364,7 @@ describe('other builders at their largest', () => {
 
   test.each(fillerNames)('pairIntroMessage with an 80-character program name (%s)', (filler) => {
     for (const checkinDay of ['Wednesday', 'Saturday']) {
-      clean('message', pairIntroMessage({ mentorId: MENTOR, menteeId: MENTEE, programName: text(filler, PROGRAM_NAME_MAX), checkinDay, checkinTime: '23:59', responseWindowDays: 10 }));
+      clean('message', pairIntroMessage({ mentorId: MENTOR, menteeId: MENTEE, programName: userText(text(filler, PROGRAM_NAME_MAX)), checkinDay, checkinTime: '23:59', responseWindowDays: 10 }));
     }
   });
 
@@ -410,7 +411,7 @@ describe('other builders at their largest', () => {
               subject: MENTEE,
               mentorId: MENTOR,
               menteeId: MENTEE,
-              programName: text(filler, PROGRAM_NAME_MAX),
+              programName: userText(text(filler, PROGRAM_NAME_MAX)),
               sinceLabel: TIME_LABEL,
               overdueLabel: overdue,
               permalink: PERMALINK,
@@ -418,7 +419,7 @@ describe('other builders at their largest', () => {
               snoozedUntilLabel: TIME_LABEL,
               resolvedLabel: TIME_LABEL,
               resolvedBy,
-              staffNote,
+              staffNote: userTextOrNull(staffNote),
             };
             clean('message', alertMessage(input));
             clean('message', alertMessage({ ...input, subject: null, permalink: null }));

@@ -49,6 +49,9 @@ function tokenPattern(id: string): string {
 
 const count = (r: { numAffectedRows?: bigint; numUpdatedRows?: bigint; numDeletedRows?: bigint }) => Number(r.numAffectedRows ?? r.numUpdatedRows ?? r.numDeletedRows ?? 0);
 
+/** The name of the per-installation key `forget` pseudonyms are made with. */
+const pseudonymKeyName = 'forget_pseudonym_hmac_key';
+
 export function createDataRightsRepository(db: Db) {
   /** Pairings the person is in, in either role. */
   const pairingIdsOf = (q: Db | Trx, id: string) =>
@@ -58,6 +61,16 @@ export function createDataRightsRepository(db: Db) {
       .where((eb) => eb.or([eb('mentor_id', '=', id), eb('mentee_id', '=', id)]));
 
   return {
+    /**
+     * The installation's pseudonym key, made on first use. Replicas racing to make it each offer one;
+     * the first insert wins and every replica reads that one back.
+     */
+    async pseudonymKey(newKey: () => string): Promise<string> {
+      await db.insertInto('installation_secrets').values({ name: pseudonymKeyName, value: newKey() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const row = await db.selectFrom('installation_secrets').select('value').where('name', '=', pseudonymKeyName).executeTakeFirstOrThrow();
+      return row.value;
+    },
+
     async collect(id: string): Promise<PersonRecords> {
       const person = await db.selectFrom('people').selectAll().where('slack_id', '=', id).executeTakeFirst();
       const staff = await db.selectFrom('staff').selectAll().where('slack_id', '=', id).executeTakeFirst();

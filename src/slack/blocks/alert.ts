@@ -1,6 +1,6 @@
 import type { AlertReason, AlertStatus } from '../../db/schema.js';
 import { actionIds } from '../ids.js';
-import { clip, context, escapeMrkdwn, mention, plain, section } from './text.js';
+import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export type AlertViewInput = {
   alertId: number;
@@ -9,7 +9,7 @@ export type AlertViewInput = {
   subject: string | null;
   mentorId: string;
   menteeId: string;
-  programName: string;
+  programName: UserText;
   /** Pre-formatted in the program's zone. */
   sinceLabel: string;
   overdueLabel: string;
@@ -19,7 +19,7 @@ export type AlertViewInput = {
   resolvedLabel: string | null;
   resolvedBy: string | null;
   /** Only for mentor concerns: the mentor's own words, meant for staff. */
-  staffNote?: string | null;
+  staffNote?: UserText | null;
   /** How an overdue answer was established (for answers that are late). */
   evidence?: 'slack_confirmed' | 'records_only' | null;
 };

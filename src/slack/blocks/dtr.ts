@@ -3,7 +3,7 @@ import type { Answers, Question, QuestionSet } from '../../domain/dtr-questions.
 import { questionsFor } from '../../domain/dtr-questions.js';
 import { weekdayName } from '../../domain/weekdays.js';
 import { dtrIds, ids } from '../ids.js';
-import { clip, context, escapeMrkdwn, mention, packSections, plain, section } from './text.js';
+import { clip, context, escapeMrkdwn, mention, packSections, plain, section, type UserAnswers, type UserText } from './text.js';
 
 export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off DTR', midmod: 'Mid-module DTR', exit: 'Exit DTR' };
 
@@ -78,7 +78,7 @@ export function readDtrModal(state: { values?: Record<string, Record<string, Sta
   return out;
 }
 
-const answerOf = (set: QuestionSet, answers: Answers, id: string): string | undefined => {
+const answerOf = (set: QuestionSet, answers: UserAnswers, id: string): UserText | string | undefined => {
   const q = set.sections.flatMap((s) => s.questions).find((x) => x.id === id);
   const v = answers[id];
   if (!q || !v) return v;
@@ -89,8 +89,8 @@ export type SummaryInput = {
   milestone: Milestone;
   mentorId: string;
   menteeId: string;
-  mentor: { set: QuestionSet; answers: Answers };
-  mentee: { set: QuestionSet; answers: Answers };
+  mentor: { set: QuestionSet; answers: UserAnswers };
+  mentee: { set: QuestionSet; answers: UserAnswers };
   updated: boolean;
 };
 
@@ -140,7 +140,7 @@ export function dtrSummaryMessage(s: SummaryInput): { text: string; blocks: unkn
 }
 
 /** The mentee's private answers, for their mentor's eyes only (a DM). */
-export function dtrPrivateMessage(input: { menteeId: string; milestone: Milestone; set: QuestionSet; answers: Answers }): { text: string; blocks: unknown[] } | null {
+export function dtrPrivateMessage(input: { menteeId: string; milestone: Milestone; set: QuestionSet; answers: UserAnswers }): { text: string; blocks: unknown[] } | null {
   const privateQs = input.set.sections.flatMap((s) => s.questions).filter((q) => q.private && input.answers[q.id]);
   if (privateQs.length === 0) return null;
   const text = `For you only: what ${mention(input.menteeId)} shared in the ${milestoneTitles[input.milestone]} with their mentor.`;
@@ -151,7 +151,7 @@ export function dtrPrivateMessage(input: { menteeId: string; milestone: Mileston
 }
 
 /** `/dtr show`: both parts as the viewer may see them (private answers only to the mentor and the mentee who wrote them). */
-export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boolean; viewerId: string; sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: Answers; updatedAt: Date }[] }): unknown[] {
+export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boolean; viewerId: string; sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[] }): unknown[] {
   const blocks: unknown[] = [{ type: 'header', text: plain(milestoneTitles[input.milestone], 150) }];
   for (const side of input.sides) {
     const canSeePrivate = input.viewerIsMentor || side.personId === input.viewerId;

@@ -1,12 +1,11 @@
-import type { Goal } from '../../db/schema.js';
 import { homeIds, rescheduleIds, sessionLogIds, standupIds } from '../ids.js';
-import { clip, context, escapeMrkdwn, mention, plain, section } from './text.js';
+import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
-export type HomeMenteeView = { pairingId: number; mentorId: string; programName: string; nextMeeting: string | null; goals: Goal[]; homework: string | null; due: string[]; status: string };
-export type HomeMentorView = { pairingId: number; menteeId: string; programName: string; lastAnswer: string | null; nextMeeting: string | null; openMilestones: string[]; status: string };
+export type HomeMenteeView = { pairingId: number; mentorId: string; programName: UserText; nextMeeting: string | null; goals: { text: UserText; targetDate: string | null }[]; homework: UserText | null; due: string[]; status: string };
+export type HomeMentorView = { pairingId: number; menteeId: string; programName: UserText; lastAnswer: string | null; nextMeeting: string | null; openMilestones: string[]; status: string };
 export type HomeStaffProgram = {
   programId: number;
-  name: string;
+  name: UserText;
   active: number;
   paused: number;
   answerRate: string;

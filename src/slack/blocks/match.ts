@@ -1,7 +1,7 @@
 import { ids, matchIds } from '../ids.js';
-import { clip, context, escapeMrkdwn, mention, plain, section } from './text.js';
+import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
-export function matchRequestMessage(input: { requestId: number; menteeId: string; programName: string; note: string | null; staffId: string }): { text: string; blocks: unknown[] } {
+export function matchRequestMessage(input: { requestId: number; menteeId: string; programName: UserText; note: UserText | null; staffId: string }): { text: string; blocks: unknown[] } {
   const text = `${mention(input.staffId)} asks whether you would mentor ${mention(input.menteeId)} in ${escapeMrkdwn(input.programName)}.`;
   return {
     text,
@@ -21,7 +21,7 @@ export function matchRequestMessage(input: { requestId: number; menteeId: string
   };
 }
 
-export function matchDecidedMessage(input: { menteeId: string; programName: string; accepted: boolean }): { text: string; blocks: unknown[] } {
+export function matchDecidedMessage(input: { menteeId: string; programName: UserText; accepted: boolean }): { text: string; blocks: unknown[] } {
   const text = input.accepted
     ? `You accepted to mentor ${mention(input.menteeId)} in ${escapeMrkdwn(input.programName)}. Your group DM is open: please suggest a time for a first call, then run \`/dtr kickoff\` together.`
     : `You declined mentoring ${mention(input.menteeId)}. Program staff have been told. Thank you for answering.`;

@@ -1,9 +1,9 @@
-import { context, escapeMrkdwn, mention, section } from './text.js';
+import { context, escapeMrkdwn, mention, section, type UserText } from './text.js';
 
 export type PairIntroInput = {
   mentorId: string;
   menteeId: string;
-  programName: string;
+  programName: UserText;
   checkinDay: string;
   checkinTime: string;
   responseWindowDays: number;

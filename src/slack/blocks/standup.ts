@@ -2,7 +2,7 @@ import type { StandupEntry } from '../../db/schema.js';
 import { undeliveredLine } from './home.js';
 import { hoursLabel } from '../../domain/hours.js';
 import { ids, standupIds } from '../ids.js';
-import { context, escapeMrkdwn, mention, plain, section } from './text.js';
+import { context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 /** Mentees per modal page: 5 blocks each keeps a page well under the 100-block limit. */
 export const standupPageSize = 15;
@@ -87,7 +87,7 @@ export function standupModal(input: { standupId: number; page: number; weekLabel
 }
 
 export type DigestInput = {
-  programName: string;
+  programName: UserText;
   weekLabel: string;
   pairs: { mentorId: string; menteeId: string; answered: number; asked: number; missedMeeting: boolean; lateNotices: number }[];
   openAlerts: number;
@@ -98,7 +98,7 @@ export type DigestInput = {
 
 /** Monday's digest for staff: last week in numbers, no message text, no notes. */
 export function digestMessage(d: DigestInput): { text: string; blocks: unknown[] } {
-  const text = `Weekly digest for ${d.programName} (${d.weekLabel})`;
+  const text = `Weekly digest for ${escapeMrkdwn(d.programName)} (${d.weekLabel})`;
   const rate = (p: DigestInput['pairs'][number]) => (p.asked === 0 ? 'no check-in' : `${Math.round((100 * p.answered) / p.asked)}% of check-in answers`);
   const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices} late reschedule(s)` : ''}`);
   const blocks: unknown[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel))];

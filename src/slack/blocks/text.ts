@@ -5,6 +5,10 @@ declare const typedByPerson: unique symbol;
  */
 export type UserText = string & { readonly [typedByPerson]: true };
 export const userText = (text: string): UserText => text as UserText;
+export const userTextOrNull = (text: string | null | undefined): UserText | null => (text == null ? null : userText(text));
+/** A person's DTR answers, keyed by question id. */
+export type UserAnswers = Readonly<Record<string, UserText>>;
+export const userAnswers = (answers: Readonly<Record<string, string>>): UserAnswers => answers as UserAnswers;
 
 /**
  * The one way person-typed text enters mrkdwn: &, < and > escaped, so nothing they typed becomes a live

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { declineModal } from '../../blocks/match.js';
+import { userText } from '../../blocks/text.js';
 import { rescheduleModal } from '../../blocks/reschedule.js';
 import { homeIds, matchIds, rescheduleIds } from '../../ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
@@ -47,7 +48,7 @@ export function registerLifecycleActions(app: App, services: Services): void {
       const r = await services.matching.accept(actor, id);
       if (!r.ok) return void (await respond(r.message));
       const program = await services.repos.programs.get(r.request.program_id);
-      await respond(services.matching.decidedMessage({ menteeId: r.request.mentee_id, programName: program?.name ?? '', accepted: true }).text, true);
+      await respond(services.matching.decidedMessage({ menteeId: r.request.mentee_id, programName: userText(program?.name ?? ''), accepted: true }).text, true);
     }) as never,
   );
   app.action<BlockButtonAction>(

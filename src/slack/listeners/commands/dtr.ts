@@ -5,7 +5,7 @@ import type { Milestone } from '../../../db/schema.js';
 import { parseUserMention, tokenize } from '../../../domain/mentions.js';
 import type { Services } from '../../../services/index.js';
 import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../blocks/dtr.js';
-import { plain, section } from '../../blocks/text.js';
+import { plain, section, userAnswers } from '../../blocks/text.js';
 import { dtrIds } from '../../ids.js';
 import { onceForTrigger, somethingWentWrong } from '../respond.js';
 
@@ -86,7 +86,7 @@ export function registerDtrCommand(app: App, services: Services): void {
         await say(respond, r.message);
         return;
       }
-      await say(respond, `${milestoneTitles[cmd.milestone]} of <@${r.pairing.mentor_id}> and <@${r.pairing.mentee_id}>`, dtrShowBlocks({ milestone: cmd.milestone, viewerIsMentor: r.viewerIsMentor, viewerId: actor, sides: r.sides }));
+      await say(respond, `${milestoneTitles[cmd.milestone]} of <@${r.pairing.mentor_id}> and <@${r.pairing.mentee_id}>`, dtrShowBlocks({ milestone: cmd.milestone, viewerIsMentor: r.viewerIsMentor, viewerId: actor, sides: r.sides.map((side) => ({ ...side, answers: userAnswers(side.answers) })) }));
     } catch (err) {
       log.error({ err }, '/dtr failed');
       await say(respond, somethingWentWrong).catch(() => undefined);

@@ -37,7 +37,7 @@ export function registerProgramNewView(app: App, services: Services): void {
         kind: 'program_created',
         channel: actor,
         payload: {
-          text: `Program “${p.name}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`,
+          text: `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`,
         },
         notBefore: services.clock(),
       });
