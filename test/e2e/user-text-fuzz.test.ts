@@ -119,7 +119,7 @@ test('every free-text field of every form and command, fuzzed: nothing a person 
       // Every free-text DTR answer, both sides, kick-off and mid-module.
       for (const milestone of ['kickoff', 'midmod']) {
         for (const user of [MENTOR, MENTEE]) {
-          const view = await openedBy(`dtr ${milestone}`, () => h.sender.command({ command: '/dtr', text: milestone, user_id: user, trigger_id: `8.${round}.${user}` }));
+          const view = await openedBy(`dtr ${milestone}`, () => h.sender.command({ command: '/dtr', text: milestone, user_id: user, trigger_id: `8.${round}.${milestone}.${user}` }));
           await submit(user, view, fillAll(view, t.dtr, { meeting_weekday: { type: 'static_select', selected_option: { value: '3' } }, goal1_date: { type: 'datepicker', selected_date: '2027-02-19' } }));
         }
       }
