@@ -10,7 +10,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 const sources = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const built = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
-const wanted = process.env.TANDEM_RUN;
+const wanted = process.env.TANDEM_RUN || undefined;
 if (wanted !== undefined && wanted !== 'sources' && wanted !== 'dist') {
   process.stderr.write(`TANDEM_RUN must be "sources" or "dist" (it is "${wanted}").\n`);
   process.exit(2);
