@@ -214,6 +214,9 @@ describe('which code runs', () => {
         expect(r.code).toBe(1);
         expect(r.stderr).toContain('There is no built Tandem in dist/: run `npm run build` first');
       }
+      // Empty, as in a .env copied from .env.example: the default.
+      const empty = await runCli(['help'], { ...env, TANDEM_RUN: '' }, 30_000, { from: 'sources' });
+      expect(empty.code, empty.stderr).toBe(0);
       const wrong = await runCli(['help'], { ...env, TANDEM_RUN: 'latest' }, 30_000, { from: 'sources' });
       expect(wrong.code).toBe(2);
       expect(wrong.stderr).toContain('TANDEM_RUN must be "sources" or "dist"');
