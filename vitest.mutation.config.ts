@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The fast tests that exercise what `npm run test:mutation` mutates (src/domain, the delivery sender,
+ * The fast tests that exercise what `npm run test:mutation` mutates (src/domain, the authorization rules,
  * the escaping helper): Stryker reruns them for every mutant, so slow e2e files stay out.
  */
 export default defineConfig({

@@ -6,7 +6,7 @@ import { SlackCallError, type ConversationInfo, type MessageRef, type OutgoingMe
 /**
  * The WebClient is told never to retry on its own (retries: 0, rejectRateLimitedCalls): a blind
  * retry of chat.postMessage can post twice. Our callers own retries — the outbox for messages,
- * `withRetry` below for calls that are safe to repeat.
+ * `retrying` below for calls that are safe to repeat.
  */
 export function createWebClient(token: string, options: { apiUrl?: string | undefined; logger: Logger; timeoutMs?: number }): WebClient {
   return new WebClient(token, {
@@ -71,7 +71,7 @@ async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Retries a call that is safe to repeat (reads, conversations.open) on 429 and transient errors. */
-export async function withRetry<T>(fn: () => Promise<T>, options: { attempts?: number; maxWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
+export async function retrying<T>(fn: () => Promise<T>, options: { attempts?: number; maxWaitMs?: number; baseWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
   const attempts = options.attempts ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let i = 1; ; i++) {
@@ -79,7 +79,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: { attempts?: n
       return await fn();
     } catch (err) {
       if (!(err instanceof SlackCallError) || err.failure.kind === 'permanent' || i >= attempts) throw err;
-      const wait = err.failure.kind === 'rate_limited' ? err.failure.retryAfterMs : 250 * 2 ** (i - 1);
+      const wait = err.failure.kind === 'rate_limited' ? err.failure.retryAfterMs : (options.baseWaitMs ?? 250) * 2 ** (i - 1);
       if (wait > (options.maxWaitMs ?? 5_000)) throw err;
       await sleep(wait);
     }
@@ -98,7 +98,9 @@ function messageRefs(messages: WireMessage[] | undefined): MessageRef[] {
     .map((m) => ({ ts: m.ts, user: m.user ?? null, isBot: Boolean(m.bot_id), subtype: m.subtype ?? null, threadTs: m.thread_ts ?? null, reactions: reactionsOf(m.reactions) }));
 }
 
-export function createWebApiPort(client: WebClient): SlackPort {
+/** `retryWaitMs`: the first wait before repeating a read after a 5xx or network error (doubling after). */
+export function createWebApiPort(client: WebClient, options: { retryWaitMs?: number } = {}): SlackPort {
+  const withRetry = <T>(fn: () => Promise<T>) => retrying(fn, { baseWaitMs: options.retryWaitMs ?? 250 });
   return {
     async userInfo(userId: string): Promise<SlackUser> {
       const res = await withRetry(() => call('users.info', () => client.users.info({ user: userId })));

@@ -67,7 +67,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 function services(options: { db?: Db; sender?: ServiceOptions['sender']; timeoutMs?: number } = {}): Services {
   const logger = createLogger('debug', logs);
-  const slack = createWebApiPort(createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: options.timeoutMs ?? 5_000 }));
+  // The port repeats a failed read after 250 ms, 500 ms in real time; the outages here fail hundreds.
+  const slack = createWebApiPort(createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: options.timeoutMs ?? 5_000 }), { retryWaitMs: 2 });
   const s = createServices({
     db: options.db ?? t.db,
     slack,
