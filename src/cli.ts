@@ -1,12 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { DateTime } from 'luxon';
 import { ConfigError, loadConfig, loadDatabaseConfig } from './config.js';
-import { EmbeddedPostgresError } from './db/embedded-postgres.js';
-import { openMigratedDatabase } from './db/migrate.js';
-import { createLogger, type Logger } from './logger.js';
-import { monthRange } from './domain/hours.js';
+import type { Logger } from './logger.js';
 import { slackUserIdPattern } from './services/data-rights-service.js';
 import { systemClock } from './services/clock.js';
+
+/**
+ * The logger and the database: what every command past its arguments needs first (`tandem start`
+ * starts the database with them while it loads the rest). Loaded on demand, so `help` and a wrong
+ * argument answer without loading Kysely or pino either.
+ */
+async function db0() {
+  const [migrate, logging] = await Promise.all([import('./db/migrate.js'), import('./logger.js')]);
+  return { openMigratedDatabase: migrate.openMigratedDatabase, createLogger: logging.createLogger };
+}
 
 /**
  * The composition root and what the commands run, loaded only by the commands that touch the
@@ -65,12 +71,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     switch (command) {
       case 'start': {
         const config = loadConfig(env);
-        logger = createLogger(config.logLevel);
+        logger = (await db0()).createLogger(config.logLevel);
         const log = logger;
         // A promise someone forgot to await must not take every pair's bot down: log it and go on.
         process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
         // Starting the embedded database (initdb on a first run) takes about as long as loading Bolt and
         // the services: both at once.
+        const { openMigratedDatabase } = await db0();
         const [loaded, opened] = await Promise.allSettled([load(), openMigratedDatabase(config, logger)]);
         if (loaded.status === 'rejected') {
           if (opened.status === 'fulfilled') await opened.value.close();
@@ -90,8 +97,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
       case 'migrate': {
         const config = loadDatabaseConfig(env);
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        logger = (await db0()).createLogger(config.logLevel);
+        const db = await (await db0()).openMigratedDatabase(config, logger);
         await db.close();
         return 0;
       }
@@ -99,6 +106,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         const atIndex = args.indexOf('--at');
         let clock = () => new Date();
         if (atIndex >= 0) {
+          const { DateTime } = await import('luxon');
           const at = DateTime.fromISO(args[atIndex + 1] ?? '', { setZone: true });
           if (!at.isValid) {
             process.stderr.write(`--at needs an ISO-8601 instant such as 2027-01-15T10:00:00Z\n`);
@@ -109,8 +117,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadConfig(env);
         const app = await load();
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        logger = (await db0()).createLogger(config.logLevel);
+        const db = await (await db0()).openMigratedDatabase(config, logger);
         const services = app.buildServices(config, db, logger, clock);
         try {
           const report = await app.runTick(services);
@@ -136,8 +144,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadConfig(env);
         const app = await load();
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        logger = (await db0()).createLogger(config.logLevel);
+        const db = await (await db0()).openMigratedDatabase(config, logger);
         try {
           const services = app.buildServices(config, db, logger);
           const lines = await app.importPairings(csv, services.pairings);
@@ -162,8 +170,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           const config = loadDatabaseConfig(env);
           // stdout is the export itself: log lines go to stderr.
           const app = await load();
-          logger = createLogger(config.logLevel, app.stderr());
-          const db = await openMigratedDatabase(config, logger);
+          logger = (await db0()).createLogger(config.logLevel, app.stderr());
+          const db = await (await db0()).openMigratedDatabase(config, logger);
           try {
             const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).exportPerson(id);
             if (!result.ok) {
@@ -178,14 +186,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const monthIndex = args.indexOf('--month');
         const month = monthIndex >= 0 ? args[monthIndex + 1] : undefined;
+        const { monthRange } = await import('./domain/hours.js');
         if (args[0] !== 'hours' || !month || !monthRange(month)) {
           process.stderr.write('Usage: tandem export hours --month YYYY-MM\n       tandem export person <slack-id>\n');
           return 2;
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = createLogger(config.logLevel, app.stderr());
-        const db = await openMigratedDatabase(config, logger);
+        logger = (await db0()).createLogger(config.logLevel, app.stderr());
+        const db = await (await db0()).openMigratedDatabase(config, logger);
         try {
           const repos = { sessionLogs: app.createSessionLogRepository(db.db), people: app.createPeopleRepository(db.db) };
           process.stdout.write((await app.hoursCsv(repos, month))?.csv ?? '');
@@ -202,8 +211,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = createLogger(config.logLevel);
-        const db = await openMigratedDatabase(config, logger);
+        logger = (await db0()).createLogger(config.logLevel);
+        const db = await (await db0()).openMigratedDatabase(config, logger);
         try {
           const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).forgetPerson(id);
           if (!result.ok) {
@@ -229,8 +238,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = createLogger(config.logLevel, app.stderr());
-        const db = await openMigratedDatabase(config, logger);
+        logger = (await db0()).createLogger(config.logLevel, app.stderr());
+        const db = await (await db0()).openMigratedDatabase(config, logger);
         try {
           const n = await app.createDeliveryRepository(db.db).requeueFailed(new Date(), ids.length ? ids.map(Number) : undefined);
           out(n === 0 ? 'No failed messages to retry.' : `${n} failed message${n === 1 ? '' : 's'} put back in the queue; the bot sends ${n === 1 ? 'it' : 'them'} on its next pass (or run \`tandem tick\`).`);
@@ -250,7 +259,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
   } catch (err) {
     // Both are written for the person starting Tandem: one sentence, no stack trace.
-    if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) {
+    if (err instanceof ConfigError || (err instanceof Error && err.name === 'EmbeddedPostgresError')) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

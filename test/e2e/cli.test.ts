@@ -194,7 +194,7 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
     await writeFile(path.join(dir, 'PG_VERSION'), '17\n');
     const r = await runCli(['migrate'], cliEnv({ DATA_DIR: dir }), 60_000);
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
+    expect(r.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
     expect(r.stderr).not.toMatch(stackLine);
   }, 90_000);
 });
