@@ -78,6 +78,29 @@ beforeEach(async () => {
   await h.tandem.services.sender.idle();
 });
 
+/** ADA moves the 2027-01-20 12:00 meeting, submitting the reschedule form of the view `viewId`. */
+function submitReschedule(pairingId: number, viewId: string, to: { newDate: string; newTime: string; reason: string }) {
+  return h.sender.viewSubmission({
+    user: { id: ADA },
+    view: {
+      id: viewId,
+      type: 'modal',
+      callback_id: 'reschedule_submit',
+      private_metadata: '',
+      state: {
+        values: {
+          pairing: { value: { type: 'static_select', selected_option: { value: String(pairingId) } } },
+          original_date: { value: { type: 'datepicker', selected_date: '2027-01-20' } },
+          original_time: { value: { type: 'timepicker', selected_time: '12:00' } },
+          new_date: { value: { type: 'datepicker', selected_date: to.newDate } },
+          new_time: { value: { type: 'timepicker', selected_time: to.newTime } },
+          reason: { value: { type: 'plain_text_input', value: to.reason } },
+        },
+      },
+    },
+  });
+}
+
 describe('each request takes effect once', () => {
   test('the same signed /tandem note sent three times stores one note and answers once', async () => {
     const url = h.slack.responseUrl('note-replayed');
@@ -105,26 +128,7 @@ describe('each request takes effect once', () => {
 
   test('a reschedule form submitted twice stores one reschedule and tells the pair once', async () => {
     const pairing = await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', M1).executeTakeFirstOrThrow();
-    const submit = () =>
-      h.sender.viewSubmission({
-        user: { id: ADA },
-        view: {
-          id: 'VRESCHEDULE1',
-          type: 'modal',
-          callback_id: 'reschedule_submit',
-          private_metadata: '',
-          state: {
-            values: {
-              pairing: { value: { type: 'static_select', selected_option: { value: String(pairing.id) } } },
-              original_date: { value: { type: 'datepicker', selected_date: '2027-01-20' } },
-              original_time: { value: { type: 'timepicker', selected_time: '12:00' } },
-              new_date: { value: { type: 'datepicker', selected_date: '2027-01-21' } },
-              new_time: { value: { type: 'timepicker', selected_time: '18:00' } },
-              reason: { value: { type: 'plain_text_input', value: 'Conference day' } },
-            },
-          },
-        },
-      });
+    const submit = () => submitReschedule(pairing.id, 'VRESCHEDULE1', { newDate: '2027-01-21', newTime: '18:00', reason: 'Conference day' });
     const twice = await Promise.all([submit(), submit()]);
     expect(twice.map((r) => [r.status, r.body])).toEqual([
       [200, ''],
@@ -143,26 +147,7 @@ describe('each request takes effect once', () => {
 
   test('a reschedule whose announcement cannot be queued is not stored either, so submitting the form again works', async () => {
     const pairing = await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', M1).executeTakeFirstOrThrow();
-    const submit = () =>
-      h.sender.viewSubmission({
-        user: { id: ADA },
-        view: {
-          id: 'VRESCHEDULE2',
-          type: 'modal',
-          callback_id: 'reschedule_submit',
-          private_metadata: '',
-          state: {
-            values: {
-              pairing: { value: { type: 'static_select', selected_option: { value: String(pairing.id) } } },
-              original_date: { value: { type: 'datepicker', selected_date: '2027-01-20' } },
-              original_time: { value: { type: 'timepicker', selected_time: '12:00' } },
-              new_date: { value: { type: 'datepicker', selected_date: '2027-01-22' } },
-              new_time: { value: { type: 'timepicker', selected_time: '09:00' } },
-              reason: { value: { type: 'plain_text_input', value: 'Dentist' } },
-            },
-          },
-        },
-      });
+    const submit = () => submitReschedule(pairing.id, 'VRESCHEDULE2', { newDate: '2027-01-22', newTime: '09:00', reason: 'Dentist' });
     // The database refuses the outbox row (a real failure inside PostgreSQL, as a full disk would be).
     await sql`create function refuse_reschedule_delivery() returns trigger language plpgsql as $$ begin raise exception 'outbox unavailable'; end $$`.execute(h.database.db);
     await sql`create trigger refuse_reschedule_delivery before insert on deliveries for each row when (new.kind = 'reschedule') execute function refuse_reschedule_delivery()`.execute(h.database.db);
