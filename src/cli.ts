@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig, loadDatabaseConfig } from './config.js';
+import { ConfigError, loadConfig, loadDatabaseConfig, type DatabaseConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { slackUserIdPattern } from './services/data-rights-service.js';
 import { systemClock } from './services/clock.js';
@@ -10,8 +10,8 @@ import { systemClock } from './services/clock.js';
  * argument answer without loading Kysely or pino either.
  */
 async function db0() {
-  const [migrate, logging] = await Promise.all([import('./db/migrate.js'), import('./logger.js')]);
-  return { openMigratedDatabase: migrate.openMigratedDatabase, createLogger: logging.createLogger };
+  const [migrate, logging, { pino }] = await Promise.all([import('./db/migrate.js'), import('./logger.js'), import('pino')]);
+  return { openMigratedDatabase: migrate.openMigratedDatabase, createLogger: logging.createLogger, stderr: () => pino.destination(2) };
 }
 
 /**
@@ -19,7 +19,7 @@ async function db0() {
  * database or Slack: `help` and a wrong argument answer at once, without loading Bolt.
  */
 async function load() {
-  const [main, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, deliveryRepo, dataRights, { pino }] = await Promise.all([
+  const [main, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, deliveryRepo, dataRights] = await Promise.all([
     import('./main.js'),
     import('./scheduler/tick.js'),
     import('./services/pairing-import.js'),
@@ -29,7 +29,6 @@ async function load() {
     import('./db/repositories/data-rights-repository.js'),
     import('./db/repositories/delivery-repository.js'),
     import('./services/data-rights-service.js'),
-    import('pino'),
   ]);
   return {
     ...main,
@@ -41,7 +40,6 @@ async function load() {
     createDataRightsRepository: dataRightsRepo.createDataRightsRepository,
     createDeliveryRepository: deliveryRepo.createDeliveryRepository,
     createDataRightsService: dataRights.createDataRightsService,
-    stderr: () => pino.destination(2),
   };
 }
 
@@ -67,24 +65,31 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const [command = 'help', ...args] = argv;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let logger: Logger | undefined;
+  /** The logger (on stderr where stdout is the command's output) and the migrated database. */
+  const open = async (config: DatabaseConfig, logTo: 'stdout' | 'stderr' = 'stdout') => {
+    const { createLogger, openMigratedDatabase, stderr } = await db0();
+    const log = createLogger(config.logLevel, logTo === 'stderr' ? stderr() : undefined);
+    logger = log;
+    return { log, db: await openMigratedDatabase(config, log) };
+  };
   try {
     switch (command) {
       case 'start': {
         const config = loadConfig(env);
-        logger = (await db0()).createLogger(config.logLevel);
-        const log = logger;
+        const { createLogger, openMigratedDatabase } = await db0();
+        const log = createLogger(config.logLevel);
+        logger = log;
         // A promise someone forgot to await must not take every pair's bot down: log it and go on.
         process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
         // Starting the embedded database (initdb on a first run) takes about as long as loading Bolt and
         // the services: both at once.
-        const { openMigratedDatabase } = await db0();
-        const [loaded, opened] = await Promise.allSettled([load(), openMigratedDatabase(config, logger)]);
+        const [loaded, opened] = await Promise.allSettled([load(), openMigratedDatabase(config, log)]);
         if (loaded.status === 'rejected') {
           if (opened.status === 'fulfilled') await opened.value.close();
           throw loaded.reason;
         }
         if (opened.status === 'rejected') throw opened.reason;
-        const tandem = await loaded.value.startTandem(config, logger, { database: opened.value, ownsDatabase: true, ...(run.code ? { code: run.code } : {}) });
+        const tandem = await loaded.value.startTandem(config, log, { database: opened.value, ownsDatabase: true, ...(run.code ? { code: run.code } : {}) });
         await new Promise<void>((resolve) => {
           const shutdown = (signal: string) => {
             logger?.info({ signal }, 'shutting down');
@@ -97,8 +102,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
       case 'migrate': {
         const config = loadDatabaseConfig(env);
-        logger = (await db0()).createLogger(config.logLevel);
-        const db = await (await db0()).openMigratedDatabase(config, logger);
+        const { db } = await open(config);
         await db.close();
         return 0;
       }
@@ -117,9 +121,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadConfig(env);
         const app = await load();
-        logger = (await db0()).createLogger(config.logLevel);
-        const db = await (await db0()).openMigratedDatabase(config, logger);
-        const services = app.buildServices(config, db, logger, clock);
+        const { log, db } = await open(config);
+        const services = app.buildServices(config, db, log, clock);
         try {
           const report = await app.runTick(services);
           out(JSON.stringify(report));
@@ -144,10 +147,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadConfig(env);
         const app = await load();
-        logger = (await db0()).createLogger(config.logLevel);
-        const db = await (await db0()).openMigratedDatabase(config, logger);
+        const { log, db } = await open(config);
         try {
-          const services = app.buildServices(config, db, logger);
+          const services = app.buildServices(config, db, log);
           const lines = await app.importPairings(csv, services.pairings);
           await services.sender.deliverDue();
           // Each pairing kicked the sender in the background; wait for those runs too (see tick).
@@ -168,12 +170,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
             return 2;
           }
           const config = loadDatabaseConfig(env);
-          // stdout is the export itself: log lines go to stderr.
           const app = await load();
-          logger = (await db0()).createLogger(config.logLevel, app.stderr());
-          const db = await (await db0()).openMigratedDatabase(config, logger);
+          // stdout is the export itself: log lines go to stderr.
+          const { log, db } = await open(config, 'stderr');
           try {
-            const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).exportPerson(id);
+            const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger: log }).exportPerson(id);
             if (!result.ok) {
               process.stderr.write(`${result.message}\nUsage: tandem export person <slack-id>\n`);
               return 2;
@@ -193,8 +194,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = (await db0()).createLogger(config.logLevel, app.stderr());
-        const db = await (await db0()).openMigratedDatabase(config, logger);
+        const { db } = await open(config, 'stderr');
         try {
           const repos = { sessionLogs: app.createSessionLogRepository(db.db), people: app.createPeopleRepository(db.db) };
           process.stdout.write((await app.hoursCsv(repos, month))?.csv ?? '');
@@ -211,10 +211,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = (await db0()).createLogger(config.logLevel);
-        const db = await (await db0()).openMigratedDatabase(config, logger);
+        const { log, db } = await open(config);
         try {
-          const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger }).forgetPerson(id);
+          const result = await app.createDataRightsService({ dataRights: app.createDataRightsRepository(db.db), clock: systemClock, logger: log }).forgetPerson(id);
           if (!result.ok) {
             process.stderr.write(`${result.message}\nUsage: tandem forget <slack-id>\n`);
             return 2;
@@ -238,8 +237,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const config = loadDatabaseConfig(env);
         const app = await load();
-        logger = (await db0()).createLogger(config.logLevel, app.stderr());
-        const db = await (await db0()).openMigratedDatabase(config, logger);
+        const { db } = await open(config, 'stderr');
         try {
           const n = await app.createDeliveryRepository(db.db).requeueFailed(new Date(), ids.length ? ids.map(Number) : undefined);
           out(n === 0 ? 'No failed messages to retry.' : `${n} failed message${n === 1 ? '' : 's'} put back in the queue; the bot sends ${n === 1 ? 'it' : 'them'} on its next pass (or run \`tandem tick\`).`);
