@@ -366,21 +366,21 @@ async function ensureDatabase(server: EmbeddedPostgres, database: string): Promi
   }
 }
 
+/** SIGINT is PostgreSQL's fast shutdown (sessions end, the data is written out cleanly); then harder. */
+const shutdownSteps: [NodeJS.Signals, number][] = [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]];
+
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // SIGINT is PostgreSQL's fast shutdown: open sessions end, the data is written out cleanly.
-  child.kill('SIGINT');
-  if (await within(exited, 15_000)) return;
-  child.kill('SIGQUIT');
-  if (await within(exited, 5_000)) return;
-  child.kill('SIGKILL');
-  await exited;
+  for (const [signal, ms] of shutdownSteps) {
+    child.kill(signal);
+    if (await within(exited, ms)) return;
+  }
 }
 
+/** The same for a server this process did not start (an orphan): it can only be polled. */
 async function stopPid(pid: number): Promise<void> {
-  const signals: [NodeJS.Signals, number][] = [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]];
-  for (const [signal, ms] of signals) {
+  for (const [signal, ms] of shutdownSteps) {
     try {
       process.kill(pid, signal);
     } catch {
