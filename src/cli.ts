@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, loadDatabaseConfig, type DatabaseConfig } from
 import type { Logger } from './logger.js';
 import { slackUserIdPattern } from './services/data-rights-service.js';
 import { systemClock } from './services/clock.js';
+import type { EmbeddedPostgres, EmbeddedPostgresLog } from './db/embedded-postgres.js';
 
 /**
  * The logger and the database: what every command past its arguments needs first (`tandem start`
@@ -43,6 +44,25 @@ async function load() {
   };
 }
 
+/** A log that keeps what it is told until it has somewhere to write it, then writes through. */
+function bufferedLog(): EmbeddedPostgresLog & { forwardTo: (target: EmbeddedPostgresLog) => void } {
+  const held: [keyof EmbeddedPostgresLog, Record<string, unknown>, string][] = [];
+  let target: EmbeddedPostgresLog | undefined;
+  const at = (level: keyof EmbeddedPostgresLog) => (fields: Record<string, unknown>, msg: string) => {
+    if (target) target[level](fields, msg);
+    else held.push([level, fields, msg]);
+  };
+  return {
+    info: at('info'),
+    warn: at('warn'),
+    debug: at('debug'),
+    forwardTo: (to) => {
+      target = to;
+      for (const [level, fields, msg] of held.splice(0)) to[level](fields, msg);
+    },
+  };
+}
+
 const usage = `Usage: tandem <command>
 
   start                      run the bot (HTTP or Socket Mode, per configuration)
@@ -76,14 +96,23 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     switch (command) {
       case 'start': {
         const config = loadConfig(env);
+        // The embedded server (initdb on a first run, over a second) starts before anything else
+        // loads: pino, Kysely, Bolt and the services load while it starts. Its log lines wait for the logger.
+        const early = bufferedLog();
+        let embedded: Promise<EmbeddedPostgres> | undefined;
+        if (!config.databaseUrl) {
+          const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
+          embedded = startEmbeddedPostgres({ dataDir: config.dataDir, log: early });
+          // Its failure is reported below, with everything else that can stop the start.
+          embedded.catch(() => undefined);
+        }
         const { createLogger, openMigratedDatabase } = await db0();
         const log = createLogger(config.logLevel);
         logger = log;
+        early.forwardTo(log.child({ component: 'embedded-postgres' }));
         // A promise someone forgot to await must not take every pair's bot down: log it and go on.
         process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
-        // Starting the embedded database (initdb on a first run) takes about as long as loading Bolt and
-        // the services: both at once.
-        const [loaded, opened] = await Promise.allSettled([load(), openMigratedDatabase(config, log)]);
+        const [loaded, opened] = await Promise.allSettled([load(), openMigratedDatabase(config, log, { embedded })]);
         if (loaded.status === 'rejected') {
           if (opened.status === 'fulfilled') await opened.value.close();
           throw loaded.reason;

