@@ -60,6 +60,7 @@ export function createAlertService(deps: {
     const permalink = details.linkChannel && details.linkTs ? await deps.slack.permalink(String(details.linkChannel), String(details.linkTs)) : null;
     return alertMessage({
       alertId: a.id,
+      pairingId: a.pairing_id,
       reason: a.reason,
       status: a.status,
       subject: a.subject,

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
+import type { AlertReason } from '../db/schema.js';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
@@ -81,11 +82,11 @@ export function createHomeService(deps: {
     }
     const latest = asMentor.length > 0 ? await deps.standups.latestFor(userId) : undefined;
     const standup = latest && latest.closes_at > now ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: latest.week_key } : null;
-    const staff = (await deps.staff.isStaff(userId)) ? await staffView(now) : null;
+    const staff = (await deps.staff.isStaff(userId)) ? await staffView(now, zone) : null;
     return { userId, asMentee, asMentor, standup, staff, month: DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM') };
   }
 
-  async function staffView(now: Date): Promise<HomeStaffProgram[]> {
+  async function staffView(now: Date, zone: string): Promise<HomeStaffProgram[]> {
     const out: HomeStaffProgram[] = [];
     for (const program of await deps.programs.listActive()) {
       if (program.closed_at) continue;
@@ -111,7 +112,7 @@ export function createHomeService(deps: {
       const alerts = await deps.db
         .selectFrom('alerts as a')
         .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
-        .select(['a.reason', 'a.owner_id', 'a.subject', 'p.mentor_id', 'p.mentee_id'])
+        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id'])
         .where('a.program_id', '=', program.id)
         .where('a.status', '<>', 'resolved')
         .orderBy('a.since')
@@ -127,7 +128,7 @@ export function createHomeService(deps: {
         paused: n('paused'),
         answerRate: Number(asked?.n ?? 0) === 0 ? 'not asked yet' : `${Math.round((100 * Number(answered?.n ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`,
         lateAnswers: Number(late?.n ?? 0),
-        openAlerts: alerts.map((a) => ({ text: `${a.reason.replace(/_/g, ' ')}: <@${a.mentor_id}> & <@${a.mentee_id}>`, ownerId: a.owner_id })),
+        openAlerts: openPairs(alerts, zone),
         missingStandups: missing,
         undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
       });
@@ -165,3 +166,21 @@ export function createHomeService(deps: {
 }
 
 export type HomeService = ReturnType<typeof createHomeService>;
+
+/** Open alerts, one entry per pair: each reason with who and since when (in the reader's zone). */
+function openPairs(
+  alerts: { pairing_id: number; reason: AlertReason; owner_id: string | null; subject: string | null; since: Date; mentor_id: string; mentee_id: string }[],
+  zone: string,
+): HomeStaffProgram['openAlerts'] {
+  const pairs = new Map<number, HomeStaffProgram['openAlerts'][number]>();
+  for (const a of alerts) {
+    let pair = pairs.get(a.pairing_id);
+    if (!pair) {
+      pair = { pairingId: a.pairing_id, mentorId: a.mentor_id, menteeId: a.mentee_id, reasons: [], ownerId: null };
+      pairs.set(a.pairing_id, pair);
+    }
+    pair.reasons.push({ reason: a.reason, subject: a.subject, since: DateTime.fromJSDate(a.since, { zone }).toFormat('ccc d LLL') });
+    pair.ownerId ??= a.owner_id;
+  }
+  return [...pairs.values()];
+}

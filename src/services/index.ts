@@ -15,6 +15,7 @@ import { createSessionLogRepository } from '../db/repositories/session-log-repos
 import { createStaffRepository } from '../db/repositories/staff-repository.js';
 import { createStandupRepository } from '../db/repositories/standup-repository.js';
 import { createRequestKeyRepository } from '../db/repositories/request-key-repository.js';
+import { createReportRepository } from '../db/repositories/report-repository.js';
 import type { Logger } from '../logger.js';
 import { createAlertService } from './alert-service.js';
 import { createCheckinService } from './checkin-service.js';
@@ -35,6 +36,7 @@ import type { SlackPort } from './slack-port.js';
 import { createStaffService } from './staff-service.js';
 import { createStandupService } from './standup-service.js';
 import { createRequestKeyService } from './request-keys.js';
+import { createReportService } from './report-service.js';
 
 export type ServiceOptions = {
   db: Db;
@@ -66,6 +68,7 @@ export function createServices(options: ServiceOptions) {
     matches: createMatchRepository(db),
     reschedules: createRescheduleRepository(db),
     requestKeys: createRequestKeyRepository(db),
+    reports: createReportRepository(db),
   };
   const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
   const onEnqueued = () => sender.kick();
@@ -84,8 +87,9 @@ export function createServices(options: ServiceOptions) {
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
   const lifecycle = createLifecycleService({ db, ...repos, alerts, clock, logger, onEnqueued });
   const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
+  const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, clock });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

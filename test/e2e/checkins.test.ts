@@ -342,3 +342,122 @@ describe('alerts channel safety', () => {
     expect(alertsPosted()).toHaveLength(2);
   });
 });
+
+describe('pair report (staff)', () => {
+  async function submitNote(user: string, checkin: FakeMessage, values: Record<string, unknown>) {
+    const checkinId = Number(/checkin:(\d+)/.exec(JSON.stringify(checkin.blocks))?.[1]);
+    const opened = h.slack.callsTo('views.open').length;
+    await h.sender.action({
+      user,
+      trigger_id: `1.2.${user}`,
+      actions: [{ type: 'button', action_id: 'checkin_note', value: String(checkinId), action_ts: '1' }],
+      container: { type: 'message', channel_id: checkin.channel, message_ts: checkin.ts },
+      channel: { id: checkin.channel },
+      message: { ts: checkin.ts },
+    });
+    await waitUntil(() => h.slack.callsTo('views.open').length > opened, 'the note form');
+    const view = h.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
+    return h.sender.viewSubmission({ user: { id: user }, view: { id: `V${user}`, callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } } });
+  }
+  const openedReport = (n: number) => h.slack.callsTo('views.open').slice(n).find((c) => (c.args.view as { callback_id?: string }).callback_id === 'pair_report');
+
+  test('from the alert’s Report button, staff read the week: both answers with rating and blockers, the session log with its private notes', async () => {
+    await tick(SLOT);
+    const checkin = botMessages(pairConversation()?.id, 'checkin')[0] as FakeMessage;
+    const ok = await submitNote(MENTEE, checkin, {
+      answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } },
+      rating: { value: { type: 'static_select', selected_option: { value: '2' } } },
+      topics: { value: { type: 'plain_text_input', value: 'recursion' } },
+      blockers: { value: { type: 'plain_text_input', value: 'blocked by my laptop <!channel>' } },
+    });
+    expect(ok.status).toBe(200);
+    const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
+    const logged = await h.tandem.services.records.saveLog(MENTOR, { pairingId: pairing.id, sessionDate: '2027-01-12', minutes: 45, done: 'went through closures', privateNotes: 'seems tired, check in on workload' });
+    expect(logged.ok).toBe(true);
+    // The mentor never answers: an alert with a Report button.
+    await tick('2027-01-13T17:30:00Z');
+    const alert = alertsPosted().find((a) => a.text.includes('<@UMENTOR>')) as FakeMessage;
+    const actions = (alert.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+    const report = actions?.elements?.find((e) => e.action_id === 'report_open');
+    expect(report?.value).toBe(String(pairing.id));
+
+    // The staff App Home: one line per pair, each reason with who and since when, and a Report button.
+    await tick('2027-01-14T09:00:00Z');
+    const from = h.slack.calls.length;
+    expect((await h.sender.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0HOME', tab: 'home', event_ts: '1' }, { eventId: 'EvHOME1' })).status).toBe(200);
+    const home = (await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ADMIN, { from })).args.view as { blocks: { accessory?: { action_id: string; value: string }; text?: { text: string } }[] };
+    const pairLines = home.blocks.filter((b) => b.accessory?.action_id === 'report_open');
+    expect(pairLines).toHaveLength(1);
+    expect(pairLines[0]?.accessory?.value).toBe(String(pairing.id));
+    expect(pairLines[0]?.text?.text).toBe('<@UMENTOR> & <@UMENTEE>: check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet');
+
+    const before = h.slack.callsTo('views.open').length;
+    const click = (user: string) =>
+      h.sender.action({
+        user,
+        trigger_id: `9.9.${user}`,
+        actions: [{ type: 'button', action_id: 'report_open', value: report?.value, action_ts: '1' }],
+        container: { type: 'message', channel_id: alert.channel, message_ts: alert.ts },
+        channel: { id: alert.channel },
+        message: { ts: alert.ts },
+      });
+    expect((await click(ADMIN)).status).toBe(200);
+    await waitUntil(() => Boolean(openedReport(before)), 'the report to open');
+    const text = JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks);
+    expect(text).toContain('Week 1');
+    expect(text).toContain('Check-in, <@UMENTEE>: met · rated 2/5 · topics “recursion” · :construction: blocking “blocked by my laptop &lt;!channel&gt;”');
+    expect(text).toContain('Check-in, <@UMENTOR>: _no answer_');
+    expect(text).toContain('Session logged by <@UMENTOR>: Tue 12 Jan, 45 min · did “went through closures” · private notes “seems tired, check in on workload”');
+    expect(text).toContain('Alert: check-in not answered (<@UMENTOR>), since Mon 11 Jan — open');
+    expect(text).not.toMatch(/\d{4}-W\d{2}/);
+    // The private notes reach staff here and nowhere else.
+    for (const c of h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish')) expect(JSON.stringify(c.args)).not.toContain('seems tired');
+
+    // A mentee pressing Report (say, on a forwarded message) is refused.
+    const opened = h.slack.callsTo('views.open').length;
+    await click(MENTEE);
+    const refusal = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    expect(refusal.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(openedReport(opened)).toBeUndefined();
+  });
+
+  test('a long program pages by weeks; Newer and Older turn the page in place', async () => {
+    // A twelve-week program; ten weekly check-ins answered by the mentee.
+    await h.database.db.updateTable('programs').set({ length_weeks: 12 }).execute();
+    for (let week = 0; week < 10; week++) {
+      const at = new Date(Date.parse(SLOT) + week * 7 * 86_400_000).toISOString();
+      await tick(at);
+      const checkin = botMessages(pairConversation()?.id, 'checkin')[week] as FakeMessage;
+      await clickAnswer(MENTEE, checkin, 'met');
+      // The click is handled after its ack: let it land before the clock moves on.
+      await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === week + 1, `the answer of week ${week + 1}`);
+    }
+    const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
+    const r = await h.tandem.services.reports.pairReport(ADMIN, { a: MENTEE, b: MENTOR });
+    expect(r.ok && r.report.pairing.id).toBe(pairing.id);
+    const { pairReportView } = await import('../../src/slack/blocks/report.js');
+    const first = pairReportView((r as Extract<typeof r, { ok: true }>).report);
+    const firstText = JSON.stringify(first.blocks);
+    expect(firstText).toContain('Week 10');
+    expect(firstText).not.toContain('Week 4*');
+    expect(firstText).toContain('Page 1 of 2');
+    const older = (first.blocks.at(-1) as { elements: { action_id: string; value: string }[] }).elements.find((e) => e.action_id === 'report_page_older');
+    expect(older?.value).toBe(`${pairing.id}:1`);
+
+    const res = await h.sender.action({
+      user: ADMIN,
+      trigger_id: '3.3.x',
+      actions: [{ type: 'button', action_id: 'report_page_older', value: older?.value, action_ts: '1' }],
+      view: { id: 'VREPORT', hash: 'h1', type: 'modal', callback_id: 'pair_report' },
+      container: { type: 'view', view_id: 'VREPORT' },
+    });
+    expect(res.status).toBe(200);
+    const update = await h.slack.waitFor('views.update');
+    expect(update.args).toMatchObject({ view_id: 'VREPORT', hash: 'h1' });
+    const page2 = JSON.stringify((update.args.view as { blocks: unknown[] }).blocks);
+    expect(page2).toContain('Week 4*');
+    expect(page2).toContain('Week 1*');
+    expect(page2).not.toContain('Week 5*');
+    expect(page2).toContain('Page 2 of 2');
+  });
+});

@@ -406,6 +406,7 @@ describe('other builders at their largest', () => {
           for (const staffNote of reason === 'mentor_concern' ? staffNotes : [null]) {
             const input: AlertViewInput = {
               alertId: BIG_ID,
+              pairingId: BIG_ID,
               reason,
               status,
               subject: MENTEE,

@@ -46,6 +46,7 @@ test('the escaping helper escapes &, < and > and nothing else', () => {
 describe('every builder that renders person text shows it escaped', () => {
   const alert: AlertViewInput = {
     alertId: 1,
+    pairingId: 1,
     reason: 'mentor_concern',
     status: 'open',
     subject: MENTEE,

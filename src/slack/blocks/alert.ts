@@ -1,9 +1,11 @@
 import type { AlertReason, AlertStatus } from '../../db/schema.js';
 import { actionIds } from '../ids.js';
+import { reportIds } from './report.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export type AlertViewInput = {
   alertId: number;
+  pairingId: number;
   reason: AlertReason;
   status: AlertStatus;
   subject: string | null;
@@ -68,6 +70,7 @@ export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown
         { type: 'button', action_id: actionIds.alertAck, text: plain("I'm on it"), value: String(a.alertId) },
         { type: 'button', action_id: actionIds.alertResolve, text: plain('Resolved'), style: 'primary', value: String(a.alertId) },
         { type: 'button', action_id: actionIds.alertSnooze, text: plain('Snooze 2 work days'), value: String(a.alertId) },
+        { type: 'button', action_id: reportIds.open, text: plain('Report'), value: String(a.pairingId) },
       ],
     });
   }

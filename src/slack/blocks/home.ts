@@ -1,4 +1,6 @@
+import type { AlertReason } from '../../db/schema.js';
 import { homeIds, rescheduleIds, sessionLogIds, standupIds } from '../ids.js';
+import { reportIds } from './report.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export type HomeMenteeView = { pairingId: number; mentorId: string; programName: UserText; nextMeeting: string | null; goals: { text: UserText; targetDate: string | null }[]; homework: UserText | null; due: string[]; status: string };
@@ -9,7 +11,8 @@ export type HomeStaffProgram = {
   active: number;
   paused: number;
   answerRate: string;
-  openAlerts: { text: string; ownerId: string | null }[];
+  /** One entry per pair with open alerts, oldest first. */
+  openAlerts: { pairingId: number; mentorId: string; menteeId: string; reasons: { reason: AlertReason; subject: string | null; since: string }[]; ownerId: string | null }[];
   lateAnswers: number;
   missingStandups: string[];
   undelivered: { failed: number; stuck: number };
@@ -24,6 +27,13 @@ export type HomeInput = {
 };
 
 const divider = { type: 'divider' };
+const alertReasonText: Record<AlertReason, string> = {
+  checkin_unanswered: 'check-in not answered',
+  reply_overdue: 'message not answered',
+  missed_meetings: 'no meeting two weeks running',
+  milestone_overdue: 'DTR overdue',
+  mentor_concern: 'mentor concern',
+};
 const button = (actionId: string, text: string, value: string, primary = false) => ({ type: 'button', action_id: actionId, text: plain(text), value, ...(primary ? { style: 'primary' } : {}) });
 
 /**
@@ -67,8 +77,16 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
     blocks.push({ type: 'header', text: plain('Programs (staff)', 150) });
     for (const p of h.staff.slice(0, 6)) {
       blocks.push(section(`*${escapeMrkdwn(p.name)}* — ${p.active} active, ${p.paused} paused · check-in answers this week: ${p.answerRate} · late answers: ${p.lateAnswers}`));
-      const alerts = p.openAlerts.slice(0, 8).map((a) => `• ${a.text}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}`);
-      blocks.push(section(`*Open alerts (${p.openAlerts.length})*${alerts.length ? `\n${alerts.join('\n')}` : ': none'}${p.openAlerts.length > alerts.length ? `\n…and ${p.openAlerts.length - alerts.length} more in the alerts channel` : ''}`));
+      const pairs = p.openAlerts.slice(0, 6);
+      blocks.push(section(`*Pairs with open alerts (${p.openAlerts.length})*${pairs.length ? '' : ': none'}`));
+      for (const a of pairs) {
+        const reasons = a.reasons.map((r) => `${alertReasonText[r.reason]}${r.subject ? ` (${mention(r.subject)})` : ''} since ${r.since}`);
+        blocks.push({
+          ...section(`${mention(a.mentorId)} & ${mention(a.menteeId)}: ${reasons.join('; ')}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}`),
+          accessory: button(reportIds.open, 'Report', String(a.pairingId)),
+        });
+      }
+      if (p.openAlerts.length > pairs.length) blocks.push(context(`…and ${p.openAlerts.length - pairs.length} more pairs in the alerts channel (\`/tandem report @mentor @mentee\` for any pair).`));
       blocks.push(section(`*Missing standups:* ${p.missingStandups.length === 0 ? 'none' : p.missingStandups.slice(0, 30).map(mention).join(', ')}${p.missingStandups.length > 30 ? ` and ${p.missingStandups.length - 30} more` : ''}`));
       if (p.undelivered.failed + p.undelivered.stuck > 0) blocks.push(section(undeliveredLine(p.undelivered)));
     }

@@ -5,6 +5,7 @@ import { registerCheckinActions } from './checkin-actions.js';
 import { registerDtrActions } from './dtr-actions.js';
 import { registerLifecycleActions } from './lifecycle-actions.js';
 import { registerRecordsActions } from './records-actions.js';
+import { registerReportActions } from './report-actions.js';
 
 export function registerActions(app: App, services: Services): void {
   registerCheckinActions(app, services);
@@ -12,4 +13,5 @@ export function registerActions(app: App, services: Services): void {
   registerDtrActions(app, services);
   registerRecordsActions(app, services);
   registerLifecycleActions(app, services);
+  registerReportActions(app, services);
 }

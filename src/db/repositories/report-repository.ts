@@ -1,0 +1,121 @@
+import type { Db } from '../database.js';
+import type { AlertReason, AlertStatus, CheckinAnswer, Goal, Milestone, PairingStatus, StandupMet, StandupStatus } from '../schema.js';
+
+/** What staff read about one pair: everything the pair and the mentor wrote for staff, in stored form. */
+export type PairReportRows = {
+  pairing: {
+    id: number;
+    programId: number;
+    programName: string;
+    timeZone: string;
+    startDate: string;
+    lengthWeeks: number;
+    mentorId: string;
+    menteeId: string;
+    status: PairingStatus;
+    pausedUntil: string | null;
+    goals: Goal[];
+    conversationId: string | null;
+  };
+  checkins: { weekKey: string; promptAt: Date; personId: string | null; answer: CheckinAnswer | null; rating: number | null; topics: string | null; blockers: string | null; answeredAt: Date | null }[];
+  sessions: { sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; authorId: string }[];
+  standups: { weekKey: string; promptAt: Date; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[];
+  reschedules: { requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; lateNotice: boolean; createdAt: Date }[];
+  milestones: { milestone: Milestone; completedAt: Date | null }[];
+  dtrAnswers: { milestone: Milestone; personId: string; role: 'mentor' | 'mentee'; setSource: string; setVersion: number; answers: Record<string, string>; submittedAt: Date }[];
+  alerts: { id: number; reason: AlertReason; subject: string | null; since: Date; status: AlertStatus; resolvedAt: Date | null; resolvedBy: string | null; ownerId: string | null }[];
+};
+
+export function createReportRepository(db: Db) {
+  return {
+    /** The pairings of these two people (either way round), newest first, whatever their status. */
+    async pairingsBetween(a: string, b: string): Promise<{ id: number; programName: string; status: PairingStatus; mentorId: string; menteeId: string }[]> {
+      return db
+        .selectFrom('pairings')
+        .innerJoin('programs', 'programs.id', 'pairings.program_id')
+        .where((eb) => eb.or([eb.and([eb('mentor_id', '=', a), eb('mentee_id', '=', b)]), eb.and([eb('mentor_id', '=', b), eb('mentee_id', '=', a)])]))
+        .select(['pairings.id as id', 'programs.name as programName', 'pairings.status as status', 'mentor_id as mentorId', 'mentee_id as menteeId'])
+        .orderBy('pairings.created_at', 'desc')
+        .orderBy('pairings.id', 'desc')
+        .execute();
+    },
+
+    async pairReport(pairingId: number): Promise<PairReportRows | undefined> {
+      const pairing = await db
+        .selectFrom('pairings')
+        .innerJoin('programs', 'programs.id', 'pairings.program_id')
+        .where('pairings.id', '=', pairingId)
+        .select([
+          'pairings.id as id',
+          'programs.id as programId',
+          'programs.name as programName',
+          'programs.time_zone as timeZone',
+          'programs.start_date as startDate',
+          'programs.length_weeks as lengthWeeks',
+          'pairings.mentor_id as mentorId',
+          'pairings.mentee_id as menteeId',
+          'pairings.status as status',
+          'pairings.paused_until as pausedUntil',
+          'pairings.goals as goals',
+          'pairings.conversation_id as conversationId',
+        ])
+        .executeTakeFirst();
+      if (!pairing) return undefined;
+      const [checkins, sessions, standups, reschedules, milestones, dtrAnswers, alerts] = await Promise.all([
+        db
+          .selectFrom('checkins')
+          .leftJoin('checkin_answers', 'checkin_answers.checkin_id', 'checkins.id')
+          .where('checkins.pairing_id', '=', pairingId)
+          .select([
+            'checkins.week_key as weekKey',
+            'checkins.prompt_at as promptAt',
+            'checkin_answers.person_id as personId',
+            'checkin_answers.answer as answer',
+            'checkin_answers.rating as rating',
+            'checkin_answers.topics as topics',
+            'checkin_answers.blockers as blockers',
+            'checkin_answers.answered_at as answeredAt',
+          ])
+          .orderBy('checkins.prompt_at')
+          .execute(),
+        db
+          .selectFrom('session_logs')
+          .where('pairing_id', '=', pairingId)
+          .select(['session_date as sessionDate', 'minutes', 'done', 'private_notes as privateNotes', 'author_id as authorId'])
+          .orderBy('session_date')
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('standup_entries')
+          .innerJoin('standups', 'standups.id', 'standup_entries.standup_id')
+          .where('standup_entries.pairing_id', '=', pairingId)
+          .select(['standups.week_key as weekKey', 'standups.prompt_at as promptAt', 'standup_entries.status as status', 'standup_entries.met as met', 'standup_entries.minutes as minutes', 'standup_entries.concerns as concerns'])
+          .orderBy('standups.prompt_at')
+          .execute(),
+        db
+          .selectFrom('reschedules')
+          .where('pairing_id', '=', pairingId)
+          .select(['requested_by as requestedBy', 'original_at as originalAt', 'new_at as newAt', 'cancelled', 'late_notice as lateNotice', 'created_at as createdAt'])
+          .orderBy('original_at')
+          .execute(),
+        db.selectFrom('milestones').where('pairing_id', '=', pairingId).select(['milestone', 'completed_at as completedAt']).execute(),
+        db
+          .selectFrom('dtr_answers')
+          .where('pairing_id', '=', pairingId)
+          .select(['milestone', 'person_id as personId', 'role', 'set_source as setSource', 'set_version as setVersion', 'answers', 'submitted_at as submittedAt'])
+          .orderBy('submitted_at')
+          .execute(),
+        db
+          .selectFrom('alerts')
+          .where('pairing_id', '=', pairingId)
+          .select(['id', 'reason', 'subject', 'since', 'status', 'resolved_at as resolvedAt', 'resolved_by as resolvedBy', 'owner_id as ownerId'])
+          .orderBy('since')
+          .orderBy('id')
+          .execute(),
+      ]);
+      return { pairing, checkins, sessions, standups, reschedules, milestones, dtrAnswers, alerts };
+    },
+  };
+}
+
+export type ReportRepository = ReturnType<typeof createReportRepository>;

@@ -1,0 +1,107 @@
+import { DateTime } from 'luxon';
+import type { PairReportRows, ReportRepository } from '../db/repositories/report-repository.js';
+import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import { isoWeekKey, programWeek } from '../domain/work-days.js';
+import type { Clock } from './clock.js';
+import { refuse, staffOnly, type Outcome } from './outcome.js';
+import type { PeopleService } from './people-service.js';
+
+type Rows = PairReportRows;
+
+/** One week of a pair, as staff read it: what each side answered, logged, reported and moved. */
+export type ReportWeek = {
+  /** Monday of the week, in the program's zone. */
+  monday: string;
+  /** The program week (1-based), or null before or after the program. */
+  programWeek: number | null;
+  checkins: Rows['checkins'];
+  sessions: Rows['sessions'];
+  standups: Rows['standups'];
+  reschedules: Rows['reschedules'];
+  alerts: Rows['alerts'];
+};
+
+export type PairReport = {
+  pairing: Rows['pairing'];
+  /** Newest first. */
+  weeks: ReportWeek[];
+  milestones: Rows['milestones'];
+  /** Only the answers staff may read: never a mentee's private answers. */
+  dtrForStaff: { milestone: Rows['dtrAnswers'][number]['milestone']; personId: string; role: 'mentor' | 'mentee'; answers: Record<string, string>; submittedAt: Date }[];
+  openAlerts: number;
+  /** The reader's zone: dates in the report are theirs. */
+  readerZone: string;
+};
+
+/** Exit answers written for the program team (the rest of the DTRs are the pair's own). */
+export const staffDtrAnswers = ['goal1_outcome', 'goal2_outcome', 'goal3_outcome', 'program_feedback', 'keep_in_touch'] as const;
+
+export type ReportTarget = { pairingId: number } | { a: string; b: string; program?: string | undefined };
+
+export function createReportService(deps: { reports: ReportRepository; staff: StaffRepository; people: PeopleService; clock: Clock }) {
+  return {
+    /** A pair's whole story, week by week, for staff only. */
+    async pairReport(actor: string, target: ReportTarget): Promise<Outcome<{ report: PairReport }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      let pairingId: number;
+      if ('pairingId' in target) pairingId = target.pairingId;
+      else {
+        const found = (await deps.reports.pairingsBetween(target.a, target.b)).filter((p) => !target.program || p.programName.toLowerCase() === target.program.toLowerCase());
+        const first = found[0];
+        if (!first) return refuse('not_found', `<@${target.a}> and <@${target.b}> have never been paired${target.program ? ' in that program' : ''}.`);
+        pairingId = (found.find((p) => p.status !== 'ended') ?? first).id;
+      }
+      const rows = await deps.reports.pairReport(pairingId);
+      if (!rows) return refuse('not_found', 'That pairing no longer exists.');
+      const readerZone = (await deps.people.find(actor))?.time_zone ?? rows.pairing.timeZone;
+      return { ok: true, report: { ...groupByWeek(rows), readerZone } };
+    },
+  };
+}
+
+/** Sorts a pair's records into the program's calendar weeks (in the program's zone), newest week first. */
+export function groupByWeek(rows: Rows): Omit<PairReport, 'readerZone'> {
+  const zone = rows.pairing.timeZone;
+  const weeks = new Map<string, ReportWeek>();
+  const week = (key: string): ReportWeek => {
+    let w = weeks.get(key);
+    if (!w) {
+      const monday = DateTime.fromISO(`${key}-1`, { zone });
+      w = {
+        monday: monday.toISODate() ?? key,
+        programWeek: monday.isValid ? programWeek(rows.pairing.startDate, rows.pairing.lengthWeeks, monday.plus({ days: 6 }), zone) : null,
+        checkins: [],
+        sessions: [],
+        standups: [],
+        reschedules: [],
+        alerts: [],
+      };
+      weeks.set(key, w);
+    }
+    return w;
+  };
+  const keyOf = (d: Date) => isoWeekKey(DateTime.fromJSDate(d), zone);
+  for (const c of rows.checkins) week(c.weekKey).checkins.push(c);
+  for (const s of rows.sessions) week(isoWeekKey(DateTime.fromISO(s.sessionDate, { zone }), zone)).sessions.push(s);
+  for (const s of rows.standups) week(s.weekKey).standups.push(s);
+  for (const r of rows.reschedules) week(keyOf(r.originalAt)).reschedules.push(r);
+  for (const a of rows.alerts) week(keyOf(a.since)).alerts.push(a);
+  const dtrForStaff = rows.dtrAnswers
+    .map((d) => ({
+      milestone: d.milestone,
+      personId: d.personId,
+      role: d.role,
+      submittedAt: d.submittedAt,
+      answers: Object.fromEntries(Object.entries(d.answers).filter(([id, v]) => (staffDtrAnswers as readonly string[]).includes(id) && v)),
+    }))
+    .filter((d) => Object.keys(d.answers).length > 0);
+  return {
+    pairing: rows.pairing,
+    weeks: [...weeks.values()].sort((x, y) => (x.monday < y.monday ? 1 : x.monday > y.monday ? -1 : 0)),
+    milestones: rows.milestones,
+    dtrForStaff,
+    openAlerts: rows.alerts.filter((a) => a.status !== 'resolved').length,
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
