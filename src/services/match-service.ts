@@ -6,7 +6,7 @@ import type { PairingRepository } from '../db/repositories/pairing-repository.js
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
-import type { MatchRequest } from '../db/schema.js';
+import type { MatchRequest, Person } from '../db/schema.js';
 import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { matchDecidedMessage, matchRequestMessage } from '../slack/blocks/match.js';
@@ -15,7 +15,11 @@ import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PairingService } from './pairing-service.js';
 import type { PeopleService } from './people-service.js';
+import { SlackCallError } from './slack-port.js';
 import { escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
+
+/** The most a staff member's note about a mentee holds; a longer one is refused, not cut. */
+export const noteMax = 1500;
 
 export function createMatchService(deps: {
   matches: MatchRepository;
@@ -40,19 +44,40 @@ export function createMatchService(deps: {
     return active + pending >= mentor.max_mentees ? `<@${mentorId}> is at their limit of ${mentor.max_mentees} mentee(s) (${active} active, ${pending} proposed).` : null;
   }
 
+  /** The person a staff member mentioned, or why they cannot be matched: unknown to Slack (a forged or mistyped id), a bot, or gone. */
+  async function matchable(role: 'mentor' | 'mentee', slackId: string): Promise<Outcome<{ person: Person }>> {
+    let person: Person;
+    try {
+      person = await deps.people.ensure(slackId);
+    } catch (err) {
+      if (err instanceof SlackCallError && err.method === 'users.info' && (err.failure.error === 'user_not_found' || err.failure.error === 'user_not_visible')) {
+        return refuse('not_found', `I couldn't find the ${role} you mentioned in this workspace. Pick them from Slack's @-mention list and try again.`);
+      }
+      throw err;
+    }
+    if (person.is_bot) return refuse('invalid', `<@${slackId}> is a bot; only people can be matched.`);
+    if (person.deleted) return refuse('invalid', `<@${slackId}> has been deactivated in this workspace.`);
+    return { ok: true, person };
+  }
+
   const tell = async (key: string, channel: string, text: string) => {
     const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'match_notice', channel, payload: { text }, notBefore: deps.clock() });
     if (q.created) deps.onEnqueued();
   };
 
   return {
-    async request(actor: string, input: { mentorId: string; menteeId: string; programName?: string | undefined; note?: string | undefined }): Promise<Outcome<{ request: MatchRequest }>> {
+    async request(actor: string, input: { mentorId: string; menteeId: string; programName?: string | undefined; note?: string | undefined }): Promise<Outcome<{ request: MatchRequest; programName: string }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       if (input.mentorId === input.menteeId) return refuse('invalid', 'A mentor and a mentee must be two different people.');
+      const note = input.note?.trim() || null;
+      if (note && note.length > noteMax) return refuse('invalid', `A match note holds at most ${noteMax} characters (this one has ${note.length}).`);
       const resolved = await deps.pairingService.resolveProgram(input.programName);
       if (!resolved.ok) return resolved;
       const program = resolved.program;
-      const [mentor] = await deps.people.ensureMany([input.mentorId, input.menteeId]);
+      const mentor = await matchable('mentor', input.mentorId);
+      if (!mentor.ok) return mentor;
+      const mentee = await matchable('mentee', input.menteeId);
+      if (!mentee.ok) return mentee;
       const live = await deps.pairings.findLiveByMentee(program.id, input.menteeId);
       if (live) return refuse('conflict', `<@${input.menteeId}> already has a mentor in “${program.name}” (<@${live.mentor_id}>).`);
       const pending = await deps.matches.pendingForMentee(program.id, input.menteeId);
@@ -60,15 +85,14 @@ export function createMatchService(deps: {
       const full = await capacityProblem(input.mentorId);
       if (full) return refuse('conflict', full);
       const now = deps.clock();
-      const zone = mentor?.time_zone ?? program.time_zone;
+      const zone = mentor.person.time_zone;
       const d = responseDeadlines(DateTime.fromJSDate(now), program.response_window_days, zone, holidaySet(program.holidays));
-      const note = input.note?.trim().slice(0, 1500) || null;
       const request = await deps.matches.create({ programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, requestedBy: actor, note, at: now, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
       if (!request) return refuse('conflict', 'That request was just made by someone else.');
       await deps.deliveries.enqueue({ dedupeKey: `match:${request.id}`, kind: 'match_request', channel: input.mentorId, payload: matchRequestMessage({ requestId: request.id, menteeId: input.menteeId, programName: userText(program.name), note: userTextOrNull(note), staffId: actor }), notBefore: now });
       await deps.audit.record({ actor, action: 'match.request', subject: String(request.id) }, now);
       deps.onEnqueued();
-      return { ok: true, request };
+      return { ok: true, request, programName: program.name };
     },
 
     /** The mentor accepts: the pairing, its group DM and introduction are made, and staff are told. */

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { pairIntroMessage } from '../slack/blocks/pair-intro.js';
 import { userText } from '../slack/blocks/text.js';
 import type { Clock } from './clock.js';
-import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
+import { cliActor, refuse, staffOnly, unknownPerson, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
 import type { SlackPort } from './slack-port.js';
 import { SlackCallError } from './slack-port.js';
@@ -90,7 +90,7 @@ export function createPairingService(deps: PairingDeps) {
       try {
         [mentor, mentee] = await deps.people.ensureMany([input.mentorId, input.menteeId]);
       } catch (err) {
-        if (err instanceof SlackCallError && err.failure.kind === 'permanent') return refuse('not_found', 'Slack does not know one of those people. Mention them with @ so Slack fills in who they are.');
+        if (err instanceof SlackCallError && err.failure.kind === 'permanent') return unknownPerson();
         throw err;
       }
       for (const p of [mentor, mentee]) {

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { builtInQuestionSets, latestBuiltIn, questionSetSchema, questionsFor, validateAnswers } from '../../src/domain/dtr-questions.js';
 import { computeHours, hoursLabel, monthRange, type HoursSource } from '../../src/domain/hours.js';
-import { parseUserMention, tokenize } from '../../src/domain/mentions.js';
+import { parseUserMention, scan, splitAtBar, tokenize } from '../../src/domain/mentions.js';
 import { fieldErrors, holidayList, programSettingsSchema } from '../../src/domain/program-settings.js';
 import { weekdayName } from '../../src/domain/weekdays.js';
 
@@ -44,6 +44,23 @@ test('mentions and quoted phrases from slash commands', () => {
   for (const bad of [undefined, '', '@sam', '<@u123>', '<@U123', 'x<@U123>', '<@U123>x', '<#C123>']) expect(parseUserMention(bad)).toBeNull();
   expect(tokenize('pair <@U1> "Data Science 2027" x  y')).toEqual(['pair', '<@U1>', 'Data Science 2027', 'x', 'y']);
   expect(tokenize('""')).toEqual(['']);
+  // Slack's markup stays whole, spaces and | included; curly quotes (phones) quote like straight ones.
+  expect(tokenize('match <@U1|Ada Lovelace> <@U2|zoë> “likes Go” <https://go.dev|the Go site>')).toEqual(['match', '<@U1|Ada Lovelace>', '<@U2|zoë>', 'likes Go', '<https://go.dev|the Go site>']);
+  expect(tokenize('<@U1 "a b" <@U2>x "open')).toEqual(['<@U1', 'a b', '<@U2>x', '"open']);
+  expect(scan(' a "b c"  <@U1|d e>')).toEqual([
+    { value: 'a', start: 1, end: 2, quoted: false },
+    { value: 'b c', start: 3, end: 8, quoted: true },
+    { value: '<@U1|d e>', start: 10, end: 19, quoted: false },
+  ]);
+});
+
+test('splitAtBar: the first | outside a mention, a link or "quotes"; the rest as typed', () => {
+  expect(splitAtBar('match <@UA|ada> <@UB|bo> | likes Go')).toEqual({ head: 'match <@UA|ada> <@UB|bo> ', tail: ' likes Go' });
+  expect(splitAtBar('match <@UA|ada> <@UB|bo>|x|y')).toEqual({ head: 'match <@UA|ada> <@UB|bo>', tail: 'x|y' });
+  expect(splitAtBar('a <https://x|y> "b|c" d|e')).toEqual({ head: 'a <https://x|y> "b|c" d', tail: 'e' });
+  expect(splitAtBar('a <b|c <@U1|d>|e')).toEqual({ head: 'a <b', tail: 'c <@U1|d>|e' });
+  expect(splitAtBar('<@UA|ada> <@UB|bo>')).toEqual({ head: '<@UA|ada> <@UB|bo>', tail: null });
+  expect(splitAtBar('')).toEqual({ head: '', tail: null });
 });
 
 test('weekday names, luxon numbering', () => {

@@ -37,6 +37,34 @@ describe('parseTandemCommand: commands that parse', () => {
     ['Staff ADD <@U789>', { name: 'staff add', userId: 'U789' }],
     ['list', { name: 'list', program: undefined }],
     ['list Backend Module 3', { name: 'list', program: 'Backend Module 3' }],
+    // match: the | inside <@U…|name> belongs to the mention; the note follows the first | outside one.
+    ['match <@UA|ada> <@UB|bo> | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA> <@UB> | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA|ada.l-ovelace> <@UB|zoë>|likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA|Ada Lovelace> <@UB|Zoë Ø> | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA|ada> <@UB|bo>', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: undefined }],
+    ['match <@UA|ada> <@UB|bo> |', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: undefined }],
+    ['match <@UA|ada> <@UB|bo> Backend Module 3 | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' }],
+    ['match <@UA|ada> <@UB|bo> "Backend Module 3" | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' }],
+    ['match <@UA|ada> <@UB|bo> Backend', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend', note: undefined }],
+    // The note as typed: later bars, mentions, links and quotes in it are kept.
+    ['match <@UA|ada> <@UB|bo> |  likes Go | and Rust, ask <@UC|cy> <https://go.dev|go.dev>  ', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go | and Rust, ask <@UC|cy> <https://go.dev|go.dev>' }],
+    ['match <@UA|ada> <@UB|bo> | she said "hi"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'she said "hi"' }],
+    // Or the note in quotes: after a |, or alone (then the program never needs quotes).
+    ['match <@UA|ada> <@UB|bo> | "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA|ada> <@UB|bo> "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA|ada> <@UB|bo> “likes Go”', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    ['match <@UA|ada> <@UB|bo> "likes Go | and Rust"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go | and Rust' }],
+    ['match <@UA|ada> <@UB|bo> Backend Module 3 "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' }],
+    ['MATCH "<@UA|ada>" <@UB> "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    // note: everything after the mention, as typed.
+    ['note <@UB|zoë> likes Go | and Rust', { name: 'note', menteeId: 'UB', text: 'likes Go | and Rust' }],
+    ['note <@UB|Zoë Ø>  "likes" Go ', { name: 'note', menteeId: 'UB', text: '"likes" Go' }],
+    ['note <@UB> <@UB|bo> again', { name: 'note', menteeId: 'UB', text: '<@UB|bo> again' }],
+    ['notes <@UB|ada.l-ovelace>', { name: 'notes', menteeId: 'UB' }],
+    ['capacity <@UA|ada.l-ovelace> 3', { name: 'capacity', mentorId: 'UA', max: 3 }],
+    ['staff add <@UA|Ada Lovelace>', { name: 'staff add', userId: 'UA' }],
+    ['pair <@UA|Ada Lovelace> <@UB|zoë> Backend', { name: 'pair', mentorId: 'UA', menteeId: 'UB', program: 'Backend' }],
   ])('%j', (text, command) => {
     expect(parseTandemCommand(text)).toEqual(ok(command));
   });
@@ -68,6 +96,23 @@ describe('parseTandemCommand: mistakes get a usage line', () => {
     ['staff remove <@U789>', 'Mention the person to add with @.', usage['staff add'] as string],
   ])('%j', (text, why, usageLine) => {
     expect(parseTandemCommand(text)).toEqual({ ok: false, message: `${why} Usage: ${usageLine}` });
+  });
+
+  test.each<[string, string, string | null]>([
+    // Note only, a missing second person, mentions that are not mentions: refused, and the note given back.
+    ['match | likes Go', 'Mention the mentor, then the mentee, with @.', 'likes Go'],
+    ['match "likes Go"', 'Mention the mentor, then the mentee, with @.', 'likes Go'],
+    ['match', 'Mention the mentor, then the mentee, with @.', null],
+    ['match <@UA|ada> | likes Go', 'Mention the mentee too, after the mentor, with @.', 'likes Go'],
+    ['match <@UA|ada>', 'Mention the mentee too, after the mentor, with @.', null],
+    ['match <@UA|ada> bo | likes Go', 'Mention the mentee too, after the mentor, with @.', 'likes Go'],
+    ['match <@UA|ada> | <@UB|bo> likes Go', 'Mention the mentee too, after the mentor, with @.', '&lt;@UB|bo&gt; likes Go'],
+    ['match @ada @bo | likes <b>Go</b> & <!channel>', 'Mention the mentor, then the mentee, with @.', 'likes &lt;b&gt;Go&lt;/b&gt; &amp; &lt;!channel&gt;'],
+    ['match <@UA|ada> <@UB|bo> "likes Go" "and Rust"', 'Give one note: after a | or in one pair of quotes.', 'likes Go and Rust'],
+    ['note bo likes Go', 'Mention the mentee with @ first.', 'bo likes Go'],
+    ['note', 'Mention the mentee with @ first.', null],
+  ])('%j is refused and gives back the note', (text, why, kept) => {
+    expect(parseTandemCommand(text)).toEqual({ ok: false, message: `${why} Usage: ${(text.startsWith('note') ? usage.note : usage.match) as string}${kept === null ? '' : `\nNothing was sent. Your note, to copy: “${kept}”`}` });
   });
 
   test('program with no or an unknown subcommand points at both program commands', () => {
@@ -114,8 +159,9 @@ describe('parseTandemCommand: very long text', () => {
   });
 });
 
-test('the help text lists every command it can parse', () => {
-  for (const name of ['program new', 'program list', 'pair', 'unpair', 'pause', 'resume', 'staff add', 'list']) {
+test('the help text lists every command it can parse, and says how to give a match note', () => {
+  for (const name of Object.keys(usage).filter((n) => n !== 'help')) {
     expect(helpText).toContain(usage[name]);
   }
+  expect(usage.match).toBe('`/tandem match @mentor @mentee [program] [| background note]` (or the note in "quotes")');
 });

@@ -2,13 +2,13 @@ import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { requestKeyTtlMs } from '../../services/request-keys.js';
+import { unknownPerson } from '../../services/outcome.js';
 import { SlackCallError } from '../../services/slack-port.js';
 
 export const somethingWentWrong =
   'Something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, tell your program staff.';
 
-export const userNotFound =
-  "I couldn't find one of the people you mentioned in this workspace, so nothing was changed. Pick them from Slack's @-mention list and try again.";
+export const userNotFound = unknownPerson().message;
 
 /**
  * Slack gives every real invocation of a command a fresh trigger id, so a second request with the same

@@ -1,5 +1,6 @@
-import { parseUserMention, tokenize } from '../../../domain/mentions.js';
+import { parseUserMention, scan, splitAtBar, tokenize } from '../../../domain/mentions.js';
 import { isoDate } from '../../../domain/program-settings.js';
+import { escapeMrkdwn } from '../../blocks/text.js';
 
 export type TandemCommand =
   | { name: 'help' }
@@ -34,7 +35,7 @@ export const usage: Record<string, string> = {
   'hours export': '`/tandem hours export YYYY-MM`',
   note: '`/tandem note @mentee what you want to remember`',
   notes: '`/tandem notes @mentee`',
-  match: '`/tandem match @mentor @mentee [program] [| background note]`',
+  match: '`/tandem match @mentor @mentee [program] [| background note]` (or the note in "quotes")',
   capacity: '`/tandem capacity @mentor N` (or `none`)',
   reschedule: '`/tandem reschedule` moves or cancels a meeting',
 };
@@ -70,9 +71,17 @@ export type Parsed = { ok: true; command: TandemCommand } | { ok: false; message
 
 const bad = (name: string, why: string): Parsed => ({ ok: false, message: `${why} Usage: ${usage[name]}` });
 
+/** Slack empties the message box once a command is sent: a refusal gives back what the person wrote. */
+export const yourText = (what: string, text: string | undefined): string => (text?.trim() ? `\nNothing was sent. Your ${what}, to copy: “${escapeMrkdwn(text.trim())}”` : '');
+const badKeeping = (name: string, why: string, what: string, text: string | undefined): Parsed => ({ ok: false, message: `${why} Usage: ${usage[name]}${yourText(what, text)}` });
+
+/** A note may be given in "quotes" too; the quotes are not part of it. */
+const unquote = (text: string): string => /^(?:"([^"]*)"|“([^”]*)”)$/.exec(text)?.slice(1).find((q) => q !== undefined) ?? text;
+
 /** Turns the text after /tandem into a command, or a usage line saying what was wrong. */
 export function parseTandemCommand(text: string): Parsed {
-  const words = tokenize(text.length > 2000 ? text.slice(0, 2000) : text);
+  const clipped = text.length > 2000 ? text.slice(0, 2000) : text;
+  const words = tokenize(clipped);
   const [first = 'help', second, ...rest] = words;
   const head = first.toLowerCase();
   const mentionsIn = (list: string[]) => list.map(parseUserMention);
@@ -131,19 +140,29 @@ export function parseTandemCommand(text: string): Parsed {
       return { ok: true, command: { name: 'hours', month: second } };
     }
     case 'note': {
+      const tokens = scan(clipped);
       const menteeId = parseUserMention(second);
-      if (!menteeId) return bad('note', 'Mention the mentee with @ first.');
+      const mentionEnd = tokens[1]?.end ?? clipped.length;
+      if (!menteeId) return badKeeping('note', 'Mention the mentee with @ first.', 'note', text.slice(tokens[0]?.end ?? 0));
       // The note is everything after the mention, as typed (not re-joined from words).
-      const afterMention = text.slice(text.indexOf(second as string) + (second as string).length).trim();
+      const afterMention = text.slice(mentionEnd).trim();
       if (!afterMention) return bad('note', 'Write the note after the mention.');
       return { ok: true, command: { name: 'note', menteeId, text: afterMention } };
     }
     case 'match': {
-      const [head2, note] = text.split('|');
-      const args = tokenize(head2 ?? '').slice(1);
-      const [mentorId, menteeId] = mentionsIn(args.slice(0, 2));
-      if (!mentorId || !menteeId) return bad('match', 'Mention the mentor, then the mentee, with @.');
-      return { ok: true, command: { name: 'match', mentorId, menteeId, program: restAfter(args, 2), note: note?.trim() || undefined } };
+      // The | in <@U1|ada> belongs to the mention; the note starts at the first | outside one.
+      const { head: before, tail } = splitAtBar(clipped);
+      const args = scan(before).slice(1);
+      const [mentorId, menteeId] = args.slice(0, 2).map((t) => parseUserMention(t.value));
+      const rest = args.slice(2);
+      // Without a |, a "quoted phrase" is the note (the program never needs quotes here).
+      const quoted = tail === null ? args.filter((t) => t.quoted && !parseUserMention(t.value)) : [];
+      const note = tail !== null ? unquote(text.slice(before.length + 1).trim()) : quoted.map((t) => t.value).join(' ');
+      if (!mentorId) return badKeeping('match', 'Mention the mentor, then the mentee, with @.', 'note', note);
+      if (!menteeId) return badKeeping('match', 'Mention the mentee too, after the mentor, with @.', 'note', note);
+      if (quoted.length > 1) return badKeeping('match', 'Give one note: after a | or in one pair of quotes.', 'note', note);
+      const program = rest.filter((t) => !quoted.includes(t)).map((t) => t.value).join(' ').trim() || undefined;
+      return { ok: true, command: { name: 'match', mentorId, menteeId, program, note: note.trim() || undefined } };
     }
     case 'capacity': {
       const mentorId = parseUserMention(second);

@@ -11,7 +11,7 @@ import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
 import { openRescheduleModal } from '../actions/lifecycle-actions.js';
 import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../respond.js';
-import { helpText, parseTandemCommand, type TandemCommand } from './tandem-command.js';
+import { helpText, parseTandemCommand, yourText, type TandemCommand } from './tandem-command.js';
 
 const commandPayload = z.object({
   user_id: z.string().regex(/^[UW][A-Z0-9]+$/),
@@ -85,7 +85,9 @@ export function registerTandemCommand(app: App, services: Services): void {
     switch (cmd.name) {
       case 'match': {
         const r = await services.matching.request(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program, note: cmd.note });
-        return r.ok ? `Asked <@${cmd.mentorId}> whether they will mentor <@${cmd.menteeId}>. I will tell you when they answer.` : r.message;
+        if (!r.ok) return `${r.message}${yourText('note', cmd.note)}`;
+        const withNote = r.request.note ? `, with your note: “${escapeMrkdwn(r.request.note)}”` : ' (no note)';
+        return `Asked <@${cmd.mentorId}> whether they will mentor <@${cmd.menteeId}> in “${escapeMrkdwn(r.programName)}”${withNote}. I will tell you when they answer.`;
       }
       case 'capacity': {
         const r = await services.matching.setCapacity(actor, cmd.mentorId, cmd.max);
@@ -106,7 +108,7 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       case 'note': {
         const r = await services.records.addNote(actor, cmd.menteeId, cmd.text);
-        return r.ok ? `Saved a private note about <@${cmd.menteeId}>. Only you can read it (\`/tandem notes <@${cmd.menteeId}>\`).` : r.message;
+        return r.ok ? `Saved a private note about <@${cmd.menteeId}>. Only you can read it (\`/tandem notes <@${cmd.menteeId}>\`).` : `${r.message}${yourText('note', cmd.text)}`;
       }
       case 'notes': {
         const notes = await services.records.listNotes(actor, cmd.menteeId);
