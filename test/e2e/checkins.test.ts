@@ -421,6 +421,23 @@ describe('pair report (staff)', () => {
     expect(openedReport(opened)).toBeUndefined();
   });
 
+  test('`/tandem report @mentor @mentee` opens it for staff (any mention form), and refuses everyone else', async () => {
+    await tick(SLOT);
+    const before = h.slack.callsTo('views.open').length;
+    const res = await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada.l-ovelace> <@${MENTEE}>`, user_id: ADMIN });
+    expect(res.status).toBe(200);
+    await waitUntil(() => Boolean(openedReport(before)), 'the report to open');
+    expect(JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks)).toContain('Check-in, <@UMENTEE>: _no answer_');
+
+    await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada> <@${MENTEE}|bo>`, user_id: MENTEE });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada> <@${ADMIN}|sam>`, user_id: ADMIN });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('have never been paired'));
+    const bad = await h.sender.command({ command: '/tandem', text: 'report ada bo', user_id: ADMIN });
+    expect(JSON.stringify(bad.json())).toContain('/tandem report @mentor @mentee');
+    expect(openedReport(before + 1)).toBeUndefined();
+  });
+
   test('a long program pages by weeks; Newer and Older turn the page in place', async () => {
     // A twelve-week program; ten weekly check-ins answered by the mentee.
     await h.database.db.updateTable('programs').set({ length_weeks: 12 }).execute();

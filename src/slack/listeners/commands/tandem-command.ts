@@ -16,6 +16,7 @@ export type TandemCommand =
   | { name: 'hours export'; month: string }
   | { name: 'note'; menteeId: string; text: string }
   | { name: 'notes'; menteeId: string }
+  | { name: 'report'; mentorId: string; menteeId: string; program?: string | undefined }
   | { name: 'match'; mentorId: string; menteeId: string; program?: string | undefined; note?: string | undefined }
   | { name: 'capacity'; mentorId: string; max: number | null }
   | { name: 'reschedule' };
@@ -37,6 +38,7 @@ export const usage: Record<string, string> = {
   notes: '`/tandem notes @mentee`',
   match: '`/tandem match @mentor @mentee [program] [| background note]` (or the note in "quotes")',
   capacity: '`/tandem capacity @mentor N` (or `none`)',
+  report: '`/tandem report @mentor @mentee [program]` opens what the pair and the mentor wrote, week by week',
   reschedule: '`/tandem reschedule` moves or cancels a meeting',
 };
 
@@ -52,6 +54,7 @@ export const helpText = [
   `• ${usage['staff add']} — give someone staff rights`,
   `• ${usage.match} — ask a mentor to take a mentee; they accept or decline in Slack`,
   `• ${usage.capacity} — the most mentees a mentor takes`,
+  `• ${usage.report} (also the *Report* button on alerts and on your App Home)`,
   '',
   `• ${usage['hours export']} — the month's mentor hours as a CSV file, in your DM`,
   '',
@@ -95,6 +98,12 @@ export function parseTandemCommand(text: string): Parsed {
       if (sub === 'new') return { ok: true, command: { name: 'program new' } };
       if (sub === 'list' || sub === 'ls') return { ok: true, command: { name: 'program list' } };
       return { ok: false, message: `Try ${usage['program new']} or ${usage['program list']}.` };
+    }
+    case 'report': {
+      const args = words.slice(1);
+      const [mentorId, menteeId] = mentionsIn(args.slice(0, 2));
+      if (!mentorId || !menteeId) return bad('report', 'Mention the mentor and the mentee with @.');
+      return { ok: true, command: { name: 'report', mentorId, menteeId, program: restAfter(args, 2) } };
     }
     case 'pair': {
       const args = words.slice(1);

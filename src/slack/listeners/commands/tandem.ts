@@ -10,6 +10,7 @@ import { escapeMrkdwn } from '../../blocks/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
 import { openRescheduleModal } from '../actions/lifecycle-actions.js';
+import { openPairReport } from '../actions/report-actions.js';
 import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../respond.js';
 import { helpText, parseTandemCommand, yourText, type TandemCommand } from './tandem-command.js';
 
@@ -66,6 +67,16 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       return;
     }
+    if (cmd.name === 'report') {
+      try {
+        const problem = await openPairReport(services, client, actor, trigger_id, { a: cmd.mentorId, b: cmd.menteeId, program: cmd.program });
+        if (problem) await respond({ response_type: 'ephemeral', text: problem });
+      } catch (err) {
+        log.error({ err }, 'could not open the pair report');
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+      }
+      return;
+    }
     if (cmd.name === 'reschedule' || cmd.name === 'log') {
       // Forms open at once (the trigger id lasts three seconds); a refusal comes back instead.
       try {
@@ -81,7 +92,7 @@ export function registerTandemCommand(app: App, services: Services): void {
     await answerAfterAck(respond, log, () => run(cmd, actor));
   });
 
-  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'log' | 'reschedule' }>, actor: string): Promise<string> {
+  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'log' | 'reschedule' | 'report' }>, actor: string): Promise<string> {
     switch (cmd.name) {
       case 'match': {
         const r = await services.matching.request(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program, note: cmd.note });
