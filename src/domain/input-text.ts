@@ -23,3 +23,12 @@ export function normalizeInputStrings(value: unknown, depth = 0): void {
     } else normalizeInputStrings(v, depth + 1);
   }
 }
+
+/**
+ * Slack sends &, < and > that a person typed in a slash command as &amp;, &lt; and &gt; (the real < and >
+ * are its own markup: mentions, channels, links). Free text taken from a command is decoded once, so a
+ * note "R&D <3" is stored as typed and escaped once on its way back out.
+ */
+export function decodeSlackEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

@@ -165,3 +165,11 @@ test('the help text lists every command it can parse, and says how to give a mat
   }
   expect(usage.match).toBe('`/tandem match @mentor @mentee [program] [| background note]` (or the note in "quotes")');
 });
+
+describe('free text arrives the way Slack sends it', () => {
+  test('&amp;, &lt; and &gt; in a note, a match note and a program name are stored as the person typed them', () => {
+    expect(parseTandemCommand('note <@U1|ada> R&amp;D went well &lt;3 -&gt; next')).toEqual({ ok: true, command: { name: 'note', menteeId: 'U1', text: 'R&D went well <3 -> next' } });
+    expect(parseTandemCommand('match <@U1|ada> <@U2|bo> Q&amp;A | likes &lt;b&gt; &amp;amp;')).toMatchObject({ ok: true, command: { program: 'Q&A', note: 'likes <b> &amp;' } });
+    expect(parseTandemCommand('pair <@U1> <@U2> R&amp;D')).toMatchObject({ ok: true, command: { program: 'R&D' } });
+  });
+});

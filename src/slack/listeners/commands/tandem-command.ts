@@ -1,3 +1,4 @@
+import { decodeSlackEntities } from '../../../domain/input-text.js';
 import { parseUserMention, scan, splitAtBar, tokenize } from '../../../domain/mentions.js';
 import { isoDate } from '../../../domain/program-settings.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
@@ -83,6 +84,14 @@ const unquote = (text: string): string => /^(?:"([^"]*)"|“([^”]*)”)$/.exec
 
 /** Turns the text after /tandem into a command, or a usage line saying what was wrong. */
 export function parseTandemCommand(text: string): Parsed {
+  const parsed = parseCommandText(text);
+  if (!parsed.ok) return parsed;
+  const c: Record<string, unknown> = { ...parsed.command };
+  for (const field of ['text', 'note', 'program'] as const) if (typeof c[field] === 'string') c[field] = decodeSlackEntities(c[field]);
+  return { ok: true, command: c as TandemCommand };
+}
+
+function parseCommandText(text: string): Parsed {
   const clipped = text.length > 2000 ? text.slice(0, 2000) : text;
   const words = tokenize(clipped);
   const [first = 'help', second, ...rest] = words;
