@@ -192,7 +192,7 @@ export interface PairActivityTable {
   recorded_at: DefaultTimestamp;
 }
 
-export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern';
+export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern' | 'note_signal';
 export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
 
 export interface AlertsTable {

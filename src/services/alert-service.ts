@@ -35,6 +35,7 @@ const overdueText: Record<AlertReason, string> = {
   missed_meetings: 'answered “not yet” two weeks in a row',
   milestone_overdue: 'has not completed a DTR conversation that is now due',
   mentor_concern: 'flagged in the standup',
+  note_signal: 'wrote in the check-in note that something is wrong',
 };
 
 export function createAlertService(deps: {
@@ -74,7 +75,7 @@ export function createAlertService(deps: {
       snoozedUntilLabel: fmt(a.snoozed_until, a.time_zone),
       resolvedLabel: fmt(a.resolved_at, a.time_zone),
       resolvedBy: a.resolved_by,
-      staffNote: a.reason === 'mentor_concern' ? userTextOrNull(details.staffNote as string | null | undefined) : null,
+      staffNote: a.reason === 'mentor_concern' || a.reason === 'note_signal' ? userTextOrNull(details.staffNote as string | null | undefined) : null,
       evidence: details.evidence === 'slack_confirmed' || details.evidence === 'records_only' ? details.evidence : null,
     });
   }

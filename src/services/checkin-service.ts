@@ -24,6 +24,9 @@ export function weekLabel(promptAt: Date, zone: string): string {
   return `week of ${DateTime.fromJSDate(promptAt, { zone }).startOf('week').toFormat('d LLLL')}`;
 }
 
+/** A rating at or below this is a signal for staff. */
+export const lowRating = 2;
+
 export type CheckinNote = { answer: CheckinAnswer; rating: number | null; topics: string | null; blockers: string | null };
 
 export function createCheckinService(deps: {
@@ -168,11 +171,37 @@ export function createCheckinService(deps: {
     });
   }
 
+  /**
+   * A note rated 2 or lower, or one that names a blocker, is a signal staff should see with its words:
+   * one alert per pair and week (the report has every note).
+   */
+  async function signalFromNote(actor: string, checkin: Checkin, pairingId: number, note: CheckinNote) {
+    const blockers = note.blockers?.trim() || null;
+    const low = note.rating !== null && note.rating <= lowRating;
+    if (!low && !blockers) return;
+    const pairing = await deps.pairings.get(pairingId);
+    if (!pairing) return;
+    const what = [low ? `rated the week ${note.rating}/5` : null, blockers ? 'says something is blocking them' : null].filter(Boolean).join(' and ');
+    await deps.alerts.raise({
+      pairingId,
+      programId: pairing.program_id,
+      reason: 'note_signal',
+      episodeKey: checkin.week_key,
+      subject: actor,
+      since: deps.clock(),
+      details: { linkChannel: pairing.conversation_id, linkTs: null, overdue: what, staffNote: blockers ? `Blocking: ${blockers}` : null },
+    });
+  }
+
   return {
     plan,
     refreshMessage,
     answer: (actor: string, checkinId: number, answer: CheckinAnswer) => recordAnswer(actor, checkinId, answer),
-    addNote: (actor: string, checkinId: number, note: CheckinNote) => recordAnswer(actor, checkinId, note.answer, { rating: note.rating, topics: note.topics, blockers: note.blockers }),
+    async addNote(actor: string, checkinId: number, note: CheckinNote) {
+      const r = await recordAnswer(actor, checkinId, note.answer, { rating: note.rating, topics: note.topics, blockers: note.blockers });
+      if (r.ok) await signalFromNote(actor, r.checkin, r.pairingId, note);
+      return r;
+    },
 
     /** What the note modal opens with: the person's own answer so far. */
     async noteDefaults(actor: string, checkinId: number) {

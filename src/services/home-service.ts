@@ -116,6 +116,7 @@ export function createHomeService(deps: {
         .where('a.program_id', '=', program.id)
         .where('a.status', '<>', 'resolved')
         .orderBy('a.since')
+        .orderBy('a.id')
         .execute();
       const standups = await deps.standups.forProgramWeek(program.id, week);
       const mentors = await deps.db.selectFrom('pairings').select('mentor_id').distinct().where('program_id', '=', program.id).where('status', '=', 'active').execute();

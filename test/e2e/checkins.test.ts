@@ -212,7 +212,7 @@ describe('weekly check-in', () => {
     expect(missed).toHaveLength(1);
   });
 
-  test('a note from the modal is stored for staff and never posted to the pair or the alerts channel', async () => {
+  test('a note from the modal is stored for staff; a blocker in it reaches the alerts channel and nowhere else', async () => {
     await tick(SLOT);
     const conv = pairConversation();
     const checkin = botMessages(conv?.id, 'checkin')[0] as FakeMessage;
@@ -248,9 +248,10 @@ describe('weekly check-in', () => {
     const row = await h.database.db.selectFrom('checkin_answers').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ person_id: MENTEE, answer: 'met', rating: 4, blockers: secret });
     await tick('2027-01-14T20:00:00Z');
-    const posted = h.slack.calls.filter((c) => c.method.startsWith('chat.'));
+    const posted = h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish');
     expect(posted.length).toBeGreaterThan(0);
-    for (const c of posted) expect(JSON.stringify(c.args)).not.toContain('recursion');
+    const carrying = posted.filter((c) => JSON.stringify(c.args).includes('recursion'));
+    expect(carrying.map((c) => [c.method, c.args.channel])).toEqual([['chat.postMessage', ALERTS]]);
   });
 
   test('a paused pair gets no check-in at its slot; after resuming it does', async () => {
@@ -371,6 +372,19 @@ describe('pair report (staff)', () => {
       blockers: { value: { type: 'plain_text_input', value: 'blocked by my laptop <!channel>' } },
     });
     expect(ok.status).toBe(200);
+    // A rating of 2 and a blocker: one alert for staff, with the words, escaped.
+    await waitUntil(() => alertsPosted().length === 1, 'the note signal alert');
+    const signal = alertsPosted()[0] as FakeMessage;
+    expect(signal.text).toBe('Check-in note needs a look — Backend: <@UMENTEE>, rated the week 2/5 and says something is blocking them');
+    expect(JSON.stringify(signal.blocks)).toContain('>Blocking: blocked by my laptop &lt;!channel&gt;');
+    // Changing the note the same week raises nothing more.
+    await submitNote(MENTEE, checkin, {
+      answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } },
+      rating: { value: { type: 'static_select', selected_option: { value: '1' } } },
+      blockers: { value: { type: 'plain_text_input', value: 'still the laptop' } },
+    });
+    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').select('rating').executeTakeFirst())?.rating === 1, 'the changed note');
+    expect(await h.database.db.selectFrom('alerts').select('reason').execute()).toEqual([{ reason: 'note_signal' }]);
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
     const logged = await h.tandem.services.records.saveLog(MENTOR, { pairingId: pairing.id, sessionDate: '2027-01-12', minutes: 45, done: 'went through closures', privateNotes: 'seems tired, check in on workload' });
     expect(logged.ok).toBe(true);
@@ -389,7 +403,7 @@ describe('pair report (staff)', () => {
     const pairLines = home.blocks.filter((b) => b.accessory?.action_id === 'report_open');
     expect(pairLines).toHaveLength(1);
     expect(pairLines[0]?.accessory?.value).toBe(String(pairing.id));
-    expect(pairLines[0]?.text?.text).toBe('<@UMENTOR> & <@UMENTEE>: check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet');
+    expect(pairLines[0]?.text?.text).toBe('<@UMENTOR> & <@UMENTEE>: check-in note needs a look (<@UMENTEE>) since Mon 11 Jan; check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet');
 
     const before = h.slack.callsTo('views.open').length;
     const click = (user: string) =>
@@ -405,7 +419,8 @@ describe('pair report (staff)', () => {
     await waitUntil(() => Boolean(openedReport(before)), 'the report to open');
     const text = JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks);
     expect(text).toContain('Week 1');
-    expect(text).toContain('Check-in, <@UMENTEE>: met · rated 2/5 · topics “recursion” · :construction: blocking “blocked by my laptop &lt;!channel&gt;”');
+    expect(text).toContain('Check-in, <@UMENTEE>: met · rated 1/5 · :construction: blocking “still the laptop”');
+    expect(text).toContain('Alert: check-in note needs a look (<@UMENTEE>), since Mon 11 Jan — open');
     expect(text).toContain('Check-in, <@UMENTOR>: _no answer_');
     expect(text).toContain('Session logged by <@UMENTOR>: Tue 12 Jan, 45 min · did “went through closures” · private notes “seems tired, check in on workload”');
     expect(text).toContain('Alert: check-in not answered (<@UMENTOR>), since Mon 11 Jan — open');

@@ -20,7 +20,7 @@ export type AlertViewInput = {
   snoozedUntilLabel: string | null;
   resolvedLabel: string | null;
   resolvedBy: string | null;
-  /** Only for mentor concerns: the mentor's own words, meant for staff. */
+  /** Only for a mentor concern or a check-in note signal: the person's own words, meant for staff. */
   staffNote?: UserText | null;
   /** How an overdue answer was established (for answers that are late). */
   evidence?: 'slack_confirmed' | 'records_only' | null;
@@ -37,11 +37,13 @@ const headlines: Record<AlertReason, string> = {
   missed_meetings: 'No meeting two weeks running',
   milestone_overdue: 'DTR conversation overdue',
   mentor_concern: 'Mentor raised a concern',
+  note_signal: 'Check-in note needs a look',
 };
 
 /**
  * A staff alert names who, which pair, what is late and since when, and links to the thread. It never
- * carries message text, notes or DTR answers — except a mentor concern, which the mentor wrote for staff.
+ * carries message text, notes or DTR answers — except a mentor concern or a check-in note that signals
+ * trouble (a low rating, something blocking): words their author wrote for staff.
  */
 export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown[] } {
   const pair = `${mention(a.mentorId)} (mentor) and ${mention(a.menteeId)} (mentee)`;

@@ -33,6 +33,7 @@ const alertReasonText: Record<AlertReason, string> = {
   missed_meetings: 'no meeting two weeks running',
   milestone_overdue: 'DTR overdue',
   mentor_concern: 'mentor concern',
+  note_signal: 'check-in note needs a look',
 };
 const button = (actionId: string, text: string, value: string, primary = false) => ({ type: 'button', action_id: actionId, text: plain(text), value, ...(primary ? { style: 'primary' } : {}) });
 

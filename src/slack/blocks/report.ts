@@ -22,6 +22,7 @@ const reasonText = {
   missed_meetings: 'no meeting two weeks running',
   milestone_overdue: 'DTR overdue',
   mentor_concern: 'mentor concern',
+  note_signal: 'check-in note needs a look',
 } as const;
 const milestoneText = { kickoff: 'Kick-off', midmod: 'Mid-module', exit: 'Exit' } as const;
 const outcomeText: Record<string, string> = { met: 'met', partly: 'partly met', not: 'not met', none: 'no goal' };
