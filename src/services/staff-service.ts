@@ -8,9 +8,21 @@ export function createStaffService(deps: { staff: StaffRepository; audit: AuditR
   return {
     isStaff: (slackId: string) => deps.staff.isStaff(slackId),
 
-    /** TANDEM_ADMINS are staff from the first start on; removing an id from the list later does not demote. */
+    /**
+     * TANDEM_ADMINS are staff from the first start on; removing an id from the list later does not demote,
+     * and someone staff removed with `/tandem staff remove` stays removed.
+     */
     async bootstrap(admins: readonly string[]): Promise<void> {
-      for (const id of admins) await deps.staff.add(id, 'TANDEM_ADMINS');
+      const removed = admins.length > 0 ? await deps.staff.removedByStaff() : new Set<string>();
+      for (const id of admins) if (!removed.has(id)) await deps.staff.add(id, 'TANDEM_ADMINS');
+    },
+
+    async remove(actor: string, userId: string): Promise<Outcome<{ removed: boolean }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      const r = await deps.staff.remove(userId);
+      if (r === 'last') return refuse('conflict', `<@${userId}> is the last staff member, so they stay: add someone else with \`/tandem staff add @person\` first.`);
+      if (r === 'removed') await deps.audit.record({ actor, action: 'staff.remove', subject: userId }, deps.clock());
+      return { ok: true, removed: r === 'removed' };
     },
 
     async add(actor: string, userId: string): Promise<Outcome<{ added: boolean }>> {

@@ -159,6 +159,18 @@ describe.each(forms)('a person written as %s', (_form, m) => {
     expect(await db().selectFrom('staff').select(['slack_id', 'added_by']).where('slack_id', '=', OTHER).execute()).toEqual([{ slack_id: OTHER, added_by: ADMIN }]);
   });
 
+  test('/tandem staff remove @person: they are not staff any more, and a restart with them in TANDEM_ADMINS does not bring them back; the last one stays', async () => {
+    expect(await send(`staff add ${m(OTHER)}`)).toBe(`<@${OTHER}> is now program staff.`);
+    expect(await send(`staff remove ${m(ADMIN)}`, OTHER)).toBe(`<@${ADMIN}> is no longer program staff.`);
+    expect(await db().selectFrom('staff').select('slack_id').execute()).toEqual([{ slack_id: OTHER }]);
+    await h.tandem.services.staff.bootstrap([ADMIN]);
+    expect(await db().selectFrom('staff').select('slack_id').execute()).toEqual([{ slack_id: OTHER }]);
+    expect(await send(`staff remove ${m(OTHER)}`, OTHER)).toBe(`<@${OTHER}> is the last staff member, so they stay: add someone else with \`/tandem staff add @person\` first.`);
+    expect(await send(`staff remove ${m(MENTOR)}`, OTHER)).toBe(`<@${MENTOR}> was not staff; nothing changed.`);
+    expect(await send(`staff remove ${m(OTHER)}`, ADMIN)).toContain('Only program staff');
+    expect(await db().selectFrom('staff').select('slack_id').execute()).toEqual([{ slack_id: OTHER }]);
+  });
+
   test('/tandem capacity @mentor N: the limit is stored', async () => {
     expect(await send(`capacity ${m(MENTOR)} 3`)).toBe(`<@${MENTOR}> takes at most 3 mentee(s).`);
     expect((await db().selectFrom('people').select('max_mentees').where('slack_id', '=', MENTOR).executeTakeFirstOrThrow()).max_mentees).toBe(3);

@@ -35,6 +35,7 @@ describe('parseTandemCommand: commands that parse', () => {
     ['pause <@U123> <@U456> until 2027-02-01 Backend Module 3', { name: 'pause', users: ['U123', 'U456'], until: '2027-02-01', program: 'Backend Module 3' }],
     ['staff add <@U789|cy>', { name: 'staff add', userId: 'U789' }],
     ['Staff ADD <@U789>', { name: 'staff add', userId: 'U789' }],
+    ['staff remove <@U789|cy>', { name: 'staff remove', userId: 'U789' }],
     ['list', { name: 'list', program: undefined }],
     ['list Backend Module 3', { name: 'list', program: 'Backend Module 3' }],
     // match: the | inside <@U…|name> belongs to the mention; the note follows the first | outside one.
@@ -93,7 +94,9 @@ describe('parseTandemCommand: mistakes get a usage line', () => {
     ['staff', 'Mention the person to add with @.', usage['staff add'] as string],
     ['staff add', 'Mention the person to add with @.', usage['staff add'] as string],
     ['staff add cy', 'Mention the person to add with @.', usage['staff add'] as string],
-    ['staff remove <@U789>', 'Mention the person to add with @.', usage['staff add'] as string],
+    ['staff remove', 'Mention the person to remove with @.', usage['staff remove'] as string],
+    ['staff remove cy', 'Mention the person to remove with @.', usage['staff remove'] as string],
+    ['staff promote <@U789>', 'Mention the person to add with @.', usage['staff add'] as string],
   ])('%j', (text, why, usageLine) => {
     expect(parseTandemCommand(text)).toEqual({ ok: false, message: `${why} Usage: ${usageLine}` });
   });

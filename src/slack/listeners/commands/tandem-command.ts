@@ -10,7 +10,7 @@ export type TandemCommand =
   | { name: 'pair'; mentorId: string; menteeId: string; program?: string | undefined }
   | { name: 'unpair' | 'resume'; users: string[]; program?: string | undefined }
   | { name: 'pause'; users: string[]; until?: string | undefined; program?: string | undefined }
-  | { name: 'staff add'; userId: string }
+  | { name: 'staff add' | 'staff remove'; userId: string }
   | { name: 'list'; program?: string | undefined }
   | { name: 'log' }
   | { name: 'hours'; month?: string | undefined }
@@ -31,6 +31,7 @@ export const usage: Record<string, string> = {
   pause: '`/tandem pause @mentor @mentee [until YYYY-MM-DD] [program]` (a mentor or mentee may name just their partner)',
   resume: '`/tandem resume @mentor @mentee [program]`',
   'staff add': '`/tandem staff add @person`',
+  'staff remove': '`/tandem staff remove @person`',
   list: '`/tandem list [program]`',
   log: '`/tandem log` opens a form to log a 1-on-1',
   hours: '`/tandem hours [YYYY-MM]`',
@@ -52,7 +53,7 @@ export const helpText = [
   `• ${usage.pair} — pair two people and open their group DM with an introduction`,
   `• ${usage.unpair} — end a pairing`,
   `• ${usage.list} — the pairings of a program`,
-  `• ${usage['staff add']} — give someone staff rights`,
+  `• ${usage['staff add']} — give someone staff rights; ${usage['staff remove']} takes them away (never from the last one)`,
   `• ${usage.match} — ask a mentor to take a mentee; they accept or decline in Slack`,
   `• ${usage.capacity} — the most mentees a mentor takes`,
   `• ${usage.report} (also the *Report* button on alerts and on your App Home)`,
@@ -141,7 +142,9 @@ function parseCommandText(text: string): Parsed {
     }
     case 'staff': {
       const userId = parseUserMention(rest[0]);
-      if (second?.toLowerCase() !== 'add' || !userId) return bad('staff add', 'Mention the person to add with @.');
+      const verb = second?.toLowerCase();
+      if (verb === 'remove') return userId ? { ok: true, command: { name: 'staff remove', userId } } : bad('staff remove', 'Mention the person to remove with @.');
+      if (verb !== 'add' || !userId) return bad('staff add', 'Mention the person to add with @.');
       return { ok: true, command: { name: 'staff add', userId } };
     }
     case 'list':

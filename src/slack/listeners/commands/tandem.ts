@@ -158,6 +158,11 @@ export function registerTandemCommand(app: App, services: Services): void {
         if (change.to === 'paused') return `Paused ${who}${cmd.name === 'pause' && cmd.until ? ` until ${cmd.until}` : ''}: no prompts, reminders or alerts until it resumes.`;
         return `Resumed ${who}: check-ins start again at the next slot.`;
       }
+      case 'staff remove': {
+        const r = await services.staff.remove(actor, cmd.userId);
+        if (!r.ok) return r.message;
+        return r.removed ? `<@${cmd.userId}> is no longer program staff.` : `<@${cmd.userId}> was not staff; nothing changed.`;
+      }
       case 'staff add': {
         const r = await services.staff.add(actor, cmd.userId);
         if (!r.ok) return r.message;
