@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig, loadDatabaseConfig, type DatabaseConfig } from './config.js';
+import type { Config, DatabaseConfig } from './config.js';
+import { dataDirFrom } from './data-dir.js';
 import type { Logger } from './logger.js';
 import { slackUserIdPattern } from './services/data-rights-service.js';
 import { systemClock } from './services/clock.js';
@@ -42,6 +43,14 @@ async function load() {
     createDeliveryRepository: deliveryRepo.createDeliveryRepository,
     createDataRightsService: dataRights.createDataRightsService,
   };
+}
+
+/** Starts the embedded PostgreSQL; its failure is reported later, with everything else that can stop the start. */
+async function startEmbedded(dataDir: string, log: EmbeddedPostgresLog): Promise<{ started: Promise<EmbeddedPostgres> }> {
+  const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
+  const started = startEmbeddedPostgres({ dataDir, log });
+  started.catch(() => undefined);
+  return { started };
 }
 
 /** A log that keeps what it is told until it has somewhere to write it, then writes through. */
@@ -95,17 +104,22 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   try {
     switch (command) {
       case 'start': {
-        const config = loadConfig(env);
-        // The embedded server (initdb on a first run, over a second) starts before anything else
-        // loads: pino, Kysely, Bolt and the services load while it starts. Its log lines wait for the logger.
+        // The embedded server (initdb on a first run, over a second) is the slowest part of a start, so
+        // it starts before anything else loads, the configuration's validation (zod) included: pino,
+        // Kysely, Bolt and the services load while it starts. Its log lines wait for the logger.
         const early = bufferedLog();
-        let embedded: Promise<EmbeddedPostgres> | undefined;
-        if (!config.databaseUrl) {
-          const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
-          embedded = startEmbeddedPostgres({ dataDir: config.dataDir, log: early });
-          // Its failure is reported below, with everything else that can stop the start.
-          embedded.catch(() => undefined);
+        const databaseUrlSet = (env.DATABASE_URL ?? '').trim() !== '';
+        // Only when the configuration is likely to hold: no cluster is made for a start that is missing its bot token.
+        let embedded = !databaseUrlSet && (env.SLACK_BOT_TOKEN ?? '').trim() !== '' ? (await startEmbedded(dataDirFrom(env), early)).started : undefined;
+        let config: Config;
+        try {
+          config = (await import('./config.js')).loadConfig(env);
+        } catch (err) {
+          // The server started for a configuration that turned out wrong: stop it before saying why.
+          await embedded?.then((server) => server.stop()).catch(() => undefined);
+          throw err;
         }
+        if (!config.databaseUrl) embedded ??= (await startEmbedded(config.dataDir, early)).started;
         const { createLogger, openMigratedDatabase } = await db0();
         const log = createLogger(config.logLevel);
         logger = log;
@@ -130,7 +144,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         return 0;
       }
       case 'migrate': {
-        const config = loadDatabaseConfig(env);
+        const config = (await import('./config.js')).loadDatabaseConfig(env);
         const { db } = await open(config);
         await db.close();
         return 0;
@@ -148,7 +162,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           const fixed = at.toJSDate();
           clock = () => fixed;
         }
-        const config = loadConfig(env);
+        const config = (await import('./config.js')).loadConfig(env);
         const app = await load();
         const { log, db } = await open(config);
         const services = app.buildServices(config, db, log, clock);
@@ -174,7 +188,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           process.stderr.write(`Cannot read ${file}\n`);
           return 2;
         }
-        const config = loadConfig(env);
+        const config = (await import('./config.js')).loadConfig(env);
         const app = await load();
         const { log, db } = await open(config);
         try {
@@ -198,7 +212,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
             process.stderr.write(`export person needs exactly one Slack user id such as U012ABCDEF${id && !slackUserIdPattern.test(id) ? ` (“${id}” is not one)` : ''}.\nUsage: tandem export person <slack-id>\n`);
             return 2;
           }
-          const config = loadDatabaseConfig(env);
+          const config = (await import('./config.js')).loadDatabaseConfig(env);
           const app = await load();
           // stdout is the export itself: log lines go to stderr.
           const { log, db } = await open(config, 'stderr');
@@ -221,7 +235,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           process.stderr.write('Usage: tandem export hours --month YYYY-MM\n       tandem export person <slack-id>\n');
           return 2;
         }
-        const config = loadDatabaseConfig(env);
+        const config = (await import('./config.js')).loadDatabaseConfig(env);
         const app = await load();
         const { db } = await open(config, 'stderr');
         try {
@@ -238,7 +252,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           process.stderr.write(`forget needs exactly one Slack user id such as U012ABCDEF${id && !slackUserIdPattern.test(id) ? ` (“${id}” is not one)` : ''}.\nUsage: tandem forget <slack-id>\n`);
           return 2;
         }
-        const config = loadDatabaseConfig(env);
+        const config = (await import('./config.js')).loadDatabaseConfig(env);
         const app = await load();
         const { log, db } = await open(config);
         try {
@@ -264,7 +278,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           process.stderr.write(`Usage: tandem deliveries retry [id ...]${ids.some((id) => !/^[1-9][0-9]{0,9}$/.test(id)) ? '\n(ids are the whole numbers in the deliveries table)' : ''}\n`);
           return 2;
         }
-        const config = loadDatabaseConfig(env);
+        const config = (await import('./config.js')).loadDatabaseConfig(env);
         const app = await load();
         const { db } = await open(config, 'stderr');
         try {
@@ -286,7 +300,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
   } catch (err) {
     // Both are written for the person starting Tandem: one sentence, no stack trace.
-    if (err instanceof ConfigError || (err instanceof Error && err.name === 'EmbeddedPostgresError')) {
+    if (err instanceof Error && (err.name === 'ConfigError' || err.name === 'EmbeddedPostgresError')) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultDataDir } from './data-dir.js';
 
 /**
  * The one place that reads process.env. Each variable carries the hint a newcomer needs when it is
@@ -24,7 +25,7 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 
 const databaseShape = {
   DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional()),
-  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(defaultDataDir)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 };
 

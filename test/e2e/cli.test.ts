@@ -202,6 +202,18 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(started.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
     expect(started.stderr + started.stdout).not.toMatch(stackLine);
   }, 90_000);
+
+  test('a start whose configuration turns out wrong after the embedded server began says why in one sentence and leaves no server running', async () => {
+    const dir = await tempDir('tandem-cli-latecfg-');
+    // A bot token is there, so the server starts at once (while the configuration's validation loads); the signing secret is not.
+    const r = await runCli(['start'], cliEnv({ DATA_DIR: dir, SLACK_BOT_TOKEN: BOT_TOKEN, PORT: '0', SCHEDULER: 'off' }), 60_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/SLACK_SIGNING_SECRET is missing/);
+    expect(r.stderr + r.stdout).not.toMatch(stackLine);
+    expect(existsSync(path.join(dir, 'postgres', 'PG_VERSION')), 'the cluster made by the early start').toBe(true);
+    // Stopped cleanly: a running (or killed) server would still hold postmaster.pid.
+    expect(existsSync(path.join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 90_000);
 });
 
 describe('which code runs', () => {
