@@ -67,22 +67,27 @@ const phaseMessages: Record<string, string> = {
   'Tandem is running': 'listening',
 };
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, group = false): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const kill = (signal: NodeJS.Signals) => (group ? process.kill(-(child.pid as number), signal) : child.kill(signal));
+  kill('SIGTERM');
+  const timer = setTimeout(() => kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
 }
 
 /** Spawns `node bin/tandem.js start`, polls /healthz every 5 ms until a 200, then reads the child's VmRSS. */
-async function oneRun(env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
+async function oneRun(env: NodeJS.ProcessEnv, cwd: string, via: 'node' | 'npm'): Promise<Run> {
   const port = await freePort();
   const flags = await startFlags();
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...flags, bin, 'start'], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `npm start` runs in the repository (its package.json), as a person types it; npm then starts node.
+  const child =
+    via === 'npm'
+      ? spawn('npm', ['start', '--silent'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      : spawn(process.execPath, [...flags, bin, 'start'], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const phases: Record<string, number> = {};
   let output = '';
   const onLine = (chunk: Buffer) => {
@@ -113,13 +118,28 @@ async function oneRun(env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
       await new Promise((r) => setTimeout(r, 5));
     }
     const totalMs = performance.now() - t0;
-    const rssMiB = (await vmRssKiB(child.pid as number)) / 1024;
+    const nodePid = via === 'npm' ? await tandemDescendant(child.pid as number) : (child.pid as number);
+    const rssMiB = (await vmRssKiB(nodePid)) / 1024;
     const server = env.DATA_DIR ? await serverPids(env.DATA_DIR) : [];
     const serverMiB = (await Promise.all(server.map(pssKiB))).reduce((a, b) => a + b, 0) / 1024;
     return { totalMs, rssMiB, serverMiB, phases };
   } finally {
-    await stopChild(child);
+    await stopChild(child, via === 'npm');
   }
+}
+
+/** The node process running bin/tandem.js under `npm start` (npm → sh → node). */
+async function tandemDescendant(pid: number): Promise<number> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (!cmd.some((a) => a.endsWith('bin/tandem.js'))) continue;
+    // Only one of ours: its process group is the one npm leads (spawned detached).
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    if (pgrp === pid) return Number(entry);
+  }
+  throw new Error('no node process running bin/tandem.js under npm start');
 }
 
 const median = (xs: number[]) => {
@@ -152,13 +172,21 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       TANDEM_ADMINS: 'UADMIN',
     };
     const warmDirs: string[] = [];
-    const engines: { name: string; prepare: () => Promise<{ env: NodeJS.ProcessEnv; cwd: string; cleanup: () => Promise<void> }> }[] = [
+    const engines: { name: string; via?: 'npm'; prepare: () => Promise<{ env: NodeJS.ProcessEnv; cwd: string; cleanup: () => Promise<void> }> }[] = [
       {
         name: 'embedded PostgreSQL, fresh DATA_DIR',
         prepare: async () => {
           const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
           warmDirs.push(dir);
           return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: dir, cleanup: async () => undefined };
+        },
+      },
+      {
+        name: '`npm start`, embedded PostgreSQL, fresh DATA_DIR',
+        via: 'npm',
+        prepare: async () => {
+          const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
+          return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: root, cleanup: () => rm(dir, { recursive: true, force: true }) };
         },
       },
       {
@@ -203,7 +231,7 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       for (let i = 0; i < o.runs; i++) {
         const prepared = await engine.prepare();
         try {
-          runs.push(await oneRun(prepared.env, prepared.cwd));
+          runs.push(await oneRun(prepared.env, prepared.cwd, engine.via ?? 'node'));
         } finally {
           await prepared.cleanup();
         }
