@@ -212,6 +212,27 @@ export interface AlertsTable {
   version: Generated<number>;
   rendered_version: Generated<number>;
   delivery_id: number | null;
+  /** The pair-week alert message this reason is listed on. */
+  pair_alert_id: number;
+  created_at: DefaultTimestamp;
+}
+
+/** One staff alert message per pair and week; its reasons are rows of `alerts`. */
+export interface PairAlertsTable {
+  id: Generated<number>;
+  pairing_id: number;
+  program_id: number;
+  /** Monday of the week, in the program's zone, as YYYY-MM-DD. */
+  week_start: ColumnType<string, string, string>;
+  status: Generated<AlertStatus>;
+  owner_id: string | null;
+  snoozed_until: Timestamp | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  version: Generated<number>;
+  rendered_version: Generated<number>;
+  delivery_id: number | null;
+  previous_id: number | null;
   created_at: DefaultTimestamp;
 }
 
@@ -345,6 +366,7 @@ export interface Database {
   expectations: ExpectationsTable;
   pair_activity: PairActivityTable;
   alerts: AlertsTable;
+  pair_alerts: PairAlertsTable;
   milestones: MilestonesTable;
   scheduler_runs: SchedulerRunsTable;
   people: PeopleTable;
@@ -361,6 +383,7 @@ export interface Database {
 export type Person = Selectable<PeopleTable>;
 export type Program = Selectable<ProgramsTable>;
 export type NewProgram = Insertable<ProgramsTable>;
+export type ProgramUpdate = Updateable<ProgramsTable>;
 export type Pairing = Selectable<PairingsTable>;
 export type PairingUpdate = Updateable<PairingsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
@@ -368,6 +391,7 @@ export type Checkin = Selectable<CheckinsTable>;
 export type CheckinAnswerRow = Selectable<CheckinAnswersTable>;
 export type Expectation = Selectable<ExpectationsTable>;
 export type Alert = Selectable<AlertsTable>;
+export type PairAlert = Selectable<PairAlertsTable>;
 export type PairActivity = Selectable<PairActivityTable>;
 export type DtrAnswerRow = Selectable<DtrAnswersTable>;
 export type Standup = Selectable<StandupsTable>;

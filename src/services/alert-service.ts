@@ -1,15 +1,15 @@
 import type { Transaction } from 'kysely';
 import { DateTime } from 'luxon';
-import type { AlertRepository, AlertView } from '../db/repositories/alert-repository.js';
+import type { AlertRepository, PairAlertView } from '../db/repositories/alert-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { Db } from '../db/database.js';
-import type { AlertReason, Database } from '../db/schema.js';
+import type { Alert, AlertReason, Database } from '../db/schema.js';
 import { addWorkDays, holidaySet } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { alertMessage } from '../slack/blocks/alert.js';
-import { escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
+import { alertMessage, alertReasonAdded, type AlertReasonView } from '../slack/blocks/alert.js';
+import { escapeMrkdwn, slackTime, userText, userTextOrNull } from '../slack/blocks/text.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
@@ -52,31 +52,42 @@ export function createAlertService(deps: {
 }) {
   const log = deps.logger.child({ component: 'alerts' });
 
-  function fmt(d: Date | null, zone: string): string | null {
-    return d ? DateTime.fromJSDate(d, { zone }).toFormat("ccc d LLL, HH:mm ZZZZ") : null;
+  const weekLabel = (weekStart: string) => `week of ${DateTime.fromISO(weekStart).toFormat('d LLL')}`;
+
+  async function reasonView(r: Alert, zone: string): Promise<AlertReasonView> {
+    const d = r.details;
+    const permalink = d.linkChannel && d.linkTs ? await deps.slack.permalink(String(d.linkChannel), String(d.linkTs)) : null;
+    return {
+      reason: r.reason,
+      subject: r.subject,
+      since: slackTime(r.since, zone),
+      overdueLabel: String(d.overdue ?? overdueText[r.reason]),
+      permalink,
+      resolved: r.status === 'resolved' ? { at: r.resolved_at ? slackTime(r.resolved_at, zone) : '', by: r.resolved_by } : null,
+      staffNote: r.reason === 'mentor_concern' || r.reason === 'note_signal' ? userTextOrNull(d.staffNote as string | null | undefined) : null,
+      evidence: d.evidence === 'slack_confirmed' || d.evidence === 'records_only' ? d.evidence : null,
+    };
   }
 
-  async function render(a: AlertView) {
-    const details = a.details;
-    const permalink = details.linkChannel && details.linkTs ? await deps.slack.permalink(String(details.linkChannel), String(details.linkTs)) : null;
+  async function render(g: PairAlertView) {
+    const zone = g.time_zone;
+    const reasons = await Promise.all((await deps.alerts.reasonsOf(g.id)).map((r) => reasonView(r, zone)));
+    const before = g.previous_id ? await deps.alerts.getGroup(g.previous_id) : undefined;
+    const beforeLink = before?.sent_channel && before.sent_ts ? await deps.slack.permalink(before.sent_channel, before.sent_ts) : null;
     return alertMessage({
-      alertId: a.id,
-      pairingId: a.pairing_id,
-      reason: a.reason,
-      status: a.status,
-      subject: a.subject,
-      mentorId: a.mentor_id,
-      menteeId: a.mentee_id,
-      programName: userText(a.program_name),
-      sinceLabel: fmt(a.since, a.time_zone) ?? '',
-      overdueLabel: String(details.overdue ?? overdueText[a.reason]),
-      permalink,
-      ownerId: a.owner_id,
-      snoozedUntilLabel: fmt(a.snoozed_until, a.time_zone),
-      resolvedLabel: fmt(a.resolved_at, a.time_zone),
-      resolvedBy: a.resolved_by,
-      staffNote: a.reason === 'mentor_concern' || a.reason === 'note_signal' ? userTextOrNull(details.staffNote as string | null | undefined) : null,
-      evidence: details.evidence === 'slack_confirmed' || details.evidence === 'records_only' ? details.evidence : null,
+      alertId: g.id,
+      pairingId: g.pairing_id,
+      status: g.status,
+      mentorId: g.mentor_id,
+      menteeId: g.mentee_id,
+      programName: userText(g.program_name),
+      weekLabel: weekLabel(g.week_start),
+      reasons,
+      previous: before && beforeLink ? { permalink: beforeLink, weekLabel: weekLabel(before.week_start), resolved: before.status === 'resolved' } : null,
+      ownerId: g.owner_id,
+      snoozedUntilLabel: g.snoozed_until ? slackTime(g.snoozed_until, zone) : null,
+      resolvedLabel: g.resolved_at ? slackTime(g.resolved_at, zone) : null,
+      resolvedBy: g.resolved_by,
     });
   }
 
@@ -104,16 +115,16 @@ export function createAlertService(deps: {
     return problem;
   }
 
-  /** Posts an alert if, and only if, the program's alerts channel passes channelProblem(); otherwise it waits. */
-  async function post(alertId: number): Promise<boolean> {
-    const a = await deps.alerts.get(alertId);
-    if (!a || a.delivery_id !== null || a.status === 'resolved') return false;
-    const channel = a.alerts_channel_id;
-    if (!channel || (await channelProblem({ id: a.program_id, name: a.program_name, alerts_channel_id: channel }))) return false;
-    const message = await render(a);
-    const q = await deps.deliveries.enqueue({ dedupeKey: `alert:${a.id}`, kind: 'alert', pairingId: a.pairing_id, channel, payload: message, notBefore: deps.clock() });
-    await deps.alerts.setDelivery(a.id, q.id);
-    await deps.alerts.markRendered(a.id, a.version);
+  /** Posts a pair-week alert if, and only if, the program's alerts channel passes channelProblem(); otherwise it waits. */
+  async function post(groupId: number): Promise<boolean> {
+    const g = await deps.alerts.getGroup(groupId);
+    if (!g || g.delivery_id !== null || g.status === 'resolved') return false;
+    const channel = g.alerts_channel_id;
+    if (!channel || (await channelProblem({ id: g.program_id, name: g.program_name, alerts_channel_id: channel }))) return false;
+    const message = await render(g);
+    const q = await deps.deliveries.enqueue({ dedupeKey: `pair-alert:${g.id}`, kind: 'alert', pairingId: g.pairing_id, channel, payload: message, notBefore: deps.clock() });
+    await deps.alerts.setGroupDelivery(g.id, q.id);
+    await deps.alerts.markGroupRendered(g.id, g.version);
     deps.onEnqueued();
     return true;
   }
@@ -121,29 +132,52 @@ export function createAlertService(deps: {
   /** Brings posted alert messages up to date with their state (chat.update is safe to repeat). */
   async function syncMessages(limit = 100): Promise<number> {
     let updated = 0;
-    for (const a of await deps.alerts.unrendered(limit)) {
+    for (const g of await deps.alerts.unrenderedGroups(limit)) {
       try {
-        await deps.slack.updateMessage({ channel: a.sent_channel as string, ts: a.sent_ts as string, ...(await render(a)) });
-        await deps.alerts.markRendered(a.id, a.version);
+        await deps.slack.updateMessage({ channel: g.sent_channel as string, ts: g.sent_ts as string, ...(await render(g)) });
+        await deps.alerts.markGroupRendered(g.id, g.version);
         updated++;
       } catch (err) {
-        log.warn({ err, alertId: a.id }, 'could not update the alert message; will retry');
+        log.warn({ err, pairAlertId: g.id }, 'could not update the alert message; will retry');
       }
     }
     return updated;
   }
 
-  async function record(input: RaiseAlert, trx?: Transaction<Database> | Db) {
-    const created = await deps.alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null } }, trx);
-    if (created) log.info({ alertId: created.id, pairingId: input.pairingId, reason: input.reason }, 'alert raised');
-    return created;
+  async function record(input: RaiseAlert, trx?: Transaction<Database> | Db): Promise<Alert | undefined> {
+    const raised = await deps.alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null } }, deps.clock(), trx);
+    if (raised) log.info({ alertId: raised.alert.id, pairAlertId: raised.alert.pair_alert_id, pairingId: input.pairingId, reason: input.reason }, 'alert raised');
+    return raised?.alert;
+  }
+
+  /**
+   * After record(): the pair's alert of the week is posted, or, if it already was, edited to list the
+   * new reason, with a line in its thread so staff following it hear of it.
+   */
+  async function publish(alertId: number): Promise<boolean> {
+    const reason = await deps.alerts.getAlert(alertId);
+    if (!reason) return false;
+    if (await post(reason.pair_alert_id)) return true;
+    const g = await deps.alerts.getGroup(reason.pair_alert_id);
+    if (!g?.sent_channel || !g.sent_ts) return false;
+    const line = alertReasonAdded(await reasonView(reason, g.time_zone));
+    const q = await deps.deliveries.enqueue({ dedupeKey: `alert-reason:${reason.id}`, kind: 'alert_reason', pairingId: g.pairing_id, channel: g.sent_channel, payload: { text: line, thread_ts: g.sent_ts }, notBefore: deps.clock() });
+    if (q.created) deps.onEnqueued();
+    await syncMessages();
+    return true;
+  }
+
+  /** A staff button's value: `p<id>` is a pair-week alert; a bare number is a reason (messages posted before pair-week alerts). */
+  async function groupOf(value: string): Promise<number | undefined> {
+    if (value.startsWith('p')) return Number(value.slice(1));
+    return (await deps.alerts.getAlert(Number(value)))?.pair_alert_id;
   }
 
   return {
     async raise(input: RaiseAlert): Promise<boolean> {
       const created = await record(input);
       if (!created) return false;
-      await post(created.id);
+      await publish(created.id);
       return true;
     },
 
@@ -152,33 +186,35 @@ export function createAlertService(deps: {
      * posts it with publish() once that transaction has committed.
      */
     record,
-    publish: post,
+    publish,
 
-    /** When the late person answers, their alerts say so and stop asking for attention. */
+    /** When the late person answers, their reasons are struck through; an alert with none left open resolves itself. */
     async autoResolve(pairingId: number, subject: string, reasons: readonly AlertReason[]): Promise<number> {
       const live = await deps.alerts.liveFor(pairingId, subject, reasons);
-      let n = 0;
-      for (const a of live) {
-        const done = await deps.alerts.transition(a.id, ['open', 'acknowledged', 'snoozed'], { status: 'resolved', resolved_at: deps.clock(), resolved_by: 'auto' });
-        if (done) n++;
-      }
+      const n = await deps.alerts.resolveReasons(
+        live.map((a) => a.id),
+        'auto',
+        deps.clock(),
+      );
       if (n > 0) await syncMessages();
       return n;
     },
 
-    async act(actor: string, alertId: number, action: 'ack' | 'resolve' | 'snooze'): Promise<Outcome<{ changed: boolean }>> {
+    /** Staff act on a pair's alert of the week (button value: see groupOf). */
+    async act(actor: string, value: string, action: 'ack' | 'resolve' | 'snooze'): Promise<Outcome<{ changed: boolean }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
-      const a = await deps.alerts.get(alertId);
-      if (!a) return refuse('not_found', 'That alert no longer exists.');
+      const id = await groupOf(value);
+      const g = id === undefined ? undefined : await deps.alerts.getGroup(id);
+      if (!g) return refuse('not_found', 'That alert no longer exists.');
       const now = deps.clock();
       let changed;
-      if (action === 'ack') changed = await deps.alerts.transition(alertId, ['open', 'snoozed'], { status: 'acknowledged', owner_id: actor, snoozed_until: null });
-      else if (action === 'resolve') changed = await deps.alerts.transition(alertId, ['open', 'acknowledged', 'snoozed'], { status: 'resolved', resolved_at: now, resolved_by: actor });
+      if (action === 'ack') changed = await deps.alerts.transitionGroup(g.id, ['open', 'snoozed'], { status: 'acknowledged', owner_id: actor, snoozed_until: null });
+      else if (action === 'resolve') changed = await deps.alerts.transitionGroup(g.id, ['open', 'acknowledged', 'snoozed'], { status: 'resolved', resolved_at: now, resolved_by: actor, snoozed_until: null });
       else {
-        const program = await deps.programs.get(a.program_id);
-        const zone = (await deps.people.find(actor))?.time_zone ?? a.time_zone;
+        const program = await deps.programs.get(g.program_id);
+        const zone = (await deps.people.find(actor))?.time_zone ?? g.time_zone;
         const until = addWorkDays(DateTime.fromJSDate(now, { zone }), 2, zone, holidaySet(program?.holidays ?? []));
-        changed = await deps.alerts.transition(alertId, ['open', 'acknowledged'], { status: 'snoozed', snoozed_until: until.toJSDate(), owner_id: a.owner_id ?? actor });
+        changed = await deps.alerts.transitionGroup(g.id, ['open', 'acknowledged'], { status: 'snoozed', snoozed_until: until.toJSDate(), owner_id: g.owner_id ?? actor });
       }
       if (changed) await syncMessages();
       return { ok: true, changed: Boolean(changed) };
@@ -187,24 +223,34 @@ export function createAlertService(deps: {
     /** A DTR recorded late ends its milestone alert. */
     async autoResolveMilestone(pairingId: number, milestone: string): Promise<number> {
       const live = await deps.alerts.liveForEpisode(pairingId, 'milestone_overdue', milestone);
-      let n = 0;
-      for (const a of live) if (await deps.alerts.transition(a.id, ['open', 'acknowledged', 'snoozed'], { status: 'resolved', resolved_at: deps.clock(), resolved_by: 'auto' })) n++;
+      const n = await deps.alerts.resolveReasons(
+        live.map((a) => a.id),
+        'auto',
+        deps.clock(),
+      );
+      if (n > 0) await syncMessages();
+      return n;
+    },
+
+    /** A program that ended or was closed: its open alerts are resolved as "program ended". */
+    async resolveProgram(programId: number): Promise<number> {
+      const n = await deps.alerts.resolveProgram(programId, 'program_ended', deps.clock());
       if (n > 0) await syncMessages();
       return n;
     },
 
     /** Scheduler step: snoozes that ran out bring the alert back, with a nudge in its thread. */
     async wakeSnoozed(): Promise<number> {
-      const woken = await deps.alerts.snoozeExpired(deps.clock());
-      for (const a of woken) {
-        const view = await deps.alerts.get(a.id);
-        if (view?.sent_channel && view.sent_ts) {
+      const woken = await deps.alerts.snoozeExpiredGroups(deps.clock());
+      for (const w of woken) {
+        const g = await deps.alerts.getGroup(w.id);
+        if (g?.sent_channel && g.sent_ts) {
           await deps.deliveries.enqueue({
-            dedupeKey: `alert-snooze-over:${a.id}:${a.version}`,
+            dedupeKey: `pair-alert-snooze-over:${g.id}:${w.version}`,
             kind: 'alert_snooze_over',
-            pairingId: a.pairing_id,
-            channel: view.sent_channel,
-            payload: { text: 'The snooze is over and this is still open.', thread_ts: view.sent_ts },
+            pairingId: g.pairing_id,
+            channel: g.sent_channel,
+            payload: { text: 'The snooze is over and this is still open.', thread_ts: g.sent_ts },
             notBefore: deps.clock(),
           });
         }
@@ -215,7 +261,7 @@ export function createAlertService(deps: {
     /** Scheduler step: alerts that could not be posted earlier (channel problems) get another try. */
     async postWaiting(limit = 50): Promise<number> {
       let posted = 0;
-      for (const a of await deps.alerts.unposted(limit)) if (await post(a.id)) posted++;
+      for (const g of await deps.alerts.unpostedGroups(limit)) if (await post(g.id)) posted++;
       return posted;
     },
 

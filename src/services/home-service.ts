@@ -9,7 +9,7 @@ import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import { answerLabels } from '../slack/blocks/checkin.js';
-import { homeView, type HomeInput, type HomeStaffProgram } from '../slack/blocks/home.js';
+import { homeAlertPairs, homeView, type HomeInput, type HomeStaffProgram } from '../slack/blocks/home.js';
 import { userText, userTextOrNull } from '../slack/blocks/text.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
 import { milestoneWindows } from './milestone-service.js';
@@ -112,7 +112,9 @@ export function createHomeService(deps: {
       const alerts = await deps.db
         .selectFrom('alerts as a')
         .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
-        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id'])
+        .innerJoin('pair_alerts as g', 'g.id', 'a.pair_alert_id')
+        .leftJoin('deliveries as d', 'd.id', 'g.delivery_id')
+        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id', 'd.sent_channel', 'd.sent_ts'])
         .where('a.program_id', '=', program.id)
         .where('a.status', '<>', 'resolved')
         .orderBy('a.since')
@@ -129,12 +131,22 @@ export function createHomeService(deps: {
         paused: n('paused'),
         answerRate: Number(asked?.n ?? 0) === 0 ? 'not asked yet' : `${Math.round((100 * Number(answered?.n ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`,
         lateAnswers: Number(late?.n ?? 0),
-        openAlerts: openPairs(alerts, zone),
+        openAlerts: await withLinks(openPairs(alerts, zone)),
         missingStandups: missing,
         undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
       });
     }
     return out;
+  }
+
+  /** The alert messages of the pairs App Home shows (it lists six per program). */
+  async function withLinks(pairs: OpenPair[]): Promise<HomeStaffProgram['openAlerts']> {
+    return Promise.all(
+      pairs.map(async ({ message, ...pair }, i) => ({
+        ...pair,
+        alertLink: i < homeAlertPairs && message ? await deps.slack.permalink(message.channel, message.ts).catch(() => null) : null,
+      })),
+    );
   }
 
   async function publish(userId: string): Promise<void> {
@@ -168,20 +180,23 @@ export function createHomeService(deps: {
 
 export type HomeService = ReturnType<typeof createHomeService>;
 
-/** Open alerts, one entry per pair: each reason with who and since when (in the reader's zone). */
+type OpenPair = Omit<HomeStaffProgram['openAlerts'][number], 'alertLink'> & { message: { channel: string; ts: string } | null };
+
+/** Open alerts, one entry per pair: each reason with who and since when (in the reader's zone), and the newest alert message. */
 function openPairs(
-  alerts: { pairing_id: number; reason: AlertReason; owner_id: string | null; subject: string | null; since: Date; mentor_id: string; mentee_id: string }[],
+  alerts: { pairing_id: number; reason: AlertReason; owner_id: string | null; subject: string | null; since: Date; mentor_id: string; mentee_id: string; sent_channel: string | null; sent_ts: string | null }[],
   zone: string,
-): HomeStaffProgram['openAlerts'] {
-  const pairs = new Map<number, HomeStaffProgram['openAlerts'][number]>();
+): OpenPair[] {
+  const pairs = new Map<number, OpenPair>();
   for (const a of alerts) {
     let pair = pairs.get(a.pairing_id);
     if (!pair) {
-      pair = { pairingId: a.pairing_id, mentorId: a.mentor_id, menteeId: a.mentee_id, reasons: [], ownerId: null };
+      pair = { pairingId: a.pairing_id, mentorId: a.mentor_id, menteeId: a.mentee_id, reasons: [], ownerId: null, message: null };
       pairs.set(a.pairing_id, pair);
     }
     pair.reasons.push({ reason: a.reason, subject: a.subject, since: DateTime.fromJSDate(a.since, { zone }).toFormat('ccc d LLL') });
     pair.ownerId ??= a.owner_id;
+    if (a.sent_channel && a.sent_ts) pair.message = { channel: a.sent_channel, ts: a.sent_ts };
   }
   return [...pairs.values()];
 }

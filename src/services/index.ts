@@ -87,7 +87,7 @@ export function createServices(options: ServiceOptions) {
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
   const lifecycle = createLifecycleService({ db, ...repos, alerts, clock, logger, onEnqueued });
   const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
-  const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, clock });
+  const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, deliveries: repos.deliveries, slack, clock, onEnqueued });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
   return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, clock, logger, slack };
 }

@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
+import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
 import { computeHours, hoursLabel } from '../domain/hours.js';
@@ -9,13 +11,25 @@ import type { Logger } from '../logger.js';
 import { context, escapeMrkdwn, mention, plain, section } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
+import { refuse, staffOnly, type Outcome } from './outcome.js';
 
 /**
  * The end of a program: after its last week, live pairings end with a thank-you in each pair
  * conversation, staff get the program's summary, and — if the program asks for it — each pair gets a
  * follow-up some weeks later. All keyed, so a pass after downtime does it once.
  */
-export function createLifecycleService(deps: { db: Db; programs: ProgramRepository; deliveries: DeliveryRepository; sessionLogs: SessionLogRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+export function createLifecycleService(deps: {
+  db: Db;
+  programs: ProgramRepository;
+  deliveries: DeliveryRepository;
+  sessionLogs: SessionLogRepository;
+  staff: StaffRepository;
+  audit: AuditRepository;
+  alerts: AlertService;
+  clock: Clock;
+  logger: Logger;
+  onEnqueued: () => void;
+}) {
   const log = deps.logger.child({ component: 'lifecycle' });
 
   async function closeProgram(programId: number): Promise<number> {
@@ -29,7 +43,10 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
       .where('status', '<>', 'ended')
       .returningAll()
       .execute();
-    await deps.db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId)).execute();
+    const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+    await deps.db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', pairIds).execute();
+    // Nothing more goes to the pairs but the goodbye below: prompts and reminders still queued are dropped.
+    await deps.db.updateTable('deliveries').set({ status: 'skipped' }).where('status', '=', 'pending').where('pairing_id', 'in', pairIds).where('kind', '<>', 'program_end').execute();
     for (const p of ended) {
       if (!p.conversation_id) continue;
       const text = `That's a wrap on ${escapeMrkdwn(program.name)}, ${mention(p.mentor_id)} and ${mention(p.mentee_id)}! :tada: Thank you for the time and care you put into these weeks. Take a moment to celebrate what you achieved together.`;
@@ -42,7 +59,9 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
         notBefore: now,
       });
     }
-    await deps.db.updateTable('programs').set({ closed_at: now }).where('id', '=', programId).where('closed_at', 'is', null).execute();
+    // Archived: no more check-ins, standups, digests or reminders; open alerts end as "program ended".
+    await deps.db.updateTable('programs').set({ closed_at: now, status: 'archived' }).where('id', '=', programId).where('closed_at', 'is', null).execute();
+    await deps.alerts.resolveProgram(programId);
     await sendSummary(programId);
     log.info({ programId, ended: ended.length }, 'program closed');
     deps.onEnqueued();
@@ -86,6 +105,17 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
 
   return {
     closeProgram,
+
+    /** `/tandem program close`: staff end a program before (or at) its last week. */
+    async closeByStaff(actor: string, programId: number): Promise<Outcome<{ programName: string; ended: number }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      const program = await deps.programs.get(programId);
+      if (!program) return refuse('not_found', 'That program no longer exists.');
+      if (program.closed_at) return refuse('conflict', `“${program.name}” is already closed.`);
+      const ended = await closeProgram(programId);
+      await deps.audit.record({ actor, action: 'program.close', subject: String(programId), details: { ended } }, deps.clock());
+      return { ok: true, programName: program.name, ended };
+    },
 
     async pass(): Promise<{ closed: number; followUps: number }> {
       const now = deps.clock();

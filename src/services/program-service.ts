@@ -2,6 +2,8 @@ import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import { fieldErrors, programSettingsSchema, type ProgramSettingsInput } from '../domain/program-settings.js';
+import { DateTime } from 'luxon';
+import { programWeek } from '../domain/work-days.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome, type Refusal } from './outcome.js';
 import { SlackCallError, type SlackPort } from './slack-port.js';
@@ -61,6 +63,65 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
         return { ...refuse('conflict', message), fields: { name: message } };
       }
       await deps.audit.record({ actor, action: 'program.create', subject: String(program.id) }, deps.clock());
+      return { ok: true, program };
+    },
+
+    /**
+     * Saves a program's edited settings. They apply from the next slot: check-ins and standups
+     * already asked keep their times, deadlines already set keep theirs. The first day cannot move
+     * once the program has started (its weeks would be renumbered), nor can the program be made
+     * shorter than the week it is in.
+     */
+    async update(actor: string, programId: number, input: ProgramSettingsInput): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      const current = await deps.programs.get(programId);
+      if (!current) return refuse('not_found', 'That program no longer exists.');
+      if (current.closed_at) return refuse('invalid', `“${current.name}” is closed; it can no longer be edited.`);
+      const parsed = programSettingsSchema.safeParse(input);
+      if (!parsed.success) return { ...refuse('invalid', 'Some fields need another look.'), fields: fieldErrors(parsed.error) };
+      const s = parsed.data;
+      const today = DateTime.fromJSDate(deps.clock(), { zone: current.time_zone }).toISODate() as string;
+      const started = today >= current.start_date;
+      if (started && s.startDate !== current.start_date) {
+        const message = `The first day cannot move once the program has started (it began ${current.start_date}): the weeks already run would be renumbered.`;
+        return { ...refuse('invalid', message), fields: { startDate: message } };
+      }
+      if (started) {
+        // The week it is in (null once past its end, when it closes at the next pass anyway).
+        const week = programWeek(current.start_date, current.length_weeks, DateTime.fromJSDate(deps.clock()), current.time_zone) ?? current.length_weeks;
+        if (s.lengthWeeks < week) {
+          const message = `The program is in week ${week}: make it at least ${week} weeks long, or close it with /tandem program close.`;
+          return { ...refuse('invalid', message), fields: { lengthWeeks: message } };
+        }
+      }
+      if (s.alertsChannelId !== current.alerts_channel_id) {
+        const channelProblem = await checkAlertsChannel(s.alertsChannelId);
+        if (channelProblem) return { ...refuse('invalid', channelProblem), fields: { alertsChannelId: channelProblem } };
+      }
+      const program = await deps.programs.update(
+        programId,
+        {
+          name: s.name,
+          time_zone: s.timeZone,
+          start_date: s.startDate,
+          length_weeks: s.lengthWeeks,
+          checkin_weekday: s.checkinWeekday,
+          checkin_time: s.checkinTime,
+          standup_weekday: s.standupWeekday,
+          standup_time: s.standupTime,
+          response_window_days: s.responseWindowDays,
+          alerts_channel_id: s.alertsChannelId,
+          midmod_week_from: s.midmodWeekFrom,
+          midmod_week_to: s.midmodWeekTo,
+          follow_up_weeks: s.followUpWeeks ?? null,
+        },
+        s.holidays,
+      );
+      if (!program) {
+        const message = `A program called “${s.name}” already exists; pick another name.`;
+        return { ...refuse('conflict', message), fields: { name: message } };
+      }
+      await deps.audit.record({ actor, action: 'program.edit', subject: String(programId) }, deps.clock());
       return { ok: true, program };
     },
 

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { PairReportRows, ReportRepository } from '../db/repositories/report-repository.js';
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import { escapeMrkdwn, mention, userText } from '../slack/blocks/text.js';
+import type { SlackPort } from './slack-port.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
@@ -38,8 +41,33 @@ export const staffDtrAnswers = ['goal1_outcome', 'goal2_outcome', 'goal3_outcome
 
 export type ReportTarget = { pairingId: number } | { a: string; b: string; program?: string | undefined };
 
-export function createReportService(deps: { reports: ReportRepository; staff: StaffRepository; people: PeopleService; clock: Clock }) {
+export function createReportService(deps: { reports: ReportRepository; staff: StaffRepository; people: PeopleService; deliveries: DeliveryRepository; slack: SlackPort; clock: Clock; onEnqueued: () => void }) {
   return {
+    /**
+     * Staff are not members of a pair's own conversation (and its permalink does not open for them):
+     * this opens a group DM of the staff member, the mentor and the mentee, says once in it who
+     * opened it and why, and returns it.
+     */
+    async messagePair(actor: string, pairingId: number): Promise<Outcome<{ channel: string; mentorId: string; menteeId: string }>> {
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      const pair = await deps.reports.pairBasics(pairingId);
+      if (!pair) return refuse('not_found', 'That pairing no longer exists.');
+      if (actor === pair.mentorId || actor === pair.menteeId) return refuse('invalid', 'You are in this pair: write to your partner in your own conversation.');
+      const channel = await deps.slack.openConversation([actor, pair.mentorId, pair.menteeId]);
+      const q = await deps.deliveries.enqueue({
+        dedupeKey: `message-pair:${channel}`,
+        kind: 'message_pair',
+        pairingId,
+        channel,
+        payload: {
+          text: `${mention(actor)} from the ${escapeMrkdwn(userText(pair.programName))} program staff opened this conversation with ${mention(pair.mentorId)} and ${mention(pair.menteeId)} to talk about how your mentorship is going.`,
+        },
+        notBefore: deps.clock(),
+      });
+      if (q.created) deps.onEnqueued();
+      return { ok: true, channel, mentorId: pair.mentorId, menteeId: pair.menteeId };
+    },
+
     /** A pair's whole story, week by week, for staff only. */
     async pairReport(actor: string, target: ReportTarget): Promise<Outcome<{ report: PairReport }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();

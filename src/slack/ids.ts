@@ -2,7 +2,10 @@
 export const ids = {
   views: {
     programNew: 'program_new',
+    programEdit: 'program_edit',
   },
+  /** The button under `/tandem program close`'s question; value: the program id. */
+  programCloseConfirm: 'program_close_confirm',
   programFields: {
     name: 'name',
     timeZone: 'timeZone',
@@ -29,6 +32,8 @@ export const actionIds = {
   alertAck: 'alert_ack',
   alertResolve: 'alert_resolve',
   alertSnooze: 'alert_snooze',
+  /** On an alert: a group DM of the staff member who clicked, the mentor and the mentee. Value: the pairing id. */
+  messagePair: 'alert_message_pair',
 } as const;
 
 export const viewIds = {

@@ -194,17 +194,25 @@ async function seed(db: Db): Promise<Seeded> {
   await expectation(pairingD, 'reply', OTHER_MENTEE, '1799999999.000300', 'open');
 
   const alertDelivery = await delivery(`alert:1`, 'alert', 'GALERTS', `<@${TARGET}> has not answered`, { pairing_id: pairingC });
-  await db
-    .insertInto('alerts')
-    .values({ pairing_id: pairingC, program_id: p2.id, reason: 'checkin_unanswered', episode_key: `checkin:${cC}:${TARGET}`, subject: TARGET, since: at(-1), details: JSON.stringify({ staffNote: `ask ${TARGET} how it goes`, dueAt: at(1).toISOString() }), delivery_id: alertDelivery })
+  const [groupC, groupD] = await db
+    .insertInto('pair_alerts')
+    .values([
+      { pairing_id: pairingC, program_id: p2.id, week_start: '2027-01-11', delivery_id: alertDelivery },
+      { pairing_id: pairingD, program_id: p1.id, week_start: '2027-01-11', status: 'acknowledged', owner_id: ADMIN },
+    ])
+    .returning('id')
     .execute();
   await db
     .insertInto('alerts')
-    .values({ pairing_id: pairingD, program_id: p1.id, reason: 'reply_overdue', episode_key: 'reply:1', subject: OTHER_MENTEE, since: at(-1), details: JSON.stringify({ overdue: '1 day' }), status: 'acknowledged', owner_id: ADMIN })
+    .values({ pairing_id: pairingC, program_id: p2.id, reason: 'checkin_unanswered', episode_key: `checkin:${cC}:${TARGET}`, subject: TARGET, since: at(-1), details: JSON.stringify({ staffNote: `ask ${TARGET} how it goes`, dueAt: at(1).toISOString() }), delivery_id: alertDelivery, pair_alert_id: groupC!.id })
     .execute();
   await db
     .insertInto('alerts')
-    .values({ pairing_id: pairingD, program_id: p1.id, reason: 'mentor_concern', episode_key: 'concern:1', subject: OTHER_MENTEE, since: at(-3), details: '{}', status: 'resolved', owner_id: TARGET, resolved_by: TARGET, resolved_at: at(-2) })
+    .values({ pairing_id: pairingD, program_id: p1.id, reason: 'reply_overdue', episode_key: 'reply:1', subject: OTHER_MENTEE, since: at(-1), details: JSON.stringify({ overdue: '1 day' }), status: 'acknowledged', owner_id: ADMIN, pair_alert_id: groupD!.id })
+    .execute();
+  await db
+    .insertInto('alerts')
+    .values({ pairing_id: pairingD, program_id: p1.id, reason: 'mentor_concern', episode_key: 'concern:1', subject: OTHER_MENTEE, since: at(-3), details: '{}', status: 'resolved', owner_id: TARGET, resolved_by: TARGET, resolved_at: at(-2), pair_alert_id: groupD!.id })
     .execute();
 
   await db.insertInto('milestones').values([

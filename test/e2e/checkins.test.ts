@@ -165,32 +165,106 @@ describe('weekly check-in', () => {
     expect(alertsPosted()).toHaveLength(1);
   });
 
-  test('staff can take, snooze and resolve an alert; a mentee pressing its buttons is refused', async () => {
+  test('a silent week is one alert message for the pair, edited as reasons come and go; staff take, snooze and resolve it; the next week links it', async () => {
+    // Monday morning the mentor writes to the pair and nobody answers; then neither answers the check-in.
+    h.setNow('2027-01-11T15:00:00Z');
     await tick(SLOT);
+    const conv = pairConversation();
+    const question = h.slack.postAs(MENTOR, conv?.id as string, 'Shall we meet Thursday?');
+    await h.sender.event(h.slack.messageEvent(question));
+    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'the message recorded');
+    const current = () => h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alertsPosted()[0]?.ts);
+    const thread = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.thread_ts === alertsPosted()[0]?.ts && m.ts !== m.thread_ts);
+
+    // The unanswered message is due first (Wed 12:xx in New York), then both check-ins (Wed 10:30 Denver).
+    await tick('2027-01-13T17:05:00Z');
+    expect(alertsPosted()).toHaveLength(1);
     await tick('2027-01-13T17:30:00Z');
-    const alerts = alertsPosted();
-    expect(alerts).toHaveLength(2);
-    const alert = alerts.find((a) => a.text.includes('<@UMENTEE>')) as FakeMessage;
+    await tick('2027-01-13T17:35:00Z');
+    expect(alertsPosted(), 'one message for the pair and the week').toHaveLength(1);
+    const alert = alertsPosted()[0] as FakeMessage;
+    const shown = () => JSON.stringify(current()?.blocks);
+    await waitUntil(() => (current()?.text ?? '').includes('Check-in not answered (<@UMENTOR>)'), 'the alert edited with the mentor’s check-in');
+    expect(current()?.text).toContain('Check-in not answered (<@UMENTEE>)');
+    expect(current()?.text).toContain('Message not answered (<@UMENTEE>)');
+    expect(current()?.text).not.toMatch(/\d{4}-W\d{2}/);
+    expect(shown()).toContain('<!date^');
+    // Each reason that came after the message was posted is also a line in its thread.
+    expect(thread().filter((m) => m.text.startsWith('Also this week:'))).toHaveLength(2);
+
+    // The mentee answers the check-in: their reason is struck through; the alert stays open for the rest.
+    const checkin = botMessages(conv?.id, 'checkin')[0] as FakeMessage;
+    await clickAnswer(MENTEE, checkin, 'met');
+    await waitUntil(() => shown().includes('~Check-in not answered — <@UMENTEE>~ answered'), 'the mentee’s reason struck through');
+    expect(current()?.text).not.toContain('Resolved');
+    expect(current()?.text).not.toContain('Check-in not answered (<@UMENTEE>)');
 
     await clickAlert(MENTEE, alert, 'alert_resolve');
     const refusal = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
     expect(refusal.body).toMatchObject({ response_type: 'ephemeral' });
 
     await clickAlert(ADMIN, alert, 'alert_ack');
-    const current = () => h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts);
-    await waitUntil(() => JSON.stringify(current()?.blocks).includes('<@UADMIN> is on it'), 'the owner to show');
+    await waitUntil(() => shown().includes('<@UADMIN> is on it'), 'the owner to show');
 
     await clickAlert(ADMIN, alert, 'alert_snooze');
-    await waitUntil(() => JSON.stringify(current()?.blocks).includes('Snoozed until'), 'the snooze to show');
-    // Two work days in Denver from Wed 10:30 -> Fri 10:30 local; the alert comes back after that.
-    await tick('2027-01-15T17:29:00Z');
-    expect(current()?.text).not.toContain('Resolved');
-    await tick('2027-01-15T17:31:00Z');
-    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages ?? []).some((m) => m.thread_ts === alert.ts), 'a nudge in the alert thread');
+    await waitUntil(() => shown().includes('Snoozed until'), 'the snooze to show');
+    // Two work days in Denver from Wed 10:35 -> Fri 10:35 local; the alert comes back after that.
+    await tick('2027-01-15T17:34:00Z');
+    expect(thread().filter((m) => m.text.includes('snooze is over'))).toHaveLength(0);
+    await tick('2027-01-15T17:36:00Z');
+    await waitUntil(() => thread().some((m) => m.text.includes('snooze is over')), 'a nudge in the alert thread');
 
     await clickAlert(ADMIN, alert, 'alert_resolve');
     await waitUntil(() => (current()?.text ?? '').startsWith('Resolved'), 'resolved by staff');
-    expect(JSON.stringify(current()?.blocks)).toContain('by <@UADMIN>');
+    expect(shown()).toContain('by <@UADMIN>');
+    expect(await h.database.db.selectFrom('alerts').select(['reason', 'subject', 'status']).where('status', '<>', 'resolved').execute()).toEqual([]);
+    expect(alertsPosted()).toHaveLength(1);
+
+    // Still silent the next week: a new alert, which links the week before.
+    await tick('2027-01-18T17:00:00Z');
+    await tick('2027-01-20T17:35:00Z');
+    const posted = alertsPosted();
+    expect(posted).toHaveLength(2);
+    expect(posted[1]?.text).toContain('week of 18 Jan');
+    expect(JSON.stringify(posted[1]?.blocks)).toContain('this pair\'s alert of the week of 11 Jan');
+    expect(JSON.stringify(posted[1]?.blocks)).toContain('(resolved)');
+  });
+
+  test('“Message the pair” on an alert opens a group DM of the staff member, the mentor and the mentee, introduced once', async () => {
+    await tick(SLOT);
+    await tick('2027-01-13T17:35:00Z');
+    const alert = alertsPosted()[0] as FakeMessage;
+    const actions = (alert.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+    const button = actions?.elements?.find((e) => e.action_id === 'alert_message_pair');
+    expect(button).toBeDefined();
+    const click = (user: string) =>
+      h.sender.action({
+        user,
+        actions: [{ type: 'button', action_id: 'alert_message_pair', block_id: actions?.block_id, value: button?.value, action_ts: '1' }],
+        container: { type: 'message', channel_id: alert.channel, message_ts: alert.ts, is_ephemeral: false },
+        channel: { id: alert.channel },
+        message: { ts: alert.ts, text: alert.text, blocks: alert.blocks },
+      });
+    const staffDm = () => [...h.slack.conversations.values()].find((c) => c.is_mpim && [ADMIN, MENTOR, MENTEE].every((u) => c.members.includes(u)));
+
+    await click(MENTEE);
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    expect(staffDm()).toBeUndefined();
+
+    await click(ADMIN);
+    const answer = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'));
+    await waitUntil(() => (staffDm()?.messages.length ?? 0) === 1, 'the introduction in the group DM');
+    const dm = staffDm();
+    expect(JSON.stringify(answer.body)).toContain(`channel=${dm?.id}`);
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(dm?.messages[0]?.text).toBe('<@UADMIN> from the Backend program staff opened this conversation with <@UMENTOR> and <@UMENTEE> to talk about how your mentorship is going.');
+    // A second click brings the same conversation back, without a second introduction.
+    await click(ADMIN);
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'), { from: h.slack.responses.indexOf(answer) + 1 });
+    await tick('2027-01-13T17:40:00Z');
+    expect(staffDm()?.messages).toHaveLength(1);
+    // The pair's own conversation got nothing from this.
+    expect(pairConversation()?.messages.filter((m) => m.text.includes('opened this conversation'))).toEqual([]);
   });
 
   test('two “not yet” weeks in a row raise one missed-meetings alert', async () => {
@@ -251,7 +325,9 @@ describe('weekly check-in', () => {
     const posted = h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish');
     expect(posted.length).toBeGreaterThan(0);
     const carrying = posted.filter((c) => JSON.stringify(c.args).includes('recursion'));
-    expect(carrying.map((c) => [c.method, c.args.channel])).toEqual([['chat.postMessage', ALERTS]]);
+    // Posted once, then edited as the mentor's unanswered check-in joined the pair's alert: the alerts channel only.
+    expect(carrying.map((c) => c.method)).toContain('chat.postMessage');
+    expect(new Set(carrying.map((c) => c.args.channel))).toEqual(new Set([ALERTS]));
   });
 
   test('a paused pair gets no check-in at its slot; after resuming it does', async () => {
@@ -340,7 +416,9 @@ describe('alerts channel safety', () => {
     // Fixed: the waiting alerts are posted to the private channel.
     await h.database.db.updateTable('programs').set({ alerts_channel_id: ALERTS }).execute();
     await tick('2027-01-13T19:05:00Z');
-    expect(alertsPosted()).toHaveLength(2);
+    const waited = alertsPosted();
+    expect(waited).toHaveLength(1);
+    expect(waited[0]?.text).toContain('Check-in not answered (<@UMENTOR>); Check-in not answered (<@UMENTEE>)');
   });
 });
 
@@ -375,7 +453,8 @@ describe('pair report (staff)', () => {
     // A rating of 2 and a blocker: one alert for staff, with the words, escaped.
     await waitUntil(() => alertsPosted().length === 1, 'the note signal alert');
     const signal = alertsPosted()[0] as FakeMessage;
-    expect(signal.text).toBe('Check-in note needs a look — Backend: <@UMENTEE>, rated the week 2/5 and says something is blocking them');
+    expect(signal.text).toBe('Backend, week of 11 Jan — Check-in note needs a look (<@UMENTEE>)');
+    expect(JSON.stringify(signal.blocks)).toContain('rated the week 2/5 and says something is blocking them');
     expect(JSON.stringify(signal.blocks)).toContain('>Blocking: blocked by my laptop &lt;!channel&gt;');
     // Changing the note the same week raises nothing more.
     await submitNote(MENTEE, checkin, {
@@ -403,7 +482,9 @@ describe('pair report (staff)', () => {
     const pairLines = home.blocks.filter((b) => b.accessory?.action_id === 'report_open');
     expect(pairLines).toHaveLength(1);
     expect(pairLines[0]?.accessory?.value).toBe(String(pairing.id));
-    expect(pairLines[0]?.text?.text).toBe('<@UMENTOR> & <@UMENTEE>: check-in note needs a look (<@UMENTEE>) since Mon 11 Jan; check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet');
+    // …and a link to the pair's alert message.
+    const link = `https://fake.slack.test/archives/${ALERTS}/p${alert.ts.replace('.', '')}`;
+    expect(pairLines[0]?.text?.text).toBe(`<@UMENTOR> & <@UMENTEE>: check-in note needs a look (<@UMENTEE>) since Mon 11 Jan; check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet · <${link}|the alert>`);
 
     const before = h.slack.callsTo('views.open').length;
     const click = (user: string) =>
@@ -491,5 +572,120 @@ describe('pair report (staff)', () => {
     expect(page2).toContain('Week 1*');
     expect(page2).not.toContain('Week 5*');
     expect(page2).toContain('Page 2 of 2');
+  });
+});
+
+describe('program edit and close (staff)', () => {
+  const fill = (view: { blocks: { block_id?: string; element?: Record<string, unknown> }[] }) => {
+    // What Slack sends back for a form left as it opened: each field's initial value.
+    const state: Record<string, Record<string, unknown>> = {};
+    for (const b of view.blocks) {
+      const e = b.element;
+      if (!b.block_id || !e) continue;
+      const v =
+        e.type === 'datepicker'
+          ? { type: e.type, selected_date: e.initial_date }
+          : e.type === 'timepicker'
+            ? { type: e.type, selected_time: e.initial_time }
+            : e.type === 'static_select'
+              ? { type: e.type, selected_option: e.initial_option }
+              : e.type === 'conversations_select'
+                ? { type: e.type, selected_conversation: e.initial_conversation }
+                : { type: e.type, value: e.initial_value ?? null };
+      state[b.block_id] = { value: v };
+    }
+    return state;
+  };
+
+  test('/tandem program edit opens the form filled in; saved changes apply from the next check-in and never move what was asked', async () => {
+    await tick(SLOT);
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    h.setNow('2027-01-12T16:00:00Z');
+    await h.sender.command({ command: '/tandem', text: 'program edit', user_id: MENTEE, trigger_id: '9.1.a' });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    await h.sender.command({ command: '/tandem', text: 'program edit Backend', user_id: ADMIN, trigger_id: '9.2.a' });
+    const open = await h.slack.waitFor('views.open');
+    const view = open.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: Record<string, unknown> }[] };
+    expect(view.callback_id).toBe('program_edit');
+    const state = fill(view);
+    expect(state.name).toEqual({ value: { type: 'plain_text_input', value: 'Backend' } });
+    expect(state.alertsChannelId).toEqual({ value: { type: 'conversations_select', selected_conversation: ALERTS } });
+    const submit = (values: Record<string, Record<string, unknown>>, user = ADMIN) =>
+      h.sender.viewSubmission({ user: { id: user }, view: { id: 'VEDIT', hash: `h${Math.random()}`, callback_id: 'program_edit', private_metadata: view.private_metadata, state: { values } } });
+
+    // The program began on Monday: its first day stays, and a mentee cannot save anything.
+    const moved = await submit({ ...state, startDate: { value: { type: 'datepicker', selected_date: '2027-01-18' } } });
+    expect(JSON.stringify(moved.json())).toContain('cannot move once the program has started');
+    const stranger = await submit(state, MENTEE);
+    expect(JSON.stringify(stranger.json())).toContain('Only program staff');
+
+    // Check-ins move to Wednesday 09:00 from now on.
+    const ok = await submit({ ...state, checkinWeekday: { value: { type: 'static_select', selected_option: { value: '3' } } }, checkinTime: { value: { type: 'timepicker', selected_time: '09:00' } } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe('');
+    expect(await h.database.db.selectFrom('programs').select(['checkin_weekday', 'checkin_time', 'start_date']).executeTakeFirstOrThrow()).toEqual({ checkin_weekday: 3, checkin_time: '09:00', start_date: '2027-01-11' });
+    await waitUntil(() => dmsTo(ADMIN, 'program_edited').length === 1, 'the saved note to staff');
+    expect(dmsTo(ADMIN, 'program_edited')[0]?.text).toContain('apply from the next check-in');
+    const week1 = await h.database.db.selectFrom('checkins').select(['week_key', 'prompt_at']).execute();
+    expect(week1).toHaveLength(1);
+    expect(week1[0]?.prompt_at.toISOString()).toBe('2027-01-11T17:00:00.000Z');
+
+    // Monday of week 2 asks nothing; Wednesday 09:00 in Denver (16:00Z) does.
+    await tick('2027-01-18T17:00:00Z');
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    await tick('2027-01-20T15:59:00Z');
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    await tick('2027-01-20T16:00:00Z');
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(2);
+  });
+
+  test('/tandem program close asks first; once confirmed the pairs get a goodbye, alerts end as “program ended”, staff get the summary, and the next Monday brings no digest', async () => {
+    await tick(SLOT);
+    await tick('2027-01-13T17:35:00Z');
+    const alert = alertsPosted()[0] as FakeMessage;
+    expect(alert.text).not.toContain('Resolved');
+
+    await h.sender.command({ command: '/tandem', text: 'program close', user_id: MENTEE });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
+    await h.sender.command({ command: '/tandem', text: 'program close Backend', user_id: ADMIN });
+    const question = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('program_close_confirm'));
+    expect(question.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(question.body)).toContain('Close “Backend” now? Its pairing ends');
+    const button = ((question.body as { blocks: { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[] }).blocks.find((b) => b.type === 'actions')?.elements ?? [])[0];
+    expect(button?.confirm).toBeDefined();
+    // Nothing has happened yet: asking is not closing.
+    expect(await h.database.db.selectFrom('programs').select('closed_at').executeTakeFirstOrThrow()).toEqual({ closed_at: null });
+
+    // The button does nothing for someone who is not staff (a forwarded or forged click).
+    await h.sender.action({
+      user: MENTEE,
+      actions: [{ type: 'button', action_id: 'program_close_confirm', value: button?.value, action_ts: '1' }],
+      container: { type: 'message', channel_id: 'CSTAFF', message_ts: '1799999999.000100', is_ephemeral: true },
+      channel: { id: 'CSTAFF' },
+    });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'), { from: h.slack.responses.indexOf(question) + 1 });
+    expect(await h.database.db.selectFrom('programs').select('closed_at').executeTakeFirstOrThrow()).toEqual({ closed_at: null });
+    await h.sender.action({
+      user: ADMIN,
+      actions: [{ type: 'button', action_id: 'program_close_confirm', value: button?.value, action_ts: '1' }],
+      container: { type: 'message', channel_id: 'CSTAFF', message_ts: '1799999999.000100', is_ephemeral: true },
+      channel: { id: 'CSTAFF' },
+    });
+    const done = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Closed “Backend”'));
+    expect(JSON.stringify(done.body)).toContain('one pairing ended');
+    await h.tandem.services.sender.idle();
+    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert resolved');
+    expect(JSON.stringify(h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.blocks)).toContain('the program ended');
+    expect(botMessages(pairConversation()?.id, 'program_end')).toHaveLength(1);
+    expect(botMessages(ALERTS, 'program_summary')).toHaveLength(1);
+    expect(await h.database.db.selectFrom('alerts').select('resolved_by').execute()).toEqual([{ resolved_by: 'program_ended' }, { resolved_by: 'program_ended' }]);
+
+    // The next Monday: no digest, no check-in, no reminder; and a second close finds nothing to close.
+    for (const at of ['2027-01-18T16:00:00Z', '2027-01-18T17:00:00Z', '2027-01-19T17:00:00Z']) await tick(at);
+    expect(botMessages(ALERTS, 'digest')).toEqual([]);
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    expect(botMessages(ALERTS, 'program_summary')).toHaveLength(1);
+    await h.sender.command({ command: '/tandem', text: 'program close Backend', user_id: ADMIN });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is already closed.'));
   });
 });

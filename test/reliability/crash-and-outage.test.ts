@@ -754,15 +754,18 @@ describe('crash and outage on PostgreSQL', () => {
       for (const l of late) lateCount.set(l.person, (lateCount.get(l.person) ?? 0) + 1);
       const everyone = new Set(pairs.flatMap((p) => [p.mentor, p.mentee]));
       for (const person of everyone) expect(dmKinds(person, 'reminder'), `reminders to ${person}`).toBe(lateCount.get(person) ?? 0);
-      // Staff alerts: one message per alert, one alert per episode.
-      const alerts = await t.db.selectFrom('alerts').select(['id', 'pairing_id', 'reason', 'episode_key', 'subject', 'delivery_id']).execute();
+      // Staff alerts: one reason per episode, one message per pair and week listing its reasons.
+      const alerts = await t.db.selectFrom('alerts').select(['id', 'pairing_id', 'reason', 'episode_key', 'subject', 'pair_alert_id']).execute();
       expect(new Set(alerts.map((a) => `${a.pairing_id}|${a.reason}|${a.episode_key}`)).size).toBe(alerts.length);
       expect(alerts.filter((a) => a.reason === 'milestone_overdue')).toHaveLength(20);
       expect(alerts.filter((a) => a.reason === 'checkin_unanswered').map((a) => `${a.subject}:${a.pairing_id}`).sort()).toEqual(late.map((l) => `${l.person}:${l.pairingId}`).sort());
       expect(alerts.length).toBe(34);
+      const pairAlerts = await t.db.selectFrom('pair_alerts').select(['id', 'pairing_id', 'week_start', 'delivery_id']).execute();
+      expect(new Set(pairAlerts.map((g) => `${g.pairing_id}|${g.week_start}`)).size).toBe(pairAlerts.length);
+      expect(new Set(alerts.map((a) => a.pair_alert_id))).toEqual(new Set(pairAlerts.map((g) => g.id)));
       const alertMessages = botMessages(fake, ALERTS, 'alert');
-      expect(alertMessages).toHaveLength(alerts.length);
-      expect(new Set(alertMessages.map((m) => deliveryIdOf(m)))).toEqual(new Set(alerts.map((a) => a.delivery_id)));
+      expect(alertMessages).toHaveLength(pairAlerts.length);
+      expect(new Set(alertMessages.map((m) => deliveryIdOf(m)))).toEqual(new Set(pairAlerts.map((g) => g.delivery_id)));
       // Standups: one prompt and one reminder per mentor.
       for (const mentor of [MENTOR_A, MENTOR_B]) {
         expect(dmKinds(mentor, 'standup_prompt'), mentor).toBe(1);

@@ -52,6 +52,7 @@ export type Seeded = {
   standup1: number;
   standup2: number;
   alertIds: number[];
+  alertReasonIds: number[];
   alertMessages: FakeMessage[];
   sessionLog: number;
   matchRequest: number;
@@ -239,8 +240,10 @@ export async function seed(h: Harness): Promise<Seeded> {
   const db = h.database.db;
   const checkins = await db.selectFrom('checkins').select(['id', 'pairing_id']).execute();
   const alerts = await db.selectFrom('alerts').select('id').orderBy('id').execute();
+  // One message per pair and week, listing that pair's reasons.
+  const pairAlerts = await db.selectFrom('pair_alerts').select('id').orderBy('id').execute();
   const alertMessages = botMessages(h, ALERTS, 'alert');
-  if (alerts.length < 2 || alertMessages.length !== alerts.length) throw new Error(`seed: expected posted alerts, got ${alerts.length} rows and ${alertMessages.length} messages`);
+  if (pairAlerts.length < 2 || alertMessages.length !== pairAlerts.length) throw new Error(`seed: expected posted alerts, got ${pairAlerts.length} pair alerts and ${alertMessages.length} messages`);
   const unsent = await db.selectFrom('deliveries').select(['kind', 'status', 'error']).where('status', '<>', 'sent').execute();
   if (unsent.length > 0) throw new Error(`seed: deliveries not sent: ${JSON.stringify(unsent)}`);
   return {
@@ -253,7 +256,9 @@ export async function seed(h: Harness): Promise<Seeded> {
     checkinMessage2,
     standup1,
     standup2,
-    alertIds: alerts.map((a) => a.id),
+    /** Pair-week alerts (their buttons carry `p<id>`) and the reasons on them (bare ids, as on messages posted before). */
+    alertIds: pairAlerts.map((a) => a.id),
+    alertReasonIds: alerts.map((a) => a.id),
     alertMessages,
     sessionLog: log.log.id,
     matchRequest: match.request.id,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertReason, AlertStatus, CheckinAnswer, Milestone } from '../../src/db/schema.js';
 import { builtInQuestionSets, questionSetSchema, questionsFor, validateAnswers, type Answers, type Question, type QuestionSet } from '../../src/domain/dtr-questions.js';
-import { alertMessage, type AlertViewInput } from '../../src/slack/blocks/alert.js';
+import { alertMessage, alertReasonAdded, type AlertReasonView, type AlertViewInput } from '../../src/slack/blocks/alert.js';
 import { checkinMessage, checkinNoteModal, reminderMessage } from '../../src/slack/blocks/checkin.js';
 import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles } from '../../src/slack/blocks/dtr.js';
 import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
@@ -390,42 +390,54 @@ describe('other builders at their largest', () => {
   });
 
   describe.each(fillerNames)('alertMessage (%s)', (filler) => {
-    const reasons: AlertReason[] = ['checkin_unanswered', 'reply_overdue', 'missed_meetings', 'milestone_overdue', 'mentor_concern'];
+    const reasons: AlertReason[] = ['checkin_unanswered', 'reply_overdue', 'missed_meetings', 'milestone_overdue', 'mentor_concern', 'note_signal'];
     const statuses: AlertStatus[] = ['open', 'acknowledged', 'snoozed', 'resolved'];
     // The longest `overdue` detail the services write (milestone-service), and a 2000-character staff note.
     const overdue = 'the Mid-module DTR (`/dtr midmod`) was due by the end of week 52';
     const staffNotes = [text(filler, 2000), `${text(filler, 999)}\n`.repeat(2), '\n'.repeat(2000)];
 
-    test.each(reasons)('%s, every status, owner and resolution', (reason) => {
-      for (const status of statuses) {
-        for (const [ownerId, resolvedBy] of [
-          [STAFF, STAFF],
-          [null, 'auto'],
-          [null, null],
-        ] as const) {
-          for (const staffNote of reason === 'mentor_concern' ? staffNotes : [null]) {
+    test('every reason for both people on one alert, open and answered, every status, owner and resolution', () => {
+      for (const staffNote of staffNotes) {
+        // The most a pair-week alert can list: every reason, for the mentor and for the mentee.
+        const all: AlertReasonView[] = reasons.flatMap((reason) =>
+          [MENTOR, MENTEE].map((subject, i) => ({
+            reason,
+            subject,
+            since: TIME_LABEL,
+            overdueLabel: overdue,
+            permalink: PERMALINK,
+            resolved: i === 0 ? null : { at: TIME_LABEL, by: STAFF },
+            staffNote: reason === 'mentor_concern' || reason === 'note_signal' ? userTextOrNull(staffNote) : null,
+            evidence: 'records_only' as const,
+          })),
+        );
+        for (const status of statuses) {
+          for (const [ownerId, resolvedBy] of [
+            [STAFF, STAFF],
+            [null, 'auto'],
+            [null, 'program_ended'],
+            [null, null],
+          ] as const) {
             const input: AlertViewInput = {
               alertId: BIG_ID,
               pairingId: BIG_ID,
-              reason,
               status,
-              subject: MENTEE,
               mentorId: MENTOR,
               menteeId: MENTEE,
               programName: userText(text(filler, PROGRAM_NAME_MAX)),
-              sinceLabel: TIME_LABEL,
-              overdueLabel: overdue,
-              permalink: PERMALINK,
+              weekLabel: 'week of 11 Jan',
+              reasons: all,
+              previous: { permalink: PERMALINK, weekLabel: 'week of 4 Jan', resolved: false },
               ownerId,
               snoozedUntilLabel: TIME_LABEL,
               resolvedLabel: TIME_LABEL,
               resolvedBy,
-              staffNote: userTextOrNull(staffNote),
             };
             clean('message', alertMessage(input));
-            clean('message', alertMessage({ ...input, subject: null, permalink: null }));
+            clean('message', alertMessage({ ...input, reasons: all.map((r) => ({ ...r, subject: null, permalink: null })), previous: null }));
           }
         }
+        clean('message', { text: alertReasonAdded(all[0] as AlertReasonView) });
       }
     });
   });

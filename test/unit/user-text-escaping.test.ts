@@ -47,20 +47,17 @@ describe('every builder that renders person text shows it escaped', () => {
   const alert: AlertViewInput = {
     alertId: 1,
     pairingId: 1,
-    reason: 'mentor_concern',
     status: 'open',
-    subject: MENTEE,
     mentorId: MENTOR,
     menteeId: MENTEE,
     programName: hostile,
-    sinceLabel: 'Mon 4 Mar',
-    overdueLabel: 'raised a concern',
-    permalink: null,
+    weekLabel: 'week of 4 Mar',
+    reasons: [{ reason: 'mentor_concern', subject: MENTEE, since: 'Mon 4 Mar', overdueLabel: 'raised a concern', permalink: null, resolved: null, staffNote: hostile }],
+    previous: null,
     ownerId: null,
     snoozedUntilLabel: null,
     resolvedLabel: null,
     resolvedBy: null,
-    staffNote: hostile,
   };
 
   test('a standup concern and the program name in a staff alert', () => {

@@ -264,6 +264,18 @@ export function createDataRightsRepository(db: Db) {
           'alerts',
           count(await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null }).where('pairing_id', 'in', inPairings).where('status', '<>', 'resolved').executeTakeFirst()),
         );
+        add(
+          anonymised,
+          'pair_alerts',
+          count(
+            await trx
+              .updateTable('pair_alerts')
+              .set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null, version: sql`version + 1` })
+              .where('pairing_id', 'in', inPairings)
+              .where('status', '<>', 'resolved')
+              .executeTakeFirst(),
+          ),
+        );
 
         // Messages to them or to their pairs: keep kind, status and times, drop the text, send nothing more.
         const theirDeliveries = (eb: ExpressionBuilder<Database, 'deliveries'>) => eb.or([eb('channel', '=', id), eb('pairing_id', 'in', inPairings)]);

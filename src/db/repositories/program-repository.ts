@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { NewProgram, Program } from '../schema.js';
+import type { NewProgram, Program, ProgramUpdate } from '../schema.js';
 
 export type ProgramWithHolidays = Program & { holidays: string[] };
 
@@ -34,6 +34,19 @@ export function createProgramRepository(db: Db) {
             .execute();
         }
         return { ...created, holidays: [...new Set(holidays)].sort() };
+      });
+    },
+
+    /** Saves edited settings and replaces the holidays, atomically; returns undefined when the new name is taken. */
+    async update(id: number, changes: ProgramUpdate, holidays: readonly string[]): Promise<ProgramWithHolidays | undefined> {
+      return db.transaction().execute(async (trx) => {
+        const taken = await trx.selectFrom('programs').select('id').where(sql`lower(name)`, '=', String(changes.name).toLowerCase()).where('id', '<>', id).executeTakeFirst();
+        if (taken) return undefined;
+        const updated = await trx.updateTable('programs').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        await trx.deleteFrom('program_holidays').where('program_id', '=', id).execute();
+        const days = [...new Set(holidays)].sort();
+        if (days.length > 0) await trx.insertInto('program_holidays').values(days.map((day) => ({ program_id: id, day }))).execute();
+        return { ...updated, holidays: days };
       });
     },
 

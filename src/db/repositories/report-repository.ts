@@ -40,6 +40,16 @@ export function createReportRepository(db: Db) {
         .execute();
     },
 
+    /** Who is in a pairing and its program's name. */
+    async pairBasics(pairingId: number): Promise<{ id: number; programName: string; mentorId: string; menteeId: string } | undefined> {
+      return db
+        .selectFrom('pairings')
+        .innerJoin('programs', 'programs.id', 'pairings.program_id')
+        .where('pairings.id', '=', pairingId)
+        .select(['pairings.id as id', 'programs.name as programName', 'mentor_id as mentorId', 'mentee_id as menteeId'])
+        .executeTakeFirst();
+    },
+
     async pairReport(pairingId: number): Promise<PairReportRows | undefined> {
       const pairing = await db
         .selectFrom('pairings')

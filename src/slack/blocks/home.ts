@@ -12,7 +12,7 @@ export type HomeStaffProgram = {
   paused: number;
   answerRate: string;
   /** One entry per pair with open alerts, oldest first. */
-  openAlerts: { pairingId: number; mentorId: string; menteeId: string; reasons: { reason: AlertReason; subject: string | null; since: string }[]; ownerId: string | null }[];
+  openAlerts: { pairingId: number; mentorId: string; menteeId: string; reasons: { reason: AlertReason; subject: string | null; since: string }[]; ownerId: string | null; alertLink: string | null }[];
   lateAnswers: number;
   missingStandups: string[];
   undelivered: { failed: number; stuck: number };
@@ -25,6 +25,9 @@ export type HomeInput = {
   staff: HomeStaffProgram[] | null;
   month: string;
 };
+
+/** Pairs with open alerts listed per program; the rest are counted. */
+export const homeAlertPairs = 6;
 
 const divider = { type: 'divider' };
 const alertReasonText: Record<AlertReason, string> = {
@@ -78,12 +81,12 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
     blocks.push({ type: 'header', text: plain('Programs (staff)', 150) });
     for (const p of h.staff.slice(0, 6)) {
       blocks.push(section(`*${escapeMrkdwn(p.name)}* — ${p.active} active, ${p.paused} paused · check-in answers this week: ${p.answerRate} · late answers: ${p.lateAnswers}`));
-      const pairs = p.openAlerts.slice(0, 6);
+      const pairs = p.openAlerts.slice(0, homeAlertPairs);
       blocks.push(section(`*Pairs with open alerts (${p.openAlerts.length})*${pairs.length ? '' : ': none'}`));
       for (const a of pairs) {
         const reasons = a.reasons.map((r) => `${alertReasonText[r.reason]}${r.subject ? ` (${mention(r.subject)})` : ''} since ${r.since}`);
         blocks.push({
-          ...section(`${mention(a.mentorId)} & ${mention(a.menteeId)}: ${reasons.join('; ')}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}`),
+          ...section(`${mention(a.mentorId)} & ${mention(a.menteeId)}: ${reasons.join('; ')}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}${a.alertLink ? ` · <${a.alertLink}|the alert>` : ''}`),
           accessory: button(reportIds.open, 'Report', String(a.pairingId)),
         });
       }

@@ -26,37 +26,72 @@ const number = (min: number, max: number, initial: number) => ({
 
 const weekdaySelect = (initial: number) => ({ type: 'static_select', options: weekdayOptions, initial_option: weekdayOptions[initial - 1] });
 
-/** The "new program" modal. Block ids are the field names the service validates, so its errors map back 1:1. */
-export function programModal(defaults: { timeZone: string; startDate: string }) {
+/** A program's settings as the form shows them (for editing). */
+export type ProgramFormValues = {
+  name: string;
+  timeZone: string;
+  startDate: string;
+  lengthWeeks: number;
+  checkinWeekday: number;
+  checkinTime: string;
+  standupWeekday: number;
+  standupTime: string;
+  responseWindowDays: number;
+  midmodWeekFrom: number;
+  midmodWeekTo: number;
+  followUpWeeks: number | null;
+  holidays: readonly string[];
+  alertsChannelId: string | null;
+};
+
+/**
+ * The program form: "new program", or — given a program — its settings to edit (the program id in
+ * private_metadata). Block ids are the field names the service validates, so its errors map back 1:1.
+ */
+export function programModal(defaults: { timeZone: string; startDate: string }, edit?: { programId: number; values: ProgramFormValues }) {
+  const v = edit?.values;
+  const text = (initial: string | undefined) => (initial ? { initial_value: initial } : {});
   return {
     type: 'modal',
-    callback_id: ids.views.programNew,
-    title: plain('New program', 24),
-    submit: plain('Create', 24),
+    callback_id: edit ? ids.views.programEdit : ids.views.programNew,
+    ...(edit ? { private_metadata: String(edit.programId) } : {}),
+    title: plain(edit ? 'Edit program' : 'New program', 24),
+    submit: plain(edit ? 'Save' : 'Create', 24),
     close: plain('Cancel', 24),
     blocks: [
-      input(f.name, 'Name', { type: 'plain_text_input', max_length: 80, placeholder: plain('e.g. Backend, Module 3, Spring 2027') }),
-      input(f.timeZone, 'Time zone', { type: 'plain_text_input', initial_value: defaults.timeZone, max_length: 64 }, { hint: 'IANA name such as America/Denver. Check-ins and standups default to this zone.' }),
-      input(f.startDate, 'First day', { type: 'datepicker', initial_date: defaults.startDate }),
-      input(f.lengthWeeks, 'Length in weeks', number(1, 52, 6)),
-      input(f.checkinWeekday, 'Weekly check-in day', weekdaySelect(1)),
-      input(f.checkinTime, 'Weekly check-in time', { type: 'timepicker', initial_time: '10:00' }),
-      input(f.standupWeekday, 'Mentor standup day', weekdaySelect(5)),
-      input(f.standupTime, 'Mentor standup time', { type: 'timepicker', initial_time: '10:00' }, { hint: "In each mentor's own time zone." }),
-      input(f.responseWindowDays, 'Response window (work days)', number(1, 10, 2), { hint: 'How long anyone has to answer a check-in or their partner before staff hear about it.' }),
-      input(f.midmodWeekFrom, 'Mid-module DTR opens in week', number(1, 52, 3)),
-      input(f.midmodWeekTo, 'Mid-module DTR due by week', number(1, 52, 4)),
-      input(f.followUpWeeks, 'Follow-up check-in, weeks after the end', { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '52' }, { optional: true, hint: 'Leave empty for none: Tandem then asks each pair how they are doing on their goals.' }),
+      ...(edit ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Changes apply from the next check-in and standup: what was already asked, and its deadlines, stay as they were.' }] }] : []),
+      input(f.name, 'Name', { type: 'plain_text_input', max_length: 80, placeholder: plain('e.g. Backend, Module 3, Spring 2027'), ...text(v?.name) }),
+      input(f.timeZone, 'Time zone', { type: 'plain_text_input', initial_value: v?.timeZone ?? defaults.timeZone, max_length: 64 }, { hint: 'IANA name such as America/Denver. Check-ins and standups default to this zone.' }),
+      input(f.startDate, 'First day', { type: 'datepicker', initial_date: v?.startDate ?? defaults.startDate }, edit ? { hint: 'It cannot move once the program has started.' } : {}),
+      input(f.lengthWeeks, 'Length in weeks', number(1, 52, v?.lengthWeeks ?? 6)),
+      input(f.checkinWeekday, 'Weekly check-in day', weekdaySelect(v?.checkinWeekday ?? 1)),
+      input(f.checkinTime, 'Weekly check-in time', { type: 'timepicker', initial_time: v?.checkinTime ?? '10:00' }),
+      input(f.standupWeekday, 'Mentor standup day', weekdaySelect(v?.standupWeekday ?? 5)),
+      input(f.standupTime, 'Mentor standup time', { type: 'timepicker', initial_time: v?.standupTime ?? '10:00' }, { hint: "In each mentor's own time zone." }),
+      input(f.responseWindowDays, 'Response window (work days)', number(1, 10, v?.responseWindowDays ?? 2), { hint: 'How long anyone has to answer a check-in or their partner before staff hear about it.' }),
+      input(f.midmodWeekFrom, 'Mid-module DTR opens in week', number(1, 52, v?.midmodWeekFrom ?? 3)),
+      input(f.midmodWeekTo, 'Mid-module DTR due by week', number(1, 52, v?.midmodWeekTo ?? 4)),
+      input(
+        f.followUpWeeks,
+        'Follow-up check-in, weeks after the end',
+        { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '52', ...(v?.followUpWeeks ? { initial_value: String(v.followUpWeeks) } : {}) },
+        { optional: true, hint: 'Leave empty for none: Tandem then asks each pair how they are doing on their goals.' },
+      ),
       input(
         f.holidays,
         'Holidays',
-        { type: 'plain_text_input', multiline: true, max_length: 1500, placeholder: plain('2026-12-24, 2026-12-25, 2027-01-01') },
+        { type: 'plain_text_input', multiline: true, max_length: 1500, placeholder: plain('2026-12-24, 2026-12-25, 2027-01-01'), ...text(v?.holidays.join(', ')) },
         { optional: true, hint: 'Dates with no prompts and no deadlines, YYYY-MM-DD, separated by commas or new lines.' },
       ),
       input(
         f.alertsChannelId,
         'Staff alerts channel',
-        { type: 'conversations_select', filter: { include: ['private'], exclude_bot_users: true }, placeholder: plain('A private channel with Tandem in it') },
+        {
+          type: 'conversations_select',
+          filter: { include: ['private'], exclude_bot_users: true },
+          placeholder: plain('A private channel with Tandem in it'),
+          ...(v?.alertsChannelId ? { initial_conversation: v.alertsChannelId } : {}),
+        },
         { hint: 'Private only. Invite Tandem first: /invite @Tandem' },
       ),
     ],

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 declare const typedByPerson: unique symbol;
 /**
  * Text a person typed (a reason, a note, an answer, a program name) or a Slack profile name. It is
@@ -45,4 +47,13 @@ export function packSections(lines: readonly string[], separator = '\n\n'): { ty
   }
   if (current) out.push(current);
   return out.map(section);
+}
+
+/**
+ * An instant every reader sees in their own zone (a Slack date token); the fallback, for clients
+ * that cannot show it, is in the given zone and names it.
+ */
+export function slackTime(at: Date, zone: string, format = '{date_short_pretty} at {time}'): string {
+  const fallback = DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL, HH:mm ZZZZ');
+  return `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
 }

@@ -4,7 +4,9 @@ import type { Services } from '../../../services/index.js';
 import { actionIds } from '../../ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
-const alertIdValue = z.string().regex(/^\d{1,9}$/);
+// `p<id>`: a pair's alert of the week; a bare number: one reason, on messages posted before those.
+const alertIdValue = z.string().regex(/^p?\d{1,9}$/);
+const pairingValue = z.string().regex(/^\d{1,9}$/).transform(Number);
 const actions = { [actionIds.alertAck]: 'ack', [actionIds.alertResolve]: 'resolve', [actionIds.alertSnooze]: 'snooze' } as const;
 
 export function registerAlertActions(app: App, services: Services): void {
@@ -15,7 +17,7 @@ export function registerAlertActions(app: App, services: Services): void {
       const id = alertIdValue.safeParse(action.value);
       if (!id.success) return;
       try {
-        const r = await services.alerts.act(body.user.id, Number(id.data), verb);
+        const r = await services.alerts.act(body.user.id, id.data, verb);
         if (!r.ok) await tellClicker({ body, respond, client, logger: log }, r.message);
       } catch (err) {
         log.error({ err }, 'alert action failed');
@@ -23,4 +25,19 @@ export function registerAlertActions(app: App, services: Services): void {
       }
     });
   }
+
+  app.action<BlockButtonAction>(actionIds.messagePair, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const v = pairingValue.safeParse(action.value);
+    if (!v.success) return;
+    const clicker = { body, respond, client, logger: log };
+    try {
+      const r = await services.reports.messagePair(body.user.id, v.data);
+      if (!r.ok) return await tellClicker(clicker, r.message);
+      await tellClicker(clicker, `<https://slack.com/app_redirect?channel=${r.channel}|Open your conversation> with <@${r.mentorId}> and <@${r.menteeId}>. Tandem said who opened it and why; what you write there is between the three of you.`);
+    } catch (err) {
+      log.error({ err }, 'could not open a conversation with the pair');
+      await tellClicker(clicker, somethingWentWrong);
+    }
+  });
 }

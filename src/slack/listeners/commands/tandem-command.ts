@@ -7,6 +7,8 @@ export type TandemCommand =
   | { name: 'help' }
   | { name: 'program new' }
   | { name: 'program list' }
+  | { name: 'program edit'; program?: string | undefined }
+  | { name: 'program close'; program?: string | undefined }
   | { name: 'pair'; mentorId: string; menteeId: string; program?: string | undefined }
   | { name: 'unpair' | 'resume'; users: string[]; program?: string | undefined }
   | { name: 'pause'; users: string[]; until?: string | undefined; program?: string | undefined }
@@ -26,6 +28,8 @@ export const usage: Record<string, string> = {
   help: '`/tandem help`',
   'program new': '`/tandem program new` opens a form',
   'program list': '`/tandem program list`',
+  'program edit': '`/tandem program edit [program]` opens its settings',
+  'program close': '`/tandem program close [program]`',
   pair: '`/tandem pair @mentor @mentee [program]`',
   unpair: '`/tandem unpair @mentor @mentee [program]`',
   pause: '`/tandem pause @mentor @mentee [until YYYY-MM-DD] [program]` (a mentor or mentee may name just their partner)',
@@ -50,6 +54,8 @@ export const helpText = [
   '*For staff*',
   `• ${usage['program new']} — create a program (cohort) with its calendar and alerts channel`,
   `• ${usage['program list']} — the active programs`,
+  `• ${usage['program edit']} — change a program's calendar, times or alerts channel (from the next check-in on)`,
+  `• ${usage['program close']} — end a program now: pairings end with a thank-you, staff get the summary`,
   `• ${usage.pair} — pair two people and open their group DM with an introduction`,
   `• ${usage.unpair} — end a pairing`,
   `• ${usage.list} — the pairings of a program`,
@@ -107,7 +113,9 @@ function parseCommandText(text: string): Parsed {
       const sub = second?.toLowerCase();
       if (sub === 'new') return { ok: true, command: { name: 'program new' } };
       if (sub === 'list' || sub === 'ls') return { ok: true, command: { name: 'program list' } };
-      return { ok: false, message: `Try ${usage['program new']} or ${usage['program list']}.` };
+      if (sub === 'edit') return { ok: true, command: { name: 'program edit', program: restAfter(words, 2) } };
+      if (sub === 'close') return { ok: true, command: { name: 'program close', program: restAfter(words, 2) } };
+      return { ok: false, message: `Try ${usage['program new']}, ${usage['program list']}, ${usage['program edit']} or ${usage['program close']}.` };
     }
     case 'report': {
       const args = words.slice(1);

@@ -6,6 +6,7 @@ import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
 import { programModal } from '../../blocks/program-modal.js';
+import { programCloseConfirmation } from '../actions/program-actions.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
@@ -67,6 +68,60 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       return;
     }
+    if (cmd.name === 'program edit') {
+      // The form opens at once (the trigger id lasts three seconds), filled in with the program's settings.
+      try {
+        if (!(await services.staff.isStaff(actor))) {
+          await respond({ response_type: 'ephemeral', text: staffOnly().message });
+          return;
+        }
+        const found = await services.pairings.resolveProgram(cmd.program);
+        if (!found.ok) {
+          await respond({ response_type: 'ephemeral', text: found.message });
+          return;
+        }
+        const p = found.program;
+        if (p.closed_at) {
+          await respond({ response_type: 'ephemeral', text: `“${escapeMrkdwn(p.name)}” is closed; its settings can no longer change.` });
+          return;
+        }
+        const zone = (await services.people.find(actor))?.time_zone ?? p.time_zone;
+        const values = {
+          name: p.name,
+          timeZone: p.time_zone,
+          startDate: p.start_date,
+          lengthWeeks: p.length_weeks,
+          checkinWeekday: p.checkin_weekday,
+          checkinTime: p.checkin_time,
+          standupWeekday: p.standup_weekday,
+          standupTime: p.standup_time,
+          responseWindowDays: p.response_window_days,
+          midmodWeekFrom: p.midmod_week_from,
+          midmodWeekTo: p.midmod_week_to,
+          followUpWeeks: p.follow_up_weeks,
+          holidays: p.holidays,
+          alertsChannelId: p.alerts_channel_id,
+        };
+        const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
+        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }, { programId: p.id, values }) as never });
+      } catch (err) {
+        log.error({ err }, 'could not open the program form');
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+      }
+      return;
+    }
+    if (cmd.name === 'program close') {
+      await answerAfterAck(respond, log, async () => {
+        if (!(await services.staff.isStaff(actor))) return staffOnly().message;
+        const found = await services.pairings.resolveProgram(cmd.program);
+        if (!found.ok) return found.message;
+        if (found.program.closed_at) return `“${escapeMrkdwn(found.program.name)}” is already closed.`;
+        const listed = await services.pairings.list(actor, found.program.name);
+        const live = listed.ok ? listed.pairings.filter((p) => p.status !== 'ended').length : 0;
+        return programCloseConfirmation({ id: found.program.id, name: found.program.name, pairings: live });
+      });
+      return;
+    }
     if (cmd.name === 'report') {
       try {
         const problem = await openPairReport(services, client, actor, trigger_id, { a: cmd.mentorId, b: cmd.menteeId, program: cmd.program });
@@ -92,7 +147,7 @@ export function registerTandemCommand(app: App, services: Services): void {
     await answerAfterAck(respond, log, () => run(cmd, actor));
   });
 
-  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'log' | 'reschedule' | 'report' }>, actor: string): Promise<string> {
+  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'program edit' | 'program close' | 'log' | 'reschedule' | 'report' }>, actor: string): Promise<string> {
     switch (cmd.name) {
       case 'match': {
         const r = await services.matching.request(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program, note: cmd.note });

@@ -1,0 +1,52 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { Services } from '../../../services/index.js';
+import { ids } from '../../ids.js';
+import { escapeMrkdwn, plain, section, userText } from '../../blocks/text.js';
+import { somethingWentWrong, tellClicker } from '../respond.js';
+
+const programValue = z.string().regex(/^\d{1,9}$/).transform(Number);
+
+/** What `/tandem program close` answers: what closing does, and one button (with Slack's own confirm dialog) to do it. */
+export function programCloseConfirmation(program: { id: number; name: string; pairings: number }): { text: string; blocks: unknown[] } {
+  const name = escapeMrkdwn(userText(program.name));
+  const text = `Close “${name}” now? Its ${program.pairings === 1 ? 'pairing ends' : `${program.pairings} pairings end`} with a thank-you in each pair conversation, no more check-ins, standups, reminders or digests go out, open alerts are resolved as “program ended”, and the program summary is posted to the alerts channel. This cannot be undone.`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ids.programCloseConfirm,
+            style: 'danger',
+            text: plain(`Close ${program.name}`),
+            value: String(program.id),
+            confirm: { title: plain('Close the program?', 100), text: plain(`“${program.name}” ends now for every pair in it.`, 300), confirm: plain('Close it', 30), deny: plain('Keep it running', 30), style: 'danger' },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function registerProgramActions(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'program-actions' });
+  app.action<BlockButtonAction>(ids.programCloseConfirm, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const v = programValue.safeParse(action.value);
+    if (!v.success) return;
+    const clicker = { body, respond, client, logger: log };
+    try {
+      const r = await services.lifecycle.closeByStaff(body.user.id, v.data);
+      if (!r.ok) return await tellClicker(clicker, r.message);
+      const name = escapeMrkdwn(userText(r.programName));
+      await respond({ response_type: 'ephemeral', replace_original: true, text: `Closed “${name}”: ${r.ended === 1 ? 'one pairing ended' : `${r.ended} pairings ended`}, and the program summary is on its way to the alerts channel.` });
+    } catch (err) {
+      log.error({ err }, 'could not close the program');
+      await tellClicker(clicker, somethingWentWrong);
+    }
+  });
+}
