@@ -15,6 +15,7 @@ import { digestMessage, standupPromptMessage, standupReminderMessage } from '../
 import { userText } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
+import { weekLabel } from './checkin-service.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
 
@@ -26,8 +27,6 @@ export const standupEntrySchema = z.object({
   concerns: z.string().trim().max(1000, 'At most 1000 characters').nullable(),
 });
 export type StandupEntryInput = z.input<typeof standupEntrySchema>;
-
-const weekLabelOf = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).startOf('week').toFormat('d LLLL');
 
 export function createStandupService(deps: {
   db: Db;
@@ -74,7 +73,7 @@ export function createStandupService(deps: {
               dedupeKey: `standup:${standup.id}`,
               kind: 'standup_prompt',
               channel: c.mentor_id,
-              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabelOf(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
               notBefore: now,
             },
             trx,
@@ -109,7 +108,9 @@ export function createStandupService(deps: {
       const program = await deps.programs.get(s.program_id);
       const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
       if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
-      return { ok: true as const, standup: s, mentees, entries: await deps.standups.entries(s.id), weekLabel: weekLabelOf(s.prompt_at, program?.time_zone ?? 'UTC') };
+      // The mentor reads it: their week, in their zone (as in the DM that asked them).
+      const zone = (await deps.db.selectFrom('people').select('time_zone').where('slack_id', '=', actor).executeTakeFirst())?.time_zone ?? program?.time_zone ?? 'UTC';
+      return { ok: true as const, standup: s, mentees, entries: await deps.standups.entries(s.id), weekLabel: weekLabel(s.prompt_at, zone) };
     },
 
     /**

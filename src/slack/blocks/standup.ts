@@ -42,7 +42,7 @@ export function standupModal(input: { standupId: number; page: number; weekLabel
   const pages = Math.max(1, Math.ceil(input.mentees.length / standupPageSize));
   const page = Math.min(Math.max(0, input.page), pages - 1);
   const slice = input.mentees.slice(page * standupPageSize, (page + 1) * standupPageSize);
-  const blocks: unknown[] = [context(`Week of ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
+  const blocks: unknown[] = [context(`For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
   for (const m of slice) {
     const e = input.entries.find((x) => x.pairing_id === m.pairingId);
     const st = statusOptions.find((o) => o.value === e?.status);
@@ -100,7 +100,7 @@ export type DigestInput = {
 export function digestMessage(d: DigestInput): { text: string; blocks: unknown[] } {
   const text = `Weekly digest for ${escapeMrkdwn(d.programName)} (${d.weekLabel})`;
   const rate = (p: DigestInput['pairs'][number]) => (p.asked === 0 ? 'no check-in' : `${Math.round((100 * p.answered) / p.asked)}% of check-in answers`);
-  const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices} late reschedule(s)` : ''}`);
+  const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices === 1 ? '1 late reschedule' : `${p.lateNotices} late reschedules`}` : ''}`);
   const blocks: unknown[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel))];
   // 20 pairs per section keeps each block under Slack's 3000-character limit.
   for (let i = 0; i < pairLines.length && blocks.length < 40; i += 20) blocks.push(section(pairLines.slice(i, i + 20).join('\n')));
