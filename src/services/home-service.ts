@@ -10,6 +10,7 @@ import type { StandupRepository } from '../db/repositories/standup-repository.js
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import { answerLabels } from '../slack/blocks/checkin.js';
 import { weekLabel } from './checkin-service.js';
+import { missingStandups } from './standup-service.js';
 import { homeView, type HomeInput, type HomeStaffProgram } from '../slack/blocks/home.js';
 import { userText, userTextOrNull } from '../slack/blocks/text.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
@@ -120,8 +121,7 @@ export function createHomeService(deps: {
         .orderBy('a.id')
         .execute();
       const standups = await deps.standups.forProgramWeek(program.id, week);
-      const mentors = await deps.db.selectFrom('pairings').select('mentor_id').distinct().where('program_id', '=', program.id).where('status', '=', 'active').execute();
-      const missing = standups.length === 0 ? [] : mentors.map((m) => m.mentor_id).filter((m) => !standups.some((s) => s.mentor_id === m && s.submitted_at));
+      const missing = missingStandups(standups);
       const n = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
       out.push({
         programId: program.id,

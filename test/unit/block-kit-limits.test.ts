@@ -9,6 +9,7 @@ import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummar
 import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
 import { programModal } from '../../src/slack/blocks/program-modal.js';
 import { pairReportView } from '../../src/slack/blocks/report.js';
+import { standupReportMessages, weekRangeLabel, type StandupReportInput } from '../../src/slack/blocks/standup.js';
 import { userAnswers, userText, userTextOrNull } from '../../src/slack/blocks/text.js';
 import { blockKitViolations, blockKitWarnings, type Surface } from '../support/block-kit-limits.js';
 
@@ -463,5 +464,41 @@ describe('staff surfaces of DTR answers at their largest', () => {
     const view = pairReportView({ ...groupByWeek(rows), readerZone: 'Pacific/Chatham' });
     clean('modal', view);
     expect(JSON.stringify(view.blocks)).toContain('more DTR answers for staff than this view holds');
+  });
+});
+
+describe('the weekly standup report at its largest', () => {
+  test.each(fillerNames)('300 mentors of 60 mentees each with the longest concerns and notes, 300 missing: a message and a thread within the limits (%s)', (filler) => {
+    const statuses = ['on_track', 'needs_attention', 'at_risk'] as const;
+    const input: StandupReportInput = {
+      programName: userText(text(filler, PROGRAM_NAME_MAX)),
+      weekRange: weekRangeLabel('2026-W53', 7),
+      sent: Array.from({ length: 300 }, (_, m) => ({
+        mentorId: `${MENTOR}${m}`,
+        generalNote: userText(text(filler, 1500)),
+        entries: Array.from({ length: 60 }, (_, i) => ({ menteeId: `${MENTEE}${i}`, status: statuses[i % 3] as (typeof statuses)[number], met: 'rescheduled' as const, minutes: 6000, concerns: userText(text(filler, 1000)) })),
+      })),
+      missing: Array.from({ length: 300 }, (_, i) => `${MENTOR}${1000 + i}`),
+    };
+    const { message, thread } = standupReportMessages(input);
+    clean('message', message);
+    expect(thread).toHaveLength(300);
+    for (const reply of thread) clean('message', reply);
+    expect(JSON.stringify(thread[0]?.blocks)).toContain('each pair’s report has the rest');
+  });
+
+  test('one mentor, one mentee: a single message, no thread', () => {
+    const { message, thread } = standupReportMessages({ programName: userText('Backend'), weekRange: '4–8 Jan', sent: [{ mentorId: MENTOR, generalNote: null, entries: [{ menteeId: MENTEE, status: 'on_track', met: 'yes', minutes: 60, concerns: null }] }], missing: [] });
+    clean('message', message);
+    expect(thread).toEqual([]);
+    expect(message.text).toBe('Standups for Backend, 4–8 Jan: 1 of 1 mentor sent their standup.');
+  });
+
+  test('weeks read as date ranges, never ISO week keys', () => {
+    expect(weekRangeLabel('2027-W01', 5)).toBe('4–8 Jan');
+    expect(weekRangeLabel('2027-W13', 5)).toBe('29 Mar – 2 Apr');
+    expect(weekRangeLabel('2026-W53', 5)).toBe('28 Dec 2026 – 1 Jan 2027');
+    expect(weekRangeLabel('2027-W02', 1)).toBe('11 Jan');
+    expect(weekRangeLabel('2027-W02', 7)).toBe('11–17 Jan');
   });
 });
