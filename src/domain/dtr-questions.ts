@@ -8,26 +8,44 @@ import type { Milestone } from '../db/schema.js';
  * new version, never by editing one in place.
  */
 export type Audience = 'both' | 'mentor' | 'mentee';
+/**
+ * Who reads an answer once it is given (`audience` above is who is asked the question):
+ * - `pair`: both partners — the summary in the pair conversation and `/dtr show`; not staff.
+ * - `pair_and_staff`: the pair as above, and program staff in the pair report.
+ * - `staff`: written for the program team — the pair report and the program summary in the private
+ *   alerts channel; never the pair conversation; in `/dtr show` only to its author.
+ * - `mentor`: the mentee's mentor only (a DM) and the author; never the pair conversation or staff.
+ */
+export type Readers = 'pair' | 'pair_and_staff' | 'staff' | 'mentor';
+export const readersValues = ['pair', 'pair_and_staff', 'staff', 'mentor'] as const satisfies readonly Readers[];
 export type PairingSetting = 'meetingWeekday' | 'meetingTime' | 'meetingMinutes' | 'contactChannel' | 'ackWithinHours' | 'replyWithinDays';
 
-const questionSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/),
-  label: z.string().min(1).max(150),
-  kind: z.enum(['text', 'long_text', 'select', 'weekday', 'time', 'number', 'date']),
-  audience: z.enum(['both', 'mentor', 'mentee']).default('both'),
-  required: z.boolean().default(false),
-  /** A mentee answer shared with their mentor only: never in the pair conversation, never with staff. */
-  private: z.boolean().default(false),
-  hint: z.string().max(150).optional(),
-  options: z.array(z.object({ value: z.string().min(1).max(75), label: z.string().min(1).max(75) })).max(100).optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  maxLength: z.number().int().min(1).max(3000).optional(),
-  /** The answer becomes this pairing setting. */
-  setting: z.enum(['meetingWeekday', 'meetingTime', 'meetingMinutes', 'contactChannel', 'ackWithinHours', 'replyWithinDays']).optional(),
-  /** Part of goal N (1-3): its text, measure or target date. */
-  goal: z.object({ index: z.number().int().min(1).max(3), part: z.enum(['text', 'measure', 'targetDate']) }).optional(),
-});
+const questionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/),
+    label: z.string().min(1).max(150),
+    kind: z.enum(['text', 'long_text', 'select', 'weekday', 'time', 'number', 'date']),
+    audience: z.enum(['both', 'mentor', 'mentee']).default('both'),
+    required: z.boolean().default(false),
+    /** Who reads the answer (see Readers). Left out: `mentor` when `private`, else `pair`. */
+    readers: z.enum(readersValues).optional(),
+    /** The older way to say `readers: 'mentor'` (stored program sets use it); kept in step with `readers`. */
+    private: z.boolean().optional(),
+    hint: z.string().max(150).optional(),
+    options: z.array(z.object({ value: z.string().min(1).max(75), label: z.string().min(1).max(75) })).max(100).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    maxLength: z.number().int().min(1).max(3000).optional(),
+    /** The answer becomes this pairing setting. */
+    setting: z.enum(['meetingWeekday', 'meetingTime', 'meetingMinutes', 'contactChannel', 'ackWithinHours', 'replyWithinDays']).optional(),
+    /** Part of goal N (1-3): its text, measure or target date. */
+    goal: z.object({ index: z.number().int().min(1).max(3), part: z.enum(['text', 'measure', 'targetDate']) }).optional(),
+  })
+  .refine((q) => !(q.private && q.readers && q.readers !== 'mentor'), { message: 'A private question is read by the mentor only (readers: mentor)' })
+  .transform((q) => {
+    const readers: Readers = q.readers ?? (q.private ? 'mentor' : 'pair');
+    return { ...q, readers, private: readers === 'mentor' };
+  });
 
 export const questionSetSchema = z.object({
   milestone: z.enum(['kickoff', 'midmod', 'exit']),
@@ -54,14 +72,22 @@ export const questionSetSchema = z.object({
 export type Question = z.output<typeof questionSchema>;
 export type QuestionSet = z.output<typeof questionSetSchema>;
 
+/**
+ * A built-in question always says who reads its answers (audited per question; the test
+ * test/unit/dtr-readers.test.ts renders every summary and checks them). `readers` can change without
+ * a new version: it changes who sees an answer, not what was asked.
+ */
+type BuiltInQuestion = z.input<typeof questionSchema> & { readers: Readers };
+type BuiltInSet = Omit<z.input<typeof questionSetSchema>, 'sections'> & { sections: { title: string; questions: BuiltInQuestion[] }[] };
+
 const weekdayOptions = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((label, i) => ({ value: String(i + 1), label }));
 const SHORT = 150;
 const LONG = 1500;
 
-const goalQuestions = [1, 2, 3].flatMap((n) => [
-  { id: `goal${n}_text`, label: `Goal ${n}: what exactly do you want to achieve?`, kind: 'long_text', audience: 'mentee', required: n === 1, maxLength: 300, goal: { index: n, part: 'text' } },
-  { id: `goal${n}_measure`, label: `Goal ${n}: how will you know you got there?`, kind: 'text', audience: 'mentee', required: n === 1, maxLength: SHORT, goal: { index: n, part: 'measure' } },
-  { id: `goal${n}_date`, label: `Goal ${n}: by when?`, kind: 'date', audience: 'mentee', required: n === 1, goal: { index: n, part: 'targetDate' } },
+const goalQuestions = [1, 2, 3].flatMap((n): BuiltInQuestion[] => [
+  { id: `goal${n}_text`, label: `Goal ${n}: what exactly do you want to achieve?`, kind: 'long_text', readers: 'pair_and_staff', audience: 'mentee', required: n === 1, maxLength: 300, goal: { index: n, part: 'text' } },
+  { id: `goal${n}_measure`, label: `Goal ${n}: how will you know you got there?`, kind: 'text', readers: 'pair_and_staff', audience: 'mentee', required: n === 1, maxLength: SHORT, goal: { index: n, part: 'measure' } },
+  { id: `goal${n}_date`, label: `Goal ${n}: by when?`, kind: 'date', readers: 'pair_and_staff', audience: 'mentee', required: n === 1, goal: { index: n, part: 'targetDate' } },
 ]);
 
 const kickoffV1 = {
@@ -73,24 +99,24 @@ const kickoffV1 = {
     {
       title: 'About you',
       questions: [
-        { id: 'name', label: 'What should your partner call you?', kind: 'text', required: true, maxLength: 80 },
-        { id: 'pronouns', label: 'Your pronouns', kind: 'text', maxLength: 40 },
-        { id: 'mentor_relation', label: 'How are you connected to this program?', kind: 'text', audience: 'mentor', maxLength: SHORT, hint: 'Graduate, volunteer, staff, friend of the community…' },
-        { id: 'mentor_work', label: 'Where do you work, and on what?', kind: 'text', audience: 'mentor', maxLength: SHORT },
-        { id: 'mentor_path', label: 'How did you get into this field?', kind: 'long_text', audience: 'mentor', maxLength: LONG },
-        { id: 'mentee_background', label: 'What were you doing before this program?', kind: 'long_text', audience: 'mentee', maxLength: LONG },
-        { id: 'mentee_why', label: 'What brought you to this program?', kind: 'long_text', audience: 'mentee', maxLength: LONG },
-        { id: 'mentee_excited', label: 'What are you most looking forward to in your tech career?', kind: 'long_text', audience: 'mentee', maxLength: LONG },
+        { id: 'name', label: 'What should your partner call you?', kind: 'text', readers: 'pair', required: true, maxLength: 80 },
+        { id: 'pronouns', label: 'Your pronouns', kind: 'text', readers: 'pair', maxLength: 40 },
+        { id: 'mentor_relation', label: 'How are you connected to this program?', kind: 'text', readers: 'pair', audience: 'mentor', maxLength: SHORT, hint: 'Graduate, volunteer, staff, friend of the community…' },
+        { id: 'mentor_work', label: 'Where do you work, and on what?', kind: 'text', readers: 'pair', audience: 'mentor', maxLength: SHORT },
+        { id: 'mentor_path', label: 'How did you get into this field?', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
+        { id: 'mentee_background', label: 'What were you doing before this program?', kind: 'long_text', readers: 'pair', audience: 'mentee', maxLength: LONG },
+        { id: 'mentee_why', label: 'What brought you to this program?', kind: 'long_text', readers: 'pair', audience: 'mentee', maxLength: LONG },
+        { id: 'mentee_excited', label: 'What are you most looking forward to in your tech career?', kind: 'long_text', readers: 'pair', audience: 'mentee', maxLength: LONG },
       ],
     },
     {
       title: 'Scheduling',
       questions: [
-        { id: 'best_times', label: 'When is it easiest for you to meet?', kind: 'text', required: true, maxLength: SHORT, hint: 'Lunchtime, early evening, weekends…' },
-        { id: 'constraints', label: 'What limits your schedule?', kind: 'text', maxLength: SHORT, hint: 'Family, work hours, time zones…' },
-        { id: 'meeting_weekday', label: 'Agreed weekly meeting: day', kind: 'weekday', audience: 'mentor', required: true, options: weekdayOptions, setting: 'meetingWeekday' },
-        { id: 'meeting_time', label: 'Agreed weekly meeting: time (your time zone)', kind: 'time', audience: 'mentor', required: true, setting: 'meetingTime' },
-        { id: 'meeting_minutes', label: 'Agreed weekly meeting: minutes', kind: 'number', audience: 'mentor', required: true, min: 30, max: 60, setting: 'meetingMinutes', hint: 'Between 30 and 60.' },
+        { id: 'best_times', label: 'When is it easiest for you to meet?', kind: 'text', readers: 'pair', required: true, maxLength: SHORT, hint: 'Lunchtime, early evening, weekends…' },
+        { id: 'constraints', label: 'What limits your schedule?', kind: 'text', readers: 'pair', maxLength: SHORT, hint: 'Family, work hours, time zones…' },
+        { id: 'meeting_weekday', label: 'Agreed weekly meeting: day', kind: 'weekday', readers: 'pair', audience: 'mentor', required: true, options: weekdayOptions, setting: 'meetingWeekday' },
+        { id: 'meeting_time', label: 'Agreed weekly meeting: time (your time zone)', kind: 'time', readers: 'pair', audience: 'mentor', required: true, setting: 'meetingTime' },
+        { id: 'meeting_minutes', label: 'Agreed weekly meeting: minutes', kind: 'number', readers: 'pair', audience: 'mentor', required: true, min: 30, max: 60, setting: 'meetingMinutes', hint: 'Between 30 and 60.' },
       ],
     },
     {
@@ -100,6 +126,7 @@ const kickoffV1 = {
           id: 'contact_channel',
           label: 'Where do you reach each other?',
           kind: 'select',
+          readers: 'pair',
           audience: 'mentor',
           required: true,
           setting: 'contactChannel',
@@ -110,40 +137,40 @@ const kickoffV1 = {
             { value: 'phone', label: 'Phone or text' },
           ],
         },
-        { id: 'contact_often', label: 'How often will you be in touch between meetings?', kind: 'text', maxLength: SHORT },
-        { id: 'ack_within_hours', label: 'We say "seen it" within (hours)', kind: 'number', audience: 'mentor', required: true, min: 1, max: 72, setting: 'ackWithinHours' },
-        { id: 'reply_within_days', label: 'We give a full answer within (work days)', kind: 'number', audience: 'mentor', required: true, min: 1, max: 5, setting: 'replyWithinDays', hint: 'Tandem nudges and tells staff when a message waits longer than this.' },
+        { id: 'contact_often', label: 'How often will you be in touch between meetings?', kind: 'text', readers: 'pair', maxLength: SHORT },
+        { id: 'ack_within_hours', label: 'We say "seen it" within (hours)', kind: 'number', readers: 'pair', audience: 'mentor', required: true, min: 1, max: 72, setting: 'ackWithinHours' },
+        { id: 'reply_within_days', label: 'We give a full answer within (work days)', kind: 'number', readers: 'pair', audience: 'mentor', required: true, min: 1, max: 5, setting: 'replyWithinDays', hint: 'Tandem nudges and tells staff when a message waits longer than this.' },
       ],
     },
     {
       title: 'Support',
       questions: [
-        { id: 'strengths', label: 'Technical strengths so far', kind: 'long_text', maxLength: LONG },
-        { id: 'grow', label: 'Areas to grow in', kind: 'long_text', maxLength: LONG },
-        { id: 'focus_topics', label: 'Topics to focus on this module', kind: 'long_text', maxLength: LONG },
-        { id: 'revisit_topics', label: 'Topics from before worth revisiting', kind: 'long_text', maxLength: LONG },
+        { id: 'strengths', label: 'Technical strengths so far', kind: 'long_text', readers: 'pair', maxLength: LONG },
+        { id: 'grow', label: 'Areas to grow in', kind: 'long_text', readers: 'pair', maxLength: LONG },
+        { id: 'focus_topics', label: 'Topics to focus on this module', kind: 'long_text', readers: 'pair', maxLength: LONG },
+        { id: 'revisit_topics', label: 'Topics from before worth revisiting', kind: 'long_text', readers: 'pair', maxLength: LONG },
       ],
     },
     {
       title: 'Heads-up',
       questions: [
-        { id: 'concerns', label: 'Anything coming up your partner should know about?', kind: 'long_text', maxLength: LONG, hint: 'Life events, worries about the curriculum, a job search…' },
-        { id: 'overwhelmed', label: 'When things get overwhelming, what helps you?', kind: 'long_text', audience: 'mentee', private: true, maxLength: LONG, hint: 'Shared with your mentor only.' },
-        { id: 'other_support', label: 'Who else supports you during this program?', kind: 'long_text', audience: 'mentee', private: true, maxLength: LONG, hint: 'Shared with your mentor only.' },
+        { id: 'concerns', label: 'Anything coming up your partner should know about?', kind: 'long_text', readers: 'pair', maxLength: LONG, hint: 'Life events, worries about the curriculum, a job search…' },
+        { id: 'overwhelmed', label: 'When things get overwhelming, what helps you?', kind: 'long_text', readers: 'mentor', audience: 'mentee', maxLength: LONG, hint: 'Shared with your mentor only.' },
+        { id: 'other_support', label: 'Who else supports you during this program?', kind: 'long_text', readers: 'mentor', audience: 'mentee', maxLength: LONG, hint: 'Shared with your mentor only.' },
       ],
     },
     {
       title: 'Goals (specific, measurable, with a date)',
       questions: [
         ...goalQuestions,
-        { id: 'action_plan', label: 'Action plan: the steps toward these goals', kind: 'long_text', audience: 'mentor', maxLength: LONG },
-        { id: 'homework', label: 'First homework before you next meet', kind: 'long_text', audience: 'mentor', maxLength: LONG },
+        { id: 'action_plan', label: 'Action plan: the steps toward these goals', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
+        { id: 'homework', label: 'First homework before you next meet', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
       ],
     },
   ],
-};
+} satisfies BuiltInSet;
 
-const progressQuestions = [1, 2, 3].map((n) => ({ id: `goal${n}_progress`, label: `Progress on goal ${n}`, kind: 'long_text', maxLength: LONG }));
+const progressQuestions = [1, 2, 3].map((n): BuiltInQuestion => ({ id: `goal${n}_progress`, label: `Progress on goal ${n}`, kind: 'long_text', readers: 'pair', maxLength: LONG }));
 
 const midmodV1 = {
   milestone: 'midmod',
@@ -154,15 +181,15 @@ const midmodV1 = {
     {
       title: 'First half',
       questions: [
-        { id: 'instructor_feedback', label: 'What feedback have instructors given?', kind: 'long_text', audience: 'mentee', required: true, maxLength: LONG },
-        { id: 'struggles', label: 'What has been hardest so far?', kind: 'long_text', required: true, maxLength: LONG },
-        { id: 'strengths', label: 'What has gone well?', kind: 'long_text', maxLength: LONG },
-        { id: 'focus', label: 'Focus for the second half', kind: 'long_text', required: true, maxLength: LONG },
+        { id: 'instructor_feedback', label: 'What feedback have instructors given?', kind: 'long_text', readers: 'pair', audience: 'mentee', required: true, maxLength: LONG },
+        { id: 'struggles', label: 'What has been hardest so far?', kind: 'long_text', readers: 'pair', required: true, maxLength: LONG },
+        { id: 'strengths', label: 'What has gone well?', kind: 'long_text', readers: 'pair', maxLength: LONG },
+        { id: 'focus', label: 'Focus for the second half', kind: 'long_text', readers: 'pair', required: true, maxLength: LONG },
       ],
     },
     { title: 'Goals', questions: progressQuestions },
   ],
-};
+} satisfies BuiltInSet;
 
 const exitV1 = {
   milestone: 'exit',
@@ -172,10 +199,11 @@ const exitV1 = {
   sections: [
     {
       title: 'Goals',
-      questions: [1, 2, 3].map((n) => ({
+      questions: [1, 2, 3].map((n): BuiltInQuestion => ({
         id: `goal${n}_outcome`,
         label: `Goal ${n}`,
         kind: 'select',
+        readers: 'pair_and_staff',
         options: [
           { value: 'met', label: 'Met' },
           { value: 'partly', label: 'Partly met' },
@@ -188,20 +216,21 @@ const exitV1 = {
     {
       title: 'Looking back',
       questions: [
-        { id: 'worked', label: 'What worked well between you?', kind: 'long_text', required: true, maxLength: LONG },
-        { id: 'change', label: 'What would you do differently?', kind: 'long_text', maxLength: LONG },
-        { id: 'program_feedback', label: 'Feedback for the program team', kind: 'long_text', maxLength: LONG },
+        { id: 'worked', label: 'What worked well between you?', kind: 'long_text', readers: 'pair', required: true, maxLength: LONG },
+        { id: 'change', label: 'What would you do differently?', kind: 'long_text', readers: 'pair', maxLength: LONG },
+        { id: 'program_feedback', label: 'Feedback for the program team', kind: 'long_text', readers: 'staff', maxLength: LONG },
       ],
     },
     {
       title: 'What comes next',
       questions: [
-        { id: 'next_plan', label: 'Plan for after the program', kind: 'long_text', audience: 'mentee', required: true, maxLength: LONG },
-        { id: 'open_doors', label: 'People worth meeting (introductions, informational chats)', kind: 'long_text', audience: 'mentor', maxLength: LONG },
+        { id: 'next_plan', label: 'Plan for after the program', kind: 'long_text', readers: 'pair', audience: 'mentee', required: true, maxLength: LONG },
+        { id: 'open_doors', label: 'People worth meeting (introductions, informational chats)', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
         {
           id: 'keep_in_touch',
           label: 'Would you like to stay in touch?',
           kind: 'select',
+          readers: 'staff',
           required: true,
           options: [
             { value: 'yes', label: 'Yes' },
@@ -209,11 +238,11 @@ const exitV1 = {
             { value: 'no', label: 'No, thanks' },
           ],
         },
-        { id: 'celebrate', label: 'One thing to celebrate', kind: 'text', maxLength: SHORT },
+        { id: 'celebrate', label: 'One thing to celebrate', kind: 'text', readers: 'pair', maxLength: SHORT },
       ],
     },
   ],
-};
+} satisfies BuiltInSet;
 
 /** Every version ever shipped, so old answers can always be shown with the questions they answered. */
 export const builtInQuestionSets: readonly QuestionSet[] = [kickoffV1, midmodV1, exitV1].map((s) => questionSetSchema.parse(s));
@@ -223,6 +252,58 @@ export function latestBuiltIn(milestone: Milestone): QuestionSet {
   const set = sets[0];
   if (!set) throw new Error(`no question set for ${milestone}`);
   return set;
+}
+
+/**
+ * The exact set an answer was given to: a program's own version (its stored definition), or the
+ * built-in one of that version (the newest if that version is unknown).
+ */
+export function questionSetFor(milestone: Milestone, ref: { source: string; version: number }, programDefinition?: unknown): QuestionSet {
+  if (ref.source === 'program' && programDefinition !== undefined && programDefinition !== null) {
+    const parsed = questionSetSchema.safeParse(programDefinition);
+    if (parsed.success) return { ...parsed.data, version: ref.version };
+  }
+  return builtInQuestionSets.find((s) => s.milestone === milestone && s.version === ref.version) ?? latestBuiltIn(milestone);
+}
+
+export const allQuestions = (set: QuestionSet): Question[] => set.sections.flatMap((s) => s.questions);
+
+/** Both partners read it: the summary in the pair conversation, and `/dtr show`. */
+export const pairReads = (q: Question): boolean => q.readers === 'pair' || q.readers === 'pair_and_staff';
+/** Program staff read it: in the pair report (and, for `staff` answers, the program summary). */
+export const staffReads = (q: Question): boolean => q.readers === 'pair_and_staff' || q.readers === 'staff';
+
+export type ShownAnswer = { id: string; label: string; kind: Question['kind']; readers: Readers; value: string };
+
+/**
+ * One side's answers to the questions `which` picks, in the set's order, with their labels; a choice
+ * shows its option's label. Values stay what the person typed: callers escape them.
+ */
+export function answersWhere(set: QuestionSet, answers: Readonly<Record<string, string>>, which: (q: Question) => boolean): ShownAnswer[] {
+  return allQuestions(set)
+    .filter((q) => which(q) && answers[q.id])
+    .map((q) => {
+      const raw = answers[q.id] as string;
+      return { id: q.id, label: q.label, kind: q.kind, readers: q.readers, value: q.options?.find((o) => o.value === raw)?.label ?? raw };
+    });
+}
+
+/** Whether one person may read an answer to `q` (in `/dtr show`): the author always can. */
+export function personReads(q: Question, viewer: { isAuthor: boolean; isMentor: boolean }): boolean {
+  if (viewer.isAuthor || pairReads(q)) return true;
+  return q.readers === 'mentor' && viewer.isMentor;
+}
+
+/** The goals a mentee's kick-off answers set (each needs its text; measure and date come along). */
+export function goalsFromAnswers(set: QuestionSet, answers: Answers): { text: string; measure: string | undefined; targetDate: string | undefined }[] {
+  const parts = allQuestions(set).filter((q) => q.goal && answers[q.id]);
+  const goals = [];
+  for (const n of [1, 2, 3]) {
+    const part = (p: 'text' | 'measure' | 'targetDate') => answers[parts.find((q) => q.goal?.index === n && q.goal.part === p)?.id ?? ''];
+    const text = part('text');
+    if (text) goals.push({ text, measure: part('measure'), targetDate: part('targetDate') });
+  }
+  return goals;
 }
 
 export function questionsFor(set: QuestionSet, role: 'mentor' | 'mentee'): { title: string; questions: Question[] }[] {

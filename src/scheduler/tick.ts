@@ -10,6 +10,8 @@ export type TickReport = {
   standupsPlanned: number;
   standupReminders: number;
   digests: number;
+  /** Weekly standup reports queued for the alerts channel (their thread replies count under `sent`). */
+  standupReports: number;
   escalations: number;
   snoozesOver: number;
   matches: { reminded: number; escalated: number };
@@ -47,7 +49,13 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
   const lifecycle = await services.lifecycle.pass();
   const alertsPosted = await services.alerts.postWaiting();
   const digests = await services.standups.sendDigests();
+  const standupReports = await services.standups.sendReports();
   const sent = await services.sender.deliverDue();
+  // A long standup report threads its replies under the posted message, so they follow its sending.
+  if ((await services.standups.threadReports()) > 0) {
+    const more = await services.sender.deliverDue();
+    for (const k of ['sent', 'recovered', 'retried', 'failed'] as const) sent[k] += more[k];
+  }
   const alertsUpdated = await services.alerts.syncMessages();
-  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, standupsPlanned, standupReminders, digests, escalations, snoozesOver, matches, lifecycle, alertsPosted, alertsUpdated, ...sent };
+  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, standupsPlanned, standupReminders, digests, standupReports, escalations, snoozesOver, matches, lifecycle, alertsPosted, alertsUpdated, ...sent };
 }

@@ -3,7 +3,7 @@ import type { DeliveryRepository } from '../db/repositories/delivery-repository.
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
 import type { Goal, Milestone, PairingUpdate } from '../db/schema.js';
-import { builtInQuestionSets, latestBuiltIn, questionSetSchema, validateAnswers, type Answers, type QuestionSet } from '../domain/dtr-questions.js';
+import { goalsFromAnswers, latestBuiltIn, questionSetFor, questionSetSchema, validateAnswers, type Answers, type QuestionSet } from '../domain/dtr-questions.js';
 import type { Logger } from '../logger.js';
 import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../slack/blocks/dtr.js';
 import { userAnswers } from '../slack/blocks/text.js';
@@ -42,12 +42,8 @@ export function createDtrService(deps: {
 
   /** The exact set an answer was given to, so old answers show with their own questions. */
   async function setFor(programId: number, milestone: Milestone, ref: DtrSetRef): Promise<QuestionSet> {
-    if (ref.source === 'program') {
-      const own = await deps.dtr.programSet(programId, milestone, ref.version);
-      const parsed = own ? questionSetSchema.safeParse(own.definition) : null;
-      if (parsed?.success) return { ...parsed.data, version: ref.version };
-    }
-    return builtInQuestionSets.find((s) => s.milestone === milestone && s.version === ref.version) ?? latestBuiltIn(milestone);
+    const own = ref.source === 'program' ? await deps.dtr.programSet(programId, milestone, ref.version) : undefined;
+    return questionSetFor(milestone, ref, own?.definition);
   }
 
   const roleOf = (p: PairingRow, person: string): Role | null => (p.mentor_id === person ? 'mentor' : p.mentee_id === person ? 'mentee' : null);
@@ -200,12 +196,7 @@ export function createDtrService(deps: {
     }
     const goalParts = set.sections.flatMap((s) => s.questions).filter((q) => q.goal && answers[q.id]);
     if (role === 'mentee' && goalParts.length > 0) {
-      const goals: Goal[] = [];
-      for (const n of [1, 2, 3]) {
-        const part = (p: 'text' | 'measure' | 'targetDate') => answers[goalParts.find((q) => q.goal?.index === n && q.goal.part === p)?.id ?? ''];
-        const text = part('text');
-        if (text) goals.push({ text, measure: part('measure'), targetDate: part('targetDate') });
-      }
+      const goals: Goal[] = goalsFromAnswers(set, answers);
       changes.goals = JSON.stringify(goals);
     }
     if (Object.keys(changes).length > 0) await deps.pairings.update(pairing.id, changes);

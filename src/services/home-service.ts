@@ -9,6 +9,8 @@ import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import { answerLabels } from '../slack/blocks/checkin.js';
+import { weekLabel } from './checkin-service.js';
+import { missingStandups } from './standup-service.js';
 import { homeAlertPairs, homeView, type HomeInput, type HomeStaffProgram } from '../slack/blocks/home.js';
 import { userText, userTextOrNull } from '../slack/blocks/text.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
@@ -70,18 +72,18 @@ export function createHomeService(deps: {
         const last = await deps.db
           .selectFrom('checkin_answers as a')
           .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-          .select(['a.answer', 'c.week_key'])
+          .select(['a.answer', 'c.prompt_at'])
           .where('c.pairing_id', '=', p.id)
           .where('a.person_id', '=', p.mentee_id)
           .where('a.answer', 'is not', null)
           .orderBy('c.prompt_at', 'desc')
           .limit(1)
           .executeTakeFirst();
-        asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: userText(p.program_name), status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${last.week_key})` : null, openMilestones });
+        asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: userText(p.program_name), status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${weekLabel(last.prompt_at, zone)})` : null, openMilestones });
       }
     }
     const latest = asMentor.length > 0 ? await deps.standups.latestFor(userId) : undefined;
-    const standup = latest && latest.closes_at > now ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: latest.week_key } : null;
+    const standup = latest && latest.closes_at > now ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: weekLabel(latest.prompt_at, zone) } : null;
     const staff = (await deps.staff.isStaff(userId)) ? await staffView(now, zone) : null;
     return { userId, asMentee, asMentor, standup, staff, month: DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM') };
   }
@@ -121,8 +123,7 @@ export function createHomeService(deps: {
         .orderBy('a.id')
         .execute();
       const standups = await deps.standups.forProgramWeek(program.id, week);
-      const mentors = await deps.db.selectFrom('pairings').select('mentor_id').distinct().where('program_id', '=', program.id).where('status', '=', 'active').execute();
-      const missing = standups.length === 0 ? [] : mentors.map((m) => m.mentor_id).filter((m) => !standups.some((s) => s.mentor_id === m && s.submitted_at));
+      const missing = missingStandups(standups);
       const n = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
       out.push({
         programId: program.id,

@@ -6,7 +6,9 @@ import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
 import { computeHours, hoursLabel } from '../domain/hours.js';
+import { answersWhere, questionSetFor } from '../domain/dtr-questions.js';
 import { programEnd } from '../domain/work-days.js';
+import { programTeamBlocks, type ProgramTeamAnswer } from '../slack/blocks/dtr.js';
 import type { Logger } from '../logger.js';
 import { context, escapeMrkdwn, mention, plain, section } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
@@ -68,6 +70,27 @@ export function createLifecycleService(deps: {
     return ended.length;
   }
 
+  /** What the pairs' DTRs say to the program team: answers whose question `readers` is staff. */
+  async function programTeamAnswers(programId: number): Promise<ProgramTeamAnswer[]> {
+    const rows = await deps.db
+      .selectFrom('dtr_answers as d')
+      .innerJoin('pairings as p', 'p.id', 'd.pairing_id')
+      .leftJoin('program_question_sets as q', (j) => j.on('q.program_id', '=', programId).onRef('q.milestone', '=', 'd.milestone').onRef('q.version', '=', 'd.set_version').on('d.set_source', '=', 'program'))
+      .select(['d.milestone', 'd.person_id', 'd.role', 'd.set_source', 'd.set_version', 'd.answers', 'q.definition', 'p.mentor_id', 'p.mentee_id'])
+      .where('p.program_id', '=', programId)
+      .orderBy('p.id')
+      .orderBy('d.role')
+      .execute();
+    return rows.flatMap((r) =>
+      answersWhere(questionSetFor(r.milestone, { source: r.set_source, version: r.set_version }, r.definition), r.answers, (q) => q.readers === 'staff').map((answer) => ({
+        personId: r.person_id,
+        role: r.role,
+        partnerId: r.role === 'mentor' ? r.mentee_id : r.mentor_id,
+        answer,
+      })),
+    );
+  }
+
   async function sendSummary(programId: number): Promise<void> {
     const program = await deps.programs.get(programId);
     if (!program?.alerts_channel_id) return;
@@ -94,10 +117,11 @@ export function createLifecycleService(deps: {
           `*Pairs:* ${pairs?.n ?? 0}`,
           `*Check-in answer rate:* ${rate}`,
           `*Weeks a pair said they met:* ${checkins?.met ?? 0} answers`,
-          `*Goals (from exit DTRs):* ${outcomes.filter((o) => o === 'met').length} met, ${outcomes.filter((o) => o === 'partly').length} partly, ${outcomes.filter((o) => o === 'not').length} not met (${exits.length} exit DTR(s) recorded)`,
+          `*Goals (from exit DTRs):* ${outcomes.filter((o) => o === 'met').length} met, ${outcomes.filter((o) => o === 'partly').length} partly, ${outcomes.filter((o) => o === 'not').length} not met (${exits.length === 1 ? '1 exit DTR' : `${exits.length} exit DTRs`} recorded)`,
           `*Mentor hours:* ${hoursLabel(minutes)}`,
         ].join('\n'),
       ),
+      ...programTeamBlocks(await programTeamAnswers(programId)),
     ];
     if (await deps.alerts.channelProblem(program)) return;
     await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel: program.alerts_channel_id, payload: { text, blocks }, notBefore: deps.clock() });

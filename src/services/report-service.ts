@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { PairReportRows, ReportRepository } from '../db/repositories/report-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
+import { answersWhere, questionSetFor, staffReads, type ShownAnswer } from '../domain/dtr-questions.js';
 import { escapeMrkdwn, mention, userText } from '../slack/blocks/text.js';
 import type { SlackPort } from './slack-port.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
@@ -29,15 +30,12 @@ export type PairReport = {
   /** Newest first. */
   weeks: ReportWeek[];
   milestones: Rows['milestones'];
-  /** Only the answers staff may read: never a mentee's private answers. */
-  dtrForStaff: { milestone: Rows['dtrAnswers'][number]['milestone']; personId: string; role: 'mentor' | 'mentee'; answers: Record<string, string>; submittedAt: Date }[];
+  /** Only the answers staff read (their question's `readers`): never a private one, never the pair's own. */
+  dtrForStaff: { milestone: Rows['dtrAnswers'][number]['milestone']; personId: string; role: 'mentor' | 'mentee'; answers: ShownAnswer[]; submittedAt: Date }[];
   openAlerts: number;
   /** The reader's zone: dates in the report are theirs. */
   readerZone: string;
 };
-
-/** Exit answers written for the program team (the rest of the DTRs are the pair's own). */
-export const staffDtrAnswers = ['goal1_outcome', 'goal2_outcome', 'goal3_outcome', 'program_feedback', 'keep_in_touch'] as const;
 
 export type ReportTarget = { pairingId: number } | { a: string; b: string; program?: string | undefined };
 
@@ -120,9 +118,10 @@ export function groupByWeek(rows: Rows): Omit<PairReport, 'readerZone'> {
       personId: d.personId,
       role: d.role,
       submittedAt: d.submittedAt,
-      answers: Object.fromEntries(Object.entries(d.answers).filter(([id, v]) => (staffDtrAnswers as readonly string[]).includes(id) && v)),
+      // Who reads each answer is its question's `readers`; kick-off goal parts show once, as the pair's goals.
+      answers: answersWhere(questionSetFor(d.milestone, { source: d.setSource, version: d.setVersion }, d.setDefinition), d.answers, (q) => staffReads(q) && !q.goal),
     }))
-    .filter((d) => Object.keys(d.answers).length > 0);
+    .filter((d) => d.answers.length > 0);
   return {
     pairing: rows.pairing,
     weeks: [...weeks.values()].sort((x, y) => (x.monday < y.monday ? 1 : x.monday > y.monday ? -1 : 0)),

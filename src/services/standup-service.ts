@@ -1,20 +1,22 @@
 import { stuckAfterMs } from './delivery-sender.js';
 import { isMentorOf } from '../domain/authorization.js';
+import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
-import type { StandupMet, StandupStatus } from '../db/schema.js';
+import type { DeliveryPayload, StandupMet, StandupStatus } from '../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
 import { computeHours } from '../domain/hours.js';
 import { endOfLocalDay, holidaySet, isoWeekKey } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { digestMessage, standupPromptMessage, standupReminderMessage } from '../slack/blocks/standup.js';
-import { userText } from '../slack/blocks/text.js';
+import { digestMessage, standupPromptMessage, standupReminderMessage, standupReportMessages, weekRangeLabel } from '../slack/blocks/standup.js';
+import { userText, userTextOrNull } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
+import { weekLabel } from './checkin-service.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
 
@@ -27,7 +29,8 @@ export const standupEntrySchema = z.object({
 });
 export type StandupEntryInput = z.input<typeof standupEntrySchema>;
 
-const weekLabelOf = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).startOf('week').toFormat('d LLLL');
+/** The report's message as stored in the outbox: its thread's replies ride along until it is posted. */
+type StandupReportPayload = DeliveryPayload & { threadReplies?: DeliveryPayload[] };
 
 export function createStandupService(deps: {
   db: Db;
@@ -41,6 +44,44 @@ export function createStandupService(deps: {
   onEnqueued: () => void;
 }) {
   const log = deps.logger.child({ component: 'standups' });
+
+  /**
+   * When a program's standup for an ISO week (program's zone) closes: the end of the standup day in
+   * the zone of the last mentor it waits for — each mentor asked that week (the end of the day they
+   * were asked, which is later if they were asked late) and each mentor with an active mentee who may
+   * still be asked. Null when nobody was asked that week (every pair paused, or outside the program).
+   */
+  async function reportClosesAt(program: ProgramWithHolidays, weekKey: string): Promise<DateTime | null> {
+    const standups = await deps.standups.forProgramWeek(program.id, weekKey);
+    if (standups.length === 0) return null;
+    const holidays = holidaySet(program.holidays);
+    let closes: DateTime | null = null;
+    for (const m of await deps.standups.reportMentors(program.id, weekKey)) {
+      const asked = standups.find((s) => s.mentor_id === m.mentor_id);
+      let end: DateTime | null;
+      if (asked) end = DateTime.fromJSDate(asked.remind_at).plus({ hours: 1 }); // remind_at is an hour before the end of their day
+      else {
+        const midweek = DateTime.fromISO(`${weekKey}-3T12:00`, { zone: m.zone });
+        const slot = checkinSlotForWeek(midweek, { weekday: program.standup_weekday, time: program.standup_time, zone: m.zone, holidays, programStartDate: program.start_date, programLengthWeeks: program.length_weeks });
+        end = slot ? endOfLocalDay(slot.promptAt, m.zone) : null;
+      }
+      if (end && (!closes || end > closes)) closes = end;
+    }
+    return closes;
+  }
+
+  /** Programs whose standup reports may be due: with an alerts channel, running or closed in the last week. */
+  async function reportPrograms(now: Date): Promise<ProgramWithHolidays[]> {
+    return (await deps.programs.listActive()).filter((p) => p.alerts_channel_id && (!p.closed_at || now.getTime() - p.closed_at.getTime() < 8 * 86_400_000));
+  }
+
+  /** The outbox keys of a program's reports for the week before and this week (its zone), which may be due now. */
+  function reportWeeks(program: ProgramWithHolidays, now: Date): { weekKey: string; key: string }[] {
+    const thisWeek = isoWeekKey(DateTime.fromJSDate(now), program.time_zone);
+    return [previousWeekKey(thisWeek), thisWeek].map((weekKey) => ({ weekKey, key: `standup-report:${program.id}:${weekKey}` }));
+  }
+
+  const exists = async (dedupeKey: string) => Boolean(await deps.db.selectFrom('deliveries').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst());
 
   return {
     /** Scheduler step: each mentor's standup DM at the program's day and time in the mentor's own zone. */
@@ -74,7 +115,7 @@ export function createStandupService(deps: {
               dedupeKey: `standup:${standup.id}`,
               kind: 'standup_prompt',
               channel: c.mentor_id,
-              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabelOf(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
               notBefore: now,
             },
             trx,
@@ -109,7 +150,9 @@ export function createStandupService(deps: {
       const program = await deps.programs.get(s.program_id);
       const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
       if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
-      return { ok: true as const, standup: s, mentees, entries: await deps.standups.entries(s.id), weekLabel: weekLabelOf(s.prompt_at, program?.time_zone ?? 'UTC') };
+      // The mentor reads it: their week, in their zone (as in the DM that asked them).
+      const zone = (await deps.db.selectFrom('people').select('time_zone').where('slack_id', '=', actor).executeTakeFirst())?.time_zone ?? program?.time_zone ?? 'UTC';
+      return { ok: true as const, standup: s, mentees, entries: await deps.standups.entries(s.id), weekLabel: weekLabel(s.prompt_at, zone) };
     },
 
     /**
@@ -156,6 +199,77 @@ export function createStandupService(deps: {
     },
 
     /**
+     * Scheduler step: once a program's standup for a week has closed (reportClosesAt), one message to
+     * the private alerts channel with the week's standups per mentor and who did not send theirs (a
+     * long week threaded per mentor, see threadReports). Keyed per program and week in the outbox, so
+     * it is posted once whichever replica or retry gets there. The week before is looked at too, so a
+     * report due during downtime still goes out.
+     */
+    async sendReports(): Promise<number> {
+      const now = deps.clock();
+      let queued = 0;
+      for (const program of await reportPrograms(now)) {
+        for (const { weekKey, key } of reportWeeks(program, now)) {
+          if (await exists(key)) continue;
+          const closes = await reportClosesAt(program, weekKey);
+          if (!closes || closes.toMillis() > now.getTime()) continue;
+          const standups = await deps.standups.forProgramWeek(program.id, weekKey);
+          const sent = standups.filter((s) => s.submitted_at).sort((a, b) => (a.mentor_id < b.mentor_id ? -1 : 1));
+          const entries = await deps.standups.reportEntries(sent.map((s) => s.id));
+          const { message, thread } = standupReportMessages({
+            programName: userText(program.name),
+            weekRange: weekRangeLabel(weekKey, program.standup_weekday),
+            sent: sent.map((s) => ({
+              mentorId: s.mentor_id,
+              generalNote: userTextOrNull(s.general_note),
+              entries: entries.filter((e) => e.standup_id === s.id).map((e) => ({ menteeId: e.mentee_id, status: e.status, met: e.met, minutes: e.minutes, concerns: userTextOrNull(e.concerns) })),
+            })),
+            missing: missingStandups(standups),
+          });
+          if (await deps.alerts.channelProblem(program)) break;
+          const payload: StandupReportPayload = { ...message, ...(thread.length ? { threadReplies: thread.map((t) => ({ text: t.text, blocks: t.blocks })) } : {}) };
+          const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'standup_report', channel: program.alerts_channel_id as string, payload, notBefore: now });
+          if (q.created) {
+            queued++;
+            log.info({ programId: program.id, weekKey, sent: sent.length, missing: standups.length - sent.length, threaded: thread.length }, 'standup report queued');
+          }
+        }
+      }
+      // Not kicking the sender: the pass sends right after this step, and threadReports then finds the
+      // report posted and threads it in the same pass.
+      return queued;
+    },
+
+    /**
+     * Scheduler step, after sending: a long report, once posted, gets its per-mentor replies queued in
+     * its thread (they need the posted message's ts). All replies are stored in one statement, keyed,
+     * so this is done once.
+     */
+    async threadReports(): Promise<number> {
+      const now = deps.clock();
+      let queued = 0;
+      for (const program of await reportPrograms(now)) {
+        for (const { key } of reportWeeks(program, now)) {
+          // Light lookups by the unique key: a long report's payload is not read every pass.
+          const parent = await deps.db
+            .selectFrom('deliveries')
+            .select(['id', 'status', 'channel', 'sent_ts', sql<boolean>`payload -> 'threadReplies' is not null`.as('threaded')])
+            .where('dedupe_key', '=', key)
+            .executeTakeFirst();
+          if (!parent?.threaded || parent.status !== 'sent' || !parent.sent_ts || (await exists(`${key}:thread:0`))) continue;
+          if (parent.channel !== program.alerts_channel_id || (await deps.alerts.channelProblem(program))) continue;
+          const payload = (await deps.db.selectFrom('deliveries').select('payload').where('id', '=', parent.id).executeTakeFirstOrThrow()).payload as StandupReportPayload;
+          const threadTs = parent.sent_ts;
+          queued += await deps.deliveries.enqueueMany(
+            (payload.threadReplies ?? []).map((reply, i) => ({ dedupeKey: `${key}:thread:${i}`, kind: 'standup_report_thread', channel: parent.channel, payload: { ...reply, thread_ts: threadTs }, notBefore: now })),
+          );
+        }
+      }
+      // The pass sends these next (see runTick).
+      return queued;
+    },
+
+    /**
      * Scheduler step: on Monday at 09:00 in the program's zone, a digest of the week before to the
      * alerts channel (through the alerts channel check, like any alert).
      */
@@ -196,7 +310,7 @@ export function createStandupService(deps: {
           .execute();
         const standups = await deps.standups.forProgramWeek(program.id, lastWeek);
         const mentors = [...new Set(pairs.map((p) => p.mentor_id))];
-        const missing = mentors.filter((m) => !standups.some((s) => s.mentor_id === m && s.submitted_at));
+        const missing = missingStandups(standups);
         const live = await deps.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', program.id).where('status', '<>', 'resolved').executeTakeFirst();
         const from = start.toISODate() as string;
         const to = start.plus({ weeks: 1 }).toISODate() as string;
@@ -229,3 +343,11 @@ export function createStandupService(deps: {
 }
 
 export type StandupService = ReturnType<typeof createStandupService>;
+
+/**
+ * Whose standup is missing: each mentor asked that week who has not sent it. A mentor whose pairs were
+ * all paused was never asked, and a mentor in a later zone not yet asked is not missing either.
+ */
+export function missingStandups(standups: readonly { mentor_id: string; submitted_at: Date | null }[]): string[] {
+  return [...new Set(standups.filter((s) => !s.submitted_at).map((s) => s.mentor_id))].sort();
+}

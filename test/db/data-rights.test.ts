@@ -165,6 +165,8 @@ async function seed(db: Db): Promise<Seeded> {
   await delivery(`match-notice:${TARGET}:${p1.id}`, 'match_notice', TARGET, 'You have a new mentee', { status: 'pending' });
   await delivery(`dm:${MENTEE1}:1`, 'match_notice', MENTEE1, `<@${TARGET}> is your mentor now`);
   await delivery('digest:2027-W02', 'digest', 'GALERTS', `Week 2: <@${TARGET}> on track, <@${OTHER_MENTOR}> on track`);
+  await delivery(`standup-report:${p1.id}:2027-W02`, 'standup_report', 'GALERTS', `Standups: <@${TARGET}> wrote “${MENTEE2} seems stuck”`);
+  await delivery(`standup-report:${p1.id}:2027-W01`, 'standup_report', 'GALERTS', `Standups: <@${OTHER_MENTOR}> wrote “other concern”`);
 
   const checkin = async (pairingId: number, week: string, days: number) =>
     (await db.insertInto('checkins').values({ pairing_id: pairingId, week_key: week, prompt_at: at(days), closes_at: at(days + 2) }).returning('id').executeTakeFirstOrThrow()).id;
@@ -568,6 +570,8 @@ describe(`export and forget a person (${testServer})`, () => {
       { kind: 'standup_reminder', status: 'sent', payload: { text: '[forgotten]' }, sent_at: at(-8), dedupe_key: 'standup-reminder:1' },
       { kind: 'match_notice', status: 'skipped', payload: { text: '[forgotten]' }, sent_at: null, dedupe_key: expect.stringMatching(new RegExp(`^match-notice:${pseudonym}:\\d+#\\d+$`)) },
     ]);
+    // A standup report that quotes what they wrote keeps its kind and times, not its text; the others are untouched.
+    expect((await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'standup_report').orderBy('id').execute()).map((d) => d.payload.text)).toEqual(['[forgotten]', `Standups: <@${OTHER_MENTOR}> wrote “other concern”`]);
     const digest = await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'digest').executeTakeFirstOrThrow();
     expect(digest.payload.text).toBe(`Week 2: <@${pseudonym}> on track, <@${OTHER_MENTOR}> on track`);
     expect(await t.db.selectFrom('staff').select(['slack_id', 'added_by']).orderBy('slack_id').execute()).toEqual([

@@ -689,3 +689,51 @@ describe('program edit and close (staff)', () => {
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is already closed.'));
   });
 });
+
+describe('what people read names weeks by their dates', () => {
+  /** An ISO week key such as 2027-W02: fine in the database and in dedupe keys, never in a text. */
+  const isoWeekKey = /\b\d{4}-W\d{2}\b/;
+  const weekKeysIn = () => [
+    ...h.slack.calls.filter((c) => /^(chat\.|views\.)/.test(c.method) && isoWeekKey.test(JSON.stringify(c.args))).map((c) => `${c.method}: ${isoWeekKey.exec(JSON.stringify(c.args))?.[0]}`),
+    ...h.slack.responses.filter((r) => isoWeekKey.test(JSON.stringify(r.body))).map((r) => `response_url: ${isoWeekKey.exec(JSON.stringify(r.body))?.[0]}`),
+  ];
+  async function openHome(user: string): Promise<string> {
+    const from = h.slack.calls.length;
+    await h.sender.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home', event_ts: '1' });
+    return JSON.stringify((await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === user, { from })).args.view);
+  }
+
+  test('three weeks of check-ins, standups, digests, reports and App Home: no ISO week key reaches Slack; App Home says “week of …” in the reader’s zone', async () => {
+    let mentorHome = '';
+    for (let week = 0; week < 3; week++) {
+      const day = (d: number, time: string) => new Date(Date.parse(`2027-01-${String(11 + d).padStart(2, '0')}T${time}:00Z`) + week * 7 * 86_400_000).toISOString();
+      await tick(day(0, '17:00')); // Monday's check-in
+      const checkin = botMessages(pairConversation()?.id, 'checkin')[week] as FakeMessage;
+      // The mentee answers every week; the mentor stays silent in the last one (a reminder, then an alert).
+      await clickAnswer(MENTEE, checkin, 'met');
+      if (week < 2) await clickAnswer(MENTOR, checkin, 'met');
+      await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2 * week + (week < 2 ? 2 : 1), 'the answers');
+      await tick(day(2, '09:00')); // Wednesday: reminders and alerts for a silent partner
+      await tick(day(4, '09:00')); // Friday 10:00 in Berlin: the standup
+      mentorHome = await openHome(MENTOR);
+      await openHome(MENTEE);
+      await openHome(ADMIN);
+      await tick(day(5, '09:00')); // after the standup day everywhere
+    }
+    await tick('2027-02-01T16:00:00Z'); // Monday's digest
+    const from = h.slack.calls.length;
+    await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN });
+    await h.slack.waitFor('views.open', { from });
+    await h.sender.command({ command: '/tandem', text: 'list', user_id: ADMIN });
+    await h.slack.waitForResponse();
+
+    // Not vacuous: the weeks were there to be named.
+    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(3);
+    expect(dmsTo(MENTOR, 'standup_prompt')).toHaveLength(3);
+    expect(botMessages(ALERTS, 'digest').length).toBeGreaterThan(0);
+    // The mentor reads in Berlin: the last check-in was asked on Monday 25 January there.
+    expect(mentorHome).toContain('Last check-in: We met (week of 25 January)');
+    expect(mentorHome).toContain('standup (week of 25 January)');
+    expect(weekKeysIn()).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { builtInQuestionSets, questionSetSchema, questionsFor, type QuestionSet } from '../../src/domain/dtr-questions.js';
+import { builtInQuestionSets, questionSetSchema, questionsFor, type QuestionSet, type Readers } from '../../src/domain/dtr-questions.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -259,6 +259,8 @@ describe('privacy of every question set', () => {
           { id: 'own_private', label: 'Anything only your mentor should read?', kind: 'long_text', audience: 'both', private: true },
           { id: 'own_mentee_private', label: 'How are you really?', kind: 'text', audience: 'mentee', private: true },
           { id: 'own_mood', label: 'Mood', kind: 'select', audience: 'mentee', options: [{ value: 'fine', label: 'Fine' }] },
+          { id: 'own_for_staff', label: 'Anything for the program team?', kind: 'long_text', audience: 'both', readers: 'staff' },
+          { id: 'own_for_everyone', label: 'Anything for your partner and staff?', kind: 'text', audience: 'mentor', readers: 'pair_and_staff' },
         ],
       },
     ],
@@ -282,7 +284,7 @@ describe('privacy of every question set', () => {
 
   const sets = [...builtInQuestionSets.map((s) => [`built-in ${s.milestone}`, s, false] as const), ['program-specific midmod', programSet, true] as const];
 
-  test.each(sets)('%s: private answers reach the mentor alone, never the pair conversation or staff', async (_name, set, own) => {
+  test.each(sets)('%s: who reads each answer — the pair conversation, the mentor alone, or staff (pair report, program summary) — and nobody else', async (_name, set, own) => {
     if (own) {
       const program = await h.database.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
       await h.database.db.insertInto('program_question_sets').values({ program_id: program.id, milestone: set.milestone, version: 1, definition: JSON.stringify(set), created_by: ADMIN }).execute();
@@ -299,26 +301,48 @@ describe('privacy of every question set', () => {
       expect(saved.body).toBe('');
       await h.tandem.services.sender.idle();
     }
-    const free = (role: 'mentor' | 'mentee', priv: boolean) =>
+    /** What each side typed in free text, for the questions whose readers are among `readers`. */
+    const free = (role: 'mentor' | 'mentee', ...readers: Readers[]) =>
       questionsFor(set, role)
         .flatMap((s) => s.questions)
-        .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && q.private === priv)
+        .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && readers.includes(q.readers))
         .map((q) => typed[role]?.[q.id] as string);
-    const privateWords = [...free('mentor', true), ...free('mentee', true)];
+    const both = (...readers: Readers[]) => [...free('mentor', ...readers), ...free('mentee', ...readers)];
+
+    // Staff open the pair report, then the program ends and its summary goes to the alerts channel.
+    const from = h.slack.calls.length;
+    await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN });
+    const opened = await h.slack.waitFor('views.open', { from });
+    expect((opened.args.view as { callback_id?: string }).callback_id).toBe('pair_report');
+    const report = JSON.stringify(opened.args.view);
+    const program = await h.database.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
+    await h.tandem.services.lifecycle.closeProgram(program.id);
+    await h.tandem.services.sender.idle();
+
     const summary = JSON.stringify(pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary'));
     expect(summary).toContain('have both recorded their part');
-    if (set.milestone !== 'kickoff') for (const shared of [...free('mentor', false), ...free('mentee', false)]) expect(summary).toContain(shared);
-    // Everything anyone but the mentor could read: the pair conversation, channels, and every other DM.
-    const readable = [...h.slack.conversations.values()].filter((c) => !(c.is_im && c.members.includes(MENTOR))).flatMap((c) => c.messages);
-    const text = JSON.stringify(readable);
-    // Built-in sets without private questions still must not lose what they share; the others prove the filter.
-    const privateQuestions = set.sections.flatMap((sec) => sec.questions).filter((q) => q.private);
-    expect(privateWords.length > 0).toBe(privateQuestions.some((q) => q.kind === 'text' || q.kind === 'long_text'));
-    for (const words of privateWords) expect(text).not.toContain(words);
-    // The mentee's private answers are what the mentor's private DM is for.
-    if (free('mentee', true).length > 0) {
-      const dm = JSON.stringify(dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private'));
-      for (const words of free('mentee', true)) expect(dm).toContain(words);
-    }
+    const alertsChannel = JSON.stringify(h.slack.conversations.get(ALERTS)?.messages ?? []);
+    expect(alertsChannel).toContain('the summary for staff');
+    const mentorDm = JSON.stringify(dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private'));
+
+    // The pair conversation: everything both partners read, and nothing else.
+    for (const words of both('pair', 'pair_and_staff')) expect(summary).toContain(words);
+    for (const words of both('staff', 'mentor')) expect(summary).not.toContain(words);
+    // Staff: the pair report holds what staff read; the program summary what was written for the program team.
+    for (const words of both('pair_and_staff', 'staff')) expect(report).toContain(words);
+    for (const words of both('pair', 'mentor')) expect(report).not.toContain(words);
+    for (const words of both('staff')) expect(alertsChannel).toContain(words);
+    for (const words of both('pair', 'pair_and_staff', 'mentor')) expect(alertsChannel).not.toContain(words);
+    // The mentee's answers for their mentor alone reach the mentor's DM and no other conversation.
+    for (const words of free('mentee', 'mentor')) expect(mentorDm).toContain(words);
+    const elsewhere = JSON.stringify([...h.slack.conversations.values()].filter((c) => !(c.is_im && c.members.includes(MENTOR))).flatMap((c) => c.messages));
+    for (const words of both('mentor')) expect(elsewhere).not.toContain(words);
+    // Answers for the program team reach the alerts channel and the report, no message to the pair or either partner.
+    const toThePair = JSON.stringify([...h.slack.conversations.values()].filter((c) => c.id !== ALERTS).flatMap((c) => c.messages));
+    for (const words of both('staff')) expect(toThePair).not.toContain(words);
+    // Not vacuous: the built-in sets share, keep private and write for staff; the program's own set does all three.
+    expect(both('pair').length).toBeGreaterThan(0);
+    if (set.milestone === 'exit' || own) expect(both('staff').length).toBeGreaterThan(0);
+    if (set.milestone === 'kickoff' || own) expect(both('mentor').length).toBeGreaterThan(0);
   });
 });

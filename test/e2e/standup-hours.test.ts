@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage } from '../support/fake-slack.js';
+import { blockKitViolations } from '../support/block-kit-limits.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -185,6 +186,122 @@ describe('Friday standup', () => {
     expect(await h.database.db.selectFrom('standup_entries').selectAll().execute()).toHaveLength(20);
     const s = await h.database.db.selectFrom('standups').selectAll().where('mentor_id', '=', ADA).executeTakeFirstOrThrow();
     expect(s.submitted_at).toBeInstanceOf(Date);
+  });
+});
+
+describe('weekly standup report', () => {
+  const KIM = 'UKIM';
+  const M4 = 'UMENTEE4';
+  const reports = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'standup_report');
+  const threadReplies = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'standup_report_thread');
+  const everything = (m: FakeMessage | undefined) => `${m?.text ?? ''} ${JSON.stringify(m?.blocks ?? [])}`;
+
+  /** Kim mentors in Tokyo; her only pair is paused, so she is never asked. */
+  async function pausedMentor() {
+    h.slack.addUser({ id: KIM, name: 'kim', tz: 'Asia/Tokyo' });
+    h.slack.addUser({ id: M4, name: 'm4', tz: 'Asia/Tokyo' });
+    const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: KIM, menteeId: M4 });
+    if (!r.ok) throw new Error(r.message);
+    await h.sender.command({ text: `pause <@${KIM}> <@${M4}>`, user_id: ADMIN });
+    await h.slack.waitForResponse((res) => JSON.stringify(res.body).toLowerCase().includes('paus'));
+    expect((await h.database.db.selectFrom('pairings').select('status').where('mentor_id', '=', KIM).executeTakeFirstOrThrow()).status).toBe('paused');
+  }
+
+  test('after the standup day ends in the last mentor’s zone, one message in the alerts channel: what each mentor sent, who did not; a mentor whose pairs are all paused is not missing', async () => {
+    await pausedMentor();
+    await tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
+    const view = await openStandup(ADA);
+    const p1 = await pairingId(M1);
+    await submitStandup(ADA, view, standupState(view, (id) => (id === p1 ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs <!channel> & seems discouraged' } : { status: 'on_track', met: 'yes', hours: '1' }), 'Good week <@UEVIL> otherwise'));
+    await tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles: Lee is asked, and never answers
+    expect(dms(LEE, 'standup_prompt')).toHaveLength(1);
+    expect(dms(KIM, 'standup_prompt')).toHaveLength(0);
+
+    // Friday is over in Berlin (and long over in Tokyo), not in Los Angeles: the report waits for Lee's day.
+    await tick('2027-01-15T23:00:00Z');
+    await tick('2027-01-16T07:59:00Z');
+    expect(reports()).toHaveLength(0);
+    const report = await tick('2027-01-16T08:00:00Z'); // midnight in Los Angeles
+    expect(report.standupReports).toBe(1);
+    expect(reports()).toHaveLength(1);
+    const text = everything(reports()[0]);
+    expect(reports()[0]?.text).toBe('Standups for Backend, 11–15 Jan: 1 of 2 mentors sent their standup; missing: <@ULEE>.');
+    expect(text).toContain('*<@UADA>* — 2 mentees, 1.50 h');
+    expect(text).toContain('<@UMENTEE1>: :warning: at risk · did not meet · 0.50 h');
+    expect(text).toContain('_Concerns:_ “Missed two labs &lt;!channel&gt; &amp; seems discouraged”');
+    expect(text).toContain('<@UMENTEE2>: on track · met · 1.00 h');
+    expect(text).toContain('_Anything else:_ “Good week &lt;@UEVIL&gt; otherwise”');
+    expect(text).toContain('*Missing:* <@ULEE>');
+    expect(text).not.toContain(KIM);
+    expect(text).not.toMatch(/\d{4}-W\d{2}/);
+    expect(blockKitViolations('message', { text: reports()[0]?.text, blocks: reports()[0]?.blocks })).toEqual([]);
+    // Short enough to read in one message: no thread.
+    expect(threadReplies()).toHaveLength(0);
+
+    // Later passes, a restart's catch-up or Monday's digest post nothing more.
+    await tick('2027-01-16T08:01:00Z');
+    await tick('2027-01-18T16:00:00Z');
+    expect(reports()).toHaveLength(1);
+    expect(await h.database.db.selectFrom('deliveries').select('dedupe_key').where('kind', '=', 'standup_report').execute()).toEqual([{ dedupe_key: expect.stringMatching(/^standup-report:\d+:2027-W02$/) }]);
+    // Only the private alerts channel has it.
+    const elsewhere = [...h.slack.conversations.values()].filter((c) => c.id !== ALERTS).flatMap((c) => c.messages);
+    expect(elsewhere.filter((m) => m.metadata?.event_payload?.kind === 'standup_report')).toHaveLength(0);
+  });
+
+  test('with no mentor in a later zone, the report comes when Friday ends in Berlin; a standup not sent is missing', async () => {
+    await h.tandem.services.pairings.setStatus(ADMIN, await pairingId(M3), { to: 'paused' });
+    await tick('2027-01-15T09:00:00Z');
+    await tick('2027-01-15T22:59:00Z');
+    expect(reports()).toHaveLength(0);
+    await tick('2027-01-15T23:00:00Z'); // midnight in Berlin
+    expect(reports()).toHaveLength(1);
+    expect(reports()[0]?.text).toBe('Standups for Backend, 11–15 Jan: 0 of 1 mentor sent their standup; missing: <@UADA>.');
+    expect(everything(reports()[0])).not.toContain(LEE);
+  });
+
+  test('a report due while Tandem was down goes out once at the next pass, in the week after', async () => {
+    await tick('2027-01-15T09:00:00Z');
+    await tick('2027-01-15T18:00:00Z');
+    // Down from Friday evening until Monday: the first pass posts last week's report.
+    await tick('2027-01-18T12:00:00Z');
+    expect(reports()).toHaveLength(1);
+    expect(reports()[0]?.text).toBe('Standups for Backend, 11–15 Jan: 0 of 2 mentors sent their standup; missing: <@UADA>, <@ULEE>.');
+    await tick('2027-01-18T12:01:00Z');
+    expect(reports()).toHaveLength(1);
+  });
+
+  test('a long week: one message, and each mentor’s standup threaded under it within Slack’s limits', async () => {
+    for (let i = 0; i < 28; i++) {
+      const id = `UMANY${i}`;
+      h.slack.addUser({ id, name: `many${i}`, tz: 'UTC' });
+      const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: ADA, menteeId: id });
+      if (!r.ok) throw new Error(r.message);
+    }
+    await tick('2027-01-15T09:00:00Z');
+    let page = await openStandup(ADA);
+    for (;;) {
+      const res = await submitStandup(ADA, page, standupState(page, (id) => ({ status: id % 3 ? 'on_track' : 'needs_attention', met: 'yes', hours: '1', concerns: `Concern about pairing ${id}: ${'& '.repeat(480)}` }), 'A long week'));
+      if (!res.body) break;
+      page = (res.json() as { view: View }).view;
+    }
+    await tick('2027-01-15T18:00:00Z');
+    await tick('2027-01-16T08:00:00Z');
+    expect(reports()).toHaveLength(1);
+    const parent = reports()[0] as FakeMessage;
+    expect(parent.thread_ts).toBeUndefined();
+    const pairings = await h.database.db.selectFrom('pairings').select('id').where('mentor_id', '=', ADA).execute();
+    expect(everything(parent)).toContain(`<@UADA>: 30 mentees · ${pairings.filter((p) => p.id % 3 === 0).length} need attention · 30.00 h`);
+    expect(everything(parent)).toContain('*Missing:* <@ULEE>');
+    const replies = threadReplies();
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.thread_ts).toBe(parent.ts);
+    const reply = everything(replies[0]);
+    for (const p of pairings) expect(reply).toContain(`Concern about pairing ${p.id}: &amp; &amp;`);
+    for (const m of [parent, ...replies]) expect(blockKitViolations('message', { text: m.text, blocks: m.blocks })).toEqual([]);
+
+    await tick('2027-01-16T08:05:00Z');
+    expect(reports()).toHaveLength(1);
+    expect(threadReplies()).toHaveLength(1);
   });
 });
 

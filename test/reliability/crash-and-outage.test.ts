@@ -774,6 +774,9 @@ describe('crash and outage on PostgreSQL', () => {
       // The Monday digest: once per program week (week 1 on the first Monday, week 2 on the next).
       expect(deliveries.filter((d) => d.kind === 'digest').map((d) => d.dedupe_key)).toEqual([`digest:${programId}:2027-W02`, `digest:${programId}:2027-W03`]);
       expect(botMessages(fake, ALERTS, 'digest')).toHaveLength(2);
+      // The week's standup report: once, when Friday ended in Los Angeles, the last mentor's zone.
+      expect(deliveries.filter((d) => d.kind === 'standup_report').map((d) => d.dedupe_key)).toEqual([`standup-report:${programId}:2027-W03`]);
+      expect(botMessages(fake, ALERTS, 'standup_report')).toHaveLength(1);
 
       const sum = (key: string) => reports.reduce((n, r) => n + Number(r[key] ?? 0), 0);
       const byKind: Record<string, number> = {};

@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertReason, AlertStatus, CheckinAnswer, Milestone } from '../../src/db/schema.js';
-import { builtInQuestionSets, questionSetSchema, questionsFor, validateAnswers, type Answers, type Question, type QuestionSet } from '../../src/domain/dtr-questions.js';
+import type { PairReportRows } from '../../src/db/repositories/report-repository.js';
+import { answersWhere, builtInQuestionSets, questionSetSchema, questionsFor, validateAnswers, type Answers, type Question, type QuestionSet } from '../../src/domain/dtr-questions.js';
+import { groupByWeek } from '../../src/services/report-service.js';
 import { alertMessage, alertReasonAdded, type AlertReasonView, type AlertViewInput } from '../../src/slack/blocks/alert.js';
 import { checkinMessage, checkinNoteModal, reminderMessage } from '../../src/slack/blocks/checkin.js';
-import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles } from '../../src/slack/blocks/dtr.js';
+import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles, programTeamBlocks } from '../../src/slack/blocks/dtr.js';
 import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
 import { programModal } from '../../src/slack/blocks/program-modal.js';
+import { pairReportView } from '../../src/slack/blocks/report.js';
+import { standupReportMessages, weekRangeLabel, type StandupReportInput } from '../../src/slack/blocks/standup.js';
 import { userAnswers, userText, userTextOrNull } from '../../src/slack/blocks/text.js';
 import { blockKitViolations, blockKitWarnings, type Surface } from '../support/block-kit-limits.js';
 
@@ -440,5 +444,73 @@ describe('other builders at their largest', () => {
         clean('message', { text: alertReasonAdded(all[0] as AlertReasonView) });
       }
     });
+  });
+});
+
+describe('staff surfaces of DTR answers at their largest', () => {
+  test.each(fillerNames)('the program summary’s answers for the program team: 300 people, every answer at its longest (%s)', (filler) => {
+    const exit = builtInQuestionSets.find((s) => s.milestone === 'exit') as QuestionSet;
+    const answers = Array.from({ length: 300 }, (_, i) => {
+      const role = i % 2 ? ('mentee' as const) : ('mentor' as const);
+      return answersWhere(exit, maxAnswers(exit, role, filler), (q) => q.readers === 'staff').map((answer) => ({ personId: `${MENTOR}${i}`, role, partnerId: MENTEE, answer }));
+    }).flat();
+    const blocks = programTeamBlocks(answers);
+    // lifecycle-service puts a header and a section of figures above these.
+    clean('message', { text: 'Backend has ended: the summary for staff.', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Program summary' } }, { type: 'section', text: { type: 'mrkdwn', text: 'figures' } }, ...blocks] });
+    expect(JSON.stringify(blocks.at(-1))).toContain('each pair’s report');
+  });
+
+  test.each(fillerNames)('the pair report’s DTR answers: a program set at every schema bound, all for staff, both sides, three milestones (%s)', (filler) => {
+    const base = largestProgramSet(filler, false);
+    const set = questionSetSchema.parse({ ...base, sections: base.sections.map((s) => ({ ...s, questions: s.questions.map((q) => ({ ...q, readers: 'staff', private: undefined })) })) });
+    const rows: PairReportRows = {
+      pairing: { id: BIG_ID, programId: BIG_ID, programName: text(filler, PROGRAM_NAME_MAX), timeZone: 'Pacific/Chatham', startDate: '2027-01-11', lengthWeeks: 52, mentorId: MENTOR, menteeId: MENTEE, status: 'paused', pausedUntil: '2099-12-31', goals: [], conversationId: 'C0123456789ABCDEF' },
+      checkins: [],
+      sessions: [],
+      standups: [],
+      reschedules: [],
+      milestones: [],
+      dtrAnswers: milestones.flatMap((m) => roles.map((role) => ({ milestone: m, personId: role === 'mentor' ? MENTOR : MENTEE, role, setSource: 'program', setVersion: 1, answers: maxAnswers(set, role, filler), submittedAt: new Date('2099-12-31T23:59:59Z'), setDefinition: set }))),
+      alerts: [],
+    };
+    const view = pairReportView({ ...groupByWeek(rows), readerZone: 'Pacific/Chatham' });
+    clean('modal', view);
+    expect(JSON.stringify(view.blocks)).toContain('more DTR answers for staff than this view holds');
+  });
+});
+
+describe('the weekly standup report at its largest', () => {
+  test.each(fillerNames)('300 mentors of 60 mentees each with the longest concerns and notes, 300 missing: a message and a thread within the limits (%s)', (filler) => {
+    const statuses = ['on_track', 'needs_attention', 'at_risk'] as const;
+    const input: StandupReportInput = {
+      programName: userText(text(filler, PROGRAM_NAME_MAX)),
+      weekRange: weekRangeLabel('2026-W53', 7),
+      sent: Array.from({ length: 300 }, (_, m) => ({
+        mentorId: `${MENTOR}${m}`,
+        generalNote: userText(text(filler, 1500)),
+        entries: Array.from({ length: 60 }, (_, i) => ({ menteeId: `${MENTEE}${i}`, status: statuses[i % 3] as (typeof statuses)[number], met: 'rescheduled' as const, minutes: 6000, concerns: userText(text(filler, 1000)) })),
+      })),
+      missing: Array.from({ length: 300 }, (_, i) => `${MENTOR}${1000 + i}`),
+    };
+    const { message, thread } = standupReportMessages(input);
+    clean('message', message);
+    expect(thread).toHaveLength(300);
+    for (const reply of thread) clean('message', reply);
+    expect(JSON.stringify(thread[0]?.blocks)).toContain('each pair’s report has the rest');
+  });
+
+  test('one mentor, one mentee: a single message, no thread', () => {
+    const { message, thread } = standupReportMessages({ programName: userText('Backend'), weekRange: '4–8 Jan', sent: [{ mentorId: MENTOR, generalNote: null, entries: [{ menteeId: MENTEE, status: 'on_track', met: 'yes', minutes: 60, concerns: null }] }], missing: [] });
+    clean('message', message);
+    expect(thread).toEqual([]);
+    expect(message.text).toBe('Standups for Backend, 4–8 Jan: 1 of 1 mentor sent their standup.');
+  });
+
+  test('weeks read as date ranges, never ISO week keys', () => {
+    expect(weekRangeLabel('2027-W01', 5)).toBe('4–8 Jan');
+    expect(weekRangeLabel('2027-W13', 5)).toBe('29 Mar – 2 Apr');
+    expect(weekRangeLabel('2026-W53', 5)).toBe('28 Dec 2026 – 1 Jan 2027');
+    expect(weekRangeLabel('2027-W02', 1)).toBe('11 Jan');
+    expect(weekRangeLabel('2027-W02', 7)).toBe('11–17 Jan');
   });
 });

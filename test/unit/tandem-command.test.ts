@@ -118,11 +118,17 @@ describe('parseTandemCommand: mistakes get a usage line', () => {
     expect(parseTandemCommand(text)).toEqual({ ok: false, message: `${why} Usage: ${(text.startsWith('note') ? usage.note : usage.match) as string}${kept === null ? '' : `\nNothing was sent. Your note, to copy: “${kept}”`}` });
   });
 
-  test('program with no or an unknown subcommand points at both program commands', () => {
+  test('program with no or an unknown subcommand points at every program command', () => {
     for (const text of ['program', 'program delete Backend']) {
       const r = parseTandemCommand(text);
-      expect(r).toEqual({ ok: false, message: 'Try `/tandem program new` opens a form or `/tandem program list`.' });
+      expect(r).toEqual({ ok: false, message: 'Try `/tandem program new`, `/tandem program list`, `/tandem program edit [program]` or `/tandem program close [program]`.' });
     }
+  });
+
+  test('program edit and program close take an optional program name, spaces and all', () => {
+    expect(parseTandemCommand('program edit')).toEqual({ ok: true, command: { name: 'program edit', program: undefined } });
+    expect(parseTandemCommand('program close Spring 2027')).toEqual({ ok: true, command: { name: 'program close', program: 'Spring 2027' } });
+    expect(parseTandemCommand('PROGRAM Edit R&amp;D')).toEqual({ ok: true, command: { name: 'program edit', program: 'R&D' } });
   });
 
   test('an unknown subcommand is named back and help is suggested', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { builtInQuestionSets, questionsFor, type QuestionSet } from '../../src/domain/dtr-questions.js';
+import { builtInQuestionSets, pairReads, questionsFor, type QuestionSet } from '../../src/domain/dtr-questions.js';
 import { alertMessage, type AlertViewInput } from '../../src/slack/blocks/alert.js';
 import { dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage } from '../../src/slack/blocks/dtr.js';
 import { homeView } from '../../src/slack/blocks/home.js';
 import { matchDecidedMessage, matchRequestMessage } from '../../src/slack/blocks/match.js';
 import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
 import { digestMessage } from '../../src/slack/blocks/standup.js';
-import { escapeMrkdwn, userAnswers, userText } from '../../src/slack/blocks/text.js';
+import { escapeAndClip, escapeMrkdwn, userAnswers, userText } from '../../src/slack/blocks/text.js';
 
 /** What the issue typed: a broadcast, a channel ping, a mention and a link disguised as Slack's own. */
 const TYPED = '<!channel> <!here> <@UEVIL> <https://evil.example|https://slack.com>';
@@ -41,6 +41,16 @@ const MENTEE = 'UMENTEE01';
 test('the escaping helper escapes &, < and > and nothing else', () => {
   expect(escapeMrkdwn(userText(`${TYPED} & *bold*`))).toBe(`${ESCAPED} &amp; *bold*`);
   expect(escapeMrkdwn(userText('&lt;'))).toBe('&amp;lt;');
+});
+
+test('escapeAndClip cuts escaped text to its limit, never inside an entity', () => {
+  expect(escapeAndClip(userText('a < b'), 100)).toBe('a &lt; b');
+  for (const max of [10, 11, 12, 13, 14, 3000]) {
+    const cut = escapeAndClip(userText('&'.repeat(1000)), max);
+    expect(cut.length).toBeLessThanOrEqual(max);
+    expect(cut).toMatch(/^(&amp;)+…$/);
+  }
+  expect(escapeAndClip(userText('<@UEVIL> hello'), 8)).toBe('&lt;@UE…');
 });
 
 describe('every builder that renders person text shows it escaped', () => {
@@ -102,23 +112,25 @@ describe('every builder that renders person text shows it escaped', () => {
     for (const q of questionsFor(set, role).flatMap((s) => s.questions)) if (q.kind === 'text' || q.kind === 'long_text') a[q.id] = TYPED;
     return a;
   };
+  /** Free-text questions of one side: those the pair reads, the mentor-only ones, or all. */
   const freeText = (set: QuestionSet, role: 'mentor' | 'mentee', which: 'shared' | 'private' | 'all') =>
     questionsFor(set, role)
       .flatMap((s) => s.questions)
-      .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && (which === 'all' || (which === 'private') === q.private)).length;
+      .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && (which === 'all' || (which === 'private' ? q.readers === 'mentor' : pairReads(q)))).length;
 
   test.each(builtInQuestionSets.map((s) => [s.milestone, s] as const))('DTR %s: the summary, the private DM and /dtr show', (_m, set) => {
     const mentor = userAnswers(hostileAnswers(set, 'mentor'));
     const mentee = userAnswers(hostileAnswers(set, 'mentee'));
     const summary = dtrSummaryMessage({ milestone: set.milestone, mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: mentor }, mentee: { set, answers: mentee }, updated: false });
-    expectInert(summary, set.milestone === 'kickoff' ? 1 : freeText(set, 'mentor', 'shared') + freeText(set, 'mentee', 'shared'));
+    expectInert(summary, freeText(set, 'mentor', 'shared') + freeText(set, 'mentee', 'shared'));
     const priv = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: mentee });
     if (freeText(set, 'mentee', 'private') > 0) expectInert(priv, freeText(set, 'mentee', 'private'));
     const sides = [
       { personId: MENTOR, role: 'mentor' as const, set, answers: mentor, updatedAt: new Date('2025-03-04T10:00:00Z') },
       { personId: MENTEE, role: 'mentee' as const, set, answers: mentee, updatedAt: new Date('2025-03-04T10:00:00Z') },
     ];
-    expectInert(dtrShowBlocks({ milestone: set.milestone, viewerIsMentor: true, viewerId: MENTOR, sides }), freeText(set, 'mentor', 'all') + freeText(set, 'mentee', 'all'));
+    // The mentor reads all of their own part and the mentee's part but what the mentee wrote for the program team.
+    expectInert(dtrShowBlocks({ milestone: set.milestone, viewerIsMentor: true, viewerId: MENTOR, sides }), freeText(set, 'mentor', 'all') + freeText(set, 'mentee', 'shared') + freeText(set, 'mentee', 'private'));
   });
 
   test('DTR kick-off summary: contact channel, goals, action plan and homework', () => {

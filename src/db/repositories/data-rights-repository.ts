@@ -278,7 +278,9 @@ export function createDataRightsRepository(db: Db) {
         );
 
         // Messages to them or to their pairs: keep kind, status and times, drop the text, send nothing more.
-        const theirDeliveries = (eb: ExpressionBuilder<Database, 'deliveries'>) => eb.or([eb('channel', '=', id), eb('pairing_id', 'in', inPairings)]);
+        // The weekly standup report quotes what mentors wrote about their mentees: naming them, it is theirs too.
+        const theirDeliveries = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+          eb.or([eb('channel', '=', id), eb('pairing_id', 'in', inPairings), eb.and([eb('kind', 'in', ['standup_report', 'standup_report_thread']), sql<boolean>`strpos(payload::text, ${id}) > 0`])]);
         add(anonymised, 'deliveries', count(await trx.updateTable('deliveries').set({ status: 'skipped', claimed_by: null, claimed_until: null }).where(theirDeliveries).where('status', '=', 'pending').executeTakeFirst()));
         add(
           anonymised,

@@ -22,7 +22,7 @@ export type PairReportRows = {
   standups: { weekKey: string; promptAt: Date; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[];
   reschedules: { requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; lateNotice: boolean; createdAt: Date }[];
   milestones: { milestone: Milestone; completedAt: Date | null }[];
-  dtrAnswers: { milestone: Milestone; personId: string; role: 'mentor' | 'mentee'; setSource: string; setVersion: number; answers: Record<string, string>; submittedAt: Date }[];
+  dtrAnswers: { milestone: Milestone; personId: string; role: 'mentor' | 'mentee'; setSource: string; setVersion: number; answers: Record<string, string>; submittedAt: Date; setDefinition: unknown }[];
   alerts: { id: number; reason: AlertReason; subject: string | null; since: Date; status: AlertStatus; resolvedAt: Date | null; resolvedBy: string | null; ownerId: string | null }[];
 };
 
@@ -110,10 +110,14 @@ export function createReportRepository(db: Db) {
           .execute(),
         db.selectFrom('milestones').where('pairing_id', '=', pairingId).select(['milestone', 'completed_at as completedAt']).execute(),
         db
-          .selectFrom('dtr_answers')
-          .where('pairing_id', '=', pairingId)
-          .select(['milestone', 'person_id as personId', 'role', 'set_source as setSource', 'set_version as setVersion', 'answers', 'submitted_at as submittedAt'])
-          .orderBy('submitted_at')
+          .selectFrom('dtr_answers as d')
+          // A program's own question set, for who reads each answer (built-in sets are in the code).
+          .leftJoin('program_question_sets as q', (j) =>
+            j.on('q.program_id', '=', pairing.programId).onRef('q.milestone', '=', 'd.milestone').onRef('q.version', '=', 'd.set_version').on('d.set_source', '=', 'program'),
+          )
+          .where('d.pairing_id', '=', pairingId)
+          .select(['d.milestone', 'd.person_id as personId', 'd.role', 'd.set_source as setSource', 'd.set_version as setVersion', 'd.answers', 'd.submitted_at as submittedAt', 'q.definition as setDefinition'])
+          .orderBy('d.submitted_at')
           .execute(),
         db
           .selectFrom('alerts')

@@ -111,6 +111,38 @@ export function createStandupRepository(db: Db) {
       return db.selectFrom('standups').selectAll().where('program_id', '=', programId).where('week_key', '=', weekKey).execute();
     },
 
+    /**
+     * Everyone the week's standup report waits for: each mentor asked that week (their standup row)
+     * and each mentor with an active mentee now (who may still be asked), with their zone.
+     */
+    async reportMentors(programId: number, weekKey: string): Promise<{ mentor_id: string; zone: string }[]> {
+      const r = await sql<{ mentor_id: string; zone: string }>`
+        select m.mentor_id, ${mentorZone} as zone
+        from (
+          select mentor_id from pairings where program_id = ${programId} and status = 'active'
+          union
+          select mentor_id from standups where program_id = ${programId} and week_key = ${weekKey}
+        ) m
+        join programs pr on pr.id = ${programId}
+        left join people pe on pe.slack_id = m.mentor_id
+        order by m.mentor_id`.execute(db);
+      return r.rows;
+    },
+
+    /** What the mentors wrote in these standups, one row per mentee, in pairing order. */
+    async reportEntries(standupIds: number[]): Promise<(StandupEntry & { mentee_id: string })[]> {
+      if (standupIds.length === 0) return [];
+      return db
+        .selectFrom('standup_entries as e')
+        .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
+        .selectAll('e')
+        .select('p.mentee_id')
+        .where('e.standup_id', 'in', standupIds)
+        .orderBy('e.standup_id')
+        .orderBy('e.pairing_id')
+        .execute();
+    },
+
     async latestFor(mentorId: string): Promise<Standup | undefined> {
       return db.selectFrom('standups').selectAll().where('mentor_id', '=', mentorId).orderBy('prompt_at', 'desc').limit(1).executeTakeFirst();
     },

@@ -1,9 +1,9 @@
 import type { Milestone } from '../../db/schema.js';
 import type { Answers, Question, QuestionSet } from '../../domain/dtr-questions.js';
-import { questionsFor } from '../../domain/dtr-questions.js';
+import { allQuestions, pairReads, personReads, questionsFor, type ShownAnswer } from '../../domain/dtr-questions.js';
 import { weekdayName } from '../../domain/weekdays.js';
 import { dtrIds, ids } from '../ids.js';
-import { clip, context, escapeMrkdwn, mention, packSections, plain, section, type UserAnswers, type UserText } from './text.js';
+import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText, type UserAnswers, type UserText } from './text.js';
 
 export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off DTR', midmod: 'Mid-module DTR', exit: 'Exit DTR' };
 
@@ -94,54 +94,64 @@ export type SummaryInput = {
   updated: boolean;
 };
 
+/** One side's answers that both partners read (`readers` pair or pair_and_staff); the rest are left out. */
+function pairAnswers(set: QuestionSet, answers: UserAnswers): UserAnswers {
+  return Object.fromEntries(allQuestions(set).filter((q) => pairReads(q) && answers[q.id]).map((q) => [q.id, answers[q.id] as UserText]));
+}
+
+/** The kick-off answers its agreement part renders (meeting, norms, goals, plan, homework). */
+const agreementIds = new Set(['meeting_weekday', 'meeting_time', 'meeting_minutes', 'contact_channel', 'ack_within_hours', 'reply_within_days', 'action_plan', 'homework', ...[1, 2, 3].flatMap((n) => [`goal${n}_text`, `goal${n}_measure`, `goal${n}_date`])]);
+
 /**
  * What goes to the pair conversation when both sides are in: for the kick-off, the agreed slot, norms
- * and goals; for the others, each side's shared answers. Never a private answer.
+ * and goals first; then each side's other answers. Only answers both partners read: never a private
+ * answer, never one written for the program team.
  */
 export function dtrSummaryMessage(s: SummaryInput): { text: string; blocks: unknown[] } {
   const title = `${milestoneTitles[s.milestone]}${s.updated ? ' (updated)' : ''}`;
   const text = `${title}: ${mention(s.mentorId)} and ${mention(s.menteeId)} have both recorded their part.`;
   const blocks: unknown[] = [{ type: 'header', text: plain(title, 150) }, section(text)];
-  if (s.milestone === 'kickoff') {
-    const m = s.mentor.answers;
+  const mentor = { set: s.mentor.set, answers: pairAnswers(s.mentor.set, s.mentor.answers) };
+  const mentee = { set: s.mentee.set, answers: pairAnswers(s.mentee.set, s.mentee.answers) };
+  const kickoff = s.milestone === 'kickoff';
+  if (kickoff) {
+    const m = mentor.answers;
     const slot = m.meeting_weekday && m.meeting_time ? `${weekdayName(Number(m.meeting_weekday))}s at ${m.meeting_time} (${mention(s.mentorId)}'s time), ${m.meeting_minutes ?? '?'} minutes` : 'not set yet';
     blocks.push(
       section(
         [
           `*Weekly meeting:* ${slot}`,
-          `*Where you reach each other:* ${escapeMrkdwn(answerOf(s.mentor.set, m, 'contact_channel') ?? 'not set yet')}`,
+          `*Where you reach each other:* ${escapeMrkdwn(answerOf(mentor.set, m, 'contact_channel') ?? 'not set yet')}`,
           `*Say "seen it" within:* ${m.ack_within_hours ? `${m.ack_within_hours} hours` : 'not set yet'}`,
           `*Answer within:* ${m.reply_within_days ? `${m.reply_within_days} work days` : 'not set yet'}`,
         ].join('\n'),
       ),
     );
     const goals = [1, 2, 3]
-      .map((n) => ({ n, text: s.mentee.answers[`goal${n}_text`], measure: s.mentee.answers[`goal${n}_measure`], date: s.mentee.answers[`goal${n}_date`] }))
+      .map((n) => ({ n, text: mentee.answers[`goal${n}_text`], measure: mentee.answers[`goal${n}_measure`], date: mentee.answers[`goal${n}_date`] }))
       .filter((g) => g.text);
     if (goals.length > 0) blocks.push(section(`*Goals*\n${goals.map((g) => `${g.n}. ${clip(escapeMrkdwn(g.text ?? ''), 300)} — _measured by_ ${clip(escapeMrkdwn(g.measure ?? ''), 150)} — _by_ ${g.date}`).join('\n')}`));
     if (m.action_plan) blocks.push(section(`*Action plan*\n${clip(escapeMrkdwn(m.action_plan), 2900)}`));
     if (m.homework) blocks.push(section(`*First homework*\n${clip(escapeMrkdwn(m.homework), 2900)}`));
-  } else {
-    for (const [who, side] of [
-      [s.mentorId, s.mentor],
-      [s.menteeId, s.mentee],
-    ] as const) {
-      const lines = side.set.sections
-        .flatMap((sec) => sec.questions)
-        .filter((q) => !q.private && side.answers[q.id])
-        .map((q) => `*${escapeMrkdwn(q.label)}*\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`);
-      if (lines.length === 0) continue;
-      blocks.push(section(`*${mention(who)}*`));
-      blocks.push(...packSections(lines));
-    }
   }
-  blocks.push(context(`Either of you can change your part with \`/dtr ${s.milestone}\`; \`/dtr show ${s.milestone}\` shows both parts.`));
-  return { text, blocks: blocks.slice(0, 50) };
+  for (const [who, side] of [
+    [s.mentorId, mentor],
+    [s.menteeId, mentee],
+  ] as const) {
+    const lines = allQuestions(side.set)
+      .filter((q) => side.answers[q.id] && !(kickoff && agreementIds.has(q.id)))
+      .map((q) => `*${escapeMrkdwn(q.label)}*\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`);
+    if (lines.length === 0) continue;
+    blocks.push(section(`*${mention(who)}*`));
+    blocks.push(...packSections(lines));
+  }
+  // The last block is kept for the hint, however much was said.
+  return { text, blocks: [...blocks.slice(0, 49), context(`Either of you can change your part with \`/dtr ${s.milestone}\`; \`/dtr show ${s.milestone}\` shows both parts.`)] };
 }
 
-/** The mentee's private answers, for their mentor's eyes only (a DM). */
+/** The mentee's answers for their mentor alone (`readers: mentor`), as a DM to the mentor. */
 export function dtrPrivateMessage(input: { menteeId: string; milestone: Milestone; set: QuestionSet; answers: UserAnswers }): { text: string; blocks: unknown[] } | null {
-  const privateQs = input.set.sections.flatMap((s) => s.questions).filter((q) => q.private && input.answers[q.id]);
+  const privateQs = allQuestions(input.set).filter((q) => q.readers === 'mentor' && input.answers[q.id]);
   if (privateQs.length === 0) return null;
   const text = `For you only: what ${mention(input.menteeId)} shared in the ${milestoneTitles[input.milestone]} with their mentor.`;
   return {
@@ -150,14 +160,22 @@ export function dtrPrivateMessage(input: { menteeId: string; milestone: Mileston
   };
 }
 
-/** `/dtr show`: both parts as the viewer may see them (private answers only to the mentor and the mentee who wrote them). */
+/** A date each reader's Slack shows in their own zone ("Jan 12th"), with the UTC date as the fallback. */
+const slackDate = (d: Date) => `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty}|${d.toISOString().slice(0, 10)}>`;
+
+const readersMark: Partial<Record<Question['readers'], string>> = { mentor: ' _(private)_', staff: ' _(for the program team)_' };
+
+/**
+ * `/dtr show`: both parts as the viewer may read them: shared answers to both, private ones to the
+ * mentor and their author, answers for the program team to their author only.
+ */
 export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boolean; viewerId: string; sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[] }): unknown[] {
   const blocks: unknown[] = [{ type: 'header', text: plain(milestoneTitles[input.milestone], 150) }];
   for (const side of input.sides) {
-    const canSeePrivate = input.viewerIsMentor || side.personId === input.viewerId;
-    const qs = side.set.sections.flatMap((s) => s.questions).filter((q) => side.answers[q.id] && (!q.private || canSeePrivate));
-    blocks.push(section(`*${mention(side.personId)}* (${side.role}) — saved ${side.updatedAt.toISOString().slice(0, 10)}`));
-    blocks.push(...packSections(qs.map((q) => `*${escapeMrkdwn(q.label)}*${q.private ? ' _(private)_' : ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`)));
+    const viewer = { isAuthor: side.personId === input.viewerId, isMentor: input.viewerIsMentor };
+    const qs = allQuestions(side.set).filter((q) => side.answers[q.id] && personReads(q, viewer));
+    blocks.push(section(`*${mention(side.personId)}* (${side.role}) — saved ${slackDate(side.updatedAt)}`));
+    blocks.push(...packSections(qs.map((q) => `*${escapeMrkdwn(q.label)}*${readersMark[q.readers] ?? ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`)));
   }
   return blocks.slice(0, 50);
 }
@@ -171,4 +189,26 @@ export function dtrInviteMessage(input: { fromId: string; milestone: Milestone; 
       { type: 'actions', elements: [{ type: 'button', action_id: dtrIds.open, style: 'primary', text: plain('Add my part'), value: `${input.pairingId}:${input.milestone}` }] },
     ],
   };
+}
+
+export type ProgramTeamAnswer = { personId: string; role: 'mentor' | 'mentee'; partnerId: string; answer: ShownAnswer };
+
+/**
+ * For the program summary (alerts channel): every answer written for the program team (`readers:
+ * staff`), question by question. Free text is quoted with who wrote it (cut at `quote` characters;
+ * each pair's report has it whole); a choice lists who picked each option. At most `maxBlocks` blocks.
+ */
+export function programTeamBlocks(answers: readonly ProgramTeamAnswer[], maxBlocks = 40, quote = 600): unknown[] {
+  const byQuestion = new Map<string, ProgramTeamAnswer[]>();
+  for (const a of answers) byQuestion.set(a.answer.label, [...(byQuestion.get(a.answer.label) ?? []), a]);
+  const blocks: unknown[] = [];
+  for (const [label, given] of byQuestion) {
+    const free = given.every((a) => a.answer.kind === 'text' || a.answer.kind === 'long_text');
+    const lines = free
+      ? given.map((a) => `${mention(a.personId)} (${a.role}, with ${mention(a.partnerId)}): “${escapeAndClip(userText(a.answer.value), quote)}”`)
+      : [...new Set(given.map((a) => a.answer.value))].map((v) => `${escapeMrkdwn(v)}: ${given.filter((a) => a.answer.value === v).map((a) => mention(a.personId)).join(', ')}`);
+    blocks.push(...packSections([`*${escapeMrkdwn(label)}* _(from the DTRs)_`, ...lines], '\n'));
+  }
+  if (blocks.length <= maxBlocks) return blocks;
+  return [...blocks.slice(0, maxBlocks - 1), context('More answers than one message holds: each pair’s report (`/tandem report`) has them all.')];
 }

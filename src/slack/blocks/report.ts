@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { PairReport, ReportWeek } from '../../services/report-service.js';
-import { clip, context, escapeMrkdwn, mention, plain, section, userText } from './text.js';
+import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText } from './text.js';
 
 export const reportIds = {
   /** A button (App Home, alert) whose value is a pairing id: opens the report. */
@@ -25,8 +25,6 @@ const reasonText = {
   note_signal: 'check-in note needs a look',
 } as const;
 const milestoneText = { kickoff: 'Kick-off', midmod: 'Mid-module', exit: 'Exit' } as const;
-const outcomeText: Record<string, string> = { met: 'met', partly: 'partly met', not: 'not met', none: 'no goal' };
-const keepInTouchText: Record<string, string> = { yes: 'yes', maybe: 'maybe later', no: 'no, thanks' };
 
 /** Free text a person wrote, escaped and kept short enough for a week to fit its block. */
 const said = (text: string | null | undefined, max = 400) => (text ? `“${escapeMrkdwn(userText(clip(text.trim(), max)))}”` : null);
@@ -59,23 +57,20 @@ export function pairReportView(report: PairReport, page = 0): { type: 'modal'; c
     });
     const goals = pairing.goals.map((g, i) => `${i + 1}. ${said(g.text, 300) ?? ''}${g.measure ? ` — measured by ${said(g.measure, 200)}` : ''}${g.targetDate ? ` — by ${day(g.targetDate)}` : ''}`);
     blocks.push(section(`*DTRs* · ${done.join(' · ')}\n*Goals*\n${goals.length ? goals.join('\n') : '_None recorded yet (the kick-off sets them)._'}`));
-    for (const d of report.dtrForStaff) {
-      const a = d.answers;
-      const outcomes = [1, 2, 3].map((n) => a[`goal${n}_outcome`]).map((v, i) => (v ? `goal ${i + 1} ${outcomeText[v] ?? v}` : null)).filter(Boolean);
-      const lines = [
-        `*${milestoneText[d.milestone]} DTR — ${mention(d.personId)} (${d.role})*, ${day(d.submittedAt)}`,
-        outcomes.length ? `Goals: ${outcomes.join(', ')}` : null,
-        a.program_feedback ? `Feedback for the program team: ${said(a.program_feedback, 1200)}` : null,
-        a.keep_in_touch ? `Stay in touch: ${keepInTouchText[a.keep_in_touch] ?? escapeMrkdwn(userText(a.keep_in_touch))}` : null,
-      ].filter(Boolean);
-      blocks.push(section(lines.join('\n')));
-    }
+    // What the DTRs told staff: each answer whose question staff read, under its own label.
+    const dtrBlocks = report.dtrForStaff.flatMap((d) => {
+      const lines = d.answers.map((a) => `${escapeMrkdwn(a.label)}${/[?:]$/.test(a.label) ? '' : ':'} ${a.kind === 'text' || a.kind === 'long_text' ? `“${escapeAndClip(userText(a.value), 2800)}”` : escapeMrkdwn(a.value)}`);
+      return packSections([`*${milestoneText[d.milestone]} DTR — ${mention(d.personId)} (${d.role})*, ${day(d.submittedAt)}`, ...lines], '\n');
+    });
+    // The weeks, the footer and the page buttons need about 12 of the modal's 100 blocks.
+    blocks.push(...dtrBlocks.slice(0, 80));
+    if (dtrBlocks.length > 80) blocks.push(context('There are more DTR answers for staff than this view holds.'));
   }
   blocks.push({ type: 'divider' });
   const shown = report.weeks.slice(current * reportWeeksPerPage, (current + 1) * reportWeeksPerPage);
   if (shown.length === 0) blocks.push(section('_Nothing recorded yet: no check-ins, sessions, standups or alerts._'));
   for (const w of shown) blocks.push(section(weekText(w, report, day)));
-  blocks.push(context(`Dates in your time zone (${zone}). Private DTR answers and mentors’ own notes are not shown: they belong to the pair and to their author.`));
+  blocks.push(context(`Dates in your time zone (${zone}). Only the DTR answers meant for staff are shown; the rest, and mentors’ own notes, belong to the pair and to their author.`));
   if (pages > 1) {
     const buttons = [];
     if (current > 0) buttons.push({ type: 'button', action_id: `${reportIds.page}_newer`, text: plain('Newer weeks'), value: `${pairing.id}:${current - 1}` });

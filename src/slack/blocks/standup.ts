@@ -1,8 +1,9 @@
-import type { StandupEntry } from '../../db/schema.js';
+import { DateTime } from 'luxon';
+import type { StandupEntry, StandupMet, StandupStatus } from '../../db/schema.js';
 import { undeliveredLine } from './home.js';
 import { hoursLabel } from '../../domain/hours.js';
 import { ids, standupIds } from '../ids.js';
-import { context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
+import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, type UserText } from './text.js';
 
 /** Mentees per modal page: 5 blocks each keeps a page well under the 100-block limit. */
 export const standupPageSize = 15;
@@ -42,7 +43,7 @@ export function standupModal(input: { standupId: number; page: number; weekLabel
   const pages = Math.max(1, Math.ceil(input.mentees.length / standupPageSize));
   const page = Math.min(Math.max(0, input.page), pages - 1);
   const slice = input.mentees.slice(page * standupPageSize, (page + 1) * standupPageSize);
-  const blocks: unknown[] = [context(`Week of ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
+  const blocks: unknown[] = [context(`For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
   for (const m of slice) {
     const e = input.entries.find((x) => x.pairing_id === m.pairingId);
     const st = statusOptions.find((o) => o.value === e?.status);
@@ -100,7 +101,7 @@ export type DigestInput = {
 export function digestMessage(d: DigestInput): { text: string; blocks: unknown[] } {
   const text = `Weekly digest for ${escapeMrkdwn(d.programName)} (${d.weekLabel})`;
   const rate = (p: DigestInput['pairs'][number]) => (p.asked === 0 ? 'no check-in' : `${Math.round((100 * p.answered) / p.asked)}% of check-in answers`);
-  const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices} late reschedule(s)` : ''}`);
+  const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices === 1 ? '1 late reschedule' : `${p.lateNotices} late reschedules`}` : ''}`);
   const blocks: unknown[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel))];
   // 20 pairs per section keeps each block under Slack's 3000-character limit.
   for (let i = 0; i < pairLines.length && blocks.length < 40; i += 20) blocks.push(section(pairLines.slice(i, i + 20).join('\n')));
@@ -111,4 +112,95 @@ export function digestMessage(d: DigestInput): { text: string; blocks: unknown[]
   blocks.push(section(`*Hours logged:* ${hours.length === 0 ? 'none' : hours.slice(0, 100).map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`).join(', ')}`));
   if (d.undelivered.failed + d.undelivered.stuck > 0) blocks.push(section(undeliveredLine(d.undelivered)));
   return { text, blocks: blocks.slice(0, 50) };
+}
+
+/**
+ * A week as people read it: its Monday to `lastWeekday` (1 = Monday … 7 = Sunday), e.g. "4–8 Jan",
+ * "29 Mar – 2 Apr", "28 Dec 2026 – 1 Jan 2027"; never an ISO week key. A week is a calendar week, the
+ * same dates in every zone.
+ */
+export function weekRangeLabel(weekKey: string, lastWeekday: number): string {
+  const from = DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' });
+  const to = from.plus({ days: Math.min(Math.max(lastWeekday, 1), 7) - 1 });
+  if (!from.isValid) return weekKey;
+  if (to.hasSame(from, 'day')) return from.toFormat('d LLL');
+  if (to.hasSame(from, 'month')) return `${from.toFormat('d')}–${to.toFormat('d LLL')}`;
+  if (to.hasSame(from, 'year')) return `${from.toFormat('d LLL')} – ${to.toFormat('d LLL')}`;
+  return `${from.toFormat('d LLL yyyy')} – ${to.toFormat('d LLL yyyy')}`;
+}
+
+export type StandupReportInput = {
+  programName: UserText;
+  /** The week as a date range ("4–8 Jan"). */
+  weekRange: string;
+  /** Mentors who sent their standup, with what they wrote for staff. */
+  sent: {
+    mentorId: string;
+    generalNote: UserText | null;
+    entries: { menteeId: string; status: StandupStatus; met: StandupMet; minutes: number; concerns: UserText | null }[];
+  }[];
+  /** Mentors who were asked and did not send it. A mentor whose pairs were all paused was never asked. */
+  missing: string[];
+};
+
+export type StandupReportMessages = {
+  /** The one message in the alerts channel. */
+  message: { text: string; blocks: unknown[] };
+  /** For a long week: one reply per mentor, in the message's thread. */
+  thread: { mentorId: string; text: string; blocks: unknown[] }[];
+};
+
+const reportStatus: Record<StandupStatus, string> = { on_track: 'on track', needs_attention: ':eyes: needs attention', at_risk: ':warning: at risk' };
+const reportMet: Record<StandupMet, string> = { yes: 'met', no: 'did not meet', rescheduled: 'rescheduled' };
+/** A week longer than this many characters, or 50 blocks, is threaded per mentor: one message stays readable. */
+export const standupReportThreadAbove = 12_000;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** One mentor's standup, a line per mentee (concerns quoted), then their note. */
+function mentorLines(m: StandupReportInput['sent'][number]): string[] {
+  const minutes = m.entries.reduce((a, e) => a + e.minutes, 0);
+  return [
+    `*${mention(m.mentorId)}* — ${plural(m.entries.length, 'mentee')}, ${hoursLabel(minutes)} h`,
+    ...m.entries.map((e) => `• ${mention(e.menteeId)}: ${reportStatus[e.status]} · ${reportMet[e.met]} · ${hoursLabel(e.minutes)} h${e.concerns ? `\n   _Concerns:_ “${escapeAndClip(e.concerns, 2800)}”` : ''}`),
+    ...(m.generalNote ? [`_Anything else:_ “${escapeAndClip(m.generalNote, 2800)}”`] : []),
+  ];
+}
+
+/**
+ * The week's standups for staff, to the private alerts channel once the program's standup has closed:
+ * per mentor, each mentee's status, whether they met, hours and concerns, and the mentor's note; then
+ * who was asked and did not send one. A long week becomes a short message with one reply per mentor in
+ * its thread, each within Slack's 50 blocks and 3000 characters a block.
+ */
+export function standupReportMessages(r: StandupReportInput): StandupReportMessages {
+  const asked = r.sent.length + r.missing.length;
+  const title = `Standups, ${r.weekRange}: ${r.programName}`;
+  const counts = `${r.sent.length} of ${plural(asked, 'mentor')} sent their standup`;
+  const text = clip(`Standups for ${escapeMrkdwn(r.programName)}, ${r.weekRange}: ${counts}${r.missing.length ? `; missing: ${r.missing.map(mention).join(', ')}` : ''}.`, 3000);
+  const missing = r.missing.length === 0 ? [section('*Missing:* none — everyone asked sent theirs.')] : packSections([`*Missing:* ${mention(r.missing[0] as string)}`, ...r.missing.slice(1).map(mention)], ', ');
+  const head = [{ type: 'header', text: plain(title, 150) }, section(`*${counts}.*`)];
+  const foot = context('Mentors whose pairs are all paused were not asked. A standup sent after this report is in that pair’s report (`/tandem report`).');
+
+  const perMentor = r.sent.map((m) => packSections(mentorLines(m), '\n'));
+  const whole = [...head, ...perMentor.flatMap((b) => [...b, { type: 'divider' }]), ...missing, foot];
+  const size = JSON.stringify(whole).length;
+  if (whole.length <= 50 && size <= standupReportThreadAbove) return { message: { text, blocks: whole }, thread: [] };
+
+  // Threaded: an overview line per mentor here, their whole standup in the thread.
+  const overview = r.sent.map((m) => {
+    const flagged = (s: StandupStatus) => m.entries.filter((e) => e.status === s).length;
+    const minutes = m.entries.reduce((a, e) => a + e.minutes, 0);
+    const marks = [flagged('at_risk') ? `${flagged('at_risk')} at risk` : null, flagged('needs_attention') ? `${flagged('needs_attention')} need${flagged('needs_attention') === 1 ? 's' : ''} attention` : null].filter(Boolean);
+    return `• ${mention(m.mentorId)}: ${plural(m.entries.length, 'mentee')}${marks.length ? ` · ${marks.join(' · ')}` : ''} · ${hoursLabel(minutes)} h`;
+  });
+  const overviewBlocks = packSections(overview, '\n');
+  const room = Math.max(2, 50 - head.length - missing.length - 2);
+  const listed = overviewBlocks.length <= room ? overviewBlocks : [...overviewBlocks.slice(0, room - 1), context('…and more mentors: every standup is in the thread.')];
+  const message = { text, blocks: [...head, context('Each mentor’s standup is in the thread below.'), ...listed, ...missing, foot].slice(0, 50) };
+  const thread = r.sent.map((m, i) => {
+    const blocks = perMentor[i] ?? [];
+    const fits = blocks.length <= 50 ? blocks : [...blocks.slice(0, 49), context('…more than one message holds: each pair’s report has the rest.')];
+    return { mentorId: m.mentorId, text: `Standup of ${mention(m.mentorId)}, ${r.weekRange}`, blocks: fits };
+  });
+  return { message, thread };
 }

@@ -25,6 +25,19 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * Person text escaped for mrkdwn and cut to at most `max` characters as sent (escaping makes `&` five
+ * long), never inside an entity, the cut marked with an ellipsis.
+ */
+export function escapeAndClip(text: UserText | string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let cut = escaped.slice(0, max - 1);
+  const amp = cut.lastIndexOf('&');
+  if (amp !== -1 && !cut.includes(';', amp)) cut = cut.slice(0, amp);
+  return `${cut}…`;
+}
+
 export const mention = (userId: string) => `<@${userId}>`;
 
 export const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });

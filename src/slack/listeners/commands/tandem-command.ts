@@ -115,7 +115,7 @@ function parseCommandText(text: string): Parsed {
       if (sub === 'list' || sub === 'ls') return { ok: true, command: { name: 'program list' } };
       if (sub === 'edit') return { ok: true, command: { name: 'program edit', program: restAfter(words, 2) } };
       if (sub === 'close') return { ok: true, command: { name: 'program close', program: restAfter(words, 2) } };
-      return { ok: false, message: `Try ${usage['program new']}, ${usage['program list']}, ${usage['program edit']} or ${usage['program close']}.` };
+      return { ok: false, message: 'Try `/tandem program new`, `/tandem program list`, `/tandem program edit [program]` or `/tandem program close [program]`.' };
     }
     case 'report': {
       const args = words.slice(1);
