@@ -16,7 +16,7 @@ import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PairingService } from './pairing-service.js';
 import type { PeopleService } from './people-service.js';
 import { SlackCallError } from './slack-port.js';
-import { escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
+import { counted, escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
 
 /** The most a staff member's note about a mentee holds; a longer one is refused, not cut. */
 export const noteMax = 1500;
@@ -41,7 +41,7 @@ export function createMatchService(deps: {
     if (mentor?.max_mentees === null || mentor?.max_mentees === undefined) return null;
     const active = (await deps.pairings.listLiveFor(mentorId)).filter((p) => p.mentor_id === mentorId && p.status !== 'ended').length;
     const pending = (await deps.matches.pendingCountForMentor(mentorId)) - (excludeRequest ? 1 : 0);
-    return active + pending >= mentor.max_mentees ? `<@${mentorId}> is at their limit of ${mentor.max_mentees} mentee(s) (${active} active, ${pending} proposed).` : null;
+    return active + pending >= mentor.max_mentees ? `<@${mentorId}> is at their limit of ${counted(mentor.max_mentees, 'mentee')} (${active} active, ${pending} proposed).` : null;
   }
 
   /** The person a staff member mentioned, or why they cannot be matched: unknown to Slack (a forged or mistyped id), a bot, or gone. */

@@ -14,6 +14,7 @@ import type { Clock } from './clock.js';
 import { hoursCsv, hoursRows } from './hours-csv.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { SlackPort } from './slack-port.js';
+import { counted } from '../slack/blocks/text.js';
 
 export const sessionLogSchema = z.object({
   pairingId: z.coerce.number({ error: 'Pick the mentee' }).int().positive('Pick the mentee'),
@@ -87,7 +88,7 @@ export function createMentorRecordsService(deps: {
       const out = await csvFor(month);
       if (!out) return refuse('invalid', 'Give the month as YYYY-MM, e.g. `/tandem hours export 2027-02`.');
       const dm = await deps.slack.openConversation([actor]);
-      await deps.slack.uploadFile({ channel: dm, filename: `tandem-hours-${month}.csv`, title: `Mentor hours ${month}`, content: out.csv, initialComment: `Mentor hours for ${month}: ${out.rows.length} row(s).` });
+      await deps.slack.uploadFile({ channel: dm, filename: `tandem-hours-${month}.csv`, title: `Mentor hours ${month}`, content: out.csv, initialComment: `Mentor hours for ${month}: ${counted(out.rows.length, 'row')}.` });
       await deps.audit.record({ actor, action: 'hours.export', subject: month }, deps.clock());
       return { ok: true, rows: out.rows.length };
     },

@@ -172,7 +172,7 @@ describe.each(forms)('a person written as %s', (_form, m) => {
   });
 
   test('/tandem capacity @mentor N: the limit is stored', async () => {
-    expect(await send(`capacity ${m(MENTOR)} 3`)).toBe(`<@${MENTOR}> takes at most 3 mentee(s).`);
+    expect(await send(`capacity ${m(MENTOR)} 3`)).toBe(`<@${MENTOR}> takes at most 3 mentees.`);
     expect((await db().selectFrom('people').select('max_mentees').where('slack_id', '=', MENTOR).executeTakeFirstOrThrow()).max_mentees).toBe(3);
   });
 

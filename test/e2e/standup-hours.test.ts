@@ -344,7 +344,7 @@ describe('session logs, hours and notes', () => {
     await h.sender.command({ text: 'hours 2027-01', user_id: ADA });
     const mine = JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Your hours'))).body);
     expect(mine).toContain('Your hours for 2027-01: 3.00');
-    expect(mine).toContain('<@UMENTEE1>: 1.00 h (1 logged session(s))');
+    expect(mine).toContain('<@UMENTEE1>: 1.00 h (1 logged session)');
 
     await h.sender.command({ text: `note <@${M1}|m1> ${SECRET_NOTE}`, user_id: ADA });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Saved a private note'));

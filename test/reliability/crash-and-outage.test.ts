@@ -480,7 +480,7 @@ describe('crash and outage on PostgreSQL', () => {
       for (let i = 0; i < 50 && (await health()).status !== 200; i++) await sleep(200);
       expect((await health()).status).toBe(200);
       await slack.command({ text: 'list Alpha', user_id: ADMIN, response_url: fake.responseUrl('list-back') });
-      expect((await answerText('list-back')).text).toContain('1 pairing(s)');
+      expect((await answerText('list-back')).text).toContain('1 pairing');
       expect((await click(MENTOR, 'click-back')).status).toBe(200);
       for (let i = 0; i < 50 && (await t.db.selectFrom('checkin_answers').selectAll().execute()).length === 0; i++) await sleep(100);
       expect(await t.db.selectFrom('checkin_answers').select(['person_id', 'answer']).execute()).toEqual([{ person_id: MENTOR, answer: 'met' }]);

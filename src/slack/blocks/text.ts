@@ -70,3 +70,8 @@ export function slackTime(at: Date, zone: string, format = '{date_short_pretty} 
   const fallback = DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL, HH:mm ZZZZ');
   return `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
 }
+
+/** "1 mentee", "3 mentees": a count with its noun, never "mentee(s)". */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { declineModal } from '../../blocks/match.js';
-import { userText } from '../../blocks/text.js';
+import { counted, userText } from '../../blocks/text.js';
 import { rescheduleModal } from '../../blocks/reschedule.js';
 import { homeIds, matchIds, rescheduleIds } from '../../ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
@@ -74,7 +74,7 @@ export function registerLifecycleActions(app: App, services: Services): void {
     const tell = (text: string) => tellClicker({ body, respond, client, logger: log }, text);
     try {
       const r = await services.records.exportToSlack(body.user.id, month);
-      await tell(r.ok ? `The hours for ${month} are in your DM with Tandem (${r.rows} row(s)).` : r.message);
+      await tell(r.ok ? `The hours for ${month} are in your DM with Tandem (${counted(r.rows, 'row')}).` : r.message);
     } catch (err) {
       log.error({ err }, 'export from App Home failed');
       await tell(somethingWentWrong);

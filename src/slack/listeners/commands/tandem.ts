@@ -7,7 +7,7 @@ import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
 import { programModal } from '../../blocks/program-modal.js';
 import { programCloseConfirmation } from '../actions/program-actions.js';
-import { escapeMrkdwn } from '../../blocks/text.js';
+import { counted, escapeMrkdwn } from '../../blocks/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
 import { openRescheduleModal } from '../actions/lifecycle-actions.js';
@@ -157,7 +157,7 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       case 'capacity': {
         const r = await services.matching.setCapacity(actor, cmd.mentorId, cmd.max);
-        return r.ok ? (r.max === null ? `<@${cmd.mentorId}> has no mentee limit now.` : `<@${cmd.mentorId}> takes at most ${r.max} mentee(s).`) : r.message;
+        return r.ok ? (r.max === null ? `<@${cmd.mentorId}> has no mentee limit now.` : `<@${cmd.mentorId}> takes at most ${counted(r.max, 'mentee')}.`) : r.message;
       }
       case 'hours': {
         const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
@@ -165,12 +165,12 @@ export function registerTandemCommand(app: App, services: Services): void {
         const r = await services.records.myHours(actor, month);
         if (!r.ok) return r.message;
         if (r.total === 0) return `No hours for ${month} yet. Log sessions with \`/tandem log\`, or they come from your standups.`;
-        return [`*Your hours for ${month}: ${hoursLabel(r.total)}*`, ...r.byMentee.map((m) => `• <@${m.menteeId}>: ${hoursLabel(m.minutes)} h (${m.sessions} logged session(s))`)].join('\n');
+        return [`*Your hours for ${month}: ${hoursLabel(r.total)}*`, ...r.byMentee.map((m) => `• <@${m.menteeId}>: ${hoursLabel(m.minutes)} h (${counted(m.sessions, 'logged session')})`)].join('\n');
       }
       case 'hours export': {
         const r = await services.records.exportToSlack(actor, cmd.month);
         if (!r.ok) return r.message;
-        return `The hours for ${cmd.month} (${r.rows} row(s)) are in your direct messages with Tandem as a CSV file.`;
+        return `The hours for ${cmd.month} (${counted(r.rows, 'row')}) are in your direct messages with Tandem as a CSV file.`;
       }
       case 'note': {
         const r = await services.records.addNote(actor, cmd.menteeId, cmd.text);
@@ -229,7 +229,7 @@ export function registerTandemCommand(app: App, services: Services): void {
         if (r.pairings.length === 0) return `“${escapeMrkdwn(r.program.name)}” has no pairings yet. Add one with \`/tandem pair @mentor @mentee\`.`;
         const shown = r.pairings.slice(0, 80);
         const more = r.pairings.length - shown.length;
-        return [`*${escapeMrkdwn(r.program.name)}* — ${r.pairings.length} pairing(s)`, ...shown.map(pairingLine), ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
+        return [`*${escapeMrkdwn(r.program.name)}* — ${counted(r.pairings.length, 'pairing')}`, ...shown.map(pairingLine), ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
       }
     }
   }
