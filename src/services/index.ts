@@ -30,6 +30,7 @@ import { createRescheduleService } from './reschedule-service.js';
 import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
+import { createProgramFigures } from './program-figures.js';
 import { createProgramService } from './program-service.js';
 import { createResponseWindowService } from './response-window-service.js';
 import type { SlackPort } from './slack-port.js';
@@ -80,16 +81,17 @@ export function createServices(options: ServiceOptions) {
   const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
   const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
-  const standups = createStandupService({ db, ...repos, alerts, clock, logger, onEnqueued });
+  const figures = createProgramFigures({ db, sessionLogs: repos.sessionLogs });
+  const standups = createStandupService({ db, ...repos, alerts, figures, clock, logger, onEnqueued });
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
-  const lifecycle = createLifecycleService({ db, ...repos, alerts, clock, logger, onEnqueued });
+  const lifecycle = createLifecycleService({ db, ...repos, alerts, figures, clock, logger, onEnqueued });
   const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, clock });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, figures, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,19 +3,21 @@ import type { Db } from '../db/database.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
-import { computeHours, hoursLabel } from '../domain/hours.js';
+import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
+import { hoursLabel } from '../domain/hours.js';
 import { programEnd } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { context, escapeMrkdwn, mention, plain, section } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
+import { programWeekKeys, type ProgramFigures, type ProgramWeek } from './program-figures.js';
 
 /**
  * The end of a program: after its last week, live pairings end with a thank-you in each pair
  * conversation, staff get the program's summary, and — if the program asks for it — each pair gets a
  * follow-up some weeks later. All keyed, so a pass after downtime does it once.
  */
-export function createLifecycleService(deps: { db: Db; programs: ProgramRepository; deliveries: DeliveryRepository; sessionLogs: SessionLogRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+export function createLifecycleService(deps: { db: Db; programs: ProgramRepository; deliveries: DeliveryRepository; sessionLogs: SessionLogRepository; alerts: AlertService; figures: ProgramFigures; clock: Clock; logger: Logger; onEnqueued: () => void }) {
   const log = deps.logger.child({ component: 'lifecycle' });
 
   async function closeProgram(programId: number): Promise<number> {
@@ -53,30 +55,25 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
     const program = await deps.programs.get(programId);
     if (!program?.alerts_channel_id) return;
     const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-    const checkins = await deps.db
-      .selectFrom('checkin_answers as a')
-      .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-      .select([(eb) => eb.fn.countAll<number>().as('answers'), (eb) => eb.fn.count<number>('a.answer').filterWhere('a.answer', '=', 'met').as('met')])
-      .where('c.pairing_id', 'in', pairIds)
-      .executeTakeFirst();
-    const asked = await deps.db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('pairing_id', 'in', pairIds).executeTakeFirst();
     const exits = await deps.db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
     const outcomes = exits.flatMap((e) => [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'));
     const pairs = await deps.db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirst();
-    const from = program.start_date;
-    const to = programEnd(program.start_date, program.length_weeks, program.time_zone).toISODate() as string;
-    const minutes = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to }).reduce((a, r) => a + r.minutes, 0);
-    const rate = Number(asked?.n ?? 0) === 0 ? 'no check-ins' : `${Math.round((100 * Number(checkins?.answers ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`;
+    // The same read model as the Monday digests, over every week of the program.
+    const weeks = await deps.figures.weeks(program, programWeekKeys(program));
+    const sum = (f: (w: ProgramWeek) => number) => weeks.reduce((a, w) => a + f(w), 0);
+    const checkins = sum((w) => w.checkins);
+    const answers = sum((w) => w.answers);
+    const rate = answerRateLabel(answerRate(answers, checkins), 'no check-ins');
     const text = `${escapeMrkdwn(program.name)} has ended: the summary for staff.`;
     const blocks = [
       { type: 'header', text: plain(`Program summary: ${program.name}`, 150) },
       section(
         [
           `*Pairs:* ${pairs?.n ?? 0}`,
-          `*Check-in answer rate:* ${rate}`,
-          `*Weeks a pair said they met:* ${checkins?.met ?? 0} answers`,
+          `*Check-in answer rate:* ${rate}${checkins > 0 ? ` (${answers} of ${answersPerCheckin * checkins} answers)` : ''}`,
+          `*Weeks a pair met:* ${sum((w) => w.pairsMet)} of ${sum((w) => w.pairs.length)} pair-weeks`,
           `*Goals (from exit DTRs):* ${outcomes.filter((o) => o === 'met').length} met, ${outcomes.filter((o) => o === 'partly').length} partly, ${outcomes.filter((o) => o === 'not').length} not met (${exits.length} exit DTR(s) recorded)`,
-          `*Mentor hours:* ${hoursLabel(minutes)}`,
+          `*Mentor hours:* ${hoursLabel(sum((w) => w.minutes))}`,
         ].join('\n'),
       ),
     ];
