@@ -3,12 +3,14 @@ import type { Db } from '../db/database.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
+import { chartWeeks } from '../charts/program-chart.js';
 import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
 import { hoursLabel } from '../domain/hours.js';
 import { programEnd } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { context, escapeMrkdwn, mention, plain, section } from '../slack/blocks/text.js';
+import { context, escapeMrkdwn, mention, plain, section, userText } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
+import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
 import { programWeekKeys, type ProgramFigures, type ProgramWeek } from './program-figures.js';
 
@@ -17,7 +19,7 @@ import { programWeekKeys, type ProgramFigures, type ProgramWeek } from './progra
  * conversation, staff get the program's summary, and — if the program asks for it — each pair gets a
  * follow-up some weeks later. All keyed, so a pass after downtime does it once.
  */
-export function createLifecycleService(deps: { db: Db; programs: ProgramRepository; deliveries: DeliveryRepository; sessionLogs: SessionLogRepository; alerts: AlertService; figures: ProgramFigures; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+export function createLifecycleService(deps: { db: Db; programs: ProgramRepository; deliveries: DeliveryRepository; sessionLogs: SessionLogRepository; alerts: AlertService; figures: ProgramFigures; charts: ChartService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
   const log = deps.logger.child({ component: 'lifecycle' });
 
   async function closeProgram(programId: number): Promise<number> {
@@ -58,7 +60,7 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
     const exits = await deps.db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
     const outcomes = exits.flatMap((e) => [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'));
     const pairs = await deps.db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirst();
-    // The same read model as the Monday digests, over every week of the program.
+    // The same read model as the Monday digests and their charts, over every week of the program.
     const weeks = await deps.figures.weeks(program, programWeekKeys(program));
     const sum = (f: (w: ProgramWeek) => number) => weeks.reduce((a, w) => a + f(w), 0);
     const checkins = sum((w) => w.checkins);
@@ -78,7 +80,14 @@ export function createLifecycleService(deps: { db: Db; programs: ProgramReposito
       ),
     ];
     if (await deps.alerts.channelProblem(program)) return;
-    await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel: program.alerts_channel_id, payload: { text, blocks }, notBefore: deps.clock() });
+    if (await deps.deliveries.findByKey(`program-summary:${programId}`)) return;
+    // A chart that fails to render is logged and left out; the summary goes regardless.
+    const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, chartWeeks(weeks, 52), 'summary');
+    const channel = program.alerts_channel_id;
+    await deps.db.transaction().execute(async (trx) => {
+      const summary = await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() }, trx);
+      if (summary.created && chart) await deps.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() }, trx);
+    });
   }
 
   return {

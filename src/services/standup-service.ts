@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { digestMessage, standupPromptMessage, standupReminderMessage } from '../slack/blocks/standup.js';
 import { userText } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
+import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
 import { weeksEndingAt, type ProgramFigures } from './program-figures.js';
@@ -37,6 +38,7 @@ export function createStandupService(deps: {
   sessionLogs: SessionLogRepository;
   alerts: AlertService;
   figures: ProgramFigures;
+  charts: ChartService;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -174,7 +176,7 @@ export function createStandupService(deps: {
         if (start.plus({ weeks: 1 }).toISODate()! <= program.start_date) continue;
         // A week that began after the program ended has nothing to tell: the program summary said it.
         if (start >= programEnd(program.start_date, program.length_weeks, program.time_zone)) continue;
-        // The weeks of the read model the digest's chart will draw; the last one is the digest's.
+        // The text and the chart read the same weeks of the same read model: the last one is the digest's.
         const weeks = await deps.figures.weeks(program, weeksEndingAt(program, lastWeek, 8));
         const week = weeks.at(-1);
         if (!week) continue;
@@ -207,7 +209,15 @@ export function createStandupService(deps: {
           undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
         });
         if (await deps.alerts.channelProblem(program)) continue;
-        const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel: program.alerts_channel_id, payload: message, notBefore: now });
+        // A chart that fails to render is logged and left out; the text goes regardless.
+        const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, weeks, 'digest');
+        const channel = program.alerts_channel_id;
+        // The digest and its chart are queued together: the outbox sends each once, the chart right after the text.
+        const q = await deps.db.transaction().execute(async (trx) => {
+          const digest = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now }, trx);
+          if (digest.created && chart) await deps.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now }, trx);
+          return digest;
+        });
         if (q.created) sent++;
       }
       if (sent > 0) deps.onEnqueued();
