@@ -39,6 +39,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY manifest.yml ./
+# The one font charts are drawn with (the image has none; resvg loads no system font).
+COPY assets ./assets
 
 # Data directory (the embedded PostgreSQL cluster and its generated password) must be writable by
 # the unprivileged user, who also runs the embedded server: PostgreSQL refuses to run as root.

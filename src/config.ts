@@ -18,6 +18,7 @@ const hints: Record<string, string> = {
   TICK_CRON: 'a cron expression for the scheduler tick (default "* * * * *", every minute)',
   SCHEDULER: 'on or off (default on); off leaves ticking to `tandem tick` from an external cron',
   DELIVERY_RETRY_HOURS: 'how many hours a message keeps being retried through Slack 429s, 5xx and network errors, a number from 1 to 720 (default 24)',
+  CHART_FONT: 'the path of a TrueType or OpenType font file for chart text the shipped font lacks, e.g. /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
 };
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
@@ -47,6 +48,7 @@ const appShape = {
   TICK_CRON: z.preprocess(emptyToUndefined, z.string().default('* * * * *')),
   SCHEDULER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   DELIVERY_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(1).max(720).default(24)),
+  CHART_FONT: z.preprocess(emptyToUndefined, z.string().regex(/\.(ttf|otf|ttc|otc)$/i, 'must name a .ttf, .otf, .ttc or .otc file').optional()),
 };
 
 const appSchema = z.object(appShape);
@@ -71,6 +73,8 @@ export type Config = DatabaseConfig & {
   schedulerEnabled: boolean;
   /** How long a message is retried through transient Slack failures (default 24). */
   deliveryRetryHours?: number;
+  /** A font file for chart text beyond the shipped font's Latin, Greek and Cyrillic (CHART_FONT). */
+  chartFont?: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -115,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickCron: e.TICK_CRON,
     schedulerEnabled: e.SCHEDULER === 'on',
     deliveryRetryHours: e.DELIVERY_RETRY_HOURS,
+    chartFont: e.CHART_FONT,
   };
 }

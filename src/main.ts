@@ -19,10 +19,10 @@ export type Tandem = {
 };
 
 /** Builds the services for one Slack token and database; used by `start`, `tick` and `import`. */
-export function buildServices(config: Pick<Config, 'slack' | 'deliveryRetryHours'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock, sender?: ServiceOptions['sender']): Services {
+export function buildServices(config: Pick<Config, 'slack' | 'deliveryRetryHours' | 'chartFont'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock, sender?: ServiceOptions['sender']): Services {
   const client = createWebClient(config.slack.botToken, { apiUrl: config.slack.apiUrl, logger });
   const horizon = config.deliveryRetryHours === undefined ? {} : { transientHorizonMs: config.deliveryRetryHours * 3_600_000 };
-  return createServices({ db: database.db, slack: createWebApiPort(client), clock, logger, sender: { ...horizon, ...sender } });
+  return createServices({ db: database.db, slack: createWebApiPort(client), clock, logger, sender: { ...horizon, ...sender }, chartFonts: config.chartFont ? [config.chartFont] : [] });
 }
 
 /** The composition root: config -> database -> services -> Slack app -> scheduler. */

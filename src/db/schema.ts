@@ -95,7 +95,12 @@ export type DeliveryPayload = {
   blocks?: unknown[];
   /** Reply in a thread of this message ts. */
   thread_ts?: string;
+  /** Upload this file into the channel (files.uploadV2) with `text` as its comment, instead of posting a message. */
+  file?: DeliveryFile;
 };
+
+/** A file in the outbox. The sender adds the delivery id to the name, which is how a resend finds an earlier upload. */
+export type DeliveryFile = { filename: string; title: string; base64: string };
 
 export interface DeliveriesTable {
   id: Generated<number>;

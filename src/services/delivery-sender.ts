@@ -11,6 +11,12 @@ export const deliveryEventType = 'tandem_delivery';
 /** A delivery that has kept failing transiently for this long is shown to staff as stuck. */
 export const stuckAfterMs = 3_600_000;
 
+/** 'chart.png' -> 'chart-d42.png': unique per delivery, so a file found in the channel is this delivery's. */
+export function fileNameFor(filename: string, deliveryId: number): string {
+  const dot = filename.lastIndexOf('.');
+  return dot > 0 ? `${filename.slice(0, dot)}-d${deliveryId}${filename.slice(dot)}` : `${filename}-d${deliveryId}`;
+}
+
 export type SendReport = { sent: number; recovered: number; retried: number; failed: number };
 
 export type DeliverySenderOptions = {
@@ -42,7 +48,8 @@ export type DeliverySenderOptions = {
 /**
  * Sends what the outbox holds, once. chat.postMessage has no idempotency key, so the rule is:
  * a delivery whose earlier attempt reached chat.postMessage may have been posted without being recorded; look it up
- * by its metadata in the channel's history before posting it again.
+ * by its metadata in the channel's history before posting it again. A file (files.uploadV2) is looked up the
+ * same way, by its name.
  */
 export function createDeliverySender(options: DeliverySenderOptions) {
   const owner = `sender-${randomUUID()}`;
@@ -90,6 +97,8 @@ export function createDeliverySender(options: DeliverySenderOptions) {
 
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
     const payload = d.payload as DeliveryPayload;
+    // A file carries no metadata; its name, made unique by the delivery id, is what a resend looks for.
+    const file = payload.file ? { ...payload.file, filename: fileNameFor(payload.file.filename, d.id) } : null;
     let posting = false;
     if (d.expires_at && d.expires_at.getTime() <= options.clock().getTime()) {
       if (await options.deliveries.cancel(d.id, owner, 'expired')) log.info({ deliveryId: d.id, kind: d.kind }, 'delivery outlived its purpose; cancelled, not sent late');
@@ -106,7 +115,9 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       // Only an attempt that reached chat.postMessage without a definite refusal can have posted;
       // anything else (a 429 on the post, a failure opening the DM or reading history) needs no look.
       if (d.may_have_posted) {
-        const ts = await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at, payload.thread_ts);
+        const ts = file
+          ? await options.slack.findFileShare(channel, file.filename, d.created_at)
+          : await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at, payload.thread_ts);
         if (ts) {
           await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
           report.recovered++;
@@ -120,6 +131,11 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       }
       await pace(channel);
       posting = true;
+      if (file) {
+        await options.slack.uploadFile({ channel, filename: file.filename, title: file.title, content: Buffer.from(file.base64, 'base64'), initialComment: payload.text });
+        if (await options.deliveries.markSent(d.id, owner, { channel, ts: null }, options.clock())) report.sent++;
+        return;
+      }
       const sent = await options.slack.postMessage({
         channel,
         text: payload.text,

@@ -20,6 +20,7 @@ import type { Clock } from './clock.js';
 import type { PeopleService } from './people-service.js';
 import type { RescheduleService } from './reschedule-service.js';
 import type { SlackPort } from './slack-port.js';
+import { answerRate, answerRateLabel } from '../domain/answer-rate.js';
 
 const milestoneNames = { kickoff: 'kick-off', midmod: 'mid-module', exit: 'exit' } as const;
 
@@ -130,7 +131,7 @@ export function createHomeService(deps: {
         name: userText(program.name),
         active: n('active'),
         paused: n('paused'),
-        answerRate: Number(asked?.n ?? 0) === 0 ? 'not asked yet' : `${Math.round((100 * Number(answered?.n ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`,
+        answerRate: answerRateLabel(answerRate(Number(answered?.n ?? 0), Number(asked?.n ?? 0)), 'not asked yet'),
         lateAnswers: Number(late?.n ?? 0),
         openAlerts: await withLinks(openPairs(alerts, zone)),
         missingStandups: missing,

@@ -18,6 +18,7 @@ import { createRequestKeyRepository } from '../db/repositories/request-key-repos
 import { createReportRepository } from '../db/repositories/report-repository.js';
 import type { Logger } from '../logger.js';
 import { createAlertService } from './alert-service.js';
+import { createChartService } from './chart-service.js';
 import { createCheckinService } from './checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './delivery-sender.js';
@@ -30,6 +31,7 @@ import { createRescheduleService } from './reschedule-service.js';
 import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
+import { createProgramFigures } from './program-figures.js';
 import { createProgramService } from './program-service.js';
 import { createResponseWindowService } from './response-window-service.js';
 import type { SlackPort } from './slack-port.js';
@@ -45,6 +47,8 @@ export type ServiceOptions = {
   logger: Logger;
   homeDebounceMs?: number;
   sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'transientHorizonMs' | 'maxBackoffMs' | 'random' | 'channelGapMs' | 'workspacePerMinute' | 'sleep'>>;
+  /** Font files for chart text beyond the shipped font (CHART_FONT). */
+  chartFonts?: readonly string[];
 };
 
 /** Wires repositories into services; the one place that knows how they fit together. */
@@ -80,16 +84,18 @@ export function createServices(options: ServiceOptions) {
   const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
   const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
-  const standups = createStandupService({ db, ...repos, alerts, clock, logger, onEnqueued });
+  const figures = createProgramFigures({ db, sessionLogs: repos.sessionLogs });
+  const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
+  const standups = createStandupService({ db, ...repos, alerts, figures, charts, clock, logger, onEnqueued });
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
-  const lifecycle = createLifecycleService({ db, ...repos, alerts, clock, logger, onEnqueued });
+  const lifecycle = createLifecycleService({ db, ...repos, alerts, figures, charts, clock, logger, onEnqueued });
   const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, deliveries: repos.deliveries, slack, clock, onEnqueued });
   const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
-  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, clock, logger, slack };
+  return { db, repos, sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, figures, charts, clock, logger, slack };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,15 +5,19 @@ import type { DeliveryRepository } from '../db/repositories/delivery-repository.
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
-import { computeHours, hoursLabel } from '../domain/hours.js';
+import { chartWeeks } from '../charts/program-chart.js';
+import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
 import { answersWhere, questionSetFor } from '../domain/dtr-questions.js';
+import { hoursLabel } from '../domain/hours.js';
 import { programEnd } from '../domain/work-days.js';
 import { programTeamBlocks, type ProgramTeamAnswer } from '../slack/blocks/dtr.js';
 import type { Logger } from '../logger.js';
-import { context, escapeMrkdwn, mention, plain, section } from '../slack/blocks/text.js';
+import { context, escapeMrkdwn, mention, plain, section, userText } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
+import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
+import { programWeekKeys, type ProgramFigures, type ProgramWeek } from './program-figures.js';
 
 /**
  * The end of a program: after its last week, live pairings end with a thank-you in each pair
@@ -28,6 +32,8 @@ export function createLifecycleService(deps: {
   staff: StaffRepository;
   audit: AuditRepository;
   alerts: AlertService;
+  figures: ProgramFigures;
+  charts: ChartService;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -95,36 +101,38 @@ export function createLifecycleService(deps: {
     const program = await deps.programs.get(programId);
     if (!program?.alerts_channel_id) return;
     const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-    const checkins = await deps.db
-      .selectFrom('checkin_answers as a')
-      .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-      .select([(eb) => eb.fn.countAll<number>().as('answers'), (eb) => eb.fn.count<number>('a.answer').filterWhere('a.answer', '=', 'met').as('met')])
-      .where('c.pairing_id', 'in', pairIds)
-      .executeTakeFirst();
-    const asked = await deps.db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('pairing_id', 'in', pairIds).executeTakeFirst();
     const exits = await deps.db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
     const outcomes = exits.flatMap((e) => [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'));
     const pairs = await deps.db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirst();
-    const from = program.start_date;
-    const to = programEnd(program.start_date, program.length_weeks, program.time_zone).toISODate() as string;
-    const minutes = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to }).reduce((a, r) => a + r.minutes, 0);
-    const rate = Number(asked?.n ?? 0) === 0 ? 'no check-ins' : `${Math.round((100 * Number(checkins?.answers ?? 0)) / (2 * Number(asked?.n ?? 1)))}%`;
+    // The same read model as the Monday digests and their charts, over every week of the program.
+    const weeks = await deps.figures.weeks(program, programWeekKeys(program));
+    const sum = (f: (w: ProgramWeek) => number) => weeks.reduce((a, w) => a + f(w), 0);
+    const checkins = sum((w) => w.checkins);
+    const answers = sum((w) => w.answers);
+    const rate = answerRateLabel(answerRate(answers, checkins), 'no check-ins');
     const text = `${escapeMrkdwn(program.name)} has ended: the summary for staff.`;
     const blocks = [
       { type: 'header', text: plain(`Program summary: ${program.name}`, 150) },
       section(
         [
           `*Pairs:* ${pairs?.n ?? 0}`,
-          `*Check-in answer rate:* ${rate}`,
-          `*Weeks a pair said they met:* ${checkins?.met ?? 0} answers`,
+          `*Check-in answer rate:* ${rate}${checkins > 0 ? ` (${answers} of ${answersPerCheckin * checkins} answers)` : ''}`,
+          `*Weeks a pair met:* ${sum((w) => w.pairsMet)} of ${sum((w) => w.pairs.length)} pair-weeks`,
           `*Goals (from exit DTRs):* ${outcomes.filter((o) => o === 'met').length} met, ${outcomes.filter((o) => o === 'partly').length} partly, ${outcomes.filter((o) => o === 'not').length} not met (${exits.length === 1 ? '1 exit DTR' : `${exits.length} exit DTRs`} recorded)`,
-          `*Mentor hours:* ${hoursLabel(minutes)}`,
+          `*Mentor hours:* ${hoursLabel(sum((w) => w.minutes))}`,
         ].join('\n'),
       ),
       ...programTeamBlocks(await programTeamAnswers(programId)),
     ];
     if (await deps.alerts.channelProblem(program)) return;
-    await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel: program.alerts_channel_id, payload: { text, blocks }, notBefore: deps.clock() });
+    if (await deps.deliveries.findByKey(`program-summary:${programId}`)) return;
+    // A chart that fails to render is logged and left out; the summary goes regardless.
+    const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, chartWeeks(weeks, 52), 'summary');
+    const channel = program.alerts_channel_id;
+    await deps.db.transaction().execute(async (trx) => {
+      const summary = await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() }, trx);
+      if (summary.created && chart) await deps.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() }, trx);
+    });
   }
 
   return {

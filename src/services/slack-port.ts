@@ -57,7 +57,9 @@ export interface SlackPort {
   /** Publishes a person's App Home view (views.publish replaces it; safe to repeat). */
   publishHome(userId: string, view: unknown): Promise<void>;
   /** Uploads a file into a conversation (files.uploadV2); safe to retry only when it failed before Slack stored it. */
-  uploadFile(file: { channel: string; filename: string; title: string; content: string; initialComment?: string }): Promise<void>;
+  uploadFile(file: { channel: string; filename: string; title: string; content: string | Buffer; initialComment?: string }): Promise<void>;
+  /** Finds a message that shared a file of this name into the channel, among the recent history; returns its ts. */
+  findFileShare(channel: string, filename: string, oldest: Date): Promise<string | null>;
 }
 
 export type SlackFailure =

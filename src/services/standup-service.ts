@@ -9,15 +9,16 @@ import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
-import { computeHours } from '../domain/hours.js';
-import { endOfLocalDay, holidaySet, isoWeekKey } from '../domain/work-days.js';
+import { endOfLocalDay, holidaySet, isoWeekKey, programEnd } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { digestMessage, standupPromptMessage, standupReminderMessage, standupReportMessages, weekRangeLabel } from '../slack/blocks/standup.js';
 import { userText, userTextOrNull } from '../slack/blocks/text.js';
 import type { AlertService } from './alert-service.js';
+import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
 import { weekLabel } from './checkin-service.js';
 import { refuse, type Outcome } from './outcome.js';
+import { weeksEndingAt, type ProgramFigures } from './program-figures.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
 
 export const standupEntrySchema = z.object({
@@ -39,6 +40,8 @@ export function createStandupService(deps: {
   deliveries: DeliveryRepository;
   sessionLogs: SessionLogRepository;
   alerts: AlertService;
+  figures: ProgramFigures;
+  charts: ChartService;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -285,21 +288,12 @@ export function createStandupService(deps: {
         if (!program.alerts_channel_id) continue;
         const start = DateTime.fromISO(`${lastWeek}-1`, { zone: program.time_zone });
         if (start.plus({ weeks: 1 }).toISODate()! <= program.start_date) continue;
-        const pairs = await deps.db
-          .selectFrom('pairings as p')
-          .leftJoin('checkins as c', (j) => j.onRef('c.pairing_id', '=', 'p.id').on('c.week_key', '=', lastWeek))
-          .select((eb) => [
-            'p.id',
-            'p.mentor_id',
-            'p.mentee_id',
-            'c.id as checkin_id',
-            eb.selectFrom('checkin_answers as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.checkin_id', '=', 'c.id').where('a.answer', 'is not', null).as('answered'),
-            eb.selectFrom('checkin_answers as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.checkin_id', '=', 'c.id').where('a.answer', '=', 'not_yet').as('not_yet'),
-          ])
-          .where('p.program_id', '=', program.id)
-          .where('p.status', '<>', 'ended')
-          .orderBy('p.id')
-          .execute();
+        // A week that began after the program ended has nothing to tell: the program summary said it.
+        if (start >= programEnd(program.start_date, program.length_weeks, program.time_zone)) continue;
+        // The text and the chart read the same weeks of the same read model: the last one is the digest's.
+        const weeks = await deps.figures.weeks(program, weeksEndingAt(program, lastWeek, 8));
+        const week = weeks.at(-1);
+        if (!week) continue;
         const lateNotices = await deps.db
           .selectFrom('audit_log')
           .select(['subject', (eb) => eb.fn.countAll<number>().as('n')])
@@ -309,31 +303,35 @@ export function createStandupService(deps: {
           .groupBy('subject')
           .execute();
         const standups = await deps.standups.forProgramWeek(program.id, lastWeek);
-        const mentors = [...new Set(pairs.map((p) => p.mentor_id))];
+        const mentors = [...new Set(week.pairs.map((p) => p.mentorId))];
         const missing = missingStandups(standups);
-        const live = await deps.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', program.id).where('status', '<>', 'resolved').executeTakeFirst();
-        const from = start.toISODate() as string;
-        const to = start.plus({ weeks: 1 }).toISODate() as string;
-        const hours = computeHours(await deps.sessionLogs.hoursSources(from, to), { from, to });
-        const byMentor = mentors.map((m) => ({ mentorId: m, minutes: hours.filter((h) => h.mentorId === m).reduce((a, h) => a + h.minutes, 0) }));
+        const byMentor = mentors.map((m) => ({ mentorId: m, minutes: week.pairs.filter((p) => p.mentorId === m).reduce((a, p) => a + p.minutes, 0) }));
         const message = digestMessage({
           programName: userText(program.name),
           weekLabel: `week of ${start.toFormat('d LLLL yyyy')}`,
-          pairs: pairs.map((p) => ({
-            mentorId: p.mentor_id,
-            menteeId: p.mentee_id,
-            asked: p.checkin_id ? 2 : 0,
-            answered: Number(p.answered ?? 0),
-            missedMeeting: Number(p.not_yet ?? 0) > 0,
-            lateNotices: Number(lateNotices.find((l) => l.subject === String(p.id))?.n ?? 0),
+          pairs: week.pairs.map((p) => ({
+            mentorId: p.mentorId,
+            menteeId: p.menteeId,
+            checkins: p.checkins,
+            answers: p.answers,
+            missedMeeting: p.saidNotYet && !p.met,
+            lateNotices: Number(lateNotices.find((l) => l.subject === String(p.pairingId))?.n ?? 0),
           })),
-          openAlerts: Number(live?.n ?? 0),
+          week: { answerRate: week.answerRate, answers: week.answers, checkins: week.checkins, pairsMet: week.pairsMet, pairs: week.pairs.length, openAlerts: week.openAlerts, minutes: week.minutes },
           missingStandups: missing,
           hoursByMentor: byMentor,
           undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
         });
         if (await deps.alerts.channelProblem(program)) continue;
-        const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel: program.alerts_channel_id, payload: message, notBefore: now });
+        // A chart that fails to render is logged and left out; the text goes regardless.
+        const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, weeks, 'digest');
+        const channel = program.alerts_channel_id;
+        // The digest and its chart are queued together: the outbox sends each once, the chart right after the text.
+        const q = await deps.db.transaction().execute(async (trx) => {
+          const digest = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now }, trx);
+          if (digest.created && chart) await deps.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now }, trx);
+          return digest;
+        });
         if (q.created) sent++;
       }
       if (sent > 0) deps.onEnqueued();

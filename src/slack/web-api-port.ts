@@ -98,9 +98,32 @@ function messageRefs(messages: WireMessage[] | undefined): MessageRef[] {
     .map((m) => ({ ts: m.ts, user: m.user ?? null, isBot: Boolean(m.bot_id), subtype: m.subtype ?? null, threadTs: m.thread_ts ?? null, reactions: reactionsOf(m.reactions) }));
 }
 
+type HistoryMessage = { ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> }; files?: { name?: string }[] };
+
 /** `retryWaitMs`: the first wait before repeating a read after a 5xx or network error (doubling after). */
 export function createWebApiPort(client: WebClient, options: { retryWaitMs?: number } = {}): SlackPort {
   const withRetry = <T>(fn: () => Promise<T>) => retrying(fn, { baseWaitMs: options.retryWaitMs ?? 250 });
+
+  /** The ts of the first message since `oldest` (or in a thread) that `match` accepts. */
+  async function scanHistory(channel: string, oldest: Date, threadTs: string | undefined, match: (msg: HistoryMessage) => boolean): Promise<string | null> {
+    let cursor: string | undefined;
+    // Thread replies are not in conversations.history; a reply is looked for in its thread.
+    const page = (c: string | undefined) =>
+      threadTs
+        ? call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }))
+        : call('conversations.history', () =>
+            client.conversations.history({ channel, oldest: (oldest.getTime() / 1000 - 60).toFixed(6), include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }),
+          );
+    // Bounded: recovery only needs the last few pages since the delivery was first claimed.
+    for (let n = 0; n < 5; n++) {
+      const res = await withRetry(() => page(cursor));
+      for (const msg of (res.messages ?? []) as HistoryMessage[]) if (msg.ts && match(msg)) return msg.ts;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return null;
+  }
+
   return {
     async userInfo(userId: string): Promise<SlackUser> {
       const res = await withRetry(() => call('users.info', () => client.users.info({ user: userId })));
@@ -159,25 +182,14 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
     },
 
     async findMessageByMetadata(channel, eventType, key, value, oldest, threadTs) {
-      let cursor: string | undefined;
-      // Thread replies are not in conversations.history; a reply is looked for in its thread.
-      const page = (c: string | undefined) =>
-        threadTs
-          ? call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }))
-          : call('conversations.history', () =>
-              client.conversations.history({ channel, oldest: (oldest.getTime() / 1000 - 60).toFixed(6), include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }),
-            );
-      // Bounded: recovery only needs the last few pages since the delivery was first claimed.
-      for (let n = 0; n < 5; n++) {
-        const res = await withRetry(() => page(cursor));
-        for (const msg of res.messages ?? []) {
-          const md = (msg as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
-          if (md?.event_type === eventType && String(md.event_payload?.[key]) === String(value) && msg.ts) return msg.ts;
-        }
-        cursor = res.response_metadata?.next_cursor || undefined;
-        if (!cursor) break;
-      }
-      return null;
+      return scanHistory(channel, oldest, threadTs, (msg) => {
+        const md = msg.metadata;
+        return md?.event_type === eventType && String(md.event_payload?.[key]) === String(value);
+      });
+    },
+
+    async findFileShare(channel, filename, oldest) {
+      return scanHistory(channel, oldest, undefined, (msg) => (msg.files ?? []).some((f) => f.name === filename));
     },
 
     async publishHome(userId, view) {
@@ -185,15 +197,9 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
     },
 
     async uploadFile(file) {
-      await call('files.uploadV2', () =>
-        client.filesUploadV2({
-          channel_id: file.channel,
-          filename: file.filename,
-          title: file.title,
-          content: file.content,
-          ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
-        }),
-      );
+      const common = { channel_id: file.channel, filename: file.filename, title: file.title, ...(file.initialComment ? { initial_comment: file.initialComment } : {}) };
+      // Text goes as `content`; bytes (a PNG) as `file`, which the client sends unchanged.
+      await call('files.uploadV2', () => client.filesUploadV2(typeof file.content === 'string' ? { ...common, content: file.content } : { ...common, file: file.content }));
     },
 
     async messagesAfter(channel, oldestTs) {

@@ -32,7 +32,7 @@ import { startFakeSlack, type FakeMessage, type FakeSlack, type RecordedCall } f
 import { LogCapture } from '../support/harness.js';
 import { createSlackSender } from '../support/slack-signer.js';
 import { seededRandom, startFaultProxy, startTcpProxy } from './crash-and-outage/proxies.js';
-import { ADMIN, botMessages, deliveryIdOf, insertProgram, messagesByDelivery, readTickOutput, seedPairs, sleep } from './crash-and-outage/world.js';
+import { ADMIN, botMessages, deliveryIdOf, insertProgram, isFileDelivery, messagesByDelivery, readTickOutput, seedPairs, sleep, uploadsByDelivery } from './crash-and-outage/world.js';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20270118);
 const BOT_TOKEN = 'xoxb-test-token';
@@ -188,8 +188,13 @@ describe('crash and outage on PostgreSQL', () => {
       console.log(`[reliability 1] ${JSON.stringify(summary)}`);
       // Every message a killed sender left in Slack unrecorded was found in history, not posted again.
       expect(loggedRecoveries).toBeGreaterThanOrEqual(leftBehind.size);
-      // One accepted post per delivery: nothing was posted twice and tidied up afterwards.
-      expect(okPosts(fake).length).toBe((await t.db.selectFrom('deliveries').select('id').execute()).length);
+      // One accepted post per delivery: nothing was posted twice and tidied up afterwards. The digest's
+      // chart is a file: one completed upload for it.
+      const all = await t.db.selectFrom('deliveries').select(['id', 'payload']).execute();
+      expect(okPosts(fake).length).toBe(all.filter((d) => !isFileDelivery(d)).length);
+      const uploads = uploadsByDelivery(fake);
+      expect(all.filter(isFileDelivery).map((d) => uploads.get(d.id)?.length ?? 0)).toEqual(all.filter(isFileDelivery).map(() => 1));
+      expect(uploads.size).toBe(all.filter(isFileDelivery).length);
     } finally {
       await killRunningClis();
       await fake.close();
@@ -726,14 +731,21 @@ describe('crash and outage on PostgreSQL', () => {
         }
       }
 
-      // Exactly once, whatever it is: one message per (conversation, delivery id), one per delivery row.
+      // Exactly once, whatever it is: one message per (conversation, delivery id), one per delivery row;
+      // one completed upload per file delivery (the digests' charts), in its channel.
       const ledger = messagesByDelivery(fake);
       expect([...ledger].filter(([, ms]) => ms.length !== 1).map(([k, ms]) => `${k} x${ms.length}`)).toEqual([]);
       const deliveries = await t.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
       expect(deliveries.filter((d) => d.status !== 'sent').map((d) => `${d.id} ${d.kind} ${d.status} ${d.error}`)).toEqual([]);
-      expect(ledger.size).toBe(deliveries.length);
-      for (const d of deliveries) expect(ledger.get(`${d.sent_channel}#${d.id}`)?.[0]?.ts, `delivery ${d.id} (${d.kind})`).toBe(d.sent_ts);
-      expect(okPosts(fake)).toHaveLength(deliveries.length);
+      const messageDeliveries = deliveries.filter((d) => !isFileDelivery(d));
+      expect(ledger.size).toBe(messageDeliveries.length);
+      for (const d of messageDeliveries) expect(ledger.get(`${d.sent_channel}#${d.id}`)?.[0]?.ts, `delivery ${d.id} (${d.kind})`).toBe(d.sent_ts);
+      expect(okPosts(fake)).toHaveLength(messageDeliveries.length);
+      const uploads = uploadsByDelivery(fake);
+      const fileDeliveries = deliveries.filter(isFileDelivery);
+      expect(fileDeliveries.map((d) => d.kind)).toEqual(['digest_chart', 'digest_chart']);
+      expect(uploads.size).toBe(fileDeliveries.length);
+      for (const d of fileDeliveries) expect(uploads.get(d.id)?.map((f) => f.channel_id), `delivery ${d.id} (${d.kind})`).toEqual([d.sent_channel]);
 
       const dmKinds = (user: string, kind: string) => {
         const im = [...fake.conversations.values()].find((c) => c.is_im && c.user === user);

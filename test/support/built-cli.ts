@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -28,5 +28,7 @@ export async function buildCliOnce(): Promise<{ dir: string; remove: () => Promi
   });
   await mkdir(path.join(dir, 'bin'));
   await copyFile(path.join(repoRoot, 'bin', 'tandem.js'), path.join(dir, 'bin', 'tandem.js'));
+  // The chart font, where the Docker image has it (assets/ beside dist/).
+  await cp(path.join(repoRoot, 'assets'), path.join(dir, 'assets'), { recursive: true });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -50,6 +50,12 @@ describe('loadConfig: what a working configuration gives', () => {
     expect(() => loadConfig({ ...http, DELIVERY_RETRY_HOURS: '0' })).toThrow(/DELIVERY_RETRY_HOURS .*default 24/);
   });
 
+  test('CHART_FONT names a font file for chart text beyond the shipped font; anything else is refused with a hint', () => {
+    expect(loadConfig(http).chartFont).toBeUndefined();
+    expect(loadConfig({ ...http, CHART_FONT: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc' }).chartFont).toBe('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
+    expect(() => loadConfig({ ...http, CHART_FONT: '/usr/share/fonts/' })).toThrow(/CHART_FONT must name a .ttf, .otf, .ttc or .otc file: set it to the path of a TrueType or OpenType font/);
+  });
+
   test('admins are split on commas, trimmed, and empty entries dropped', () => {
     expect(loadConfig({ ...http, TANDEM_ADMINS: ' U1AAA ,,U2BBB,  W3CCC ,' }).admins).toEqual(['U1AAA', 'U2BBB', 'W3CCC']);
     expect(loadConfig({ ...http, TANDEM_ADMINS: '' }).admins).toEqual([]);

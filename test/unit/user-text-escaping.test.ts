@@ -89,7 +89,7 @@ describe('every builder that renders person text shows it escaped', () => {
   });
 
   test('the digest names the program', () => {
-    expectInert(digestMessage({ programName: hostile, weekLabel: 'week of 4 March', pairs: [], openAlerts: 0, missingStandups: [], hoursByMentor: [], undelivered: { failed: 0, stuck: 0 } }), 1);
+    expectInert(digestMessage({ programName: hostile, weekLabel: 'week of 4 March', pairs: [], week: { answerRate: null, answers: 0, checkins: 0, pairsMet: 0, pairs: 0, openAlerts: 0, minutes: 0 }, missingStandups: [], hoursByMentor: [], undelivered: { failed: 0, stuck: 0 } }), 1);
   });
 
   test('App Home: program names, goals and homework', () => {
@@ -159,5 +159,5 @@ export const rawStringsRefused = () => {
   // @ts-expect-error goals on App Home
   homeView({ userId: MENTEE, asMentee: [{ pairingId: 1, mentorId: MENTOR, programName: hostile, nextMeeting: null, goals: [{ text: raw, targetDate: null }], homework: null, due: [], status: 'active' }], asMentor: [], standup: null, staff: null, month: '2025-03' });
   // @ts-expect-error the digest's program name
-  digestMessage({ programName: raw, weekLabel: 'w', pairs: [], openAlerts: 0, missingStandups: [], hoursByMentor: [], undelivered: { failed: 0, stuck: 0 } });
+  digestMessage({ programName: raw, weekLabel: 'w', pairs: [], week: { answerRate: null, answers: 0, checkins: 0, pairsMet: 0, pairs: 0, openAlerts: 0, minutes: 0 }, missingStandups: [], hoursByMentor: [], undelivered: { failed: 0, stuck: 0 } });
 };

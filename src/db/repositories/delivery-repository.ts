@@ -116,7 +116,8 @@ export function createDeliveryRepository(db: Db) {
       return Number(r.numUpdatedRows) === 1;
     },
 
-    async markSent(id: number, owner: string, sent: { channel: string; ts: string }, at: Date): Promise<boolean> {
+    /** `ts` is null for an uploaded file: Slack shares it asynchronously and does not say in which message. */
+    async markSent(id: number, owner: string, sent: { channel: string; ts: string | null }, at: Date): Promise<boolean> {
       const r = await db
         .updateTable('deliveries')
         .set({ status: 'sent', sent_channel: sent.channel, sent_ts: sent.ts, sent_at: at, claimed_by: null, claimed_until: null, error: null })

@@ -46,8 +46,8 @@ export function createSessionLogRepository(db: Db) {
       return db.selectFrom('session_logs').selectAll().where('author_id', '=', authorId).orderBy('session_date', 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
 
-    /** Session logs and standup hours whose day falls in [from, to), for the hours rules. */
-    async hoursSources(from: string, to: string, mentorId?: string): Promise<HoursSourceRow[]> {
+    /** Session logs and standup hours whose day falls in [from, to), for the hours rules; one mentor's, one program's, or all. */
+    async hoursSources(from: string, to: string, mentorId?: string, programId?: number): Promise<HoursSourceRow[]> {
       let logs = db
         .selectFrom('session_logs as l')
         .innerJoin('pairings as p', 'p.id', 'l.pairing_id')
@@ -68,6 +68,10 @@ export function createSessionLogRepository(db: Db) {
       if (mentorId) {
         logs = logs.where('p.mentor_id', '=', mentorId);
         standups = standups.where('p.mentor_id', '=', mentorId);
+      }
+      if (programId !== undefined) {
+        logs = logs.where('p.program_id', '=', programId);
+        standups = standups.where('p.program_id', '=', programId);
       }
       const [l, s] = await Promise.all([logs.execute(), standups.execute()]);
       return [

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { StandupEntry, StandupMet, StandupStatus } from '../../db/schema.js';
 import { undeliveredLine } from './home.js';
+import { answerRate, answerRateLabel, answersPerCheckin } from '../../domain/answer-rate.js';
 import { hoursLabel } from '../../domain/hours.js';
 import { ids, standupIds } from '../ids.js';
 import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, type UserText } from './text.js';
@@ -90,8 +91,9 @@ export function standupModal(input: { standupId: number; page: number; weekLabel
 export type DigestInput = {
   programName: UserText;
   weekLabel: string;
-  pairs: { mentorId: string; menteeId: string; answered: number; asked: number; missedMeeting: boolean; lateNotices: number }[];
-  openAlerts: number;
+  pairs: { mentorId: string; menteeId: string; checkins: number; answers: number; missedMeeting: boolean; lateNotices: number }[];
+  /** The week in numbers, from the read model the digest's chart is drawn from (ProgramWeek). */
+  week: { answerRate: number | null; answers: number; checkins: number; pairsMet: number; pairs: number; openAlerts: number; minutes: number };
   missingStandups: string[];
   hoursByMentor: { mentorId: string; minutes: number }[];
   undelivered: { failed: number; stuck: number };
@@ -100,16 +102,21 @@ export type DigestInput = {
 /** Monday's digest for staff: last week in numbers, no message text, no notes. */
 export function digestMessage(d: DigestInput): { text: string; blocks: unknown[] } {
   const text = `Weekly digest for ${escapeMrkdwn(d.programName)} (${d.weekLabel})`;
-  const rate = (p: DigestInput['pairs'][number]) => (p.asked === 0 ? 'no check-in' : `${Math.round((100 * p.answered) / p.asked)}% of check-in answers`);
+  const rate = (p: DigestInput['pairs'][number]) => (p.checkins === 0 ? 'no check-in' : `${answerRateLabel(answerRate(p.answers, p.checkins), '')} of check-in answers`);
   const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices === 1 ? '1 late reschedule' : `${p.lateNotices} late reschedules`}` : ''}`);
-  const blocks: unknown[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel))];
+  const hours = d.hoursByMentor.filter((h) => h.minutes > 0);
+  const w = d.week;
+  const figures = [
+    `*Check-in answer rate:* ${answerRateLabel(w.answerRate, 'no check-ins asked')}${w.checkins > 0 ? ` (${w.answers} of ${answersPerCheckin * w.checkins} answers)` : ''}`,
+    `*Pairs that met:* ${w.pairsMet} of ${w.pairs}`,
+    `*Open alerts at the week’s end:* ${w.openAlerts}`,
+    `*Hours logged:* ${hoursLabel(w.minutes)}${hours.length === 0 ? '' : ` (${hours.slice(0, 100).map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`).join(', ')})`}`,
+  ];
+  const blocks: unknown[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel)), section(figures.join('\n'))];
   // 20 pairs per section keeps each block under Slack's 3000-character limit.
   for (let i = 0; i < pairLines.length && blocks.length < 40; i += 20) blocks.push(section(pairLines.slice(i, i + 20).join('\n')));
-  if (pairLines.length > 20 * 38) blocks.push(context(`…and ${pairLines.length - 20 * 38} more pairs.`));
-  blocks.push(section(`*Open alerts:* ${d.openAlerts}`));
+  if (pairLines.length > 20 * 37) blocks.push(context(`…and ${pairLines.length - 20 * 37} more pairs.`));
   blocks.push(section(`*Missing standups:* ${d.missingStandups.length === 0 ? 'none' : d.missingStandups.slice(0, 100).map(mention).join(', ')}`));
-  const hours = d.hoursByMentor.filter((h) => h.minutes > 0);
-  blocks.push(section(`*Hours logged:* ${hours.length === 0 ? 'none' : hours.slice(0, 100).map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`).join(', ')}`));
   if (d.undelivered.failed + d.undelivered.stuck > 0) blocks.push(section(undeliveredLine(d.undelivered)));
   return { text, blocks: blocks.slice(0, 50) };
 }

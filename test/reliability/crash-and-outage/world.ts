@@ -5,7 +5,8 @@
  */
 import type { Db } from '../../../src/db/database.js';
 import { deliveryEventType } from '../../../src/services/delivery-sender.js';
-import type { FakeConversation, FakeMessage, FakeSlack } from '../../support/fake-slack.js';
+import type { DeliveryPayload } from '../../../src/db/schema.js';
+import type { FakeConversation, FakeFile, FakeMessage, FakeSlack } from '../../support/fake-slack.js';
 
 export const ADMIN = 'UADMIN';
 
@@ -139,6 +140,19 @@ export function messagesByDelivery(fake: FakeSlack): Map<string, FakeMessage[]> 
 }
 
 export const deliveryIdOf = (m: FakeMessage): number => Number(m.metadata?.event_payload.delivery_id);
+
+/** A delivery that is a file (a chart) rather than a message: uploaded, not posted, and without metadata. */
+export const isFileDelivery = (d: { payload: unknown }): boolean => Boolean((d.payload as DeliveryPayload).file);
+
+/** Completed uploads grouped by the delivery id the sender put in their name ('chart-d42.png'): the files' ledger. */
+export function uploadsByDelivery(fake: FakeSlack): Map<number, FakeFile[]> {
+  const ledger = new Map<number, FakeFile[]>();
+  for (const f of fake.files.filter((x) => x.completed)) {
+    const id = Number(/-d(\d+)\.[a-z]+$/.exec(f.filename)?.[1]);
+    ledger.set(id, [...(ledger.get(id) ?? []), f]);
+  }
+  return ledger;
+}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
