@@ -125,6 +125,12 @@ async function oneRun(env: NodeJS.ProcessEnv, cwd: string, via: 'node' | 'npm'):
     return { totalMs, rssMiB, serverMiB, phases };
   } finally {
     await stopChild(child, via === 'npm');
+    // npm may exit before the node under it has stopped the embedded server: wait for that, so the
+    // data folder is not removed under a server still writing it.
+    if (env.DATA_DIR) {
+      const pidFile = path.join(env.DATA_DIR, 'postgres', 'postmaster.pid');
+      for (let i = 0; i < 400 && (await readFile(pidFile).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 
@@ -186,7 +192,7 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
         via: 'npm',
         prepare: async () => {
           const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
-          return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: root, cleanup: () => rm(dir, { recursive: true, force: true }) };
+          return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: root, cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 5 }) };
         },
       },
       {
@@ -226,16 +232,21 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
     report.item('`node bin/tandem.js help` spawn to exit (node + tsx + importing the CLI module graph, no database)', `${helpMs.map(fmtMs).join(', ')} (median ${fmtMs(median(helpMs))})`);
     summaries.push(`module load alone (\`tandem help\`) median ${fmtMs(median(helpMs))}`);
     const rows: string[][] = [];
-    for (const engine of engines) {
-      const runs: Run[] = [];
-      for (let i = 0; i < o.runs; i++) {
+    // Interleaved: run i of every engine, then run i + 1, so a machine that gets busier (or quieter)
+    // during the benchmark weighs on every engine alike.
+    const runsOf = new Map(engines.map((e) => [e, [] as Run[]]));
+    for (let i = 0; i < o.runs; i++) {
+      for (const engine of engines) {
         const prepared = await engine.prepare();
         try {
-          runs.push(await oneRun(prepared.env, prepared.cwd, engine.via ?? 'node'));
+          runsOf.get(engine)?.push(await oneRun(prepared.env, prepared.cwd, engine.via ?? 'node'));
         } finally {
           await prepared.cleanup();
         }
       }
+    }
+    for (const engine of engines) {
+      const runs = runsOf.get(engine) ?? [];
       for (const [i, r] of runs.entries()) {
         rows.push([
           engine.name,
