@@ -1,7 +1,7 @@
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import { fieldErrors, programSettingsSchema, type ProgramSettingsInput } from '../domain/program-settings.js';
+import { fieldErrors, programSettingsSchema, type ProgramSettings, type ProgramSettingsInput } from '../domain/program-settings.js';
 import { DateTime } from 'luxon';
 import { programWeek } from '../domain/work-days.js';
 import type { Clock } from './clock.js';
@@ -9,6 +9,25 @@ import { refuse, staffOnly, type Outcome, type Refusal } from './outcome.js';
 import { SlackCallError, type SlackPort } from './slack-port.js';
 
 export type ProgramInvalid = Refusal & { fields: Record<string, string> };
+
+/** The stored columns of validated program settings (the same for a new program and an edited one). */
+function programRow(s: ProgramSettings) {
+  return {
+    name: s.name,
+    time_zone: s.timeZone,
+    start_date: s.startDate,
+    length_weeks: s.lengthWeeks,
+    checkin_weekday: s.checkinWeekday,
+    checkin_time: s.checkinTime,
+    standup_weekday: s.standupWeekday,
+    standup_time: s.standupTime,
+    response_window_days: s.responseWindowDays,
+    alerts_channel_id: s.alertsChannelId,
+    midmod_week_from: s.midmodWeekFrom,
+    midmod_week_to: s.midmodWeekTo,
+    follow_up_weeks: s.followUpWeeks ?? null,
+  };
+}
 
 export function createProgramService(deps: { programs: ProgramRepository; staff: StaffRepository; audit: AuditRepository; slack: SlackPort; clock: Clock }) {
   /**
@@ -39,25 +58,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
       const s = parsed.data;
       const channelProblem = await checkAlertsChannel(s.alertsChannelId);
       if (channelProblem) return { ...refuse('invalid', channelProblem), fields: { alertsChannelId: channelProblem } };
-      const program = await deps.programs.create(
-        {
-          name: s.name,
-          time_zone: s.timeZone,
-          start_date: s.startDate,
-          length_weeks: s.lengthWeeks,
-          checkin_weekday: s.checkinWeekday,
-          checkin_time: s.checkinTime,
-          standup_weekday: s.standupWeekday,
-          standup_time: s.standupTime,
-          response_window_days: s.responseWindowDays,
-          alerts_channel_id: s.alertsChannelId,
-          midmod_week_from: s.midmodWeekFrom,
-          midmod_week_to: s.midmodWeekTo,
-          follow_up_weeks: s.followUpWeeks ?? null,
-          created_by: actor,
-        },
-        s.holidays,
-      );
+      const program = await deps.programs.create({ ...programRow(s), created_by: actor }, s.holidays);
       if (!program) {
         const message = `A program called “${s.name}” already exists; pick another name.`;
         return { ...refuse('conflict', message), fields: { name: message } };
@@ -98,25 +99,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
         const channelProblem = await checkAlertsChannel(s.alertsChannelId);
         if (channelProblem) return { ...refuse('invalid', channelProblem), fields: { alertsChannelId: channelProblem } };
       }
-      const program = await deps.programs.update(
-        programId,
-        {
-          name: s.name,
-          time_zone: s.timeZone,
-          start_date: s.startDate,
-          length_weeks: s.lengthWeeks,
-          checkin_weekday: s.checkinWeekday,
-          checkin_time: s.checkinTime,
-          standup_weekday: s.standupWeekday,
-          standup_time: s.standupTime,
-          response_window_days: s.responseWindowDays,
-          alerts_channel_id: s.alertsChannelId,
-          midmod_week_from: s.midmodWeekFrom,
-          midmod_week_to: s.midmodWeekTo,
-          follow_up_weeks: s.followUpWeeks ?? null,
-        },
-        s.holidays,
-      );
+      const program = await deps.programs.update(programId, programRow(s), s.holidays);
       if (!program) {
         const message = `A program called “${s.name}” already exists; pick another name.`;
         return { ...refuse('conflict', message), fields: { name: message } };

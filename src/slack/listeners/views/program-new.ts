@@ -8,94 +8,76 @@ import { ids } from '../../ids.js';
 /** Slack waits three seconds for the answer to a submission; leave room for the network. */
 const submissionBudgetMs = 2_500;
 
-export function registerProgramNewView(app: App, services: Services): void {
-  registerProgramEditView(app, services);
-  const log = services.logger.child({ component: 'program-new' });
+type ProgramSaved = { id: number; name: string; start_date: string; length_weeks: number; time_zone: string; checkin_weekday: number; checkin_time: string; standup_weekday: number; standup_time: string; alerts_channel_id: string | null };
+type SaveOutcome = { ok: true; program: ProgramSaved } | { ok: false; message: string; fields?: Record<string, string> };
 
-  app.view(ids.views.programNew, async ({ ack, body, view }) => {
+/**
+ * The program form's submission, new or edited: saved within Slack's three seconds (or the modal
+ * stays open saying so, nothing typed lost), field errors back on their fields, and on success a DM
+ * to the staff member through the outbox.
+ */
+function registerProgramForm(
+  app: App,
+  services: Services,
+  form: { callbackId: string; component: string; button: string; save: (actor: string, view: { private_metadata?: string; state?: unknown }) => Promise<SaveOutcome>; saved: (p: ProgramSaved, view: { id: string; hash?: string }) => { dedupeKey: string; kind: string; text: string } },
+): void {
+  const log = services.logger.child({ component: form.component });
+  app.view(form.callbackId, async ({ ack, body, view }) => {
     const actor = body.user.id;
-    const fields = readProgramModal(view.state as never);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), submissionBudgetMs);
     });
     try {
-      const result = await Promise.race([services.programs.create(actor, fields as never), timeout]);
+      const result = await Promise.race([form.save(actor, view), timeout]);
       if (result === 'timeout') {
-        // Nothing typed is lost: the modal stays open with a note, and Submit can be pressed again.
-        await ack({ response_action: 'errors', errors: { [ids.programFields.name]: 'Tandem is slow to answer right now. Wait a moment and press Create again.' } });
+        await ack({ response_action: 'errors', errors: { [ids.programFields.name]: `Tandem is slow to answer right now. Wait a moment and press ${form.button} again.` } });
         return;
       }
       if (!result.ok) {
-        const errors = 'fields' in result ? result.fields : { [ids.programFields.name]: result.message };
-        await ack({ response_action: 'errors', errors: onlyKnownBlocks(errors, result.message) });
+        await ack({ response_action: 'errors', errors: onlyKnownBlocks(result.fields ?? { [ids.programFields.name]: result.message }, result.message) });
         return;
       }
       await ack();
-      const p = result.program;
-      await services.repos.deliveries.enqueue({
-        dedupeKey: `program-created:${p.id}`,
-        kind: 'program_created',
-        channel: actor,
-        payload: {
-          text: `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`,
-        },
-        notBefore: services.clock(),
-      });
+      const note = form.saved(result.program, view);
+      await services.repos.deliveries.enqueue({ dedupeKey: note.dedupeKey, kind: note.kind, channel: actor, payload: { text: note.text }, notBefore: services.clock() });
       services.sender.kick();
     } catch (err) {
       log.error({ err }, 'program form failed');
-      await ack({ response_action: 'errors', errors: { [ids.programFields.name]: 'Something went wrong on our side; nothing was saved. Press Create again in a minute.' } }).catch(() => undefined);
+      await ack({ response_action: 'errors', errors: { [ids.programFields.name]: `Something went wrong on our side; nothing was saved. Press ${form.button} again in a minute.` } }).catch(() => undefined);
     } finally {
       clearTimeout(timer);
     }
   });
 }
 
-/** The same form, editing a program: saved settings apply from the next slot. */
-function registerProgramEditView(app: App, services: Services): void {
-  const log = services.logger.child({ component: 'program-edit' });
-  app.view(ids.views.programEdit, async ({ ack, body, view }) => {
-    const actor = body.user.id;
-    const programId = Number(view.private_metadata);
-    const fields = readProgramModal(view.state as never);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), submissionBudgetMs);
-    });
-    try {
-      if (!Number.isInteger(programId) || programId <= 0) {
-        await ack({ response_action: 'errors', errors: { [ids.programFields.name]: 'This form lost track of its program. Close it and run /tandem program edit again.' } });
-        return;
-      }
-      const result = await Promise.race([services.programs.update(actor, programId, fields as never), timeout]);
-      if (result === 'timeout') {
-        await ack({ response_action: 'errors', errors: { [ids.programFields.name]: 'Tandem is slow to answer right now. Wait a moment and press Save again.' } });
-        return;
-      }
-      if (!result.ok) {
-        const errors = 'fields' in result ? result.fields : { [ids.programFields.name]: result.message };
-        await ack({ response_action: 'errors', errors: onlyKnownBlocks(errors, result.message) });
-        return;
-      }
-      await ack();
-      const p = result.program;
-      await services.repos.deliveries.enqueue({
-        dedupeKey: `program-edited:${p.id}:${body.view.id}:${view.hash}`,
-        kind: 'program_edited',
-        channel: actor,
-        payload: {
-          text: `Saved “${escapeMrkdwn(p.name)}”: ${p.length_weeks} weeks from ${p.start_date} (${p.time_zone}); check-ins ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}, standups ${weekdayName(p.standup_weekday)} at ${p.standup_time}; alerts to <#${p.alerts_channel_id}>. The changes apply from the next check-in and standup.`,
-        },
-        notBefore: services.clock(),
-      });
-      services.sender.kick();
-    } catch (err) {
-      log.error({ err }, 'program edit form failed');
-      await ack({ response_action: 'errors', errors: { [ids.programFields.name]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
-    } finally {
-      clearTimeout(timer);
-    }
+export function registerProgramNewView(app: App, services: Services): void {
+  registerProgramForm(app, services, {
+    callbackId: ids.views.programNew,
+    component: 'program-new',
+    button: 'Create',
+    save: (actor, view) => services.programs.create(actor, readProgramModal(view.state as never) as never),
+    saved: (p) => ({
+      dedupeKey: `program-created:${p.id}`,
+      kind: 'program_created',
+      text: `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`,
+    }),
+  });
+  // The same form, editing a program (its id in private_metadata): saved settings apply from the next slot.
+  registerProgramForm(app, services, {
+    callbackId: ids.views.programEdit,
+    component: 'program-edit',
+    button: 'Save',
+    save: async (actor, view) => {
+      const programId = Number(view.private_metadata);
+      if (!Number.isInteger(programId) || programId <= 0) return { ok: false, message: 'This form lost track of its program. Close it and run /tandem program edit again.' };
+      return services.programs.update(actor, programId, readProgramModal(view.state as never) as never);
+    },
+    saved: (p, view) => ({
+      dedupeKey: `program-edited:${p.id}:${view.id}:${view.hash ?? ''}`,
+      kind: 'program_edited',
+      text: `Saved “${escapeMrkdwn(p.name)}”: ${p.length_weeks} weeks from ${p.start_date} (${p.time_zone}); check-ins ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}, standups ${weekdayName(p.standup_weekday)} at ${p.standup_time}; alerts to <#${p.alerts_channel_id}>. The changes apply from the next check-in and standup.`,
+    }),
   });
 }
 
