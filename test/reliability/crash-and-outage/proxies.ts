@@ -173,6 +173,12 @@ export type FaultProxy = {
   url: string;
   /** Faults queued in the fake, per method, in the order queued (the fake serves them FIFO). */
   injected: Map<string, Fault[]>;
+  /**
+   * 429 answers the client actually received (the proxy finished writing them before the client gave
+   * up), with the channel the request named and when: a 429 that arrived after the client's own timeout
+   * was never heard, so its Retry-After could not be honoured.
+   */
+  heard429: { method: string; channel: string | undefined; at: number; retryAfter: number }[];
   /** Stops adding faults (calls still pass through). */
   calm: () => void;
   close: () => Promise<void>;
@@ -184,10 +190,21 @@ export type FaultProxy = {
  * k-th faulted call the fake records for a method is the k-th fault queued for it here (whichever
  * concurrent request of that method reached the fake first takes it — equally random).
  */
+/** The channel a Web API request names (form-encoded, as WebClient sends it, or JSON). */
+function channelOf(body: string): string | undefined {
+  try {
+    if (body.trimStart().startsWith('{')) return (JSON.parse(body) as { channel?: string }).channel;
+  } catch {
+    return undefined;
+  }
+  return new URLSearchParams(body).get('channel') ?? undefined;
+}
+
 export async function startFaultProxy(fake: FakeSlack, rules: Record<string, FaultRule>, random: () => number): Promise<FaultProxy> {
   const target = new URL(fake.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const injected = new Map<string, Fault[]>();
+  const heard429: FaultProxy['heard429'] = [];
   let calm = false;
 
   const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
@@ -198,10 +215,17 @@ export async function startFaultProxy(fake: FakeSlack, rules: Record<string, Fau
       fake.inject(method, fault);
       injected.set(method, [...(injected.get(method) ?? []), fault]);
     }
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host }, agent },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        if (answer.statusCode === 429 && method) {
+          res.on('finish', () => heard429.push({ method, channel: channelOf(body), at: Date.now(), retryAfter: Number(answer.headers['retry-after'] ?? 0) }));
+        }
         answer.pipe(res);
       },
     );
@@ -220,6 +244,7 @@ export async function startFaultProxy(fake: FakeSlack, rules: Record<string, Fau
   return {
     url: `http://127.0.0.1:${port}/api/`,
     injected,
+    heard429,
     calm: () => {
       calm = true;
     },
