@@ -283,9 +283,12 @@ describe('crash and outage on PostgreSQL', () => {
       // before its Retry-After ended? (A 429 that reached the proxy after the client's own 800 ms
       // timeout was never heard — on a loaded machine that happens — and the sender rightly retries
       // it as a timeout.)
+      // Only 429s answered well inside the client's 800 ms: the proxy cannot see the client give up,
+      // so one finished at 790 ms may still have come too late for it.
+      const heard = proxy.heard429.filter((h) => h.elapsedMs <= 600);
       const violations: string[] = [];
-      expect(proxy.heard429.length).toBeGreaterThan(0);
-      for (const h429 of proxy.heard429) {
+      expect(heard.length).toBeGreaterThan(0);
+      for (const h429 of heard) {
         const notBefore = h429.at + h429.retryAfter * 1_000 - 50;
         const early = fake.calls.filter((c) => c.method === h429.method && c.args.channel === h429.channel && c.at.getTime() > h429.at && c.at.getTime() < notBefore);
         for (const e of early) violations.push(`${h429.method} ${String(h429.channel)}: 429 heard at ${new Date(h429.at).toISOString()} (Retry-After ${h429.retryAfter}s), again at ${e.at.toISOString()}`);

@@ -175,10 +175,10 @@ export type FaultProxy = {
   injected: Map<string, Fault[]>;
   /**
    * 429 answers the client actually received (the proxy finished writing them before the client gave
-   * up), with the channel the request named and when: a 429 that arrived after the client's own timeout
+   * up), with the channel the request named, when, and how long after the request reached the proxy: a 429 that arrived after the client's own timeout
    * was never heard, so its Retry-After could not be honoured.
    */
-  heard429: { method: string; channel: string | undefined; at: number; retryAfter: number }[];
+  heard429: { method: string; channel: string | undefined; at: number; retryAfter: number; elapsedMs: number }[];
   /** Stops adding faults (calls still pass through). */
   calm: () => void;
   close: () => Promise<void>;
@@ -215,6 +215,7 @@ export async function startFaultProxy(fake: FakeSlack, rules: Record<string, Fau
       fake.inject(method, fault);
       injected.set(method, [...(injected.get(method) ?? []), fault]);
     }
+    const arrivedAt = Date.now();
     let body = '';
     req.on('data', (chunk: Buffer) => {
       body += chunk.toString('utf8');
@@ -224,7 +225,7 @@ export async function startFaultProxy(fake: FakeSlack, rules: Record<string, Fau
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         if (answer.statusCode === 429 && method) {
-          res.on('finish', () => heard429.push({ method, channel: channelOf(body), at: Date.now(), retryAfter: Number(answer.headers['retry-after'] ?? 0) }));
+          res.on('finish', () => heard429.push({ method, channel: channelOf(body), at: Date.now(), retryAfter: Number(answer.headers['retry-after'] ?? 0), elapsedMs: Date.now() - arrivedAt }));
         }
         answer.pipe(res);
       },
