@@ -9,7 +9,7 @@ import { createLogger } from '../src/logger.js';
 import { weekLabel } from '../src/services/checkin-service.js';
 import { createServices } from '../src/services/index.js';
 import type { SlackPort } from '../src/services/slack-port.js';
-import { checkinMessage } from '../src/slack/blocks/checkin.js';
+import { checkinMessage } from '../src/messages/checkin.js';
 import { createBenchDatabase } from './lib/db.js';
 import { captureStatement, createStatementStats, explainAnalyze, type StatementStat } from './lib/queries.js';
 import { countRows, seedPairings } from './lib/seed.js';

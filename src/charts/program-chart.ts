@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { TopLevelSpec } from 'vega-lite';
 import { answerRateLabel } from '../domain/answer-rate.js';
 import { hoursLabel } from '../domain/hours.js';
-import type { ProgramWeek } from '../services/program-figures.js';
+import type { ProgramWeek } from '../domain/program-weeks.js';
 
 /**
  * The weekly chart staff get with the Monday digest and the program summary: one small bar chart per

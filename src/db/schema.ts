@@ -1,11 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AlertReason, AlertStatus, CheckinAnswer, DeliveryStatus, ExpectationKind, Goal, Milestone, PairActivityKind, PairingStatus, StandupMet, StandupStatus } from '../domain/vocabulary.js';
+
+export type { AlertReason, AlertStatus, CheckinAnswer, DeliveryStatus, ExpectationKind, Goal, Milestone, PairActivityKind, PairingStatus, StandupMet, StandupStatus };
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type PairingStatus = 'active' | 'paused' | 'ended';
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 export interface PeopleTable {
   slack_id: string;
@@ -54,7 +55,6 @@ export interface ProgramHolidaysTable {
   day: string;
 }
 
-export type Goal = { text: string; measure?: string | undefined; targetDate?: string | undefined };
 
 export interface PairingsTable {
   id: Generated<number>;
@@ -140,7 +140,6 @@ export interface InstallationSecretsTable {
   created_at: DefaultTimestamp;
 }
 
-export type CheckinAnswer = 'met' | 'not_yet' | 'rescheduled';
 
 export interface CheckinsTable {
   id: Generated<number>;
@@ -163,7 +162,6 @@ export interface CheckinAnswersTable {
   updated_at: Timestamp;
 }
 
-export type ExpectationKind = 'checkin' | 'reply';
 
 export interface ExpectationsTable {
   id: Generated<number>;
@@ -181,7 +179,6 @@ export interface ExpectationsTable {
   cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export type PairActivityKind = 'message' | 'reaction';
 
 /** A fact from a pair conversation: who wrote or reacted, and when (Slack ts). Never the text. */
 export interface PairActivityTable {
@@ -197,8 +194,6 @@ export interface PairActivityTable {
   recorded_at: DefaultTimestamp;
 }
 
-export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern' | 'note_signal';
-export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
 
 export interface AlertsTable {
   id: Generated<number>;
@@ -241,7 +236,6 @@ export interface PairAlertsTable {
   created_at: DefaultTimestamp;
 }
 
-export type Milestone = 'kickoff' | 'midmod' | 'exit';
 
 export interface MilestonesTable {
   pairing_id: number;
@@ -278,8 +272,6 @@ export interface DtrAnswersTable {
   updated_at: Timestamp;
 }
 
-export type StandupStatus = 'on_track' | 'needs_attention' | 'at_risk';
-export type StandupMet = 'yes' | 'no' | 'rescheduled';
 
 export interface StandupsTable {
   id: Generated<number>;

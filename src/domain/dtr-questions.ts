@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Milestone } from '../db/schema.js';
+import type { Milestone } from './vocabulary.js';
 
 /**
  * The define-the-relationship conversations as data. Wording is ours; the topics follow the

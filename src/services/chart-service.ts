@@ -1,8 +1,8 @@
 import { chartDescription, chartWeekLabel, programChartSpec } from '../charts/program-chart.js';
 import type { DeliveryPayload } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import { escapeMrkdwn, type UserText } from '../slack/blocks/text.js';
-import type { ProgramWeek } from './program-figures.js';
+import { escapeMrkdwn, type UserText } from '../messages/text.js';
+import type { ProgramWeek } from '../domain/program-weeks.js';
 
 /**
  * Charts for staff, rendered when a digest or a summary is planned and queued in the outbox with it,

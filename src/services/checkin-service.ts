@@ -12,7 +12,7 @@ import type { Checkin, CheckinAnswer } from '../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { checkinMessage } from '../slack/blocks/checkin.js';
+import { checkinMessage } from '../messages/checkin.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';

@@ -5,8 +5,8 @@ import type { PairingRepository, PairingRow } from '../db/repositories/pairing-r
 import type { Goal, Milestone, PairingUpdate } from '../db/schema.js';
 import { goalsFromAnswers, latestBuiltIn, questionSetFor, questionSetSchema, validateAnswers, type Answers, type QuestionSet } from '../domain/dtr-questions.js';
 import type { Logger } from '../logger.js';
-import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../slack/blocks/dtr.js';
-import { userAnswers } from '../slack/blocks/text.js';
+import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../messages/dtr.js';
+import { userAnswers } from '../messages/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';

@@ -1,3 +1,4 @@
+import { personName } from './people-service.js';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { PeopleRepository } from '../db/repositories/people-repository.js';
@@ -30,7 +31,7 @@ export function neutralizeCsvCell(value: string): string {
 export async function hoursCsv(repos: Repos, month: string): Promise<{ csv: string; rows: HoursRow[] } | null> {
   const rows = await hoursRows(repos, month);
   if (!rows) return null;
-  const names = new Map((await repos.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [p.slack_id, p.real_name || p.name]));
+  const names = new Map((await repos.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [p.slack_id, personName(p, p.slack_id)]));
   const csv = stringify(
     rows.map((r) => ({ mentor_id: r.mentorId, mentor: names.get(r.mentorId) ?? '', mentee_id: r.menteeId, mentee: names.get(r.menteeId) ?? '', week: r.week, sessions: r.sessions, hours: hoursLabel(r.minutes), source: r.source })),
     { header: true, columns: [...hoursCsvColumns], cast: { string: neutralizeCsvCell } },

@@ -31,7 +31,7 @@ import { createRescheduleService } from './reschedule-service.js';
 import { createMilestoneService } from './milestone-service.js';
 import { createPairingService } from './pairing-service.js';
 import { createPeopleService } from './people-service.js';
-import { createProgramFigures } from './program-figures.js';
+import { createProgramFigures } from '../db/repositories/program-figures-repository.js';
 import { createProgramService } from './program-service.js';
 import { createResponseWindowService } from './response-window-service.js';
 import type { SlackPort } from './slack-port.js';

@@ -10,14 +10,15 @@ import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer
 import { answersWhere, questionSetFor } from '../domain/dtr-questions.js';
 import { hoursLabel } from '../domain/hours.js';
 import { programEnd } from '../domain/work-days.js';
-import { programTeamBlocks, type ProgramTeamAnswer } from '../slack/blocks/dtr.js';
+import { programTeamBlocks, type ProgramTeamAnswer } from '../messages/dtr.js';
 import type { Logger } from '../logger.js';
-import { context, escapeMrkdwn, mention, plain, section, userText } from '../slack/blocks/text.js';
+import { context, escapeMrkdwn, mention, plain, section, userText } from '../messages/text.js';
 import type { AlertService } from './alert-service.js';
 import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
-import { programWeekKeys, type ProgramFigures, type ProgramWeek } from './program-figures.js';
+import type { ProgramFigures } from '../db/repositories/program-figures-repository.js';
+import { programWeekKeys, type ProgramWeek } from '../domain/program-weeks.js';
 
 /**
  * The end of a program: after its last week, live pairings end with a thank-you in each pair

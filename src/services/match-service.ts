@@ -9,14 +9,14 @@ import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { MatchRequest, Person } from '../db/schema.js';
 import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { matchDecidedMessage, matchRequestMessage } from '../slack/blocks/match.js';
+import { matchDecidedMessage, matchRequestMessage } from '../messages/match.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PairingService } from './pairing-service.js';
 import type { PeopleService } from './people-service.js';
 import { SlackCallError } from './slack-port.js';
-import { counted, escapeMrkdwn, userText, userTextOrNull } from '../slack/blocks/text.js';
+import { counted, escapeMrkdwn, userText, userTextOrNull } from '../messages/text.js';
 
 /** The most a staff member's note about a mentee holds; a longer one is refused, not cut. */
 export const noteMax = 1500;

@@ -14,7 +14,9 @@ import type { Clock } from './clock.js';
 import { hoursCsv, hoursRows } from './hours-csv.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
 import type { SlackPort } from './slack-port.js';
-import { counted } from '../slack/blocks/text.js';
+import { counted } from '../messages/text.js';
+import { sessionLogModal, sessionLoggedMessage } from '../messages/session-log.js';
+import { personName } from './people-service.js';
 
 export const sessionLogSchema = z.object({
   pairingId: z.coerce.number({ error: 'Pick the mentee' }).int().positive('Pick the mentee'),
@@ -43,16 +45,27 @@ export function createMentorRecordsService(deps: {
   return {
     menteesOf,
 
-    async logForm(actor: string, logId?: number): Promise<Outcome<{ mentees: PairingRow[]; existing: SessionLog | null }>> {
+    /** The session-log form, new (optionally for one mentee) or filled in with a log the mentor wrote. */
+    async logForm(actor: string, opts: { logId?: number | undefined; pairingId?: number | undefined } = {}): Promise<Outcome<{ view: ReturnType<typeof sessionLogModal> }>> {
       const mentees = await menteesOf(actor);
       if (mentees.length === 0) return refuse('not_found', 'Session logs are for mentors, and you have no mentee right now.');
-      if (logId === undefined) return { ok: true, mentees, existing: null };
-      const existing = await deps.sessionLogs.get(logId);
-      if (!existing || existing.author_id !== actor) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
-      return { ok: true, mentees, existing };
+      let existing: SessionLog | undefined;
+      if (opts.logId !== undefined) {
+        existing = await deps.sessionLogs.get(opts.logId);
+        if (!existing || existing.author_id !== actor) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
+      }
+      const people = new Map((await deps.people.findMany([actor, ...mentees.map((m) => m.mentee_id)])).map((p) => [p.slack_id, p]));
+      const zone = people.get(actor)?.time_zone ?? 'UTC';
+      const view = sessionLogModal({
+        mentees: mentees.map((m) => ({ pairingId: m.id, menteeName: personName(people.get(m.mentee_id), m.mentee_id), programName: m.program_name })),
+        existing: existing ? { id: existing.id, pairingId: existing.pairing_id, sessionDate: existing.session_date, minutes: existing.minutes, done: existing.done, privateNotes: existing.private_notes } : null,
+        today: DateTime.fromJSDate(deps.clock(), { zone }).toISODate() as string,
+        preselect: opts.pairingId,
+      });
+      return { ok: true, view };
     },
 
-    async saveLog(actor: string, input: SessionLogInput, logId?: number, formId?: string): Promise<Outcome<{ log: SessionLog }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async saveLog(actor: string, input: SessionLogInput, logId?: number, formId?: string): Promise<Outcome<{ log: SessionLog; confirmation: ReturnType<typeof sessionLoggedMessage> }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const parsed = sessionLogSchema.safeParse(input);
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
@@ -63,7 +76,7 @@ export function createMentorRecordsService(deps: {
       const row = { pairingId: v.pairingId, sessionDate: v.sessionDate, minutes: v.minutes, done: v.done || null, privateNotes: v.privateNotes || null, at: deps.clock() };
       const log = logId === undefined ? await deps.sessionLogs.create({ ...row, authorId: actor, formId: formId ?? null }) : await deps.sessionLogs.update(logId, actor, row);
       if (!log) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
-      return { ok: true, log };
+      return { ok: true, log, confirmation: sessionLoggedMessage({ id: log.id, minutes: log.minutes, sessionDate: log.session_date }, pairing.mentee_id) };
     },
 
     /** A mentor's own month: total and per mentee. */

@@ -4,7 +4,7 @@ import type { DeliveryRepository } from '../db/repositories/delivery-repository.
 import type { Milestone } from '../db/schema.js';
 import { programWeek } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { section } from '../slack/blocks/text.js';
+import { section } from '../messages/text.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 

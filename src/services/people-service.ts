@@ -6,6 +6,11 @@ import type { SlackPort } from './slack-port.js';
 /** Names and time zones come from Slack and are refreshed after this long; nobody types them in. */
 const refreshAfterMs = 12 * 60 * 60 * 1000;
 
+/** The name people know a person by: their full name, else their Slack name, else the id. */
+export function personName(p: { real_name: string | null; name: string } | undefined, fallback: string): string {
+  return p?.real_name || p?.name || fallback;
+}
+
 export function createPeopleService(deps: { people: PeopleRepository; slack: SlackPort; clock: Clock }) {
   async function ensure(slackId: string, options: { force?: boolean } = {}): Promise<Person> {
     const now = deps.clock();
@@ -28,6 +33,7 @@ export function createPeopleService(deps: { people: PeopleRepository; slack: Sla
     ensure,
     ensureMany: (ids: readonly string[]) => Promise.all(ids.map((id) => ensure(id))),
     find: (id: string) => deps.people.find(id),
+    findMany: (ids: readonly string[]) => deps.people.findMany(ids),
     setMaxMentees: (id: string, max: number | null) => deps.people.setMaxMentees(id, max),
   };
 }

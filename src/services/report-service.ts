@@ -1,41 +1,17 @@
 import { DateTime } from 'luxon';
-import type { PairReportRows, ReportRepository } from '../db/repositories/report-repository.js';
+import type { ReportRepository } from '../db/repositories/report-repository.js';
+import type { PairReport, PairReportRows, ReportWeek } from '../domain/pair-report.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import { answersWhere, questionSetFor, staffReads, type ShownAnswer } from '../domain/dtr-questions.js';
-import { escapeMrkdwn, mention, userText } from '../slack/blocks/text.js';
+import { answersWhere, questionSetFor, staffReads } from '../domain/dtr-questions.js';
+import { escapeMrkdwn, mention, userText } from '../messages/text.js';
 import type { SlackPort } from './slack-port.js';
 import { isoWeekKey, programWeek } from '../domain/work-days.js';
 import type { Clock } from './clock.js';
 import { refuse, staffOnly, type Outcome } from './outcome.js';
 import type { PeopleService } from './people-service.js';
 
-type Rows = PairReportRows;
-
-/** One week of a pair, as staff read it: what each side answered, logged, reported and moved. */
-export type ReportWeek = {
-  /** Monday of the week, in the program's zone. */
-  monday: string;
-  /** The program week (1-based), or null before or after the program. */
-  programWeek: number | null;
-  checkins: Rows['checkins'];
-  sessions: Rows['sessions'];
-  standups: Rows['standups'];
-  reschedules: Rows['reschedules'];
-  alerts: Rows['alerts'];
-};
-
-export type PairReport = {
-  pairing: Rows['pairing'];
-  /** Newest first. */
-  weeks: ReportWeek[];
-  milestones: Rows['milestones'];
-  /** Only the answers staff read (their question's `readers`): never a private one, never the pair's own. */
-  dtrForStaff: { milestone: Rows['dtrAnswers'][number]['milestone']; personId: string; role: 'mentor' | 'mentee'; answers: ShownAnswer[]; submittedAt: Date }[];
-  openAlerts: number;
-  /** The reader's zone: dates in the report are theirs. */
-  readerZone: string;
-};
+export type { PairReport, ReportWeek };
 
 export type ReportTarget = { pairingId: number } | { a: string; b: string; program?: string | undefined };
 
@@ -86,7 +62,7 @@ export function createReportService(deps: { reports: ReportRepository; staff: St
 }
 
 /** Sorts a pair's records into the program's calendar weeks (in the program's zone), newest week first. */
-export function groupByWeek(rows: Rows): Omit<PairReport, 'readerZone'> {
+export function groupByWeek(rows: PairReportRows): Omit<PairReport, 'readerZone'> {
   const zone = rows.pairing.timeZone;
   const weeks = new Map<string, ReportWeek>();
   const week = (key: string): ReportWeek => {

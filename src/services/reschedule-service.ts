@@ -1,3 +1,5 @@
+import { rescheduleModal } from '../messages/reschedule.js';
+import { personName } from './people-service.js';
 import { DateTime } from 'luxon';
 import { isInPair } from '../domain/authorization.js';
 import { z } from 'zod';
@@ -8,7 +10,7 @@ import type { PairingRepository, PairingRow } from '../db/repositories/pairing-r
 import type { Reschedule } from '../db/schema.js';
 import { isoDate, timeOfDay } from '../domain/program-settings.js';
 import { nextOccurrence, type IsoWeekday } from '../domain/work-days.js';
-import { escapeMrkdwn, section, userText } from '../slack/blocks/text.js';
+import { escapeMrkdwn, section, userText } from '../messages/text.js';
 import { fieldErrors } from '../domain/program-settings.js';
 import type { Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
@@ -63,8 +65,24 @@ export function createRescheduleService(deps: {
   return {
     nextMeeting,
 
-    async pairingsFor(actor: string) {
-      return (await deps.pairings.listLiveFor(actor)).filter((p) => p.status === 'active');
+    /** The form to move or cancel a meeting: the person's active pairings, the chosen one's next meeting in their zone. */
+    async form(actor: string, pairingId?: number): Promise<Outcome<{ view: ReturnType<typeof rescheduleModal> }>> {
+      const pairings = (await deps.pairings.listLiveFor(actor)).filter((p) => p.status === 'active');
+      if (pairings.length === 0) return refuse('not_found', 'You have no active pairing with meetings to move.');
+      const chosen = pairings.find((p) => p.id === pairingId) ?? (pairings.length === 1 ? pairings[0] : undefined);
+      const people = new Map((await deps.people.findMany([actor, ...pairings.map((p) => (p.mentor_id === actor ? p.mentee_id : p.mentor_id))])).map((p) => [p.slack_id, p]));
+      const zone = people.get(actor)?.time_zone ?? 'UTC';
+      const next = chosen ? await nextMeeting(chosen) : null;
+      const local = next ? DateTime.fromJSDate(next.at, { zone }) : null;
+      const view = rescheduleModal({
+        pairings: pairings.map((p) => {
+          const partner = p.mentor_id === actor ? p.mentee_id : p.mentor_id;
+          return { pairingId: p.id, partnerRole: p.mentor_id === actor ? 'Mentee' : 'Mentor', partnerName: personName(people.get(partner), partner), programName: p.program_name };
+        }),
+        preselect: chosen?.id,
+        next: local ? { date: local.toISODate() as string, time: local.toFormat('HH:mm') } : null,
+      });
+      return { ok: true, view };
     },
 
     /**

@@ -10,7 +10,7 @@ import type { Db } from '../db/database.js';
 import type { AlertReason, Database, Expectation } from '../db/schema.js';
 import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { reminderMessage } from '../slack/blocks/checkin.js';
+import { reminderMessage } from '../messages/checkin.js';
 import type { AlertEvidence, AlertService } from './alert-service.js';
 import { checkinDeliveryKey } from './checkin-service.js';
 import type { Clock } from './clock.js';

@@ -11,14 +11,15 @@ import type { DeliveryPayload, StandupMet, StandupStatus } from '../db/schema.js
 import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
 import { endOfLocalDay, holidaySet, isoWeekKey, programEnd } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { digestMessage, standupPromptMessage, standupReminderMessage, standupReportMessages, weekRangeLabel } from '../slack/blocks/standup.js';
-import { userText, userTextOrNull } from '../slack/blocks/text.js';
+import { digestMessage, standupModal, standupPageSize, standupPromptMessage, standupReminderMessage, standupReportMessages, weekRangeLabel } from '../messages/standup.js';
+import { userText, userTextOrNull } from '../messages/text.js';
 import type { AlertService } from './alert-service.js';
 import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
 import { weekLabel } from './checkin-service.js';
 import { refuse, type Outcome } from './outcome.js';
-import { weeksEndingAt, type ProgramFigures } from './program-figures.js';
+import type { ProgramFigures } from '../db/repositories/program-figures-repository.js';
+import { weeksEndingAt } from '../domain/program-weeks.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
 
 export const standupEntrySchema = z.object({
@@ -86,6 +87,20 @@ export function createStandupService(deps: {
 
   const exists = async (dedupeKey: string) => Boolean(await deps.db.selectFrom('deliveries').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst());
 
+  /** What a mentor's standup form shows: their mentees in the program, this week's entries, the week in their zone. */
+  async function forMentor(actor: string, standupId: number) {
+    const s = await deps.standups.get(standupId);
+    if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
+    if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
+    const program = await deps.programs.get(s.program_id);
+    const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
+    if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
+    // The mentor reads it: their week, in their zone (as in the DM that asked them).
+    const zone = (await deps.db.selectFrom('people').select('time_zone').where('slack_id', '=', actor).executeTakeFirst())?.time_zone ?? program?.time_zone ?? 'UTC';
+    const entries = (await deps.standups.entries(s.id)).map((e) => ({ pairingId: e.pairing_id, status: e.status, met: e.met, minutes: e.minutes, concerns: e.concerns }));
+    return { ok: true as const, standup: s, mentees, entries, weekLabel: weekLabel(s.prompt_at, zone), pages: Math.max(1, Math.ceil(mentees.length / standupPageSize)) };
+  }
+
   return {
     /** Scheduler step: each mentor's standup DM at the program's day and time in the mentor's own zone. */
     async plan(limit = 1000): Promise<number> {
@@ -146,16 +161,13 @@ export function createStandupService(deps: {
     },
 
     /** What the modal shows: only the mentor's own standup, with this week's answers so far. */
-    async forMentor(actor: string, standupId: number) {
-      const s = await deps.standups.get(standupId);
-      if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
-      if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
-      const program = await deps.programs.get(s.program_id);
-      const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
-      if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
-      // The mentor reads it: their week, in their zone (as in the DM that asked them).
-      const zone = (await deps.db.selectFrom('people').select('time_zone').where('slack_id', '=', actor).executeTakeFirst())?.time_zone ?? program?.time_zone ?? 'UTC';
-      return { ok: true as const, standup: s, mentees, entries: await deps.standups.entries(s.id), weekLabel: weekLabel(s.prompt_at, zone) };
+    forMentor,
+
+    /** One page of a mentor's standup form, filled in with what they already answered this week. */
+    async form(actor: string, standupId: number, page = 0): Promise<Outcome<{ view: ReturnType<typeof standupModal> }>> {
+      const r = await forMentor(actor, standupId);
+      if (!r.ok) return r;
+      return { ok: true, view: standupModal({ standupId, page, weekLabel: r.weekLabel, mentees: r.mentees, entries: r.entries, generalNote: r.standup.general_note }) };
     },
 
     /**

@@ -548,7 +548,7 @@ describe('pair report (staff)', () => {
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
     const r = await h.tandem.services.reports.pairReport(ADMIN, { a: MENTEE, b: MENTOR });
     expect(r.ok && r.report.pairing.id).toBe(pairing.id);
-    const { pairReportView } = await import('../../src/slack/blocks/report.js');
+    const { pairReportView } = await import('../../src/messages/report.js');
     const first = pairReportView((r as Extract<typeof r, { ok: true }>).report);
     const firstText = JSON.stringify(first.blocks);
     expect(firstText).toContain('Week 10');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readDtrModal } from '../../src/slack/blocks/dtr.js';
+import { readDtrModal } from '../../src/messages/dtr.js';
 import { parseTandemCommand } from '../../src/slack/listeners/commands/tandem-command.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { botToken, signingSecret, startHarness, type Harness } from '../support/harness.js';

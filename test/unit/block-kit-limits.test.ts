@@ -3,18 +3,18 @@ import type { AlertReason, AlertStatus, CheckinAnswer, Milestone } from '../../s
 import type { PairReportRows } from '../../src/db/repositories/report-repository.js';
 import { answersWhere, builtInQuestionSets, questionSetSchema, questionsFor, validateAnswers, type Answers, type Question, type QuestionSet } from '../../src/domain/dtr-questions.js';
 import { groupByWeek } from '../../src/services/report-service.js';
-import { alertMessage, alertReasonAdded, type AlertReasonView, type AlertViewInput } from '../../src/slack/blocks/alert.js';
-import { checkinMessage, checkinNoteModal, reminderMessage } from '../../src/slack/blocks/checkin.js';
-import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles, programTeamBlocks } from '../../src/slack/blocks/dtr.js';
-import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
-import { programModal } from '../../src/slack/blocks/program-modal.js';
-import { pairReportView } from '../../src/slack/blocks/report.js';
-import { standupReportMessages, weekRangeLabel, type StandupReportInput } from '../../src/slack/blocks/standup.js';
-import { userAnswers, userText, userTextOrNull } from '../../src/slack/blocks/text.js';
+import { alertMessage, alertReasonAdded, type AlertReasonView, type AlertViewInput } from '../../src/messages/alert.js';
+import { checkinMessage, checkinNoteModal, reminderMessage } from '../../src/messages/checkin.js';
+import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles, programTeamBlocks } from '../../src/messages/dtr.js';
+import { pairIntroMessage } from '../../src/messages/pair-intro.js';
+import { programModal } from '../../src/messages/program-modal.js';
+import { pairReportView } from '../../src/messages/report.js';
+import { standupReportMessages, weekRangeLabel, type StandupReportInput } from '../../src/messages/standup.js';
+import { userAnswers, userText, userTextOrNull } from '../../src/messages/text.js';
 import { blockKitViolations, blockKitWarnings, type Surface } from '../support/block-kit-limits.js';
 
 /**
- * Every builder in src/slack/blocks fed the largest input the app accepts must stay inside Slack's
+ * Every builder in src/messages fed the largest input the app accepts must stay inside Slack's
  * documented Block Kit limits (see test/support/block-kit-limits.ts for the numbers and sources).
  * Person-written text is filled with `&` and `<`: mrkdwn escaping turns them into `&amp;` and `&lt;`,
  * so that is the longest a text can get after escaping.

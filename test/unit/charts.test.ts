@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { chartDescription, chartRows, chartWeekLabel, chartWeeks, programChartSpec } from '../../src/charts/program-chart.js';
 import { renderPng, shippedChartFont } from '../../src/charts/render.js';
 import { answerRate, answerRateLabel } from '../../src/domain/answer-rate.js';
-import { programWeekKeys, weeksEndingAt, type ProgramWeek } from '../../src/services/program-figures.js';
+import { programWeekKeys, weeksEndingAt, type ProgramWeek } from '../../src/domain/program-weeks.js';
 
 const week = (monday: string, f: Partial<ProgramWeek> = {}): ProgramWeek => ({
   weekKey: 'unused',

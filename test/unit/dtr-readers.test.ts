@@ -2,9 +2,9 @@ import { describe, expect, test } from 'vitest';
 import type { PairReportRows } from '../../src/db/repositories/report-repository.js';
 import { allQuestions, builtInQuestionSets, goalsFromAnswers, questionSetSchema, questionsFor, type Question, type QuestionSet, type Readers } from '../../src/domain/dtr-questions.js';
 import { groupByWeek } from '../../src/services/report-service.js';
-import { dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage } from '../../src/slack/blocks/dtr.js';
-import { pairReportView } from '../../src/slack/blocks/report.js';
-import { userAnswers } from '../../src/slack/blocks/text.js';
+import { dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage } from '../../src/messages/dtr.js';
+import { pairReportView } from '../../src/messages/report.js';
+import { userAnswers } from '../../src/messages/text.js';
 
 /**
  * Every DTR answer has readers (src/domain/dtr-questions.ts), and each surface shows exactly the

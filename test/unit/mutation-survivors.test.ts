@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { questionSetSchema, validateAnswers } from '../../src/domain/dtr-questions.js';
-import { clip, packSections, plain, userTextOrNull } from '../../src/slack/blocks/text.js';
+import { clip, packSections, plain, userTextOrNull } from '../../src/messages/text.js';
 
 // Tests for what the first mutation run showed no test noticing (bench/RESULTS.md).
 

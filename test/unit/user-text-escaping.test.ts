@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { builtInQuestionSets, pairReads, questionsFor, type QuestionSet } from '../../src/domain/dtr-questions.js';
-import { alertMessage, type AlertViewInput } from '../../src/slack/blocks/alert.js';
-import { dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage } from '../../src/slack/blocks/dtr.js';
-import { homeView } from '../../src/slack/blocks/home.js';
-import { matchDecidedMessage, matchRequestMessage } from '../../src/slack/blocks/match.js';
-import { pairIntroMessage } from '../../src/slack/blocks/pair-intro.js';
-import { digestMessage } from '../../src/slack/blocks/standup.js';
-import { escapeAndClip, escapeMrkdwn, userAnswers, userText } from '../../src/slack/blocks/text.js';
+import { alertMessage, type AlertViewInput } from '../../src/messages/alert.js';
+import { dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage } from '../../src/messages/dtr.js';
+import { homeView } from '../../src/messages/home.js';
+import { matchDecidedMessage, matchRequestMessage } from '../../src/messages/match.js';
+import { pairIntroMessage } from '../../src/messages/pair-intro.js';
+import { digestMessage } from '../../src/messages/standup.js';
+import { escapeAndClip, escapeMrkdwn, userAnswers, userText } from '../../src/messages/text.js';
 
 /** What the issue typed: a broadcast, a channel ping, a mention and a link disguised as Slack's own. */
 const TYPED = '<!channel> <!here> <@UEVIL> <https://evil.example|https://slack.com>';

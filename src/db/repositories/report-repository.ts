@@ -1,30 +1,8 @@
 import type { Db } from '../database.js';
-import type { AlertReason, AlertStatus, CheckinAnswer, Goal, Milestone, PairingStatus, StandupMet, StandupStatus } from '../schema.js';
+import type { PairingStatus } from '../schema.js';
+import type { PairReportRows } from '../../domain/pair-report.js';
 
-/** What staff read about one pair: everything the pair and the mentor wrote for staff, in stored form. */
-export type PairReportRows = {
-  pairing: {
-    id: number;
-    programId: number;
-    programName: string;
-    timeZone: string;
-    startDate: string;
-    lengthWeeks: number;
-    mentorId: string;
-    menteeId: string;
-    status: PairingStatus;
-    pausedUntil: string | null;
-    goals: Goal[];
-    conversationId: string | null;
-  };
-  checkins: { weekKey: string; promptAt: Date; personId: string | null; answer: CheckinAnswer | null; rating: number | null; topics: string | null; blockers: string | null; answeredAt: Date | null }[];
-  sessions: { sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; authorId: string }[];
-  standups: { weekKey: string; promptAt: Date; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[];
-  reschedules: { requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; lateNotice: boolean; createdAt: Date }[];
-  milestones: { milestone: Milestone; completedAt: Date | null }[];
-  dtrAnswers: { milestone: Milestone; personId: string; role: 'mentor' | 'mentee'; setSource: string; setVersion: number; answers: Record<string, string>; submittedAt: Date; setDefinition: unknown }[];
-  alerts: { id: number; reason: AlertReason; subject: string | null; since: Date; status: AlertStatus; resolvedAt: Date | null; resolvedBy: string | null; ownerId: string | null }[];
-};
+export type { PairReportRows };
 
 export function createReportRepository(db: Db) {
   return {

@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { actionIds } from '../../ids.js';
+import { actionIds } from '../../../messages/ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
 // `p<id>`: a pair's alert of the week; a bare number: one reason, on messages posted before those.

@@ -1,9 +1,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { checkinNoteModal } from '../../blocks/checkin.js';
-import { logThisSessionOffer } from '../../blocks/session-log.js';
-import { actionIds } from '../../ids.js';
+import { checkinNoteModal } from '../../../messages/checkin.js';
+import { logThisSessionOffer } from '../../../messages/session-log.js';
+import { actionIds } from '../../../messages/ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const answerValue = z.string().regex(/^\d{1,9}:(met|not_yet|rescheduled)$/);

@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { dtrIds } from '../../ids.js';
+import { dtrIds } from '../../../messages/ids.js';
 import { openDtrModal } from '../commands/dtr.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 

@@ -1,27 +1,18 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { declineModal } from '../../blocks/match.js';
-import { counted, userText } from '../../blocks/text.js';
-import { rescheduleModal } from '../../blocks/reschedule.js';
-import { homeIds, matchIds, rescheduleIds } from '../../ids.js';
+import { declineModal } from '../../../messages/match.js';
+import { counted, userText } from '../../../messages/text.js';
+import { homeIds, matchIds, rescheduleIds } from '../../../messages/ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const idValue = z.string().regex(/^\d{1,9}$/);
 
 export async function openRescheduleModal(services: Services, client: WebClient, actor: string, triggerId: string, pairingId?: number): Promise<string | null> {
-  const pairings = await services.reschedules.pairingsFor(actor);
-  if (pairings.length === 0) return 'You have no active pairing with meetings to move.';
-  const chosen = pairings.find((p) => p.id === pairingId) ?? (pairings.length === 1 ? pairings[0] : undefined);
-  const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
-  const next = chosen ? await services.reschedules.nextMeeting(chosen) : null;
-  const local = next ? DateTime.fromJSDate(next.at, { zone }) : null;
-  await client.views.open({
-    trigger_id: triggerId,
-    view: rescheduleModal({ actorId: actor, pairings, preselect: chosen?.id, next: local ? { date: local.toISODate() as string, time: local.toFormat('HH:mm') } : null }) as never,
-  });
+  const form = await services.reschedules.form(actor, pairingId);
+  if (!form.ok) return form.message;
+  await client.views.open({ trigger_id: triggerId, view: form.view as never });
   return null;
 }
 

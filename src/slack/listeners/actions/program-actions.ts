@@ -1,8 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { ids } from '../../ids.js';
-import { escapeMrkdwn, plain, section, userText } from '../../blocks/text.js';
+import { ids } from '../../../messages/ids.js';
+import { escapeMrkdwn, plain, section, userText } from '../../../messages/text.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const programValue = z.string().regex(/^\d{1,9}$/).transform(Number);

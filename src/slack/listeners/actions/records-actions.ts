@@ -1,29 +1,23 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { sessionLogModal } from '../../blocks/session-log.js';
-import { standupModal } from '../../blocks/standup.js';
-import { sessionLogIds, standupIds } from '../../ids.js';
+import { sessionLogIds, standupIds } from '../../../messages/ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const idValue = z.string().regex(/^\d{1,9}$/);
 
 export async function openSessionLogModal(services: Services, client: WebClient, actor: string, triggerId: string, opts: { logId?: number; pairingId?: number } = {}): Promise<string | null> {
-  const form = await services.records.logForm(actor, opts.logId);
+  const form = await services.records.logForm(actor, opts);
   if (!form.ok) return form.message;
-  const names = new Map((await services.repos.people.findMany(form.mentees.map((m) => m.mentee_id))).map((p) => [p.slack_id, p.real_name || p.name]));
-  const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
-  const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() as string;
-  await client.views.open({ trigger_id: triggerId, view: sessionLogModal({ mentees: form.mentees, menteeNames: names, existing: form.existing, today, preselect: opts.pairingId }) as never });
+  await client.views.open({ trigger_id: triggerId, view: form.view as never });
   return null;
 }
 
 export async function openStandupModal(services: Services, client: WebClient, actor: string, triggerId: string, standupId: number): Promise<string | null> {
-  const r = await services.standups.forMentor(actor, standupId);
-  if (!r.ok) return r.message;
-  await client.views.open({ trigger_id: triggerId, view: standupModal({ standupId, page: 0, weekLabel: r.weekLabel, mentees: r.mentees, entries: r.entries, generalNote: r.standup.general_note }) as never });
+  const form = await services.standups.form(actor, standupId);
+  if (!form.ok) return form.message;
+  await client.views.open({ trigger_id: triggerId, view: form.view as never });
   return null;
 }
 

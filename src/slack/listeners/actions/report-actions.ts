@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { ReportTarget } from '../../../services/report-service.js';
 import type { Services } from '../../../services/index.js';
-import { pairReportView, reportIds } from '../../blocks/report.js';
+import { pairReportView, reportIds } from '../../../messages/report.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
 const openValue = z.string().regex(/^\d{1,9}$/).transform(Number);

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Milestone } from '../../../db/schema.js';
 import { parseUserMention, tokenize } from '../../../domain/mentions.js';
 import type { Services } from '../../../services/index.js';
-import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../blocks/dtr.js';
-import { plain, section, userAnswers } from '../../blocks/text.js';
-import { dtrIds } from '../../ids.js';
+import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../../messages/dtr.js';
+import { plain, section, userAnswers } from '../../../messages/text.js';
+import { dtrIds } from '../../../messages/ids.js';
 import { onceForTrigger, somethingWentWrong } from '../respond.js';
 
 const milestones = ['kickoff', 'midmod', 'exit'] as const;

@@ -1,7 +1,7 @@
 import { decodeSlackEntities } from '../../../domain/input-text.js';
 import { parseUserMention, scan, splitAtBar, tokenize } from '../../../domain/mentions.js';
 import { isoDate } from '../../../domain/program-settings.js';
-import { escapeMrkdwn } from '../../blocks/text.js';
+import { escapeMrkdwn } from '../../../messages/text.js';
 
 export type TandemCommand =
   | { name: 'help' }

@@ -5,9 +5,9 @@ import type { PairingRow } from '../../../db/repositories/pairing-repository.js'
 import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
-import { programModal } from '../../blocks/program-modal.js';
+import { programModal } from '../../../messages/program-modal.js';
 import { programCloseConfirmation } from '../actions/program-actions.js';
-import { counted, escapeMrkdwn } from '../../blocks/text.js';
+import { counted, escapeMrkdwn } from '../../../messages/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../actions/records-actions.js';
 import { openRescheduleModal } from '../actions/lifecycle-actions.js';

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { checkinNoteFields, ids, viewIds } from '../../ids.js';
+import { checkinNoteFields, ids, viewIds } from '../../../messages/ids.js';
 
 const metadata = z.object({ checkinId: z.number().int().positive() });
 const note = z.object({

@@ -2,8 +2,8 @@ import type { App } from '@slack/bolt';
 import { firstInputBlockId } from './payload.js';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { readDtrModal } from '../../blocks/dtr.js';
-import { dtrIds } from '../../ids.js';
+import { readDtrModal } from '../../../messages/dtr.js';
+import { dtrIds } from '../../../messages/ids.js';
 
 const meta = z.object({ m: z.enum(['kickoff', 'midmod', 'exit']), p: z.number().int().positive().nullable(), s: z.enum(['builtin', 'program']), v: z.number().int().positive() });
 

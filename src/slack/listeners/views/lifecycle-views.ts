@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { ids, matchIds, rescheduleIds } from '../../ids.js';
-import { userText } from '../../blocks/text.js';
+import { ids, matchIds, rescheduleIds } from '../../../messages/ids.js';
+import { userText } from '../../../messages/text.js';
 
 type Value = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null; selected_time?: string | null; selected_options?: { value?: string }[] };
 type Values = Record<string, Record<string, Value>>;

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
-import { readProgramModal } from '../../blocks/program-modal.js';
-import { escapeMrkdwn } from '../../blocks/text.js';
-import { ids } from '../../ids.js';
+import { readProgramModal } from '../../../messages/program-modal.js';
+import { escapeMrkdwn } from '../../../messages/text.js';
+import { ids } from '../../../messages/ids.js';
 
 /** Slack waits three seconds for the answer to a submission; leave room for the network. */
 const submissionBudgetMs = 2_500;

@@ -2,9 +2,8 @@ import type { App } from '@slack/bolt';
 import { firstInputBlockId } from './payload.js';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { sessionLoggedMessage } from '../../blocks/session-log.js';
-import { standupModal, standupPageSize } from '../../blocks/standup.js';
-import { ids, sessionLogIds, standupIds } from '../../ids.js';
+import { standupPageSize } from '../../../messages/standup.js';
+import { ids, sessionLogIds, standupIds } from '../../../messages/ids.js';
 
 type Value = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null };
 type Values = Record<string, Record<string, Value>>;
@@ -41,7 +40,7 @@ export function registerRecordsViews(app: App, services: Services): void {
         return;
       }
       const values = (view.state?.values ?? {}) as Values;
-      const pages = Math.max(1, Math.ceil(r.mentees.length / standupPageSize));
+      const pages = r.pages;
       const onPage = r.mentees.slice(meta.data.page * standupPageSize, (meta.data.page + 1) * standupPageSize);
       const entries = onPage.map((m) => ({
         pairingId: m.pairingId,
@@ -58,9 +57,9 @@ export function registerRecordsViews(app: App, services: Services): void {
       }
       if (!last) {
         // A page at a time keeps a long list of mentees inside one modal's 100 blocks.
-        const next = await services.standups.forMentor(actor, meta.data.s);
+        const next = await services.standups.form(actor, meta.data.s, meta.data.page + 1);
         if (next.ok) {
-          await ack({ response_action: 'update', view: standupModal({ standupId: meta.data.s, page: meta.data.page + 1, weekLabel: next.weekLabel, mentees: next.mentees, entries: next.entries, generalNote: next.standup.general_note }) as never });
+          await ack({ response_action: 'update', view: next.view as never });
           return;
         }
       }
@@ -93,8 +92,7 @@ export function registerRecordsViews(app: App, services: Services): void {
         return;
       }
       await ack();
-      const pairing = await services.repos.pairings.get(r.log.pairing_id);
-      await client.chat.postEphemeral({ channel: body.user.id, user: body.user.id, ...sessionLoggedMessage(r.log, pairing?.mentee_id ?? '') } as never).catch(() => undefined);
+      await client.chat.postEphemeral({ channel: body.user.id, user: body.user.id, ...r.confirmation } as never).catch(() => undefined);
     } catch (err) {
       log.error({ err }, 'saving a session log failed');
       await ack({ response_action: 'errors', errors: { [f.pairing]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);

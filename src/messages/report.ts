@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { PairReport, ReportWeek } from '../../services/report-service.js';
+import type { PairReport, ReportWeek } from '../domain/pair-report.js';
 import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText } from './text.js';
 
 export const reportIds = {

@@ -1,13 +1,16 @@
-import type { PairingRow } from '../../db/repositories/pairing-repository.js';
-import type { SessionLog } from '../../db/schema.js';
-import { ids, sessionLogIds } from '../ids.js';
+import { ids, sessionLogIds } from './ids.js';
 import { context, plain, section } from './text.js';
 
 const f = sessionLogIds.fields;
 
-export function sessionLogModal(input: { mentees: PairingRow[]; menteeNames: Map<string, string>; existing: SessionLog | null; today: string; preselect?: number | undefined }) {
-  const options = input.mentees.slice(0, 100).map((p) => ({ text: plain(`${input.menteeNames.get(p.mentee_id) ?? p.mentee_id} — ${p.program_name}`), value: String(p.id) }));
-  const selected = options.find((o) => o.value === String(input.existing?.pairing_id ?? input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
+/** A mentee the mentor can log a session with: one option of the form's menu. */
+export type MenteeChoice = { pairingId: number; menteeName: string; programName: string };
+/** A session log as the form shows it when it is edited. */
+export type SessionLogShown = { id: number; pairingId: number; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null };
+
+export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: SessionLogShown | null; today: string; preselect?: number | undefined }) {
+  const options = input.mentees.slice(0, 100).map((p) => ({ text: plain(`${p.menteeName} — ${p.programName}`), value: String(p.pairingId) }));
+  const selected = options.find((o) => o.value === String(input.existing?.pairingId ?? input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
   const e = input.existing;
   return {
     type: 'modal',
@@ -18,7 +21,7 @@ export function sessionLogModal(input: { mentees: PairingRow[]; menteeNames: Map
     close: plain('Cancel', 24),
     blocks: [
       { type: 'input', block_id: f.pairing, label: plain('Mentee'), element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) } },
-      { type: 'input', block_id: f.date, label: plain('Date'), element: { type: 'datepicker', action_id: ids.value, initial_date: e?.session_date ?? input.today } },
+      { type: 'input', block_id: f.date, label: plain('Date'), element: { type: 'datepicker', action_id: ids.value, initial_date: e?.sessionDate ?? input.today } },
       { type: 'input', block_id: f.minutes, label: plain('Duration (minutes)'), element: { type: 'number_input', action_id: ids.value, is_decimal_allowed: false, min_value: '5', max_value: '600', initial_value: String(e?.minutes ?? 45) } },
       {
         type: 'input',
@@ -34,14 +37,14 @@ export function sessionLogModal(input: { mentees: PairingRow[]; menteeNames: Map
         optional: true,
         label: plain('Private notes'),
         hint: plain('Seen by you and program staff only; never by your mentee.'),
-        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 2000, ...(e?.private_notes ? { initial_value: e.private_notes } : {}) },
+        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 2000, ...(e?.privateNotes ? { initial_value: e.privateNotes } : {}) },
       },
     ],
   };
 }
 
-export function sessionLoggedMessage(log: SessionLog, menteeId: string): { text: string; blocks: unknown[] } {
-  const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.session_date}.`;
+export function sessionLoggedMessage(log: { id: number; minutes: number; sessionDate: string }, menteeId: string): { text: string; blocks: unknown[] } {
+  const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.sessionDate}.`;
   return {
     text,
     blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: sessionLogIds.edit, text: plain('Edit'), value: String(log.id) }] }, context('Hours come from your session logs; a week without any uses your standup hours instead.')],

@@ -1,5 +1,5 @@
-import type { AlertReason } from '../../db/schema.js';
-import { homeIds, rescheduleIds, sessionLogIds, standupIds } from '../ids.js';
+import type { AlertReason } from '../domain/vocabulary.js';
+import { homeIds, rescheduleIds, sessionLogIds, standupIds } from './ids.js';
 import { reportIds } from './report.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 

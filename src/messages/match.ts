@@ -1,4 +1,4 @@
-import { ids, matchIds } from '../ids.js';
+import { ids, matchIds } from './ids.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export function matchRequestMessage(input: { requestId: number; menteeId: string; programName: UserText; note: UserText | null; staffId: string }): { text: string; blocks: unknown[] } {

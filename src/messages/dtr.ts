@@ -1,8 +1,8 @@
-import type { Milestone } from '../../db/schema.js';
-import type { Answers, Question, QuestionSet } from '../../domain/dtr-questions.js';
-import { allQuestions, pairReads, personReads, questionsFor, type ShownAnswer } from '../../domain/dtr-questions.js';
-import { weekdayName } from '../../domain/weekdays.js';
-import { dtrIds, ids } from '../ids.js';
+import type { Milestone } from '../domain/vocabulary.js';
+import type { Answers, Question, QuestionSet } from '../domain/dtr-questions.js';
+import { allQuestions, pairReads, personReads, questionsFor, type ShownAnswer } from '../domain/dtr-questions.js';
+import { weekdayName } from '../domain/weekdays.js';
+import { dtrIds, ids } from './ids.js';
 import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText, type UserAnswers, type UserText } from './text.js';
 
 export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off DTR', midmod: 'Mid-module DTR', exit: 'Exit DTR' };

@@ -1,12 +1,14 @@
-import type { PairingRow } from '../../db/repositories/pairing-repository.js';
-import { ids, rescheduleIds } from '../ids.js';
+import { ids, rescheduleIds } from './ids.js';
 import { context, plain } from './text.js';
 
 const f = rescheduleIds.fields;
 
 /** Move or cancel a meeting. Times are the person's own; the partner is told in theirs. */
-export function rescheduleModal(input: { actorId: string; pairings: PairingRow[]; preselect?: number | undefined; next: { date: string; time: string } | null }) {
-  const options = input.pairings.slice(0, 100).map((p) => ({ text: plain(`${p.mentor_id === input.actorId ? 'Mentee' : 'Mentor'} ${p.mentor_id === input.actorId ? p.mentee_id : p.mentor_id} — ${p.program_name}`), value: String(p.id) }));
+/** A pairing whose meeting the person can move: the partner, named, and the program. */
+export type MeetingChoice = { pairingId: number; partnerRole: 'Mentor' | 'Mentee'; partnerName: string; programName: string };
+
+export function rescheduleModal(input: { pairings: MeetingChoice[]; preselect?: number | undefined; next: { date: string; time: string } | null }) {
+  const options = input.pairings.slice(0, 100).map((p) => ({ text: plain(`${p.partnerRole} ${p.partnerName} — ${p.programName}`), value: String(p.pairingId) }));
   const selected = options.find((o) => o.value === String(input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
   return {
     type: 'modal',

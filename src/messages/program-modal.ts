@@ -1,5 +1,5 @@
-import { weekdayNames } from '../../domain/weekdays.js';
-import { ids } from '../ids.js';
+import { weekdayNames } from '../domain/weekdays.js';
+import { ids } from './ids.js';
 import { plain } from './text.js';
 
 const f = ids.programFields;

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { StandupEntry, StandupMet, StandupStatus } from '../../db/schema.js';
+import type { StandupMet, StandupStatus } from '../domain/vocabulary.js';
 import { undeliveredLine } from './home.js';
-import { answerRate, answerRateLabel, answersPerCheckin } from '../../domain/answer-rate.js';
-import { hoursLabel } from '../../domain/hours.js';
-import { ids, standupIds } from '../ids.js';
+import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
+import { hoursLabel } from '../domain/hours.js';
+import { ids, standupIds } from './ids.js';
 import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, type UserText } from './text.js';
 
 /** Mentees per modal page: 5 blocks each keeps a page well under the 100-block limit. */
@@ -37,16 +37,19 @@ export function standupReminderMessage(input: { standupId: number }): { text: st
   return { text, blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: standupIds.open, text: plain('Fill in standup'), value: String(input.standupId) }] }] };
 }
 
+/** What a mentor already answered for one mentee this week. */
+export type StandupEntryShown = { pairingId: number; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null };
+
 export type StandupModalMeta = { s: number; page: number };
 
 /** One page of the standup: a section per mentee, pre-filled with this week's answers. */
-export function standupModal(input: { standupId: number; page: number; weekLabel: string; mentees: { pairingId: number; menteeId: string; menteeName: string | null }[]; entries: StandupEntry[]; generalNote: string | null }) {
+export function standupModal(input: { standupId: number; page: number; weekLabel: string; mentees: { pairingId: number; menteeId: string; menteeName: string | null }[]; entries: StandupEntryShown[]; generalNote: string | null }) {
   const pages = Math.max(1, Math.ceil(input.mentees.length / standupPageSize));
   const page = Math.min(Math.max(0, input.page), pages - 1);
   const slice = input.mentees.slice(page * standupPageSize, (page + 1) * standupPageSize);
   const blocks: unknown[] = [context(`For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
   for (const m of slice) {
-    const e = input.entries.find((x) => x.pairing_id === m.pairingId);
+    const e = input.entries.find((x) => x.pairingId === m.pairingId);
     const st = statusOptions.find((o) => o.value === e?.status);
     const met = metOptions.find((o) => o.value === e?.met);
     blocks.push(

@@ -1,5 +1,5 @@
-import type { CheckinAnswer } from '../../db/schema.js';
-import { actionIds, checkinNoteFields, ids, viewIds } from '../ids.js';
+import type { CheckinAnswer } from '../domain/vocabulary.js';
+import { actionIds, checkinNoteFields, ids, viewIds } from './ids.js';
 import { clip, context, mention, plain, section } from './text.js';
 
 export const answerLabels: Record<CheckinAnswer, string> = {

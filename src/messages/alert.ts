@@ -1,5 +1,5 @@
-import type { AlertReason, AlertStatus } from '../../db/schema.js';
-import { actionIds } from '../ids.js';
+import type { AlertReason, AlertStatus } from '../domain/vocabulary.js';
+import { actionIds } from './ids.js';
 import { reportIds } from './report.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 

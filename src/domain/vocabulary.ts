@@ -1,0 +1,25 @@
+/**
+ * The words Tandem's rules are written in: a pairing's status, a check-in's answer, an alert's reason, a DTR
+ * milestone. The database stores them and messages show them; both take them from here.
+ */
+export type PairingStatus = 'active' | 'paused' | 'ended';
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export type Goal = { text: string; measure?: string | undefined; targetDate?: string | undefined };
+
+export type CheckinAnswer = 'met' | 'not_yet' | 'rescheduled';
+
+export type ExpectationKind = 'checkin' | 'reply';
+
+export type PairActivityKind = 'message' | 'reaction';
+
+export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern' | 'note_signal';
+
+export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
+
+export type Milestone = 'kickoff' | 'midmod' | 'exit';
+
+export type StandupStatus = 'on_track' | 'needs_attention' | 'at_risk';
+
+export type StandupMet = 'yes' | 'no' | 'rescheduled';
