@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createLogger } from '../src/logger.js';
 import { createServices } from '../src/services/index.js';
+import { createRepositories } from '../src/db/repositories/index.js';
 import { createWebApiPort, createWebClient } from '../src/slack/web-api-port.js';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -100,13 +101,13 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
       },
     });
     const client = createWebClient(fake.botToken, { apiUrl: fake.url, logger });
-    const services = createServices({ db: database.db, slack: createWebApiPort(client), clock: () => new Date(), logger, sender: senderPacing });
+    const repos = createRepositories(database.db);
 
     // Instrumentation only: time the outbox statements the sender issues (same objects the sender holds).
     const claimMs: number[] = [];
     const claimSizes: number[] = [];
     const markMs: number[] = [];
-    const repo = services.repos.deliveries;
+    const repo = repos.deliveries;
     const claimDue = repo.claimDue;
     const markSent = repo.markSent;
     repo.claimDue = async (...args) => {
@@ -122,6 +123,7 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
       markMs.push(performance.now() - t);
       return ok;
     };
+    const services = createServices({ db: database.db, repos, slack: createWebApiPort(client), clock: () => new Date(), logger, sender: senderPacing });
 
     if (o.singleLoop) services.sender.kick = () => undefined;
 

@@ -1,5 +1,6 @@
-import { weekdayNames } from '../domain/weekdays.js';
+import { weekdayName, weekdayNames } from '../domain/weekdays.js';
 import { ids } from './ids.js';
+import { escapeMrkdwn } from './text.js';
 import { plain } from './text.js';
 
 const f = ids.programFields;
@@ -117,4 +118,16 @@ export function readProgramModal(state: { values?: Record<string, Record<string,
     out[field] = typeof raw === 'string' ? raw : undefined;
   }
   return out;
+}
+
+type ProgramSaved = { name: string; start_date: string; length_weeks: number; time_zone: string; checkin_weekday: number; checkin_time: string; standup_weekday: number; standup_time: string; alerts_channel_id: string | null };
+
+/** The DM to the staff member who created a program. */
+export function programCreatedText(p: ProgramSaved): string {
+  return `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`;
+}
+
+/** The DM to the staff member who edited a program. */
+export function programSavedText(p: ProgramSaved): string {
+  return `Saved “${escapeMrkdwn(p.name)}”: ${p.length_weeks} weeks from ${p.start_date} (${p.time_zone}); check-ins ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}, standups ${weekdayName(p.standup_weekday)} at ${p.standup_time}; alerts to <#${p.alerts_channel_id}>. The changes apply from the next check-in and standup.`;
 }

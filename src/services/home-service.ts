@@ -156,19 +156,30 @@ export function createHomeService(deps: {
   }
 
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Many changes in a row publish once, shortly after the last. */
+  function changed(userIds: readonly string[]): void {
+    for (const id of new Set(userIds)) {
+      clearTimeout(timers.get(id));
+      const t = setTimeout(() => {
+        timers.delete(id);
+        publish(id).catch((err: unknown) => log.warn({ err, userId: id }, 'could not refresh App Home'));
+      }, deps.debounceMs ?? 2_000);
+      t.unref();
+      timers.set(id, t);
+    }
+  }
+
   return {
     build,
     publish,
-    /** Many changes in a row publish once, shortly after the last. */
-    changed(userIds: readonly string[]): void {
-      for (const id of new Set(userIds)) {
-        clearTimeout(timers.get(id));
-        const t = setTimeout(() => {
-          timers.delete(id);
-          publish(id).catch((err: unknown) => log.warn({ err, userId: id }, 'could not refresh App Home'));
-        }, deps.debounceMs ?? 2_000);
-        t.unref();
-        timers.set(id, t);
+    changed,
+    /** After a person acted: their Home and the Homes of everyone they are paired with (debounced). */
+    async changedAround(userId: string): Promise<void> {
+      try {
+        const pairs = await deps.pairings.listLiveFor(userId);
+        changed([userId, ...pairs.flatMap((p) => [p.mentor_id, p.mentee_id])]);
+      } catch (err) {
+        log.warn({ err, userId }, 'could not find whose App Home to refresh');
       }
     },
     async flush(): Promise<void> {

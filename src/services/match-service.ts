@@ -9,7 +9,7 @@ import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { MatchRequest, Person } from '../db/schema.js';
 import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
-import { matchDecidedMessage, matchRequestMessage } from '../messages/match.js';
+import { declineModal, matchDecidedMessage, matchRequestMessage } from '../messages/match.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
@@ -96,7 +96,8 @@ export function createMatchService(deps: {
     },
 
     /** The mentor accepts: the pairing, its group DM and introduction are made, and staff are told. */
-    async accept(actor: string, requestId: number): Promise<Outcome<{ request: MatchRequest; pairingId: number | null }>> {
+    /** The mentor accepts: the pair is made and the request's message is replaced by `reply`. */
+    async accept(actor: string, requestId: number): Promise<Outcome<{ request: MatchRequest; pairingId: number | null; reply: string }>> {
       const request = await deps.matches.get(requestId);
       if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
       if (request.status !== 'pending') return refuse('conflict', `You already answered this request (${request.status}).`);
@@ -114,20 +115,28 @@ export function createMatchService(deps: {
       await deps.matches.setPairing(requestId, paired.pairing.id);
       await deps.audit.record({ actor, action: 'match.accept', subject: String(requestId) }, deps.clock());
       await tell(`match-accepted:${requestId}`, request.requested_by, `<@${actor}> accepted to mentor <@${request.mentee_id}> in “${escapeMrkdwn(program?.name ?? '')}”. Their group DM is open.`);
-      return { ok: true, request: decided, pairingId: paired.pairing.id };
+      const reply = matchDecidedMessage({ menteeId: request.mentee_id, programName: userText(program?.name ?? ''), accepted: true }).text;
+      return { ok: true, request: decided, pairingId: paired.pairing.id, reply };
     },
 
-    async decline(actor: string, requestId: number, reason: string | null): Promise<Outcome<{ request: MatchRequest }>> {
+    /** The form asking the mentor why they decline: only for the mentor asked, while the request is open. */
+    async declineForm(actor: string, requestId: number): Promise<Outcome<{ view: ReturnType<typeof declineModal> }>> {
+      const request = await deps.matches.get(requestId);
+      if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
+      if (request.status !== 'pending') return refuse('conflict', `You already answered this request (${request.status}).`);
+      return { ok: true, view: declineModal(requestId) };
+    },
+
+    /** The mentor declines (with an optional reason, told to whoever asked); `reply` is the mentor's own confirmation. */
+    async decline(actor: string, requestId: number, reason: string | null): Promise<Outcome<{ request: MatchRequest; reply: string }>> {
       const request = await deps.matches.get(requestId);
       if (!isMentorOf(request, actor)) return refuse('forbidden', 'This request was sent to someone else.');
       const decided = await deps.matches.decide(requestId, { status: 'declined', declineReason: reason?.trim().slice(0, 500) || null, at: deps.clock() });
       if (!decided) return refuse('conflict', `You already answered this request (${request.status}).`);
       await deps.audit.record({ actor, action: 'match.decline', subject: String(requestId) }, deps.clock());
       await tell(`match-declined:${requestId}`, request.requested_by, `<@${actor}> declined mentoring <@${request.mentee_id}>.${decided.decline_reason ? ` Their reason: “${escapeMrkdwn(userText(decided.decline_reason))}”` : ''} Propose someone else with \`/tandem match\`.`);
-      return { ok: true, request: decided };
+      return { ok: true, request: decided, reply: matchDecidedMessage({ menteeId: request.mentee_id, programName: userText(''), accepted: false }).text };
     },
-
-    decidedMessage: matchDecidedMessage,
 
     /** Scheduler step: a nudge at half the window, then staff hear about an unanswered request. */
     async pass(): Promise<{ reminded: number; escalated: number }> {

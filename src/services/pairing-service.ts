@@ -5,6 +5,7 @@ import type { PairingRepository, PairingRow } from '../db/repositories/pairing-r
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { Pairing } from '../db/schema.js';
+import { isInPair } from '../domain/authorization.js';
 import { weekdayName } from '../domain/weekdays.js';
 import type { Logger } from '../logger.js';
 import { pairIntroMessage } from '../messages/pair-intro.js';
@@ -126,8 +127,9 @@ export function createPairingService(deps: PairingDeps) {
       return { ok: true, pairing, program, created, conversationId };
     },
 
+    /** The live pairing of a and b. Staff find any; a mentor or mentee finds only their own. */
     async findBetween(actor: string, a: string, b: string, programName?: string): Promise<Outcome<{ pairing: PairingRow }>> {
-      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      if (actor !== a && actor !== b && !(await deps.staff.isStaff(actor))) return staffOnly();
       const rows = (await deps.pairings.findLiveBetween(a, b)).filter((p) => !programName || p.program_name.toLowerCase() === programName.toLowerCase());
       if (rows.length === 0) return refuse('not_found', `<@${a}> and <@${b}> are not paired${programName ? ` in “${programName}”` : ''}.`);
       if (rows.length > 1) return refuse('invalid', `They are paired in several programs (${rows.map((r) => `“${r.program_name}”`).join(', ')}); add the program's name.`);
@@ -139,6 +141,11 @@ export function createPairingService(deps: PairingDeps) {
       pairingId: number,
       change: { to: 'ended' } | { to: 'paused'; until?: string | undefined; reason?: string | undefined } | { to: 'active' },
     ): Promise<Outcome<{ pairing: Pairing; changed: boolean }>> {
+      // Staff change any pairing; a mentor or mentee may pause and resume their own, never end it.
+      if (actor !== cliActor && !(await deps.staff.isStaff(actor))) {
+        const pairing = await deps.pairings.get(pairingId);
+        if (!pairing || !isInPair(pairing, actor) || change.to === 'ended') return staffOnly();
+      }
       const now = deps.clock();
       const from = change.to === 'ended' ? (['active', 'paused'] as const) : change.to === 'paused' ? (['active'] as const) : (['paused'] as const);
       const updated = await deps.pairings.transition(pairingId, from, {

@@ -1,3 +1,5 @@
+import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import { programCreatedText, programSavedText } from '../messages/program-modal.js';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
@@ -29,7 +31,22 @@ function programRow(s: ProgramSettings) {
   };
 }
 
-export function createProgramService(deps: { programs: ProgramRepository; staff: StaffRepository; audit: AuditRepository; slack: SlackPort; clock: Clock }) {
+export function createProgramService(deps: {
+  programs: ProgramRepository;
+  staff: StaffRepository;
+  audit: AuditRepository;
+  deliveries: DeliveryRepository;
+  slack: SlackPort;
+  clock: Clock;
+  onEnqueued?: () => void;
+}) {
+  /** From the Slack form: the staff member who saved it gets a DM saying what was saved (once per form submission). */
+  async function confirm(actor: string, form: { key: string } | undefined, dedupeKey: string, kind: string, text: string): Promise<void> {
+    if (!form) return;
+    await deps.deliveries.enqueue({ dedupeKey, kind, channel: actor, payload: { text }, notBefore: deps.clock() });
+    deps.onEnqueued?.();
+  }
+
   /**
    * Alerts name pairs and what is overdue, so they may only go to a private channel the bot is in.
    * Checked when the program is saved, and again before every alert.
@@ -51,7 +68,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
   return {
     checkAlertsChannel,
 
-    async create(actor: string, input: ProgramSettingsInput): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+    async create(actor: string, input: ProgramSettingsInput, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const parsed = programSettingsSchema.safeParse(input);
       if (!parsed.success) return { ...refuse('invalid', 'Some fields need another look.'), fields: fieldErrors(parsed.error) };
@@ -64,6 +81,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
         return { ...refuse('conflict', message), fields: { name: message } };
       }
       await deps.audit.record({ actor, action: 'program.create', subject: String(program.id) }, deps.clock());
+      await confirm(actor, form, `program-created:${program.id}`, 'program_created', programCreatedText(program));
       return { ok: true, program };
     },
 
@@ -73,7 +91,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
      * once the program has started (its weeks would be renumbered), nor can the program be made
      * shorter than the week it is in.
      */
-    async update(actor: string, programId: number, input: ProgramSettingsInput): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+    async update(actor: string, programId: number, input: ProgramSettingsInput, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const current = await deps.programs.get(programId);
       if (!current) return refuse('not_found', 'That program no longer exists.');
@@ -105,6 +123,7 @@ export function createProgramService(deps: { programs: ProgramRepository; staff:
         return { ...refuse('conflict', message), fields: { name: message } };
       }
       await deps.audit.record({ actor, action: 'program.edit', subject: String(programId) }, deps.clock());
+      await confirm(actor, form, `program-edited:${program.id}:${form?.key ?? ''}`, 'program_edited', programSavedText(program));
       return { ok: true, program };
     },
 

@@ -112,10 +112,7 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     const b = body as { user?: { id?: string }; user_id?: string; type?: string };
     const user = b.user?.id ?? b.user_id;
     if (!user || b.type === 'event_callback') return;
-    void services.repos.pairings
-      .listLiveFor(user)
-      .then((ps) => services.home.changed([user, ...ps.flatMap((p) => [p.mentor_id, p.mentee_id])]))
-      .catch(() => undefined);
+    void services.home.changedAround(user);
   });
 
   registerCommands(app, services);

@@ -18,6 +18,8 @@ import { runTick } from '../../src/scheduler/tick.js';
 import type { Clock } from '../../src/services/clock.js';
 import { deliveryEventType } from '../../src/services/delivery-sender.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/index.js';
+import { createRepositories, type Repositories } from '../../src/db/repositories/index.js';
+import type { SlackPort } from '../../src/services/slack-port.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
@@ -65,19 +67,23 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * handles that correctly (retry, then history), but with the pinned clock the retry would not come
  * within the test.
  */
-function services(options: { db?: Db; sender?: ServiceOptions['sender']; timeoutMs?: number } = {}): Services {
+/** The use-cases, plus the repositories and Slack port they were built on (tests seed and inspect through them). */
+type Wired = Services & { repos: Repositories; slack: SlackPort };
+
+function services(options: { db?: Db; sender?: ServiceOptions['sender']; timeoutMs?: number } = {}): Wired {
   const logger = createLogger('debug', logs);
   // The port repeats a failed read after 250 ms, 500 ms in real time; the outages here fail hundreds.
   const slack = createWebApiPort(createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: options.timeoutMs ?? 5_000 }), { retryWaitMs: 2 });
+  const db = options.db ?? t.db;
   const s = createServices({
-    db: options.db ?? t.db,
+    db,
     slack,
     clock,
     logger,
     sender: { channelGapMs: 5, workspacePerMinute: 60_000, leaseMs: 60_000, ...options.sender },
   });
   live.push(s);
-  return s;
+  return { ...s, repos: createRepositories(db), slack };
 }
 
 /** Another connection pool on the same database: a real second replica. */
@@ -95,7 +101,7 @@ async function idleAll() {
 
 type SeededPair = { pairing: Pairing; mentor: string; mentee: string; conversation: string };
 
-async function seedProgram(s: Services, extra: { timeZone?: string; startDate?: string; name?: string } = {}) {
+async function seedProgram(s: Wired, extra: { timeZone?: string; startDate?: string; name?: string } = {}) {
   const program = await s.repos.programs.create(
     { name: extra.name ?? 'Backend Module 3', time_zone: extra.timeZone ?? PROGRAM_ZONE, start_date: extra.startDate ?? '2027-01-11', alerts_channel_id: ALERTS, created_by: ADMIN },
     [],
@@ -105,7 +111,7 @@ async function seedProgram(s: Services, extra: { timeZone?: string; startDate?: 
 }
 
 /** n pairs, each with people rows and its group DM opened in the fake through our own port. */
-async function seedPairs(s: Services, programId: number, n: number, prefix = 'P'): Promise<SeededPair[]> {
+async function seedPairs(s: Wired, programId: number, n: number, prefix = 'P'): Promise<SeededPair[]> {
   const pairs: SeededPair[] = [];
   for (let i = 0; i < n; i++) {
     const mentor = `U${prefix}MENTOR${i}`;
@@ -165,7 +171,7 @@ function notice(key: string, channel: string, extra: Partial<NewDelivery> = {}):
 }
 
 /** Runs delivery passes (with the ticking clock) until every delivery is settled or `limitMs` of real time passes. */
-async function deliverUntilSettled(s: Services, limitMs = 15_000) {
+async function deliverUntilSettled(s: Wired, limitMs = 15_000) {
   const reports = [];
   const until = Date.now() + limitMs;
   for (;;) {
@@ -471,7 +477,7 @@ describe(`429s and 5xx across a fan-out (${testServer})`, () => {
 
 describe(`transient failures never drop a message (${testServer})`, () => {
   /** Moves the pinned clock to the earliest retry and runs a pass, until nothing is open; returns the passes run. */
-  async function passUntilSettled(s: Services, maxPasses = 200): Promise<number> {
+  async function passUntilSettled(s: Wired, maxPasses = 200): Promise<number> {
     for (let pass = 1; pass <= maxPasses; pass++) {
       await s.sender.deliverDue();
       const open = (await deliveryRows()).filter((d) => d.status === 'pending' || d.status === 'sending');

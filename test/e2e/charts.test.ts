@@ -1,3 +1,4 @@
+import { createRepositories } from '../../src/db/repositories/index.js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { chartMeasures, programChartSpec, type ChartRow } from '../../src/charts/program-chart.js';
@@ -191,7 +192,7 @@ describe('the Monday digest carries a chart', () => {
     expect(second).toMatchObject({ answerRate: '83%', pairsMet: '3', pairs: '3', hours: '3.25' });
 
     // The read model gives the chart the same numbers: the spec's data for the same weeks.
-    const weeks = await h.tandem.services.figures.weeks(await program(), ['2027-W02', '2027-W03']);
+    const weeks = await createRepositories(h.database.db).figures.weeks(await program(), ['2027-W02', '2027-W03']);
     const spec = programChartSpec(PROGRAM, weeks);
     const rows = spec.data.values;
     expect(chartWeek(rows, '11 Jan')).toEqual({ answerRate: first?.answerRate, pairsMet: first?.pairsMet, openAlerts: first?.openAlerts, hours: first?.hours });
@@ -282,7 +283,7 @@ describe('the program summary carries a chart', () => {
 
     const files = charts().filter((f) => f.filename.startsWith('tandem-program-summary-'));
     expect(files).toHaveLength(1);
-    const weeks = await h.tandem.services.figures.weeks(await program(), ['2027-W02', '2027-W03', '2027-W04', '2027-W05', '2027-W06', '2027-W07']);
+    const weeks = await createRepositories(h.database.db).figures.weeks(await program(), ['2027-W02', '2027-W03', '2027-W04', '2027-W05', '2027-W06', '2027-W07']);
     const spec = programChartSpec(PROGRAM, weeks);
     expect([...new Set(spec.data.values.map((r) => r.week))]).toEqual(['11 Jan', '18 Jan', '25 Jan', '1 Feb', '8 Feb', '15 Feb']);
     expect(chartWeek(spec.data.values, '11 Jan')).toMatchObject({ answerRate: '50%', pairsMet: '1', hours: '1.50' });

@@ -1,3 +1,4 @@
+import { createRepositories } from '../../src/db/repositories/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage } from '../support/fake-slack.js';
@@ -102,7 +103,7 @@ describe('matching', () => {
   test('staff see messages Slack would not take, with what to do; mentors do not', async () => {
     expect(await openHome(ADMIN)).not.toContain('Messages not delivered');
     const pairing = await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', MENTEE).executeTakeFirstOrThrow();
-    const deliveries = h.tandem.services.repos.deliveries;
+    const deliveries = createRepositories(h.database.db).deliveries;
     const now = h.tandem.services.clock();
     await deliveries.enqueue({ dedupeKey: 'gone', kind: 'notice', pairingId: pairing.id, channel: 'C0GONE', payload: { text: 'x' }, notBefore: now });
     await deliveries.enqueue({ dedupeKey: 'slow', kind: 'notice', pairingId: pairing.id, channel: ALERTS, payload: { text: 'y' }, notBefore: new Date(now.getTime() + 86_400_000) });

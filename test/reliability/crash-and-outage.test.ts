@@ -24,6 +24,7 @@ import { startTandem, type Tandem } from '../../src/main.js';
 import { runTick } from '../../src/scheduler/tick.js';
 import { systemClock } from '../../src/services/clock.js';
 import { createServices, type Services } from '../../src/services/index.js';
+import { createRepositories } from '../../src/db/repositories/index.js';
 import { somethingWentWrong } from '../../src/slack/listeners/respond.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import { cliEnv, freePort, killRunningClis, runCli, startCli, type CliProcess, type CliResult } from '../support/cli.js';
@@ -251,7 +252,7 @@ describe('crash and outage on PostgreSQL', () => {
       };
       const replicas = [await replica(), await replica()];
       const enqueuedAt = new Date();
-      await replicas[0]?.repos.deliveries.enqueueMany(channels.map((c, i) => ({ dedupeKey: `fan:${c}`, kind: 'notice', channel: c, payload: { text: `notice ${i}` }, notBefore: enqueuedAt })));
+      await createRepositories(t.db).deliveries.enqueueMany(channels.map((c, i) => ({ dedupeKey: `fan:${c}`, kind: 'notice', channel: c, payload: { text: `notice ${i}` }, notBefore: enqueuedAt })));
 
       const totals = { sent: 0, recovered: 0, retried: 0, failed: 0 };
       for (const until = Date.now() + 100_000; Date.now() < until; ) {
@@ -336,7 +337,7 @@ describe('crash and outage on PostgreSQL', () => {
     });
     try {
       fake.addChannel({ id: 'CONE', members: ['UBOT'] });
-      const { id } = await s.repos.deliveries.enqueue({ dedupeKey: 'one', kind: 'notice', channel: 'CONE', payload: { text: 'hello once' }, notBefore: new Date(now) });
+      const { id } = await createRepositories(t.db).deliveries.enqueue({ dedupeKey: 'one', kind: 'notice', channel: 'CONE', payload: { text: 'hello once' }, notBefore: new Date(now) });
       // 1st attempt: Slack stores the post, but its answer never reaches the sender.
       fake.inject('chat.postMessage', { kind: 'timeout', ms: 1_500 });
       expect(await s.sender.deliverDue()).toMatchObject({ sent: 0, retried: 1 });
@@ -351,7 +352,7 @@ describe('crash and outage on PostgreSQL', () => {
         now += 60_000;
         await s.sender.deliverDue();
       }
-      const row = await s.repos.deliveries.get(id);
+      const row = await createRepositories(t.db).deliveries.get(id);
       expect({ status: row?.status, messagesInChannel: botMessages(fake, 'CONE').length, sent_ts: row?.sent_ts }).toEqual({ status: 'sent', messagesInChannel: 1, sent_ts: original?.ts });
     } finally {
       await s.sender.idle();

@@ -2,8 +2,7 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { declineModal } from '../../../messages/match.js';
-import { counted, userText } from '../../../messages/text.js';
+import { counted } from '../../../messages/text.js';
 import { homeIds, matchIds, rescheduleIds } from '../../../messages/ids.js';
 import { somethingWentWrong, tellClicker } from '../respond.js';
 
@@ -37,18 +36,15 @@ export function registerLifecycleActions(app: App, services: Services): void {
     matchIds.accept,
     guarded(async ({ actor, id, respond }) => {
       const r = await services.matching.accept(actor, id);
-      if (!r.ok) return void (await respond(r.message));
-      const program = await services.repos.programs.get(r.request.program_id);
-      await respond(services.matching.decidedMessage({ menteeId: r.request.mentee_id, programName: userText(program?.name ?? ''), accepted: true }).text, true);
+      await respond(r.ok ? r.reply : r.message, r.ok);
     }) as never,
   );
   app.action<BlockButtonAction>(
     matchIds.decline,
     guarded(async ({ actor, id, triggerId, client, respond }) => {
-      const request = await services.repos.matches.get(id);
-      if (!request || request.mentor_id !== actor) return void (await respond('This request was sent to someone else.'));
-      if (request.status !== 'pending') return void (await respond(`You already answered this request (${request.status}).`));
-      await client.views.open({ trigger_id: triggerId, view: declineModal(id) as never });
+      const form = await services.matching.declineForm(actor, id);
+      if (!form.ok) return void (await respond(form.message));
+      await client.views.open({ trigger_id: triggerId, view: form.view as never });
     }) as never,
   );
   app.action<BlockButtonAction>(

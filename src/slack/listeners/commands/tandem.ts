@@ -199,11 +199,9 @@ export function registerTandemCommand(app: App, services: Services): void {
       case 'pause':
       case 'resume': {
         const [a, b] = cmd.users.length === 2 ? cmd.users : [actor, cmd.users[0] as string];
-        const isStaff = await services.staff.isStaff(actor);
-        if (!isStaff && (cmd.name === 'unpair' || (actor !== a && actor !== b))) return staffOnly().message;
-        const found = await services.pairings.findBetween(isStaff ? actor : 'self', a as string, b as string, cmd.program).catch(() => null);
-        const pairing = found?.ok ? found.pairing : isStaff ? null : await memberPairing(a as string, b as string, cmd.program);
-        if (!pairing) return found && !found.ok && found.reason !== 'forbidden' ? found.message : `<@${a}> and <@${b}> are not paired.`;
+        const found = await services.pairings.findBetween(actor, a as string, b as string, cmd.program);
+        if (!found.ok) return found.message;
+        const pairing = found.pairing;
         const change = cmd.name === 'unpair' ? ({ to: 'ended' } as const) : cmd.name === 'pause' ? ({ to: 'paused', until: cmd.until } as const) : ({ to: 'active' } as const);
         const r = await services.pairings.setStatus(actor, pairing.id, change);
         if (!r.ok) return r.message;
@@ -232,11 +230,5 @@ export function registerTandemCommand(app: App, services: Services): void {
         return [`*${escapeMrkdwn(r.program.name)}* — ${counted(r.pairings.length, 'pairing')}`, ...shown.map(pairingLine), ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
       }
     }
-  }
-
-  /** A mentor or mentee pausing their own pairing: found without staff rights, only if they are in it. */
-  async function memberPairing(a: string, b: string, program?: string): Promise<PairingRow | null> {
-    const rows = (await services.repos.pairings.findLiveBetween(a, b)).filter((p) => !program || p.program_name.toLowerCase() === program.toLowerCase());
-    return rows.length === 1 ? (rows[0] as PairingRow) : null;
   }
 }

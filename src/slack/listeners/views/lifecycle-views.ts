@@ -2,7 +2,6 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { ids, matchIds, rescheduleIds } from '../../../messages/ids.js';
-import { userText } from '../../../messages/text.js';
 
 type Value = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null; selected_time?: string | null; selected_options?: { value?: string }[] };
 type Values = Record<string, Record<string, Value>>;
@@ -33,7 +32,7 @@ export function registerLifecycleViews(app: App, services: Services): void {
         return;
       }
       await ack();
-      await client.chat.postMessage({ channel: body.user.id, text: services.matching.decidedMessage({ menteeId: r.request.mentee_id, programName: userText(''), accepted: false }).text }).catch(() => undefined);
+      await client.chat.postMessage({ channel: body.user.id, text: r.reply }).catch(() => undefined);
     } catch (err) {
       log.error({ err }, 'decline failed');
       await ack({ response_action: 'errors', errors: { [matchIds.reason]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' } }).catch(() => undefined);

@@ -1,15 +1,12 @@
 import type { App } from '@slack/bolt';
-import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
 import { readProgramModal } from '../../../messages/program-modal.js';
-import { escapeMrkdwn } from '../../../messages/text.js';
 import { ids } from '../../../messages/ids.js';
 
 /** Slack waits three seconds for the answer to a submission; leave room for the network. */
 const submissionBudgetMs = 2_500;
 
-type ProgramSaved = { id: number; name: string; start_date: string; length_weeks: number; time_zone: string; checkin_weekday: number; checkin_time: string; standup_weekday: number; standup_time: string; alerts_channel_id: string | null };
-type SaveOutcome = { ok: true; program: ProgramSaved } | { ok: false; message: string; fields?: Record<string, string> };
+type SaveOutcome = { ok: true } | { ok: false; message: string; fields?: Record<string, string> };
 
 /**
  * The program form's submission, new or edited: saved within Slack's three seconds (or the modal
@@ -19,7 +16,7 @@ type SaveOutcome = { ok: true; program: ProgramSaved } | { ok: false; message: s
 function registerProgramForm(
   app: App,
   services: Services,
-  form: { callbackId: string; component: string; button: string; save: (actor: string, view: { private_metadata?: string; state?: unknown }) => Promise<SaveOutcome>; saved: (p: ProgramSaved, view: { id: string; hash?: string }) => { dedupeKey: string; kind: string; text: string } },
+  form: { callbackId: string; component: string; button: string; save: (actor: string, view: { id: string; hash?: string; private_metadata?: string; state?: unknown }) => Promise<SaveOutcome> },
 ): void {
   const log = services.logger.child({ component: form.component });
   app.view(form.callbackId, async ({ ack, body, view }) => {
@@ -39,9 +36,6 @@ function registerProgramForm(
         return;
       }
       await ack();
-      const note = form.saved(result.program, view);
-      await services.repos.deliveries.enqueue({ dedupeKey: note.dedupeKey, kind: note.kind, channel: actor, payload: { text: note.text }, notBefore: services.clock() });
-      services.sender.kick();
     } catch (err) {
       log.error({ err }, 'program form failed');
       await ack({ response_action: 'errors', errors: { [ids.programFields.name]: `Something went wrong on our side; nothing was saved. Press ${form.button} again in a minute.` } }).catch(() => undefined);
@@ -56,12 +50,7 @@ export function registerProgramNewView(app: App, services: Services): void {
     callbackId: ids.views.programNew,
     component: 'program-new',
     button: 'Create',
-    save: (actor, view) => services.programs.create(actor, readProgramModal(view.state as never) as never),
-    saved: (p) => ({
-      dedupeKey: `program-created:${p.id}`,
-      kind: 'program_created',
-      text: `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`,
-    }),
+    save: (actor, view) => services.programs.create(actor, readProgramModal(view.state as never) as never, { key: view.id }),
   });
   // The same form, editing a program (its id in private_metadata): saved settings apply from the next slot.
   registerProgramForm(app, services, {
@@ -71,13 +60,8 @@ export function registerProgramNewView(app: App, services: Services): void {
     save: async (actor, view) => {
       const programId = Number(view.private_metadata);
       if (!Number.isInteger(programId) || programId <= 0) return { ok: false, message: 'This form lost track of its program. Close it and run /tandem program edit again.' };
-      return services.programs.update(actor, programId, readProgramModal(view.state as never) as never);
+      return services.programs.update(actor, programId, readProgramModal(view.state as never) as never, { key: `${view.id}:${view.hash ?? ''}` });
     },
-    saved: (p, view) => ({
-      dedupeKey: `program-edited:${p.id}:${view.id}:${view.hash ?? ''}`,
-      kind: 'program_edited',
-      text: `Saved “${escapeMrkdwn(p.name)}”: ${p.length_weeks} weeks from ${p.start_date} (${p.time_zone}); check-ins ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}, standups ${weekdayName(p.standup_weekday)} at ${p.standup_time}; alerts to <#${p.alerts_channel_id}>. The changes apply from the next check-in and standup.`,
-    }),
   });
 }
 
