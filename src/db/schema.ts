@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AlertReason, AlertStatus, CheckinAnswer, DeliveryStatus, ExpectationKind, Goal, Milestone, PairActivityKind, PairingStatus, StandupMet, StandupStatus } from '../domain/vocabulary.js';
 
@@ -92,7 +93,7 @@ export interface AuditLogTable {
 
 export type DeliveryPayload = {
   text: string;
-  blocks?: unknown[];
+  blocks?: KnownBlock[];
   /** Reply in a thread of this message ts. */
   thread_ts?: string;
   /** Upload this file into the channel (files.uploadV2) with `text` as its comment, instead of posting a message. */

@@ -47,6 +47,8 @@ export const programSettingsSchema = z
 
 export type ProgramSettings = z.infer<typeof programSettingsSchema>;
 export type ProgramSettingsInput = z.input<typeof programSettingsSchema>;
+/** The same settings as a form sends them: each field as text, any of them missing (the schema says which may not be). */
+export type ProgramSettingsForm = { [K in keyof ProgramSettingsInput]?: string | undefined };
 
 /** zod issues as one message per field, the shape a modal's `response_action: errors` wants. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -1,7 +1,9 @@
+import type { Button } from '@slack/types';
+import type { Message, KnownBlock } from './text.js';
 import type { AlertReason, AlertStatus } from '../domain/vocabulary.js';
 import { actionIds } from './ids.js';
 import { reportIds } from './report.js';
-import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
+import { type UserText, button, clip, context, escapeMrkdwn, mention, section } from './text.js';
 
 /** One reason on a pair's alert of the week: who, what, since when, and whether it is over. */
 export type AlertReasonView = {
@@ -91,7 +93,7 @@ export function alertReasonAdded(r: AlertReasonView): string {
  * DTR answers — except a mentor concern or a check-in note that signals trouble (a low rating,
  * something blocking): words their author wrote for staff.
  */
-export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown[] } {
+export function alertMessage(a: AlertViewInput): Message {
   const resolved = a.status === 'resolved';
   const open = a.reasons.filter((r) => !r.resolved);
   const pair = `${mention(a.mentorId)} (mentor) and ${mention(a.menteeId)} (mentee)`;
@@ -106,7 +108,7 @@ export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown
         ? `:eyes: ${mention(a.ownerId)} is on it.`
         : ':rotating_light: Nobody has picked this up yet.';
   const title = `${resolved ? '~' : ''}Pair needs a look — ${program}${resolved ? '~' : ''}`;
-  const blocks: unknown[] = [section(`*${title}*\n${pair}, ${a.weekLabel}`)];
+  const blocks: KnownBlock[] = [section(`*${title}*\n${pair}, ${a.weekLabel}`)];
   for (const r of a.reasons) {
     blocks.push(section(reasonLine(r)));
     if (r.staffNote && !r.resolved) blocks.push(section(clip(`>${escapeMrkdwn(r.staffNote).replace(/\n/g, '\n>')}`, 3000)));
@@ -116,15 +118,11 @@ export function alertMessage(a: AlertViewInput): { text: string; blocks: unknown
   if (a.previous) blocks.push(context(`Earlier: <${a.previous.permalink}|this pair's alert of the ${a.previous.weekLabel}> (${a.previous.resolved ? 'resolved' : 'still open'}).`));
   blocks.push(context(stateLine));
   const value = pairAlertValue(a.alertId);
-  const elements: unknown[] = [];
+  const elements: Button[] = [];
   if (!resolved) {
-    elements.push(
-      { type: 'button', action_id: actionIds.alertAck, text: plain("I'm on it"), value },
-      { type: 'button', action_id: actionIds.alertResolve, text: plain('Resolved'), style: 'primary', value },
-      { type: 'button', action_id: actionIds.alertSnooze, text: plain('Snooze 2 work days'), value },
-    );
+    elements.push(button(actionIds.alertAck, "I'm on it", value), button(actionIds.alertResolve, 'Resolved', value, 'primary'), button(actionIds.alertSnooze, 'Snooze 2 work days', value));
   }
-  elements.push({ type: 'button', action_id: reportIds.open, text: plain('Report'), value: String(a.pairingId) }, { type: 'button', action_id: actionIds.messagePair, text: plain('Message the pair'), value: String(a.pairingId) });
+  elements.push(button(reportIds.open, 'Report', String(a.pairingId)), button(actionIds.messagePair, 'Message the pair', String(a.pairingId)));
   blocks.push({ type: 'actions', block_id: `alert:${a.alertId}`, elements });
   return { text, blocks };
 }

@@ -1,6 +1,8 @@
+import type { ModalView } from '@slack/types';
+import type { Message } from './text.js';
 import type { CheckinAnswer } from '../domain/vocabulary.js';
 import { actionIds, checkinNoteFields, ids, viewIds } from './ids.js';
-import { clip, context, mention, plain, section } from './text.js';
+import { button, clip, context, mention, plain, section } from './text.js';
 
 export const answerLabels: Record<CheckinAnswer, string> = {
   met: 'We met',
@@ -18,7 +20,7 @@ export type CheckinView = {
 };
 
 /** The weekly check-in in the pair conversation; re-rendered on every answer to show who answered. */
-export function checkinMessage(v: CheckinView): { text: string; blocks: unknown[] } {
+export function checkinMessage(v: CheckinView): Message {
   const text = `Weekly check-in (${v.weekLabel}): ${mention(v.mentorId)} and ${mention(v.menteeId)}, did you meet this week?`;
   const status = [v.mentorId, v.menteeId].map((id) => {
     const a = v.answers.find((x) => x.personId === id);
@@ -32,14 +34,8 @@ export function checkinMessage(v: CheckinView): { text: string; blocks: unknown[
         type: 'actions',
         block_id: `checkin:${v.checkinId}`,
         elements: [
-          ...(Object.keys(answerLabels) as CheckinAnswer[]).map((answer) => ({
-            type: 'button',
-            action_id: `${actionIds.checkinAnswer}:${answer}`,
-            text: plain(answerLabels[answer]),
-            value: `${v.checkinId}:${answer}`,
-            ...(answer === 'met' ? { style: 'primary' } : {}),
-          })),
-          { type: 'button', action_id: actionIds.checkinNote, text: plain('Add a note'), value: String(v.checkinId) },
+          ...(Object.keys(answerLabels) as CheckinAnswer[]).map((answer) => button(`${actionIds.checkinAnswer}:${answer}`, answerLabels[answer], `${v.checkinId}:${answer}`, answer === 'met' ? 'primary' : undefined)),
+          button(actionIds.checkinNote, 'Add a note', String(v.checkinId)),
         ],
       },
       context(status.join('   ')),
@@ -53,7 +49,7 @@ const answerOptions = (Object.keys(answerLabels) as CheckinAnswer[]).map((a) => 
 
 export type NoteDefaults = { answer: CheckinAnswer | null; rating: number | null; topics: string | null; blockers: string | null };
 
-export function checkinNoteModal(checkinId: number, weekLabel: string, d: NoteDefaults) {
+export function checkinNoteModal(checkinId: number, weekLabel: string, d: NoteDefaults): ModalView {
   const initialAnswer = answerOptions.find((o) => o.value === d.answer);
   const initialRating = ratingOptions.find((o) => o.value === String(d.rating ?? ''));
   const input = (blockId: string, label: string, element: Record<string, unknown>, optional = true) => ({
@@ -80,7 +76,7 @@ export function checkinNoteModal(checkinId: number, weekLabel: string, d: NoteDe
   };
 }
 
-export function reminderMessage(kind: 'checkin' | 'reply', partnerId: string, dueLabel: string, permalink: string | null): { text: string; blocks: unknown[] } {
+export function reminderMessage(kind: 'checkin' | 'reply', partnerId: string, dueLabel: string, permalink: string | null): Message {
   const where = permalink ? `<${permalink}|your pair conversation>` : 'your pair conversation';
   const text =
     kind === 'checkin'

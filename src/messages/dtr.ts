@@ -1,7 +1,11 @@
+import type { ModalView } from '@slack/types';
+import type { InputBlockElement } from '@slack/types';
+import type { Message, KnownBlock } from './text.js';
 import type { Milestone } from '../domain/vocabulary.js';
 import type { Answers, Question, QuestionSet } from '../domain/dtr-questions.js';
 import { allQuestions, pairReads, personReads, questionsFor, type ShownAnswer } from '../domain/dtr-questions.js';
 import { weekdayName } from '../domain/weekdays.js';
+import { fieldValues, type FormState } from './form-state.js';
 import { dtrIds, ids } from './ids.js';
 import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText, type UserAnswers, type UserText } from './text.js';
 
@@ -9,23 +13,24 @@ export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off D
 
 export type DtrModalMeta = { m: Milestone; p: number | null; s: string; v: number };
 
-function element(q: Question, value: string | undefined): Record<string, unknown> {
+function element(q: Question, value: string | undefined): InputBlockElement {
   const opts = (q.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
   const initialOption = opts.find((o) => o.value === value);
   switch (q.kind) {
     case 'text':
     case 'long_text':
-      return { type: 'plain_text_input', multiline: q.kind === 'long_text', max_length: q.maxLength ?? (q.kind === 'long_text' ? 1500 : 150), ...(value ? { initial_value: clip(value, q.maxLength ?? 3000) } : {}) };
+      return { type: 'plain_text_input', action_id: ids.value, multiline: q.kind === 'long_text', max_length: q.maxLength ?? (q.kind === 'long_text' ? 1500 : 150), ...(value ? { initial_value: clip(value, q.maxLength ?? 3000) } : {}) };
     case 'select':
     case 'weekday':
-      return { type: 'static_select', options: opts, ...(initialOption ? { initial_option: initialOption } : {}) };
+      return { type: 'static_select', action_id: ids.value, options: opts, ...(initialOption ? { initial_option: initialOption } : {}) };
     case 'time':
-      return { type: 'timepicker', ...(value ? { initial_time: value } : {}) };
+      return { type: 'timepicker', action_id: ids.value, ...(value ? { initial_time: value } : {}) };
     case 'date':
-      return { type: 'datepicker', ...(value ? { initial_date: value } : {}) };
+      return { type: 'datepicker', action_id: ids.value, ...(value ? { initial_date: value } : {}) };
     case 'number':
       return {
         type: 'number_input',
+        action_id: ids.value,
         is_decimal_allowed: false,
         ...(q.min !== undefined ? { min_value: String(q.min) } : {}),
         ...(q.max !== undefined ? { max_value: String(q.max) } : {}),
@@ -35,8 +40,8 @@ function element(q: Question, value: string | undefined): Record<string, unknown
 }
 
 /** One side's DTR form: their questions only, pre-filled with what they answered before. */
-export function dtrModal(input: { set: QuestionSet; role: 'mentor' | 'mentee'; meta: DtrModalMeta; prefill: Answers; partnerChoices?: { pairingId: number; label: string }[] }) {
-  const blocks: unknown[] = [context(input.set.intro)];
+export function dtrModal(input: { set: QuestionSet; role: 'mentor' | 'mentee'; meta: DtrModalMeta; prefill: Answers; partnerChoices?: { pairingId: number; label: string }[] }): ModalView {
+  const blocks: KnownBlock[] = [context(input.set.intro)];
   if (input.partnerChoices && input.partnerChoices.length > 1) {
     const options = input.partnerChoices.slice(0, 100).map((c) => ({ text: plain(c.label), value: String(c.pairingId) }));
     blocks.push({ type: 'input', block_id: dtrIds.pairingBlock, label: plain('Which partner is this with?'), element: { type: 'static_select', action_id: ids.value, options } });
@@ -50,7 +55,7 @@ export function dtrModal(input: { set: QuestionSet; role: 'mentor' | 'mentee'; m
         optional: !q.required,
         label: plain(q.label, 2000),
         ...(q.hint ? { hint: plain(q.hint, 2000) } : {}),
-        element: { action_id: ids.value, ...element(q, input.prefill[q.id]) },
+        element: element(q, input.prefill[q.id]),
       });
     }
   }
@@ -65,17 +70,9 @@ export function dtrModal(input: { set: QuestionSet; role: 'mentor' | 'mentee'; m
   };
 }
 
-type StateValue = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null; selected_time?: string | null };
-
-export function readDtrModal(state: { values?: Record<string, Record<string, StateValue>> } | undefined): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [blockId, actions] of Object.entries(state?.values ?? {})) {
-    const v = actions?.[ids.value];
-    if (!v || typeof v !== 'object') continue;
-    const raw = v.value ?? v.selected_option?.value ?? v.selected_date ?? v.selected_time ?? null;
-    out[blockId] = typeof raw === 'string' ? raw : null;
-  }
-  return out;
+/** A DTR form's answers by question id, as sent; never throws. */
+export function readDtrModal(state: FormState): Record<string, string | null> {
+  return fieldValues(state);
 }
 
 const answerOf = (set: QuestionSet, answers: UserAnswers, id: string): UserText | string | undefined => {
@@ -107,10 +104,10 @@ const agreementIds = new Set(['meeting_weekday', 'meeting_time', 'meeting_minute
  * and goals first; then each side's other answers. Only answers both partners read: never a private
  * answer, never one written for the program team.
  */
-export function dtrSummaryMessage(s: SummaryInput): { text: string; blocks: unknown[] } {
+export function dtrSummaryMessage(s: SummaryInput): Message {
   const title = `${milestoneTitles[s.milestone]}${s.updated ? ' (updated)' : ''}`;
   const text = `${title}: ${mention(s.mentorId)} and ${mention(s.menteeId)} have both recorded their part.`;
-  const blocks: unknown[] = [{ type: 'header', text: plain(title, 150) }, section(text)];
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain(title, 150) }, section(text)];
   const mentor = { set: s.mentor.set, answers: pairAnswers(s.mentor.set, s.mentor.answers) };
   const mentee = { set: s.mentee.set, answers: pairAnswers(s.mentee.set, s.mentee.answers) };
   const kickoff = s.milestone === 'kickoff';
@@ -150,7 +147,7 @@ export function dtrSummaryMessage(s: SummaryInput): { text: string; blocks: unkn
 }
 
 /** The mentee's answers for their mentor alone (`readers: mentor`), as a DM to the mentor. */
-export function dtrPrivateMessage(input: { menteeId: string; milestone: Milestone; set: QuestionSet; answers: UserAnswers }): { text: string; blocks: unknown[] } | null {
+export function dtrPrivateMessage(input: { menteeId: string; milestone: Milestone; set: QuestionSet; answers: UserAnswers }): Message | null {
   const privateQs = allQuestions(input.set).filter((q) => q.readers === 'mentor' && input.answers[q.id]);
   if (privateQs.length === 0) return null;
   const text = `For you only: what ${mention(input.menteeId)} shared in the ${milestoneTitles[input.milestone]} with their mentor.`;
@@ -169,8 +166,8 @@ const readersMark: Partial<Record<Question['readers'], string>> = { mentor: ' _(
  * `/dtr show`: both parts as the viewer may read them: shared answers to both, private ones to the
  * mentor and their author, answers for the program team to their author only.
  */
-export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boolean; viewerId: string; sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[] }): unknown[] {
-  const blocks: unknown[] = [{ type: 'header', text: plain(milestoneTitles[input.milestone], 150) }];
+export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boolean; viewerId: string; sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[] }): KnownBlock[] {
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain(milestoneTitles[input.milestone], 150) }];
   for (const side of input.sides) {
     const viewer = { isAuthor: side.personId === input.viewerId, isMentor: input.viewerIsMentor };
     const qs = allQuestions(side.set).filter((q) => side.answers[q.id] && personReads(q, viewer));
@@ -180,7 +177,7 @@ export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boo
   return blocks.slice(0, 50);
 }
 
-export function dtrInviteMessage(input: { fromId: string; milestone: Milestone; pairingId: number }): { text: string; blocks: unknown[] } {
+export function dtrInviteMessage(input: { fromId: string; milestone: Milestone; pairingId: number }): Message {
   const text = `${mention(input.fromId)} has recorded their part of your ${milestoneTitles[input.milestone]}. Add yours when you are ready.`;
   return {
     text,
@@ -198,10 +195,10 @@ export type ProgramTeamAnswer = { personId: string; role: 'mentor' | 'mentee'; p
  * staff`), question by question. Free text is quoted with who wrote it (cut at `quote` characters;
  * each pair's report has it whole); a choice lists who picked each option. At most `maxBlocks` blocks.
  */
-export function programTeamBlocks(answers: readonly ProgramTeamAnswer[], maxBlocks = 40, quote = 600): unknown[] {
+export function programTeamBlocks(answers: readonly ProgramTeamAnswer[], maxBlocks = 40, quote = 600): KnownBlock[] {
   const byQuestion = new Map<string, ProgramTeamAnswer[]>();
   for (const a of answers) byQuestion.set(a.answer.label, [...(byQuestion.get(a.answer.label) ?? []), a]);
-  const blocks: unknown[] = [];
+  const blocks: KnownBlock[] = [];
   for (const [label, given] of byQuestion) {
     const free = given.every((a) => a.answer.kind === 'text' || a.answer.kind === 'long_text');
     const lines = free

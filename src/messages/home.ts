@@ -1,7 +1,9 @@
+import type { HomeView } from '@slack/types';
+import type { KnownBlock } from './text.js';
 import type { AlertReason } from '../domain/vocabulary.js';
 import { homeIds, rescheduleIds, sessionLogIds, standupIds } from './ids.js';
 import { reportIds } from './report.js';
-import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
+import { button, clip, context, divider, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export type HomeMenteeView = { pairingId: number; mentorId: string; programName: UserText; nextMeeting: string | null; goals: { text: UserText; targetDate: string | null }[]; homework: UserText | null; due: string[]; status: string };
 export type HomeMentorView = { pairingId: number; menteeId: string; programName: UserText; lastAnswer: string | null; nextMeeting: string | null; openMilestones: string[]; status: string };
@@ -29,7 +31,6 @@ export type HomeInput = {
 /** Pairs with open alerts listed per program; the rest are counted. */
 export const homeAlertPairs = 6;
 
-const divider = { type: 'divider' };
 const alertReasonText: Record<AlertReason, string> = {
   checkin_unanswered: 'check-in not answered',
   reply_overdue: 'message not answered',
@@ -38,14 +39,14 @@ const alertReasonText: Record<AlertReason, string> = {
   mentor_concern: 'mentor concern',
   note_signal: 'check-in note needs a look',
 };
-const button = (actionId: string, text: string, value: string, primary = false) => ({ type: 'button', action_id: actionId, text: plain(text), value, ...(primary ? { style: 'primary' } : {}) });
+const homeButton = (actionId: string, text: string, value: string, primary = false) => button(actionId, text, value, primary ? 'primary' : undefined);
 
 /**
  * A person's own App Home: what they are in and what is due from them. Each section is summarised
  * and capped so any program size stays inside a Home tab's 100 blocks.
  */
-export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
-  const blocks: unknown[] = [{ type: 'header', text: plain('Tandem', 150) }];
+export function homeView(h: HomeInput): HomeView {
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain('Tandem', 150) }];
   if (h.asMentee.length === 0 && h.asMentor.length === 0 && !h.staff) {
     blocks.push(section('You are not in a mentoring pair yet. When program staff pair you, your mentor or mentees, meetings and goals show up here.'));
   }
@@ -54,7 +55,7 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
     if (m.goals.length > 0) blocks.push(section(`*Your goals*\n${m.goals.map((g, i) => `${i + 1}. ${clip(escapeMrkdwn(g.text), 300)}${g.targetDate ? ` — by ${g.targetDate}` : ''}`).join('\n')}`));
     if (m.homework) blocks.push(section(`*Homework*\n${clip(escapeMrkdwn(m.homework), 1500)}`));
     blocks.push(section(`*Due from you:* ${m.due.length === 0 ? 'nothing right now :white_check_mark:' : m.due.join('; ')}`));
-    blocks.push({ type: 'actions', elements: [button(rescheduleIds.open, 'Move a meeting', String(m.pairingId))] });
+    blocks.push({ type: 'actions', elements: [homeButton(rescheduleIds.open, 'Move a meeting', String(m.pairingId))] });
     blocks.push(divider);
   }
   if (h.asMentor.length > 0) {
@@ -66,13 +67,13 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
           `${mention(m.menteeId)} — ${escapeMrkdwn(m.programName)}${m.status === 'paused' ? ' _(paused)_' : ''}\nLast check-in: ${m.lastAnswer ?? 'no answer yet'} · Next meeting: ${m.nextMeeting ?? 'not agreed yet'}${m.openMilestones.length ? `\nOpen DTR: ${m.openMilestones.join(', ')}` : ''}`,
         ),
       );
-      blocks.push({ type: 'actions', elements: [button(sessionLogIds.open, 'Log a session', String(m.pairingId)), button(rescheduleIds.open, 'Move a meeting', String(m.pairingId))] });
+      blocks.push({ type: 'actions', elements: [homeButton(sessionLogIds.open, 'Log a session', String(m.pairingId)), homeButton(rescheduleIds.open, 'Move a meeting', String(m.pairingId))] });
     }
     if (h.asMentor.length > shown.length) blocks.push(context(`…and ${h.asMentor.length - shown.length} more mentees. \`/tandem hours\` and \`/tandem log\` work for all of them.`));
     if (h.standup) {
       blocks.push(
         section(`*This week's standup (${escapeMrkdwn(h.standup.weekLabel)}):* ${h.standup.submitted ? 'submitted :white_check_mark:' : 'not in yet'}`),
-        { type: 'actions', elements: [button(standupIds.open, h.standup.submitted ? 'Edit standup' : 'Open standup', String(h.standup.id), !h.standup.submitted)] },
+        { type: 'actions', elements: [homeButton(standupIds.open, h.standup.submitted ? 'Edit standup' : 'Open standup', String(h.standup.id), !h.standup.submitted)] },
       );
     }
     blocks.push(divider);
@@ -87,7 +88,7 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
         const reasons = a.reasons.map((r) => `${alertReasonText[r.reason]}${r.subject ? ` (${mention(r.subject)})` : ''} since ${r.since}`);
         blocks.push({
           ...section(`${mention(a.mentorId)} & ${mention(a.menteeId)}: ${reasons.join('; ')}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}${a.alertLink ? ` · <${a.alertLink}|the alert>` : ''}`),
-          accessory: button(reportIds.open, 'Report', String(a.pairingId)),
+          accessory: homeButton(reportIds.open, 'Report', String(a.pairingId)),
         });
       }
       if (p.openAlerts.length > pairs.length) blocks.push(context(`…and ${p.openAlerts.length - pairs.length} more pairs in the alerts channel (\`/tandem report @mentor @mentee\` for any pair).`));
@@ -95,7 +96,7 @@ export function homeView(h: HomeInput): { type: 'home'; blocks: unknown[] } {
       if (p.undelivered.failed + p.undelivered.stuck > 0) blocks.push(section(undeliveredLine(p.undelivered)));
     }
     if (h.staff.length > 6) blocks.push(context(`…and ${h.staff.length - 6} more programs (\`/tandem program list\`).`));
-    blocks.push({ type: 'actions', elements: [button(homeIds.exportHours, `Export hours (${h.month})`, h.month)] });
+    blocks.push({ type: 'actions', elements: [homeButton(homeIds.exportHours, `Export hours (${h.month})`, h.month)] });
   }
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }

@@ -1,7 +1,9 @@
+import type { ModalView } from '@slack/types';
+import type { Message } from './text.js';
 import { ids, matchIds } from './ids.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
-export function matchRequestMessage(input: { requestId: number; menteeId: string; programName: UserText; note: UserText | null; staffId: string }): { text: string; blocks: unknown[] } {
+export function matchRequestMessage(input: { requestId: number; menteeId: string; programName: UserText; note: UserText | null; staffId: string }): Message {
   const text = `${mention(input.staffId)} asks whether you would mentor ${mention(input.menteeId)} in ${escapeMrkdwn(input.programName)}.`;
   return {
     text,
@@ -21,14 +23,14 @@ export function matchRequestMessage(input: { requestId: number; menteeId: string
   };
 }
 
-export function matchDecidedMessage(input: { menteeId: string; programName: UserText; accepted: boolean }): { text: string; blocks: unknown[] } {
+export function matchDecidedMessage(input: { menteeId: string; programName: UserText; accepted: boolean }): Message {
   const text = input.accepted
     ? `You accepted to mentor ${mention(input.menteeId)} in ${escapeMrkdwn(input.programName)}. Your group DM is open: please suggest a time for a first call, then run \`/dtr kickoff\` together.`
     : `You declined mentoring ${mention(input.menteeId)}. Program staff have been told. Thank you for answering.`;
   return { text, blocks: [section(text)] };
 }
 
-export function declineModal(requestId: number) {
+export function declineModal(requestId: number): ModalView {
   return {
     type: 'modal',
     callback_id: matchIds.declineView,

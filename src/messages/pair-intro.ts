@@ -1,3 +1,4 @@
+import type { Message } from './text.js';
 import { context, escapeMrkdwn, mention, section, type UserText } from './text.js';
 
 export type PairIntroInput = {
@@ -10,7 +11,7 @@ export type PairIntroInput = {
 };
 
 /** The first message in a pair's group DM: who is who, what Tandem will do, and the first step. */
-export function pairIntroMessage(input: PairIntroInput): { text: string; blocks: unknown[] } {
+export function pairIntroMessage(input: PairIntroInput): Message {
   const program = escapeMrkdwn(input.programName);
   const text = `Welcome, ${mention(input.mentorId)} and ${mention(input.menteeId)}: you are paired for ${program}.`;
   return {

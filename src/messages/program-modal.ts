@@ -1,12 +1,14 @@
+import type { InputBlock, InputBlockElement, ModalView, NumberInput, StaticSelect } from '@slack/types';
 import { weekdayName, weekdayNames } from '../domain/weekdays.js';
+import type { ProgramSettingsForm } from '../domain/program-settings.js';
+import { fieldValue, type FormState } from './form-state.js';
 import { ids } from './ids.js';
-import { escapeMrkdwn } from './text.js';
-import { plain } from './text.js';
+import { context, escapeMrkdwn, plain } from './text.js';
 
 const f = ids.programFields;
 const weekdayOptions = weekdayNames.map((name, i) => ({ text: plain(name), value: String(i + 1) }));
 
-function input(blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}) {
+function input(blockId: string, label: string, element: InputBlockElement, options: { optional?: boolean; hint?: string } = {}): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -17,7 +19,7 @@ function input(blockId: string, label: string, element: Record<string, unknown>,
   };
 }
 
-const number = (min: number, max: number, initial: number) => ({
+const number = (min: number, max: number, initial: number): NumberInput => ({
   type: 'number_input',
   is_decimal_allowed: false,
   min_value: String(min),
@@ -25,7 +27,7 @@ const number = (min: number, max: number, initial: number) => ({
   initial_value: String(initial),
 });
 
-const weekdaySelect = (initial: number) => ({ type: 'static_select', options: weekdayOptions, initial_option: weekdayOptions[initial - 1] });
+const weekdaySelect = (initial: number): StaticSelect => ({ type: 'static_select', options: weekdayOptions, initial_option: weekdayOptions[initial - 1] });
 
 /** A program's settings as the form shows them (for editing). */
 export type ProgramFormValues = {
@@ -49,7 +51,7 @@ export type ProgramFormValues = {
  * The program form: "new program", or — given a program — its settings to edit (the program id in
  * private_metadata). Block ids are the field names the service validates, so its errors map back 1:1.
  */
-export function programModal(defaults: { timeZone: string; startDate: string }, edit?: { programId: number; values: ProgramFormValues }) {
+export function programModal(defaults: { timeZone: string; startDate: string }, edit?: { programId: number; values: ProgramFormValues }): ModalView {
   const v = edit?.values;
   const text = (initial: string | undefined) => (initial ? { initial_value: initial } : {});
   return {
@@ -60,7 +62,7 @@ export function programModal(defaults: { timeZone: string; startDate: string }, 
     submit: plain(edit ? 'Save' : 'Create', 24),
     close: plain('Cancel', 24),
     blocks: [
-      ...(edit ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Changes apply from the next check-in and standup: what was already asked, and its deadlines, stay as they were.' }] }] : []),
+      ...(edit ? [context('Changes apply from the next check-in and standup: what was already asked, and its deadlines, stay as they were.')] : []),
       input(f.name, 'Name', { type: 'plain_text_input', max_length: 80, placeholder: plain('e.g. Backend, Module 3, Spring 2027'), ...text(v?.name) }),
       input(f.timeZone, 'Time zone', { type: 'plain_text_input', initial_value: v?.timeZone ?? defaults.timeZone, max_length: 64 }, { hint: 'IANA name such as America/Denver. Check-ins and standups default to this zone.' }),
       input(f.startDate, 'First day', { type: 'datepicker', initial_date: v?.startDate ?? defaults.startDate }, edit ? { hint: 'It cannot move once the program has started.' } : {}),
@@ -99,24 +101,10 @@ export function programModal(defaults: { timeZone: string; startDate: string }, 
   };
 }
 
-type StateValue = {
-  type?: string;
-  value?: string | null;
-  selected_date?: string | null;
-  selected_time?: string | null;
-  selected_option?: { value?: string } | null;
-  selected_conversation?: string | null;
-};
-
 /** Reads the submitted state back into the plain field map the service validates; never throws. */
-export function readProgramModal(state: { values?: Record<string, Record<string, StateValue>> } | undefined): Record<string, string | undefined> {
+export function readProgramModal(state: FormState): ProgramSettingsForm {
   const out: Record<string, string | undefined> = {};
-  for (const field of Object.values(f)) {
-    const v = state?.values?.[field]?.[ids.value];
-    if (!v || typeof v !== 'object') continue;
-    const raw = v.value ?? v.selected_date ?? v.selected_time ?? v.selected_option?.value ?? v.selected_conversation ?? undefined;
-    out[field] = typeof raw === 'string' ? raw : undefined;
-  }
+  for (const field of Object.values(f)) out[field] = fieldValue(state, field) ?? undefined;
   return out;
 }
 

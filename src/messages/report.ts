@@ -1,6 +1,8 @@
+import type { Button, ModalView } from '@slack/types';
+import type { KnownBlock } from './text.js';
 import { DateTime } from 'luxon';
 import type { PairReport, ReportWeek } from '../domain/pair-report.js';
-import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText } from './text.js';
+import { button, clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText } from './text.js';
 
 export const reportIds = {
   /** A button (App Home, alert) whose value is a pairing id: opens the report. */
@@ -35,7 +37,7 @@ const hours = (minutes: number) => `${Math.round((minutes / 60) * 100) / 100} h`
  * week, newest first, everything the pair and the mentor wrote for staff. Dates are in the
  * reader's zone (a modal cannot use Slack's date tokens), and the zone is named.
  */
-export function pairReportView(report: PairReport, page = 0): { type: 'modal'; callback_id: string; title: ReturnType<typeof plain>; close: ReturnType<typeof plain>; blocks: unknown[] } {
+export function pairReportView(report: PairReport, page = 0): ModalView {
   const { pairing } = report;
   const zone = report.readerZone;
   const day = (d: Date | string) => (typeof d === 'string' ? DateTime.fromISO(d, { zone: pairing.timeZone }) : DateTime.fromJSDate(d, { zone })).toFormat('ccc d LLL');
@@ -43,7 +45,7 @@ export function pairReportView(report: PairReport, page = 0): { type: 'modal'; c
   const current = Math.min(Math.max(0, page), pages - 1);
   const status = pairing.status === 'active' ? 'active' : pairing.status === 'paused' ? `paused${pairing.pausedUntil ? ` until ${day(pairing.pausedUntil)}` : ''}` : 'ended';
 
-  const blocks: unknown[] = [
+  const blocks: KnownBlock[] = [
     section(
       `*${mention(pairing.mentorId)} (mentor) and ${mention(pairing.menteeId)} (mentee)*\n` +
         `“${escapeMrkdwn(userText(pairing.programName))}” · ${status} · ${report.openAlerts === 0 ? 'no open alerts' : report.openAlerts === 1 ? '1 open alert' : `${report.openAlerts} open alerts`}` +
@@ -72,9 +74,9 @@ export function pairReportView(report: PairReport, page = 0): { type: 'modal'; c
   for (const w of shown) blocks.push(section(weekText(w, report, day)));
   blocks.push(context(`Dates in your time zone (${zone}). Only the DTR answers meant for staff are shown; the rest, and mentors’ own notes, belong to the pair and to their author.`));
   if (pages > 1) {
-    const buttons = [];
-    if (current > 0) buttons.push({ type: 'button', action_id: `${reportIds.page}_newer`, text: plain('Newer weeks'), value: `${pairing.id}:${current - 1}` });
-    if (current < pages - 1) buttons.push({ type: 'button', action_id: `${reportIds.page}_older`, text: plain('Older weeks'), value: `${pairing.id}:${current + 1}` });
+    const buttons: Button[] = [];
+    if (current > 0) buttons.push(button(`${reportIds.page}_newer`, 'Newer weeks', `${pairing.id}:${current - 1}`));
+    if (current < pages - 1) buttons.push(button(`${reportIds.page}_older`, 'Older weeks', `${pairing.id}:${current + 1}`));
     blocks.push(context(`Page ${current + 1} of ${pages}`));
     blocks.push({ type: 'actions', block_id: 'report_pages', elements: buttons });
   }

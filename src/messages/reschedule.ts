@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { ids, rescheduleIds } from './ids.js';
 import { context, plain } from './text.js';
 
@@ -7,7 +8,7 @@ const f = rescheduleIds.fields;
 /** A pairing whose meeting the person can move: the partner, named, and the program. */
 export type MeetingChoice = { pairingId: number; partnerRole: 'Mentor' | 'Mentee'; partnerName: string; programName: string };
 
-export function rescheduleModal(input: { pairings: MeetingChoice[]; preselect?: number | undefined; next: { date: string; time: string } | null }) {
+export function rescheduleModal(input: { pairings: MeetingChoice[]; preselect?: number | undefined; next: { date: string; time: string } | null }): ModalView {
   const options = input.pairings.slice(0, 100).map((p) => ({ text: plain(`${p.partnerRole} ${p.partnerName} — ${p.programName}`), value: String(p.pairingId) }));
   const selected = options.find((o) => o.value === String(input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
   return {

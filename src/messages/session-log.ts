@@ -1,3 +1,5 @@
+import type { ModalView } from '@slack/types';
+import type { Message } from './text.js';
 import { ids, sessionLogIds } from './ids.js';
 import { context, plain, section } from './text.js';
 
@@ -8,7 +10,7 @@ export type MenteeChoice = { pairingId: number; menteeName: string; programName:
 /** A session log as the form shows it when it is edited. */
 export type SessionLogShown = { id: number; pairingId: number; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null };
 
-export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: SessionLogShown | null; today: string; preselect?: number | undefined }) {
+export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: SessionLogShown | null; today: string; preselect?: number | undefined }): ModalView {
   const options = input.mentees.slice(0, 100).map((p) => ({ text: plain(`${p.menteeName} — ${p.programName}`), value: String(p.pairingId) }));
   const selected = options.find((o) => o.value === String(input.existing?.pairingId ?? input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
   const e = input.existing;
@@ -43,7 +45,7 @@ export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: Sess
   };
 }
 
-export function sessionLoggedMessage(log: { id: number; minutes: number; sessionDate: string }, menteeId: string): { text: string; blocks: unknown[] } {
+export function sessionLoggedMessage(log: { id: number; minutes: number; sessionDate: string }, menteeId: string): Message {
   const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.sessionDate}.`;
   return {
     text,
@@ -51,7 +53,7 @@ export function sessionLoggedMessage(log: { id: number; minutes: number; session
   };
 }
 
-export function logThisSessionOffer(pairingId: number): { text: string; blocks: unknown[] } {
+export function logThisSessionOffer(pairingId: number): Message {
   const text = 'Thanks! Want to log this session for your hours?';
   return { text, blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: sessionLogIds.open, text: plain('Log this session'), value: String(pairingId) }] }] };
 }

@@ -1,10 +1,12 @@
+import type { ModalView } from '@slack/types';
+import type { Message, KnownBlock } from './text.js';
 import { DateTime } from 'luxon';
 import type { StandupMet, StandupStatus } from '../domain/vocabulary.js';
 import { undeliveredLine } from './home.js';
 import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
 import { hoursLabel } from '../domain/hours.js';
 import { ids, standupIds } from './ids.js';
-import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, type UserText } from './text.js';
+import { type UserText, clip, context, divider, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section } from './text.js';
 
 /** Mentees per modal page: 5 blocks each keeps a page well under the 100-block limit. */
 export const standupPageSize = 15;
@@ -20,7 +22,7 @@ const metOptions = [
   { value: 'rescheduled', label: 'Rescheduled' },
 ].map((o) => ({ text: plain(o.label), value: o.value }));
 
-export function standupPromptMessage(input: { standupId: number; weekLabel: string; menteeCount: number }): { text: string; blocks: unknown[] } {
+export function standupPromptMessage(input: { standupId: number; weekLabel: string; menteeCount: number }): Message {
   const text = `Time for your weekly mentor standup (${input.weekLabel}): a minute per mentee, ${input.menteeCount} this week.`;
   return {
     text,
@@ -32,7 +34,7 @@ export function standupPromptMessage(input: { standupId: number; weekLabel: stri
   };
 }
 
-export function standupReminderMessage(input: { standupId: number }): { text: string; blocks: unknown[] } {
+export function standupReminderMessage(input: { standupId: number }): Message {
   const text = 'Your standup for this week is not in yet. It takes about a minute.';
   return { text, blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: standupIds.open, text: plain('Fill in standup'), value: String(input.standupId) }] }] };
 }
@@ -43,11 +45,11 @@ export type StandupEntryShown = { pairingId: number; status: StandupStatus; met:
 export type StandupModalMeta = { s: number; page: number };
 
 /** One page of the standup: a section per mentee, pre-filled with this week's answers. */
-export function standupModal(input: { standupId: number; page: number; weekLabel: string; mentees: { pairingId: number; menteeId: string; menteeName: string | null }[]; entries: StandupEntryShown[]; generalNote: string | null }) {
+export function standupModal(input: { standupId: number; page: number; weekLabel: string; mentees: { pairingId: number; menteeId: string; menteeName: string | null }[]; entries: StandupEntryShown[]; generalNote: string | null }): ModalView {
   const pages = Math.max(1, Math.ceil(input.mentees.length / standupPageSize));
   const page = Math.min(Math.max(0, input.page), pages - 1);
   const slice = input.mentees.slice(page * standupPageSize, (page + 1) * standupPageSize);
-  const blocks: unknown[] = [context(`For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
+  const blocks: KnownBlock[] = [context(`For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
   for (const m of slice) {
     const e = input.entries.find((x) => x.pairingId === m.pairingId);
     const st = statusOptions.find((o) => o.value === e?.status);
@@ -103,7 +105,7 @@ export type DigestInput = {
 };
 
 /** Monday's digest for staff: last week in numbers, no message text, no notes. */
-export function digestMessage(d: DigestInput): { text: string; blocks: unknown[] } {
+export function digestMessage(d: DigestInput): Message {
   const text = `Weekly digest for ${escapeMrkdwn(d.programName)} (${d.weekLabel})`;
   const rate = (p: DigestInput['pairs'][number]) => (p.checkins === 0 ? 'no check-in' : `${answerRateLabel(answerRate(p.answers, p.checkins), '')} of check-in answers`);
   const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices === 1 ? '1 late reschedule' : `${p.lateNotices} late reschedules`}` : ''}`);
@@ -115,7 +117,7 @@ export function digestMessage(d: DigestInput): { text: string; blocks: unknown[]
     `*Open alerts at the week’s end:* ${w.openAlerts}`,
     `*Hours logged:* ${hoursLabel(w.minutes)}${hours.length === 0 ? '' : ` (${hours.slice(0, 100).map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`).join(', ')})`}`,
   ];
-  const blocks: unknown[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel)), section(figures.join('\n'))];
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel)), section(figures.join('\n'))];
   // 20 pairs per section keeps each block under Slack's 3000-character limit.
   for (let i = 0; i < pairLines.length && blocks.length < 40; i += 20) blocks.push(section(pairLines.slice(i, i + 20).join('\n')));
   if (pairLines.length > 20 * 37) blocks.push(context(`…and ${pairLines.length - 20 * 37} more pairs.`));
@@ -155,9 +157,9 @@ export type StandupReportInput = {
 
 export type StandupReportMessages = {
   /** The one message in the alerts channel. */
-  message: { text: string; blocks: unknown[] };
+  message: Message;
   /** For a long week: one reply per mentor, in the message's thread. */
-  thread: { mentorId: string; text: string; blocks: unknown[] }[];
+  thread: { mentorId: string; text: string; blocks: KnownBlock[] }[];
 };
 
 const reportStatus: Record<StandupStatus, string> = { on_track: 'on track', needs_attention: ':eyes: needs attention', at_risk: ':warning: at risk' };
@@ -188,11 +190,11 @@ export function standupReportMessages(r: StandupReportInput): StandupReportMessa
   const counts = `${r.sent.length} of ${plural(asked, 'mentor')} sent their standup`;
   const text = clip(`Standups for ${escapeMrkdwn(r.programName)}, ${r.weekRange}: ${counts}${r.missing.length ? `; missing: ${r.missing.map(mention).join(', ')}` : ''}.`, 3000);
   const missing = r.missing.length === 0 ? [section('*Missing:* none — everyone asked sent theirs.')] : packSections([`*Missing:* ${mention(r.missing[0] as string)}`, ...r.missing.slice(1).map(mention)], ', ');
-  const head = [{ type: 'header', text: plain(title, 150) }, section(`*${counts}.*`)];
+  const head: KnownBlock[] = [{ type: 'header', text: plain(title, 150) }, section(`*${counts}.*`)];
   const foot = context('Mentors whose pairs are all paused were not asked. A standup sent after this report is in that pair’s report (`/tandem report`).');
 
   const perMentor = r.sent.map((m) => packSections(mentorLines(m), '\n'));
-  const whole = [...head, ...perMentor.flatMap((b) => [...b, { type: 'divider' }]), ...missing, foot];
+  const whole = [...head, ...perMentor.flatMap((b) => [...b, divider]), ...missing, foot];
   const size = JSON.stringify(whole).length;
   if (whole.length <= 50 && size <= standupReportThreadAbove) return { message: { text, blocks: whole }, thread: [] };
 

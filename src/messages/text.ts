@@ -1,4 +1,9 @@
+import type { Button, ContextBlock, DividerBlock, KnownBlock, PlainTextElement, SectionBlock } from '@slack/types';
 import { DateTime } from 'luxon';
+
+/** A message as Slack takes it: the notification text and its Block Kit blocks. */
+export type Message = { text: string; blocks: KnownBlock[] };
+export type { KnownBlock };
 
 declare const typedByPerson: unique symbol;
 /**
@@ -40,15 +45,18 @@ export function escapeAndClip(text: UserText | string, max: number): string {
 
 export const mention = (userId: string) => `<@${userId}>`;
 
-export const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
-export const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 3000) }] });
-export const plain = (text: string, max = 75) => ({ type: 'plain_text', text: clip(text, max), emoji: true });
+export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
+export const context = (text: string): ContextBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 3000) }] });
+export const divider: DividerBlock = { type: 'divider' };
+/** A button whose value names what it acts on; `style` only for the one action a message wants first. */
+export const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({ type: 'button', action_id: actionId, text: plain(text), value, ...(style ? { style } : {}) });
+export const plain = (text: string, max = 75): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
 
 /**
  * Packs lines into as few section blocks as fit Slack's 3000-character limit, so long answers are
  * shown whole rather than cut to a fixed share; only a single line longer than a block is clipped.
  */
-export function packSections(lines: readonly string[], separator = '\n\n'): { type: string; text: { type: string; text: string } }[] {
+export function packSections(lines: readonly string[], separator = '\n\n'): SectionBlock[] {
   const out: string[] = [];
   let current = '';
   for (const raw of lines) {

@@ -12,7 +12,7 @@ import { hoursLabel } from '../domain/hours.js';
 import { programEnd } from '../domain/work-days.js';
 import { programTeamBlocks, type ProgramTeamAnswer } from '../messages/dtr.js';
 import type { Logger } from '../logger.js';
-import { context, escapeMrkdwn, mention, plain, section, userText } from '../messages/text.js';
+import { context, escapeMrkdwn, mention, plain, section, userText, type KnownBlock } from '../messages/text.js';
 import type { AlertService } from './alert-service.js';
 import type { ChartService } from './chart-service.js';
 import type { Clock } from './clock.js';
@@ -112,7 +112,7 @@ export function createLifecycleService(deps: {
     const answers = sum((w) => w.answers);
     const rate = answerRateLabel(answerRate(answers, checkins), 'no check-ins');
     const text = `${escapeMrkdwn(program.name)} has ended: the summary for staff.`;
-    const blocks = [
+    const blocks: KnownBlock[] = [
       { type: 'header', text: plain(`Program summary: ${program.name}`, 150) },
       section(
         [

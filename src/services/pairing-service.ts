@@ -9,6 +9,7 @@ import { isInPair } from '../domain/authorization.js';
 import { weekdayName } from '../domain/weekdays.js';
 import type { Logger } from '../logger.js';
 import { pairIntroMessage } from '../messages/pair-intro.js';
+import { pairingListText } from '../messages/pairing-list.js';
 import { userText } from '../messages/text.js';
 import type { Clock } from './clock.js';
 import { cliActor, refuse, staffOnly, unknownPerson, type Outcome } from './outcome.js';
@@ -175,11 +176,14 @@ export function createPairingService(deps: PairingDeps) {
       return refuse('conflict', `That pairing is ${current.status}; it cannot become ${change.to}.`);
     },
 
-    async list(actor: string, programName: string | undefined): Promise<Outcome<{ program: ProgramWithHolidays; pairings: PairingRow[] }>> {
+    /** A program's pairings for staff, with the list as they read it (`text`). */
+    async list(actor: string, programName: string | undefined): Promise<Outcome<{ program: ProgramWithHolidays; pairings: PairingRow[]; text: string }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const resolved = await resolveProgram(programName);
       if (!resolved.ok) return resolved;
-      return { ok: true, program: resolved.program, pairings: await deps.pairings.listByProgram(resolved.program.id) };
+      const pairings = await deps.pairings.listByProgram(resolved.program.id);
+      const listed = pairings.map((p) => ({ mentorId: p.mentor_id, menteeId: p.mentee_id, status: p.status, pausedUntil: p.paused_until, meetingWeekday: p.meeting_weekday, meetingTime: p.meeting_time }));
+      return { ok: true, program: resolved.program, pairings, text: pairingListText(resolved.program.name, listed) };
     },
 
     /** Scheduler step: a pause with an end date ends by itself on that date, in the program's zone. */

@@ -3,7 +3,7 @@ import { programCreatedText, programSavedText } from '../messages/program-modal.
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import { fieldErrors, programSettingsSchema, type ProgramSettings, type ProgramSettingsInput } from '../domain/program-settings.js';
+import { fieldErrors, programSettingsSchema, type ProgramSettings, type ProgramSettingsForm, type ProgramSettingsInput } from '../domain/program-settings.js';
 import { DateTime } from 'luxon';
 import { programWeek } from '../domain/work-days.js';
 import type { Clock } from './clock.js';
@@ -68,7 +68,7 @@ export function createProgramService(deps: {
   return {
     checkAlertsChannel,
 
-    async create(actor: string, input: ProgramSettingsInput, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+    async create(actor: string, input: ProgramSettingsInput | ProgramSettingsForm, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const parsed = programSettingsSchema.safeParse(input);
       if (!parsed.success) return { ...refuse('invalid', 'Some fields need another look.'), fields: fieldErrors(parsed.error) };
@@ -91,7 +91,7 @@ export function createProgramService(deps: {
      * once the program has started (its weeks would be renumbered), nor can the program be made
      * shorter than the week it is in.
      */
-    async update(actor: string, programId: number, input: ProgramSettingsInput, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+    async update(actor: string, programId: number, input: ProgramSettingsInput | ProgramSettingsForm, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const current = await deps.programs.get(programId);
       if (!current) return refuse('not_found', 'That program no longer exists.');

@@ -1,3 +1,4 @@
+import type { HomeView, KnownBlock } from '@slack/types';
 /**
  * What the services need from Slack, and nothing more. The Web API implementation lives in
  * src/slack/web-api-port.ts; services never see Bolt or the WebClient.
@@ -23,7 +24,7 @@ export type ConversationInfo = {
 export type OutgoingMessage = {
   channel: string;
   text: string;
-  blocks?: unknown[] | undefined;
+  blocks?: KnownBlock[] | undefined;
   threadTs?: string | undefined;
   metadata?: { eventType: string; payload: Record<string, string | number | boolean> } | undefined;
 };
@@ -44,7 +45,7 @@ export interface SlackPort {
   openConversation(userIds: readonly string[]): Promise<string>;
   conversationInfo(channel: string): Promise<ConversationInfo>;
   postMessage(message: OutgoingMessage): Promise<{ channel: string; ts: string }>;
-  updateMessage(message: { channel: string; ts: string; text: string; blocks?: unknown[] | undefined }): Promise<void>;
+  updateMessage(message: { channel: string; ts: string; text: string; blocks?: KnownBlock[] | undefined }): Promise<void>;
   /** Finds a message the bot posted with this metadata value, among the recent history (or in a thread). */
   findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date, threadTs?: string): Promise<string | null>;
   permalink(channel: string, ts: string): Promise<string | null>;
@@ -55,7 +56,7 @@ export interface SlackPort {
   /** Every reaction on one message, with all who reacted (reactions.get, full). */
   reactionsOn(channel: string, ts: string): Promise<{ name: string; users: string[] }[]>;
   /** Publishes a person's App Home view (views.publish replaces it; safe to repeat). */
-  publishHome(userId: string, view: unknown): Promise<void>;
+  publishHome(userId: string, view: HomeView): Promise<void>;
   /** Uploads a file into a conversation (files.uploadV2); safe to retry only when it failed before Slack stored it. */
   uploadFile(file: { channel: string; filename: string; title: string; content: string | Buffer; initialComment?: string }): Promise<void>;
   /** Finds a message that shared a file of this name into the channel, among the recent history; returns its ts. */

@@ -30,6 +30,8 @@ export const standupEntrySchema = z.object({
   concerns: z.string().trim().max(1000, 'At most 1000 characters').nullable(),
 });
 export type StandupEntryInput = z.input<typeof standupEntrySchema>;
+/** A standup entry as its form sends it: every field as text, validated by standupEntrySchema. */
+export type StandupEntryForm = { pairingId: number; status: string; met: string; hours: string; concerns: string | null };
 
 /** The report's message as stored in the outbox: its thread's replies ride along until it is posted. */
 type StandupReportPayload = DeliveryPayload & { threadReplies?: DeliveryPayload[] };
@@ -174,7 +176,7 @@ export function createStandupService(deps: {
      * Saves one page of entries. Each "needs attention", "at risk" or written concern raises one staff
      * alert for that pair and week, carrying the mentor's words (to the private alerts channel only).
      */
-    async savePage(actor: string, standupId: number, entries: StandupEntryInput[], final: { generalNote: string | null } | null): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async savePage(actor: string, standupId: number, entries: (StandupEntryInput | StandupEntryForm)[], final: { generalNote: string | null } | null): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const s = await deps.standups.get(standupId);
       if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
       if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed.");

@@ -164,7 +164,7 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
         client.chat.postMessage({
           channel: m.channel,
           text: m.text,
-          ...(m.blocks ? { blocks: m.blocks as never } : {}),
+          ...(m.blocks ? { blocks: m.blocks } : {}),
           ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
           ...(m.metadata ? { metadata: { event_type: m.metadata.eventType, event_payload: m.metadata.payload } } : {}),
           unfurl_links: false,
@@ -177,7 +177,7 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
 
     async updateMessage(m) {
       await withRetry(() =>
-        call('chat.update', () => client.chat.update({ channel: m.channel, ts: m.ts, text: m.text, ...(m.blocks ? { blocks: m.blocks as never } : {}) })),
+        call('chat.update', () => client.chat.update({ channel: m.channel, ts: m.ts, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) })),
       );
     },
 
@@ -193,7 +193,7 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
     },
 
     async publishHome(userId, view) {
-      await withRetry(() => call('views.publish', () => client.views.publish({ user_id: userId, view: view as never })));
+      await withRetry(() => call('views.publish', () => client.views.publish({ user_id: userId, view })));
     },
 
     async uploadFile(file) {

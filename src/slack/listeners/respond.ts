@@ -1,4 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
 import type { Services } from '../../services/index.js';
 import { requestKeyTtlMs } from '../../services/request-keys.js';
@@ -50,7 +52,7 @@ export async function answerAfterAck(respond: RespondFn, logger: Logger, work: (
 export interface Clicker {
   body: { user: { id: string }; trigger_id?: string; response_url?: string; view?: { type?: string } };
   respond?: RespondFn;
-  client: { views: { open(args: never): Promise<unknown> }; chat: { postMessage(args: never): Promise<unknown> } };
+  client: { views: Pick<WebClient['views'], 'open'>; chat: Pick<WebClient['chat'], 'postMessage'> };
   logger: Logger;
 }
 
@@ -67,19 +69,19 @@ export async function tellClicker({ body, respond, client, logger }: Clicker, te
     }
     if (body.trigger_id) {
       try {
-        await client.views.open({ trigger_id: body.trigger_id, view: noticeModal(text) } as never);
+        await client.views.open({ trigger_id: body.trigger_id, view: noticeModal(text) });
         return;
       } catch (err) {
         logger.warn({ err }, 'could not open a notice modal; sending a DM instead');
       }
     }
-    await client.chat.postMessage({ channel: body.user.id, text } as never);
+    await client.chat.postMessage({ channel: body.user.id, text });
   } catch (err) {
     logger.error({ err }, 'could not answer the person who clicked');
   }
 }
 
-function noticeModal(text: string) {
+function noticeModal(text: string): ModalView {
   const shown = text.length > 2900 ? `${text.slice(0, 2899)}…` : text;
   return {
     type: 'modal',

@@ -26,7 +26,7 @@ export function registerCheckinActions(app: App, services: Services): void {
       const where = body.container?.channel_id && body.container?.message_ts ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string } : undefined;
       await services.checkins.refreshMessage(Number(id), where);
       // A mentor who met is offered the session log right there, only to them.
-      if (answer === 'met' && r.mentorId === body.user.id && respond) await respond({ response_type: 'ephemeral', replace_original: false, ...logThisSessionOffer(r.pairingId) } as never);
+      if (answer === 'met' && r.mentorId === body.user.id && respond) await respond({ response_type: 'ephemeral', replace_original: false, ...logThisSessionOffer(r.pairingId) });
     } catch (err) {
       log.error({ err }, 'check-in answer failed');
       await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
@@ -43,7 +43,7 @@ export function registerCheckinActions(app: App, services: Services): void {
         await tellClicker({ body, respond, client, logger: log }, r.message);
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: checkinNoteModal(Number(value.data), r.weekLabel, r.defaults) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: checkinNoteModal(Number(value.data), r.weekLabel, r.defaults) });
     } catch (err) {
       log.error({ err }, 'could not open the check-in note');
       await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);

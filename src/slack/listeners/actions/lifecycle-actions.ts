@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
@@ -11,7 +11,7 @@ const idValue = z.string().regex(/^\d{1,9}$/);
 export async function openRescheduleModal(services: Services, client: WebClient, actor: string, triggerId: string, pairingId?: number): Promise<string | null> {
   const form = await services.reschedules.form(actor, pairingId);
   if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view as never });
+  await client.views.open({ trigger_id: triggerId, view: form.view });
   return null;
 }
 
@@ -19,7 +19,7 @@ export function registerLifecycleActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'lifecycle-actions' });
   const guarded =
     (fn: (args: { actor: string; id: number; triggerId: string; client: WebClient; respond: (text: string, replace?: boolean) => Promise<unknown> }) => Promise<void>) =>
-    async ({ ack, body, action, client, respond }: { ack: () => Promise<void>; body: BlockButtonAction; action: BlockButtonAction['actions'][number]; client: WebClient; respond?: RespondFn }) => {
+    async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
       await ack();
       const v = idValue.safeParse(action.value);
       if (!v.success) return;
@@ -37,22 +37,22 @@ export function registerLifecycleActions(app: App, services: Services): void {
     guarded(async ({ actor, id, respond }) => {
       const r = await services.matching.accept(actor, id);
       await respond(r.ok ? r.reply : r.message, r.ok);
-    }) as never,
+    }),
   );
   app.action<BlockButtonAction>(
     matchIds.decline,
     guarded(async ({ actor, id, triggerId, client, respond }) => {
       const form = await services.matching.declineForm(actor, id);
       if (!form.ok) return void (await respond(form.message));
-      await client.views.open({ trigger_id: triggerId, view: form.view as never });
-    }) as never,
+      await client.views.open({ trigger_id: triggerId, view: form.view });
+    }),
   );
   app.action<BlockButtonAction>(
     rescheduleIds.open,
     guarded(async ({ actor, id, triggerId, client, respond }) => {
       const problem = await openRescheduleModal(services, client, actor, triggerId, id);
       if (problem) await respond(problem);
-    }) as never,
+    }),
   );
   app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action, client, respond }) => {
     await ack();

@@ -10,14 +10,14 @@ const idValue = z.string().regex(/^\d{1,9}$/);
 export async function openSessionLogModal(services: Services, client: WebClient, actor: string, triggerId: string, opts: { logId?: number; pairingId?: number } = {}): Promise<string | null> {
   const form = await services.records.logForm(actor, opts);
   if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view as never });
+  await client.views.open({ trigger_id: triggerId, view: form.view });
   return null;
 }
 
 export async function openStandupModal(services: Services, client: WebClient, actor: string, triggerId: string, standupId: number): Promise<string | null> {
   const form = await services.standups.form(actor, standupId);
   if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view as never });
+  await client.views.open({ trigger_id: triggerId, view: form.view });
   return null;
 }
 

@@ -16,7 +16,7 @@ const pageValue = z
 export async function openPairReport(services: Services, client: WebClient, actor: string, triggerId: string, target: ReportTarget): Promise<string | null> {
   const r = await services.reports.pairReport(actor, target);
   if (!r.ok) return r.message;
-  await client.views.open({ trigger_id: triggerId, view: pairReportView(r.report) as never });
+  await client.views.open({ trigger_id: triggerId, view: pairReportView(r.report) });
   return null;
 }
 
@@ -45,7 +45,7 @@ export function registerReportActions(app: App, services: Services): void {
       try {
         const r = await services.reports.pairReport(body.user.id, { pairingId });
         if (!r.ok) return await tellClicker({ body, respond, client, logger: log }, r.message);
-        await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: pairReportView(r.report, page) as never });
+        await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: pairReportView(r.report, page) });
       } catch (err) {
         log.error({ err }, 'could not turn the page of the pair report');
       }

@@ -1,11 +1,11 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { Milestone } from '../../../db/schema.js';
+import type { Milestone } from '../../../domain/vocabulary.js';
 import { parseUserMention, tokenize } from '../../../domain/mentions.js';
 import type { Services } from '../../../services/index.js';
 import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../../messages/dtr.js';
-import { plain, section, userAnswers } from '../../../messages/text.js';
+import { button, section, userAnswers, type KnownBlock } from '../../../messages/text.js';
 import { dtrIds } from '../../../messages/ids.js';
 import { onceForTrigger, somethingWentWrong } from '../respond.js';
 
@@ -41,13 +41,13 @@ export async function openDtrModal(services: Services, client: WebClient, actor:
   const p = await services.dtr.prepare(actor, milestone, partnerId, pairingId);
   if (!p.ok) return p.message;
   const view = dtrModal({ set: p.set, role: p.role, meta: { m: milestone, p: p.pairingId, s: p.ref.source, v: p.ref.version }, prefill: p.prefill, partnerChoices: p.choices });
-  await client.views.open({ trigger_id: triggerId, view: view as never });
+  await client.views.open({ trigger_id: triggerId, view });
   return null;
 }
 
 export function registerDtrCommand(app: App, services: Services): void {
   const log = services.logger.child({ component: 'dtr-command' });
-  const say = (respond: RespondFn, text: string, blocks?: unknown[]) => respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks: blocks as never } : {}) });
+  const say = (respond: RespondFn, text: string, blocks?: KnownBlock[]) => respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
 
   app.command('/dtr', async ({ command, ack, respond, client }) => {
     const payload = commandPayload.safeParse(command);
@@ -67,8 +67,8 @@ export function registerDtrCommand(app: App, services: Services): void {
         text: 'Which conversation?',
         blocks: [
           section('*Which DTR conversation do you want to record?*'),
-          { type: 'actions', elements: milestones.map((m) => ({ type: 'button', action_id: `${dtrIds.open}:${m}`, text: plain(milestoneTitles[m]), value: `0:${m}` })) },
-        ] as never,
+          { type: 'actions', elements: milestones.map((m) => button(`${dtrIds.open}:${m}`, milestoneTitles[m], `0:${m}`)) },
+        ],
       });
       return;
     }

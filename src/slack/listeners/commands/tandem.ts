@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { PairingRow } from '../../../db/repositories/pairing-repository.js';
 import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
@@ -21,12 +20,6 @@ const commandPayload = z.object({
   trigger_id: z.string().min(1),
   channel_id: z.string().optional(),
 });
-
-function pairingLine(p: PairingRow): string {
-  const slot = p.meeting_weekday && p.meeting_time ? ` · meets ${weekdayName(p.meeting_weekday)} ${p.meeting_time}` : '';
-  const status = p.status === 'active' ? '' : ` · _${p.status}${p.paused_until ? ` until ${p.paused_until}` : ''}_`;
-  return `• <@${p.mentor_id}> → <@${p.mentee_id}>${slot}${status}`;
-}
 
 export function registerTandemCommand(app: App, services: Services): void {
   const log = services.logger.child({ component: 'tandem-command' });
@@ -61,7 +54,7 @@ export function registerTandemCommand(app: App, services: Services): void {
         }
         const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
         const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
-        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }) as never });
+        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }) });
       } catch (err) {
         log.error({ err }, 'could not open the program form');
         await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
@@ -103,7 +96,7 @@ export function registerTandemCommand(app: App, services: Services): void {
           alertsChannelId: p.alerts_channel_id,
         };
         const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
-        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }, { programId: p.id, values }) as never });
+        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }, { programId: p.id, values }) });
       } catch (err) {
         log.error({ err }, 'could not open the program form');
         await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
@@ -223,11 +216,7 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       case 'list': {
         const r = await services.pairings.list(actor, cmd.program);
-        if (!r.ok) return r.message;
-        if (r.pairings.length === 0) return `“${escapeMrkdwn(r.program.name)}” has no pairings yet. Add one with \`/tandem pair @mentor @mentee\`.`;
-        const shown = r.pairings.slice(0, 80);
-        const more = r.pairings.length - shown.length;
-        return [`*${escapeMrkdwn(r.program.name)}* — ${counted(r.pairings.length, 'pairing')}`, ...shown.map(pairingLine), ...(more > 0 ? [`…and ${more} more.`] : [])].join('\n');
+        return r.ok ? r.text : r.message;
       }
     }
   }

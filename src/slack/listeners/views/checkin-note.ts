@@ -1,7 +1,8 @@
+import { filledValue } from '../../../messages/form-state.js';
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { checkinNoteFields, ids, viewIds } from '../../../messages/ids.js';
+import { checkinNoteFields, viewIds } from '../../../messages/ids.js';
 
 const metadata = z.object({ checkinId: z.number().int().positive() });
 const note = z.object({
@@ -11,7 +12,6 @@ const note = z.object({
   blockers: z.string().max(1000, 'At most 1000 characters').nullable(),
 });
 
-type Value = { value?: string | null; selected_option?: { value?: string } | null };
 
 export function registerCheckinNoteView(app: App, services: Services): void {
   const log = services.logger.child({ component: 'checkin-note' });
@@ -23,12 +23,7 @@ export function registerCheckinNoteView(app: App, services: Services): void {
         return {};
       }
     })());
-    const values = (view.state?.values ?? {}) as Record<string, Record<string, Value>>;
-    const read = (block: string) => {
-      const v = values[block]?.[ids.value];
-      const raw = v?.selected_option?.value ?? v?.value ?? null;
-      return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
-    };
+    const read = (block: string) => filledValue(view.state, block);
     const parsed = note.safeParse({ answer: read(checkinNoteFields.answer), rating: read(checkinNoteFields.rating), topics: read(checkinNoteFields.topics), blockers: read(checkinNoteFields.blockers) });
     if (!meta.success) {
       await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: 'This form is out of date. Close it and press “Add a note” again.' } });

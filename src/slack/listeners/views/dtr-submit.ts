@@ -20,7 +20,7 @@ export function registerDtrSubmitView(app: App, services: Services): void {
     } catch {
       parsedMeta = null;
     }
-    const values = readDtrModal(view.state as never);
+    const values = readDtrModal(view.state);
     const firstBlock = firstInputBlockId(view.blocks) ?? 'name';
     if (!parsedMeta) {
       await ack({ response_action: 'errors', errors: { [firstBlock]: 'This form is out of date. Close it and run the /dtr command again.' } });

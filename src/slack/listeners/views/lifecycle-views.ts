@@ -1,15 +1,9 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { ids, matchIds, rescheduleIds } from '../../../messages/ids.js';
+import { filledValue, isChecked } from '../../../messages/form-state.js';
+import { matchIds, rescheduleIds } from '../../../messages/ids.js';
 
-type Value = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null; selected_time?: string | null; selected_options?: { value?: string }[] };
-type Values = Record<string, Record<string, Value>>;
-const read = (values: Values, block: string): string | null => {
-  const v = values[block]?.[ids.value];
-  const raw = v?.selected_option?.value ?? v?.selected_date ?? v?.selected_time ?? v?.value ?? null;
-  return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
-};
 
 export function registerLifecycleViews(app: App, services: Services): void {
   const log = services.logger.child({ component: 'lifecycle-views' });
@@ -26,7 +20,7 @@ export function registerLifecycleViews(app: App, services: Services): void {
       return;
     }
     try {
-      const r = await services.matching.decline(body.user.id, requestId, read((view.state?.values ?? {}) as Values, matchIds.reason));
+      const r = await services.matching.decline(body.user.id, requestId, filledValue(view.state, matchIds.reason));
       if (!r.ok) {
         await ack({ response_action: 'errors', errors: { [matchIds.reason]: r.message } });
         return;
@@ -42,17 +36,15 @@ export function registerLifecycleViews(app: App, services: Services): void {
   app.view(rescheduleIds.view, async ({ ack, body, view }) => {
     const f = rescheduleIds.fields;
     try {
-      const values = (view.state?.values ?? {}) as Values;
-      const chosen: unknown = values[f.cancel]?.[ids.value]?.selected_options;
-      const cancel = Array.isArray(chosen) && chosen.some((o: unknown) => typeof o === 'object' && o !== null && (o as { value?: unknown }).value === 'cancel');
+      const cancel = isChecked(view.state, f.cancel, 'cancel');
       const r = await services.reschedules.reschedule(body.user.id, {
-        pairingId: read(values, f.pairing) ?? '',
-        originalDate: read(values, f.originalDate) ?? '',
-        originalTime: read(values, f.originalTime) ?? '',
+        pairingId: filledValue(view.state, f.pairing) ?? '',
+        originalDate: filledValue(view.state, f.originalDate) ?? '',
+        originalTime: filledValue(view.state, f.originalTime) ?? '',
         cancel,
-        newDate: read(values, f.newDate),
-        newTime: read(values, f.newTime),
-        reason: read(values, f.reason),
+        newDate: filledValue(view.state, f.newDate),
+        newTime: filledValue(view.state, f.newTime),
+        reason: filledValue(view.state, f.reason),
       }, typeof view.id === 'string' && view.id !== '' ? services.requestKeys.viewKey(view.id) : undefined);
       if (!r.ok) {
         const map: Record<string, string> = { pairingId: f.pairing, originalDate: f.originalDate, originalTime: f.originalTime, newDate: f.newDate, newTime: f.newTime, reason: f.reason, cancel: f.cancel };

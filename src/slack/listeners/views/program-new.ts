@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services/index.js';
+import type { FormState } from '../../../messages/form-state.js';
 import { readProgramModal } from '../../../messages/program-modal.js';
 import { ids } from '../../../messages/ids.js';
 
@@ -16,7 +17,7 @@ type SaveOutcome = { ok: true } | { ok: false; message: string; fields?: Record<
 function registerProgramForm(
   app: App,
   services: Services,
-  form: { callbackId: string; component: string; button: string; save: (actor: string, view: { id: string; hash?: string; private_metadata?: string; state?: unknown }) => Promise<SaveOutcome> },
+  form: { callbackId: string; component: string; button: string; save: (actor: string, view: { id: string; hash?: string; private_metadata?: string; state?: FormState }) => Promise<SaveOutcome> },
 ): void {
   const log = services.logger.child({ component: form.component });
   app.view(form.callbackId, async ({ ack, body, view }) => {
@@ -50,7 +51,7 @@ export function registerProgramNewView(app: App, services: Services): void {
     callbackId: ids.views.programNew,
     component: 'program-new',
     button: 'Create',
-    save: (actor, view) => services.programs.create(actor, readProgramModal(view.state as never) as never, { key: view.id }),
+    save: (actor, view) => services.programs.create(actor, readProgramModal(view.state), { key: view.id }),
   });
   // The same form, editing a program (its id in private_metadata): saved settings apply from the next slot.
   registerProgramForm(app, services, {
@@ -60,7 +61,7 @@ export function registerProgramNewView(app: App, services: Services): void {
     save: async (actor, view) => {
       const programId = Number(view.private_metadata);
       if (!Number.isInteger(programId) || programId <= 0) return { ok: false, message: 'This form lost track of its program. Close it and run /tandem program edit again.' };
-      return services.programs.update(actor, programId, readProgramModal(view.state as never) as never, { key: `${view.id}:${view.hash ?? ''}` });
+      return services.programs.update(actor, programId, readProgramModal(view.state), { key: `${view.id}:${view.hash ?? ''}` });
     },
   });
 }

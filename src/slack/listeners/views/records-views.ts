@@ -3,15 +3,9 @@ import { firstInputBlockId } from './payload.js';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { standupPageSize } from '../../../messages/standup.js';
-import { ids, sessionLogIds, standupIds } from '../../../messages/ids.js';
+import { filledValue } from '../../../messages/form-state.js';
+import { sessionLogIds, standupIds } from '../../../messages/ids.js';
 
-type Value = { value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null };
-type Values = Record<string, Record<string, Value>>;
-const read = (values: Values, block: string): string | null => {
-  const v = values[block]?.[ids.value];
-  const raw = v?.selected_option?.value ?? v?.selected_date ?? v?.value ?? null;
-  return typeof raw === 'string' && raw.trim() !== '' ? raw : null;
-};
 const parseJson = (s: string | undefined) => {
   try {
     return JSON.parse(s || 'null') as unknown;
@@ -39,18 +33,17 @@ export function registerRecordsViews(app: App, services: Services): void {
         await ack({ response_action: 'errors', errors: { [firstInputBlockId(view.blocks) ?? standupIds.generalNote]: r.message } });
         return;
       }
-      const values = (view.state?.values ?? {}) as Values;
       const pages = r.pages;
       const onPage = r.mentees.slice(meta.data.page * standupPageSize, (meta.data.page + 1) * standupPageSize);
       const entries = onPage.map((m) => ({
         pairingId: m.pairingId,
-        status: read(values, standupIds.field('status', m.pairingId)) as never,
-        met: read(values, standupIds.field('met', m.pairingId)) as never,
-        hours: read(values, standupIds.field('hours', m.pairingId)) ?? '',
-        concerns: read(values, standupIds.field('concerns', m.pairingId)),
+        status: filledValue(view.state, standupIds.field('status', m.pairingId)) ?? '',
+        met: filledValue(view.state, standupIds.field('met', m.pairingId)) ?? '',
+        hours: filledValue(view.state, standupIds.field('hours', m.pairingId)) ?? '',
+        concerns: filledValue(view.state, standupIds.field('concerns', m.pairingId)),
       }));
       const last = meta.data.page >= pages - 1;
-      const saved = await services.standups.savePage(actor, meta.data.s, entries, last ? { generalNote: read(values, standupIds.generalNote) } : null);
+      const saved = await services.standups.savePage(actor, meta.data.s, entries, last ? { generalNote: filledValue(view.state, standupIds.generalNote) } : null);
       if (!saved.ok) {
         await ack({ response_action: 'errors', errors: 'errors' in saved ? saved.errors : { [standupIds.generalNote]: saved.message } });
         return;
@@ -59,7 +52,7 @@ export function registerRecordsViews(app: App, services: Services): void {
         // A page at a time keeps a long list of mentees inside one modal's 100 blocks.
         const next = await services.standups.form(actor, meta.data.s, meta.data.page + 1);
         if (next.ok) {
-          await ack({ response_action: 'update', view: next.view as never });
+          await ack({ response_action: 'update', view: next.view });
           return;
         }
       }
@@ -77,11 +70,10 @@ export function registerRecordsViews(app: App, services: Services): void {
       await ack({ response_action: 'errors', errors: { [f.pairing]: 'This form is out of date; open it again.' } });
       return;
     }
-    const values = (view.state?.values ?? {}) as Values;
     try {
       const r = await services.records.saveLog(
         body.user.id,
-        { pairingId: read(values, f.pairing) ?? '', sessionDate: read(values, f.date) ?? '', minutes: read(values, f.minutes) ?? '', done: read(values, f.done), privateNotes: read(values, f.privateNotes) },
+        { pairingId: filledValue(view.state, f.pairing) ?? '', sessionDate: filledValue(view.state, f.date) ?? '', minutes: filledValue(view.state, f.minutes) ?? '', done: filledValue(view.state, f.done), privateNotes: filledValue(view.state, f.privateNotes) },
         meta.data.id ?? undefined,
         typeof view.id === 'string' && view.id !== '' ? view.id : undefined,
       );
@@ -92,7 +84,7 @@ export function registerRecordsViews(app: App, services: Services): void {
         return;
       }
       await ack();
-      await client.chat.postEphemeral({ channel: body.user.id, user: body.user.id, ...r.confirmation } as never).catch(() => undefined);
+      await client.chat.postEphemeral({ channel: body.user.id, user: body.user.id, ...r.confirmation }).catch(() => undefined);
     } catch (err) {
       log.error({ err }, 'saving a session log failed');
       await ack({ response_action: 'errors', errors: { [f.pairing]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
