@@ -85,6 +85,8 @@ const usage = `Usage: tandem <command>
                              (counts and hours stay); cannot be undone
   deliveries retry [id ...]  put failed messages (all, or these ids) back in the
                              queue; the running bot sends them on its next pass
+  db-template                make the embedded PostgreSQL's template cluster (npm ci
+                             runs it), which a first start copies instead of initdb
   help                       this text`;
 
 /** Which code runs: the TypeScript sources (a checkout) or the compiled dist/ (the image); bin/tandem.js decides. */
@@ -287,6 +289,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         } finally {
           await db.close();
         }
+        return 0;
+      }
+      case 'db-template': {
+        const { createTemplate } = await import('./db/embedded-postgres.js');
+        const { dir, made } = await createTemplate();
+        out(made ? `tandem: made the embedded PostgreSQL template in ${dir}` : `tandem: the embedded PostgreSQL template is already in ${dir}`);
         return 0;
       }
       case 'help':
