@@ -108,8 +108,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return server;
   }
 
+  let flushed: Promise<void> | undefined;
   if (!existsSync(path.join(paths.cluster, 'PG_VERSION'))) {
-    if (!(await copyTemplate(bin, paths, runAs, log))) await initCluster(bin, paths, runAs, options, log);
+    if (await copyTemplate(bin, paths, runAs, log)) flushed = flush(paths.cluster, log);
+    else await initCluster(bin, paths, runAs, options, log);
   }
   const password = await readPassword(paths);
   const templatePassword = (await readFile(paths.template, 'utf8').catch(() => '')).trim() || undefined;
@@ -132,6 +134,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       try {
         if (templatePassword) await replaceTemplatePassword(server, templatePassword, password, paths, log);
         await ensureDatabase(server, database);
+        await flushed;
       } catch (err) {
         await stop();
         throw err;
@@ -352,6 +355,20 @@ async function copyTree(from: string, to: string): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(lastLine((err as { stderr?: string }).stderr ?? '') || describe(err));
     await cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  }
+}
+
+/**
+ * initdb writes its cluster to disk before it ends (fsync); a copy stays in the page cache until the
+ * kernel writes it, and PostgreSQL takes the files it starts on as written. So the copy is flushed
+ * (the file system it is on: `sync -f`) while the server starts, and the start waits for it.
+ */
+async function flush(dir: string, log: EmbeddedPostgresLog): Promise<void> {
+  try {
+    await execFileAsync('sync', ['-f', dir]);
+  } catch {
+    // No `sync -f` (macOS): flush everything.
+    await execFileAsync('sync').catch((err: unknown) => log.warn({ error: describe(err) }, 'could not flush the copied PostgreSQL cluster to disk'));
   }
 }
 
