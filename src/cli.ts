@@ -53,13 +53,16 @@ async function startEmbedded(dataDir: string, log: EmbeddedPostgresLog): Promise
   return { started };
 }
 
-/** A log that keeps what it is told until it has somewhere to write it, then writes through. */
+/**
+ * A log that keeps what it is told until it has somewhere to write it, then writes through. A line
+ * it kept carries `heldMs`, how long it waited: its `time` minus that is when it happened.
+ */
 function bufferedLog(): EmbeddedPostgresLog & { forwardTo: (target: EmbeddedPostgresLog) => void } {
-  const held: [keyof EmbeddedPostgresLog, Record<string, unknown>, string][] = [];
+  const held: [keyof EmbeddedPostgresLog, Record<string, unknown>, string, number][] = [];
   let target: EmbeddedPostgresLog | undefined;
   const at = (level: keyof EmbeddedPostgresLog) => (fields: Record<string, unknown>, msg: string) => {
     if (target) target[level](fields, msg);
-    else held.push([level, fields, msg]);
+    else held.push([level, fields, msg, Date.now()]);
   };
   return {
     info: at('info'),
@@ -67,7 +70,8 @@ function bufferedLog(): EmbeddedPostgresLog & { forwardTo: (target: EmbeddedPost
     debug: at('debug'),
     forwardTo: (to) => {
       target = to;
-      for (const [level, fields, msg] of held.splice(0)) to[level](fields, msg);
+      const now = Date.now();
+      for (const [level, fields, msg, when] of held.splice(0)) to[level]({ ...fields, heldMs: now - when }, msg);
     },
   };
 }
