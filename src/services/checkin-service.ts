@@ -12,6 +12,7 @@ import type { Checkin, CheckinAnswer } from '../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
+import { logThisSessionOffer } from '../messages/session-log.js';
 import { checkinMessage } from '../messages/checkin.js';
 import type { AlertService } from './alert-service.js';
 import type { Clock } from './clock.js';
@@ -195,11 +196,26 @@ export function createCheckinService(deps: {
 
   return {
     plan,
-    refreshMessage,
-    answer: (actor: string, checkinId: number, answer: CheckinAnswer) => recordAnswer(actor, checkinId, answer),
+    /**
+     * A button on the check-in: the answer is stored, deadlines met, alerts resolved, and the message (`where`
+     * Slack says it is, when the outbox has not recorded it yet) shows who answered. The mentor who met
+     * gets `offer`: logging the session, shown only to them.
+     */
+    async answer(actor: string, checkinId: number, answer: CheckinAnswer, where?: { channel: string; ts: string }) {
+      const r = await recordAnswer(actor, checkinId, answer);
+      if (!r.ok) return r;
+      await refreshMessage(checkinId, where);
+      return { ...r, offer: answer === 'met' && r.mentorId === actor ? logThisSessionOffer(r.pairingId) : null };
+    },
+    /**
+     * The note form: stored like an answer, plus its signal to staff. The message is refreshed in the
+     * background, so the form (which Slack gives three seconds) is answered first.
+     */
     async addNote(actor: string, checkinId: number, note: CheckinNote) {
       const r = await recordAnswer(actor, checkinId, note.answer, { rating: note.rating, topics: note.topics, blockers: note.blockers });
-      if (r.ok) await signalFromNote(actor, r.checkin, r.pairingId, note);
+      if (!r.ok) return r;
+      await signalFromNote(actor, r.checkin, r.pairingId, note);
+      void refreshMessage(checkinId).catch((err: unknown) => log.warn({ err, checkinId }, 'could not refresh the check-in message'));
       return r;
     },
 

@@ -5,10 +5,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { slackLoggerFrom } from '../logger.js';
 import type { Services } from '../services/index.js';
-import { registerActions } from './listeners/actions/index.js';
-import { registerCommands } from './listeners/commands/index.js';
-import { registerEvents } from './listeners/events/index.js';
-import { registerViews } from './listeners/views/index.js';
+import { registerListeners } from './listeners/index.js';
 import { acknowledgeUnknown, dedupeEvents, indexListeners, normalizeRequestText } from './request-middleware.js';
 import { guardSlackRequests } from './request-guard.js';
 import { createWebClient } from './web-api-port.js';
@@ -115,10 +112,7 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     void services.home.changedAround(user);
   });
 
-  registerCommands(app, services);
-  registerViews(app, services);
-  registerActions(app, services);
-  registerEvents(app, services);
+  registerListeners(app, services);
 
   let server: Server | undefined;
   return {

@@ -25,7 +25,7 @@ import { runTick } from '../../src/scheduler/tick.js';
 import { systemClock } from '../../src/services/clock.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { createRepositories } from '../../src/db/repositories/index.js';
-import { somethingWentWrong } from '../../src/slack/listeners/respond.js';
+import { somethingWentWrong } from '../../src/slack/listeners/kit/respond.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import { cliEnv, freePort, killRunningClis, runCli, startCli, type CliProcess, type CliResult } from '../support/cli.js';
 import { createTestDatabase } from '../support/db.js';

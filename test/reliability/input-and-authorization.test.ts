@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readDtrModal } from '../../src/messages/dtr.js';
-import { parseTandemCommand } from '../../src/slack/listeners/commands/tandem-command.js';
+import { parseTandemCommand } from '../../src/slack/listeners/tandem/parse.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { botToken, signingSecret, startHarness, type Harness } from '../support/harness.js';
 import { signSlackRequest } from '../support/slack-signer.js';

@@ -20,12 +20,12 @@ test('userTextOrNull: null and undefined stay absent, empty text is text', () =>
 test('packSections fills a block up to exactly 3000 characters, then starts the next', () => {
   const a = 'a'.repeat(1000);
   const b = 'b'.repeat(1998); // 1000 + 2 + 1998 = 3000: fits
-  expect(packSections([a, b]).map((s) => s.text.text)).toEqual([`${a}\n\n${b}`]);
+  expect(packSections([a, b]).map((s) => s.text?.text)).toEqual([`${a}\n\n${b}`]);
   const c = 'c'.repeat(1999); // 3001: does not
-  expect(packSections([a, c]).map((s) => s.text.text)).toEqual([a, c]);
-  expect(packSections([a, 'x', 'y'], ' | ').map((s) => s.text.text)).toEqual([`${a} | x | y`]);
+  expect(packSections([a, c]).map((s) => s.text?.text)).toEqual([a, c]);
+  expect(packSections([a, 'x', 'y'], ' | ').map((s) => s.text?.text)).toEqual([`${a} | x | y`]);
   expect(packSections([])).toEqual([]);
-  expect(packSections(['z'.repeat(3001)])[0]?.text.text).toHaveLength(3000);
+  expect(packSections(['z'.repeat(3001)])[0]?.text?.text).toHaveLength(3000);
 });
 
 const base = { milestone: 'midmod', version: 1, title: 'T', intro: 'I' } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { helpText, parseTandemCommand, usage, type TandemCommand } from '../../src/slack/listeners/commands/tandem-command.js';
+import { helpText, parseTandemCommand, usage, type TandemCommand } from '../../src/slack/listeners/tandem/parse.js';
 
 const ok = (command: TandemCommand) => ({ ok: true, command });
 

@@ -2,8 +2,8 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { dtrIds } from '../../../messages/ids.js';
-import { openDtrModal } from '../commands/dtr.js';
-import { somethingWentWrong, tellClicker } from '../respond.js';
+import { openDtrModal } from './command.js';
+import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 const value = z.string().regex(/^\d{1,9}:(kickoff|midmod|exit)$/);
 

@@ -5,14 +5,14 @@ import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
 import { programModal } from '../../../messages/program-modal.js';
-import { programCloseConfirmation } from '../actions/program-actions.js';
+import { programCloseConfirmation } from '../programs/buttons.js';
 import { counted, escapeMrkdwn } from '../../../messages/text.js';
 import { hoursLabel } from '../../../domain/hours.js';
-import { openSessionLogModal } from '../actions/records-actions.js';
-import { openRescheduleModal } from '../actions/lifecycle-actions.js';
-import { openPairReport } from '../actions/report-actions.js';
-import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../respond.js';
-import { helpText, parseTandemCommand, yourText, type TandemCommand } from './tandem-command.js';
+import { openSessionLogModal } from '../records/buttons.js';
+import { openRescheduleModal } from '../pairings/reschedule.js';
+import { openPairReport } from '../reports/buttons.js';
+import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../kit/respond.js';
+import { helpText, parseTandemCommand, yourText, type TandemCommand } from './parse.js';
 
 const commandPayload = z.object({
   user_id: z.string().regex(/^[UW][A-Z0-9]+$/),

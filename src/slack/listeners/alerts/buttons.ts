@@ -2,7 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { actionIds } from '../../../messages/ids.js';
-import { somethingWentWrong, tellClicker } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 // `p<id>`: a pair's alert of the week; a bare number: one reason, on messages posted before those.
 const alertIdValue = z.string().regex(/^p?\d{1,9}$/);

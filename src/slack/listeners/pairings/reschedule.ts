@@ -1,37 +1,27 @@
-import type { App } from '@slack/bolt';
-import { z } from 'zod';
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Services } from '../../../services/index.js';
 import { filledValue, isChecked } from '../../../messages/form-state.js';
-import { matchIds, rescheduleIds } from '../../../messages/ids.js';
+import { rescheduleIds } from '../../../messages/ids.js';
+import { idButton } from '../kit/button.js';
 
+export async function openRescheduleModal(services: Services, client: WebClient, actor: string, triggerId: string, pairingId?: number): Promise<string | null> {
+  const form = await services.reschedules.form(actor, pairingId);
+  if (!form.ok) return form.message;
+  await client.views.open({ trigger_id: triggerId, view: form.view });
+  return null;
+}
 
-export function registerLifecycleViews(app: App, services: Services): void {
-  const log = services.logger.child({ component: 'lifecycle-views' });
-
-  app.view(matchIds.declineView, async ({ ack, body, view, client }) => {
-    let requestId: number | null = null;
-    try {
-      requestId = z.object({ r: z.number().int().positive() }).parse(JSON.parse(view.private_metadata || 'null')).r;
-    } catch {
-      requestId = null;
-    }
-    if (!requestId) {
-      await ack({ response_action: 'errors', errors: { [matchIds.reason]: 'This form is out of date; press Decline again.' } });
-      return;
-    }
-    try {
-      const r = await services.matching.decline(body.user.id, requestId, filledValue(view.state, matchIds.reason));
-      if (!r.ok) {
-        await ack({ response_action: 'errors', errors: { [matchIds.reason]: r.message } });
-        return;
-      }
-      await ack();
-      await client.chat.postMessage({ channel: body.user.id, text: r.reply }).catch(() => undefined);
-    } catch (err) {
-      log.error({ err }, 'decline failed');
-      await ack({ response_action: 'errors', errors: { [matchIds.reason]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' } }).catch(() => undefined);
-    }
-  });
+/** Moving or cancelling a pair's meeting: the button (App Home, reminders) and the form. */
+export function registerReschedule(app: App, services: Services): void {
+  const log = services.logger.child({ component: 'reschedule' });
+  app.action<BlockButtonAction>(
+    rescheduleIds.open,
+    idButton(log, async ({ actor, id, triggerId, client, respond }) => {
+      const problem = await openRescheduleModal(services, client, actor, triggerId, id);
+      if (problem) await respond(problem);
+    }),
+  );
 
   app.view(rescheduleIds.view, async ({ ack, body, view }) => {
     const f = rescheduleIds.fields;

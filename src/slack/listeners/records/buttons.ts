@@ -2,8 +2,9 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { sessionLogIds, standupIds } from '../../../messages/ids.js';
-import { somethingWentWrong, tellClicker } from '../respond.js';
+import { homeIds, sessionLogIds, standupIds } from '../../../messages/ids.js';
+import { counted } from '../../../messages/text.js';
+import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 const idValue = z.string().regex(/^\d{1,9}$/);
 
@@ -39,4 +40,18 @@ export function registerRecordsActions(app: App, services: Services): void {
   handle(standupIds.open, (actor, trigger, client, id) => openStandupModal(services, client, actor, trigger, id));
   handle(sessionLogIds.open, (actor, trigger, client, id) => openSessionLogModal(services, client, actor, trigger, { pairingId: id }));
   handle(sessionLogIds.edit, (actor, trigger, client, id) => openSessionLogModal(services, client, actor, trigger, { logId: id }));
+
+  app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(action.value ?? '') ? (action.value as string) : null;
+    if (!month) return;
+    const tell = (text: string) => tellClicker({ body, respond, client, logger: log }, text);
+    try {
+      const r = await services.records.exportToSlack(body.user.id, month);
+      await tell(r.ok ? `The hours for ${month} are in your DM with Tandem (${counted(r.rows, 'row')}).` : r.message);
+    } catch (err) {
+      log.error({ err }, 'export from App Home failed');
+      await tell(somethingWentWrong);
+    }
+  });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { ids } from '../../../messages/ids.js';
 import { escapeMrkdwn, plain, section, userText } from '../../../messages/text.js';
-import { somethingWentWrong, tellClicker } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 const programValue = z.string().regex(/^\d{1,9}$/).transform(Number);
 

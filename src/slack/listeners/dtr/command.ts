@@ -7,7 +7,7 @@ import type { Services } from '../../../services/index.js';
 import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../../messages/dtr.js';
 import { button, section, userAnswers, type KnownBlock } from '../../../messages/text.js';
 import { dtrIds } from '../../../messages/ids.js';
-import { onceForTrigger, somethingWentWrong } from '../respond.js';
+import { onceForTrigger, somethingWentWrong } from '../kit/respond.js';
 
 const milestones = ['kickoff', 'midmod', 'exit'] as const;
 const aliases: Record<string, Milestone> = { kickoff: 'kickoff', 'kick-off': 'kickoff', midmod: 'midmod', 'mid-mod': 'midmod', midmodule: 'midmod', exit: 'exit' };

@@ -43,7 +43,6 @@ export function registerCheckinNoteView(app: App, services: Services): void {
         return;
       }
       await ack();
-      await services.checkins.refreshMessage(meta.data.checkinId).catch((err: unknown) => log.warn({ err }, 'could not refresh the check-in message'));
     } catch (err) {
       log.error({ err }, 'saving a check-in note failed');
       await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);

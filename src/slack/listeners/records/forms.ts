@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { firstInputBlockId } from './payload.js';
+import { firstInputBlockId } from '../kit/payload.js';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { standupPageSize } from '../../../messages/standup.js';

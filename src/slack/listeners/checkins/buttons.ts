@@ -2,9 +2,8 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { checkinNoteModal } from '../../../messages/checkin.js';
-import { logThisSessionOffer } from '../../../messages/session-log.js';
 import { actionIds } from '../../../messages/ids.js';
-import { somethingWentWrong, tellClicker } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 const answerValue = z.string().regex(/^\d{1,9}:(met|not_yet|rescheduled)$/);
 const checkinIdValue = z.string().regex(/^\d{1,9}$/);
@@ -18,15 +17,13 @@ export function registerCheckinActions(app: App, services: Services): void {
     if (!value.success) return;
     const [id, answer] = value.data.split(':') as [string, 'met' | 'not_yet' | 'rescheduled'];
     try {
-      const r = await services.checkins.answer(body.user.id, Number(id), answer);
+      const where = body.container?.channel_id && body.container?.message_ts ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string } : undefined;
+      const r = await services.checkins.answer(body.user.id, Number(id), answer, where);
       if (!r.ok) {
         await tellClicker({ body, respond, client, logger: log }, r.message);
         return;
       }
-      const where = body.container?.channel_id && body.container?.message_ts ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string } : undefined;
-      await services.checkins.refreshMessage(Number(id), where);
-      // A mentor who met is offered the session log right there, only to them.
-      if (answer === 'met' && r.mentorId === body.user.id && respond) await respond({ response_type: 'ephemeral', replace_original: false, ...logThisSessionOffer(r.pairingId) });
+      if (r.offer && respond) await respond({ response_type: 'ephemeral', replace_original: false, ...r.offer });
     } catch (err) {
       log.error({ err }, 'check-in answer failed');
       await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);

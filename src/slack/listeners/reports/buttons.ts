@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ReportTarget } from '../../../services/report-service.js';
 import type { Services } from '../../../services/index.js';
 import { pairReportView, reportIds } from '../../../messages/report.js';
-import { somethingWentWrong, tellClicker } from '../respond.js';
+import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 const openValue = z.string().regex(/^\d{1,9}$/).transform(Number);
 const pageValue = z

@@ -1,11 +1,11 @@
 import type { RespondFn } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../logger.js';
-import type { Services } from '../../services/index.js';
-import { requestKeyTtlMs } from '../../services/request-keys.js';
-import { unknownPerson } from '../../services/outcome.js';
-import { SlackCallError } from '../../services/slack-port.js';
+import type { Logger } from '../../../logger.js';
+import type { Services } from '../../../services/index.js';
+import { requestKeyTtlMs } from '../../../services/request-keys.js';
+import { unknownPerson } from '../../../services/outcome.js';
+import { SlackCallError } from '../../../services/slack-port.js';
 
 export const somethingWentWrong =
   'Something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, tell your program staff.';
