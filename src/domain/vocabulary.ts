@@ -23,3 +23,13 @@ export type Milestone = 'kickoff' | 'midmod' | 'exit';
 export type StandupStatus = 'on_track' | 'needs_attention' | 'at_risk';
 
 export type StandupMet = 'yes' | 'no' | 'rescheduled';
+
+/** A person as their Slack profile describes them (names and zone come from Slack; nobody types them in). */
+export type SlackProfile = {
+  teamId: string | null;
+  name: string;
+  realName: string | null;
+  timeZone: string;
+  isBot: boolean;
+  deleted: boolean;
+};

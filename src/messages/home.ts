@@ -3,6 +3,7 @@ import type { KnownBlock } from './text.js';
 import type { AlertReason } from '../domain/vocabulary.js';
 import { homeIds, rescheduleIds, sessionLogIds, standupIds } from './ids.js';
 import { reportIds } from './report.js';
+import { alertReasonShort } from './labels.js';
 import { button, clip, context, divider, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export type HomeMenteeView = { pairingId: number; mentorId: string; programName: UserText; nextMeeting: string | null; goals: { text: UserText; targetDate: string | null }[]; homework: UserText | null; due: string[]; status: string };
@@ -31,14 +32,6 @@ export type HomeInput = {
 /** Pairs with open alerts listed per program; the rest are counted. */
 export const homeAlertPairs = 6;
 
-const alertReasonText: Record<AlertReason, string> = {
-  checkin_unanswered: 'check-in not answered',
-  reply_overdue: 'message not answered',
-  missed_meetings: 'no meeting two weeks running',
-  milestone_overdue: 'DTR overdue',
-  mentor_concern: 'mentor concern',
-  note_signal: 'check-in note needs a look',
-};
 const homeButton = (actionId: string, text: string, value: string, primary = false) => button(actionId, text, value, primary ? 'primary' : undefined);
 
 /**
@@ -85,7 +78,7 @@ export function homeView(h: HomeInput): HomeView {
       const pairs = p.openAlerts.slice(0, homeAlertPairs);
       blocks.push(section(`*Pairs with open alerts (${p.openAlerts.length})*${pairs.length ? '' : ': none'}`));
       for (const a of pairs) {
-        const reasons = a.reasons.map((r) => `${alertReasonText[r.reason]}${r.subject ? ` (${mention(r.subject)})` : ''} since ${r.since}`);
+        const reasons = a.reasons.map((r) => `${alertReasonShort[r.reason]}${r.subject ? ` (${mention(r.subject)})` : ''} since ${r.since}`);
         blocks.push({
           ...section(`${mention(a.mentorId)} & ${mention(a.menteeId)}: ${reasons.join('; ')}${a.ownerId ? ` — ${mention(a.ownerId)} is on it` : ' — nobody yet'}${a.alertLink ? ` · <${a.alertLink}|the alert>` : ''}`),
           accessory: homeButton(reportIds.open, 'Report', String(a.pairingId)),

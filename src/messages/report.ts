@@ -2,6 +2,7 @@ import type { Button, ModalView } from '@slack/types';
 import type { KnownBlock } from './text.js';
 import { DateTime } from 'luxon';
 import type { PairReport, ReportWeek } from '../domain/pair-report.js';
+import { alertReasonShort } from './labels.js';
 import { button, clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText } from './text.js';
 
 export const reportIds = {
@@ -18,14 +19,6 @@ export const reportWeeksPerPage = 6;
 const answerText = { met: 'met', not_yet: 'did not meet yet', rescheduled: 'rescheduled' } as const;
 const statusText = { on_track: 'on track', needs_attention: 'needs attention', at_risk: ':warning: at risk' } as const;
 const metText = { yes: 'met', no: 'did not meet', rescheduled: 'rescheduled' } as const;
-const reasonText = {
-  checkin_unanswered: 'check-in not answered',
-  reply_overdue: 'message not answered',
-  missed_meetings: 'no meeting two weeks running',
-  milestone_overdue: 'DTR overdue',
-  mentor_concern: 'mentor concern',
-  note_signal: 'check-in note needs a look',
-} as const;
 const milestoneText = { kickoff: 'Kick-off', midmod: 'Mid-module', exit: 'Exit' } as const;
 
 /** Free text a person wrote, escaped and kept short enough for a week to fit its block. */
@@ -113,7 +106,7 @@ function weekText(w: ReportWeek, report: PairReport, day: (d: Date | string) => 
   }
   for (const a of w.alerts) {
     const state = a.status === 'resolved' ? `resolved ${a.resolvedAt ? day(a.resolvedAt) : ''}${a.resolvedBy === 'auto' ? ' (they answered)' : a.resolvedBy ? ` by ${mention(a.resolvedBy)}` : ''}` : a.status === 'acknowledged' && a.ownerId ? `${mention(a.ownerId)} is on it` : a.status;
-    lines.push(`• Alert: ${reasonText[a.reason]}${a.subject ? ` (${mention(a.subject)})` : ''}, since ${day(a.since)} — ${state}`);
+    lines.push(`• Alert: ${alertReasonShort[a.reason]}${a.subject ? ` (${mention(a.subject)})` : ''}, since ${day(a.since)} — ${state}`);
   }
   if (lines.length === 1) lines.push('_Nothing recorded this week._');
   return lines.join('\n');

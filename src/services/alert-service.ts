@@ -173,6 +173,17 @@ export function createAlertService(deps: {
     return (await deps.alerts.getAlert(Number(value)))?.pair_alert_id;
   }
 
+  /** Reasons whose person answered: struck through, their alert resolved when none is left open. */
+  async function resolveAuto(live: readonly { id: number }[]): Promise<number> {
+    const n = await deps.alerts.resolveReasons(
+      live.map((a) => a.id),
+      'auto',
+      deps.clock(),
+    );
+    if (n > 0) await syncMessages();
+    return n;
+  }
+
   return {
     async raise(input: RaiseAlert): Promise<boolean> {
       const created = await record(input);
@@ -190,14 +201,7 @@ export function createAlertService(deps: {
 
     /** When the late person answers, their reasons are struck through; an alert with none left open resolves itself. */
     async autoResolve(pairingId: number, subject: string, reasons: readonly AlertReason[]): Promise<number> {
-      const live = await deps.alerts.liveFor(pairingId, subject, reasons);
-      const n = await deps.alerts.resolveReasons(
-        live.map((a) => a.id),
-        'auto',
-        deps.clock(),
-      );
-      if (n > 0) await syncMessages();
-      return n;
+      return resolveAuto(await deps.alerts.liveFor(pairingId, subject, reasons));
     },
 
     /** Staff act on a pair's alert of the week (button value: see groupOf). */
@@ -222,14 +226,7 @@ export function createAlertService(deps: {
 
     /** A DTR recorded late ends its milestone alert. */
     async autoResolveMilestone(pairingId: number, milestone: string): Promise<number> {
-      const live = await deps.alerts.liveForEpisode(pairingId, 'milestone_overdue', milestone);
-      const n = await deps.alerts.resolveReasons(
-        live.map((a) => a.id),
-        'auto',
-        deps.clock(),
-      );
-      if (n > 0) await syncMessages();
-      return n;
+      return resolveAuto(await deps.alerts.liveForEpisode(pairingId, 'milestone_overdue', milestone));
     },
 
     /** A program that ended or was closed: its open alerts are resolved as "program ended". */

@@ -1,17 +1,10 @@
 import type { HomeView, KnownBlock } from '@slack/types';
+import type { SlackProfile } from '../domain/vocabulary.js';
 /**
  * What the services need from Slack, and nothing more. The Web API implementation lives in
  * src/slack/web-api-port.ts; services never see Bolt or the WebClient.
  */
-export type SlackUser = {
-  id: string;
-  teamId: string | null;
-  name: string;
-  realName: string | null;
-  timeZone: string;
-  isBot: boolean;
-  deleted: boolean;
-};
+export type SlackUser = SlackProfile & { id: string };
 
 export type ConversationInfo = {
   id: string;

@@ -16,6 +16,17 @@ export type NewDelivery = {
 
 export type DeliveryProblems = { failed: number; stuck: number };
 
+/** An intent as its row. */
+const deliveryRow = (d: NewDelivery) => ({
+  dedupe_key: d.dedupeKey,
+  kind: d.kind,
+  pairing_id: d.pairingId ?? null,
+  channel: d.channel,
+  payload: JSON.stringify(d.payload),
+  not_before: d.notBefore,
+  expires_at: d.expiresAt ?? null,
+});
+
 export function createDeliveryRepository(db: Db) {
   return {
     /**
@@ -26,15 +37,7 @@ export function createDeliveryRepository(db: Db) {
     async enqueue(delivery: NewDelivery, trx: Transaction<Database> | Db = db): Promise<{ id: number; created: boolean }> {
       const inserted = await trx
         .insertInto('deliveries')
-        .values({
-          dedupe_key: delivery.dedupeKey,
-          kind: delivery.kind,
-          pairing_id: delivery.pairingId ?? null,
-          channel: delivery.channel,
-          payload: JSON.stringify(delivery.payload),
-          not_before: delivery.notBefore,
-          expires_at: delivery.expiresAt ?? null,
-        })
+        .values(deliveryRow(delivery))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -48,17 +51,7 @@ export function createDeliveryRepository(db: Db) {
       if (deliveries.length === 0) return 0;
       const r = await trx
         .insertInto('deliveries')
-        .values(
-          deliveries.map((d) => ({
-            dedupe_key: d.dedupeKey,
-            kind: d.kind,
-            pairing_id: d.pairingId ?? null,
-            channel: d.channel,
-            payload: JSON.stringify(d.payload),
-            not_before: d.notBefore,
-            expires_at: d.expiresAt ?? null,
-          })),
-        )
+        .values(deliveries.map(deliveryRow))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0);

@@ -1,15 +1,8 @@
 import type { Db } from '../database.js';
+import type { SlackProfile } from '../../domain/vocabulary.js';
 import type { Person } from '../schema.js';
 
-export type PersonInput = {
-  slackId: string;
-  teamId: string | null;
-  name: string;
-  realName: string | null;
-  timeZone: string;
-  isBot: boolean;
-  deleted: boolean;
-};
+export type PersonInput = SlackProfile & { slackId: string };
 
 export function createPeopleRepository(db: Db) {
   return {
