@@ -193,6 +193,19 @@ describe('pause, resume, unpair, list, staff', () => {
     expect(row.status).toBe('active');
   });
 
+  test('a mentor or mentee cannot end their own pairing: only staff can', async () => {
+    await seedProgram();
+    await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN });
+    await h.slack.waitForResponse();
+    for (const user of [MENTEE, MENTOR]) {
+      const from = h.slack.responses.length;
+      await h.sender.command({ text: `unpair <@${MENTOR}> <@${MENTEE}>`, user_id: user });
+      await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'), { from });
+    }
+    const row = await h.database.db.selectFrom('pairings').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'active', ended_at: null });
+  });
+
   test('staff add gives staff rights; the new staff member can then pair', async () => {
     await seedProgram();
     await h.sender.command({ text: `staff add <@${OTHER}|cy>`, user_id: ADMIN });
