@@ -250,6 +250,12 @@ describe('weekly check-in', () => {
     await click(MENTEE);
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
     expect(staffDm()).toBeUndefined();
+    // A staff member who is in the pair is told to use their own conversation; no group DM is opened.
+    await h.database.db.insertInto('staff').values({ slack_id: MENTOR, added_by: ADMIN }).execute();
+    const conversationsBefore = h.slack.conversations.size;
+    await click(MENTOR);
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('You are in this pair'));
+    expect(h.slack.conversations.size).toBe(conversationsBefore);
 
     await click(ADMIN);
     const answer = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'));
@@ -637,6 +643,11 @@ describe('program edit and close (staff)', () => {
     expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
     await tick('2027-01-20T16:00:00Z');
     expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(2);
+
+    // In week 2 the program cannot be made one week long; nothing is saved.
+    const short = await submit({ ...state, lengthWeeks: { value: { type: 'number_input', value: '1' } } });
+    expect(JSON.stringify(short.json())).toContain('The program is in week 2: make it at least 2 weeks long');
+    expect(await h.database.db.selectFrom('programs').select('length_weeks').executeTakeFirstOrThrow()).toEqual({ length_weeks: 6 });
   });
 
   test('/tandem program close asks first; once confirmed the pairs get a goodbye, alerts end as “program ended”, staff get the summary, and the next Monday brings no digest', async () => {
@@ -687,6 +698,16 @@ describe('program edit and close (staff)', () => {
     expect(botMessages(ALERTS, 'program_summary')).toHaveLength(1);
     await h.sender.command({ command: '/tandem', text: 'program close Backend', user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is already closed.'));
+    // A closed program's settings no longer change: the command says so, and an edit form still open saves nothing.
+    await h.sender.command({ command: '/tandem', text: 'program edit Backend', user_id: ADMIN });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is closed; its settings can no longer change.'));
+    const program = await h.database.db.selectFrom('programs').select(['id', 'name']).executeTakeFirstOrThrow();
+    const late = await h.sender.viewSubmission({
+      user: { id: ADMIN },
+      view: { id: 'VLATE', hash: 'h1', callback_id: 'program_edit', private_metadata: String(program.id), state: { values: { name: { value: { type: 'plain_text_input', value: 'Renamed' } } } } },
+    });
+    expect(JSON.stringify(late.json())).toContain('is closed; it can no longer be edited');
+    expect(await h.database.db.selectFrom('programs').select('name').executeTakeFirstOrThrow()).toEqual({ name: 'Backend' });
   });
 });
 
