@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { Delivery, DeliveryPayload } from '../db/schema.js';
+import { attemptBudgetSpent, decideAfterFailure, defaultRetryPolicy, hasExpired, type RetryPolicy } from '../domain/delivery-retry.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from './clock.js';
 import { SlackCallError, type SlackPort } from './slack-port.js';
@@ -55,9 +56,11 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   const owner = `sender-${randomUUID()}`;
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 50;
-  const maxAttempts = options.maxAttempts ?? 8;
-  const horizonMs = options.transientHorizonMs ?? 24 * 3_600_000;
-  const maxBackoffMs = options.maxBackoffMs ?? 600_000;
+  const policy: RetryPolicy = {
+    maxAttempts: options.maxAttempts ?? defaultRetryPolicy.maxAttempts,
+    transientHorizonMs: options.transientHorizonMs ?? defaultRetryPolicy.transientHorizonMs,
+    maxBackoffMs: options.maxBackoffMs ?? defaultRetryPolicy.maxBackoffMs,
+  };
   const random = options.random ?? Math.random;
   // 3% under Slack's limits: jitter on the wire should not turn exact pacing into 429s.
   const channelGapMs = options.channelGapMs ?? 1_030;
@@ -89,22 +92,16 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     return /^[UW]/.test(channel) ? options.slack.openConversation([channel]) : channel;
   }
 
-  /** Exponential from 1 s, capped, with "equal jitter" so replicas that failed together do not retry together. */
-  function backoffMs(failuresSoFar: number, retryAfterMs: number): number {
-    const ceiling = Math.min(maxBackoffMs, 1_000 * 2 ** Math.min(failuresSoFar, 30));
-    return Math.max(retryAfterMs, Math.round(ceiling / 2 + (random() * ceiling) / 2));
-  }
-
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
     const payload = d.payload as DeliveryPayload;
     // A file carries no metadata; its name, made unique by the delivery id, is what a resend looks for.
     const file = payload.file ? { ...payload.file, filename: fileNameFor(payload.file.filename, d.id) } : null;
     let posting = false;
-    if (d.expires_at && d.expires_at.getTime() <= options.clock().getTime()) {
+    if (hasExpired(d.expires_at, options.clock())) {
       if (await options.deliveries.cancel(d.id, owner, 'expired')) log.info({ deliveryId: d.id, kind: d.kind }, 'delivery outlived its purpose; cancelled, not sent late');
       return;
     }
-    if (d.attempts > maxAttempts) {
+    if (attemptBudgetSpent(d.attempts, policy)) {
       await options.deliveries.markFailed(d.id, owner, d.error ?? 'too_many_attempts');
       report.failed++;
       log.warn({ deliveryId: d.id, kind: d.kind, attempts: d.attempts }, 'delivery failed for good: attempt budget spent');
@@ -146,21 +143,21 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) report.sent++;
     } catch (err) {
       if (!(err instanceof SlackCallError)) throw err;
-      const f = err.failure;
       const now = options.clock().getTime();
-      const since = d.transient_since?.getTime() ?? now;
-      if (f.kind === 'permanent' || now - since >= horizonMs) {
-        await options.deliveries.markFailed(d.id, owner, f.error);
+      const decision = decideAfterFailure(
+        { failure: err.failure, nowMs: now, transientSinceMs: d.transient_since?.getTime() ?? null, transientFailures: d.transient_failures, posting, mayHavePosted: d.may_have_posted },
+        policy,
+        random,
+      );
+      if (decision.action === 'fail') {
+        await options.deliveries.markFailed(d.id, owner, decision.error);
         report.failed++;
-        log.warn({ deliveryId: d.id, kind: d.kind, error: f.error, attempts: d.attempts, transientFailures: d.transient_failures }, 'delivery failed for good');
+        log.warn({ deliveryId: d.id, kind: d.kind, error: decision.error, attempts: d.attempts, transientFailures: d.transient_failures }, 'delivery failed for good');
         return;
       }
-      const wait = backoffMs(d.transient_failures, f.kind === 'rate_limited' ? f.retryAfterMs : 0);
-      // A 429 from chat.postMessage proves this attempt posted nothing; earlier ones are another matter.
-      const notPosted = posting && f.kind === 'rate_limited' && !d.may_have_posted;
-      await options.deliveries.retryTransient(d.id, owner, new Date(now), new Date(now + wait), f.error, notPosted);
+      await options.deliveries.retryTransient(d.id, owner, new Date(now), new Date(now + decision.waitMs), decision.error, decision.notPosted);
       report.retried++;
-      log.info({ deliveryId: d.id, error: f.error, retryInMs: wait }, 'delivery will be retried');
+      log.info({ deliveryId: d.id, error: decision.error, retryInMs: decision.waitMs }, 'delivery will be retried');
     }
   }
 
