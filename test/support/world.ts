@@ -146,17 +146,17 @@ export type ResetOptions = {
 };
 
 /**
- * A clean slate between the tests of a file: the outbox drained, every table emptied, the fake's
- * recordings, faults and (unless kept) conversations cleared, then staff bootstrapped. People the
- * fake knows stay known.
+ * A clean slate between the tests of a file: the outbox drained, every table emptied and staff
+ * bootstrapped, then the fake's recordings, faults and (unless kept) conversations cleared. People
+ * the fake knows stay known.
  */
 export async function resetWorld(h: Harness, options: ResetOptions = {}): Promise<void> {
   await h.tandem.services.sender.idle();
   await h.database.reset();
+  if (options.admins) await h.tandem.services.staff.bootstrap(options.admins);
   h.slack.reset();
   if (!options.keepConversations) h.slack.conversations.clear();
   if (options.clearFiles) h.slack.files.length = 0;
-  if (options.admins) await h.tandem.services.staff.bootstrap(options.admins);
 }
 
 type ProgramInput = Parameters<Services['programs']['create']>[1];
@@ -166,7 +166,7 @@ export type ProgramSeed = {
   admin?: string;
   /** People added to the fake Slack first (the admin included, if it should have a name and zone). */
   people?: Partial<FakeUser>[];
-  /** The staff alerts channel, created private with the bot and the admin in it (default GALERTS named 'alerts'). */
+  /** The staff alerts channel, created (unless the fake has it) private with the bot and the admin in it (default GALERTS named 'alerts'). */
   alerts?: { id: string; name: string };
   /** The pinned clock is set here before the program is created (default: left as it is). */
   at?: string;
@@ -185,7 +185,7 @@ export async function seedProgram(h: Harness, seed: ProgramSeed = {}) {
   const admin = seed.admin ?? 'UADMIN';
   const alerts = seed.alerts ?? { id: 'GALERTS', name: 'alerts' };
   for (const person of seed.people ?? []) h.slack.addUser(person);
-  h.slack.addChannel({ id: alerts.id, name: alerts.name, is_private: true, members: ['UBOT', admin] });
+  if (!h.slack.conversations.has(alerts.id)) h.slack.addChannel({ id: alerts.id, name: alerts.name, is_private: true, members: ['UBOT', admin] });
   if (seed.at) h.setNow(seed.at);
   const program = await s.programs.create(admin, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: alerts.id, ...seed.program });
   if (!program.ok) throw new Error(program.message);
