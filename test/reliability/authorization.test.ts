@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect } from 'vitest';
-import { worldTest, type World } from '../support/world.js';
-import { asRecord, logProblems, noSecretsLogged, responseUrlFor, trackProcessErrors, triggerFor, triggerOwner } from './requests.js';
+import type { World } from '../support/world.js';
+import { asRecord, logProblems, requestFileWorld, responseUrlFor, triggerFor, triggerOwner } from './requests.js';
 import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, STRANGER, buttonValue, dmsTo, pressButton, seed, settle, snapshot, snapshotDiff, waitUntil, type Seeded } from './support-seed.js';
 
 /**
@@ -10,13 +10,8 @@ import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, STRANGER, butt
  */
 
 let h: World;
-const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-trackProcessErrors();
-test.beforeAll(({ world }) => {
+const { test } = requestFileWorld((world) => {
   h = world;
-});
-test.afterAll(() => {
-  noSecretsLogged(h);
 });
 
 const db = () => h.database.db;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect } from 'vitest';
-import { worldTest, type World } from '../support/world.js';
-import { noSecretsLogged, programValues, responseUrlFor, trackProcessErrors } from './requests.js';
+import type { World } from '../support/world.js';
+import { programValues, requestFileWorld, responseUrlFor } from './requests.js';
 import { ADMIN, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, buttonValue, dmsTo, mentorKickoff, pressButton, seed, settle, snapshot, snapshotDiff, waitUntil, type Seeded } from './support-seed.js';
 
 /**
@@ -10,13 +10,8 @@ import { ADMIN, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, buttonValue, dmsTo, me
  */
 
 let h: World;
-const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-trackProcessErrors();
-test.beforeAll(({ world }) => {
+const { test } = requestFileWorld((world) => {
   h = world;
-});
-test.afterAll(() => {
-  noSecretsLogged(h);
 });
 
 const db = () => h.database.db;

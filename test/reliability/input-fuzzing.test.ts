@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect } from 'vitest';
 import { readDtrModal } from '../../src/slack/blocks/dtr.js';
 import { parseTandemCommand } from '../../src/slack/listeners/commands/tandem-command.js';
-import { worldTest, type World } from '../support/world.js';
-import { asRecord, healthz, logProblems, noSecretsLogged, programValues, responseUrlFor, summarize, trackProcessErrors, triggerFor } from './requests.js';
+import type { World } from '../support/world.js';
+import { asRecord, healthz, logProblems, programValues, requestFileWorld, responseUrlFor, summarize, triggerFor } from './requests.js';
 import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, PUBLIC, STRANGER, TEAM, checksums, mentorKickoff, seed, settle, snapshot, snapshotDiff, type Seeded } from './support-seed.js';
 
 /**
@@ -14,13 +14,8 @@ import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, PUBLIC, STRANG
  */
 
 let h: World;
-const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-const processErrors = trackProcessErrors();
-test.beforeAll(({ world }) => {
+const { test, processErrors } = requestFileWorld((world) => {
   h = world;
-});
-test.afterAll(() => {
-  noSecretsLogged(h);
 });
 
 const db = () => h.database.db;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect } from 'vitest';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { worldTest, type World } from '../support/world.js';
-import { noSecretsLogged, responseOwner, responseUrlFor, trackProcessErrors, triggerFor, triggerOwner } from './requests.js';
+import type { World } from '../support/world.js';
+import { noSecretsLogged, requestFileWorld, responseOwner, responseUrlFor, triggerFor, triggerOwner } from './requests.js';
 import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, PUBLIC, botMessages, callText, dmsTo, imOf, mentorKickoff, pressButton, seed, settle, tick, waitUntil, type Seeded } from './support-seed.js';
 
 /**
@@ -12,11 +12,9 @@ import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, PUBLIC, botMessages, c
  */
 
 let h: World;
-const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-trackProcessErrors();
-test.beforeAll(({ world }) => {
+const { test } = requestFileWorld((world) => {
   h = world;
-});
+}, { checkLogsAtEnd: false });
 
 const db = () => h.database.db;
 

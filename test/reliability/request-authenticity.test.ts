@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect } from 'vitest';
 import { signingSecret } from '../support/harness.js';
 import { signSlackRequest } from '../support/slack-signer.js';
-import { worldTest, type World } from '../support/world.js';
-import { noSecretsLogged, programValues, responseUrlFor, trackProcessErrors, triggerFor } from './requests.js';
+import type { World } from '../support/world.js';
+import { programValues, requestFileWorld, responseUrlFor, triggerFor } from './requests.js';
 import { ADMIN, MENTEE, MENTOR, TEAM, seed, settle, snapshot, snapshotDiff, waitUntil, type Seeded } from './support-seed.js';
 
 /**
@@ -12,13 +12,8 @@ import { ADMIN, MENTEE, MENTOR, TEAM, seed, settle, snapshot, snapshotDiff, wait
  */
 
 let h: World;
-const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-const processErrors = trackProcessErrors();
-test.beforeAll(({ world }) => {
+const { test, processErrors } = requestFileWorld((world) => {
   h = world;
-});
-test.afterAll(() => {
-  noSecretsLogged(h);
 });
 
 const db = () => h.database.db;

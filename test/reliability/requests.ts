@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { botToken, signingSecret, type Harness } from '../support/harness.js';
-import { ALERTS } from './support-seed.js';
+import { worldTest, type World } from '../support/world.js';
+import { ADMIN, ALERTS } from './support-seed.js';
 
 /** Every unhandled rejection while this file's tests run (the listener is on from before the bot starts). */
 export function trackProcessErrors(): unknown[] {
@@ -18,6 +19,25 @@ export function trackProcessErrors(): unknown[] {
     process.off('unhandledRejection', onUnhandledRejection);
   });
   return processErrors;
+}
+
+/**
+ * The file's world (the bot as of 2027-01-10 with UADMIN as staff), handed to `onWorld` before the
+ * file's tests; unhandled rejections are watched from before it starts, and the file ends by
+ * checking no secret was logged.
+ */
+export function requestFileWorld(onWorld: (world: World) => void, options: { checkLogsAtEnd?: boolean } = {}) {
+  const processErrors = trackProcessErrors();
+  const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
+  test.beforeAll(({ world }) => {
+    onWorld(world);
+  });
+  if (options.checkLogsAtEnd !== false) {
+    test.afterAll(({ world }) => {
+      noSecretsLogged(world);
+    });
+  }
+  return { test, processErrors };
 }
 
 export async function healthz(h: Harness): Promise<{ status: number; body: unknown }> {
