@@ -1,13 +1,13 @@
 import { createRepositories } from '../../src/db/repositories/index.js';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { chartMeasures, programChartSpec, type ChartRow } from '../../src/charts/program-chart.js';
 import { renderPng } from '../../src/charts/render.js';
-import { runTick } from '../../src/scheduler/tick.js';
-import { createServices, type Services } from '../../src/services/index.js';
+import { createServices } from '../../src/services/index.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import type { FakeFile, FakeMessage } from '../support/fake-slack.js';
-import { botToken, startHarness, type Harness } from '../support/harness.js';
+import { botToken } from '../support/harness.js';
+import { seedProgram, worldTest, type World } from '../support/world.js';
 
 /**
  * The chart that comes with the Monday digest and the program summary, end to end: the real bot
@@ -15,7 +15,7 @@ import { botToken, startHarness, type Harness } from '../support/harness.js';
  * Monday 2027-01-11: check-ins Mondays 10:00 (17:00Z), standups Fridays 10:00 in each mentor's zone,
  * the digest Mondays 09:00 (16:00Z). Ada (Berlin) mentors M1 and M2, Lee (Los Angeles) mentors M3.
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const ADA = 'UADA';
 const LEE = 'ULEE';
@@ -24,47 +24,28 @@ const ALERTS = 'GALERTS';
 const PROGRAM = 'Backend';
 const people = [ADMIN, ADA, LEE, M1, M2, M3, 'Ada Mentor', 'Lee Mentor'];
 
-async function tick(at: string, s: Services = h.tandem.services) {
-  h.setNow(at);
-  const r = await runTick(s);
-  await s.sender.idle();
-  return r;
-}
 async function ticks(...at: string[]) {
-  for (const t of at) await tick(t);
+  for (const t of at) await h.tick(t);
 }
 
 const alertsChannel = () => h.slack.conversations.get(ALERTS)?.messages ?? [];
 const digests = () => alertsChannel().filter((m) => m.metadata?.event_payload?.kind === 'digest');
 const charts = (): FakeFile[] => h.slack.files.filter((f) => f.completed && f.channel_id === ALERTS);
-const pairConv = (a: string, b: string) => [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(a) && c.members.includes(b));
-const dms = (user: string, kind: string): FakeMessage[] =>
-  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages.filter((m) => m.metadata?.event_payload?.kind === kind));
 
 async function answer(user: string, mentor: string, mentee: string, value: 'met' | 'not_yet') {
-  const checkin = pairConv(mentor, mentee)?.messages.filter((m) => m.metadata?.event_payload?.kind === 'checkin').at(-1);
+  const checkin = h.messagesTo(h.pairConversation(mentor, mentee)?.id, 'checkin').at(-1);
   if (!checkin) throw new Error('no check-in in that pair conversation');
-  const actions = (checkin.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
-  const button = actions?.elements?.find((e) => e.action_id === `checkin_answer:${value}`);
-  if (!button) throw new Error('no such button');
-  const res = await h.sender.action({
-    user,
-    actions: [{ type: 'button', action_id: button.action_id, block_id: actions?.block_id, value: button.value, action_ts: '1' }],
-    container: { type: 'message', channel_id: checkin.channel, message_ts: checkin.ts, is_ephemeral: false },
-    channel: { id: checkin.channel },
-    message: { ts: checkin.ts, text: checkin.text, blocks: checkin.blocks },
-  });
+  const res = await h.click(user, checkin, `checkin_answer:${value}`);
   expect(res.status).toBe(200);
 }
 
-type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string }[] };
 /** The mentor's standup for this week, filled in: met and hours per mentee. */
 async function standup(mentor: string, perMentee: Record<string, { met: 'yes' | 'no'; hours: string }>) {
-  const prompt = dms(mentor, 'standup_prompt').at(-1) as FakeMessage;
+  const prompt = h.messagesTo(mentor, 'standup_prompt').at(-1) as FakeMessage;
   const value = /"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))?.[1];
-  const from = h.slack.calls.length;
-  await h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } });
-  const view = (await h.slack.waitFor('views.open', { from })).args.view as View;
+  const view = await h.viewOpenedBy(() =>
+    h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } }),
+  );
   const ids = await h.database.db.selectFrom('pairings').select(['id', 'mentee_id']).execute();
   const values: Record<string, Record<string, unknown>> = {};
   for (const b of view.blocks) {
@@ -78,7 +59,7 @@ async function standup(mentor: string, perMentee: Record<string, { met: 'yes' | 
         field === 'status' ? { type: 'static_select', selected_option: { value: 'on_track' } } : field === 'met' ? { type: 'static_select', selected_option: { value: a.met } } : { type: 'plain_text_input', value: field === 'hours' ? a.hours : null },
     };
   }
-  const res = await h.sender.viewSubmission({ user: { id: mentor }, view: { id: 'V', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values } } });
+  const res = await h.submit(mentor, view, { values });
   expect(res.status).toBe(200);
 }
 
@@ -113,36 +94,26 @@ async function program() {
   return h.database.db.selectFrom('programs').selectAll().executeTakeFirstOrThrow();
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  h.slack.files.length = 0;
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  h.slack.addUser({ id: ADA, name: 'ada', real_name: 'Ada Mentor', tz: 'Europe/Berlin' });
-  h.slack.addUser({ id: LEE, name: 'lee', real_name: 'Lee Mentor', tz: 'America/Los_Angeles' });
-  for (const m of [M1, M2, M3]) h.slack.addUser({ id: m, name: m.toLowerCase(), tz: 'America/New_York' });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-10T12:00:00Z');
-  const p = await h.tandem.services.programs.create(ADMIN, { name: PROGRAM, timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!p.ok) throw new Error(p.message);
-  for (const [mentor, mentee] of [
-    [ADA, M1],
-    [ADA, M2],
-    [LEE, M3],
-  ] as const) {
-    const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: mentor, menteeId: mentee });
-    if (!r.ok) throw new Error(r.message);
-  }
-  await h.tandem.services.sender.idle();
+const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset({ clearFiles: true });
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      { id: ADA, name: 'ada', real_name: 'Ada Mentor', tz: 'Europe/Berlin' },
+      { id: LEE, name: 'lee', real_name: 'Lee Mentor', tz: 'America/Los_Angeles' },
+      ...[M1, M2, M3].map((m) => ({ id: m, name: m.toLowerCase(), tz: 'America/New_York' })),
+    ],
+    at: '2027-01-10T12:00:00Z',
+    program: { name: PROGRAM },
+    pairs: [
+      [ADA, M1],
+      [ADA, M2],
+      [LEE, M3],
+    ],
+  });
 });
 
 /** Week 1 (from 11 Jan): M1's pair both say met, M2 says not yet, M3's pair is silent; Ada reports 1.5 h with M1. */
@@ -177,7 +148,7 @@ describe('the Monday digest carries a chart', () => {
       await answer(user, mentor, mentee, 'met');
     await ticks('2027-01-19T20:00:00Z', '2027-01-22T09:00:00Z');
     await standup(ADA, { [M1]: { met: 'yes', hours: '1' }, [M2]: { met: 'yes', hours: '2' } });
-    await tick('2027-01-22T18:00:00Z');
+    await h.tick('2027-01-22T18:00:00Z');
     await standup(LEE, { [M3]: { met: 'yes', hours: '0.25' } });
     await ticks('2027-01-25T15:59:00Z', '2027-01-25T16:00:00Z', '2027-01-25T16:01:00Z', '2027-01-25T16:30:00Z');
 
@@ -234,7 +205,7 @@ describe('the Monday digest carries a chart', () => {
     await weekOne();
     // Slack completes the upload and shares the file, but its answer comes too late.
     h.slack.inject('files.completeUploadExternal', { kind: 'timeout', ms: 1_500 });
-    await tick('2027-01-18T16:00:00Z', s);
+    await h.tick('2027-01-18T16:00:00Z', s);
     expect(digests()).toHaveLength(1);
     expect(charts()).toHaveLength(1);
     const row = await h.database.db.selectFrom('deliveries').selectAll().where('kind', '=', 'digest_chart').executeTakeFirstOrThrow();
@@ -252,7 +223,7 @@ describe('the Monday digest carries a chart', () => {
     const s = createServices({ db: h.database.db, slack: createWebApiPort(createWebClient(botToken, { apiUrl: h.slack.url, logger: h.logger })), clock: h.tandem.services.clock, logger: h.logger, chartFonts: ['/nowhere/NotoSansCJK-Regular.ttc'], sender: { channelGapMs: 5, workspacePerMinute: 60_000 } });
     await weekOne();
     const logsBefore = h.logs.lines.length;
-    await tick('2027-01-18T16:00:00Z', s);
+    await h.tick('2027-01-18T16:00:00Z', s);
     expect(digests()).toHaveLength(1);
     expect(digestNumbers(digests()[0] as FakeMessage)).toMatchObject({ answerRate: '50%', pairsMet: '1', hours: '1.50' });
     expect(charts()).toHaveLength(0);
@@ -263,7 +234,7 @@ describe('the Monday digest carries a chart', () => {
     expect(failure).toMatchObject({ level: 'warn', error: { code: 'ENOENT' } });
     expect(JSON.stringify(failure)).not.toContain(PROGRAM);
     // Not retried behind the digest's back: the next tick plans nothing more.
-    await tick('2027-01-18T17:00:00Z', s);
+    await h.tick('2027-01-18T17:00:00Z', s);
     expect(digests()).toHaveLength(1);
     expect(charts()).toHaveLength(0);
   });

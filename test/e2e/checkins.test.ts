@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runTick } from '../../src/scheduler/tick.js';
+import { describe, expect } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { seedProgram, worldTest, type World } from '../support/world.js';
 
 /**
  * The weekly check-in from the pair's and staff's side, over signed HTTP against the fake Slack, with
  * a pinned clock. Program: Denver time, starts Monday 2027-01-11, check-in Mondays 10:00, response
  * window 2 work days. Mentor in Berlin, mentee in New York.
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const MENTOR = 'UMENTOR';
 const MENTEE = 'UMENTEE';
@@ -17,135 +16,83 @@ const ALERTS = 'GALERTS';
 // Monday 2027-01-11 10:00 in Denver (UTC-7) is 17:00Z.
 const SLOT = '2027-01-11T17:00:00Z';
 
-async function tick(at: string) {
-  h.setNow(at);
-  const report = await runTick(h.tandem.services);
-  await h.tandem.services.sender.idle();
-  return report;
-}
+const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
 
-function pairConversation() {
-  return [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(MENTOR) && c.members.includes(MENTEE));
-}
-const botMessages = (channel: string | undefined, kind: string): FakeMessage[] =>
-  (channel ? (h.slack.conversations.get(channel)?.messages ?? []) : []).filter((m) => m.metadata?.event_payload?.kind === kind);
-const alertsPosted = () => botMessages(ALERTS, 'alert');
-const dmsTo = (user: string, kind: string) =>
-  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => botMessages(c.id, kind));
+const pairConversation = () => h.pairConversation(MENTOR, MENTEE);
+const alertsPosted = () => h.messagesTo(ALERTS, 'alert');
+const clickAnswer = (user: string, checkinMessage: FakeMessage, answer: 'met' | 'not_yet' | 'rescheduled') => h.click(user, checkinMessage, `checkin_answer:${answer}`);
+const clickAlert = (user: string, alert: FakeMessage, actionId: 'alert_ack' | 'alert_resolve' | 'alert_snooze') => h.click(user, alert, actionId);
 
-function clickAnswer(user: string, checkinMessage: FakeMessage, answer: 'met' | 'not_yet' | 'rescheduled') {
-  const actions = (checkinMessage.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
-  const button = actions?.elements?.find((e) => e.action_id === `checkin_answer:${answer}`);
-  if (!button) throw new Error('no such button on the check-in message');
-  return h.sender.action({
-    user,
-    actions: [{ type: 'button', action_id: button.action_id, block_id: actions?.block_id, value: button.value, action_ts: '1' }],
-    container: { type: 'message', channel_id: checkinMessage.channel, message_ts: checkinMessage.ts, is_ephemeral: false },
-    channel: { id: checkinMessage.channel },
-    message: { ts: checkinMessage.ts, text: checkinMessage.text, blocks: checkinMessage.blocks },
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset();
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      { id: MENTOR, name: 'ada', tz: 'Europe/Berlin' },
+      { id: MENTEE, name: 'bo', tz: 'America/New_York' },
+    ],
+    alerts: { id: ALERTS, name: 'mentor-alerts' },
+    at: '2027-01-10T12:00:00Z',
+    pairs: [[MENTOR, MENTEE]],
   });
-}
-
-function clickAlert(user: string, alert: FakeMessage, actionId: 'alert_ack' | 'alert_resolve' | 'alert_snooze') {
-  const actions = (alert.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
-  const button = actions?.elements?.find((e) => e.action_id === actionId);
-  if (!button) throw new Error(`alert has no ${actionId} button`);
-  return h.sender.action({
-    user,
-    actions: [{ type: 'button', action_id: actionId, block_id: actions?.block_id, value: button.value, action_ts: '1' }],
-    container: { type: 'message', channel_id: alert.channel, message_ts: alert.ts, is_ephemeral: false },
-    channel: { id: alert.channel },
-    message: { ts: alert.ts, text: alert.text, blocks: alert.blocks },
-  });
-}
-
-async function waitUntil(check: () => boolean | Promise<boolean>, what: string) {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  for (const c of [...h.slack.conversations.keys()]) h.slack.conversations.delete(c);
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  h.slack.addUser({ id: MENTOR, name: 'ada', tz: 'Europe/Berlin' });
-  h.slack.addUser({ id: MENTEE, name: 'bo', tz: 'America/New_York' });
-  h.slack.addChannel({ id: ALERTS, name: 'mentor-alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-10T12:00:00Z');
-  const program = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!program.ok) throw new Error(program.message);
-  const paired = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
-  if (!paired.ok) throw new Error(paired.message);
-  await h.tandem.services.sender.idle();
 });
 
 describe('weekly check-in', () => {
   test('is asked once at the slot, in the pair conversation, and both answers mean no reminder and no alert', async () => {
-    await tick('2027-01-11T16:59:00Z');
+    await h.tick('2027-01-11T16:59:00Z');
     const conv = pairConversation();
-    expect(botMessages(conv?.id, 'checkin')).toHaveLength(0);
+    expect(h.messagesTo(conv?.id, 'checkin')).toHaveLength(0);
 
-    await tick(SLOT);
-    await tick('2027-01-11T17:01:00Z');
-    const [checkin, ...more] = botMessages(conv?.id, 'checkin');
+    await h.tick(SLOT);
+    await h.tick('2027-01-11T17:01:00Z');
+    const [checkin, ...more] = h.messagesTo(conv?.id, 'checkin');
     expect(more).toHaveLength(0);
     expect(checkin?.text).toContain('did you meet this week');
     expect(JSON.stringify(checkin?.blocks)).toContain('We met');
 
     expect((await clickAnswer(MENTOR, checkin as FakeMessage, 'met')).status).toBe(200);
-    await waitUntil(() => h.slack.callsTo('chat.update').length >= 1, 'the check-in message to be updated');
+    await h.waitUntil(() => h.slack.callsTo('chat.update').length >= 1, 'the check-in message to be updated');
     expect(JSON.stringify(h.slack.conversations.get(conv?.id ?? '')?.messages.find((m) => m.ts === checkin?.ts)?.blocks)).toContain('<@UMENTOR>: We met');
 
     await clickAnswer(MENTEE, checkin as FakeMessage, 'rescheduled');
-    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'two answers');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'two answers');
     const answers = await h.database.db.selectFrom('checkin_answers').select(['person_id', 'answer']).orderBy('person_id').execute();
     expect(answers).toEqual([
       { person_id: MENTEE, answer: 'rescheduled' },
       { person_id: MENTOR, answer: 'met' },
     ]);
 
-    await tick('2027-01-12T20:00:00Z');
-    await tick('2027-01-14T20:00:00Z');
-    expect(dmsTo(MENTOR, 'reminder')).toHaveLength(0);
-    expect(dmsTo(MENTEE, 'reminder')).toHaveLength(0);
+    await h.tick('2027-01-12T20:00:00Z');
+    await h.tick('2027-01-14T20:00:00Z');
+    expect(h.messagesTo(MENTOR, 'reminder')).toHaveLength(0);
+    expect(h.messagesTo(MENTEE, 'reminder')).toHaveLength(0);
     expect(alertsPosted()).toHaveLength(0);
   });
 
   test('silence: a reminder at half the window in the late person’s zone, then exactly one alert, resolved when they answer', async () => {
-    await tick(SLOT);
+    await h.tick(SLOT);
     const conv = pairConversation();
-    const [checkin] = botMessages(conv?.id, 'checkin');
+    const [checkin] = h.messagesTo(conv?.id, 'checkin');
     await clickAnswer(MENTOR, checkin as FakeMessage, 'met');
-    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1, 'the mentor answer');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1, 'the mentor answer');
 
     // Mentee in New York: asked Mon 12:00 local; half of 2 work days -> Tue 12:00 NY = 17:00Z.
-    await tick('2027-01-12T16:59:00Z');
-    expect(dmsTo(MENTEE, 'reminder')).toHaveLength(0);
-    await tick('2027-01-12T17:00:00Z');
-    await tick('2027-01-12T17:30:00Z');
-    const reminders = dmsTo(MENTEE, 'reminder');
+    await h.tick('2027-01-12T16:59:00Z');
+    expect(h.messagesTo(MENTEE, 'reminder')).toHaveLength(0);
+    await h.tick('2027-01-12T17:00:00Z');
+    await h.tick('2027-01-12T17:30:00Z');
+    const reminders = h.messagesTo(MENTEE, 'reminder');
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.text).toContain('<@UMENTOR>');
-    expect(dmsTo(MENTOR, 'reminder')).toHaveLength(0);
+    expect(h.messagesTo(MENTOR, 'reminder')).toHaveLength(0);
 
     // Due Wed 12:00 NY = 17:00Z.
-    await tick('2027-01-13T16:59:00Z');
+    await h.tick('2027-01-13T16:59:00Z');
     expect(alertsPosted()).toHaveLength(0);
-    await tick('2027-01-13T17:00:00Z');
-    await tick('2027-01-13T17:05:00Z');
-    await tick('2027-01-14T09:00:00Z');
+    await h.tick('2027-01-13T17:00:00Z');
+    await h.tick('2027-01-13T17:05:00Z');
+    await h.tick('2027-01-14T09:00:00Z');
     const alerts = alertsPosted();
     expect(alerts).toHaveLength(1);
     const alert = alerts[0] as FakeMessage;
@@ -155,36 +102,36 @@ describe('weekly check-in', () => {
     expect(JSON.stringify(alert.blocks)).toContain("I'm on it");
 
     await clickAnswer(MENTEE, checkin as FakeMessage, 'not_yet');
-    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert to say it is resolved');
+    await h.waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert to say it is resolved');
     const resolved = h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts);
     expect(JSON.stringify(resolved?.blocks)).toContain('answered');
     expect(JSON.stringify(resolved?.blocks)).not.toContain('alert_ack');
     const row = await h.database.db.selectFrom('alerts').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'resolved', resolved_by: 'auto' });
-    await tick('2027-01-14T10:00:00Z');
+    await h.tick('2027-01-14T10:00:00Z');
     expect(alertsPosted()).toHaveLength(1);
   });
 
   test('a silent week is one alert message for the pair, edited as reasons come and go; staff take, snooze and resolve it; the next week links it', async () => {
     // Monday morning the mentor writes to the pair and nobody answers; then neither answers the check-in.
     h.setNow('2027-01-11T15:00:00Z');
-    await tick(SLOT);
+    await h.tick(SLOT);
     const conv = pairConversation();
     const question = h.slack.postAs(MENTOR, conv?.id as string, 'Shall we meet Thursday?');
     await h.sender.event(h.slack.messageEvent(question));
-    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'the message recorded');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'the message recorded');
     const current = () => h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alertsPosted()[0]?.ts);
     const thread = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.thread_ts === alertsPosted()[0]?.ts && m.ts !== m.thread_ts);
 
     // The unanswered message is due first (Wed 12:xx in New York), then both check-ins (Wed 10:30 Denver).
-    await tick('2027-01-13T17:05:00Z');
+    await h.tick('2027-01-13T17:05:00Z');
     expect(alertsPosted()).toHaveLength(1);
-    await tick('2027-01-13T17:30:00Z');
-    await tick('2027-01-13T17:35:00Z');
+    await h.tick('2027-01-13T17:30:00Z');
+    await h.tick('2027-01-13T17:35:00Z');
     expect(alertsPosted(), 'one message for the pair and the week').toHaveLength(1);
     const alert = alertsPosted()[0] as FakeMessage;
     const shown = () => JSON.stringify(current()?.blocks);
-    await waitUntil(() => (current()?.text ?? '').includes('Check-in not answered (<@UMENTOR>)'), 'the alert edited with the mentor’s check-in');
+    await h.waitUntil(() => (current()?.text ?? '').includes('Check-in not answered (<@UMENTOR>)'), 'the alert edited with the mentor’s check-in');
     expect(current()?.text).toContain('Check-in not answered (<@UMENTEE>)');
     expect(current()?.text).toContain('Message not answered (<@UMENTEE>)');
     expect(current()?.text).not.toMatch(/\d{4}-W\d{2}/);
@@ -193,9 +140,9 @@ describe('weekly check-in', () => {
     expect(thread().filter((m) => m.text.startsWith('Also this week:'))).toHaveLength(2);
 
     // The mentee answers the check-in: their reason is struck through; the alert stays open for the rest.
-    const checkin = botMessages(conv?.id, 'checkin')[0] as FakeMessage;
+    const checkin = h.messagesTo(conv?.id, 'checkin')[0] as FakeMessage;
     await clickAnswer(MENTEE, checkin, 'met');
-    await waitUntil(() => shown().includes('~Check-in not answered — <@UMENTEE>~ answered'), 'the mentee’s reason struck through');
+    await h.waitUntil(() => shown().includes('~Check-in not answered — <@UMENTEE>~ answered'), 'the mentee’s reason struck through');
     expect(current()?.text).not.toContain('Resolved');
     expect(current()?.text).not.toContain('Check-in not answered (<@UMENTEE>)');
 
@@ -204,25 +151,25 @@ describe('weekly check-in', () => {
     expect(refusal.body).toMatchObject({ response_type: 'ephemeral' });
 
     await clickAlert(ADMIN, alert, 'alert_ack');
-    await waitUntil(() => shown().includes('<@UADMIN> is on it'), 'the owner to show');
+    await h.waitUntil(() => shown().includes('<@UADMIN> is on it'), 'the owner to show');
 
     await clickAlert(ADMIN, alert, 'alert_snooze');
-    await waitUntil(() => shown().includes('Snoozed until'), 'the snooze to show');
+    await h.waitUntil(() => shown().includes('Snoozed until'), 'the snooze to show');
     // Two work days in Denver from Wed 10:35 -> Fri 10:35 local; the alert comes back after that.
-    await tick('2027-01-15T17:34:00Z');
+    await h.tick('2027-01-15T17:34:00Z');
     expect(thread().filter((m) => m.text.includes('snooze is over'))).toHaveLength(0);
-    await tick('2027-01-15T17:36:00Z');
-    await waitUntil(() => thread().some((m) => m.text.includes('snooze is over')), 'a nudge in the alert thread');
+    await h.tick('2027-01-15T17:36:00Z');
+    await h.waitUntil(() => thread().some((m) => m.text.includes('snooze is over')), 'a nudge in the alert thread');
 
     await clickAlert(ADMIN, alert, 'alert_resolve');
-    await waitUntil(() => (current()?.text ?? '').startsWith('Resolved'), 'resolved by staff');
+    await h.waitUntil(() => (current()?.text ?? '').startsWith('Resolved'), 'resolved by staff');
     expect(shown()).toContain('by <@UADMIN>');
     expect(await h.database.db.selectFrom('alerts').select(['reason', 'subject', 'status']).where('status', '<>', 'resolved').execute()).toEqual([]);
     expect(alertsPosted()).toHaveLength(1);
 
     // Still silent the next week: a new alert, which links the week before.
-    await tick('2027-01-18T17:00:00Z');
-    await tick('2027-01-20T17:35:00Z');
+    await h.tick('2027-01-18T17:00:00Z');
+    await h.tick('2027-01-20T17:35:00Z');
     const posted = alertsPosted();
     expect(posted).toHaveLength(2);
     expect(posted[1]?.text).toContain('week of 18 Jan');
@@ -231,8 +178,8 @@ describe('weekly check-in', () => {
   });
 
   test('“Message the pair” on an alert opens a group DM of the staff member, the mentor and the mentee, introduced once', async () => {
-    await tick(SLOT);
-    await tick('2027-01-13T17:35:00Z');
+    await h.tick(SLOT);
+    await h.tick('2027-01-13T17:35:00Z');
     const alert = alertsPosted()[0] as FakeMessage;
     const actions = (alert.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
     const button = actions?.elements?.find((e) => e.action_id === 'alert_message_pair');
@@ -259,7 +206,7 @@ describe('weekly check-in', () => {
 
     await click(ADMIN);
     const answer = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'));
-    await waitUntil(() => (staffDm()?.messages.length ?? 0) === 1, 'the introduction in the group DM');
+    await h.waitUntil(() => (staffDm()?.messages.length ?? 0) === 1, 'the introduction in the group DM');
     const dm = staffDm();
     expect(JSON.stringify(answer.body)).toContain(`channel=${dm?.id}`);
     expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
@@ -267,35 +214,35 @@ describe('weekly check-in', () => {
     // A second click brings the same conversation back, without a second introduction.
     await click(ADMIN);
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'), { from: h.slack.responses.indexOf(answer) + 1 });
-    await tick('2027-01-13T17:40:00Z');
+    await h.tick('2027-01-13T17:40:00Z');
     expect(staffDm()?.messages).toHaveLength(1);
     // The pair's own conversation got nothing from this.
     expect(pairConversation()?.messages.filter((m) => m.text.includes('opened this conversation'))).toEqual([]);
   });
 
   test('two “not yet” weeks in a row raise one missed-meetings alert', async () => {
-    await tick(SLOT);
+    await h.tick(SLOT);
     const conv = pairConversation();
-    const [week1] = botMessages(conv?.id, 'checkin');
+    const [week1] = h.messagesTo(conv?.id, 'checkin');
     await clickAnswer(MENTOR, week1 as FakeMessage, 'not_yet');
     await clickAnswer(MENTEE, week1 as FakeMessage, 'not_yet');
-    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'week 1 answers');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'week 1 answers');
     expect(alertsPosted()).toHaveLength(0);
 
-    await tick('2027-01-18T17:00:00Z');
-    const week2 = botMessages(conv?.id, 'checkin')[1] as FakeMessage;
+    await h.tick('2027-01-18T17:00:00Z');
+    const week2 = h.messagesTo(conv?.id, 'checkin')[1] as FakeMessage;
     await clickAnswer(MENTEE, week2, 'not_yet');
     await clickAnswer(MENTOR, week2, 'not_yet');
-    await waitUntil(() => alertsPosted().length === 1, 'a missed-meetings alert');
-    await tick('2027-01-18T17:10:00Z');
+    await h.waitUntil(() => alertsPosted().length === 1, 'a missed-meetings alert');
+    await h.tick('2027-01-18T17:10:00Z');
     const missed = alertsPosted().filter((a) => a.text.includes('No meeting two weeks running'));
     expect(missed).toHaveLength(1);
   });
 
   test('a note from the modal is stored for staff; a blocker in it reaches the alerts channel and nowhere else', async () => {
-    await tick(SLOT);
+    await h.tick(SLOT);
     const conv = pairConversation();
-    const checkin = botMessages(conv?.id, 'checkin')[0] as FakeMessage;
+    const checkin = h.messagesTo(conv?.id, 'checkin')[0] as FakeMessage;
     const checkinId = Number(/checkin:(\d+)/.exec(JSON.stringify(checkin.blocks))?.[1]);
     await h.sender.action({
       user: MENTEE,
@@ -327,7 +274,7 @@ describe('weekly check-in', () => {
     expect(ok.body).toBe('');
     const row = await h.database.db.selectFrom('checkin_answers').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ person_id: MENTEE, answer: 'met', rating: 4, blockers: secret });
-    await tick('2027-01-14T20:00:00Z');
+    await h.tick('2027-01-14T20:00:00Z');
     const posted = h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish');
     expect(posted.length).toBeGreaterThan(0);
     const carrying = posted.filter((c) => JSON.stringify(c.args).includes('recursion'));
@@ -339,13 +286,13 @@ describe('weekly check-in', () => {
   test('a paused pair gets no check-in at its slot; after resuming it does', async () => {
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
     await h.tandem.services.pairings.setStatus(ADMIN, pairing.id, { to: 'paused', until: '2027-01-18' });
-    await tick(SLOT);
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(0);
-    await tick('2027-01-13T20:00:00Z');
+    await h.tick(SLOT);
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(0);
+    await h.tick('2027-01-13T20:00:00Z');
     expect(alertsPosted()).toHaveLength(0);
     // Back on Monday the 18th (Denver): resumed by the pass, and asked at that day's slot.
-    await tick('2027-01-18T17:00:00Z');
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    await h.tick('2027-01-18T17:00:00Z');
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(1);
   });
 });
 
@@ -364,7 +311,7 @@ describe('contact attempts', () => {
     // Slack retries the same event: still one episode.
     await h.sender.event(h.slack.messageEvent(msg), { retryNum: 1, retryReason: 'http_timeout' });
     await say(MENTOR, 'ping');
-    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'one reply expectation');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'one reply expectation');
     const stored = JSON.stringify(await h.database.db.selectFrom('expectations').selectAll().execute());
     expect(stored).not.toContain('Thursday');
 
@@ -373,17 +320,17 @@ describe('contact attempts', () => {
     expect(due.due_at.toISOString()).toBe('2027-01-13T15:00:00.000Z');
     expect(due.remind_at.toISOString()).toBe('2027-01-12T15:00:00.000Z');
 
-    await tick(due.remind_at.toISOString());
-    await tick(due.due_at.toISOString());
-    await tick(new Date(due.due_at.getTime() + 3_600_000).toISOString());
-    expect(dmsTo(MENTEE, 'reminder').filter((m) => m.text.includes('wrote to you'))).toHaveLength(1);
+    await h.tick(due.remind_at.toISOString());
+    await h.tick(due.due_at.toISOString());
+    await h.tick(new Date(due.due_at.getTime() + 3_600_000).toISOString());
+    expect(h.messagesTo(MENTEE, 'reminder').filter((m) => m.text.includes('wrote to you'))).toHaveLength(1);
     const alerts = alertsPosted().filter((a) => a.text.includes('Message not answered'));
     expect(alerts).toHaveLength(1);
     expect(JSON.stringify(alerts[0]?.blocks)).not.toContain('Thursday');
 
     // The mentee reacts: that acknowledges, and the alert says it resolved.
     await h.sender.event({ type: 'reaction_added', user: MENTEE, reaction: 'thumbsup', item: { type: 'message', channel: msg.channel, ts: msg.ts }, event_ts: '1' });
-    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alerts[0]?.ts)?.text ?? '').startsWith('Resolved'), 'the reply alert to resolve');
+    await h.waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alerts[0]?.ts)?.text ?? '').startsWith('Resolved'), 'the reply alert to resolve');
   });
 
   test('a reply in time closes the episode: no nudge, no alert', async () => {
@@ -392,16 +339,16 @@ describe('contact attempts', () => {
     // Events are handled after Slack gets its 200, so each message is let through before the next,
     // as it would be between people typing.
     await say(MENTEE, 'I pushed my project, could you look?');
-    await waitUntil(async () => (await countOf('open')) === 1, 'the mentee message recorded');
+    await h.waitUntil(async () => (await countOf('open')) === 1, 'the mentee message recorded');
     await say(MENTOR, 'Looking tonight!');
-    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 1, 'the mentee message answered');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 1, 'the mentee message answered');
     // The mentor's reply starts the mentee's own window; they answer it too.
-    await waitUntil(async () => (await countOf('open')) === 1, 'the mentor reply recorded');
+    await h.waitUntil(async () => (await countOf('open')) === 1, 'the mentor reply recorded');
     const thanks = await say(MENTEE, 'thanks');
-    await waitUntil(async () => (await countOf('met')) === 2, 'the thanks recorded');
+    await h.waitUntil(async () => (await countOf('met')) === 2, 'the thanks recorded');
     await h.sender.event({ type: 'reaction_added', user: MENTOR, reaction: 'heart', item: { type: 'message', channel: thanks.channel, ts: thanks.ts }, event_ts: '2' });
-    await waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 3, 'the thanks acknowledged');
-    await tick('2027-01-20T12:00:00Z');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 3, 'the thanks acknowledged');
+    await h.tick('2027-01-20T12:00:00Z');
     expect(alertsPosted().filter((a) => a.text.includes('Message not answered'))).toHaveLength(0);
   });
 });
@@ -410,18 +357,18 @@ describe('alerts channel safety', () => {
   test('a public alerts channel is refused: nothing about the pair is posted there, and staff are told once', async () => {
     h.slack.addChannel({ id: 'CPUBLIC', name: 'general', is_private: false, members: ['UBOT', ADMIN] });
     await h.database.db.updateTable('programs').set({ alerts_channel_id: 'CPUBLIC' }).execute();
-    await tick(SLOT);
-    await tick('2027-01-13T18:00:00Z');
-    await tick('2027-01-13T19:00:00Z');
+    await h.tick(SLOT);
+    await h.tick('2027-01-13T18:00:00Z');
+    await h.tick('2027-01-13T19:00:00Z');
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CPUBLIC')).toHaveLength(0);
-    const notices = dmsTo(ADMIN, 'alerts_channel_problem');
+    const notices = h.messagesTo(ADMIN, 'alerts_channel_problem');
     expect(notices).toHaveLength(1);
     expect(notices[0]?.text).toContain('private');
     expect(h.logs.text).toContain('refusing to post pair details');
 
     // Fixed: the waiting alerts are posted to the private channel.
     await h.database.db.updateTable('programs').set({ alerts_channel_id: ALERTS }).execute();
-    await tick('2027-01-13T19:05:00Z');
+    await h.tick('2027-01-13T19:05:00Z');
     const waited = alertsPosted();
     expect(waited).toHaveLength(1);
     expect(waited[0]?.text).toContain('Check-in not answered (<@UMENTOR>); Check-in not answered (<@UMENTEE>)');
@@ -440,15 +387,15 @@ describe('pair report (staff)', () => {
       channel: { id: checkin.channel },
       message: { ts: checkin.ts },
     });
-    await waitUntil(() => h.slack.callsTo('views.open').length > opened, 'the note form');
+    await h.waitUntil(() => h.slack.callsTo('views.open').length > opened, 'the note form');
     const view = h.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
     return h.sender.viewSubmission({ user: { id: user }, view: { id: `V${user}`, callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } } });
   }
   const openedReport = (n: number) => h.slack.callsTo('views.open').slice(n).find((c) => (c.args.view as { callback_id?: string }).callback_id === 'pair_report');
 
   test('from the alert’s Report button, staff read the week: both answers with rating and blockers, the session log with its private notes', async () => {
-    await tick(SLOT);
-    const checkin = botMessages(pairConversation()?.id, 'checkin')[0] as FakeMessage;
+    await h.tick(SLOT);
+    const checkin = h.messagesTo(pairConversation()?.id, 'checkin')[0] as FakeMessage;
     const ok = await submitNote(MENTEE, checkin, {
       answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } },
       rating: { value: { type: 'static_select', selected_option: { value: '2' } } },
@@ -457,7 +404,7 @@ describe('pair report (staff)', () => {
     });
     expect(ok.status).toBe(200);
     // A rating of 2 and a blocker: one alert for staff, with the words, escaped.
-    await waitUntil(() => alertsPosted().length === 1, 'the note signal alert');
+    await h.waitUntil(() => alertsPosted().length === 1, 'the note signal alert');
     const signal = alertsPosted()[0] as FakeMessage;
     expect(signal.text).toBe('Backend, week of 11 Jan — Check-in note needs a look (<@UMENTEE>)');
     expect(JSON.stringify(signal.blocks)).toContain('rated the week 2/5 and says something is blocking them');
@@ -468,20 +415,20 @@ describe('pair report (staff)', () => {
       rating: { value: { type: 'static_select', selected_option: { value: '1' } } },
       blockers: { value: { type: 'plain_text_input', value: 'still the laptop' } },
     });
-    await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').select('rating').executeTakeFirst())?.rating === 1, 'the changed note');
+    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').select('rating').executeTakeFirst())?.rating === 1, 'the changed note');
     expect(await h.database.db.selectFrom('alerts').select('reason').execute()).toEqual([{ reason: 'note_signal' }]);
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
     const logged = await h.tandem.services.records.saveLog(MENTOR, { pairingId: pairing.id, sessionDate: '2027-01-12', minutes: 45, done: 'went through closures', privateNotes: 'seems tired, check in on workload' });
     expect(logged.ok).toBe(true);
     // The mentor never answers: an alert with a Report button.
-    await tick('2027-01-13T17:30:00Z');
+    await h.tick('2027-01-13T17:30:00Z');
     const alert = alertsPosted().find((a) => a.text.includes('<@UMENTOR>')) as FakeMessage;
     const actions = (alert.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
     const report = actions?.elements?.find((e) => e.action_id === 'report_open');
     expect(report?.value).toBe(String(pairing.id));
 
     // The staff App Home: one line per pair, each reason with who and since when, and a Report button.
-    await tick('2027-01-14T09:00:00Z');
+    await h.tick('2027-01-14T09:00:00Z');
     const from = h.slack.calls.length;
     expect((await h.sender.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0HOME', tab: 'home', event_ts: '1' }, { eventId: 'EvHOME1' })).status).toBe(200);
     const home = (await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ADMIN, { from })).args.view as { blocks: { accessory?: { action_id: string; value: string }; text?: { text: string } }[] };
@@ -503,7 +450,7 @@ describe('pair report (staff)', () => {
         message: { ts: alert.ts },
       });
     expect((await click(ADMIN)).status).toBe(200);
-    await waitUntil(() => Boolean(openedReport(before)), 'the report to open');
+    await h.waitUntil(() => Boolean(openedReport(before)), 'the report to open');
     const text = JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks);
     expect(text).toContain('Week 1');
     expect(text).toContain('Check-in, <@UMENTEE>: met · rated 1/5 · :construction: blocking “still the laptop”');
@@ -524,11 +471,11 @@ describe('pair report (staff)', () => {
   });
 
   test('`/tandem report @mentor @mentee` opens it for staff (any mention form), and refuses everyone else', async () => {
-    await tick(SLOT);
+    await h.tick(SLOT);
     const before = h.slack.callsTo('views.open').length;
     const res = await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada.l-ovelace> <@${MENTEE}>`, user_id: ADMIN });
     expect(res.status).toBe(200);
-    await waitUntil(() => Boolean(openedReport(before)), 'the report to open');
+    await h.waitUntil(() => Boolean(openedReport(before)), 'the report to open');
     expect(JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks)).toContain('Check-in, <@UMENTEE>: _no answer_');
 
     await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada> <@${MENTEE}|bo>`, user_id: MENTEE });
@@ -545,11 +492,11 @@ describe('pair report (staff)', () => {
     await h.database.db.updateTable('programs').set({ length_weeks: 12 }).execute();
     for (let week = 0; week < 10; week++) {
       const at = new Date(Date.parse(SLOT) + week * 7 * 86_400_000).toISOString();
-      await tick(at);
-      const checkin = botMessages(pairConversation()?.id, 'checkin')[week] as FakeMessage;
+      await h.tick(at);
+      const checkin = h.messagesTo(pairConversation()?.id, 'checkin')[week] as FakeMessage;
       await clickAnswer(MENTEE, checkin, 'met');
       // The click is handled after its ack: let it land before the clock moves on.
-      await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === week + 1, `the answer of week ${week + 1}`);
+      await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === week + 1, `the answer of week ${week + 1}`);
     }
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
     const r = await h.tandem.services.reports.pairReport(ADMIN, { a: MENTEE, b: MENTOR });
@@ -604,8 +551,8 @@ describe('program edit and close (staff)', () => {
   };
 
   test('/tandem program edit opens the form filled in; saved changes apply from the next check-in and never move what was asked', async () => {
-    await tick(SLOT);
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    await h.tick(SLOT);
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(1);
     h.setNow('2027-01-12T16:00:00Z');
     await h.sender.command({ command: '/tandem', text: 'program edit', user_id: MENTEE, trigger_id: '9.1.a' });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
@@ -630,19 +577,19 @@ describe('program edit and close (staff)', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toBe('');
     expect(await h.database.db.selectFrom('programs').select(['checkin_weekday', 'checkin_time', 'start_date']).executeTakeFirstOrThrow()).toEqual({ checkin_weekday: 3, checkin_time: '09:00', start_date: '2027-01-11' });
-    await waitUntil(() => dmsTo(ADMIN, 'program_edited').length === 1, 'the saved note to staff');
-    expect(dmsTo(ADMIN, 'program_edited')[0]?.text).toContain('apply from the next check-in');
+    await h.waitUntil(() => h.messagesTo(ADMIN, 'program_edited').length === 1, 'the saved note to staff');
+    expect(h.messagesTo(ADMIN, 'program_edited')[0]?.text).toContain('apply from the next check-in');
     const week1 = await h.database.db.selectFrom('checkins').select(['week_key', 'prompt_at']).execute();
     expect(week1).toHaveLength(1);
     expect(week1[0]?.prompt_at.toISOString()).toBe('2027-01-11T17:00:00.000Z');
 
     // Monday of week 2 asks nothing; Wednesday 09:00 in Denver (16:00Z) does.
-    await tick('2027-01-18T17:00:00Z');
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
-    await tick('2027-01-20T15:59:00Z');
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
-    await tick('2027-01-20T16:00:00Z');
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(2);
+    await h.tick('2027-01-18T17:00:00Z');
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    await h.tick('2027-01-20T15:59:00Z');
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    await h.tick('2027-01-20T16:00:00Z');
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(2);
 
     // In week 2 the program cannot be made one week long; nothing is saved.
     const short = await submit({ ...state, lengthWeeks: { value: { type: 'number_input', value: '1' } } });
@@ -651,8 +598,8 @@ describe('program edit and close (staff)', () => {
   });
 
   test('/tandem program close asks first; once confirmed the pairs get a goodbye, alerts end as “program ended”, staff get the summary, and the next Monday brings no digest', async () => {
-    await tick(SLOT);
-    await tick('2027-01-13T17:35:00Z');
+    await h.tick(SLOT);
+    await h.tick('2027-01-13T17:35:00Z');
     const alert = alertsPosted()[0] as FakeMessage;
     expect(alert.text).not.toContain('Resolved');
 
@@ -685,17 +632,17 @@ describe('program edit and close (staff)', () => {
     const done = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Closed “Backend”'));
     expect(JSON.stringify(done.body)).toContain('one pairing ended');
     await h.tandem.services.sender.idle();
-    await waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert resolved');
+    await h.waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert resolved');
     expect(JSON.stringify(h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.blocks)).toContain('the program ended');
-    expect(botMessages(pairConversation()?.id, 'program_end')).toHaveLength(1);
-    expect(botMessages(ALERTS, 'program_summary')).toHaveLength(1);
+    expect(h.messagesTo(pairConversation()?.id, 'program_end')).toHaveLength(1);
+    expect(h.messagesTo(ALERTS, 'program_summary')).toHaveLength(1);
     expect(await h.database.db.selectFrom('alerts').select('resolved_by').execute()).toEqual([{ resolved_by: 'program_ended' }, { resolved_by: 'program_ended' }]);
 
     // The next Monday: no digest, no check-in, no reminder; and a second close finds nothing to close.
-    for (const at of ['2027-01-18T16:00:00Z', '2027-01-18T17:00:00Z', '2027-01-19T17:00:00Z']) await tick(at);
-    expect(botMessages(ALERTS, 'digest')).toEqual([]);
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(1);
-    expect(botMessages(ALERTS, 'program_summary')).toHaveLength(1);
+    for (const at of ['2027-01-18T16:00:00Z', '2027-01-18T17:00:00Z', '2027-01-19T17:00:00Z']) await h.tick(at);
+    expect(h.messagesTo(ALERTS, 'digest')).toEqual([]);
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(1);
+    expect(h.messagesTo(ALERTS, 'program_summary')).toHaveLength(1);
     await h.sender.command({ command: '/tandem', text: 'program close Backend', user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is already closed.'));
     // A closed program's settings no longer change: the command says so, and an edit form still open saves nothing.
@@ -728,20 +675,20 @@ describe('what people read names weeks by their dates', () => {
     let mentorHome = '';
     for (let week = 0; week < 3; week++) {
       const day = (d: number, time: string) => new Date(Date.parse(`2027-01-${String(11 + d).padStart(2, '0')}T${time}:00Z`) + week * 7 * 86_400_000).toISOString();
-      await tick(day(0, '17:00')); // Monday's check-in
-      const checkin = botMessages(pairConversation()?.id, 'checkin')[week] as FakeMessage;
+      await h.tick(day(0, '17:00')); // Monday's check-in
+      const checkin = h.messagesTo(pairConversation()?.id, 'checkin')[week] as FakeMessage;
       // The mentee answers every week; the mentor stays silent in the last one (a reminder, then an alert).
       await clickAnswer(MENTEE, checkin, 'met');
       if (week < 2) await clickAnswer(MENTOR, checkin, 'met');
-      await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2 * week + (week < 2 ? 2 : 1), 'the answers');
-      await tick(day(2, '09:00')); // Wednesday: reminders and alerts for a silent partner
-      await tick(day(4, '09:00')); // Friday 10:00 in Berlin: the standup
+      await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2 * week + (week < 2 ? 2 : 1), 'the answers');
+      await h.tick(day(2, '09:00')); // Wednesday: reminders and alerts for a silent partner
+      await h.tick(day(4, '09:00')); // Friday 10:00 in Berlin: the standup
       mentorHome = await openHome(MENTOR);
       await openHome(MENTEE);
       await openHome(ADMIN);
-      await tick(day(5, '09:00')); // after the standup day everywhere
+      await h.tick(day(5, '09:00')); // after the standup day everywhere
     }
-    await tick('2027-02-01T16:00:00Z'); // Monday's digest
+    await h.tick('2027-02-01T16:00:00Z'); // Monday's digest
     const from = h.slack.calls.length;
     await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN });
     await h.slack.waitFor('views.open', { from });
@@ -749,9 +696,9 @@ describe('what people read names weeks by their dates', () => {
     await h.slack.waitForResponse();
 
     // Not vacuous: the weeks were there to be named.
-    expect(botMessages(pairConversation()?.id, 'checkin')).toHaveLength(3);
-    expect(dmsTo(MENTOR, 'standup_prompt')).toHaveLength(3);
-    expect(botMessages(ALERTS, 'digest').length).toBeGreaterThan(0);
+    expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(3);
+    expect(h.messagesTo(MENTOR, 'standup_prompt')).toHaveLength(3);
+    expect(h.messagesTo(ALERTS, 'digest').length).toBeGreaterThan(0);
     // The mentor reads in Berlin: the last check-in was asked on Monday 25 January there.
     expect(mentorHome).toContain('Last check-in: We met (week of 25 January)');
     expect(mentorHome).toContain('standup (week of 25 January)');

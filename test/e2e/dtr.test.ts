@@ -1,23 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { builtInQuestionSets, questionSetSchema, questionsFor, type QuestionSet, type Readers } from '../../src/domain/dtr-questions.js';
 import type { FakeMessage } from '../support/fake-slack.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
 
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const MENTOR = 'UMENTOR';
 const MENTEE = 'UMENTEE';
 const OTHER = 'UOTHER';
 const ALERTS = 'GALERTS';
 
-type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; element?: Record<string, unknown> }[] };
+type View = OpenedView;
 
 async function openForm(user: string, text: string): Promise<View> {
-  const from = h.slack.calls.length;
-  const res = await h.sender.command({ command: '/dtr', text, user_id: user });
-  expect(res.status).toBe(200);
-  const call = await h.slack.waitFor('views.open', { from });
-  return call.args.view as View;
+  return h.viewOpenedBy(async () => {
+    const res = await h.sender.command({ command: '/dtr', text, user_id: user });
+    expect(res.status).toBe(200);
+  });
 }
 
 /** Builds view.state.values the way Slack sends them, from plain answers keyed by question id. */
@@ -38,7 +37,7 @@ function stateFor(view: View, answers: Record<string, string>) {
 }
 
 function submit(user: string, view: View, answers: Record<string, string>) {
-  return h.sender.viewSubmission({ user: { id: user }, view: { id: 'V1', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: stateFor(view, answers) } });
+  return h.submit(user, view, stateFor(view, answers), 'V1');
 }
 
 const mentorAnswers = {
@@ -67,32 +66,24 @@ const menteeAnswers = {
   goal1_date: '2027-02-19',
 };
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  h.slack.addUser({ id: MENTOR, name: 'ada', tz: 'Europe/Berlin' });
-  h.slack.addUser({ id: MENTEE, name: 'bo', tz: 'America/New_York' });
-  h.slack.addUser({ id: OTHER, name: 'cy', tz: 'UTC' });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  const program = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!program.ok) throw new Error(program.message);
-  const paired = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
-  if (!paired.ok) throw new Error(paired.message);
-  await h.tandem.services.sender.idle();
+const test = worldTest({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset();
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      { id: MENTOR, name: 'ada', tz: 'Europe/Berlin' },
+      { id: MENTEE, name: 'bo', tz: 'America/New_York' },
+      { id: OTHER, name: 'cy', tz: 'UTC' },
+    ],
+    pairs: [[MENTOR, MENTEE]],
+  });
 });
 
-const pairConversation = () => [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(MENTOR) && c.members.includes(MENTEE));
-const dmMessages = (user: string) => [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages);
+const pairConversation = () => h.pairConversation(MENTOR, MENTEE);
+const dmMessages = (user: string) => h.messagesTo(user);
 
 describe('/dtr kickoff', () => {
   test('mentor and mentee each record their part; the summary lands in the pair conversation and settings are applied', async () => {

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runTick } from '../../src/scheduler/tick.js';
+import { describe, expect } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { seedProgram, worldTest, type World } from '../support/world.js';
 
 /**
  * Slack delivers events in no particular order, retries them, and sometimes not at all. Here a
@@ -11,7 +10,7 @@ import { startHarness, type Harness } from '../support/harness.js';
  * in every order, duplicated, or never; staff must hear only about a partner who really is silent.
  * Program in Denver from Monday 2027-01-11; mentor in Berlin, mentee in New York; 2 work days.
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const MENTOR = 'UMENTOR';
 const MENTEE = 'UMENTEE';
@@ -21,26 +20,11 @@ const WRITTEN = '2027-01-11T15:00:00Z';
 const DUE = '2027-01-13T15:00:00Z';
 const WELL_AFTER = '2027-01-14T12:00:00Z';
 
-async function tick(at: string) {
-  h.setNow(at);
-  const report = await runTick(h.tandem.services);
-  await h.tandem.services.sender.idle();
-  return report;
-}
-
-const conversation = () => [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(MENTOR) && c.members.includes(MENTEE));
+const conversation = () => h.pairConversation(MENTOR, MENTEE);
 const replyAlerts = (about?: string) =>
   (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'alert' && m.text.includes('Message not answered') && (!about || m.text.includes(`<@${about}>`)));
 const facts = () => h.database.db.selectFrom('pair_activity').selectAll().orderBy('id').execute();
 const replyRows = () => h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').orderBy('id').execute();
-
-async function waitUntil(check: () => boolean | Promise<boolean>, what: string) {
-  for (let i = 0; i < 250; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * What happened, as Slack would deliver it; nothing is sent yet. The mentee writes, the mentor
@@ -61,12 +45,8 @@ async function deliver(event: Record<string, unknown>, retryNum?: number) {
   expect(res.status).toBe(200);
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
+
 /** Events are handled after Slack gets its 200; wait until no handler of the last test still works in the database. */
 async function quiet() {
   let calm = 0;
@@ -77,23 +57,21 @@ async function quiet() {
   }
 }
 
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.services.sender.idle();
   await quiet();
-  await h.database.reset();
-  h.slack.reset();
-  for (const c of [...h.slack.conversations.keys()]) h.slack.conversations.delete(c);
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  h.slack.addUser({ id: MENTOR, name: 'ada', tz: 'Europe/Berlin' });
-  h.slack.addUser({ id: MENTEE, name: 'bo', tz: 'America/New_York' });
-  h.slack.addChannel({ id: ALERTS, name: 'mentor-alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-10T12:00:00Z');
-  const program = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!program.ok) throw new Error(program.message);
-  const paired = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
-  if (!paired.ok) throw new Error(paired.message);
-  await h.tandem.services.sender.idle();
+  await h.reset();
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      { id: MENTOR, name: 'ada', tz: 'Europe/Berlin' },
+      { id: MENTEE, name: 'bo', tz: 'America/New_York' },
+    ],
+    alerts: { id: ALERTS, name: 'mentor-alerts' },
+    at: '2027-01-10T12:00:00Z',
+    pairs: [[MENTOR, MENTEE]],
+  });
 });
 
 const orders: (keyof ReturnType<typeof happen>['events'])[][] = [
@@ -109,19 +87,19 @@ describe('events in any order', () => {
   test.each(orders)('%s, %s, %s (each delivered twice, after the acknowledgement of the reply): deadlines met, nobody nudged or alerted, each fact stored once', async (...order) => {
     const { message, reply, ack, events } = happen();
     await deliver(ack);
-    await waitUntil(async () => (await facts()).length === 1, 'the acknowledgement to be stored');
+    await h.waitUntil(async () => (await facts()).length === 1, 'the acknowledgement to be stored');
     for (const name of order) {
       await deliver(events[name]);
       // Each handled before the next: the order the bot sees is the order under test.
       const before = order.indexOf(name) + 2;
-      await waitUntil(async () => (await facts()).length === before, `${name} to be stored`);
+      await h.waitUntil(async () => (await facts()).length === before, `${name} to be stored`);
     }
     for (const name of order) await deliver(events[name], 1);
     await deliver(ack, 1);
 
-    await tick('2027-01-12T15:00:00Z');
-    await tick(DUE);
-    await tick(WELL_AFTER);
+    await h.tick('2027-01-12T15:00:00Z');
+    await h.tick(DUE);
+    await h.tick(WELL_AFTER);
     expect(replyAlerts()).toHaveLength(0);
     const dms = [...h.slack.conversations.values()].filter((c) => c.is_im).flatMap((c) => c.messages).filter((m) => m.metadata?.event_payload?.kind === 'reminder');
     expect(dms.filter((m) => m.text.includes('wrote to you'))).toHaveLength(0);
@@ -147,17 +125,17 @@ describe('events in any order', () => {
   test('a reaction handled before the message it is on meets the deadline the moment the deadline is created', async () => {
     const { message, events } = happen();
     await deliver(events.reaction);
-    await waitUntil(async () => (await facts()).length === 1, 'the reaction stored');
+    await h.waitUntil(async () => (await facts()).length === 1, 'the reaction stored');
     await deliver(events.message);
-    await waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
+    await h.waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
     expect(await replyRows()).toEqual([expect.objectContaining({ subject: MENTOR, source_ref: message.ts, status: 'met' })]);
   });
 
   test('the same events at once, each three times, still meet the deadline once', async () => {
     const { ack, events } = happen();
     await Promise.all([0, 1, 2].flatMap((retry) => [ack, events.reply, events.reaction, events.message].map((e) => deliver(e, retry === 0 ? undefined : retry))));
-    await waitUntil(async () => (await facts()).length === 4, 'four facts');
-    await tick(WELL_AFTER);
+    await h.waitUntil(async () => (await facts()).length === 4, 'four facts');
+    await h.tick(WELL_AFTER);
     expect(replyAlerts()).toHaveLength(0);
     expect((await replyRows()).map((e) => e.status)).toEqual(['met', 'met']);
   });
@@ -174,14 +152,14 @@ describe('events in any order', () => {
       await deliver(events.reaction);
       const waiting = async () =>
         (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and classid = 160007 and objid = ${pairing.id}`.execute(h.database.db)).rows[0]?.n ?? 0;
-      await waitUntil(async () => (await waiting()) === 2, 'both events to wait for the pair');
+      await h.waitUntil(async () => (await waiting()) === 2, 'both events to wait for the pair');
       expect(await facts()).toEqual([]);
       await other.query('select pg_advisory_unlock($1::int4, $2::int4)', [16_0007, pairing.id]);
     } finally {
       await other.end();
     }
-    await waitUntil(async () => (await facts()).length === 2, 'both facts stored');
-    await waitUntil(async () => (await replyRows())[0]?.status === 'met', 'the deadline met');
+    await h.waitUntil(async () => (await facts()).length === 2, 'both facts stored');
+    await h.waitUntil(async () => (await replyRows())[0]?.status === 'met', 'the deadline met');
     expect(await replyRows()).toEqual([expect.objectContaining({ subject: MENTOR, source_ref: message.ts, status: 'met' })]);
   });
 
@@ -192,9 +170,9 @@ describe('events in any order', () => {
     h.setNow('2027-01-12T15:00:00Z');
     const second = h.slack.postAs(MENTEE, conv, 'are you there?');
     await deliver(h.slack.messageEvent(second));
-    await waitUntil(async () => (await replyRows()).length === 1, 'a deadline from the second message');
+    await h.waitUntil(async () => (await replyRows()).length === 1, 'a deadline from the second message');
     await deliver(h.slack.messageEvent(first));
-    await waitUntil(async () => (await replyRows())[0]?.source_ref === first.ts, 'the deadline to run from the first message');
+    await h.waitUntil(async () => (await replyRows())[0]?.source_ref === first.ts, 'the deadline to run from the first message');
     expect((await replyRows())[0]?.due_at.toISOString()).toBe('2027-01-13T15:00:00.000Z');
   });
 });
@@ -205,12 +183,12 @@ describe('an escalation is double-checked', () => {
     const conv = conversation()?.id as string;
     const message = h.slack.postAs(MENTEE, conv, 'Could we move Thursday?');
     await deliver(h.slack.messageEvent(message));
-    await waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
+    await h.waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
     h.setNow('2027-01-11T18:00:00Z');
     h.slack.postAs(MENTOR, conv, 'Sure, Friday works.');
 
-    await tick(DUE);
-    await tick(WELL_AFTER);
+    await h.tick(DUE);
+    await h.tick(WELL_AFTER);
     expect(replyAlerts(MENTOR)).toHaveLength(0);
     expect(h.slack.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect((await facts()).filter((f) => f.learned_from === 'slack_check').map((f) => ({ kind: f.kind, actor: f.actor }))).toEqual([{ kind: 'message', actor: MENTOR }]);
@@ -223,17 +201,17 @@ describe('an escalation is double-checked', () => {
     const first = h.slack.postAs(MENTEE, conv, 'first');
     await deliver(h.slack.messageEvent(first));
     h.slack.reactAs(MENTOR, first, 'thumbsup');
-    await waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
-    await tick(WELL_AFTER);
+    await h.waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
+    await h.tick(WELL_AFTER);
     expect(replyAlerts()).toHaveLength(0);
     expect(h.slack.callsTo('reactions.get').some((c) => c.args.timestamp === first.ts)).toBe(true);
 
     h.setNow('2027-01-18T15:00:00Z');
     const second = h.slack.postAs(MENTEE, conv, 'second');
     await deliver(h.slack.messageEvent(second));
-    await waitUntil(async () => (await replyRows()).length === 2, 'a second mentor deadline');
+    await h.waitUntil(async () => (await replyRows()).length === 2, 'a second mentor deadline');
     h.slack.postAs(MENTOR, conv, 'answered in the thread', { thread_ts: second.ts });
-    await tick('2027-01-21T12:00:00Z');
+    await h.tick('2027-01-21T12:00:00Z');
     expect(replyAlerts(MENTOR)).toHaveLength(0);
     expect(h.slack.callsTo('conversations.replies').some((c) => c.args.ts === second.ts)).toBe(true);
     expect((await replyRows()).filter((e) => e.subject === MENTOR).map((e) => e.status)).toEqual(['met', 'met']);
@@ -247,13 +225,13 @@ describe('an escalation is double-checked', () => {
     const stored = conv?.messages.find((m) => m.ts === message.ts) as FakeMessage;
     stored.reactions = [];
     await deliver(h.slack.messageEvent(message));
-    await waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
+    await h.waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
 
-    await tick('2027-01-13T14:59:00Z');
+    await h.tick('2027-01-13T14:59:00Z');
     expect(replyAlerts()).toHaveLength(0);
-    await tick(DUE);
-    await tick('2027-01-13T15:05:00Z');
-    await tick(WELL_AFTER);
+    await h.tick(DUE);
+    await h.tick('2027-01-13T15:05:00Z');
+    await h.tick(WELL_AFTER);
     const alerts = replyAlerts();
     expect(alerts).toHaveLength(1);
     const shown = JSON.stringify(alerts[0]?.blocks);
@@ -268,13 +246,13 @@ describe('an escalation is double-checked', () => {
     const conv = conversation()?.id as string;
     const message = h.slack.postAs(MENTEE, conv, 'anyone?');
     await deliver(h.slack.messageEvent(message));
-    await waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
+    await h.waitUntil(async () => (await replyRows()).length === 1, 'the mentor deadline');
     h.slack.inject('reactions.get', { kind: 'server_error', status: 503 }, 100);
 
-    await tick(DUE);
-    await tick('2027-01-13T15:30:00Z');
+    await h.tick(DUE);
+    await h.tick('2027-01-13T15:30:00Z');
     expect(replyAlerts()).toHaveLength(0);
-    await tick('2027-01-13T16:01:00Z');
+    await h.tick('2027-01-13T16:01:00Z');
     const alerts = replyAlerts();
     expect(alerts).toHaveLength(1);
     expect(JSON.stringify(alerts[0]?.blocks)).toContain('Slack could not be reached to double-check');
@@ -283,12 +261,12 @@ describe('an escalation is double-checked', () => {
 
 describe('check-ins answered by a reaction', () => {
   test('a reaction on the check-in message answers it, even when its event was lost', async () => {
-    await tick('2027-01-11T17:00:00Z');
+    await h.tick('2027-01-11T17:00:00Z');
     const checkin = conversation()?.messages.find((m) => m.metadata?.event_payload?.kind === 'checkin') as FakeMessage;
     await deliver(h.slack.reactAs(MENTOR, checkin, 'white_check_mark'));
     h.slack.reactAs(MENTEE, checkin, 'thumbsup');
-    await waitUntil(async () => (await facts()).length === 1, 'the mentor reaction');
-    await tick(WELL_AFTER);
+    await h.waitUntil(async () => (await facts()).length === 1, 'the mentor reaction');
+    await h.tick(WELL_AFTER);
     const checkinAlerts = (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.text.includes('Check-in not answered'));
     expect(checkinAlerts).toHaveLength(0);
     const rows = await h.database.db.selectFrom('expectations').select(['subject', 'status']).where('kind', '=', 'checkin').orderBy('subject').execute();

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startHarness, signingSecret, botToken, type Harness } from '../support/harness.js';
+import { describe, expect } from 'vitest';
+import { signingSecret, botToken } from '../support/harness.js';
+import { seedProgram as seedWorldProgram, worldTest, type World } from '../support/world.js';
 
-let h: Harness;
+let h: World;
 
 const ADMIN = 'UADMIN';
 const MENTOR = 'UMENTOR';
@@ -10,15 +11,7 @@ const OTHER = 'UOTHER';
 const ALERTS = 'GALERTS';
 
 async function seedProgram(name = 'Backend Module 3') {
-  const r = await h.tandem.services.programs.create(ADMIN, {
-    name,
-    timeZone: 'America/Denver',
-    startDate: '2027-01-11',
-    alertsChannelId: ALERTS,
-    holidays: '2027-01-18',
-  });
-  if (!r.ok) throw new Error(r.message);
-  return r.program;
+  return (await seedWorldProgram(h, { program: { name, holidays: '2027-01-18' } })).program;
 }
 
 async function rowCounts() {
@@ -29,18 +22,12 @@ async function rowCounts() {
   return { pairings: pairings?.n, programs: programs?.n, staff: staff?.n, deliveries: deliveries?.n };
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN] });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
+const test = worldTest({ admins: [ADMIN] });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
   // A send started by the previous test must land there, not in this test's recording.
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.reset();
+  await h.reset({ keepConversations: true });
   h.slack.addUser({ id: ADMIN, name: 'sam', real_name: 'Sam Staff', tz: 'America/Denver' });
   h.slack.addUser({ id: MENTOR, name: 'ada', real_name: 'Ada Mentor', tz: 'Europe/Berlin' });
   h.slack.addUser({ id: MENTEE, name: 'bo', real_name: 'Bo Mentee', tz: 'America/New_York' });

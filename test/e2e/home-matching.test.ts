@@ -1,24 +1,14 @@
 import { createRepositories } from '../../src/db/repositories/index.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runTick } from '../../src/scheduler/tick.js';
+import { describe, expect } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { seedProgram, worldTest, type World } from '../support/world.js';
 import { HOSTILE, liveMarkupFound } from '../support/live-markup.js';
 
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const [MENTOR, MENTEE, MENTOR2, MENTEE2, NEWBIE] = ['UMENTOR', 'UMENTEE', 'UMENTOR2', 'UMENTEE2', 'UNEWBIE'] as const;
 const ALERTS = 'GALERTS';
 
-async function tick(at: string) {
-  h.setNow(at);
-  const r = await runTick(h.tandem.services);
-  await h.tandem.services.sender.idle();
-  return r;
-}
-const dms = (user: string, kind?: string): FakeMessage[] =>
-  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages.filter((m) => !kind || m.metadata?.event_payload?.kind === kind));
-const pairConv = (a: string, b: string) => [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(a) && c.members.includes(b));
 
 async function openHome(user: string) {
   const from = h.slack.calls.length;
@@ -28,51 +18,43 @@ async function openHome(user: string) {
   return JSON.stringify(call.args.view);
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  for (const [id, tz] of [
-    [MENTOR, 'Europe/Berlin'],
-    [MENTEE, 'America/New_York'],
-    [MENTOR2, 'UTC'],
-    [MENTEE2, 'UTC'],
-    [NEWBIE, 'Asia/Tokyo'],
-  ] as const)
-    h.slack.addUser({ id, name: id.toLowerCase(), tz });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-10T12:00:00Z');
-  const p = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!p.ok) throw new Error(p.message);
-  for (const [a, b] of [
-    [MENTOR, MENTEE],
-    [MENTOR2, MENTEE2],
-  ] as const) {
-    const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: a, menteeId: b });
-    if (!r.ok) throw new Error(r.message);
-  }
+const test = worldTest({ admins: [ADMIN], now: '2027-01-12T15:00:00Z', logLevel: 'trace' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset();
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      ...(
+        [
+          [MENTOR, 'Europe/Berlin'],
+          [MENTEE, 'America/New_York'],
+          [MENTOR2, 'UTC'],
+          [MENTEE2, 'UTC'],
+          [NEWBIE, 'Asia/Tokyo'],
+        ] as const
+      ).map(([id, tz]) => ({ id, name: id.toLowerCase(), tz })),
+    ],
+    at: '2027-01-10T12:00:00Z',
+    pairs: [
+      [MENTOR, MENTEE],
+      [MENTOR2, MENTEE2],
+    ],
+  });
   const pairing = await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', MENTEE).executeTakeFirstOrThrow();
   await h.database.db
     .updateTable('pairings')
     .set({ meeting_weekday: 4, meeting_time: '18:00', meeting_minutes: 45, meeting_zone: 'Europe/Berlin', goals: JSON.stringify([{ text: 'Ship the capstone', measure: 'deployed', targetDate: '2027-02-19' }]) })
     .where('id', '=', pairing.id)
     .execute();
-  await h.tandem.services.sender.idle();
+  await h.services.sender.idle();
   h.setNow('2027-01-12T15:00:00Z');
 });
 
 describe('App Home', () => {
   test('mentee, mentor and staff each see their own view, and nobody sees another pair', async () => {
-    await tick('2027-01-12T15:00:00Z');
+    await h.tick('2027-01-12T15:00:00Z');
     const mentee = await openHome(MENTEE);
     expect(mentee).toContain('Your mentor:* <@UMENTOR>');
     expect(mentee).toContain('Ship the capstone');
@@ -119,7 +101,7 @@ describe('matching', () => {
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}> | Career changer from nursing, loves data`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR2>'));
     await h.tandem.services.sender.idle();
-    const request = dms(MENTOR2, 'match_request')[0] as FakeMessage;
+    const request = h.messagesTo(MENTOR2, 'match_request')[0] as FakeMessage;
     expect(JSON.stringify(request.blocks)).toContain('Career changer from nursing');
     const value = /"action_id":"match_accept"[^}]*"value":"(\d+)"|"value":"(\d+)"[^}]*"action_id":"match_accept"/.exec(JSON.stringify(request.blocks));
     const id = value?.[1] ?? value?.[2];
@@ -133,21 +115,21 @@ describe('matching', () => {
     const pairings = await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', NEWBIE).execute();
     expect(pairings).toHaveLength(1);
     expect(pairings[0]?.mentor_id).toBe(MENTOR2);
-    const conv = pairConv(MENTOR2, NEWBIE);
+    const conv = h.pairConversation(MENTOR2, NEWBIE);
     expect(conv?.messages.filter((m) => m.metadata?.event_payload?.kind === 'pair_intro')).toHaveLength(1);
-    expect(dms(ADMIN, 'match_notice').map((m) => m.text).join(' ')).toContain('accepted to mentor <@UNEWBIE>');
+    expect(h.messagesTo(ADMIN, 'match_notice').map((m) => m.text).join(' ')).toContain('accepted to mentor <@UNEWBIE>');
   });
 
   test('only the mentor asked may Accept: the mentee, another mentor and the staff member who asked are refused and nothing is stored', async () => {
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}>`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked <@UMENTOR2>'));
     await h.tandem.services.sender.idle();
-    const request = dms(MENTOR2, 'match_request')[0] as FakeMessage;
+    const request = h.messagesTo(MENTOR2, 'match_request')[0] as FakeMessage;
     const id = /"action_id":"match_accept"[^}]*"value":"(\d+)"|"value":"(\d+)"[^}]*"action_id":"match_accept"/.exec(JSON.stringify(request.blocks));
     const requestId = id?.[1] ?? id?.[2];
     const accept = (user: string) =>
       h.sender.action({ user, actions: [{ type: 'button', action_id: 'match_accept', value: requestId, action_ts: '1' }], container: { type: 'message', channel_id: request.channel, message_ts: request.ts }, channel: { id: request.channel }, message: { ts: request.ts } });
-    const before = { conversations: h.slack.conversations.size, notices: dms(ADMIN, 'match_notice').length };
+    const before = { conversations: h.slack.conversations.size, notices: h.messagesTo(ADMIN, 'match_notice').length };
     for (const clicker of [NEWBIE, MENTOR, ADMIN]) {
       const from = h.slack.responses.length;
       await accept(clicker);
@@ -157,10 +139,10 @@ describe('matching', () => {
     await h.tandem.services.sender.idle();
     expect(await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', NEWBIE).execute()).toEqual([]);
     expect(await h.database.db.selectFrom('match_requests').select(['status', 'pairing_id']).where('id', '=', Number(requestId)).execute()).toEqual([{ status: 'pending', pairing_id: null }]);
-    expect(pairConv(MENTOR2, NEWBIE)).toBeUndefined();
-    expect(pairConv(MENTOR, NEWBIE)).toBeUndefined();
+    expect(h.pairConversation(MENTOR2, NEWBIE)).toBeUndefined();
+    expect(h.pairConversation(MENTOR, NEWBIE)).toBeUndefined();
     expect(h.slack.conversations.size).toBe(before.conversations);
-    expect(dms(ADMIN, 'match_notice')).toHaveLength(before.notices);
+    expect(h.messagesTo(ADMIN, 'match_notice')).toHaveLength(before.notices);
     // The mentor can still accept it afterwards.
     await accept(MENTOR2);
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('You accepted'));
@@ -171,7 +153,7 @@ describe('matching', () => {
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}>`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked'));
     await h.tandem.services.sender.idle();
-    const request = dms(MENTOR2, 'match_request')[0] as FakeMessage;
+    const request = h.messagesTo(MENTOR2, 'match_request')[0] as FakeMessage;
     const id = /"value":"(\d+)"/.exec(JSON.stringify(request.blocks))?.[1];
     const from = h.slack.calls.length;
     await h.sender.action({ user: MENTOR2, trigger_id: '5.5.d', actions: [{ type: 'button', action_id: 'match_decline', value: id, action_ts: '1' }], container: { type: 'message', channel_id: request.channel, message_ts: request.ts }, channel: { id: request.channel }, message: { ts: request.ts } });
@@ -179,7 +161,7 @@ describe('matching', () => {
     const res = await h.sender.viewSubmission({ user: { id: MENTOR2 }, view: { id: 'VD', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { reason: { value: { type: 'plain_text_input', value: `Full this month ${HOSTILE}` } } } } } });
     expect(res.body).toBe('');
     await h.tandem.services.sender.idle();
-    const notice = dms(ADMIN, 'match_notice').map((m) => m.text).join(' ');
+    const notice = h.messagesTo(ADMIN, 'match_notice').map((m) => m.text).join(' ');
     expect(notice).toContain('declined mentoring <@UNEWBIE>. Their reason: “Full this month &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@UEVIL0001&gt; &lt;https://evil.example/login|https://slack.com/signin&gt; &amp; co”');
     expect(liveMarkupFound(h.slack)).toEqual([]);
     expect(h.logs.text).not.toContain('Full this month');
@@ -201,11 +183,11 @@ describe('matching', () => {
     h.setNow('2027-01-12T15:00:00Z');
     await h.sender.command({ text: `match <@${MENTOR2}> <@${NEWBIE}>`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Asked'));
-    await tick('2027-01-13T15:00:00Z');
-    expect(dms(MENTOR2, 'match_notice').filter((m) => m.text.includes('A reminder'))).toHaveLength(1);
-    await tick('2027-01-14T15:00:00Z');
-    await tick('2027-01-14T16:00:00Z');
-    expect(dms(ADMIN, 'match_notice').filter((m) => m.text.includes('has not answered'))).toHaveLength(1);
+    await h.tick('2027-01-13T15:00:00Z');
+    expect(h.messagesTo(MENTOR2, 'match_notice').filter((m) => m.text.includes('A reminder'))).toHaveLength(1);
+    await h.tick('2027-01-14T15:00:00Z');
+    await h.tick('2027-01-14T16:00:00Z');
+    expect(h.messagesTo(ADMIN, 'match_notice').filter((m) => m.text.includes('has not answered'))).toHaveLength(1);
     expect((h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.text.includes('Match request unanswered'))).toHaveLength(1);
   });
 });
@@ -238,7 +220,7 @@ describe('reschedule and pause', () => {
     const row = await h.database.db.selectFrom('reschedules').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ late_notice: true, notice_hours: 30, cancelled: false, requested_by: MENTOR });
     await h.tandem.services.sender.idle();
-    const told = pairConv(MENTOR, MENTEE)?.messages.find((m) => m.metadata?.event_payload?.kind === 'reschedule');
+    const told = h.pairConversation(MENTOR, MENTEE)?.messages.find((m) => m.metadata?.event_payload?.kind === 'reschedule');
     expect(told?.text).toContain('less than 48 hours');
     expect(told?.text).toContain('Friday 15 January at 12:00'); // in the mentee's New York time
     expect(told?.text).toContain('Reason: Work trip &lt;!channel&gt; &lt;!here&gt;');
@@ -272,12 +254,12 @@ describe('reschedule and pause', () => {
   test('a paused pair gets no prompt on a tick at its check-in slot; the pause ends by itself on its date', async () => {
     await h.sender.command({ text: `pause <@${MENTOR}> until 2027-01-25`, user_id: MENTEE });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Paused'));
-    await tick('2027-01-18T17:00:00Z');
-    const conv = pairConv(MENTOR, MENTEE);
+    await h.tick('2027-01-18T17:00:00Z');
+    const conv = h.pairConversation(MENTOR, MENTEE);
     expect(conv?.messages.filter((m) => m.metadata?.event_payload?.kind === 'checkin')).toHaveLength(0);
-    expect(pairConv(MENTOR2, MENTEE2)?.messages.filter((m) => m.metadata?.event_payload?.kind === 'checkin')).toHaveLength(1);
+    expect(h.pairConversation(MENTOR2, MENTEE2)?.messages.filter((m) => m.metadata?.event_payload?.kind === 'checkin')).toHaveLength(1);
     expect(conv?.messages.some((m) => m.text.includes('paused this pairing until 2027-01-25'))).toBe(true);
-    await tick('2027-01-25T17:00:00Z');
+    await h.tick('2027-01-25T17:00:00Z');
     expect(conv?.messages.filter((m) => m.metadata?.event_payload?.kind === 'checkin')).toHaveLength(1);
     expect(conv?.messages.some((m) => m.text.includes('Welcome back'))).toBe(true);
   });
@@ -287,18 +269,18 @@ describe('end of the program', () => {
   test('after the last week pairs end with a thank-you, staff get the summary, and the follow-up comes later, once', async () => {
     await h.database.db.updateTable('programs').set({ follow_up_weeks: 4 }).execute();
     // Six weeks from Mon 11 Jan: the program ends at midnight Denver, Mon 22 Feb (07:00Z).
-    await tick('2027-02-22T06:59:00Z');
+    await h.tick('2027-02-22T06:59:00Z');
     expect(await h.database.db.selectFrom('pairings').selectAll().where('status', '=', 'ended').execute()).toHaveLength(0);
-    await tick('2027-02-22T07:00:00Z');
-    await tick('2027-02-22T08:00:00Z');
+    await h.tick('2027-02-22T07:00:00Z');
+    await h.tick('2027-02-22T08:00:00Z');
     expect(await h.database.db.selectFrom('pairings').selectAll().where('status', '<>', 'ended').execute()).toHaveLength(0);
-    const conv = pairConv(MENTOR, MENTEE);
+    const conv = h.pairConversation(MENTOR, MENTEE);
     expect(conv?.messages.filter((m) => m.metadata?.event_payload?.kind === 'program_end')).toHaveLength(1);
     const summary = (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'program_summary');
     expect(summary).toHaveLength(1);
     expect(JSON.stringify(summary[0]?.blocks)).toContain('Pairs:* 2');
-    await tick('2027-03-22T08:00:00Z');
-    await tick('2027-03-23T08:00:00Z');
+    await h.tick('2027-03-22T08:00:00Z');
+    await h.tick('2027-03-23T08:00:00Z');
     const followUps = conv?.messages.filter((m) => m.metadata?.event_payload?.kind === 'follow_up') ?? [];
     expect(followUps).toHaveLength(1);
     expect(JSON.stringify(followUps[0]?.blocks)).toContain('Ship the capstone');

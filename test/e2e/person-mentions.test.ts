@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect } from 'vitest';
+import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
 
 /**
  * Every slash command that names a person, sent over signed HTTP the three ways Slack writes a mention:
@@ -7,7 +7,7 @@ import { startHarness, type Harness } from '../support/harness.js';
  * name full of dots, dashes, unicode or spaces. Each test checks what the person sees (the reply Slack
  * got) and what was stored.
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const [MENTOR, MENTEE, MENTEE2, NEWBIE, OTHER] = ['UADA', 'UZOE', 'UNIAMH', 'UCY', 'UEVE'] as const;
 const ALERTS = 'GALERTS';
@@ -49,20 +49,19 @@ async function send(text: string, user: string = ADMIN, command = '/tandem'): Pr
   return `${body.text ?? ''}${'blocks' in body ? JSON.stringify(body.blocks) : ''}`;
 }
 
-type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; element?: { type?: string } }[] };
+type View = OpenedView;
 
 /** Sends a command that opens a form and returns the form Slack was asked to open. */
 async function openForm(text: string, user: string, command: string): Promise<View> {
-  const from = h.slack.calls.length;
-  const res = await h.sender.command({ command, text, user_id: user, response_url: h.slack.responseUrl(`form-${++replies}`) });
-  expect([res.status, res.body]).toEqual([200, '']);
-  return (await h.slack.waitFor('views.open', { from })).args.view as View;
+  return h.viewOpenedBy(async () => {
+    const res = await h.sender.command({ command, text, user_id: user, response_url: h.slack.responseUrl(`form-${++replies}`) });
+    expect([res.status, res.body]).toEqual([200, '']);
+  });
 }
 
 const db = () => h.database.db;
 const pairing = (mentor: string, mentee: string) => db().selectFrom('pairings').selectAll().where('mentor_id', '=', mentor).where('mentee_id', '=', mentee).executeTakeFirstOrThrow();
-const dms = (user: string, kind: string) =>
-  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages.filter((m) => m.metadata?.event_payload?.kind === kind));
+const dms = (user: string, kind: string) => h.messagesTo(user, kind);
 
 /** Everything these commands could change, to show a refused command changed nothing. */
 async function everything() {
@@ -78,29 +77,20 @@ async function everything() {
   };
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  for (const id of [MENTOR, MENTEE, MENTEE2, NEWBIE, OTHER]) h.slack.addUser({ id, name: displayNames[id], tz: 'Europe/Berlin' });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  const program = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!program.ok) throw new Error(program.message);
+const test = worldTest({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset();
   // Ada mentors Zoë and Niamh; Cy and Ève are not in a pair.
-  for (const mentee of [MENTEE, MENTEE2]) {
-    const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: mentee });
-    if (!r.ok) throw new Error(r.message);
-  }
-  await h.tandem.services.sender.idle();
+  await seedProgram(h, {
+    people: [{ id: ADMIN, name: 'sam', tz: 'America/Denver' }, ...[MENTOR, MENTEE, MENTEE2, NEWBIE, OTHER].map((id) => ({ id, name: displayNames[id], tz: 'Europe/Berlin' }))],
+    alerts: { id: ALERTS, name: 'alerts' },
+    pairs: [
+      [MENTOR, MENTEE],
+      [MENTOR, MENTEE2],
+    ],
+  });
 });
 
 describe.each(forms)('a person written as %s', (_form, m) => {

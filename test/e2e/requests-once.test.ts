@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect } from 'vitest';
+import { seedProgram, worldTest, type World } from '../support/world.js';
 
 /**
  * Each request takes effect once, whatever Slack (or someone replaying its requests) sends: repeated
  * commands, double-submitted forms, retried events; and what is not a request Tandem can use is
  * refused at the door with a status that says why.
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const ADA = 'UADA';
 const M1 = 'UMENTEE1';
@@ -54,28 +54,21 @@ function noteCommand(text: string, responseUrl: string) {
 }
 const notes = () => h.database.db.selectFrom('private_notes').selectAll().where('author_id', '=', ADA).execute();
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  h.slack.addUser({ id: ADA, name: 'ada', tz: 'Europe/Berlin' });
-  h.slack.addUser({ id: M1, name: 'm1', tz: 'America/New_York' });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-12T15:00:00Z');
-  const p = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!p.ok) throw new Error(p.message);
-  const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: ADA, menteeId: M1 });
-  if (!r.ok) throw new Error(r.message);
-  await h.tandem.services.sender.idle();
+const test = worldTest({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset();
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      { id: ADA, name: 'ada', tz: 'Europe/Berlin' },
+      { id: M1, name: 'm1', tz: 'America/New_York' },
+    ],
+    at: '2027-01-12T15:00:00Z',
+    alerts: { id: ALERTS, name: 'alerts' },
+    pairs: [[ADA, M1]],
+  });
 });
 
 /** ADA moves the 2027-01-20 12:00 meeting, submitting the reschedule form of the view `viewId`. */

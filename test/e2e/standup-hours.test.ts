@@ -1,39 +1,30 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runTick } from '../../src/scheduler/tick.js';
+import { describe, expect } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { blockKitViolations } from '../support/block-kit-limits.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
 
 /**
  * Program in Denver starting Monday 2027-01-11, standup Fridays 10:00 in each mentor's own zone.
  * Ada mentors in Berlin (two mentees), Lee in Los Angeles (one mentee).
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const ADA = 'UADA';
 const LEE = 'ULEE';
 const [M1, M2, M3] = ['UMENTEE1', 'UMENTEE2', 'UMENTEE3'] as const;
 const ALERTS = 'GALERTS';
 
-async function tick(at: string) {
-  h.setNow(at);
-  const r = await runTick(h.tandem.services);
-  await h.tandem.services.sender.idle();
-  return r;
-}
-const dms = (user: string, kind?: string): FakeMessage[] =>
-  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages.filter((m) => !kind || m.metadata?.event_payload?.kind === kind));
-const alerts = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'alert');
+const alerts = () => h.messagesTo(ALERTS, 'alert');
 
-type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; text?: { text: string }; element?: Record<string, unknown> }[] };
+type View = OpenedView;
 
 async function openStandup(mentor: string): Promise<View> {
-  const prompt = dms(mentor, 'standup_prompt')[0] as FakeMessage;
+  const prompt = h.messagesTo(mentor, 'standup_prompt')[0] as FakeMessage;
   const value = /"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))?.[1];
-  const from = h.slack.calls.length;
-  await h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } });
-  return (await h.slack.waitFor('views.open', { from })).args.view as View;
+  return h.viewOpenedBy(() =>
+    h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } }),
+  );
 }
 
 function standupState(view: View, perPairing: (pairingId: number) => { status: string; met: string; hours: string; concerns?: string }, generalNote?: string) {
@@ -48,62 +39,50 @@ function standupState(view: View, perPairing: (pairingId: number) => { status: s
   if (generalNote !== undefined) values.general_note = { value: { type: 'plain_text_input', value: generalNote } };
   return { values };
 }
-const submitStandup = (mentor: string, view: View, state: ReturnType<typeof standupState>) =>
-  h.sender.viewSubmission({ user: { id: mentor }, view: { id: 'V', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state } });
+const submitStandup = (mentor: string, view: View, state: ReturnType<typeof standupState>) => h.submit(mentor, view, state);
 
 async function pairingId(mentee: string) {
   return (await h.database.db.selectFrom('pairings').select('id').where('mentee_id', '=', mentee).executeTakeFirstOrThrow()).id;
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-10T12:00:00Z', logLevel: 'trace' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  h.slack.files.length = 0;
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  h.slack.addUser({ id: ADA, name: 'ada', real_name: 'Ada Mentor', tz: 'Europe/Berlin' });
-  h.slack.addUser({ id: LEE, name: 'lee', real_name: 'Lee Mentor', tz: 'America/Los_Angeles' });
-  for (const m of [M1, M2, M3]) h.slack.addUser({ id: m, name: m.toLowerCase(), tz: 'America/New_York' });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-10T12:00:00Z');
-  const p = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!p.ok) throw new Error(p.message);
-  for (const [mentor, mentee] of [
-    [ADA, M1],
-    [ADA, M2],
-    [LEE, M3],
-  ] as const) {
-    const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: mentor, menteeId: mentee });
-    if (!r.ok) throw new Error(r.message);
-  }
-  await h.tandem.services.sender.idle();
+const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z', logLevel: 'trace' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset({ clearFiles: true });
+  await seedProgram(h, {
+    people: [
+      { id: ADMIN, name: 'sam', tz: 'America/Denver' },
+      { id: ADA, name: 'ada', real_name: 'Ada Mentor', tz: 'Europe/Berlin' },
+      { id: LEE, name: 'lee', real_name: 'Lee Mentor', tz: 'America/Los_Angeles' },
+      ...[M1, M2, M3].map((m) => ({ id: m, name: m.toLowerCase(), tz: 'America/New_York' })),
+    ],
+    at: '2027-01-10T12:00:00Z',
+    pairs: [
+      [ADA, M1],
+      [ADA, M2],
+      [LEE, M3],
+    ],
+  });
 });
 
 describe('Friday standup', () => {
   test('each mentor is asked once, at 10:00 in their own zone', async () => {
-    await tick('2027-01-15T08:59:00Z');
-    expect(dms(ADA, 'standup_prompt')).toHaveLength(0);
-    await tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
-    await tick('2027-01-15T09:30:00Z');
-    expect(dms(ADA, 'standup_prompt')).toHaveLength(1);
-    expect(dms(LEE, 'standup_prompt')).toHaveLength(0);
-    await tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles
-    await tick('2027-01-15T18:05:00Z');
-    expect(dms(LEE, 'standup_prompt')).toHaveLength(1);
-    expect(dms(ADA, 'standup_prompt')).toHaveLength(1);
-    expect(dms(M1, 'standup_prompt')).toHaveLength(0);
+    await h.tick('2027-01-15T08:59:00Z');
+    expect(h.messagesTo(ADA, 'standup_prompt')).toHaveLength(0);
+    await h.tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
+    await h.tick('2027-01-15T09:30:00Z');
+    expect(h.messagesTo(ADA, 'standup_prompt')).toHaveLength(1);
+    expect(h.messagesTo(LEE, 'standup_prompt')).toHaveLength(0);
+    await h.tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles
+    await h.tick('2027-01-15T18:05:00Z');
+    expect(h.messagesTo(LEE, 'standup_prompt')).toHaveLength(1);
+    expect(h.messagesTo(ADA, 'standup_prompt')).toHaveLength(1);
+    expect(h.messagesTo(M1, 'standup_prompt')).toHaveLength(0);
   });
 
   test('the form has a section per mentee; “at risk” raises exactly one alert with the mentor’s words, re-submitting does not repeat it', async () => {
-    await tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
     const view = await openStandup(ADA);
     const headers = view.blocks.filter((b) => b.type === 'header');
     expect(headers).toHaveLength(2);
@@ -131,7 +110,7 @@ describe('Friday standup', () => {
   });
 
   test('bad values come back as field errors', async () => {
-    await tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
     const view = await openStandup(ADA);
     const p1 = await pairingId(M1);
     const res = await submitStandup(ADA, view, standupState(view, () => ({ status: 'on_track', met: 'yes', hours: 'lots' })));
@@ -142,23 +121,23 @@ describe('Friday standup', () => {
   });
 
   test('a reminder at the end of the mentor’s day, and a missing standup in Monday’s digest', async () => {
-    await tick('2027-01-15T09:00:00Z');
-    await tick('2027-01-15T18:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T18:00:00Z');
     const view = await openStandup(ADA);
     await submitStandup(ADA, view, standupState(view, () => ({ status: 'on_track', met: 'yes', hours: '1' })));
     // Lee's day in Los Angeles ends at 08:00Z on Saturday; the nudge comes in its last hour.
-    await tick('2027-01-16T06:59:00Z');
-    expect(dms(LEE, 'standup_reminder')).toHaveLength(0);
-    await tick('2027-01-16T07:00:00Z');
-    await tick('2027-01-16T07:30:00Z');
-    expect(dms(LEE, 'standup_reminder')).toHaveLength(1);
-    expect(dms(ADA, 'standup_reminder')).toHaveLength(0);
+    await h.tick('2027-01-16T06:59:00Z');
+    expect(h.messagesTo(LEE, 'standup_reminder')).toHaveLength(0);
+    await h.tick('2027-01-16T07:00:00Z');
+    await h.tick('2027-01-16T07:30:00Z');
+    expect(h.messagesTo(LEE, 'standup_reminder')).toHaveLength(1);
+    expect(h.messagesTo(ADA, 'standup_reminder')).toHaveLength(0);
 
-    await tick('2027-01-18T15:59:00Z');
+    await h.tick('2027-01-18T15:59:00Z');
     const digest = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'digest');
     expect(digest()).toHaveLength(0);
-    await tick('2027-01-18T16:00:00Z'); // Monday 09:00 in Denver
-    await tick('2027-01-18T17:00:00Z');
+    await h.tick('2027-01-18T16:00:00Z'); // Monday 09:00 in Denver
+    await h.tick('2027-01-18T17:00:00Z');
     expect(digest()).toHaveLength(1);
     const text = JSON.stringify(digest()[0]?.blocks);
     expect(text).toMatch(/Missing standups:\*? <@ULEE>/);
@@ -173,7 +152,7 @@ describe('Friday standup', () => {
       const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: ADA, menteeId: id });
       if (!r.ok) throw new Error(r.message);
     }
-    await tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
     const page1 = await openStandup(ADA);
     expect(page1.blocks.filter((b) => b.type === 'header')).toHaveLength(15);
     expect(page1.blocks.length).toBeLessThanOrEqual(100);
@@ -209,19 +188,19 @@ describe('weekly standup report', () => {
 
   test('after the standup day ends in the last mentor’s zone, one message in the alerts channel: what each mentor sent, who did not; a mentor whose pairs are all paused is not missing', async () => {
     await pausedMentor();
-    await tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
+    await h.tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
     const view = await openStandup(ADA);
     const p1 = await pairingId(M1);
     await submitStandup(ADA, view, standupState(view, (id) => (id === p1 ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs <!channel> & seems discouraged' } : { status: 'on_track', met: 'yes', hours: '1' }), 'Good week <@UEVIL> otherwise'));
-    await tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles: Lee is asked, and never answers
-    expect(dms(LEE, 'standup_prompt')).toHaveLength(1);
-    expect(dms(KIM, 'standup_prompt')).toHaveLength(0);
+    await h.tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles: Lee is asked, and never answers
+    expect(h.messagesTo(LEE, 'standup_prompt')).toHaveLength(1);
+    expect(h.messagesTo(KIM, 'standup_prompt')).toHaveLength(0);
 
     // Friday is over in Berlin (and long over in Tokyo), not in Los Angeles: the report waits for Lee's day.
-    await tick('2027-01-15T23:00:00Z');
-    await tick('2027-01-16T07:59:00Z');
+    await h.tick('2027-01-15T23:00:00Z');
+    await h.tick('2027-01-16T07:59:00Z');
     expect(reports()).toHaveLength(0);
-    const report = await tick('2027-01-16T08:00:00Z'); // midnight in Los Angeles
+    const report = await h.tick('2027-01-16T08:00:00Z'); // midnight in Los Angeles
     expect(report.standupReports).toBe(1);
     expect(reports()).toHaveLength(1);
     const text = everything(reports()[0]);
@@ -239,8 +218,8 @@ describe('weekly standup report', () => {
     expect(threadReplies()).toHaveLength(0);
 
     // Later passes, a restart's catch-up or Monday's digest post nothing more.
-    await tick('2027-01-16T08:01:00Z');
-    await tick('2027-01-18T16:00:00Z');
+    await h.tick('2027-01-16T08:01:00Z');
+    await h.tick('2027-01-18T16:00:00Z');
     expect(reports()).toHaveLength(1);
     expect(await h.database.db.selectFrom('deliveries').select('dedupe_key').where('kind', '=', 'standup_report').execute()).toEqual([{ dedupe_key: expect.stringMatching(/^standup-report:\d+:2027-W02$/) }]);
     // Only the private alerts channel has it.
@@ -250,23 +229,23 @@ describe('weekly standup report', () => {
 
   test('with no mentor in a later zone, the report comes when Friday ends in Berlin; a standup not sent is missing', async () => {
     await h.tandem.services.pairings.setStatus(ADMIN, await pairingId(M3), { to: 'paused' });
-    await tick('2027-01-15T09:00:00Z');
-    await tick('2027-01-15T22:59:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T22:59:00Z');
     expect(reports()).toHaveLength(0);
-    await tick('2027-01-15T23:00:00Z'); // midnight in Berlin
+    await h.tick('2027-01-15T23:00:00Z'); // midnight in Berlin
     expect(reports()).toHaveLength(1);
     expect(reports()[0]?.text).toBe('Standups for Backend, 11–15 Jan: 0 of 1 mentor sent their standup; missing: <@UADA>.');
     expect(everything(reports()[0])).not.toContain(LEE);
   });
 
   test('a report due while Tandem was down goes out once at the next pass, in the week after', async () => {
-    await tick('2027-01-15T09:00:00Z');
-    await tick('2027-01-15T18:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T18:00:00Z');
     // Down from Friday evening until Monday: the first pass posts last week's report.
-    await tick('2027-01-18T12:00:00Z');
+    await h.tick('2027-01-18T12:00:00Z');
     expect(reports()).toHaveLength(1);
     expect(reports()[0]?.text).toBe('Standups for Backend, 11–15 Jan: 0 of 2 mentors sent their standup; missing: <@UADA>, <@ULEE>.');
-    await tick('2027-01-18T12:01:00Z');
+    await h.tick('2027-01-18T12:01:00Z');
     expect(reports()).toHaveLength(1);
   });
 
@@ -277,15 +256,15 @@ describe('weekly standup report', () => {
       const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: ADA, menteeId: id });
       if (!r.ok) throw new Error(r.message);
     }
-    await tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
     let page = await openStandup(ADA);
     for (;;) {
       const res = await submitStandup(ADA, page, standupState(page, (id) => ({ status: id % 3 ? 'on_track' : 'needs_attention', met: 'yes', hours: '1', concerns: `Concern about pairing ${id}: ${'& '.repeat(480)}` }), 'A long week'));
       if (!res.body) break;
       page = (res.json() as { view: View }).view;
     }
-    await tick('2027-01-15T18:00:00Z');
-    await tick('2027-01-16T08:00:00Z');
+    await h.tick('2027-01-15T18:00:00Z');
+    await h.tick('2027-01-16T08:00:00Z');
     expect(reports()).toHaveLength(1);
     const parent = reports()[0] as FakeMessage;
     expect(parent.thread_ts).toBeUndefined();
@@ -299,7 +278,7 @@ describe('weekly standup report', () => {
     for (const p of pairings) expect(reply).toContain(`Concern about pairing ${p.id}: &amp; &amp;`);
     for (const m of [parent, ...replies]) expect(blockKitViolations('message', { text: m.text, blocks: m.blocks })).toEqual([]);
 
-    await tick('2027-01-16T08:05:00Z');
+    await h.tick('2027-01-16T08:05:00Z');
     expect(reports()).toHaveLength(1);
     expect(threadReplies()).toHaveLength(1);
   });
@@ -333,7 +312,7 @@ describe('session logs, hours and notes', () => {
   test('a session log and a standup in the same week count once; the CSV export parses back to the same totals; private notes never reach a channel', async () => {
     const SECRET_LOG = 'worried about housing situation';
     const SECRET_NOTE = 'prefers written feedback, anxious on calls';
-    await tick('2027-01-15T09:00:00Z');
+    await h.tick('2027-01-15T09:00:00Z');
     const saved = await logSession(ADA, M1, '2027-01-14', '60', SECRET_LOG);
     expect(saved.body).toBe('');
     const view = await openStandup(ADA);
@@ -374,7 +353,7 @@ describe('session logs, hours and notes', () => {
     expect(rows.find((r) => r.mentee_id === M2)).toMatchObject({ hours: '2.00', source: 'standup', mentee: "'@SUM(1+1)" });
     expect(rows.find((r) => r.mentee_id === M1)).toMatchObject({ mentee: `'${FORMULA}`, mentor: 'Ada Mentor' });
 
-    await tick('2027-01-18T17:00:00Z');
+    await h.tick('2027-01-18T17:00:00Z');
     const channelCalls = h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method.startsWith('files.'));
     expect(channelCalls.length).toBeGreaterThan(5);
     for (const c of channelCalls) {

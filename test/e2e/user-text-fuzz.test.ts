@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { runTick } from '../../src/scheduler/tick.js';
+import { expect } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
 import { liveMrkdwnFound } from '../support/live-markup.js';
 
 /**
@@ -10,12 +9,12 @@ import { liveMrkdwnFound } from '../support/live-markup.js';
  * text mixing the broadcasts, mentions and disguised links of HOSTILE with other characters, and scans
  * every message, update, view and reply the fake Slack received for any of them left live.
  */
-let h: Harness;
+let h: World;
 const ADMIN = 'UADMIN';
 const [MENTOR, MENTEE, MENTOR2, NEWBIE] = ['UMENTOR', 'UMENTEE', 'UMENTOR2', 'UNEWBIE'] as const;
 const ALERTS = 'GALERTS';
 
-type View = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; element?: Record<string, unknown> }[] };
+type View = OpenedView;
 
 const piece = fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@UEVIL0001>', '<https://evil.example/login|https://slack.com/signin>', '&', '<', '>', '&lt;', '*', '_', '`', '>', '\n', ' ', 'ok', 'é');
 /** At least one live-looking part, surrounded by anything; at most 400 characters, the smallest field. */
@@ -23,15 +22,11 @@ const hostileText = fc
   .tuple(fc.array(piece, { maxLength: 6 }), fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@UEVIL0001>', '<https://evil.example/login|https://slack.com/signin>'), fc.array(piece, { maxLength: 6 }))
   .map(([a, must, b]) => `x ${[...a, must, ...b].join('')}`.slice(0, 400));
 
-const dms = (user: string, kind?: string): FakeMessage[] =>
-  [...h.slack.conversations.values()].filter((c) => c.is_im && c.members.includes(user)).flatMap((c) => c.messages.filter((m) => !kind || m.metadata?.event_payload?.kind === kind));
 
 async function openedBy(what: string, run: () => Promise<unknown>): Promise<View> {
-  const from = h.slack.calls.length;
   const fromResponse = h.slack.responses.length;
-  await run();
   try {
-    return (await h.slack.waitFor('views.open', { from })).args.view as View;
+    return await h.viewOpenedBy(run);
   } catch {
     throw new Error(`${what}: no form opened; replies: ${JSON.stringify(h.slack.responses.slice(fromResponse).map((r) => r.body))}`);
   }
@@ -59,32 +54,21 @@ function fillAll(view: View, text: string, fixed: Record<string, unknown> = {}) 
 }
 /** Submits a form and expects it accepted, so the fuzzed text really went in. */
 async function submit(user: string, view: View, state: ReturnType<typeof fillAll>) {
-  const res = await h.sender.viewSubmission({ user: { id: user }, view: { id: 'VF', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state } });
+  const res = await h.submit(user, view, state, 'VF');
   expect(res.status).toBe(200);
   expect([view.callback_id, res.body]).toEqual([view.callback_id, '']);
 }
 
-beforeAll(async () => {
-  h = await startHarness({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
-});
-afterAll(async () => {
-  await h?.stop();
-});
-beforeEach(async () => {
-  await h.tandem.services.sender.idle();
-  await h.database.reset();
-  h.slack.reset();
-  h.slack.conversations.clear();
-  await h.tandem.services.staff.bootstrap([ADMIN]);
-  h.slack.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
-  for (const id of [MENTOR, MENTEE, MENTOR2, NEWBIE]) h.slack.addUser({ id, name: id.toLowerCase(), tz: 'UTC' });
-  h.slack.addChannel({ id: ALERTS, name: 'alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.setNow('2027-01-10T12:00:00Z');
-  const p = await h.tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
-  if (!p.ok) throw new Error(p.message);
-  const r = await h.tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
-  if (!r.ok) throw new Error(r.message);
-  await h.tandem.services.sender.idle();
+const test = worldTest({ admins: [ADMIN], now: '2027-01-12T15:00:00Z' });
+
+test.beforeEach(async ({ world }) => {
+  h = world;
+  await h.reset();
+  await seedProgram(h, {
+    people: [{ id: ADMIN, name: 'sam', tz: 'America/Denver' }, ...[MENTOR, MENTEE, MENTOR2, NEWBIE].map((id) => ({ id, name: id.toLowerCase(), tz: 'UTC' }))],
+    at: '2027-01-10T12:00:00Z',
+    pairs: [[MENTOR, MENTEE]],
+  });
   h.setNow('2027-01-12T15:00:00Z');
 });
 
@@ -105,7 +89,7 @@ test('every free-text field of every form and command, fuzzed: nothing a person 
       await h.tandem.services.sender.idle();
 
       // The decline reason goes to the staff member who asked.
-      const request = dms(MENTOR2, 'match_request').at(-1);
+      const request = h.messagesTo(MENTOR2, 'match_request').at(-1);
       if (request) {
         const id = /"action_id":"match_decline"[^}]*"value":"(\d+)"|"value":"(\d+)"[^}]*"action_id":"match_decline"/.exec(JSON.stringify(request.blocks));
         const view = await openedBy('decline', () => h.sender.action({ user: MENTOR2, trigger_id: `5.${round}.d`, actions: [{ type: 'button', action_id: 'match_decline', value: id?.[1] ?? id?.[2], action_ts: '1' }], container: { type: 'message', channel_id: request.channel, message_ts: request.ts }, channel: { id: request.channel }, message: { ts: request.ts } }));
@@ -137,10 +121,8 @@ test('every free-text field of every form and command, fuzzed: nothing a person 
       await h.database.db.deleteFrom('programs').where('name', '!=', 'Backend').execute();
 
       // Standup concerns (an alert for staff) and the general note, one standup a week.
-      h.setNow(new Date(Date.parse('2027-01-15T17:05:00Z') + (round - 1) * 7 * 86_400_000).toISOString());
-      await runTick(h.tandem.services);
-      await h.tandem.services.sender.idle();
-      const prompt = dms(MENTOR, 'standup_prompt').at(-1) as FakeMessage;
+      await h.tick(new Date(Date.parse('2027-01-15T17:05:00Z') + (round - 1) * 7 * 86_400_000).toISOString());
+      const prompt = h.messagesTo(MENTOR, 'standup_prompt').at(-1) as FakeMessage;
       const standupId = /"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))?.[1];
       const standup = await openedBy('standup', () => h.sender.action({ user: MENTOR, trigger_id: `6.${round}.s`, actions: [{ type: 'button', action_id: 'standup_open', value: standupId, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } }));
       const statusBlock = standup.blocks.find((b) => b.block_id?.startsWith('status_'))?.block_id as string;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
-import { runTick } from '../../src/scheduler/tick.js';
 import type { FakeMessage, RecordedCall } from '../support/fake-slack.js';
 import type { Harness } from '../support/harness.js';
+import { click, findButton, imOf as imOfWorld, messagesTo, pairConversation, settle, sleep, tick, waitUntil } from '../support/world.js';
 
 /**
  * A realistic state for the reliability tests, seeded through the real bot: a program in Denver
@@ -60,39 +60,7 @@ export type Seeded = {
   pairConversation2: string;
 };
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-export async function tick(h: Harness, at: string): Promise<void> {
-  h.setNow(at);
-  await runTick(h.tandem.services);
-  await h.tandem.services.sender.idle();
-}
-
-/**
- * Lets the work the bot does after acknowledging a request finish: App Home refreshes (debounced),
- * the outbox, response_url answers and modal opens, until Slack has seen nothing new for a while.
- */
-export async function settle(h: Harness, quietMs = 250): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 200; i++) {
-    await h.tandem.services.home.flush();
-    await h.tandem.services.sender.idle();
-    const seen = h.slack.calls.length + h.slack.responses.length;
-    if (seen === last) return;
-    last = seen;
-    await sleep(quietMs);
-  }
-  throw new Error('the bot never went quiet');
-}
+export { settle, sleep, tick, waitUntil };
 
 export type TableState = { rows: number; md5: string; dump: string[] };
 export type DbSnapshot = Record<string, TableState>;
@@ -133,38 +101,20 @@ export function snapshotDiff(before: DbSnapshot, after: DbSnapshot): Record<stri
 /** Counts and checksums only: what the tests compare. */
 export const checksums = (s: DbSnapshot) => Object.fromEntries(Object.entries(s).map(([t, v]) => [t, `${v.rows}:${v.md5}`]));
 
-export const botMessages = (h: Harness, channel: string | undefined, kind: string): FakeMessage[] =>
-  (channel ? (h.slack.conversations.get(channel)?.messages ?? []) : []).filter((m) => m.metadata?.event_payload?.kind === kind);
+export const botMessages = (h: Harness, channel: string | undefined, kind: string): FakeMessage[] => messagesTo(h, channel, kind);
 
-export const dmsTo = (h: Harness, user: string, kind?: string): FakeMessage[] =>
-  [...h.slack.conversations.values()]
-    .filter((c) => c.is_im && c.user === user)
-    .flatMap((c) => c.messages.filter((m) => !kind || m.metadata?.event_payload?.kind === kind));
+export const dmsTo = (h: Harness, user: string, kind?: string): FakeMessage[] => messagesTo(h, user, kind);
 
-export const imOf = (h: Harness, user: string): string | undefined => [...h.slack.conversations.values()].find((c) => c.is_im && c.user === user)?.id;
+export const imOf = (h: Harness, user: string): string | undefined => imOfWorld(h, user)?.id;
 
-export const pairConversationOf = (h: Harness, a: string, b: string): string | undefined =>
-  [...h.slack.conversations.values()].find((c) => c.is_mpim && c.members.includes(a) && c.members.includes(b))?.id;
+export const pairConversationOf = (h: Harness, a: string, b: string): string | undefined => pairConversation(h, a, b)?.id;
 
 /** Presses a button on a message the bot posted, as Slack would send it. */
 export function pressButton(h: Harness, user: string, message: FakeMessage, actionId: string, value: string | undefined, extra: Record<string, unknown> = {}) {
-  return h.sender.action({
-    user,
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
-    container: { type: 'message', channel_id: message.channel, message_ts: message.ts, is_ephemeral: false },
-    channel: { id: message.channel },
-    message: { ts: message.ts, text: message.text, blocks: message.blocks },
-    ...extra,
-  });
+  return click(h, user, message, actionId, { value, blockId: 'b', extra });
 }
 
-export function buttonValue(message: FakeMessage, actionId: string): string | undefined {
-  for (const b of (message.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[]) {
-    const e = b.elements?.find((x) => x.action_id === actionId);
-    if (e) return e.value;
-  }
-  return undefined;
-}
+export const buttonValue = (message: FakeMessage, actionId: string): string | undefined => findButton(message, actionId)?.value;
 
 /** Text of everything a Slack Web API call would show to someone, for leak scans. */
 export const callText = (c: RecordedCall) => JSON.stringify(c.args);
