@@ -17,6 +17,10 @@ const usage = `Usage: tandem <command>
                              (counts and hours stay); cannot be undone
   deliveries retry [id ...]  put failed messages (all, or these ids) back in the
                              queue; the running bot sends them on its next pass
+  questions show <program> <kickoff|midmod|exit>
+                             the DTR questions a program uses, as JSON
+  questions set <program> <kickoff|midmod|exit> <file.json>
+                             give a program its own DTR questions (a new version)
   db-template                make the embedded PostgreSQL's template cluster (npm ci
                              runs it), which a first start copies instead of initdb
   help                       this text`;
@@ -42,6 +46,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       forget: () => import('./cli/forget.js'),
       deliveries: () => import('./cli/deliveries.js'),
       'db-template': () => import('./cli/db-template.js'),
+      questions: () => import('./cli/questions.js'),
     };
     const command_ = Object.hasOwn(commands, command) ? commands[command] : undefined;
     if (command_) return await (await command_()).run({ args, env, run, out, open, setLogger: (l) => (logger = l) });

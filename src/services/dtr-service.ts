@@ -2,6 +2,7 @@ import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
+import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { Goal, Milestone, PairingUpdate } from '../db/schema.js';
 import { goalsFromAnswers, latestBuiltIn, questionSetFor, questionSetSchema, validateAnswers, type Answers, type QuestionSet } from '../domain/dtr-questions.js';
 import type { Logger } from '../logger.js';
@@ -18,6 +19,7 @@ type Role = 'mentor' | 'mentee';
 export function createDtrService(deps: {
   dtr: DtrRepository;
   pairings: PairingRepository;
+  programs: ProgramRepository;
   deliveries: DeliveryRepository;
   audit: AuditRepository;
   people: PeopleService;
@@ -62,7 +64,34 @@ export function createDtrService(deps: {
     return { ok: true, pairings: mine };
   }
 
+  /**
+   * A program's own questions for one DTR (`tandem questions`): what it uses now, and a new version to use
+   * from now on. A DTR already answered keeps the version it was answered with.
+   */
+  const questionSets = {
+    async current(programName: string, milestone: Milestone): Promise<Outcome<{ source: 'program' | 'builtin'; set: QuestionSet }>> {
+      const program = await deps.programs.findByName(programName);
+      if (!program) return refuse('not_found', `No program is called “${programName}”.`);
+      const { set, ref } = await currentSet(program.id, milestone);
+      return { ok: true, source: ref.source === 'program' ? 'program' : 'builtin', set };
+    },
+    async replace(actor: string, programName: string, milestone: Milestone, definition: unknown): Promise<Outcome<{ version: number }>> {
+      const program = await deps.programs.findByName(programName);
+      if (!program) return refuse('not_found', `No program is called “${programName}”.`);
+      const parsed = questionSetSchema.safeParse(definition);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(the file)'}: ${i.message}`);
+        return refuse('invalid', `Those questions cannot be used:\n${problems.join('\n')}`);
+      }
+      if (parsed.data.milestone !== milestone) return refuse('invalid', `The file is for the ${parsed.data.milestone} DTR, not ${milestone}.`);
+      const version = await deps.dtr.addProgramSet(program.id, milestone, parsed.data, actor);
+      await deps.audit.record({ actor, action: `dtr.${milestone}.questions`, subject: String(program.id), details: { version } }, deps.clock());
+      return { ok: true, version };
+    },
+  };
+
   return {
+    questionSets,
     currentSet,
     setFor,
 

@@ -1,6 +1,10 @@
 import { describe, expect } from 'vitest';
 import { builtInQuestionSets, questionSetSchema, questionsFor, type QuestionSet, type Readers } from '../../src/domain/dtr-questions.js';
 import type { FakeMessage } from '../support/fake-slack.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cliEnv, runCli, BOT_TOKEN, SIGNING_SECRET } from '../support/cli.js';
 import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
 
 let h: World;
@@ -235,8 +239,41 @@ describe('/dtr commands', () => {
   });
 });
 
+describe('a program’s own DTR questions (tandem questions)', () => {
+  test('staff print the questions in use, store their own version, and the next form asks it; a bad file is refused with why', async () => {
+    const env = cliEnv({ DATABASE_URL: h.database.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: h.slack.url, LOG_LEVEL: 'warn' });
+    const shown = await runCli(['questions', 'show', 'Backend', 'kickoff'], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toContain('uses the built-in questions');
+    const builtIn = questionSetSchema.parse(JSON.parse(shown.stdout));
+    expect(builtIn).toEqual(builtInQuestionSets.find((x) => x.milestone === 'kickoff'));
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'tandem-questions-'));
+    const own = { ...builtIn, title: 'Our kick-off', sections: [{ title: 'Getting going', questions: [{ id: 'why_here', label: 'Why did you join this program?', kind: 'long_text', audience: 'both', required: true }] }] };
+    const file = path.join(dir, 'kickoff.json');
+    writeFileSync(file, JSON.stringify(own));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...own, sections: [] }));
+    const refused = await runCli(['questions', 'set', 'Backend', 'kickoff', bad], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Those questions cannot be used');
+    expect(refused.stderr).toContain('sections');
+    const wrong = await runCli(['questions', 'set', 'Backend', 'exit', file], env);
+    expect(wrong.stderr).toContain('The file is for the kickoff DTR, not exit.');
+    expect(await h.database.db.selectFrom('program_question_sets').selectAll().execute()).toEqual([]);
+
+    const stored = await runCli(['questions', 'set', 'Backend', 'kickoff', file], env);
+    expect(stored.code).toBe(0);
+    expect(stored.stdout).toContain('Stored version 1 of the kickoff questions for “Backend”');
+    const view = await openForm(MENTOR, 'kickoff');
+    expect(JSON.stringify(view.blocks)).toContain('Why did you join this program?');
+    expect(JSON.stringify(view.blocks)).not.toContain(String(builtIn.sections[0]?.questions[0]?.label));
+    expect((await runCli(['questions', 'show', 'Backend', 'kickoff'], env)).stderr).toContain('uses its own version 1');
+  });
+});
+
 describe('privacy of every question set', () => {
-  /** A program's own mid-module set (nothing in the product writes one yet, so the test stores it). */
+  /** A program's own mid-module set (stored directly here; `tandem questions set` is tested above). */
   const programSet: QuestionSet = questionSetSchema.parse({
     milestone: 'midmod',
     version: 1,
