@@ -24,7 +24,6 @@ export interface ResponseDeadlines {
   dueAt: DateTime;
 }
 
-export const DEFAULT_RESPONSE_WINDOW_WORK_DAYS = 2;
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
