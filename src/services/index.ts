@@ -47,8 +47,8 @@ export function createServices(options: ServiceOptions) {
   const programs = createProgramService({ programs: repos.programs, staff: repos.staff, audit: repos.audit, deliveries: repos.deliveries, slack, clock, onEnqueued });
   const pairings = createPairingService({ ...repos, people, slack, clock, logger, onEnqueued });
   const alerts = createAlertService({ ...repos, people, slack, clock, logger, checkAlertsChannel: programs.checkAlertsChannel, onEnqueued });
-  const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
-  const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
+  const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
+  const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
   const standups = createStandupService({ db, ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { Transact } from '../db/repositories/index.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
@@ -27,6 +28,7 @@ import { programWeekKeys, type ProgramWeek } from '../domain/program-weeks.js';
  */
 export function createLifecycleService(deps: {
   db: Db;
+  transact: Transact;
   programs: ProgramRepository;
   deliveries: DeliveryRepository;
   sessionLogs: SessionLogRepository;
@@ -130,9 +132,9 @@ export function createLifecycleService(deps: {
     // A chart that fails to render is logged and left out; the summary goes regardless.
     const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, chartWeeks(weeks, 52), 'summary');
     const channel = program.alerts_channel_id;
-    await deps.db.transaction().execute(async (trx) => {
-      const summary = await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() }, trx);
-      if (summary.created && chart) await deps.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() }, trx);
+    await deps.transact(async (tx) => {
+      const summary = await tx.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() });
+      if (summary.created && chart) await tx.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() });
     });
   }
 

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { Transact } from '../db/repositories/index.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../db/schema.js';
@@ -38,6 +39,7 @@ type StandupReportPayload = DeliveryPayload & { threadReplies?: DeliveryPayload[
 
 export function createStandupService(deps: {
   db: Db;
+  transact: Transact;
   standups: StandupRepository;
   programs: ProgramRepository;
   deliveries: DeliveryRepository;
@@ -116,30 +118,24 @@ export function createStandupService(deps: {
         const promptAt = DateTime.max(slot.promptAt, nowDt);
         const mentees = await deps.standups.mentees(c.program_id, c.mentor_id);
         // The standup and its DM are one transaction: a crash can leave neither, never one without the other.
-        const created = await deps.db.transaction().execute(async (trx) => {
-          const standup = await deps.standups.create(
-            {
-              programId: c.program_id,
-              mentorId: c.mentor_id,
-              weekKey: slot.weekKey,
-              promptAt: promptAt.toJSDate(),
-              // The reminder comes at the end of the mentor's day, if it is not in by then.
-              remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
-              closesAt: slot.closesAt.toJSDate(),
-            },
-            trx,
-          );
+        const created = await deps.transact(async (tx) => {
+          const standup = await tx.standups.create({
+            programId: c.program_id,
+            mentorId: c.mentor_id,
+            weekKey: slot.weekKey,
+            promptAt: promptAt.toJSDate(),
+            // The reminder comes at the end of the mentor's day, if it is not in by then.
+            remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
+            closesAt: slot.closesAt.toJSDate(),
+          });
           if (!standup) return false;
-          await deps.deliveries.enqueue(
-            {
-              dedupeKey: `standup:${standup.id}`,
-              kind: 'standup_prompt',
-              channel: c.mentor_id,
-              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
-              notBefore: now,
-            },
-            trx,
-          );
+          await tx.deliveries.enqueue({
+            dedupeKey: `standup:${standup.id}`,
+            kind: 'standup_prompt',
+            channel: c.mentor_id,
+            payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+            notBefore: now,
+          });
           return true;
         });
         if (created) planned++;
@@ -150,12 +146,9 @@ export function createStandupService(deps: {
 
     async sendReminders(): Promise<number> {
       // Marked and queued in one transaction: a crash loses neither half.
-      const due = await deps.db.transaction().execute(async (trx) => {
-        const rows = await deps.standups.claimReminders(deps.clock(), 500, trx);
-        await deps.deliveries.enqueueMany(
-          rows.map((s) => ({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() })),
-          trx,
-        );
+      const due = await deps.transact(async (tx) => {
+        const rows = await tx.standups.claimReminders(deps.clock(), 500);
+        await tx.deliveries.enqueueMany(rows.map((s) => ({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() })));
         return rows;
       });
       if (due.length > 0) deps.onEnqueued();
@@ -341,9 +334,9 @@ export function createStandupService(deps: {
         const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, weeks, 'digest');
         const channel = program.alerts_channel_id;
         // The digest and its chart are queued together: the outbox sends each once, the chart right after the text.
-        const q = await deps.db.transaction().execute(async (trx) => {
-          const digest = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now }, trx);
-          if (digest.created && chart) await deps.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now }, trx);
+        const q = await deps.transact(async (tx) => {
+          const digest = await tx.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now });
+          if (digest.created && chart) await tx.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now });
           return digest;
         });
         if (q.created) sent++;

@@ -1,7 +1,7 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Db } from '../database.js';
-import type { Checkin, CheckinAnswer, CheckinAnswerRow, Database } from '../schema.js';
+import type { Checkin, CheckinAnswer, CheckinAnswerRow } from '../schema.js';
 
 export type CheckinCandidate = {
   pairing_id: number;
@@ -61,9 +61,9 @@ export function createCheckinRepository(db: Db) {
     },
 
     /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */
-    async createMany(trx: Transaction<Database>, rows: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }[]): Promise<Checkin[]> {
+    async createMany(rows: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }[]): Promise<Checkin[]> {
       if (rows.length === 0) return [];
-      return trx
+      return db
         .insertInto('checkins')
         .values(rows.map((r) => ({ pairing_id: r.pairingId, week_key: r.weekKey, prompt_at: r.promptAt, closes_at: r.closesAt })))
         .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
@@ -72,8 +72,8 @@ export function createCheckinRepository(db: Db) {
     },
 
     /** Returns the new row, or undefined when another pass planned this week already. */
-    async create(trx: Transaction<Database>, row: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }): Promise<Checkin | undefined> {
-      return trx
+    async create(row: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }): Promise<Checkin | undefined> {
+      return db
         .insertInto('checkins')
         .values({ pairing_id: row.pairingId, week_key: row.weekKey, prompt_at: row.promptAt, closes_at: row.closesAt })
         .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())

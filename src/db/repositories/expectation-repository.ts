@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Database, Expectation, ExpectationKind } from '../schema.js';
+import type { Expectation, ExpectationKind } from '../schema.js';
 
 export type NewExpectation = {
   pairingId: number;
@@ -31,8 +31,8 @@ export function createExpectationRepository(db: Db) {
 
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
-    async create(e: NewExpectation, trx: Transaction<Database> | Db = db): Promise<Expectation | undefined> {
-      return trx
+    async create(e: NewExpectation): Promise<Expectation | undefined> {
+      return db
         .insertInto('expectations')
         .values({
           pairing_id: e.pairingId,
@@ -48,9 +48,9 @@ export function createExpectationRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    async createMany(rows: NewExpectation[], trx: Transaction<Database> | Db = db): Promise<void> {
+    async createMany(rows: NewExpectation[]): Promise<void> {
       if (rows.length === 0) return;
-      await trx
+      await db
         .insertInto('expectations')
         .values(rows.map((e) => ({ pairing_id: e.pairingId, kind: e.kind, subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt })))
         .onConflict((oc) => oc.doNothing())
@@ -100,8 +100,8 @@ export function createExpectationRepository(db: Db) {
       await db.updateTable('expectations').set({ reminded_at: at }).where('id', '=', id).where('reminded_at', 'is', null).execute();
     },
 
-    async markEscalated(id: number, at: Date, trx: Transaction<Database> | Db = db): Promise<void> {
-      await trx.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
+    async markEscalated(id: number, at: Date): Promise<void> {
+      await db.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {
