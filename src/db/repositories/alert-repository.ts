@@ -13,6 +13,9 @@ export type PairAlertView = PairAlert & {
   sent_ts: string | null;
 };
 
+/** An open reason of a program, with its pair and the message of its pair-week alert. */
+export type OpenProgramAlert = Pick<Alert, 'pairing_id' | 'reason' | 'owner_id' | 'subject' | 'since'> & { mentor_id: string; mentee_id: string; sent_channel: string | null; sent_ts: string | null };
+
 type GroupChanges = { status: AlertStatus; owner_id?: string | null; snoozed_until?: Date | null; resolved_at?: Date | null; resolved_by?: string | null };
 
 export function createAlertRepository(db: Db) {
@@ -183,6 +186,21 @@ export function createAlertRepository(db: Db) {
 
 
     /** Alerts that end when this person answers in this pair (what they were late with). */
+    /** A program's reasons not resolved yet, oldest first. */
+    async openInProgram(programId: number): Promise<OpenProgramAlert[]> {
+      return db
+        .selectFrom('alerts as a')
+        .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
+        .innerJoin('pair_alerts as g', 'g.id', 'a.pair_alert_id')
+        .leftJoin('deliveries as d', 'd.id', 'g.delivery_id')
+        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id', 'd.sent_channel', 'd.sent_ts'])
+        .where('a.program_id', '=', programId)
+        .where('a.status', '<>', 'resolved')
+        .orderBy('a.since')
+        .orderBy('a.id')
+        .execute();
+    },
+
     async liveFor(pairingId: number, subject: string, reasons: readonly AlertReason[]): Promise<Alert[]> {
       return db
         .selectFrom('alerts')

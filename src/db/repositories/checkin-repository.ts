@@ -126,6 +126,35 @@ export function createCheckinRepository(db: Db) {
         .where('checkins.week_key', '=', weekKey)
         .execute();
     },
+
+    /** A person's latest answer in a pair (not-answered rows skipped), with when its check-in was asked. */
+    async lastAnswerOf(pairingId: number, personId: string): Promise<{ answer: CheckinAnswer | null; prompt_at: Date } | undefined> {
+      return db
+        .selectFrom('checkin_answers as a')
+        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+        .select(['a.answer', 'c.prompt_at'])
+        .where('c.pairing_id', '=', pairingId)
+        .where('a.person_id', '=', personId)
+        .where('a.answer', 'is not', null)
+        .orderBy('c.prompt_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    /** A program's check-ins of one week, and the answers to them. */
+    async weekCountsInProgram(programId: number, weekKey: string): Promise<{ asked: number; answered: number }> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      const asked = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('week_key', '=', weekKey).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      const answered = await db
+        .selectFrom('checkin_answers as a')
+        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('c.week_key', '=', weekKey)
+        .where('c.pairing_id', 'in', pairIds)
+        .where('a.answer', 'is not', null)
+        .executeTakeFirst();
+      return { asked: Number(asked?.n ?? 0), answered: Number(answered?.n ?? 0) };
+    },
   };
 }
 

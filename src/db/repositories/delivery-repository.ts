@@ -221,6 +221,30 @@ export function createDeliveryRepository(db: Db) {
     async findByKey(key: string): Promise<Delivery | undefined> {
       return db.selectFrom('deliveries').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
     },
+
+    /** Whether a delivery with this key was ever queued (its payload is not read). */
+    async existsByKey(key: string): Promise<boolean> {
+      return Boolean(await db.selectFrom('deliveries').select('id').where('dedupe_key', '=', key).executeTakeFirst());
+    },
+
+    /** A delivery's state by its key and whether its payload carries replies for its thread, without reading the payload. */
+    async threadParentByKey(key: string): Promise<{ id: number; status: Delivery['status']; channel: string; sent_ts: string | null; threaded: boolean } | undefined> {
+      return db
+        .selectFrom('deliveries')
+        .select(['id', 'status', 'channel', 'sent_ts', sql<boolean>`payload -> 'threadReplies' is not null`.as('threaded')])
+        .where('dedupe_key', '=', key)
+        .executeTakeFirst();
+    },
+
+    async payloadOf(id: number): Promise<DeliveryPayload> {
+      return (await db.selectFrom('deliveries').select('payload').where('id', '=', id).executeTakeFirstOrThrow()).payload;
+    },
+
+    /** A closing program: what is still queued for its pairs is dropped, except the kind `except` (its goodbye). */
+    async skipPendingForProgram(programId: number, except: string): Promise<void> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      await db.updateTable('deliveries').set({ status: 'skipped' }).where('status', '=', 'pending').where('pairing_id', 'in', pairIds).where('kind', '<>', except).execute();
+    },
   };
 }
 

@@ -70,6 +70,24 @@ export function createExpectationRepository(db: Db) {
       return q.returningAll().execute();
     },
 
+    /** A closing program: what its pairs still owe is cancelled. */
+    async cancelOpenInProgram(programId: number): Promise<void> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      await db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', pairIds).execute();
+    },
+
+    /** What one person still owes in a pair, soonest due first. */
+    async openOwedBy(pairingId: number, subject: string): Promise<Pick<Expectation, 'kind' | 'due_at'>[]> {
+      return db.selectFrom('expectations').select(['kind', 'due_at']).where('pairing_id', '=', pairingId).where('subject', '=', subject).where('status', '=', 'open').orderBy('due_at').execute();
+    },
+
+    /** How many answers in a program's pairs are owed past their deadline. */
+    async countOverdueInProgram(programId: number, now: Date): Promise<number> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      const late = await db.selectFrom('expectations').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').where('due_at', '<=', now).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      return Number(late?.n ?? 0);
+    },
+
     async cancelForPairing(pairingId: number, at: Date): Promise<number> {
       const r = await db.updateTable('expectations').set({ status: 'cancelled', cancelled_at: at }).where('pairing_id', '=', pairingId).where('status', '=', 'open').executeTakeFirst();
       return Number(r.numUpdatedRows);
