@@ -17,6 +17,7 @@ import { createStandupRepository } from './standup-repository.js';
 import { createRequestKeyRepository } from './request-key-repository.js';
 import { createReportRepository } from './report-repository.js';
 import { createProgramFigures } from './program-figures-repository.js';
+import { createSchedulerRunRepository } from './scheduler-run-repository.js';
 
 /** Every repository over one database handle (a pool or a transaction). */
 function repositoriesOver(db: Db) {
@@ -41,6 +42,7 @@ function repositoriesOver(db: Db) {
     requestKeys: createRequestKeyRepository(db),
     reports: createReportRepository(db),
     figures: createProgramFigures({ db, sessionLogs }),
+    schedulerRuns: createSchedulerRunRepository(db),
   };
 }
 
