@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Config } from './config.js';
-import type { OpenedDatabase } from './db/database.js';
+import { ping, type OpenedDatabase } from './db/database.js';
 import { openMigratedDatabase } from './db/migrate.js';
+import { createSchedulerRunRepository } from './db/repositories/scheduler-run-repository.js';
 import type { Logger } from './logger.js';
 import { runTick } from './scheduler/tick.js';
 import { createPostgresRunCoordinator } from './scheduler/run-coordinator.js';
@@ -41,7 +41,7 @@ export async function startTandem(config: Config, logger: Logger, options: {
 
   const health = async () => {
     try {
-      await Promise.race([sql`select 1`.execute(database.db), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
+      await Promise.race([ping(database.db), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
       return { ok: true, details: { database: 'ok', engine: database.engine } };
     } catch {
       return { ok: false, details: { database: 'unreachable', engine: database.engine } };
@@ -57,7 +57,7 @@ export async function startTandem(config: Config, logger: Logger, options: {
     throw err;
   }
   const scheduler = config.schedulerEnabled
-    ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services), coordinator: createPostgresRunCoordinator(database.db) })
+    ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services), coordinator: createPostgresRunCoordinator(createSchedulerRunRepository(database.db)) })
     : null;
   logger.info(
     { port, mode: config.slack.appToken ? 'socket' : 'http', engine: database.engine, scheduler: Boolean(scheduler), ...(options.code ? { code: options.code } : {}) },

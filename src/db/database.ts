@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresLog } from './embedded-postgres.js';
 import type { Database } from './schema.js';
@@ -45,6 +45,11 @@ export type OpenDatabaseOptions = {
   /** The embedded server, already being started (by `tandem start`, before the rest of Tandem loads). */
   embedded?: Promise<EmbeddedPostgres> | undefined;
 };
+
+/** One trivial statement: resolves when the database answers (the health check). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.databaseUrl) return connect(options.databaseUrl, options, 'postgres', async () => undefined);

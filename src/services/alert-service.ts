@@ -1,11 +1,9 @@
-import type { Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { AlertRepository, PairAlertView } from '../db/repositories/alert-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import type { Db } from '../db/database.js';
-import type { Alert, AlertReason, Database } from '../db/schema.js';
+import type { Alert, AlertReason } from '../db/schema.js';
 import { addWorkDays, holidaySet } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { alertMessage, alertReasonAdded, type AlertReasonView } from '../messages/alert.js';
@@ -144,8 +142,8 @@ export function createAlertService(deps: {
     return updated;
   }
 
-  async function record(input: RaiseAlert, trx?: Transaction<Database> | Db): Promise<Alert | undefined> {
-    const raised = await deps.alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null } }, deps.clock(), trx);
+  async function record(input: RaiseAlert, alerts: AlertRepository = deps.alerts): Promise<Alert | undefined> {
+    const raised = await alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null } }, deps.clock());
     if (raised) log.info({ alertId: raised.alert.id, pairAlertId: raised.alert.pair_alert_id, pairingId: input.pairingId, reason: input.reason }, 'alert raised');
     return raised?.alert;
   }
@@ -193,8 +191,8 @@ export function createAlertService(deps: {
     },
 
     /**
-     * Stores the alert inside the caller's transaction (one that holds the pair's lock); the caller
-     * posts it with publish() once that transaction has committed.
+     * Stores the alert inside the caller's transaction (through its bound `alerts` repository, in one
+     * that holds the pair's lock); the caller posts it with publish() once that transaction has committed.
      */
     record,
     publish,

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { isInPair } from '../domain/authorization.js';
-import type { Db } from '../db/database.js';
 import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
@@ -8,6 +7,7 @@ import type { PairActivityRepository } from '../db/repositories/pair-activity-re
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
 import type { PeopleRepository } from '../db/repositories/people-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
+import type { Transact, WithPairLock } from '../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../domain/checkin-slot.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../domain/work-days.js';
@@ -31,7 +31,8 @@ export const lowRating = 2;
 export type CheckinNote = { answer: CheckinAnswer; rating: number | null; topics: string | null; blockers: string | null };
 
 export function createCheckinService(deps: {
-  db: Db;
+  transact: Transact;
+  withPairLock: WithPairLock;
   checkins: CheckinRepository;
   expectations: ExpectationRepository;
   activity: PairActivityRepository;
@@ -80,8 +81,8 @@ export function createCheckinService(deps: {
         if (slot && slot.promptAt.toMillis() <= now.getTime()) slots.set(c.pairing_id, { candidate: c, slot });
       }
       // One transaction and three statements per page: the check-ins, their messages, what each person owes.
-      const created = await deps.db.transaction().execute(async (trx) => {
-        const rows = await deps.checkins.createMany(trx, [...slots.values()].map(({ candidate, slot }) => ({ pairingId: candidate.pairing_id, weekKey: slot.weekKey, promptAt: slot.promptAt.toJSDate(), closesAt: slot.closesAt.toJSDate() })));
+      const created = await deps.transact(async (tx) => {
+        const rows = await tx.checkins.createMany([...slots.values()].map(({ candidate, slot }) => ({ pairingId: candidate.pairing_id, weekKey: slot.weekKey, promptAt: slot.promptAt.toJSDate(), closesAt: slot.closesAt.toJSDate() })));
         const deliveries = [];
         const expectations = [];
         for (const checkin of rows) {
@@ -105,8 +106,8 @@ export function createCheckinService(deps: {
             expectations.push({ pairingId: c.pairing_id, kind: 'checkin' as const, subject, sourceRef: String(checkin.id), startedAt: startedAt.toJSDate(), remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
           }
         }
-        await deps.deliveries.enqueueMany(deliveries, trx);
-        await deps.expectations.createMany(expectations, trx);
+        await tx.deliveries.enqueueMany(deliveries);
+        await tx.expectations.createMany(expectations);
         return rows.length;
       });
       // Sending starts with the first page instead of waiting for the whole pass.
@@ -149,7 +150,7 @@ export function createCheckinService(deps: {
     const now = deps.clock();
     await deps.checkins.upsertAnswer({ checkinId, personId: actor, answer, at: now, ...(note ? { note } : {}) });
     // Under the pair's lock, like an escalation: either it sees this answer, or its alert is resolved just below.
-    await deps.activity.withPairLock(loaded.pairingId, (trx) => deps.activity.meetCheckins(trx, loaded.pairingId, now));
+    await deps.withPairLock(loaded.pairingId, (tx) => tx.activity.meetCheckins(loaded.pairingId, now));
     await deps.alerts.autoResolve(loaded.pairingId, actor, ['checkin_unanswered']);
     if (answer === 'not_yet') await checkMissedMeetings(loaded.pairingId, loaded.programId, loaded.checkin, actor);
     return { ok: true, checkin: loaded.checkin, mentorId: loaded.mentorId, pairingId: loaded.pairingId };

@@ -1,6 +1,4 @@
 import { DateTime } from 'luxon';
-import type { Db } from '../db/database.js';
-import type { AlertReason } from '../db/schema.js';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
@@ -8,6 +6,9 @@ import { stuckAfterMs } from './delivery-sender.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DtrRepository } from '../db/repositories/dtr-repository.js';
+import type { AlertRepository, OpenProgramAlert } from '../db/repositories/alert-repository.js';
+import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
+import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
 import { answerLabels } from '../messages/checkin.js';
 import { weekLabel } from './checkin-service.js';
 import { missingStandups } from './standup-service.js';
@@ -26,13 +27,15 @@ const milestoneNames = { kickoff: 'kick-off', midmod: 'mid-module', exit: 'exit'
 
 /** Builds each person's App Home from their own data only, and republishes it (debounced) on change. */
 export function createHomeService(deps: {
-  db: Db;
   pairings: PairingRepository;
   programs: ProgramRepository;
   staff: StaffRepository;
   standups: StandupRepository;
   deliveries: DeliveryRepository;
   dtr: DtrRepository;
+  checkins: CheckinRepository;
+  expectations: ExpectationRepository;
+  alerts: AlertRepository;
   people: PeopleService;
   reschedules: RescheduleService;
   slack: SlackPort;
@@ -53,11 +56,11 @@ export function createHomeService(deps: {
       const next = await deps.reschedules.nextMeeting(p);
       const nextLabel = next ? `${fmt(next.at)}${next.moved ? ' (moved)' : ''}` : null;
       const program = await deps.programs.get(p.program_id);
-      const done = new Set((await deps.db.selectFrom('milestones').select('milestone').where('pairing_id', '=', p.id).where('completed_at', 'is not', null).execute()).map((m) => m.milestone));
+      const done = new Set((await deps.dtr.completedMilestones([p.id])).map((m) => m.milestone));
       const week = program ? programWeek(program.start_date, program.length_weeks, DateTime.fromJSDate(now), program.time_zone) : null;
       const openMilestones = program && week ? milestoneWindows(program).filter((w) => week >= w.from && !done.has(w.milestone)).map((w) => `${milestoneNames[w.milestone]} (\`/dtr ${w.milestone}\`)`) : [];
       if (p.mentee_id === userId) {
-        const owed = await deps.db.selectFrom('expectations').select(['kind', 'due_at']).where('pairing_id', '=', p.id).where('subject', '=', userId).where('status', '=', 'open').orderBy('due_at').execute();
+        const owed = await deps.expectations.openOwedBy(p.id, userId);
         const kickoff = (await deps.dtr.answers(p.id, 'kickoff')).find((a) => a.role === 'mentor');
         asMentee.push({
           pairingId: p.id,
@@ -70,16 +73,7 @@ export function createHomeService(deps: {
           due: [...owed.map((o) => `${o.kind === 'checkin' ? "this week's check-in" : 'an answer to your mentor'} by ${fmt(o.due_at)}`), ...openMilestones.map((m) => `the ${m} DTR`)],
         });
       } else {
-        const last = await deps.db
-          .selectFrom('checkin_answers as a')
-          .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-          .select(['a.answer', 'c.prompt_at'])
-          .where('c.pairing_id', '=', p.id)
-          .where('a.person_id', '=', p.mentee_id)
-          .where('a.answer', 'is not', null)
-          .orderBy('c.prompt_at', 'desc')
-          .limit(1)
-          .executeTakeFirst();
+        const last = await deps.checkins.lastAnswerOf(p.id, p.mentee_id);
         asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: userText(p.program_name), status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${weekLabel(last.prompt_at, zone)})` : null, openMilestones });
       }
     }
@@ -94,35 +88,10 @@ export function createHomeService(deps: {
     for (const program of await deps.programs.listActive()) {
       if (program.closed_at) continue;
       const week = isoWeekKey(DateTime.fromJSDate(now), program.time_zone);
-      const counts = await deps.db
-        .selectFrom('pairings')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('program_id', '=', program.id)
-        .where('status', '<>', 'ended')
-        .groupBy('status')
-        .execute();
-      const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', program.id);
-      const asked = await deps.db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('week_key', '=', week).where('pairing_id', 'in', pairIds).executeTakeFirst();
-      const answered = await deps.db
-        .selectFrom('checkin_answers as a')
-        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('c.week_key', '=', week)
-        .where('c.pairing_id', 'in', pairIds)
-        .where('a.answer', 'is not', null)
-        .executeTakeFirst();
-      const late = await deps.db.selectFrom('expectations').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').where('due_at', '<=', now).where('pairing_id', 'in', pairIds).executeTakeFirst();
-      const alerts = await deps.db
-        .selectFrom('alerts as a')
-        .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
-        .innerJoin('pair_alerts as g', 'g.id', 'a.pair_alert_id')
-        .leftJoin('deliveries as d', 'd.id', 'g.delivery_id')
-        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id', 'd.sent_channel', 'd.sent_ts'])
-        .where('a.program_id', '=', program.id)
-        .where('a.status', '<>', 'resolved')
-        .orderBy('a.since')
-        .orderBy('a.id')
-        .execute();
+      const counts = await deps.pairings.liveCountsByStatus(program.id);
+      const { asked, answered } = await deps.checkins.weekCountsInProgram(program.id, week);
+      const late = await deps.expectations.countOverdueInProgram(program.id, now);
+      const alerts = await deps.alerts.openInProgram(program.id);
       const standups = await deps.standups.forProgramWeek(program.id, week);
       const missing = missingStandups(standups);
       const n = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
@@ -131,8 +100,8 @@ export function createHomeService(deps: {
         name: userText(program.name),
         active: n('active'),
         paused: n('paused'),
-        answerRate: answerRateLabel(answerRate(Number(answered?.n ?? 0), Number(asked?.n ?? 0)), 'not asked yet'),
-        lateAnswers: Number(late?.n ?? 0),
+        answerRate: answerRateLabel(answerRate(answered, asked), 'not asked yet'),
+        lateAnswers: late,
         openAlerts: await withLinks(openPairs(alerts, zone)),
         missingStandups: missing,
         undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
@@ -196,10 +165,7 @@ export type HomeService = ReturnType<typeof createHomeService>;
 type OpenPair = Omit<HomeStaffProgram['openAlerts'][number], 'alertLink'> & { message: { channel: string; ts: string } | null };
 
 /** Open alerts, one entry per pair: each reason with who and since when (in the reader's zone), and the newest alert message. */
-function openPairs(
-  alerts: { pairing_id: number; reason: AlertReason; owner_id: string | null; subject: string | null; since: Date; mentor_id: string; mentee_id: string; sent_channel: string | null; sent_ts: string | null }[],
-  zone: string,
-): OpenPair[] {
+function openPairs(alerts: OpenProgramAlert[], zone: string): OpenPair[] {
   const pairs = new Map<number, OpenPair>();
   for (const a of alerts) {
     let pair = pairs.get(a.pairing_id);

@@ -47,19 +47,19 @@ export function createServices(options: ServiceOptions) {
   const programs = createProgramService({ programs: repos.programs, staff: repos.staff, audit: repos.audit, deliveries: repos.deliveries, slack, clock, onEnqueued });
   const pairings = createPairingService({ ...repos, people, slack, clock, logger, onEnqueued });
   const alerts = createAlertService({ ...repos, people, slack, clock, logger, checkAlertsChannel: programs.checkAlertsChannel, onEnqueued });
-  const checkins = createCheckinService({ db, ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
-  const responseWindow = createResponseWindowService({ db, ...repos, people, alerts, slack, clock, logger, onEnqueued });
+  const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
+  const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
-  const standups = createStandupService({ db, ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const standups = createStandupService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
-  const lifecycle = createLifecycleService({ db, ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
-  const home = createHomeService({ db, ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
+  const lifecycle = createLifecycleService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, deliveries: repos.deliveries, slack, clock, onEnqueued });
-  const milestones = createMilestoneService({ db, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
+  const milestones = createMilestoneService({ dtr: repos.dtr, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
   // Use-cases only: listeners, the scheduler and the CLI reach the database and Slack through these.
   return { sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, charts, clock, logger };
 }

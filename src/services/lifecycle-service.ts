@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon';
-import type { Db } from '../db/database.js';
 import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { DtrRepository } from '../db/repositories/dtr-repository.js';
+import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
+import type { PairingRepository } from '../db/repositories/pairing-repository.js';
+import type { Transact } from '../db/repositories/index.js';
 import type { StaffRepository } from '../db/repositories/staff-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
 import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
@@ -26,8 +29,11 @@ import { programWeekKeys, type ProgramWeek } from '../domain/program-weeks.js';
  * follow-up some weeks later. All keyed, so a pass after downtime does it once.
  */
 export function createLifecycleService(deps: {
-  db: Db;
+  transact: Transact;
   programs: ProgramRepository;
+  pairings: PairingRepository;
+  expectations: ExpectationRepository;
+  dtr: DtrRepository;
   deliveries: DeliveryRepository;
   sessionLogs: SessionLogRepository;
   staff: StaffRepository;
@@ -45,17 +51,10 @@ export function createLifecycleService(deps: {
     const program = await deps.programs.get(programId);
     if (!program || program.closed_at) return 0;
     const now = deps.clock();
-    const ended = await deps.db
-      .updateTable('pairings')
-      .set({ status: 'ended', ended_at: now })
-      .where('program_id', '=', programId)
-      .where('status', '<>', 'ended')
-      .returningAll()
-      .execute();
-    const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-    await deps.db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', pairIds).execute();
+    const ended = await deps.pairings.endAllInProgram(programId, now);
+    await deps.expectations.cancelOpenInProgram(programId);
     // Nothing more goes to the pairs but the goodbye below: prompts and reminders still queued are dropped.
-    await deps.db.updateTable('deliveries').set({ status: 'skipped' }).where('status', '=', 'pending').where('pairing_id', 'in', pairIds).where('kind', '<>', 'program_end').execute();
+    await deps.deliveries.skipPendingForProgram(programId, 'program_end');
     for (const p of ended) {
       if (!p.conversation_id) continue;
       const text = `That's a wrap on ${escapeMrkdwn(program.name)}, ${mention(p.mentor_id)} and ${mention(p.mentee_id)}! :tada: Thank you for the time and care you put into these weeks. Take a moment to celebrate what you achieved together.`;
@@ -69,7 +68,7 @@ export function createLifecycleService(deps: {
       });
     }
     // Archived: no more check-ins, standups, digests or reminders; open alerts end as "program ended".
-    await deps.db.updateTable('programs').set({ closed_at: now, status: 'archived' }).where('id', '=', programId).where('closed_at', 'is', null).execute();
+    await deps.programs.archive(programId, now);
     await deps.alerts.resolveProgram(programId);
     await sendSummary(programId);
     log.info({ programId, ended: ended.length }, 'program closed');
@@ -79,15 +78,7 @@ export function createLifecycleService(deps: {
 
   /** What the pairs' DTRs say to the program team: answers whose question `readers` is staff. */
   async function programTeamAnswers(programId: number): Promise<ProgramTeamAnswer[]> {
-    const rows = await deps.db
-      .selectFrom('dtr_answers as d')
-      .innerJoin('pairings as p', 'p.id', 'd.pairing_id')
-      .leftJoin('program_question_sets as q', (j) => j.on('q.program_id', '=', programId).onRef('q.milestone', '=', 'd.milestone').onRef('q.version', '=', 'd.set_version').on('d.set_source', '=', 'program'))
-      .select(['d.milestone', 'd.person_id', 'd.role', 'd.set_source', 'd.set_version', 'd.answers', 'q.definition', 'p.mentor_id', 'p.mentee_id'])
-      .where('p.program_id', '=', programId)
-      .orderBy('p.id')
-      .orderBy('d.role')
-      .execute();
+    const rows = await deps.dtr.programAnswers(programId);
     return rows.flatMap((r) =>
       answersWhere(questionSetFor(r.milestone, { source: r.set_source, version: r.set_version }, r.definition), r.answers, (q) => q.readers === 'staff').map((answer) => ({
         personId: r.person_id,
@@ -101,10 +92,9 @@ export function createLifecycleService(deps: {
   async function sendSummary(programId: number): Promise<void> {
     const program = await deps.programs.get(programId);
     if (!program?.alerts_channel_id) return;
-    const pairIds = deps.db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-    const exits = await deps.db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
+    const exits = await deps.dtr.menteeExitAnswers(programId);
     const outcomes = exits.flatMap((e) => [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'));
-    const pairs = await deps.db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirst();
+    const pairs = await deps.pairings.countInProgram(programId);
     // The same read model as the Monday digests and their charts, over every week of the program.
     const weeks = await deps.figures.weeks(program, programWeekKeys(program));
     const sum = (f: (w: ProgramWeek) => number) => weeks.reduce((a, w) => a + f(w), 0);
@@ -116,7 +106,7 @@ export function createLifecycleService(deps: {
       { type: 'header', text: plain(`Program summary: ${program.name}`, 150) },
       section(
         [
-          `*Pairs:* ${pairs?.n ?? 0}`,
+          `*Pairs:* ${pairs}`,
           `*Check-in answer rate:* ${rate}${checkins > 0 ? ` (${answers} of ${answersPerCheckin * checkins} answers)` : ''}`,
           `*Weeks a pair met:* ${sum((w) => w.pairsMet)} of ${sum((w) => w.pairs.length)} pair-weeks`,
           `*Goals (from exit DTRs):* ${outcomes.filter((o) => o === 'met').length} met, ${outcomes.filter((o) => o === 'partly').length} partly, ${outcomes.filter((o) => o === 'not').length} not met (${exits.length === 1 ? '1 exit DTR' : `${exits.length} exit DTRs`} recorded)`,
@@ -130,9 +120,9 @@ export function createLifecycleService(deps: {
     // A chart that fails to render is logged and left out; the summary goes regardless.
     const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, chartWeeks(weeks, 52), 'summary');
     const channel = program.alerts_channel_id;
-    await deps.db.transaction().execute(async (trx) => {
-      const summary = await deps.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() }, trx);
-      if (summary.created && chart) await deps.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() }, trx);
+    await deps.transact(async (tx) => {
+      const summary = await tx.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() });
+      if (summary.created && chart) await tx.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() });
     });
   }
 
@@ -161,15 +151,7 @@ export function createLifecycleService(deps: {
         }
       }
       let followUps = 0;
-      const due = await deps.db
-        .selectFrom('programs as pr')
-        .innerJoin('pairings as p', 'p.program_id', 'pr.id')
-        .select(['p.id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.goals', 'pr.name', 'pr.closed_at', 'pr.follow_up_weeks'])
-        .where('pr.follow_up_weeks', 'is not', null)
-        .where('pr.closed_at', 'is not', null)
-        .where('p.status', '=', 'ended')
-        .where('p.conversation_id', 'is not', null)
-        .execute();
+      const due = await deps.pairings.followUpCandidates();
       for (const p of due) {
         if (!p.closed_at || !p.follow_up_weeks) continue;
         const at = DateTime.fromJSDate(p.closed_at).plus({ weeks: p.follow_up_weeks });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Db } from '../db/database.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { DtrRepository } from '../db/repositories/dtr-repository.js';
 import type { Milestone } from '../db/schema.js';
 import { programWeek } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
@@ -30,7 +30,7 @@ const openText: Record<Milestone, { title: string; command: string }> = {
  * downtime does not send reminders for windows already closed) and raises one alert for a milestone
  * not completed when its window has closed.
  */
-export function createMilestoneService(deps: { db: Db; deliveries: DeliveryRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+export function createMilestoneService(deps: { dtr: DtrRepository; deliveries: DeliveryRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
   return {
     async pass(pageSize = 1000): Promise<{ reminded: number; escalated: number }> {
       const now = deps.clock();
@@ -38,25 +38,10 @@ export function createMilestoneService(deps: { db: Db; deliveries: DeliveryRepos
       let escalated = 0;
       let after = 0;
       for (;;) {
-        const page = await deps.db
-          .selectFrom('pairings as p')
-          .innerJoin('programs as pr', 'pr.id', 'p.program_id')
-          .select(['p.id', 'p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.created_at', 'pr.start_date', 'pr.length_weeks', 'pr.time_zone', 'pr.kickoff_week', 'pr.midmod_week_from', 'pr.midmod_week_to'])
-          .where('p.status', '=', 'active')
-          .where('pr.status', '=', 'active')
-          .where('p.conversation_id', 'is not', null)
-          .where('p.id', '>', after)
-          .orderBy('p.id')
-          .limit(pageSize)
-          .execute();
+        const page = await deps.dtr.milestoneCandidates(after, pageSize);
         if (page.length === 0) break;
         after = page[page.length - 1]?.id ?? after;
-        const done = await deps.db
-          .selectFrom('milestones')
-          .select(['pairing_id', 'milestone'])
-          .where('pairing_id', 'in', page.map((p) => p.id))
-          .where('completed_at', 'is not', null)
-          .execute();
+        const done = await deps.dtr.completedMilestones(page.map((p) => p.id));
         const completed = new Set(done.map((d) => `${d.pairing_id}:${d.milestone}`));
         for (const p of page) {
           const nowDt = DateTime.fromJSDate(now, { zone: p.time_zone });

@@ -122,13 +122,13 @@ export function createRescheduleService(deps: {
         : `cancelled your meeting of ${fmt(original.toJSDate(), partnerZone)}`;
       const text = `<@${actor}> ${what}.${row.reason ? ` Reason: ${escapeMrkdwn(userText(row.reason))}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
       const conversation = pairing.conversation_id;
-      const announce = (r: Reschedule, trx?: Parameters<typeof deps.deliveries.enqueue>[1]) =>
+      const announce = (r: Reschedule, deliveries = deps.deliveries) =>
         conversation
-          ? deps.deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: conversation, payload: { text, blocks: [section(text)] }, notBefore: now }, trx)
+          ? deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: conversation, payload: { text, blocks: [section(text)] }, notBefore: now })
           : Promise.resolve();
       // With a form key the announcement is written with the reschedule: a crash between the two would
       // otherwise lose it for good, since a resubmitted form is (rightly) a no-op.
-      const r = formKey ? await deps.reschedules.createOnce(row, formKey, (trx, created) => announce(created, trx)) : await deps.reschedules.create(row);
+      const r = formKey ? await deps.reschedules.createOnce(row, formKey, (created, deliveries) => announce(created, deliveries)) : await deps.reschedules.create(row);
       if (!r) return { ok: true, reschedule: null };
       if (!formKey) await announce(r);
       await deps.audit.record({ actor, action: late ? 'meeting.late_notice' : 'meeting.rescheduled', subject: String(pairing.id), details: { reschedule: r.id, noticeHours: hours } }, now);

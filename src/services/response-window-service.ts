@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
@@ -6,8 +5,8 @@ import type { ExpectationRepository } from '../db/repositories/expectation-repos
 import type { NewPairActivity, PairActivityRepository } from '../db/repositories/pair-activity-repository.js';
 import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
-import type { Db } from '../db/database.js';
-import type { AlertReason, Database, Expectation } from '../db/schema.js';
+import type { TxRepositories, WithPairLock } from '../db/repositories/index.js';
+import type { AlertReason, Expectation } from '../db/schema.js';
 import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { reminderMessage } from '../messages/checkin.js';
@@ -32,10 +31,9 @@ const recordsOnlyAfterMs = 60 * 60 * 1000;
 
 type Fact = Omit<NewPairActivity, 'pairingId'>;
 type PairContext = { pairing: PairingRow; windowDays: number; holidays: ReadonlySet<string>; zones: Map<string, string> };
-type Trx = Transaction<Database>;
 
 export function createResponseWindowService(deps: {
-  db: Db;
+  withPairLock: WithPairLock;
   expectations: ExpectationRepository;
   activity: PairActivityRepository;
   checkins: CheckinRepository;
@@ -71,26 +69,26 @@ export function createResponseWindowService(deps: {
    * same whatever order the facts came in: answers meet the deadlines they answer, and the earliest
    * partner message nobody answered yet is the one a deadline runs from. Call under the pair lock.
    */
-  async function settle(trx: Trx, ctx: PairContext): Promise<Expectation[]> {
+  async function settle(tx: TxRepositories, ctx: PairContext): Promise<Expectation[]> {
     const { pairing } = ctx;
     const met: Expectation[] = [];
     for (const [subject, partner] of [
       [pairing.mentor_id, pairing.mentee_id],
       [pairing.mentee_id, pairing.mentor_id],
     ] as const) {
-      met.push(...(await deps.activity.meetReplies(trx, pairing.id, subject)));
-      for (const start of await deps.activity.episodeStarts(trx, pairing.id, subject, partner)) {
+      met.push(...(await tx.activity.meetReplies(pairing.id, subject)));
+      for (const start of await tx.activity.episodeStarts(pairing.id, subject, partner)) {
         const d = replyDeadlines(ctx, subject, start.ts);
         if (start.first_answer !== null) {
-          await deps.activity.insertAnswered(trx, { pairingId: pairing.id, subject, sourceRef: start.ts, ...d, metAt: new Date(Math.round(Number(start.first_answer) * 1000)) });
+          await tx.activity.insertAnswered({ pairingId: pairing.id, subject, sourceRef: start.ts, ...d, metAt: new Date(Math.round(Number(start.first_answer) * 1000)) });
           continue;
         }
-        const open = await deps.activity.openReply(trx, pairing.id, subject);
-        if (!open) await deps.expectations.create({ pairingId: pairing.id, kind: 'reply', subject, sourceRef: start.ts, ...d }, trx);
-        else if (slackTs.test(open.source_ref) && tsMicros(start.ts) < tsMicros(open.source_ref)) await deps.activity.rewindReply(trx, open.id, { sourceRef: start.ts, ...d });
+        const open = await tx.activity.openReply(pairing.id, subject);
+        if (!open) await tx.expectations.create({ pairingId: pairing.id, kind: 'reply', subject, sourceRef: start.ts, ...d });
+        else if (slackTs.test(open.source_ref) && tsMicros(start.ts) < tsMicros(open.source_ref)) await tx.activity.rewindReply(open.id, { sourceRef: start.ts, ...d });
       }
     }
-    met.push(...(await deps.activity.meetCheckins(trx, pairing.id, deps.clock())));
+    met.push(...(await tx.activity.meetCheckins(pairing.id, deps.clock())));
     return met;
   }
 
@@ -105,9 +103,9 @@ export function createResponseWindowService(deps: {
 
   /** Stores facts (once each) and settles the pair, under the pair's lock. */
   async function ingest(ctx: PairContext, facts: Fact[]): Promise<void> {
-    const met = await deps.activity.withPairLock(ctx.pairing.id, async (trx) => {
-      for (const f of facts) await deps.activity.record(trx, { ...f, pairingId: ctx.pairing.id });
-      return settle(trx, ctx);
+    const met = await deps.withPairLock(ctx.pairing.id, async (tx) => {
+      for (const f of facts) await tx.activity.record({ ...f, pairingId: ctx.pairing.id });
+      return settle(tx, ctx);
     });
     await resolveAnswered(ctx.pairing.id, met);
   }
@@ -188,7 +186,7 @@ export function createResponseWindowService(deps: {
       // Queue first (idempotent by key), mark after: a crash in between repeats a no-op, loses nothing.
       for (const e of await deps.expectations.dueReminders(now, limit)) {
         // A reaction on the check-in can arrive before the bot has stored the message's ts.
-        if (e.kind === 'checkin' && (await deps.activity.withPairLock(e.pairing_id, (trx) => deps.activity.meetCheckins(trx, e.pairing_id, now))).some((m) => m.id === e.id)) continue;
+        if (e.kind === 'checkin' && (await deps.withPairLock(e.pairing_id, (tx) => tx.activity.meetCheckins(e.pairing_id, now))).some((m) => m.id === e.id)) continue;
         const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
         const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
         const due = DateTime.fromJSDate(e.due_at, { zone }).toFormat("cccc d LLLL 'at' HH:mm");
@@ -224,9 +222,9 @@ export function createResponseWindowService(deps: {
         const evidence: AlertEvidence = asked ? 'slack_confirmed' : 'records_only';
         // Raised and marked in the transaction that holds the pair's lock: an answer being stored at
         // this moment either comes first (no alert) or after (and then resolves the alert).
-        const { met, alert } = await deps.activity.withPairLock(e.pairing_id, async (trx) => {
-          const met = await settle(trx, ctx);
-          const current = await deps.activity.current(trx, e.id);
+        const { met, alert } = await deps.withPairLock(e.pairing_id, async (tx) => {
+          const met = await settle(tx, ctx);
+          const current = await tx.activity.current(e.id);
           if (!current || current.status !== 'open' || current.escalated_at !== null || current.due_at > now) return { met, alert: undefined };
           const alert = await deps.alerts.record(
             {
@@ -238,9 +236,9 @@ export function createResponseWindowService(deps: {
               since: current.started_at,
               details: { linkChannel: e.conversation_id, linkTs: current.kind === 'reply' ? current.source_ref : (messageTs ?? null), dueAt: current.due_at.toISOString(), evidence },
             },
-            trx,
+            tx.alerts,
           );
-          await deps.expectations.markEscalated(current.id, now, trx);
+          await tx.expectations.markEscalated(current.id, now);
           return { met, alert };
         });
         await resolveAnswered(e.pairing_id, met);

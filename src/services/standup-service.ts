@@ -1,10 +1,11 @@
 import { stuckAfterMs } from './delivery-sender.js';
 import { isMentorOf } from '../domain/authorization.js';
-import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
+import type { AuditRepository } from '../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
+import type { Transact } from '../db/repositories/index.js';
+import type { PeopleRepository } from '../db/repositories/people-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
 import type { StandupRepository } from '../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../db/schema.js';
@@ -37,11 +38,13 @@ export type StandupEntryForm = { pairingId: number; status: string; met: string;
 type StandupReportPayload = DeliveryPayload & { threadReplies?: DeliveryPayload[] };
 
 export function createStandupService(deps: {
-  db: Db;
+  transact: Transact;
   standups: StandupRepository;
   programs: ProgramRepository;
   deliveries: DeliveryRepository;
   sessionLogs: SessionLogRepository;
+  people: PeopleRepository;
+  audit: AuditRepository;
   alerts: AlertService;
   figures: ProgramFigures;
   charts: ChartService;
@@ -87,8 +90,6 @@ export function createStandupService(deps: {
     return [previousWeekKey(thisWeek), thisWeek].map((weekKey) => ({ weekKey, key: `standup-report:${program.id}:${weekKey}` }));
   }
 
-  const exists = async (dedupeKey: string) => Boolean(await deps.db.selectFrom('deliveries').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst());
-
   /** What a mentor's standup form shows: their mentees in the program, this week's entries, the week in their zone. */
   async function forMentor(actor: string, standupId: number) {
     const s = await deps.standups.get(standupId);
@@ -98,7 +99,7 @@ export function createStandupService(deps: {
     const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
     if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
     // The mentor reads it: their week, in their zone (as in the DM that asked them).
-    const zone = (await deps.db.selectFrom('people').select('time_zone').where('slack_id', '=', actor).executeTakeFirst())?.time_zone ?? program?.time_zone ?? 'UTC';
+    const zone = (await deps.people.find(actor))?.time_zone ?? program?.time_zone ?? 'UTC';
     const entries = (await deps.standups.entries(s.id)).map((e) => ({ pairingId: e.pairing_id, status: e.status, met: e.met, minutes: e.minutes, concerns: e.concerns }));
     return { ok: true as const, standup: s, mentees, entries, weekLabel: weekLabel(s.prompt_at, zone), pages: Math.max(1, Math.ceil(mentees.length / standupPageSize)) };
   }
@@ -116,30 +117,24 @@ export function createStandupService(deps: {
         const promptAt = DateTime.max(slot.promptAt, nowDt);
         const mentees = await deps.standups.mentees(c.program_id, c.mentor_id);
         // The standup and its DM are one transaction: a crash can leave neither, never one without the other.
-        const created = await deps.db.transaction().execute(async (trx) => {
-          const standup = await deps.standups.create(
-            {
-              programId: c.program_id,
-              mentorId: c.mentor_id,
-              weekKey: slot.weekKey,
-              promptAt: promptAt.toJSDate(),
-              // The reminder comes at the end of the mentor's day, if it is not in by then.
-              remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
-              closesAt: slot.closesAt.toJSDate(),
-            },
-            trx,
-          );
+        const created = await deps.transact(async (tx) => {
+          const standup = await tx.standups.create({
+            programId: c.program_id,
+            mentorId: c.mentor_id,
+            weekKey: slot.weekKey,
+            promptAt: promptAt.toJSDate(),
+            // The reminder comes at the end of the mentor's day, if it is not in by then.
+            remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
+            closesAt: slot.closesAt.toJSDate(),
+          });
           if (!standup) return false;
-          await deps.deliveries.enqueue(
-            {
-              dedupeKey: `standup:${standup.id}`,
-              kind: 'standup_prompt',
-              channel: c.mentor_id,
-              payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
-              notBefore: now,
-            },
-            trx,
-          );
+          await tx.deliveries.enqueue({
+            dedupeKey: `standup:${standup.id}`,
+            kind: 'standup_prompt',
+            channel: c.mentor_id,
+            payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+            notBefore: now,
+          });
           return true;
         });
         if (created) planned++;
@@ -150,12 +145,9 @@ export function createStandupService(deps: {
 
     async sendReminders(): Promise<number> {
       // Marked and queued in one transaction: a crash loses neither half.
-      const due = await deps.db.transaction().execute(async (trx) => {
-        const rows = await deps.standups.claimReminders(deps.clock(), 500, trx);
-        await deps.deliveries.enqueueMany(
-          rows.map((s) => ({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() })),
-          trx,
-        );
+      const due = await deps.transact(async (tx) => {
+        const rows = await tx.standups.claimReminders(deps.clock(), 500);
+        await tx.deliveries.enqueueMany(rows.map((s) => ({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() })));
         return rows;
       });
       if (due.length > 0) deps.onEnqueued();
@@ -227,7 +219,7 @@ export function createStandupService(deps: {
       let queued = 0;
       for (const program of await reportPrograms(now)) {
         for (const { weekKey, key } of reportWeeks(program, now)) {
-          if (await exists(key)) continue;
+          if (await deps.deliveries.existsByKey(key)) continue;
           const closes = await reportClosesAt(program, weekKey);
           if (!closes || closes.toMillis() > now.getTime()) continue;
           const standups = await deps.standups.forProgramWeek(program.id, weekKey);
@@ -268,14 +260,10 @@ export function createStandupService(deps: {
       for (const program of await reportPrograms(now)) {
         for (const { key } of reportWeeks(program, now)) {
           // Light lookups by the unique key: a long report's payload is not read every pass.
-          const parent = await deps.db
-            .selectFrom('deliveries')
-            .select(['id', 'status', 'channel', 'sent_ts', sql<boolean>`payload -> 'threadReplies' is not null`.as('threaded')])
-            .where('dedupe_key', '=', key)
-            .executeTakeFirst();
-          if (!parent?.threaded || parent.status !== 'sent' || !parent.sent_ts || (await exists(`${key}:thread:0`))) continue;
+          const parent = await deps.deliveries.threadParentByKey(key);
+          if (!parent?.threaded || parent.status !== 'sent' || !parent.sent_ts || (await deps.deliveries.existsByKey(`${key}:thread:0`))) continue;
           if (parent.channel !== program.alerts_channel_id || (await deps.alerts.channelProblem(program))) continue;
-          const payload = (await deps.db.selectFrom('deliveries').select('payload').where('id', '=', parent.id).executeTakeFirstOrThrow()).payload as StandupReportPayload;
+          const payload = (await deps.deliveries.payloadOf(parent.id)) as StandupReportPayload;
           const threadTs = parent.sent_ts;
           queued += await deps.deliveries.enqueueMany(
             (payload.threadReplies ?? []).map((reply, i) => ({ dedupeKey: `${key}:thread:${i}`, kind: 'standup_report_thread', channel: parent.channel, payload: { ...reply, thread_ts: threadTs }, notBefore: now })),
@@ -308,14 +296,7 @@ export function createStandupService(deps: {
         const weeks = await deps.figures.weeks(program, weeksEndingAt(program, lastWeek, 8));
         const week = weeks.at(-1);
         if (!week) continue;
-        const lateNotices = await deps.db
-          .selectFrom('audit_log')
-          .select(['subject', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('action', '=', 'meeting.late_notice')
-          .where('at', '>=', start.toJSDate())
-          .where('at', '<', start.plus({ weeks: 1 }).toJSDate())
-          .groupBy('subject')
-          .execute();
+        const lateNotices = await deps.audit.countsBySubject('meeting.late_notice', start.toJSDate(), start.plus({ weeks: 1 }).toJSDate());
         const standups = await deps.standups.forProgramWeek(program.id, lastWeek);
         const mentors = [...new Set(week.pairs.map((p) => p.mentorId))];
         const missing = missingStandups(standups);
@@ -341,9 +322,9 @@ export function createStandupService(deps: {
         const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, weeks, 'digest');
         const channel = program.alerts_channel_id;
         // The digest and its chart are queued together: the outbox sends each once, the chart right after the text.
-        const q = await deps.db.transaction().execute(async (trx) => {
-          const digest = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now }, trx);
-          if (digest.created && chart) await deps.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now }, trx);
+        const q = await deps.transact(async (tx) => {
+          const digest = await tx.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now });
+          if (digest.created && chart) await tx.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now });
           return digest;
         });
         if (q.created) sent++;

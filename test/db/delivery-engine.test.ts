@@ -14,6 +14,7 @@ import type { NewDelivery } from '../../src/db/repositories/delivery-repository.
 import type { Pairing } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { createPostgresRunCoordinator } from '../../src/scheduler/run-coordinator.js';
+import { createSchedulerRunRepository } from '../../src/db/repositories/scheduler-run-repository.js';
 import { runTick } from '../../src/scheduler/tick.js';
 import type { Clock } from '../../src/services/clock.js';
 import { deliveryEventType } from '../../src/services/delivery-sender.js';
@@ -689,8 +690,8 @@ describe(`per-channel pacing (${testServer})`, () => {
 
 describe(`run coordinator (${testServer})`, () => {
   test('of two replicas asking for the same slot, exactly one runs it; an expired claim can be taken again', async () => {
-    const a = createPostgresRunCoordinator(await replicaDb(), 'replica-a');
-    const b = createPostgresRunCoordinator(await replicaDb(), 'replica-b');
+    const a = createPostgresRunCoordinator(createSchedulerRunRepository(await replicaDb()), 'replica-a');
+    const b = createPostgresRunCoordinator(createSchedulerRunRepository(await replicaDb()), 'replica-b');
     const keys = Array.from({ length: 20 }, (_, i) => `tandem-tick:2027-01-18T16:${String(i).padStart(2, '0')}:00.000Z`);
     const results = await Promise.all(keys.map((k) => Promise.all([a.shouldRun(k, 60_000), b.shouldRun(k, 60_000)])));
     for (const [i, [ra, rb]] of results.entries()) expect([ra, rb].filter(Boolean), keys[i]).toHaveLength(1);

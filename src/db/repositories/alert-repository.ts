@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Alert, AlertReason, AlertStatus, Database, PairAlert } from '../schema.js';
+import type { Alert, AlertReason, AlertStatus, PairAlert } from '../schema.js';
 
 /** A pair-week alert message with what rendering and posting it needs. */
 export type PairAlertView = PairAlert & {
@@ -12,6 +12,9 @@ export type PairAlertView = PairAlert & {
   sent_channel: string | null;
   sent_ts: string | null;
 };
+
+/** An open reason of a program, with its pair and the message of its pair-week alert. */
+export type OpenProgramAlert = Pick<Alert, 'pairing_id' | 'reason' | 'owner_id' | 'subject' | 'since'> & { mentor_id: string; mentee_id: string; sent_channel: string | null; sent_ts: string | null };
 
 type GroupChanges = { status: AlertStatus; owner_id?: string | null; snoozed_until?: Date | null; resolved_at?: Date | null; resolved_by?: string | null };
 
@@ -63,9 +66,8 @@ export function createAlertRepository(db: Db) {
     async raise(
       a: { pairingId: number; programId: number; reason: AlertReason; episodeKey: string; subject: string | null; since: Date; details: Record<string, string | number | null> },
       now: Date,
-      trx: Transaction<Database> | Db = db,
     ): Promise<{ alert: Alert; groupIsNew: boolean } | undefined> {
-      const known = await trx.selectFrom('alerts').select('id').where('pairing_id', '=', a.pairingId).where('reason', '=', a.reason).where('episode_key', '=', a.episodeKey).executeTakeFirst();
+      const known = await db.selectFrom('alerts').select('id').where('pairing_id', '=', a.pairingId).where('reason', '=', a.reason).where('episode_key', '=', a.episodeKey).executeTakeFirst();
       if (known) return undefined;
       const weekStart = sql<string>`(date_trunc('week', ${now}::timestamptz at time zone pr.time_zone))::date`;
       const made = await sql<PairAlert>`
@@ -74,14 +76,14 @@ export function createAlertRepository(db: Db) {
                (select p.id from pair_alerts p where p.pairing_id = ${a.pairingId} and p.week_start < ${weekStart} order by p.week_start desc limit 1)
         from programs pr where pr.id = ${a.programId}
         on conflict (pairing_id, week_start) do nothing
-        returning *`.execute(trx);
+        returning *`.execute(db);
       const group =
         made.rows[0] ??
-        (await sql<PairAlert>`select g.* from pair_alerts g join programs pr on pr.id = ${a.programId} where g.pairing_id = ${a.pairingId} and g.week_start = ${weekStart} for update of g`.execute(trx)).rows[0];
+        (await sql<PairAlert>`select g.* from pair_alerts g join programs pr on pr.id = ${a.programId} where g.pairing_id = ${a.pairingId} and g.week_start = ${weekStart} for update of g`.execute(db)).rows[0];
       if (!group) throw new Error(`program ${a.programId} not found for an alert`);
       // The reason takes the alert's state: staff who are on it, or snoozed it, are so for the new reason too.
       const open = group.status === 'resolved';
-      const alert = await trx
+      const alert = await db
         .insertInto('alerts')
         .values({
           pairing_id: a.pairingId,
@@ -101,7 +103,7 @@ export function createAlertRepository(db: Db) {
         .executeTakeFirst();
       if (!alert) return undefined;
       if (!made.rows[0]) {
-        await trx
+        await db
           .updateTable('pair_alerts')
           .set(open ? { version: sql`version + 1`, status: 'open', resolved_at: null, resolved_by: null, snoozed_until: null } : { version: sql`version + 1` })
           .where('id', '=', group.id)
@@ -184,6 +186,21 @@ export function createAlertRepository(db: Db) {
 
 
     /** Alerts that end when this person answers in this pair (what they were late with). */
+    /** A program's reasons not resolved yet, oldest first. */
+    async openInProgram(programId: number): Promise<OpenProgramAlert[]> {
+      return db
+        .selectFrom('alerts as a')
+        .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
+        .innerJoin('pair_alerts as g', 'g.id', 'a.pair_alert_id')
+        .leftJoin('deliveries as d', 'd.id', 'g.delivery_id')
+        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id', 'd.sent_channel', 'd.sent_ts'])
+        .where('a.program_id', '=', programId)
+        .where('a.status', '<>', 'resolved')
+        .orderBy('a.since')
+        .orderBy('a.id')
+        .execute();
+    },
+
     async liveFor(pairingId: number, subject: string, reasons: readonly AlertReason[]): Promise<Alert[]> {
       return db
         .selectFrom('alerts')

@@ -8,6 +8,18 @@ export function createAuditRepository(db: Db) {
         .values({ at, actor: entry.actor, action: entry.action, subject: entry.subject ?? null, details: JSON.stringify(entry.details ?? {}) })
         .execute();
     },
+
+    /** How many entries of one action each subject has in [from, to). */
+    async countsBySubject(action: string, from: Date, to: Date): Promise<{ subject: string | null; n: number }[]> {
+      return db
+        .selectFrom('audit_log')
+        .select(['subject', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('action', '=', action)
+        .where('at', '>=', from)
+        .where('at', '<', to)
+        .groupBy('subject')
+        .execute();
+    },
   };
 }
 

@@ -1,7 +1,7 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Db } from '../database.js';
-import type { Checkin, CheckinAnswer, CheckinAnswerRow, Database } from '../schema.js';
+import type { Checkin, CheckinAnswer, CheckinAnswerRow } from '../schema.js';
 
 export type CheckinCandidate = {
   pairing_id: number;
@@ -61,9 +61,9 @@ export function createCheckinRepository(db: Db) {
     },
 
     /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */
-    async createMany(trx: Transaction<Database>, rows: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }[]): Promise<Checkin[]> {
+    async createMany(rows: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }[]): Promise<Checkin[]> {
       if (rows.length === 0) return [];
-      return trx
+      return db
         .insertInto('checkins')
         .values(rows.map((r) => ({ pairing_id: r.pairingId, week_key: r.weekKey, prompt_at: r.promptAt, closes_at: r.closesAt })))
         .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
@@ -72,8 +72,8 @@ export function createCheckinRepository(db: Db) {
     },
 
     /** Returns the new row, or undefined when another pass planned this week already. */
-    async create(trx: Transaction<Database>, row: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }): Promise<Checkin | undefined> {
-      return trx
+    async create(row: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }): Promise<Checkin | undefined> {
+      return db
         .insertInto('checkins')
         .values({ pairing_id: row.pairingId, week_key: row.weekKey, prompt_at: row.promptAt, closes_at: row.closesAt })
         .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
@@ -125,6 +125,35 @@ export function createCheckinRepository(db: Db) {
         .where('checkins.pairing_id', '=', pairingId)
         .where('checkins.week_key', '=', weekKey)
         .execute();
+    },
+
+    /** A person's latest answer in a pair (not-answered rows skipped), with when its check-in was asked. */
+    async lastAnswerOf(pairingId: number, personId: string): Promise<{ answer: CheckinAnswer | null; prompt_at: Date } | undefined> {
+      return db
+        .selectFrom('checkin_answers as a')
+        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+        .select(['a.answer', 'c.prompt_at'])
+        .where('c.pairing_id', '=', pairingId)
+        .where('a.person_id', '=', personId)
+        .where('a.answer', 'is not', null)
+        .orderBy('c.prompt_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    /** A program's check-ins of one week, and the answers to them. */
+    async weekCountsInProgram(programId: number, weekKey: string): Promise<{ asked: number; answered: number }> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      const asked = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('week_key', '=', weekKey).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      const answered = await db
+        .selectFrom('checkin_answers as a')
+        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('c.week_key', '=', weekKey)
+        .where('c.pairing_id', 'in', pairIds)
+        .where('a.answer', 'is not', null)
+        .executeTakeFirst();
+      return { asked: Number(asked?.n ?? 0), answered: Number(answered?.n ?? 0) };
     },
   };
 }

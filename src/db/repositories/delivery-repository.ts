@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Database, Delivery, DeliveryPayload } from '../schema.js';
+import type { Delivery, DeliveryPayload } from '../schema.js';
 
 export type NewDelivery = {
   dedupeKey: string;
@@ -31,25 +31,25 @@ export function createDeliveryRepository(db: Db) {
   return {
     /**
      * Stores the intent to send. The dedupe key makes planning idempotent: a second pass, a replica
-     * or a retry that plans the same message finds it already there. Pass `trx` to store the intent in
-     * the same transaction as the business row it belongs to.
+     * or a retry that plans the same message finds it already there. Through repositories bound to a
+     * transaction (transact), the intent is stored in the same transaction as the business row it belongs to.
      */
-    async enqueue(delivery: NewDelivery, trx: Transaction<Database> | Db = db): Promise<{ id: number; created: boolean }> {
-      const inserted = await trx
+    async enqueue(delivery: NewDelivery): Promise<{ id: number; created: boolean }> {
+      const inserted = await db
         .insertInto('deliveries')
         .values(deliveryRow(delivery))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .returning('id')
         .executeTakeFirst();
       if (inserted) return { id: inserted.id, created: true };
-      const existing = await trx.selectFrom('deliveries').select('id').where('dedupe_key', '=', delivery.dedupeKey).executeTakeFirstOrThrow();
+      const existing = await db.selectFrom('deliveries').select('id').where('dedupe_key', '=', delivery.dedupeKey).executeTakeFirstOrThrow();
       return { id: existing.id, created: false };
     },
 
     /** Stores many intents in one statement (a planning page); existing keys are left alone. */
-    async enqueueMany(deliveries: NewDelivery[], trx: Transaction<Database> | Db = db): Promise<number> {
+    async enqueueMany(deliveries: NewDelivery[]): Promise<number> {
       if (deliveries.length === 0) return 0;
-      const r = await trx
+      const r = await db
         .insertInto('deliveries')
         .values(deliveries.map(deliveryRow))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
@@ -220,6 +220,30 @@ export function createDeliveryRepository(db: Db) {
 
     async findByKey(key: string): Promise<Delivery | undefined> {
       return db.selectFrom('deliveries').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+    },
+
+    /** Whether a delivery with this key was ever queued (its payload is not read). */
+    async existsByKey(key: string): Promise<boolean> {
+      return Boolean(await db.selectFrom('deliveries').select('id').where('dedupe_key', '=', key).executeTakeFirst());
+    },
+
+    /** A delivery's state by its key and whether its payload carries replies for its thread, without reading the payload. */
+    async threadParentByKey(key: string): Promise<{ id: number; status: Delivery['status']; channel: string; sent_ts: string | null; threaded: boolean } | undefined> {
+      return db
+        .selectFrom('deliveries')
+        .select(['id', 'status', 'channel', 'sent_ts', sql<boolean>`payload -> 'threadReplies' is not null`.as('threaded')])
+        .where('dedupe_key', '=', key)
+        .executeTakeFirst();
+    },
+
+    async payloadOf(id: number): Promise<DeliveryPayload> {
+      return (await db.selectFrom('deliveries').select('payload').where('id', '=', id).executeTakeFirstOrThrow()).payload;
+    },
+
+    /** A closing program: what is still queued for its pairs is dropped, except the kind `except` (its goodbye). */
+    async skipPendingForProgram(programId: number, except: string): Promise<void> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      await db.updateTable('deliveries').set({ status: 'skipped' }).where('status', '=', 'pending').where('pairing_id', 'in', pairIds).where('kind', '<>', except).execute();
     },
   };
 }

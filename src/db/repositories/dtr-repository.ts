@@ -58,6 +58,48 @@ export function createDtrRepository(db: Db) {
         .executeTakeFirstOrThrow();
     },
 
+    /**
+     * A page of the pairs whose DTR milestones may be due (active, with a pair conversation, in an
+     * active program), by pairing id after `afterPairingId`, with their program's calendar.
+     */
+    async milestoneCandidates(afterPairingId: number, limit: number) {
+      return db
+        .selectFrom('pairings as p')
+        .innerJoin('programs as pr', 'pr.id', 'p.program_id')
+        .select(['p.id', 'p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.created_at', 'pr.start_date', 'pr.length_weeks', 'pr.time_zone', 'pr.kickoff_week', 'pr.midmod_week_from', 'pr.midmod_week_to'])
+        .where('p.status', '=', 'active')
+        .where('pr.status', '=', 'active')
+        .where('p.conversation_id', 'is not', null)
+        .where('p.id', '>', afterPairingId)
+        .orderBy('p.id')
+        .limit(limit)
+        .execute();
+    },
+
+    /** The milestones these pairings have completed. */
+    async completedMilestones(pairingIds: readonly number[]): Promise<{ pairing_id: number; milestone: Milestone }[]> {
+      return db.selectFrom('milestones').select(['pairing_id', 'milestone']).where('pairing_id', 'in', pairingIds).where('completed_at', 'is not', null).execute();
+    },
+
+    /** Every DTR answer in a program's pairings, with the pair and the program's question set it was given with (if any). */
+    async programAnswers(programId: number) {
+      return db
+        .selectFrom('dtr_answers as d')
+        .innerJoin('pairings as p', 'p.id', 'd.pairing_id')
+        .leftJoin('program_question_sets as q', (j) => j.on('q.program_id', '=', programId).onRef('q.milestone', '=', 'd.milestone').onRef('q.version', '=', 'd.set_version').on('d.set_source', '=', 'program'))
+        .select(['d.milestone', 'd.person_id', 'd.role', 'd.set_source', 'd.set_version', 'd.answers', 'q.definition', 'p.mentor_id', 'p.mentee_id'])
+        .where('p.program_id', '=', programId)
+        .orderBy('p.id')
+        .orderBy('d.role')
+        .execute();
+    },
+
+    /** The mentees' exit DTR answers in a program. */
+    async menteeExitAnswers(programId: number): Promise<Pick<DtrAnswerRow, 'answers'>[]> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      return db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
+    },
+
     async markMilestoneDone(pairingId: number, milestone: Milestone, at: Date): Promise<void> {
       await db
         .insertInto('milestones')

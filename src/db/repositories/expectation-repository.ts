@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Database, Expectation, ExpectationKind } from '../schema.js';
+import type { Expectation, ExpectationKind } from '../schema.js';
 
 export type NewExpectation = {
   pairingId: number;
@@ -31,8 +31,8 @@ export function createExpectationRepository(db: Db) {
 
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
-    async create(e: NewExpectation, trx: Transaction<Database> | Db = db): Promise<Expectation | undefined> {
-      return trx
+    async create(e: NewExpectation): Promise<Expectation | undefined> {
+      return db
         .insertInto('expectations')
         .values({
           pairing_id: e.pairingId,
@@ -48,9 +48,9 @@ export function createExpectationRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    async createMany(rows: NewExpectation[], trx: Transaction<Database> | Db = db): Promise<void> {
+    async createMany(rows: NewExpectation[]): Promise<void> {
       if (rows.length === 0) return;
-      await trx
+      await db
         .insertInto('expectations')
         .values(rows.map((e) => ({ pairing_id: e.pairingId, kind: e.kind, subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt })))
         .onConflict((oc) => oc.doNothing())
@@ -68,6 +68,24 @@ export function createExpectationRepository(db: Db) {
         .where('status', '=', 'open');
       if (filter.sourceRef) q = q.where('source_ref', '=', filter.sourceRef);
       return q.returningAll().execute();
+    },
+
+    /** A closing program: what its pairs still owe is cancelled. */
+    async cancelOpenInProgram(programId: number): Promise<void> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      await db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', pairIds).execute();
+    },
+
+    /** What one person still owes in a pair, soonest due first. */
+    async openOwedBy(pairingId: number, subject: string): Promise<Pick<Expectation, 'kind' | 'due_at'>[]> {
+      return db.selectFrom('expectations').select(['kind', 'due_at']).where('pairing_id', '=', pairingId).where('subject', '=', subject).where('status', '=', 'open').orderBy('due_at').execute();
+    },
+
+    /** How many answers in a program's pairs are owed past their deadline. */
+    async countOverdueInProgram(programId: number, now: Date): Promise<number> {
+      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
+      const late = await db.selectFrom('expectations').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').where('due_at', '<=', now).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      return Number(late?.n ?? 0);
     },
 
     async cancelForPairing(pairingId: number, at: Date): Promise<number> {
@@ -100,8 +118,8 @@ export function createExpectationRepository(db: Db) {
       await db.updateTable('expectations').set({ reminded_at: at }).where('id', '=', id).where('reminded_at', 'is', null).execute();
     },
 
-    async markEscalated(id: number, at: Date, trx: Transaction<Database> | Db = db): Promise<void> {
-      await trx.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
+    async markEscalated(id: number, at: Date): Promise<void> {
+      await db.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {

@@ -1,7 +1,7 @@
-import type { Transaction } from 'kysely';
 import type { Db } from '../database.js';
+import { createDeliveryRepository, type DeliveryRepository } from './delivery-repository.js';
 import { claimRequestKey } from './request-key-repository.js';
-import type { Database, MatchRequest, Reschedule } from '../schema.js';
+import type { MatchRequest, Reschedule } from '../schema.js';
 
 export function createMatchRepository(db: Db) {
   return {
@@ -75,11 +75,11 @@ export function createRescheduleRepository(db: Db) {
      * Stores the reschedule unless its form was already saved; `alongside` writes what must not be lost
      * without it (the announcement in the outbox) in the same transaction.
      */
-    async createOnce(row: NewReschedule, key: { key: string; until: Date }, alongside?: (trx: Transaction<Database>, r: Reschedule) => Promise<unknown>): Promise<Reschedule | undefined> {
+    async createOnce(row: NewReschedule, key: { key: string; until: Date }, alongside?: (r: Reschedule, deliveries: DeliveryRepository) => Promise<unknown>): Promise<Reschedule | undefined> {
       return db.transaction().execute(async (trx) => {
         if (!(await claimRequestKey(trx, key.key, key.until, row.at))) return undefined;
         const r = await trx.insertInto('reschedules').values(rescheduleValues(row)).returningAll().executeTakeFirstOrThrow();
-        await alongside?.(trx, r);
+        await alongside?.(r, createDeliveryRepository(trx));
         return r;
       });
     },

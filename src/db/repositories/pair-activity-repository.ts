@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Database, Expectation, PairActivityKind } from '../schema.js';
+import type { Expectation, PairActivityKind } from '../schema.js';
 
 export type NewPairActivity = {
   pairingId: number;
@@ -12,8 +12,6 @@ export type NewPairActivity = {
   reaction?: string | null;
   learnedFrom: 'event' | 'slack_check';
 };
-
-type Trx = Transaction<Database>;
 
 // Advisory lock namespace for "one pair's answers are being worked out"; the second key is the pairing id.
 const pairLockNamespace = 16_0007;
@@ -27,18 +25,16 @@ const activityAt = sql<string>`case when f.kind = 'message' then f.ts::numeric e
 export function createPairActivityRepository(db: Db) {
   return {
     /**
-     * Runs fn in a transaction holding the pair's advisory lock: two events for one pair, on any
-     * replica, cannot both read "no answer yet" and both act on it.
+     * Takes the pair's advisory lock until the transaction ends (call through repositories bound to
+     * one, see withPairLock): two events for one pair, on any replica, cannot both read "no answer
+     * yet" and both act on it.
      */
-    async withPairLock<T>(pairingId: number, fn: (trx: Trx) => Promise<T>): Promise<T> {
-      return db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(${pairLockNamespace}::int4, ${pairingId}::int4)`.execute(trx);
-        return fn(trx);
-      });
+    async lockPair(pairingId: number): Promise<void> {
+      await sql`select pg_advisory_xact_lock(${pairLockNamespace}::int4, ${pairingId}::int4)`.execute(db);
     },
 
     /** Stores a fact once, whoever delivers it first (an event, its retry, or a look at Slack); true when new. */
-    async record(trx: Trx, a: NewPairActivity): Promise<boolean> {
+    async record(a: NewPairActivity): Promise<boolean> {
       const values = {
         pairing_id: a.pairingId,
         kind: a.kind,
@@ -51,8 +47,8 @@ export function createPairActivityRepository(db: Db) {
       };
       const q =
         a.kind === 'message'
-          ? trx.insertInto('pair_activity').values(values).onConflict((oc) => oc.columns(['pairing_id', 'ts']).where('kind', '=', 'message').doNothing())
-          : trx.insertInto('pair_activity').values(values).onConflict((oc) => oc.columns(['pairing_id', 'item_ts', 'actor', 'reaction']).where('kind', '=', 'reaction').doNothing());
+          ? db.insertInto('pair_activity').values(values).onConflict((oc) => oc.columns(['pairing_id', 'ts']).where('kind', '=', 'message').doNothing())
+          : db.insertInto('pair_activity').values(values).onConflict((oc) => oc.columns(['pairing_id', 'item_ts', 'actor', 'reaction']).where('kind', '=', 'reaction').doNothing());
       return (await q.returning('id').executeTakeFirst()) !== undefined;
     },
 
@@ -66,7 +62,7 @@ export function createPairActivityRepository(db: Db) {
      * Meets each open "reply to your partner" of this person that something they did since answers:
      * a message after the partner's, or a reaction on it or on anything later. met_at is the first such act.
      */
-    async meetReplies(trx: Trx, pairingId: number, subject: string): Promise<Expectation[]> {
+    async meetReplies(pairingId: number, subject: string): Promise<Expectation[]> {
       const r = await sql<Expectation>`
         update expectations e set status = 'met', met_at = to_timestamp(a.first_at::double precision)
         from (
@@ -78,7 +74,7 @@ export function createPairActivityRepository(db: Db) {
           group by x.id
         ) a
         where e.id = a.id and e.status = 'open'
-        returning e.*`.execute(trx);
+        returning e.*`.execute(db);
       return r.rows;
     },
 
@@ -88,7 +84,7 @@ export function createPairActivityRepository(db: Db) {
      * theirs that answers it (null: unanswered). Messages before a cancelled episode (a pause) start
      * nothing, and history before their last answered episode is left alone.
      */
-    async episodeStarts(trx: Trx, pairingId: number, subject: string, partner: string): Promise<{ ts: string; first_answer: string | null }[]> {
+    async episodeStarts(pairingId: number, subject: string, partner: string): Promise<{ ts: string; first_answer: string | null }[]> {
       const r = await sql<{ ts: string; first_answer: string | null }>`
         with partner as (
           select m.ts, lag(m.ts) over (order by m.ts::numeric) as prev
@@ -103,37 +99,37 @@ export function createPairActivityRepository(db: Db) {
         from partner p
         where (p.prev is null or exists (select 1 from mine where at >= p.prev::numeric and at < p.ts::numeric))
           and p.ts::numeric >= coalesce((select max(x.source_ref::numeric) from expectations x where x.pairing_id = ${pairingId} and x.subject = ${subject} and x.kind = 'reply' and x.status = 'met'), 0)
-        order by p.ts::numeric`.execute(trx);
+        order by p.ts::numeric`.execute(db);
       return r.rows;
     },
 
     /** An episode already answered when it is first known: stored as met at once (idempotent by source). */
-    async insertAnswered(trx: Trx, e: { pairingId: number; subject: string; sourceRef: string; startedAt: Date; remindAt: Date; dueAt: Date; metAt: Date }): Promise<void> {
-      await trx
+    async insertAnswered(e: { pairingId: number; subject: string; sourceRef: string; startedAt: Date; remindAt: Date; dueAt: Date; metAt: Date }): Promise<void> {
+      await db
         .insertInto('expectations')
         .values({ pairing_id: e.pairingId, kind: 'reply', subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt, status: 'met', met_at: e.metAt })
         .onConflict((oc) => oc.columns(['pairing_id', 'kind', 'subject', 'source_ref']).doNothing())
         .execute();
     },
 
-    async openReply(trx: Trx, pairingId: number, subject: string): Promise<Expectation | undefined> {
-      return trx.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('subject', '=', subject).where('kind', '=', 'reply').where('status', '=', 'open').executeTakeFirst();
+    async openReply(pairingId: number, subject: string): Promise<Expectation | undefined> {
+      return db.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('subject', '=', subject).where('kind', '=', 'reply').where('status', '=', 'open').executeTakeFirst();
     },
 
     /**
      * An open episode nobody was nudged or alerted about yet starts at an earlier unanswered message
      * that arrived late (events come in any order); one already acted on keeps its start.
      */
-    async rewindReply(trx: Trx, id: number, to: { sourceRef: string; startedAt: Date; remindAt: Date; dueAt: Date }): Promise<boolean> {
+    async rewindReply(id: number, to: { sourceRef: string; startedAt: Date; remindAt: Date; dueAt: Date }): Promise<boolean> {
       const r = await sql`
         update expectations e set source_ref = ${to.sourceRef}, started_at = ${to.startedAt}, remind_at = ${to.remindAt}, due_at = ${to.dueAt}
         where e.id = ${id} and e.status = 'open' and e.reminded_at is null and e.escalated_at is null
-          and not exists (select 1 from expectations o where o.pairing_id = e.pairing_id and o.kind = e.kind and o.subject = e.subject and o.source_ref = ${to.sourceRef})`.execute(trx);
+          and not exists (select 1 from expectations o where o.pairing_id = e.pairing_id and o.kind = e.kind and o.subject = e.subject and o.source_ref = ${to.sourceRef})`.execute(db);
       return Number(r.numAffectedRows ?? 0) > 0;
     },
 
     /** Open check-in expectations answered by a button or by a reaction on the check-in message. */
-    async meetCheckins(trx: Trx, pairingId: number, at: Date): Promise<Expectation[]> {
+    async meetCheckins(pairingId: number, at: Date): Promise<Expectation[]> {
       const r = await sql<Expectation>`
         update expectations e set status = 'met', met_at = ${at}
         where e.pairing_id = ${pairingId} and e.kind = 'checkin' and e.status = 'open'
@@ -146,13 +142,13 @@ export function createPairActivityRepository(db: Db) {
               where c.id = (case when e.kind = 'checkin' then e.source_ref::int end)
             )
           )
-        returning e.*`.execute(trx);
+        returning e.*`.execute(db);
       return r.rows;
     },
 
     /** Re-reads an expectation under the pair lock, so an escalation sees what an event just committed. */
-    async current(trx: Trx, id: number): Promise<Expectation | undefined> {
-      return trx.selectFrom('expectations').selectAll().where('id', '=', id).executeTakeFirst();
+    async current(id: number): Promise<Expectation | undefined> {
+      return db.selectFrom('expectations').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
     async forPairing(pairingId: number) {

@@ -87,6 +87,41 @@ export function createPairingRepository(db: Db) {
         .execute();
     },
 
+    /** A closing program: its pairings not ended yet end now; returns them. */
+    async endAllInProgram(programId: number, at: Date): Promise<Pairing[]> {
+      return db.updateTable('pairings').set({ status: 'ended', ended_at: at }).where('program_id', '=', programId).where('status', '<>', 'ended').returningAll().execute();
+    },
+
+    /** How many pairings a program has, ended ones included. */
+    async countInProgram(programId: number): Promise<number> {
+      const pairs = await db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirst();
+      return Number(pairs?.n ?? 0);
+    },
+
+    /** A program's live pairings (active, paused) counted by status. */
+    async liveCountsByStatus(programId: number): Promise<{ status: PairingStatus; n: number }[]> {
+      return db
+        .selectFrom('pairings')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('program_id', '=', programId)
+        .where('status', '<>', 'ended')
+        .groupBy('status')
+        .execute();
+    },
+
+    /** Ended pairings with a pair conversation in closed programs that send a follow-up, with what the follow-up says. */
+    async followUpCandidates() {
+      return db
+        .selectFrom('programs as pr')
+        .innerJoin('pairings as p', 'p.program_id', 'pr.id')
+        .select(['p.id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.goals', 'pr.name', 'pr.closed_at', 'pr.follow_up_weeks'])
+        .where('pr.follow_up_weeks', 'is not', null)
+        .where('pr.closed_at', 'is not', null)
+        .where('p.status', '=', 'ended')
+        .where('p.conversation_id', 'is not', null)
+        .execute();
+    },
+
     /** Moves a pairing between statuses only from the expected one, so two clicks change it once. */
     async transition(id: number, from: readonly PairingStatus[], changes: PairingUpdate & { status: PairingStatus }): Promise<Pairing | undefined> {
       return db.updateTable('pairings').set(changes).where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();

@@ -50,6 +50,11 @@ export function createProgramRepository(db: Db) {
       });
     },
 
+    /** Closes a program (archived: no more check-ins, standups, digests or reminders); only the first close counts. */
+    async archive(id: number, at: Date): Promise<void> {
+      await db.updateTable('programs').set({ closed_at: at, status: 'archived' }).where('id', '=', id).where('closed_at', 'is', null).execute();
+    },
+
     async findByName(name: string): Promise<ProgramWithHolidays | undefined> {
       const row = await db.selectFrom('programs').selectAll().where(sql`lower(name)`, '=', name.trim().toLowerCase()).executeTakeFirst();
       return row ? (await withHolidays([row]))[0] : undefined;

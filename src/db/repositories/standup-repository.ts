@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Database, Standup, StandupEntry, StandupMet, StandupStatus } from '../schema.js';
+import type { Standup, StandupEntry, StandupMet, StandupStatus } from '../schema.js';
 
 export type StandupCandidate = {
   program_id: number;
@@ -41,8 +41,8 @@ export function createStandupRepository(db: Db) {
       return r.rows;
     },
 
-    async create(row: { programId: number; mentorId: string; weekKey: string; promptAt: Date; remindAt: Date; closesAt: Date }, trx: Transaction<Database> | Db = db): Promise<Standup | undefined> {
-      return trx
+    async create(row: { programId: number; mentorId: string; weekKey: string; promptAt: Date; remindAt: Date; closesAt: Date }): Promise<Standup | undefined> {
+      return db
         .insertInto('standups')
         .values({ program_id: row.programId, mentor_id: row.mentorId, week_key: row.weekKey, prompt_at: row.promptAt, remind_at: row.remindAt, closes_at: row.closesAt })
         .onConflict((oc) => oc.columns(['program_id', 'mentor_id', 'week_key']).doNothing())
@@ -93,9 +93,9 @@ export function createStandupRepository(db: Db) {
       await db.updateTable('standups').set({ submitted_at: sql`coalesce(submitted_at, ${at}::timestamptz)`, general_note: generalNote }).where('id', '=', standupId).execute();
     },
 
-    /** Marks due reminders as sent in the caller's transaction, which also queues them. */
-    async claimReminders(now: Date, limit: number, trx: Transaction<Database> | Db = db): Promise<Standup[]> {
-      return trx
+    /** Marks due reminders as sent (through repositories bound to the transaction that also queues them). */
+    async claimReminders(now: Date, limit: number): Promise<Standup[]> {
+      return db
         .updateTable('standups')
         .set({ reminded_at: now })
         .where(
