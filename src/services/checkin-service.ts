@@ -107,6 +107,12 @@ export function createCheckinService(deps: {
           }
         }
         await tx.deliveries.enqueueMany(deliveries);
+        // Each check-in keeps a link to its message, so answering it finds the message without its key.
+        const ids = await tx.deliveries.idsByKeys(deliveries.map((d) => d.dedupeKey));
+        await tx.checkins.linkDeliveries(rows.flatMap((r) => {
+          const deliveryId = ids.get(checkinDeliveryKey(r.pairing_id, r.week_key));
+          return deliveryId === undefined ? [] : [{ checkinId: r.id, deliveryId }];
+        }));
         await tx.expectations.createMany(expectations);
         return rows.length;
       });
@@ -134,7 +140,7 @@ export function createCheckinService(deps: {
     if (!checkin) return;
     const pairing = await deps.pairings.get(checkin.pairing_id);
     if (!pairing) return;
-    const delivery = await deps.deliveries.findByKey(checkinDeliveryKey(pairing.id, checkin.week_key));
+    const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
     const channel = delivery?.sent_channel ?? where?.channel;
     const ts = delivery?.sent_ts ?? where?.ts;
     if (!channel || !ts) return;
@@ -161,7 +167,7 @@ export function createCheckinService(deps: {
     const last = await deps.checkins.answersForWeek(pairingId, previousWeekKey(checkin.week_key));
     if (!last.some((a) => a.answer === 'not_yet')) return;
     const pairing = await deps.pairings.get(pairingId);
-    const delivery = await deps.deliveries.findByKey(checkinDeliveryKey(pairingId, checkin.week_key));
+    const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
     await deps.alerts.raise({
       pairingId,
       programId,

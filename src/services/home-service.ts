@@ -1,3 +1,4 @@
+import type { ProgramFigures } from '../db/repositories/program-figures-repository.js';
 import { DateTime } from 'luxon';
 import type { PairingRepository } from '../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../db/repositories/program-repository.js';
@@ -27,6 +28,7 @@ const milestoneNames = { kickoff: 'kick-off', midmod: 'mid-module', exit: 'exit'
 
 /** Builds each person's App Home from their own data only, and republishes it (debounced) on change. */
 export function createHomeService(deps: {
+  figures: ProgramFigures;
   pairings: PairingRepository;
   programs: ProgramRepository;
   staff: StaffRepository;
@@ -89,7 +91,10 @@ export function createHomeService(deps: {
       if (program.closed_at) continue;
       const week = isoWeekKey(DateTime.fromJSDate(now), program.time_zone);
       const counts = await deps.pairings.liveCountsByStatus(program.id);
-      const { asked, answered } = await deps.checkins.weekCountsInProgram(program.id, week);
+      // The same read model as the digest and the program summary: one count of asked and answered.
+      const [figures] = await deps.figures.weeks(program, [week]);
+      const asked = figures?.checkins ?? 0;
+      const answered = figures?.answers ?? 0;
       const late = await deps.expectations.countOverdueInProgram(program.id, now);
       const alerts = await deps.alerts.openInProgram(program.id);
       const standups = await deps.standups.forProgramWeek(program.id, week);

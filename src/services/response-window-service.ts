@@ -11,7 +11,6 @@ import { holidaySet, responseDeadlines } from '../domain/work-days.js';
 import type { Logger } from '../logger.js';
 import { reminderMessage } from '../messages/checkin.js';
 import type { AlertEvidence, AlertService } from './alert-service.js';
-import { checkinDeliveryKey } from './checkin-service.js';
 import type { Clock } from './clock.js';
 import type { PeopleService } from './people-service.js';
 import { SlackCallError, type MessageRef, type SlackPort } from './slack-port.js';
@@ -254,8 +253,8 @@ export function createResponseWindowService(deps: {
 
   async function checkinMessageTs(pairingId: number, checkinId: string): Promise<string | undefined> {
     const checkin = await deps.checkins.get(Number(checkinId));
-    if (!checkin) return undefined;
-    return (await deps.deliveries.findByKey(checkinDeliveryKey(pairingId, checkin.week_key)))?.sent_ts ?? undefined;
+    if (!checkin || checkin.pairing_id !== pairingId || checkin.delivery_id === null) return undefined;
+    return (await deps.deliveries.get(checkin.delivery_id))?.sent_ts ?? undefined;
   }
 }
 

@@ -50,6 +50,9 @@ describe('weekly check-in', () => {
     expect(more).toHaveLength(0);
     expect(checkin?.text).toContain('did you meet this week');
     expect(JSON.stringify(checkin?.blocks)).toContain('We met');
+    // The check-in row links the delivery that posted this very message.
+    const linked = await h.database.db.selectFrom('checkins as c').innerJoin('deliveries as d', 'd.id', 'c.delivery_id').select(['d.sent_ts', 'd.sent_channel']).execute();
+    expect(linked).toEqual([{ sent_ts: checkin?.ts, sent_channel: conv?.id }]);
 
     expect((await clickAnswer(MENTOR, checkin as FakeMessage, 'met')).status).toBe(200);
     await h.waitUntil(() => h.slack.callsTo('chat.update').length >= 1, 'the check-in message to be updated');

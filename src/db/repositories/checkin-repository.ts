@@ -81,6 +81,16 @@ export function createCheckinRepository(db: Db) {
         .executeTakeFirst();
     },
 
+    /** Links check-ins to the outbox deliveries that carry their messages (one statement). */
+    async linkDeliveries(links: readonly { checkinId: number; deliveryId: number }[]): Promise<void> {
+      if (links.length === 0) return;
+      await sql`
+        update checkins c set delivery_id = l.delivery_id
+        from (select unnest(${links.map((l) => l.checkinId)}::int[]) as checkin_id, unnest(${links.map((l) => l.deliveryId)}::int[]) as delivery_id) l
+        where c.id = l.checkin_id and c.delivery_id is null
+      `.execute(db);
+    },
+
     async get(id: number): Promise<Checkin | undefined> {
       return db.selectFrom('checkins').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -142,19 +152,6 @@ export function createCheckinRepository(db: Db) {
     },
 
     /** A program's check-ins of one week, and the answers to them. */
-    async weekCountsInProgram(programId: number, weekKey: string): Promise<{ asked: number; answered: number }> {
-      const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-      const asked = await db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).where('week_key', '=', weekKey).where('pairing_id', 'in', pairIds).executeTakeFirst();
-      const answered = await db
-        .selectFrom('checkin_answers as a')
-        .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('c.week_key', '=', weekKey)
-        .where('c.pairing_id', 'in', pairIds)
-        .where('a.answer', 'is not', null)
-        .executeTakeFirst();
-      return { asked: Number(asked?.n ?? 0), answered: Number(answered?.n ?? 0) };
-    },
   };
 }
 
