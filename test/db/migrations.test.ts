@@ -5,6 +5,7 @@ import pg from 'pg';
 import { describe, expect, inject, test } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest, migrationsFolder } from '../../src/db/migrate.js';
+import { createRepositories } from '../../src/db/repositories/index.js';
 import { createTestDatabase, testServer } from '../support/db.js';
 import { withDatabase } from '../support/pg-admin.js';
 
@@ -89,6 +90,32 @@ describe(`migrating an already migrated database (${testServer})`, () => {
       expect(await recorded(t.db)).toEqual(expected);
       expect(await tables(t.db)).toEqual(schemaBefore);
       expect(await t.db.selectFrom('staff').select('slack_id').execute()).toEqual([{ slack_id: 'UADMIN' }]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('0010: the link from a check-in to its message', () => {
+  test('check-ins planned before it get their delivery from the key they were queued under; others are left alone', async () => {
+    const t = await createTestDatabase();
+    try {
+      const repos = createRepositories(t.db);
+      const program = await repos.programs.create({ name: 'Backend', time_zone: 'UTC', start_date: '2027-01-04', created_by: 'UADMIN', alerts_channel_id: 'GALERTS' }, []);
+      const pairing = await repos.pairings.create({ programId: program?.id ?? 0, mentorId: 'UA', menteeId: 'UB', createdBy: 'UADMIN' }, new Date());
+      const at = new Date('2027-01-04T10:00:00Z');
+      const [old, unsent] = await repos.checkins.createMany([
+        { pairingId: pairing?.id ?? 0, weekKey: '2027-W01', promptAt: at, closesAt: at },
+        { pairingId: pairing?.id ?? 0, weekKey: '2027-W02', promptAt: at, closesAt: at },
+      ]);
+      const { id } = await repos.deliveries.enqueue({ dedupeKey: `checkin:${pairing?.id}:2027-W01`, kind: 'checkin', channel: 'CPAIR', payload: { text: 'x' }, notBefore: at });
+      const migration = (await import('../../migrations/0010_checkin_delivery_link.js')) as { up: (db: Db) => Promise<void> };
+      await migration.up(t.db);
+      const rows = await t.db.selectFrom('checkins').select(['id', 'delivery_id']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: old?.id, delivery_id: id },
+        { id: unsent?.id, delivery_id: null },
+      ]);
     } finally {
       await t.close();
     }
