@@ -6,7 +6,7 @@ import { holidaySet, responseDeadlines } from '../src/domain/work-days.js';
 import { createCheckinRepository } from '../src/db/repositories/checkin-repository.js';
 import { createDeliveryRepository } from '../src/db/repositories/delivery-repository.js';
 import { createLogger } from '../src/logger.js';
-import { weekLabel } from '../src/services/checkin-service.js';
+import { weekLabel } from '../src/services/checkins/checkin-service.js';
 import { createServices } from '../src/services/index.js';
 import type { SlackPort } from '../src/services/slack-port.js';
 import { checkinMessage } from '../src/messages/checkin.js';

@@ -19,13 +19,13 @@ export async function load() {
   const [main, tick, pairingImport, hours, sessionLogs, people, dataRightsRepo, deliveryRepo, dataRights] = await Promise.all([
     import('../main.js'),
     import('../scheduler/tick.js'),
-    import('../services/pairing-import.js'),
-    import('../services/hours-csv.js'),
+    import('../services/pairings/pairing-import.js'),
+    import('../services/records/hours-csv.js'),
     import('../db/repositories/session-log-repository.js'),
     import('../db/repositories/people-repository.js'),
     import('../db/repositories/data-rights-repository.js'),
     import('../db/repositories/delivery-repository.js'),
-    import('../services/data-rights-service.js'),
+    import('../services/people/data-rights-service.js'),
   ]);
   return {
     ...main,

@@ -1,5 +1,5 @@
 import { systemClock } from '../services/clock.js';
-import { slackUserIdPattern } from '../services/data-rights-service.js';
+import { slackUserIdPattern } from '../services/people/data-rights-service.js';
 import { load, type CliContext } from './context.js';
 
 /** `tandem export`: A month's hours as CSV, or everything stored about a person as JSON, on stdout. */

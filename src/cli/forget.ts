@@ -1,5 +1,5 @@
 import { systemClock } from '../services/clock.js';
-import { slackUserIdPattern } from '../services/data-rights-service.js';
+import { slackUserIdPattern } from '../services/people/data-rights-service.js';
 import { load, type CliContext } from './context.js';
 
 /** `tandem forget`: Deletes or pseudonymises everything stored about a person. */

@@ -1,7 +1,7 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import { normalizeInputStrings } from '../domain/input-text.js';
 import type { Logger } from '../logger.js';
-import { eventLeaseMs, requestKeyTtlMs, type RequestKeyService } from '../services/request-keys.js';
+import { eventLeaseMs, requestKeyTtlMs, type RequestKeyService } from '../services/outbox/request-keys.js';
 
 type Args = AnyMiddlewareArgs & { ack?: (response?: unknown) => Promise<void> };
 type Matcher = string | RegExp | object;

@@ -9,8 +9,8 @@ import { createProgramRepository } from '../../src/db/repositories/program-repos
 import { createSessionLogRepository } from '../../src/db/repositories/session-log-repository.js';
 import { createStaffRepository } from '../../src/db/repositories/staff-repository.js';
 import { createLogger } from '../../src/logger.js';
-import { createDataRightsService, pseudonymFor, type PersonExport } from '../../src/services/data-rights-service.js';
-import { hoursRows } from '../../src/services/hours-csv.js';
+import { createDataRightsService, pseudonymFor, type PersonExport } from '../../src/services/people/data-rights-service.js';
+import { hoursRows } from '../../src/services/records/hours-csv.js';
 import { cliEnv, jsonLines, killRunningClis, runCli } from '../support/cli.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 

@@ -17,7 +17,7 @@ import { createPostgresRunCoordinator } from '../../src/scheduler/run-coordinato
 import { createSchedulerRunRepository } from '../../src/db/repositories/scheduler-run-repository.js';
 import { runTick } from '../../src/scheduler/tick.js';
 import type { Clock } from '../../src/services/clock.js';
-import { deliveryEventType } from '../../src/services/delivery-sender.js';
+import { deliveryEventType } from '../../src/services/outbox/delivery-sender.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/index.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories/index.js';
 import type { SlackPort } from '../../src/services/slack-port.js';

@@ -12,7 +12,7 @@ import { createDeliveryRepository, type NewDelivery } from '../../src/db/reposit
 import type { Delivery, DeliveryPayload } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { section } from '../../src/messages/text.js';
-import { createDeliverySender, deliveryEventType, fileNameFor, stuckAfterMs, type DeliverySenderOptions } from '../../src/services/delivery-sender.js';
+import { createDeliverySender, deliveryEventType, fileNameFor, stuckAfterMs, type DeliverySenderOptions } from '../../src/services/outbox/delivery-sender.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';

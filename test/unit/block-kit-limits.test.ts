@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { AlertReason, AlertStatus, CheckinAnswer, Milestone } from '../../src/db/schema.js';
 import type { PairReportRows } from '../../src/db/repositories/report-repository.js';
 import { answersWhere, builtInQuestionSets, questionSetSchema, questionsFor, validateAnswers, type Answers, type Question, type QuestionSet } from '../../src/domain/dtr-questions.js';
-import { groupByWeek } from '../../src/services/report-service.js';
+import { groupByWeek } from '../../src/services/alerts/report-service.js';
 import { alertMessage, alertReasonAdded, type AlertReasonView, type AlertViewInput } from '../../src/messages/alert.js';
 import { checkinMessage, checkinNoteModal, reminderMessage } from '../../src/messages/checkin.js';
 import { dtrInviteMessage, dtrModal, dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage, milestoneTitles, programTeamBlocks } from '../../src/messages/dtr.js';
@@ -396,7 +396,7 @@ describe('other builders at their largest', () => {
   describe.each(fillerNames)('alertMessage (%s)', (filler) => {
     const reasons: AlertReason[] = ['checkin_unanswered', 'reply_overdue', 'missed_meetings', 'milestone_overdue', 'mentor_concern', 'note_signal'];
     const statuses: AlertStatus[] = ['open', 'acknowledged', 'snoozed', 'resolved'];
-    // The longest `overdue` detail the services write (milestone-service), and a 2000-character staff note.
+    // The longest `overdue` detail the services write (dtr/reminders.ts), and a 2000-character staff note.
     const overdue = 'the Mid-module DTR (`/dtr midmod`) was due by the end of week 52';
     const staffNotes = [text(filler, 2000), `${text(filler, 999)}\n`.repeat(2), '\n'.repeat(2000)];
 
@@ -455,7 +455,7 @@ describe('staff surfaces of DTR answers at their largest', () => {
       return answersWhere(exit, maxAnswers(exit, role, filler), (q) => q.readers === 'staff').map((answer) => ({ personId: `${MENTOR}${i}`, role, partnerId: MENTEE, answer }));
     }).flat();
     const blocks = programTeamBlocks(answers);
-    // lifecycle-service puts a header and a section of figures above these.
+    // programs/program-end.ts puts a header and a section of figures above these.
     clean('message', { text: 'Backend has ended: the summary for staff.', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Program summary' } }, { type: 'section', text: { type: 'mrkdwn', text: 'figures' } }, ...blocks] });
     expect(JSON.stringify(blocks.at(-1))).toContain('each pair’s report');
   });

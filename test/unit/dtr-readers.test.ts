@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { PairReportRows } from '../../src/db/repositories/report-repository.js';
 import { allQuestions, builtInQuestionSets, goalsFromAnswers, questionSetSchema, questionsFor, type Question, type QuestionSet, type Readers } from '../../src/domain/dtr-questions.js';
-import { groupByWeek } from '../../src/services/report-service.js';
+import { groupByWeek } from '../../src/services/alerts/report-service.js';
 import { dtrPrivateMessage, dtrShowBlocks, dtrSummaryMessage } from '../../src/messages/dtr.js';
 import { pairReportView } from '../../src/messages/report.js';
 import { userAnswers } from '../../src/messages/text.js';

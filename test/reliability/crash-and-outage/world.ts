@@ -4,7 +4,7 @@
  * small readers over what the fake holds.
  */
 import type { Db } from '../../../src/db/database.js';
-import { deliveryEventType } from '../../../src/services/delivery-sender.js';
+import { deliveryEventType } from '../../../src/services/outbox/delivery-sender.js';
 import type { DeliveryPayload } from '../../../src/db/schema.js';
 import type { FakeConversation, FakeFile, FakeMessage, FakeSlack } from '../../support/fake-slack.js';
 

@@ -3,7 +3,7 @@ import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger.js';
 import type { Services } from '../../../services/index.js';
-import { requestKeyTtlMs } from '../../../services/request-keys.js';
+import { requestKeyTtlMs } from '../../../services/outbox/request-keys.js';
 import { unknownPerson } from '../../../services/outcome.js';
 import { SlackCallError } from '../../../services/slack-port.js';
 

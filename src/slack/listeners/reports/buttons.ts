@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { ReportTarget } from '../../../services/report-service.js';
+import type { ReportTarget } from '../../../services/alerts/report-service.js';
 import type { Services } from '../../../services/index.js';
 import { pairReportView, reportIds } from '../../../messages/report.js';
 import { somethingWentWrong, tellClicker } from '../kit/respond.js';

@@ -1,6 +1,6 @@
-import type { RequestKeyRepository } from '../db/repositories/request-key-repository.js';
-import type { Logger } from '../logger.js';
-import type { Clock } from './clock.js';
+import type { RequestKeyRepository } from '../../db/repositories/request-key-repository.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../clock.js';
 
 /**
  * How long a request's key is remembered. Slack refuses signatures older than five minutes (and we

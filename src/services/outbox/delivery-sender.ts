@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { Delivery, DeliveryPayload } from '../db/schema.js';
-import { attemptBudgetSpent, decideAfterFailure, defaultRetryPolicy, hasExpired, type RetryPolicy } from '../domain/delivery-retry.js';
-import type { Logger } from '../logger.js';
-import type { Clock } from './clock.js';
-import { SlackCallError, type SlackPort } from './slack-port.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { Delivery, DeliveryPayload } from '../../db/schema.js';
+import { attemptBudgetSpent, decideAfterFailure, defaultRetryPolicy, hasExpired, type RetryPolicy } from '../../domain/delivery-retry.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../clock.js';
+import { SlackCallError, type SlackPort } from '../slack-port.js';
 
 /** Every message Tandem posts carries this metadata, so a resend can first look for the original. */
 export const deliveryEventType = 'tandem_delivery';

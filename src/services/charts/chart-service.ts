@@ -1,8 +1,8 @@
-import { chartDescription, chartWeekLabel, programChartSpec } from '../charts/program-chart.js';
-import type { DeliveryPayload } from '../db/schema.js';
-import type { Logger } from '../logger.js';
-import { escapeMrkdwn, type UserText } from '../messages/text.js';
-import type { ProgramWeek } from '../domain/program-weeks.js';
+import { chartDescription, chartWeekLabel, programChartSpec } from '../../charts/program-chart.js';
+import type { DeliveryPayload } from '../../db/schema.js';
+import type { Logger } from '../../logger.js';
+import { escapeMrkdwn, type UserText } from '../../messages/text.js';
+import type { ProgramWeek } from '../../domain/program-weeks.js';
 
 /**
  * Charts for staff, rendered when a digest or a summary is planned and queued in the outbox with it,
@@ -23,7 +23,7 @@ export function createChartService(deps: { logger: Logger; fonts?: readonly stri
       const started = Date.now();
       try {
         // Loaded on the first chart only: vega is large, and start-up does not need it.
-        const { renderPng } = await import('../charts/render.js');
+        const { renderPng } = await import('../../charts/render.js');
         const png = await renderPng(programChartSpec(program.name, weeks), { extraFonts: deps.fonts ?? [] });
         log.info({ programId: program.id, purpose, weeks: weeks.length, bytes: png.length, ms: Date.now() - started }, 'chart rendered');
         const what = purpose === 'digest' ? `Weekly figures for ${escapeMrkdwn(program.name)}` : `${escapeMrkdwn(program.name)}, week by week`;

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { DataRightsRepository, ForgetChanges } from '../db/repositories/data-rights-repository.js';
-import type { Logger } from '../logger.js';
-import type { Clock } from './clock.js';
-import { cliActor, refuse, type Outcome } from './outcome.js';
+import type { DataRightsRepository, ForgetChanges } from '../../db/repositories/data-rights-repository.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../clock.js';
+import { cliActor, refuse, type Outcome } from '../outcome.js';
 
 export const slackUserIdPattern = /^[UW][A-Z0-9]{2,}$/;
 

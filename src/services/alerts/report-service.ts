@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
-import type { ReportRepository } from '../db/repositories/report-repository.js';
-import type { PairReport, PairReportRows, ReportWeek } from '../domain/pair-report.js';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import { answersWhere, questionSetFor, staffReads } from '../domain/dtr-questions.js';
-import { escapeMrkdwn, mention, userText } from '../messages/text.js';
-import type { SlackPort } from './slack-port.js';
-import { isoWeekKey, programWeek } from '../domain/work-days.js';
-import type { Clock } from './clock.js';
-import { refuse, staffOnly, type Outcome } from './outcome.js';
-import type { PeopleService } from './people-service.js';
+import type { ReportRepository } from '../../db/repositories/report-repository.js';
+import type { PairReport, PairReportRows, ReportWeek } from '../../domain/pair-report.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { StaffRepository } from '../../db/repositories/staff-repository.js';
+import { answersWhere, questionSetFor, staffReads } from '../../domain/dtr-questions.js';
+import { escapeMrkdwn, mention, userText } from '../../messages/text.js';
+import type { SlackPort } from '../slack-port.js';
+import { isoWeekKey, programWeek } from '../../domain/work-days.js';
+import type { Clock } from '../clock.js';
+import { refuse, staffOnly, type Outcome } from '../outcome.js';
+import type { PeopleService } from '../people/people-service.js';
 
 export type { PairReport, ReportWeek };
 

@@ -1,7 +1,7 @@
-import type { PeopleRepository } from '../db/repositories/people-repository.js';
-import type { Person } from '../db/schema.js';
-import type { Clock } from './clock.js';
-import type { SlackPort } from './slack-port.js';
+import type { PeopleRepository } from '../../db/repositories/people-repository.js';
+import type { Person } from '../../db/schema.js';
+import type { Clock } from '../clock.js';
+import type { SlackPort } from '../slack-port.js';
 
 /** Names and time zones come from Slack and are refreshed after this long; nobody types them in. */
 const refreshAfterMs = 12 * 60 * 60 * 1000;

@@ -1,20 +1,20 @@
-import { rescheduleModal } from '../messages/reschedule.js';
-import { personName } from './people-service.js';
+import { rescheduleModal } from '../../messages/reschedule.js';
+import { personName } from '../people/people-service.js';
 import { DateTime } from 'luxon';
-import { isInPair } from '../domain/authorization.js';
+import { isInPair } from '../../domain/authorization.js';
 import { z } from 'zod';
-import type { AuditRepository } from '../db/repositories/audit-repository.js';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { RescheduleRepository } from '../db/repositories/match-repository.js';
-import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
-import type { Reschedule } from '../db/schema.js';
-import { isoDate, timeOfDay } from '../domain/program-settings.js';
-import { nextOccurrence, type IsoWeekday } from '../domain/work-days.js';
-import { escapeMrkdwn, section, userText } from '../messages/text.js';
-import { fieldErrors } from '../domain/program-settings.js';
-import type { Clock } from './clock.js';
-import { refuse, type Outcome } from './outcome.js';
-import type { PeopleService } from './people-service.js';
+import type { AuditRepository } from '../../db/repositories/audit-repository.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { RescheduleRepository } from '../../db/repositories/match-repository.js';
+import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
+import type { Reschedule } from '../../db/schema.js';
+import { isoDate, timeOfDay } from '../../domain/program-settings.js';
+import { nextOccurrence, type IsoWeekday } from '../../domain/work-days.js';
+import { escapeMrkdwn, section, userText } from '../../messages/text.js';
+import { fieldErrors } from '../../domain/program-settings.js';
+import type { Clock } from '../clock.js';
+import { refuse, type Outcome } from '../outcome.js';
+import type { PeopleService } from '../people/people-service.js';
 
 /** Under this much notice, a moved or cancelled meeting is recorded as late notice. */
 export const noticeHours = 48;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { parseUserMention } from '../domain/mentions.js';
-import { cliActor } from './outcome.js';
+import { parseUserMention } from '../../domain/mentions.js';
+import { cliActor } from '../outcome.js';
 import type { PairingService } from './pairing-service.js';
 
 export type ImportLine = { line: number; status: 'created' | 'unchanged' | 'error'; message: string };

@@ -1,14 +1,14 @@
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import { programCreatedText, programSavedText } from '../messages/program-modal.js';
-import type { AuditRepository } from '../db/repositories/audit-repository.js';
-import type { ProgramRepository, ProgramWithHolidays } from '../db/repositories/program-repository.js';
-import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import { fieldErrors, programSettingsSchema, type ProgramSettings, type ProgramSettingsForm, type ProgramSettingsInput } from '../domain/program-settings.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import { programCreatedText, programSavedText } from '../../messages/program-modal.js';
+import type { AuditRepository } from '../../db/repositories/audit-repository.js';
+import type { ProgramRepository, ProgramWithHolidays } from '../../db/repositories/program-repository.js';
+import type { StaffRepository } from '../../db/repositories/staff-repository.js';
+import { fieldErrors, programSettingsSchema, type ProgramSettings, type ProgramSettingsForm, type ProgramSettingsInput } from '../../domain/program-settings.js';
 import { DateTime } from 'luxon';
-import { programWeek } from '../domain/work-days.js';
-import type { Clock } from './clock.js';
-import { refuse, staffOnly, type Outcome, type Refusal } from './outcome.js';
-import { SlackCallError, type SlackPort } from './slack-port.js';
+import { programWeek } from '../../domain/work-days.js';
+import type { Clock } from '../clock.js';
+import { refuse, staffOnly, type Outcome, type Refusal } from '../outcome.js';
+import { SlackCallError, type SlackPort } from '../slack-port.js';
 
 export type ProgramInvalid = Refusal & { fields: Record<string, string> };
 

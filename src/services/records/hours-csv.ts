@@ -1,9 +1,9 @@
-import { personName } from './people-service.js';
+import { personName } from '../people/people-service.js';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import type { PeopleRepository } from '../db/repositories/people-repository.js';
-import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
-import { computeHours, hoursLabel, monthRange, type HoursRow } from '../domain/hours.js';
+import type { PeopleRepository } from '../../db/repositories/people-repository.js';
+import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
+import { computeHours, hoursLabel, monthRange, type HoursRow } from '../../domain/hours.js';
 
 type Repos = { sessionLogs: SessionLogRepository; people: PeopleRepository };
 

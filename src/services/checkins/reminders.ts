@@ -1,19 +1,19 @@
 import { DateTime } from 'luxon';
-import type { CheckinRepository } from '../db/repositories/checkin-repository.js';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { ExpectationRepository } from '../db/repositories/expectation-repository.js';
-import type { NewPairActivity, PairActivityRepository } from '../db/repositories/pair-activity-repository.js';
-import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
-import type { ProgramRepository } from '../db/repositories/program-repository.js';
-import type { TxRepositories, WithPairLock } from '../db/repositories/index.js';
-import type { AlertReason, Expectation } from '../db/schema.js';
-import { holidaySet, responseDeadlines } from '../domain/work-days.js';
-import type { Logger } from '../logger.js';
-import { reminderMessage } from '../messages/checkin.js';
-import type { AlertEvidence, AlertService } from './alert-service.js';
-import type { Clock } from './clock.js';
-import type { PeopleService } from './people-service.js';
-import { SlackCallError, type MessageRef, type SlackPort } from './slack-port.js';
+import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
+import type { NewPairActivity, PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
+import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
+import type { ProgramRepository } from '../../db/repositories/program-repository.js';
+import type { TxRepositories, WithPairLock } from '../../db/repositories/index.js';
+import type { AlertReason, Expectation } from '../../db/schema.js';
+import { holidaySet, responseDeadlines } from '../../domain/work-days.js';
+import type { Logger } from '../../logger.js';
+import { reminderMessage } from '../../messages/checkin.js';
+import type { AlertEvidence, AlertService } from '../alerts/alert-service.js';
+import type { Clock } from '../clock.js';
+import type { PeopleService } from '../people/people-service.js';
+import { SlackCallError, type MessageRef, type SlackPort } from '../slack-port.js';
 
 /** Slack message ts ("1700000000.000100") to the instant it names. */
 export const tsToDate = (ts: string) => new Date(Math.round(Number(ts) * 1000));

@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
-import type { AlertRepository, PairAlertView } from '../db/repositories/alert-repository.js';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { ProgramRepository } from '../db/repositories/program-repository.js';
-import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import type { Alert, AlertReason } from '../db/schema.js';
-import { addWorkDays, holidaySet } from '../domain/work-days.js';
-import type { Logger } from '../logger.js';
-import { alertMessage, alertReasonAdded, type AlertReasonView } from '../messages/alert.js';
-import { escapeMrkdwn, slackTime, userText, userTextOrNull } from '../messages/text.js';
-import type { Clock } from './clock.js';
-import { refuse, staffOnly, type Outcome } from './outcome.js';
-import type { PeopleService } from './people-service.js';
-import type { SlackPort } from './slack-port.js';
+import type { AlertRepository, PairAlertView } from '../../db/repositories/alert-repository.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { ProgramRepository } from '../../db/repositories/program-repository.js';
+import type { StaffRepository } from '../../db/repositories/staff-repository.js';
+import type { Alert, AlertReason } from '../../db/schema.js';
+import { addWorkDays, holidaySet } from '../../domain/work-days.js';
+import type { Logger } from '../../logger.js';
+import { alertMessage, alertReasonAdded, type AlertReasonView } from '../../messages/alert.js';
+import { escapeMrkdwn, slackTime, userText, userTextOrNull } from '../../messages/text.js';
+import type { Clock } from '../clock.js';
+import { refuse, staffOnly, type Outcome } from '../outcome.js';
+import type { PeopleService } from '../people/people-service.js';
+import type { SlackPort } from '../slack-port.js';
 
 export type RaiseAlert = {
   pairingId: number;

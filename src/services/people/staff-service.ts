@@ -1,7 +1,7 @@
-import type { AuditRepository } from '../db/repositories/audit-repository.js';
-import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import type { Clock } from './clock.js';
-import { refuse, staffOnly, type Outcome } from './outcome.js';
+import type { AuditRepository } from '../../db/repositories/audit-repository.js';
+import type { StaffRepository } from '../../db/repositories/staff-repository.js';
+import type { Clock } from '../clock.js';
+import { refuse, staffOnly, type Outcome } from '../outcome.js';
 import type { PeopleService } from './people-service.js';
 
 export function createStaffService(deps: { staff: StaffRepository; audit: AuditRepository; people: PeopleService; clock: Clock }) {

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import type { DeliveryRepository } from '../db/repositories/delivery-repository.js';
-import type { DtrRepository } from '../db/repositories/dtr-repository.js';
-import type { Milestone } from '../db/schema.js';
-import { programWeek } from '../domain/work-days.js';
-import type { Logger } from '../logger.js';
-import { section } from '../messages/text.js';
-import type { AlertService } from './alert-service.js';
-import type { Clock } from './clock.js';
+import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { DtrRepository } from '../../db/repositories/dtr-repository.js';
+import type { Milestone } from '../../db/schema.js';
+import { programWeek } from '../../domain/work-days.js';
+import type { Logger } from '../../logger.js';
+import { section } from '../../messages/text.js';
+import type { AlertService } from '../alerts/alert-service.js';
+import type { Clock } from '../clock.js';
 
 export type MilestoneWindow = { milestone: Milestone; from: number; to: number };
 

@@ -1,22 +1,22 @@
 import { DateTime } from 'luxon';
-import { isMentorOf } from '../domain/authorization.js';
+import { isMentorOf } from '../../domain/authorization.js';
 import { z } from 'zod';
-import type { NoteRepository } from '../db/repositories/note-repository.js';
-import type { PairingRepository, PairingRow } from '../db/repositories/pairing-repository.js';
-import type { PeopleRepository } from '../db/repositories/people-repository.js';
-import type { SessionLogRepository } from '../db/repositories/session-log-repository.js';
-import type { StaffRepository } from '../db/repositories/staff-repository.js';
-import type { AuditRepository } from '../db/repositories/audit-repository.js';
-import type { SessionLog } from '../db/schema.js';
-import { isoDate } from '../domain/program-settings.js';
-import { fieldErrors } from '../domain/program-settings.js';
-import type { Clock } from './clock.js';
+import type { NoteRepository } from '../../db/repositories/note-repository.js';
+import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
+import type { PeopleRepository } from '../../db/repositories/people-repository.js';
+import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
+import type { StaffRepository } from '../../db/repositories/staff-repository.js';
+import type { AuditRepository } from '../../db/repositories/audit-repository.js';
+import type { SessionLog } from '../../db/schema.js';
+import { isoDate } from '../../domain/program-settings.js';
+import { fieldErrors } from '../../domain/program-settings.js';
+import type { Clock } from '../clock.js';
 import { hoursCsv, hoursRows } from './hours-csv.js';
-import { cliActor, refuse, staffOnly, type Outcome } from './outcome.js';
-import type { SlackPort } from './slack-port.js';
-import { counted } from '../messages/text.js';
-import { sessionLogModal, sessionLoggedMessage } from '../messages/session-log.js';
-import { personName } from './people-service.js';
+import { cliActor, refuse, staffOnly, type Outcome } from '../outcome.js';
+import type { SlackPort } from '../slack-port.js';
+import { counted } from '../../messages/text.js';
+import { sessionLogModal, sessionLoggedMessage } from '../../messages/session-log.js';
+import { personName } from '../people/people-service.js';
 
 export const sessionLogSchema = z.object({
   pairingId: z.coerce.number({ error: 'Pick the mentee' }).int().positive('Pick the mentee'),
