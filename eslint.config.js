@@ -7,20 +7,45 @@ import tseslint from 'typescript-eslint';
  * The composition roots may hold the handle (main.ts opens the database, services/index.ts hands it to
  * createRepositories), never Kysely.
  */
-const kyselyStays = 'Kysely stays in db/: add a repository method (db/repositories), and use transact() for several statements in one transaction.';
+const kyselyStays =
+  'Kysely stays in db/: add a repository method (db/repositories), and use transact() for several statements in one transaction.';
 const dataAccess = {
   kysely: { name: 'kysely', message: kyselyStays },
   kyselySubpath: { regex: '^kysely/', message: kyselyStays },
-  handle: { regex: '^\\.{1,2}/(?:\\.\\./)*(?:src/)?db/database(?:\\.js)?$', message: 'The database handle stays in db/ (and the composition roots): take repositories, or transact() for one transaction.' },
+  handle: {
+    regex: '^\\.{1,2}/(?:\\.\\./)*(?:src/)?db/database(?:\\.js)?$',
+    message:
+      'The database handle stays in db/ (and the composition roots): take repositories, or transact() for one transaction.',
+  },
   compositionRoots: ['src/main.ts', 'src/services/index.ts'],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'scratch/**', 'bench/out/**', '.stryker-tmp/**', 'reports/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'scratch/**',
+      'bench/out/**',
+      '.stryker-tmp/**',
+      'reports/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['error'] }],
@@ -48,13 +73,28 @@ export default tseslint.config(
 function layers(rules) {
   const upward = (files) => {
     const above = rules[files];
-    return above ? [{ regex: `^\\.{1,2}/(?:\\.\\./)*(?:src/)?(?:${above.join('|')})/`, message: `${files.slice(4, -3)}/ sits below ${above.join(', ')}: imports point down only (README, Architecture).` }] : [];
+    return above
+      ? [
+          {
+            regex: `^\\.{1,2}/(?:\\.\\./)*(?:src/)?(?:${above.join('|')})/`,
+            message: `${files.slice(4, -3)}/ sits below ${above.join(', ')}: imports point down only (README, Architecture).`,
+          },
+        ]
+      : [];
   };
   const layerOf = (file) => Object.keys(rules).find((files) => file.startsWith(files.slice(0, -2)));
   const restrict = (files, { layer, handle = true, ignores }) => {
     const inDb = layer === 'src/db/**';
-    const patterns = [...upward(layer), ...(inDb ? [] : [dataAccess.kyselySubpath]), ...(handle && !inDb ? [dataAccess.handle] : [])];
-    return { files: [files], ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { ...(inDb ? {} : { paths: [dataAccess.kysely] }), patterns }] } };
+    const patterns = [
+      ...upward(layer),
+      ...(inDb ? [] : [dataAccess.kyselySubpath]),
+      ...(handle && !inDb ? [dataAccess.handle] : []),
+    ];
+    return {
+      files: [files],
+      ...(ignores ? { ignores } : {}),
+      rules: { 'no-restricted-imports': ['error', { ...(inDb ? {} : { paths: [dataAccess.kysely] }), patterns }] },
+    };
   };
   return [
     // src/ outside the layers: the CLI, main.ts, config.

@@ -33,14 +33,33 @@ function command(text: string, responseUrl: string): LoadRequest {
     kind: `/tandem ${text}`,
     contentType: 'application/x-www-form-urlencoded',
     body: form({
-      token: 'legacy', team_id: TEAM, team_domain: 'fake-team', channel_id: 'C0GENERAL', channel_name: 'general', user_id: ADMIN, user_name: 'admin',
-      command: '/tandem', text, api_app_id: 'A0APP', is_enterprise_install: 'false', response_url: responseUrl, trigger_id: '111.222.bench',
+      token: 'legacy',
+      team_id: TEAM,
+      team_domain: 'fake-team',
+      channel_id: 'C0GENERAL',
+      channel_name: 'general',
+      user_id: ADMIN,
+      user_name: 'admin',
+      command: '/tandem',
+      text,
+      api_app_id: 'A0APP',
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: '111.222.bench',
     }),
   };
 }
 
 function interaction(kind: string, payload: Record<string, unknown>): LoadRequest {
-  const full = { token: 'legacy', team: { id: TEAM, domain: 'fake-team' }, api_app_id: 'A0APP', is_enterprise_install: false, enterprise: null, trigger_id: '111.222.bench', ...payload };
+  const full = {
+    token: 'legacy',
+    team: { id: TEAM, domain: 'fake-team' },
+    api_app_id: 'A0APP',
+    is_enterprise_install: false,
+    enterprise: null,
+    trigger_id: '111.222.bench',
+    ...payload,
+  };
   return { kind, contentType: 'application/x-www-form-urlencoded', body: form({ payload: JSON.stringify(full) }) };
 }
 
@@ -51,14 +70,17 @@ function buildRequests(fake: FakeSlack, checkin: FakeMessage): LoadRequest[] {
   const button = actions?.elements?.find((e) => e.action_id === 'checkin_answer:met');
   if (!button) throw new Error('the seeded check-in message has no "met" button');
   const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: TEAM });
-  const state = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }]));
+  const state = (values: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }]));
   return [
     command('help', fake.responseUrl('help')),
     command('list', fake.responseUrl('list')),
     interaction('block action (check-in answer)', {
       type: 'block_actions',
       user: user(MENTOR),
-      actions: [{ type: 'button', action_id: button.action_id, block_id: actions?.block_id, value: button.value, action_ts: '1' }],
+      actions: [
+        { type: 'button', action_id: button.action_id, block_id: actions?.block_id, value: button.value, action_ts: '1' },
+      ],
       container: { type: 'message', channel_id: checkin.channel, message_ts: checkin.ts, is_ephemeral: false },
       channel: { id: checkin.channel },
       message: { ts: checkin.ts, text: checkin.text, blocks: checkin.blocks },
@@ -95,8 +117,17 @@ function buildRequests(fake: FakeSlack, checkin: FakeMessage): LoadRequest[] {
 
 /** A Bolt app with the same receiver settings that only acks: the floor Tandem is compared with. */
 async function startBareApp(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret, endpoints: ['/slack/events'], processBeforeResponse: false, logLevel: LogLevel.ERROR });
-  const app = new App({ receiver, authorize: async () => ({ botToken, botId: 'B0BOT', botUserId: 'UBOT' }), logLevel: LogLevel.ERROR });
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints: ['/slack/events'],
+    processBeforeResponse: false,
+    logLevel: LogLevel.ERROR,
+  });
+  const app = new App({
+    receiver,
+    authorize: async () => ({ botToken, botId: 'B0BOT', botUserId: 'UBOT' }),
+    logLevel: LogLevel.ERROR,
+  });
   app.command('/tandem', async ({ ack }) => ack());
   app.action(/.*/, async ({ ack }) => ack());
   app.view(/.*/, async ({ ack }) => ack());
@@ -106,8 +137,15 @@ async function startBareApp(): Promise<{ url: string; stop: () => Promise<void> 
   return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => app.stop() as Promise<void> };
 }
 
-function startWorker(): Promise<{ child: ChildProcess; run: (phase: LoadPhase) => Promise<LoadResult>; stop: () => Promise<void> }> {
-  const child = fork(fileURLToPath(new URL('./lib/load-worker.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startWorker(): Promise<{
+  child: ChildProcess;
+  run: (phase: LoadPhase) => Promise<LoadResult>;
+  stop: () => Promise<void>;
+}> {
+  const child = fork(fileURLToPath(new URL('./lib/load-worker.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const send = (m: LoadMessage) => child.send(m);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -135,7 +173,20 @@ function startWorker(): Promise<{ child: ChildProcess; run: (phase: LoadPhase) =
   });
 }
 
-type Row = { target: string; rate: number; n: number; p50: number; p99: number; max: number; errors: number; late99: number; achieved: number; kinds: Map<string, number[]>; loopP99?: number; statements?: string };
+type Row = {
+  target: string;
+  rate: number;
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  late99: number;
+  achieved: number;
+  kinds: Map<string, number[]>;
+  loopP99?: number;
+  statements?: string;
+};
 
 function summarise(r: LoadResult): Row {
   const ok = r.samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -204,14 +255,22 @@ export async function runAck(report: Report, o: AckOptions): Promise<void> {
       tickCron: '* * * * *',
       schedulerEnabled: false,
     };
-    tandem = await startTandem(config, logger, { clock: () => now, database: { db: stats.db, engine: database.engine, close: async () => undefined } });
+    tandem = await startTandem(config, logger, {
+      clock: () => now,
+      database: { db: stats.db, engine: database.engine, close: async () => undefined },
+    });
 
     // Seed as the e2e check-in test does: a program, a pair, and this week's check-in posted by a tick.
     fake.addUser({ id: ADMIN, name: 'sam', tz: 'America/Denver' });
     fake.addUser({ id: MENTOR, name: 'ada', tz: 'Europe/Berlin' });
     fake.addUser({ id: MENTEE, name: 'bo', tz: 'America/New_York' });
     fake.addChannel({ id: ALERTS, name: 'mentor-alerts', is_private: true, members: ['UBOT', ADMIN] });
-    const program = await tandem.services.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
+    const program = await tandem.services.programs.create(ADMIN, {
+      name: 'Backend',
+      timeZone: 'America/Denver',
+      startDate: '2027-01-11',
+      alertsChannelId: ALERTS,
+    });
     if (!program.ok) throw new Error(program.message);
     const paired = await tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
     if (!paired.ok) throw new Error(paired.message);
@@ -219,7 +278,9 @@ export async function runAck(report: Report, o: AckOptions): Promise<void> {
     now = new Date('2027-01-11T17:00:00Z');
     await runTick(tandem.services);
     await tandem.services.sender.idle();
-    const checkin = [...fake.conversations.values()].flatMap((c) => c.messages).find((m) => m.metadata?.event_payload?.kind === 'checkin');
+    const checkin = [...fake.conversations.values()]
+      .flatMap((c) => c.messages)
+      .find((m) => m.metadata?.event_payload?.kind === 'checkin');
     if (!checkin) throw new Error('seeding did not post a check-in');
     now = new Date('2027-01-11T17:05:00Z');
     const requests = buildRequests(fake, checkin);
@@ -258,17 +319,40 @@ export async function runAck(report: Report, o: AckOptions): Promise<void> {
     }
 
     report.item('engine', `${database.engine} (${database.where})`);
-    report.item('load', `second process (child_process.fork, fetch/undici), open loop at a fixed rate, requests round-robin: ${requests.map((r) => r.kind).join(', ')}; latency = send until response body read`);
+    report.item(
+      'load',
+      `second process (child_process.fork, fetch/undici), open loop at a fixed rate, requests round-robin: ${requests.map((r) => r.kind).join(', ')}; latency = send until response body read`,
+    );
     report.line();
     report.table(
       ['target', 'req/s (achieved)', 'requests', 'p50', 'p99', 'max', 'non-200', 'sender lag p99', 'bot event-loop delay p99'],
-      rows.map((r) => [r.target, `${r.rate} (${r.achieved.toFixed(0)})`, fmtInt(r.n), ms(r.p50), ms(r.p99), ms(r.max), String(r.errors), ms(r.late99), ms(r.loopP99 ?? 0)]),
+      rows.map((r) => [
+        r.target,
+        `${r.rate} (${r.achieved.toFixed(0)})`,
+        fmtInt(r.n),
+        ms(r.p50),
+        ms(r.p99),
+        ms(r.max),
+        String(r.errors),
+        ms(r.late99),
+        ms(r.loopP99 ?? 0),
+      ]),
     );
     report.line();
     report.line('Per request kind, p50 / p99:');
     report.line();
     const kinds = requests.map((r) => r.kind);
-    report.table(['target', 'req/s', ...kinds], rows.map((r) => [r.target, String(r.rate), ...kinds.map((k) => { const v = r.kinds.get(k) ?? []; return `${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`; })]));
+    report.table(
+      ['target', 'req/s', ...kinds],
+      rows.map((r) => [
+        r.target,
+        String(r.rate),
+        ...kinds.map((k) => {
+          const v = r.kinds.get(k) ?? [];
+          return `${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`;
+        }),
+      ]),
+    );
     report.line();
     report.line('Tandem ÷ bare Bolt:');
     report.line();
@@ -283,7 +367,10 @@ export async function runAck(report: Report, o: AckOptions): Promise<void> {
     report.line('Statements Tandem ran per phase (top 4 by total time):');
     report.line();
     for (const r of rows.filter((x) => x.statements !== undefined)) report.line(`- ${r.rate} req/s: ${r.statements || 'none'}`);
-    report.item('bot warnings/errors logged', `${fmtInt(logLines)}${firstLogs.length ? ` (first: ${firstLogs.map((l) => `\`${l}\``).join(' ')})` : ''}`);
+    report.item(
+      'bot warnings/errors logged',
+      `${fmtInt(logLines)}${firstLogs.length ? ` (first: ${firstLogs.map((l) => `\`${l}\``).join(' ')})` : ''}`,
+    );
 
     const atTarget = rows.find((r) => r.rate === targetRate && r.target === 'Tandem');
     const bareAtTarget = rows.find((r) => r.rate === targetRate && r.target === 'bare Bolt');
@@ -294,7 +381,9 @@ export async function runAck(report: Report, o: AckOptions): Promise<void> {
           rows.map((r) => `${r.target}@${r.rate} p50/p99 ${r.p50.toFixed(1)}/${r.p99.toFixed(1)} ms`).join(', '),
       );
     } else {
-      report.summary(`ack: ${rows.map((r) => `${r.target}@${r.rate} p50/p99 ${r.p50.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.errors} non-200`).join('; ')}`);
+      report.summary(
+        `ack: ${rows.map((r) => `${r.target}@${r.rate} p50/p99 ${r.p50.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.errors} non-200`).join('; ')}`,
+      );
     }
   } finally {
     await worker?.stop();

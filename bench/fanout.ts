@@ -36,7 +36,10 @@ type FakeChild = { url: string; botToken: string; report: () => Promise<FakeChil
 
 /** Starts bench/lib/fake-child.ts in its own process and waits until it serves. */
 function startFakeChild(start: FakeChildStart): Promise<FakeChild> {
-  const child = fork(fileURLToPath(new URL('./lib/fake-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./lib/fake-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const send = (m: FakeChildMessage) => child.send(m);
   const next = <T>() =>
     new Promise<T>((resolve, reject) => {
@@ -78,9 +81,13 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
   const rssBefore = process.memoryUsage().rss;
   const rss = sampleRss(100);
   // Scaled limits on the real clock (the default), or Slack's own limits on a fake clock K times faster.
-  const limits = o.strictWindows ? { perChannelPerSecond: 1, perWorkspacePerMinute: 300 } : { perChannelPerSecond: 1 * k, perWorkspacePerMinute: 300 * k };
+  const limits = o.strictWindows
+    ? { perChannelPerSecond: 1, perWorkspacePerMinute: 300 }
+    : { perChannelPerSecond: 1 * k, perWorkspacePerMinute: 300 * k };
   const senderPacing = { channelGapMs: 1000 / k, workspacePerMinute: 300 * k };
-  report.heading(`1. Fan-out: ${fmtInt(o.pairings)} pair check-ins in one tick (time scale ${k}${o.strictWindows ? ', strict windows' : ''}${o.singleLoop ? ', single loop' : ''})`);
+  report.heading(
+    `1. Fan-out: ${fmtInt(o.pairings)} pair check-ins in one tick (time scale ${k}${o.strictWindows ? ', strict windows' : ''}${o.singleLoop ? ', single loop' : ''})`,
+  );
 
   const database = await createBenchDatabase();
   let fake: FakeChild | undefined;
@@ -88,7 +95,13 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     const now = new Date();
     const tSeed = performance.now();
     // The fake runs in its own process: the RSS below is the bot's (plan, sender, WebClient, DB client).
-    fake = await startFakeChild({ type: 'start', botToken: 'xoxb-bench-token', rateLimits: limits, clockScale: o.strictWindows ? k : null, conversations: o.pairings });
+    fake = await startFakeChild({
+      type: 'start',
+      botToken: 'xoxb-bench-token',
+      rateLimits: limits,
+      clockScale: o.strictWindows ? k : null,
+      conversations: o.pairings,
+    });
     await seedPairings(database.db, { pairings: o.pairings, programs: 5, now });
     const seedMs = performance.now() - tSeed;
 
@@ -123,7 +136,14 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
       markMs.push(performance.now() - t);
       return ok;
     };
-    const services = createServices({ db: database.db, repos, slack: createWebApiPort(client), clock: () => new Date(), logger, sender: senderPacing });
+    const services = createServices({
+      db: database.db,
+      repos,
+      slack: createWebApiPort(client),
+      clock: () => new Date(),
+      logger,
+      sender: senderPacing,
+    });
 
     if (o.singleLoop) services.sender.kick = () => undefined;
 
@@ -175,7 +195,10 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
       }
       if (count === 0) missing++;
     }
-    const statuses = await sql<{ status: string; n: number }>`select status, count(*)::int as n from deliveries group by status order by status`.execute(database.db);
+    const statuses = await sql<{
+      status: string;
+      n: number;
+    }>`select status, count(*)::int as n from deliveries group by status order by status`.execute(database.db);
     const notSent = statuses.rows.filter((r) => r.status !== 'sent').reduce((a, r) => a + Number(r.n), 0);
 
     // Pacing quality from the accepted posts' arrival times at the fake.
@@ -195,7 +218,7 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     const tickMs = tDone - t0;
     const ratio = deliveryMs / minimumMs;
     const tickRatio = tickMs / minimumMs;
-    const realScaleMs = (tPlanned - t0) + deliveryMs * k;
+    const realScaleMs = tPlanned - t0 + deliveryMs * k;
     const met = ratio <= 1.05 && duplicates === 0 && !timedOut;
 
     report.item('engine', `${database.engine} (${database.where})`);
@@ -205,28 +228,63 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
         ? `${limits.perChannelPerSecond}/s per channel, ${fmtInt(limits.perWorkspacePerMinute)}/min per workspace on a fake clock ${k}x faster (sliding windows of ${(1000 / k).toFixed(0)} ms and ${(60 / k).toFixed(1)} s real time)`
         : `${limits.perChannelPerSecond}/s per channel, ${fmtInt(limits.perWorkspacePerMinute)}/min per workspace (sliding 1 s / 60 s windows on the real clock)`,
     );
-    report.item('sender pacing', `channelGapMs ${senderPacing.channelGapMs}, workspacePerMinute ${fmtInt(senderPacing.workspacePerMinute)} (one post every ${gapMs.toFixed(1)} ms); batchSize, leaseMs, maxAttempts at their defaults`);
+    report.item(
+      'sender pacing',
+      `channelGapMs ${senderPacing.channelGapMs}, workspacePerMinute ${fmtInt(senderPacing.workspacePerMinute)} (one post every ${gapMs.toFixed(1)} ms); batchSize, leaseMs, maxAttempts at their defaults`,
+    );
     report.item(
       'senders',
-      o.singleLoop ? "one deliverDue() loop (plan()'s kick suppressed: --single-loop)" : "as runTick: plan()'s kick starts a deliverDue() run and the tick's own deliverDue() runs beside it",
+      o.singleLoop
+        ? "one deliverDue() loop (plan()'s kick suppressed: --single-loop)"
+        : "as runTick: plan()'s kick starts a deliverDue() run and the tick's own deliverDue() runs beside it",
     );
     report.item('seeding', `${fmtInt(o.pairings)} pairings + fake conversations in ${fmtMs(seedMs)}`);
     report.item('checkins.plan()', `${fmtInt(planned)} planned in ${fmtMs(tPlanned - t0)}`);
-    report.item('delivery phase (end of plan -> every delivery settled)', `${fmtMs(deliveryMs)} in ${rounds} deliverDue round(s)${timedOut ? ' — TIMED OUT' : ''}`);
+    report.item(
+      'delivery phase (end of plan -> every delivery settled)',
+      `${fmtMs(deliveryMs)} in ${rounds} deliverDue round(s)${timedOut ? ' — TIMED OUT' : ''}`,
+    );
     report.item('rate-limit minimum at this scale', `${fmtInt(o.pairings)} / ${fmtInt(300 * k)} per min = ${fmtMs(minimumMs)}`);
     report.item('ratio delivery / minimum', `**${ratio.toFixed(3)}** (target <= 1.05)`);
     report.item('whole tick (plan + delivery)', `${fmtMs(tickMs)}, ratio ${tickRatio.toFixed(3)}`);
-    report.item('real-scale equivalent (plan time + delivery x K; an upper bound, as per-batch DB overheads are multiplied by K too)', `${fmtMs(realScaleMs)} (minimum at 300/min: ${fmtMs(minimumMs * k)})`);
-    report.item('first -> last accepted post at the fake', `${fmtMs(sendWindowMs)} (perfectly even spacing: ${fmtMs(perfectMs)}; difference ${sendWindowMs >= perfectMs ? '+' : '-'}${fmtMs(Math.abs(sendWindowMs - perfectMs))}, arrival times have ms resolution); max accepted posts in any ${fmtMs(windowMs)} (real) window: ${fmtInt(maxPerMinute)} (limit ${fmtInt(limits.perWorkspacePerMinute)})`);
-    report.item('messages', `${fmtInt(accepted.length)} accepted chat.postMessage, ${fmtInt(limited.length)} answered 429, ${fmtInt(history)} conversations.history lookups`);
-    report.item('duplicates', `${fmtInt(duplicates)} extra messages in ${fmtInt(dupConversations)} conversations; conversations without a message: ${fmtInt(missing)}`);
-    report.item('failures (deliveries not sent)', `${fmtInt(notSent)} — by status: ${statuses.rows.map((r) => `${r.status} ${fmtInt(Number(r.n))}`).join(', ')}`);
-    report.item('sender report (explicit deliverDue calls only)', `sent ${totals.sent}, recovered ${totals.recovered}, retried ${totals.retried}, failed ${totals.failed}`);
-    report.item('claimDue', `${latencySummary(claimMs)}; mean batch ${(claimSizes.reduce((a, b) => a + b, 0) / Math.max(1, claimSizes.length)).toFixed(1)} rows`);
+    report.item(
+      'real-scale equivalent (plan time + delivery x K; an upper bound, as per-batch DB overheads are multiplied by K too)',
+      `${fmtMs(realScaleMs)} (minimum at 300/min: ${fmtMs(minimumMs * k)})`,
+    );
+    report.item(
+      'first -> last accepted post at the fake',
+      `${fmtMs(sendWindowMs)} (perfectly even spacing: ${fmtMs(perfectMs)}; difference ${sendWindowMs >= perfectMs ? '+' : '-'}${fmtMs(Math.abs(sendWindowMs - perfectMs))}, arrival times have ms resolution); max accepted posts in any ${fmtMs(windowMs)} (real) window: ${fmtInt(maxPerMinute)} (limit ${fmtInt(limits.perWorkspacePerMinute)})`,
+    );
+    report.item(
+      'messages',
+      `${fmtInt(accepted.length)} accepted chat.postMessage, ${fmtInt(limited.length)} answered 429, ${fmtInt(history)} conversations.history lookups`,
+    );
+    report.item(
+      'duplicates',
+      `${fmtInt(duplicates)} extra messages in ${fmtInt(dupConversations)} conversations; conversations without a message: ${fmtInt(missing)}`,
+    );
+    report.item(
+      'failures (deliveries not sent)',
+      `${fmtInt(notSent)} — by status: ${statuses.rows.map((r) => `${r.status} ${fmtInt(Number(r.n))}`).join(', ')}`,
+    );
+    report.item(
+      'sender report (explicit deliverDue calls only)',
+      `sent ${totals.sent}, recovered ${totals.recovered}, retried ${totals.retried}, failed ${totals.failed}`,
+    );
+    report.item(
+      'claimDue',
+      `${latencySummary(claimMs)}; mean batch ${(claimSizes.reduce((a, b) => a + b, 0) / Math.max(1, claimSizes.length)).toFixed(1)} rows`,
+    );
     report.item('markSent', latencySummary(markMs));
-    report.item('event-loop delay during the tick', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (the bot's process: WebClient, sender, DB client; the fake Slack runs in its own)`);
+    report.item(
+      'event-loop delay during the tick',
+      `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (the bot's process: WebClient, sender, DB client; the fake Slack runs in its own)`,
+    );
     report.item('warnings logged', `${warnings}${logLines.length ? ` (first: ${logLines[0]?.slice(0, 200)})` : ''}`);
-    report.item('RSS peak of the bot process (100 ms samples; plan, sender, WebClient, DB client — the fake Slack is a separate process)', `${fmtMiB(rssPeak)} (${fmtMiB(rssBefore)} before the run, under tsx: the run itself added ${fmtMiB(Math.max(0, rssPeak - rssBefore))})`);
+    report.item(
+      'RSS peak of the bot process (100 ms samples; plan, sender, WebClient, DB client — the fake Slack is a separate process)',
+      `${fmtMiB(rssPeak)} (${fmtMiB(rssBefore)} before the run, under tsx: the run itself added ${fmtMiB(Math.max(0, rssPeak - rssBefore))})`,
+    );
     report.summary(
       `fanout${o.strictWindows ? ' (strict windows)' : ''}${o.singleLoop ? ' (single loop)' : ''}: ${fmtInt(o.pairings)} pairs at K=${k} on ${database.engine}: delivery ${fmtMs(deliveryMs)} vs minimum ${fmtMs(minimumMs)} = ratio ${ratio.toFixed(3)} (whole tick ${tickRatio.toFixed(3)}), ` +
         `real-scale ~${fmtMs(realScaleMs)}; duplicates ${duplicates}, failures ${notSent}, 429s ${limited.length}, RSS peak ${fmtMiB(rssPeak)} — target ${met ? 'MET' : 'NOT MET'}`,
@@ -248,26 +306,49 @@ async function runFanoutInBotProcess(report: Report, o: FanoutOptions): Promise<
   const k = o.timeScale;
   const limits = { perChannelPerSecond: 1 * k, perWorkspacePerMinute: 300 * k };
   const senderPacing = { channelGapMs: 1000 / k, workspacePerMinute: 300 * k };
-  report.heading(`1b. Fan-out in a separate bot process (dist/): ${fmtInt(o.pairings)} pair check-ins in one tick (time scale ${k})`);
+  report.heading(
+    `1b. Fan-out in a separate bot process (dist/): ${fmtInt(o.pairings)} pair check-ins in one tick (time scale ${k})`,
+  );
   const root = fileURLToPath(new URL('..', import.meta.url));
   // BENCH_BOT_NODE_OPTIONS: V8 flags for the bot process (e.g. --max-semi-space-size=2), to see their effect.
   const botNodeOptions = (process.env.BENCH_BOT_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
   const tBuild = performance.now();
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
   const buildMs = performance.now() - tBuild;
   const database = await createBenchDatabase();
   let fake: FakeChild | undefined;
   let bot: ChildProcess | undefined;
   try {
-    fake = await startFakeChild({ type: 'start', botToken: 'xoxb-bench-token', rateLimits: limits, clockScale: null, conversations: o.pairings });
+    fake = await startFakeChild({
+      type: 'start',
+      botToken: 'xoxb-bench-token',
+      rateLimits: limits,
+      clockScale: null,
+      conversations: o.pairings,
+    });
     await seedPairings(database.db, { pairings: o.pairings, programs: 5, now: new Date() });
-    const child = fork(fileURLToPath(new URL('./lib/fanout-bot.mjs', import.meta.url)), [], { execArgv: ['--expose-gc', ...botNodeOptions], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('./lib/fanout-bot.mjs', import.meta.url)), [], {
+      execArgv: ['--expose-gc', ...botNodeOptions],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     bot = child;
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`bot process exited (${code})`)));
     });
-    const done = await new Promise<{ planned: number; planMs: number; deliveryMs: number; rssBefore: number; rssPeak: number; warnings: number; heap: { usedPeak: number; totalPeak: number; externalPeak: number; liveAfter: number } }>((resolve, reject) => {
+    const done = await new Promise<{
+      planned: number;
+      planMs: number;
+      deliveryMs: number;
+      rssBefore: number;
+      rssPeak: number;
+      warnings: number;
+      heap: { usedPeak: number; totalPeak: number; externalPeak: number; liveAfter: number };
+    }>((resolve, reject) => {
       child.once('message', (m: unknown) => resolve(m as never));
       child.once('exit', (code) => reject(new Error(`bot process exited (${code})`)));
       child.send({ type: 'run', databaseUrl: database.url, apiUrl: fake?.url, botToken: fake?.botToken, sender: senderPacing });
@@ -278,12 +359,24 @@ async function runFanoutInBotProcess(report: Report, o: FanoutOptions): Promise<
     const minimumMs = (o.pairings / (300 * k)) * 60_000;
     const ratio = done.deliveryMs / minimumMs;
     report.item('engine', `${database.engine} (${database.where})`);
-    report.item('bot process', `\`node\` on dist/ (tsc build ${fmtMs(buildMs)}), no TypeScript loader; plan() then deliverDue() until settled; sender pacing as in section 1`);
+    report.item(
+      'bot process',
+      `\`node\` on dist/ (tsc build ${fmtMs(buildMs)}), no TypeScript loader; plan() then deliverDue() until settled; sender pacing as in section 1`,
+    );
     report.item('checkins.plan()', `${fmtInt(done.planned)} planned in ${fmtMs(done.planMs)}`);
     report.item('delivery phase', `${fmtMs(done.deliveryMs)} vs minimum ${fmtMs(minimumMs)}: ratio **${ratio.toFixed(3)}**`);
-    report.item('messages', `${fmtInt(seen.acceptedAt.length)} accepted, ${fmtInt(seen.limited)} answered 429, ${fmtInt(seen.history)} history lookups; duplicates ${fmtInt(duplicates)}, conversations without a message ${fmtInt(missing)}`);
-    report.item('bot process RSS', `**${fmtMiB(done.rssPeak)} peak** (100 ms samples; ${fmtMiB(done.rssBefore)} after loading its modules, before the run)`);
-    report.item('bot process V8 heap', `used peak ${fmtMiB(done.heap.usedPeak)}, reserved peak ${fmtMiB(done.heap.totalPeak)}, external peak ${fmtMiB(done.heap.externalPeak)}; still alive after the run (after a full GC): ${fmtMiB(done.heap.liveAfter)}`);
+    report.item(
+      'messages',
+      `${fmtInt(seen.acceptedAt.length)} accepted, ${fmtInt(seen.limited)} answered 429, ${fmtInt(seen.history)} history lookups; duplicates ${fmtInt(duplicates)}, conversations without a message ${fmtInt(missing)}`,
+    );
+    report.item(
+      'bot process RSS',
+      `**${fmtMiB(done.rssPeak)} peak** (100 ms samples; ${fmtMiB(done.rssBefore)} after loading its modules, before the run)`,
+    );
+    report.item(
+      'bot process V8 heap',
+      `used peak ${fmtMiB(done.heap.usedPeak)}, reserved peak ${fmtMiB(done.heap.totalPeak)}, external peak ${fmtMiB(done.heap.externalPeak)}; still alive after the run (after a full GC): ${fmtMiB(done.heap.liveAfter)}`,
+    );
     report.item('bot node options', botNodeOptions.length ? botNodeOptions.join(' ') : 'none (V8 defaults)');
     report.item('bot warnings logged', fmtInt(done.warnings));
     report.summary(

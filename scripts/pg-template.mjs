@@ -15,7 +15,13 @@ function main() {
   if (!existsSync(tandem)) return `tandem: no bin/tandem.js here, so no embedded PostgreSQL template; ${fallback}.`;
   const env = { ...process.env };
   delete env.TANDEM_RUN;
-  const run = spawnSync(process.execPath, [tandem, 'db-template'], { cwd: root, env, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = spawnSync(process.execPath, [tandem, 'db-template'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const last = (text) => (text ?? '').trim().split('\n').filter(Boolean).pop()?.trim() ?? '';
   if (run.status === 0) return last(run.stdout) || 'tandem: made the embedded PostgreSQL template.';
   const why = run.error?.message ?? (last(run.stderr) || last(run.stdout) || `exit ${run.status ?? run.signal}`);

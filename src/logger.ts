@@ -35,11 +35,22 @@ const tokenPattern = /xox[abpre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|postgres(ql)?:
 
 /** Masks anything that looks like a Slack token or a database password inside free text. */
 export function scrubSecrets(text: string): string {
-  return text.replace(tokenPattern, (m) => (m.startsWith('postgres') ? m.replace(/:\/\/[^@]*@/, '://***@') : `${m.slice(0, 5)}***`));
+  return text.replace(tokenPattern, (m) =>
+    m.startsWith('postgres') ? m.replace(/:\/\/[^@]*@/, '://***@') : `${m.slice(0, 5)}***`,
+  );
 }
 
 /** Field names whose value is a secret at any depth (compared case-insensitively). */
-const secretKeys = new Set(['token', 'bottoken', 'signingsecret', 'apptoken', 'authorization', 'password', 'databaseurl', 'cookie']);
+const secretKeys = new Set([
+  'token',
+  'bottoken',
+  'signingsecret',
+  'apptoken',
+  'authorization',
+  'password',
+  'databaseurl',
+  'cookie',
+]);
 
 function serializeError(err: Error): Record<string, unknown> {
   const s = pino.stdSerializers.err(err);
@@ -62,7 +73,8 @@ function censor(value: unknown, depth = 0, seen = new WeakSet<object>()): unknow
     if (value instanceof Date || Buffer.isBuffer(value)) return value;
     if (Array.isArray(value)) return value.map((v) => censor(v, depth + 1, seen));
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[key] = secretKeys.has(key.toLowerCase()) && v != null ? '[redacted]' : censor(v, depth + 1, seen);
+    for (const [key, v] of Object.entries(value))
+      out[key] = secretKeys.has(key.toLowerCase()) && v != null ? '[redacted]' : censor(v, depth + 1, seen);
     return out;
   } finally {
     seen.delete(value);
@@ -111,7 +123,24 @@ export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
 }
 
 /** The only fields of a request or response a log line may show: which method, where, which ids. */
-const idKeys = ['method', 'url', 'channel', 'channel_id', 'ts', 'thread_ts', 'message_ts', 'user', 'user_id', 'users', 'view_id', 'external_id', 'file', 'file_id', 'ok', 'error'] as const;
+const idKeys = [
+  'method',
+  'url',
+  'channel',
+  'channel_id',
+  'ts',
+  'thread_ts',
+  'message_ts',
+  'user',
+  'user_id',
+  'users',
+  'view_id',
+  'external_id',
+  'file',
+  'file_id',
+  'ok',
+  'error',
+] as const;
 
 function idsOnly(value: unknown): string {
   if (typeof value !== 'object' || value === null) return '[omitted]';

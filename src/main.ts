@@ -19,21 +19,38 @@ export type Tandem = {
 };
 
 /** Builds the services for one Slack token and database; used by `start`, `tick` and `import`. */
-export function buildServices(config: Pick<Config, 'slack' | 'deliveryRetryHours' | 'chartFont'>, database: OpenedDatabase, logger: Logger, clock: Clock = systemClock, sender?: ServiceOptions['sender']): Services {
+export function buildServices(
+  config: Pick<Config, 'slack' | 'deliveryRetryHours' | 'chartFont'>,
+  database: OpenedDatabase,
+  logger: Logger,
+  clock: Clock = systemClock,
+  sender?: ServiceOptions['sender'],
+): Services {
   const client = createWebClient(config.slack.botToken, { apiUrl: config.slack.apiUrl, logger });
   const horizon = config.deliveryRetryHours === undefined ? {} : { transientHorizonMs: config.deliveryRetryHours * 3_600_000 };
-  return createServices({ db: database.db, slack: createWebApiPort(client), clock, logger, sender: { ...horizon, ...sender }, chartFonts: config.chartFont ? [config.chartFont] : [] });
+  return createServices({
+    db: database.db,
+    slack: createWebApiPort(client),
+    clock,
+    logger,
+    sender: { ...horizon, ...sender },
+    chartFonts: config.chartFont ? [config.chartFont] : [],
+  });
 }
 
 /** The composition root: config -> database -> services -> Slack app -> scheduler. */
-export async function startTandem(config: Config, logger: Logger, options: {
+export async function startTandem(
+  config: Config,
+  logger: Logger,
+  options: {
     clock?: Clock;
     database?: OpenedDatabase;
     /** Close `database` on stop (default: only when startTandem opened it itself). */
     ownsDatabase?: boolean;
     code?: 'sources' | 'dist';
     sender?: ServiceOptions['sender'];
-  } = {}): Promise<Tandem> {
+  } = {},
+): Promise<Tandem> {
   const database = options.database ?? (await openMigratedDatabase(config, logger));
   const ownsDatabase = options.ownsDatabase ?? !options.database;
   const services = buildServices(config, database, logger, options.clock, options.sender);
@@ -57,10 +74,21 @@ export async function startTandem(config: Config, logger: Logger, options: {
     throw err;
   }
   const scheduler = config.schedulerEnabled
-    ? startScheduler({ expression: config.tickCron, logger, pass: () => runTick(services), coordinator: createPostgresRunCoordinator(createSchedulerRunRepository(database.db)) })
+    ? startScheduler({
+        expression: config.tickCron,
+        logger,
+        pass: () => runTick(services),
+        coordinator: createPostgresRunCoordinator(createSchedulerRunRepository(database.db)),
+      })
     : null;
   logger.info(
-    { port, mode: config.slack.appToken ? 'socket' : 'http', engine: database.engine, scheduler: Boolean(scheduler), ...(options.code ? { code: options.code } : {}) },
+    {
+      port,
+      mode: config.slack.appToken ? 'socket' : 'http',
+      engine: database.engine,
+      scheduler: Boolean(scheduler),
+      ...(options.code ? { code: options.code } : {}),
+    },
     'Tandem is running',
   );
 

@@ -7,7 +7,13 @@
 import { startFakeSlack, type FakeSlack, type RateLimits } from '../../test/support/fake-slack.js';
 import { menteeId, mentorId, pairConversationId } from './seed.js';
 
-export type FakeChildStart = { type: 'start'; botToken: string; rateLimits: RateLimits; clockScale: number | null; conversations: number };
+export type FakeChildStart = {
+  type: 'start';
+  botToken: string;
+  rateLimits: RateLimits;
+  clockScale: number | null;
+  conversations: number;
+};
 export type FakeChildMessage = FakeChildStart | { type: 'report' } | { type: 'exit' };
 export type FakeChildReady = { type: 'ready'; url: string; botToken: string; botUserId: string };
 export type FakeChildReport = {
@@ -33,7 +39,11 @@ async function handle(m: FakeChildMessage): Promise<void> {
   if (m.type === 'start') {
     const base = Date.now();
     const scale = m.clockScale;
-    fake = await startFakeSlack({ botToken: m.botToken, rateLimits: m.rateLimits, ...(scale ? { now: () => base + (Date.now() - base) * scale } : {}) });
+    fake = await startFakeSlack({
+      botToken: m.botToken,
+      rateLimits: m.rateLimits,
+      ...(scale ? { now: () => base + (Date.now() - base) * scale } : {}),
+    });
     const created = Math.floor(Date.now() / 1000);
     for (let i = 1; i <= m.conversations; i++) {
       const id = pairConversationId(i);
@@ -58,10 +68,13 @@ async function handle(m: FakeChildMessage): Promise<void> {
     if (!fake) throw new Error('not started');
     const posts = fake.callsTo('chat.postMessage');
     const counts: number[] = [];
-    for (let i = 1; fake.conversations.has(pairConversationId(i)); i++) counts.push(fake.conversations.get(pairConversationId(i))?.messages.length ?? 0);
+    for (let i = 1; fake.conversations.has(pairConversationId(i)); i++)
+      counts.push(fake.conversations.get(pairConversationId(i))?.messages.length ?? 0);
     const report: FakeChildReport = {
       type: 'report',
-      acceptedAt: posts.filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true).map((c) => c.at.getTime()),
+      acceptedAt: posts
+        .filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true)
+        .map((c) => c.at.getTime()),
       limited: posts.filter((c) => c.status === 429).length,
       history: fake.callsTo('conversations.history').length,
       messageCounts: counts,

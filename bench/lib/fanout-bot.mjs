@@ -41,11 +41,14 @@ process.on('message', async (m) => {
   for (;;) {
     await services.sender.deliverDue();
     await services.sender.idle();
-    const left = await sql`select count(*)::int as n, min(case when status = 'pending' then not_before else claimed_until end) as next
+    const left =
+      await sql`select count(*)::int as n, min(case when status = 'pending' then not_before else claimed_until end) as next
       from deliveries where status in ('pending', 'sending')`.execute(database.db);
     if (Number(left.rows[0]?.n ?? 0) === 0) break;
     const next = left.rows[0]?.next;
-    await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(5, (next ? new Date(next).getTime() : Date.now()) - Date.now()))));
+    await new Promise((r) =>
+      setTimeout(r, Math.min(1_000, Math.max(5, (next ? new Date(next).getTime() : Date.now()) - Date.now()))),
+    );
   }
   const tDone = performance.now();
   clearInterval(timer);
@@ -54,6 +57,15 @@ process.on('message', async (m) => {
   globalThis.gc?.();
   const liveAfter = process.memoryUsage().heapUsed;
   await database.close();
-  process.send({ type: 'done', planned, planMs: tPlanned - t0, deliveryMs: tDone - tPlanned, rssBefore, rssPeak: peak, warnings, heap: { ...heap, liveAfter } });
+  process.send({
+    type: 'done',
+    planned,
+    planMs: tPlanned - t0,
+    deliveryMs: tDone - tPlanned,
+    rssBefore,
+    rssPeak: peak,
+    warnings,
+    heap: { ...heap, liveAfter },
+  });
 });
 process.send({ type: 'ready' });

@@ -6,7 +6,13 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   type DatabaseConnection,
-  type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import type { Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 
@@ -135,7 +141,9 @@ export async function explainAnalyze(db: Db, query: CompiledQuery): Promise<stri
   let lines: string[] = [];
   try {
     await db.transaction().execute(async (trx) => {
-      const r = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]));
+      const r = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]),
+      );
       // Long literal lists (e.g. 500 ids) are cut; the plan's shape is what matters.
       lines = r.rows.map((row) => (row['QUERY PLAN'].length > 300 ? `${row['QUERY PLAN'].slice(0, 300)}…` : row['QUERY PLAN']));
       throw new Rollback();

@@ -40,7 +40,8 @@ export class Report {
   }
 }
 
-export const fmtMs = (ms: number): string => (ms >= 60_000 ? `${(ms / 60_000).toFixed(2)} min` : ms >= 1_000 ? `${(ms / 1_000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+export const fmtMs = (ms: number): string =>
+  ms >= 60_000 ? `${(ms / 60_000).toFixed(2)} min` : ms >= 1_000 ? `${(ms / 1_000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 export const fmtMiB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 

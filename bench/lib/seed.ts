@@ -2,7 +2,15 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
 
 export const programZones = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles'];
-export const personZones = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles', 'Australia/Sydney', 'America/Sao_Paulo'];
+export const personZones = [
+  'UTC',
+  'America/New_York',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'America/Los_Angeles',
+  'Australia/Sydney',
+  'America/Sao_Paulo',
+];
 
 /** The pair conversation of pairing number `i` (1-based, in insertion order), as the fake Slack knows it. */
 export const pairConversationId = (i: number): string => `G${String(i).padStart(8, '0')}`;

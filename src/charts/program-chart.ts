@@ -43,24 +43,49 @@ const width = 560;
 const font = 'Noto Sans';
 
 /** The vega-lite spec of the chart; its data (`data.values`) are exactly chartRows(weeks). */
-export function programChartSpec(programName: string, weeks: readonly ProgramWeek[]): TopLevelSpec & { data: { values: ChartRow[] } } {
+export function programChartSpec(
+  programName: string,
+  weeks: readonly ProgramWeek[],
+): TopLevelSpec & { data: { values: ChartRow[] } } {
   const rows = chartRows(weeks);
   const measures = Object.keys(chartMeasures) as ChartMeasure[];
   const panel = (measure: ChartMeasure, last: boolean) => {
     const integer = measure === 'pairsMet' || measure === 'openAlerts';
     const domain = measure === 'answerRate' ? [0, 100] : { unionWith: [0, integer ? 2 : 1] };
-    const y = { field: 'value', type: 'quantitative' as const, title: null, scale: { domain }, axis: { tickCount: 3, ...(integer ? { format: 'd', tickMinStep: 1 } : {}), grid: true } };
+    const y = {
+      field: 'value',
+      type: 'quantitative' as const,
+      title: null,
+      scale: { domain },
+      axis: { tickCount: 3, ...(integer ? { format: 'd', tickMinStep: 1 } : {}), grid: true },
+    };
     return {
       width,
       height: 64,
-      title: { text: chartMeasures[measure], anchor: 'start' as const, frame: 'group' as const, fontSize: 12, fontWeight: 'normal' as const, offset: 12 },
+      title: {
+        text: chartMeasures[measure],
+        anchor: 'start' as const,
+        frame: 'group' as const,
+        fontSize: 12,
+        fontWeight: 'normal' as const,
+        offset: 12,
+      },
       transform: [{ filter: { field: 'measure', equal: measure } }],
       encoding: {
-        x: { field: 'week', type: 'ordinal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: last ? { labelAngle: 0, labelOverlap: 'greedy' as const } : { labels: false, ticks: false, domain: true } },
+        x: {
+          field: 'week',
+          type: 'ordinal' as const,
+          sort: { field: 'order', op: 'min' as const },
+          title: null,
+          axis: last ? { labelAngle: 0, labelOverlap: 'greedy' as const } : { labels: false, ticks: false, domain: true },
+        },
       },
       layer: [
         { mark: { type: 'bar' as const, color: '#4c78a8' }, encoding: { y } },
-        { mark: { type: 'text' as const, baseline: 'bottom' as const, dy: -2, fontSize: 10, color: '#333333' }, encoding: { y: { field: 'value', type: 'quantitative' as const }, text: { field: 'label', type: 'nominal' as const } } },
+        {
+          mark: { type: 'text' as const, baseline: 'bottom' as const, dy: -2, fontSize: 10, color: '#333333' },
+          encoding: { y: { field: 'value', type: 'quantitative' as const }, text: { field: 'label', type: 'nominal' as const } },
+        },
       ],
     };
   };
@@ -72,7 +97,11 @@ export function programChartSpec(programName: string, weeks: readonly ProgramWee
     data: { values: rows },
     vconcat: measures.map((m, i) => panel(m, i === measures.length - 1)),
     spacing: 18,
-    config: { font, view: { stroke: null }, axis: { labelFontSize: 11, labelColor: '#333333', domainColor: '#888888', tickColor: '#888888', gridColor: '#e6e6e6' } },
+    config: {
+      font,
+      view: { stroke: null },
+      axis: { labelFontSize: 11, labelColor: '#333333', domainColor: '#888888', tickColor: '#888888', gridColor: '#e6e6e6' },
+    },
   } as TopLevelSpec & { data: { values: ChartRow[] } };
 }
 
@@ -83,7 +112,10 @@ export function chartDescription(weeks: readonly ProgramWeek[]): string {
   if (!first || !last) return 'No weeks to show yet.';
   const of = (w: ProgramWeek) =>
     `check-in answer rate ${answerRateLabel(w.answerRate, 'n/a (no check-ins)')}, ${w.pairsMet} of ${w.pairs.length} pairs met, ${w.openAlerts} open alert${w.openAlerts === 1 ? '' : 's'} at the week’s end, ${hoursLabel(w.minutes)} hours logged`;
-  const span = weeks.length === 1 ? `the week of ${chartWeekLabel(first.monday)}` : `${weeks.length} weeks, ${chartWeekLabel(first.monday)} to ${chartWeekLabel(last.monday)}`;
+  const span =
+    weeks.length === 1
+      ? `the week of ${chartWeekLabel(first.monday)}`
+      : `${weeks.length} weeks, ${chartWeekLabel(first.monday)} to ${chartWeekLabel(last.monday)}`;
   const lines = [`Chart of ${span}, one bar per week.`, `Week of ${chartWeekLabel(last.monday)}: ${of(last)}.`];
   if (weeks.length > 1) lines.push(`Week of ${chartWeekLabel(first.monday)}: ${of(first)}.`);
   return lines.join(' ');

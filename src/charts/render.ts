@@ -7,7 +7,9 @@ import type { TopLevelSpec } from 'vega-lite';
 export const chartFontFamily = 'Noto Sans';
 
 // assets/ sits at the package root: two folders up from src/charts, three from dist/src/charts.
-const shipped = ['../../assets/fonts/NotoSans-Regular.ttf', '../../../assets/fonts/NotoSans-Regular.ttf'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+const shipped = ['../../assets/fonts/NotoSans-Regular.ttf', '../../../assets/fonts/NotoSans-Regular.ttf'].map((p) =>
+  fileURLToPath(new URL(p, import.meta.url)),
+);
 
 /** The path of the font Tandem ships for chart text. */
 export function shippedChartFont(): string {
@@ -23,7 +25,8 @@ async function assertFont(path: string): Promise<void> {
     const head = Buffer.alloc(4);
     await file.read(head, 0, 4, 0);
     const tag = head.toString('latin1');
-    if (!(head.readUInt32BE(0) === 0x00010000 || tag === 'OTTO' || tag === 'true' || tag === 'ttcf')) throw new Error(`not a TrueType or OpenType font: ${path}`);
+    if (!(head.readUInt32BE(0) === 0x00010000 || tag === 'OTTO' || tag === 'true' || tag === 'ttcf'))
+      throw new Error(`not a TrueType or OpenType font: ${path}`);
   } finally {
     await file.close();
   }
@@ -35,7 +38,10 @@ async function assertFont(path: string): Promise<void> {
  * on every machine. vega, vega-lite and resvg load on the first render, not at start-up.
  * `extraFonts` (TANDEM's CHART_FONT) cover scripts the shipped font lacks; resvg falls back to them.
  */
-export async function renderPng(spec: TopLevelSpec, options: { extraFonts?: readonly string[]; scale?: number } = {}): Promise<Buffer> {
+export async function renderPng(
+  spec: TopLevelSpec,
+  options: { extraFonts?: readonly string[]; scale?: number } = {},
+): Promise<Buffer> {
   const fonts = [shippedChartFont(), ...(options.extraFonts ?? [])];
   for (const f of fonts) await assertFont(f);
   const [vega, vegaLite, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);

@@ -8,7 +8,11 @@ import type { Logger } from '../logger.js';
  */
 export async function db0() {
   const [migrate, logging, { pino }] = await Promise.all([import('../db/migrate.js'), import('../logger.js'), import('pino')]);
-  return { openMigratedDatabase: migrate.openMigratedDatabase, createLogger: logging.createLogger, stderr: () => pino.destination(2) };
+  return {
+    openMigratedDatabase: migrate.openMigratedDatabase,
+    createLogger: logging.createLogger,
+    stderr: () => pino.destination(2),
+  };
 }
 
 /**
@@ -50,8 +54,10 @@ export type CliContext = {
   run: RunOptions;
   out: (line: string) => void;
   /** The logger (on stderr where stdout is the command's output) and the migrated database. */
-  open: (config: DatabaseConfig, logTo?: 'stdout' | 'stderr') => Promise<{ log: Logger; db: Awaited<ReturnType<Awaited<ReturnType<typeof db0>>['openMigratedDatabase']>> }>;
+  open: (
+    config: DatabaseConfig,
+    logTo?: 'stdout' | 'stderr',
+  ) => Promise<{ log: Logger; db: Awaited<ReturnType<Awaited<ReturnType<typeof db0>>['openMigratedDatabase']>> }>;
   /** The logger a failure is reported through, once there is one. */
   setLogger: (logger: Logger) => void;
 };
-

@@ -4,7 +4,8 @@ import { cliActor } from '../services/outcome.js';
 import { load, type CliContext } from './context.js';
 
 const milestones: readonly Milestone[] = ['kickoff', 'midmod', 'exit'];
-const usage = 'Usage: tandem questions show <program> <kickoff|midmod|exit>\n       tandem questions set <program> <kickoff|midmod|exit> <questions.json>';
+const usage =
+  'Usage: tandem questions show <program> <kickoff|midmod|exit>\n       tandem questions set <program> <kickoff|midmod|exit> <questions.json>';
 
 /**
  * `tandem questions`: a program's own DTR questions. `show` prints the set in use (the program's own, or
@@ -15,7 +16,12 @@ export async function run(c: CliContext): Promise<number> {
   const { args, env, out, open } = c;
   const [verb, program, milestone, file] = args;
   const known = milestones.find((m) => m === milestone);
-  if ((verb !== 'show' && verb !== 'set') || !program || !known || (verb === 'set' ? !file || args.length !== 4 : args.length !== 3)) {
+  if (
+    (verb !== 'show' && verb !== 'set') ||
+    !program ||
+    !known ||
+    (verb === 'set' ? !file || args.length !== 4 : args.length !== 3)
+  ) {
     process.stderr.write(`${usage}\n`);
     return 2;
   }
@@ -45,7 +51,11 @@ export async function run(c: CliContext): Promise<number> {
         process.stderr.write(`${r.message}\n`);
         return 2;
       }
-      process.stderr.write(r.source === 'program' ? `“${program}” uses its own version ${r.set.version}.\n` : `“${program}” uses the built-in questions.\n`);
+      process.stderr.write(
+        r.source === 'program'
+          ? `“${program}” uses its own version ${r.set.version}.\n`
+          : `“${program}” uses the built-in questions.\n`,
+      );
       out(JSON.stringify(r.set, null, 2));
       return 0;
     }
@@ -54,7 +64,9 @@ export async function run(c: CliContext): Promise<number> {
       process.stderr.write(`${r.message}\n`);
       return 2;
     }
-    out(`Stored version ${r.version} of the ${known} questions for “${program}”. DTRs opened from now on ask them; answers already given keep their own questions.`);
+    out(
+      `Stored version ${r.version} of the ${known} questions for “${program}”. DTRs opened from now on ask them; answers already given keep their own questions.`,
+    );
     return 0;
   } finally {
     await db.close();

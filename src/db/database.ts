@@ -53,7 +53,8 @@ export async function ping(db: Db): Promise<void> {
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.databaseUrl) return connect(options.databaseUrl, options, 'postgres', async () => undefined);
-  const server = await (options.embedded ?? startEmbeddedPostgres({ dataDir: options.dataDir ?? './data', ...(options.log ? { log: options.log } : {}) }));
+  const server = await (options.embedded ??
+    startEmbeddedPostgres({ dataDir: options.dataDir ?? './data', ...(options.log ? { log: options.log } : {}) }));
   return connect(server.url, options, 'embedded-postgres', server.stop);
 }
 

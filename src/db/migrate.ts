@@ -39,7 +39,10 @@ class FolderMigrationProvider implements MigrationProvider {
  * Kysely's migrator takes a Postgres advisory lock for the run, so replicas starting together
  * apply each migration exactly once and the others wait, then find nothing to do.
  */
-export async function migrateToLatest(db: Db, folder: string | MigrationProvider = migrationsFolder): Promise<MigrationResultSet> {
+export async function migrateToLatest(
+  db: Db,
+  folder: string | MigrationProvider = migrationsFolder,
+): Promise<MigrationResultSet> {
   const provider = typeof folder === 'string' ? new FolderMigrationProvider(folder) : folder;
   const migrator = new Migrator({ db, provider });
   const result = await migrator.migrateToLatest();
@@ -52,7 +55,11 @@ export async function migrateToLatest(db: Db, folder: string | MigrationProvider
  * the one `embedded` is already starting) and migrates it. The migration files load while the
  * server starts.
  */
-export async function openMigratedDatabase(config: DatabaseConfig, logger: Logger, options: { embedded?: Promise<EmbeddedPostgres> | undefined } = {}): Promise<OpenedDatabase> {
+export async function openMigratedDatabase(
+  config: DatabaseConfig,
+  logger: Logger,
+  options: { embedded?: Promise<EmbeddedPostgres> | undefined } = {},
+): Promise<OpenedDatabase> {
   const migrations = new FolderMigrationProvider(migrationsFolder);
   // Its failure surfaces from migrateToLatest below; here it must not count as unhandled.
   migrations.getMigrations().catch(() => undefined);

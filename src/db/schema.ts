@@ -1,13 +1,36 @@
 import type { KnownBlock } from '@slack/types';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AlertReason, AlertStatus, CheckinAnswer, DeliveryStatus, ExpectationKind, Goal, Milestone, PairActivityKind, PairingStatus, StandupMet, StandupStatus } from '../domain/vocabulary.js';
+import type {
+  AlertReason,
+  AlertStatus,
+  CheckinAnswer,
+  DeliveryStatus,
+  ExpectationKind,
+  Goal,
+  Milestone,
+  PairActivityKind,
+  PairingStatus,
+  StandupMet,
+  StandupStatus,
+} from '../domain/vocabulary.js';
 
-export type { AlertReason, AlertStatus, CheckinAnswer, DeliveryStatus, ExpectationKind, Goal, Milestone, PairActivityKind, PairingStatus, StandupMet, StandupStatus };
+export type {
+  AlertReason,
+  AlertStatus,
+  CheckinAnswer,
+  DeliveryStatus,
+  ExpectationKind,
+  Goal,
+  Milestone,
+  PairActivityKind,
+  PairingStatus,
+  StandupMet,
+  StandupStatus,
+};
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
-
 
 export interface PeopleTable {
   slack_id: string;
@@ -55,7 +78,6 @@ export interface ProgramHolidaysTable {
   program_id: number;
   day: string;
 }
-
 
 export interface PairingsTable {
   id: Generated<number>;
@@ -141,7 +163,6 @@ export interface InstallationSecretsTable {
   created_at: DefaultTimestamp;
 }
 
-
 export interface CheckinsTable {
   id: Generated<number>;
   pairing_id: number;
@@ -163,7 +184,6 @@ export interface CheckinAnswersTable {
   updated_at: Timestamp;
 }
 
-
 export interface ExpectationsTable {
   id: Generated<number>;
   pairing_id: number;
@@ -180,7 +200,6 @@ export interface ExpectationsTable {
   cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-
 /** A fact from a pair conversation: who wrote or reacted, and when (Slack ts). Never the text. */
 export interface PairActivityTable {
   id: Generated<string>;
@@ -194,7 +213,6 @@ export interface PairActivityTable {
   learned_from: 'event' | 'slack_check';
   recorded_at: DefaultTimestamp;
 }
-
 
 export interface AlertsTable {
   id: Generated<number>;
@@ -237,7 +255,6 @@ export interface PairAlertsTable {
   created_at: DefaultTimestamp;
 }
 
-
 export interface MilestonesTable {
   pairing_id: number;
   milestone: Milestone;
@@ -272,7 +289,6 @@ export interface DtrAnswersTable {
   submitted_at: Timestamp;
   updated_at: Timestamp;
 }
-
 
 export interface StandupsTable {
   id: Generated<number>;

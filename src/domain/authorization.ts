@@ -8,4 +8,5 @@ type Pair = { mentor_id: string; mentee_id: string };
 export const isInPair = (pair: Pair, actor: string): boolean => pair.mentor_id === actor || pair.mentee_id === actor;
 
 /** Only the mentor: session logs, standups, and the answer to a match request (accept or decline). */
-export const isMentorOf = <T extends { mentor_id: string }>(thing: T | null | undefined, actor: string): thing is T => !!thing && thing.mentor_id === actor;
+export const isMentorOf = <T extends { mentor_id: string }>(thing: T | null | undefined, actor: string): thing is T =>
+  !!thing && thing.mentor_id === actor;

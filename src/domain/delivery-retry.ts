@@ -66,11 +66,20 @@ export type FailureDecision =
  * Permanent errors stop; anything else is retried with back-off until the horizon has passed.
  * `random` is drawn only when the delivery is retried.
  */
-export function decideAfterFailure(attempt: FailedAttempt, policy: Pick<RetryPolicy, 'transientHorizonMs' | 'maxBackoffMs'>, random: () => number): FailureDecision {
+export function decideAfterFailure(
+  attempt: FailedAttempt,
+  policy: Pick<RetryPolicy, 'transientHorizonMs' | 'maxBackoffMs'>,
+  random: () => number,
+): FailureDecision {
   const f = attempt.failure;
   const since = attempt.transientSinceMs ?? attempt.nowMs;
   if (f.kind === 'permanent' || attempt.nowMs - since >= policy.transientHorizonMs) return { action: 'fail', error: f.error };
-  const waitMs = backoffMs(attempt.transientFailures, f.kind === 'rate_limited' ? f.retryAfterMs : 0, policy.maxBackoffMs, random());
+  const waitMs = backoffMs(
+    attempt.transientFailures,
+    f.kind === 'rate_limited' ? f.retryAfterMs : 0,
+    policy.maxBackoffMs,
+    random(),
+  );
   // A 429 from chat.postMessage proves this attempt posted nothing; earlier ones are another matter.
   const notPosted = attempt.posting && f.kind === 'rate_limited' && !attempt.mayHavePosted;
   return { action: 'retry', error: f.error, waitMs, notPosted };

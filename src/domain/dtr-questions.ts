@@ -18,7 +18,13 @@ export type Audience = 'both' | 'mentor' | 'mentee';
  */
 export type Readers = 'pair' | 'pair_and_staff' | 'staff' | 'mentor';
 export const readersValues = ['pair', 'pair_and_staff', 'staff', 'mentor'] as const satisfies readonly Readers[];
-export type PairingSetting = 'meetingWeekday' | 'meetingTime' | 'meetingMinutes' | 'contactChannel' | 'ackWithinHours' | 'replyWithinDays';
+export type PairingSetting =
+  | 'meetingWeekday'
+  | 'meetingTime'
+  | 'meetingMinutes'
+  | 'contactChannel'
+  | 'ackWithinHours'
+  | 'replyWithinDays';
 
 const questionSchema = z
   .object({
@@ -32,16 +38,23 @@ const questionSchema = z
     /** The older way to say `readers: 'mentor'` (stored program sets use it); kept in step with `readers`. */
     private: z.boolean().optional(),
     hint: z.string().max(150).optional(),
-    options: z.array(z.object({ value: z.string().min(1).max(75), label: z.string().min(1).max(75) })).max(100).optional(),
+    options: z
+      .array(z.object({ value: z.string().min(1).max(75), label: z.string().min(1).max(75) }))
+      .max(100)
+      .optional(),
     min: z.number().optional(),
     max: z.number().optional(),
     maxLength: z.number().int().min(1).max(3000).optional(),
     /** The answer becomes this pairing setting. */
-    setting: z.enum(['meetingWeekday', 'meetingTime', 'meetingMinutes', 'contactChannel', 'ackWithinHours', 'replyWithinDays']).optional(),
+    setting: z
+      .enum(['meetingWeekday', 'meetingTime', 'meetingMinutes', 'contactChannel', 'ackWithinHours', 'replyWithinDays'])
+      .optional(),
     /** Part of goal N (1-3): its text, measure or target date. */
     goal: z.object({ index: z.number().int().min(1).max(3), part: z.enum(['text', 'measure', 'targetDate']) }).optional(),
   })
-  .refine((q) => !(q.private && q.readers && q.readers !== 'mentor'), { message: 'A private question is read by the mentor only (readers: mentor)' })
+  .refine((q) => !(q.private && q.readers && q.readers !== 'mentor'), {
+    message: 'A private question is read by the mentor only (readers: mentor)',
+  })
   .transform((q) => {
     const readers: Readers = q.readers ?? (q.private ? 'mentor' : 'pair');
     return { ...q, readers, private: readers === 'mentor' };
@@ -61,10 +74,13 @@ export const questionSetSchema = z.object({
       const seen = new Set<string>();
       for (const q of all) {
         // Question ids are the modal's block ids: unique, and never the partner chooser's.
-        if (seen.has(q.id) || q.id === 'dtr_pairing') ctx.addIssue({ code: 'custom', message: `Question id "${q.id}" is used twice or reserved` });
+        if (seen.has(q.id) || q.id === 'dtr_pairing')
+          ctx.addIssue({ code: 'custom', message: `Question id "${q.id}" is used twice or reserved` });
         seen.add(q.id);
-        if ((q.kind === 'select' || q.kind === 'weekday') && (q.options?.length ?? 0) === 0) ctx.addIssue({ code: 'custom', message: `Question "${q.id}" needs options` });
-        if (q.min !== undefined && q.max !== undefined && q.min > q.max) ctx.addIssue({ code: 'custom', message: `Question "${q.id}" has min above max` });
+        if ((q.kind === 'select' || q.kind === 'weekday') && (q.options?.length ?? 0) === 0)
+          ctx.addIssue({ code: 'custom', message: `Question "${q.id}" needs options` });
+        if (q.min !== undefined && q.max !== undefined && q.min > q.max)
+          ctx.addIssue({ code: 'custom', message: `Question "${q.id}" has min above max` });
       }
     }),
 });
@@ -78,45 +94,163 @@ export type QuestionSet = z.output<typeof questionSetSchema>;
  * a new version: it changes who sees an answer, not what was asked.
  */
 type BuiltInQuestion = z.input<typeof questionSchema> & { readers: Readers };
-type BuiltInSet = Omit<z.input<typeof questionSetSchema>, 'sections'> & { sections: { title: string; questions: BuiltInQuestion[] }[] };
+type BuiltInSet = Omit<z.input<typeof questionSetSchema>, 'sections'> & {
+  sections: { title: string; questions: BuiltInQuestion[] }[];
+};
 
-const weekdayOptions = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((label, i) => ({ value: String(i + 1), label }));
+const weekdayOptions = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((label, i) => ({
+  value: String(i + 1),
+  label,
+}));
 const SHORT = 150;
 const LONG = 1500;
 
 const goalQuestions = [1, 2, 3].flatMap((n): BuiltInQuestion[] => [
-  { id: `goal${n}_text`, label: `Goal ${n}: what exactly do you want to achieve?`, kind: 'long_text', readers: 'pair_and_staff', audience: 'mentee', required: n === 1, maxLength: 300, goal: { index: n, part: 'text' } },
-  { id: `goal${n}_measure`, label: `Goal ${n}: how will you know you got there?`, kind: 'text', readers: 'pair_and_staff', audience: 'mentee', required: n === 1, maxLength: SHORT, goal: { index: n, part: 'measure' } },
-  { id: `goal${n}_date`, label: `Goal ${n}: by when?`, kind: 'date', readers: 'pair_and_staff', audience: 'mentee', required: n === 1, goal: { index: n, part: 'targetDate' } },
+  {
+    id: `goal${n}_text`,
+    label: `Goal ${n}: what exactly do you want to achieve?`,
+    kind: 'long_text',
+    readers: 'pair_and_staff',
+    audience: 'mentee',
+    required: n === 1,
+    maxLength: 300,
+    goal: { index: n, part: 'text' },
+  },
+  {
+    id: `goal${n}_measure`,
+    label: `Goal ${n}: how will you know you got there?`,
+    kind: 'text',
+    readers: 'pair_and_staff',
+    audience: 'mentee',
+    required: n === 1,
+    maxLength: SHORT,
+    goal: { index: n, part: 'measure' },
+  },
+  {
+    id: `goal${n}_date`,
+    label: `Goal ${n}: by when?`,
+    kind: 'date',
+    readers: 'pair_and_staff',
+    audience: 'mentee',
+    required: n === 1,
+    goal: { index: n, part: 'targetDate' },
+  },
 ]);
 
 const kickoffV1 = {
   milestone: 'kickoff',
   version: 1,
   title: 'Kick-off DTR',
-  intro: 'Talk these through together first, then each of you records your own part here. Your partner adds theirs; when both are in, the agreed plan goes to your pair conversation.',
+  intro:
+    'Talk these through together first, then each of you records your own part here. Your partner adds theirs; when both are in, the agreed plan goes to your pair conversation.',
   sections: [
     {
       title: 'About you',
       questions: [
         { id: 'name', label: 'What should your partner call you?', kind: 'text', readers: 'pair', required: true, maxLength: 80 },
         { id: 'pronouns', label: 'Your pronouns', kind: 'text', readers: 'pair', maxLength: 40 },
-        { id: 'mentor_relation', label: 'How are you connected to this program?', kind: 'text', readers: 'pair', audience: 'mentor', maxLength: SHORT, hint: 'Graduate, volunteer, staff, friend of the community…' },
-        { id: 'mentor_work', label: 'Where do you work, and on what?', kind: 'text', readers: 'pair', audience: 'mentor', maxLength: SHORT },
-        { id: 'mentor_path', label: 'How did you get into this field?', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
-        { id: 'mentee_background', label: 'What were you doing before this program?', kind: 'long_text', readers: 'pair', audience: 'mentee', maxLength: LONG },
-        { id: 'mentee_why', label: 'What brought you to this program?', kind: 'long_text', readers: 'pair', audience: 'mentee', maxLength: LONG },
-        { id: 'mentee_excited', label: 'What are you most looking forward to in your tech career?', kind: 'long_text', readers: 'pair', audience: 'mentee', maxLength: LONG },
+        {
+          id: 'mentor_relation',
+          label: 'How are you connected to this program?',
+          kind: 'text',
+          readers: 'pair',
+          audience: 'mentor',
+          maxLength: SHORT,
+          hint: 'Graduate, volunteer, staff, friend of the community…',
+        },
+        {
+          id: 'mentor_work',
+          label: 'Where do you work, and on what?',
+          kind: 'text',
+          readers: 'pair',
+          audience: 'mentor',
+          maxLength: SHORT,
+        },
+        {
+          id: 'mentor_path',
+          label: 'How did you get into this field?',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentor',
+          maxLength: LONG,
+        },
+        {
+          id: 'mentee_background',
+          label: 'What were you doing before this program?',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentee',
+          maxLength: LONG,
+        },
+        {
+          id: 'mentee_why',
+          label: 'What brought you to this program?',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentee',
+          maxLength: LONG,
+        },
+        {
+          id: 'mentee_excited',
+          label: 'What are you most looking forward to in your tech career?',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentee',
+          maxLength: LONG,
+        },
       ],
     },
     {
       title: 'Scheduling',
       questions: [
-        { id: 'best_times', label: 'When is it easiest for you to meet?', kind: 'text', readers: 'pair', required: true, maxLength: SHORT, hint: 'Lunchtime, early evening, weekends…' },
-        { id: 'constraints', label: 'What limits your schedule?', kind: 'text', readers: 'pair', maxLength: SHORT, hint: 'Family, work hours, time zones…' },
-        { id: 'meeting_weekday', label: 'Agreed weekly meeting: day', kind: 'weekday', readers: 'pair', audience: 'mentor', required: true, options: weekdayOptions, setting: 'meetingWeekday' },
-        { id: 'meeting_time', label: 'Agreed weekly meeting: time (your time zone)', kind: 'time', readers: 'pair', audience: 'mentor', required: true, setting: 'meetingTime' },
-        { id: 'meeting_minutes', label: 'Agreed weekly meeting: minutes', kind: 'number', readers: 'pair', audience: 'mentor', required: true, min: 30, max: 60, setting: 'meetingMinutes', hint: 'Between 30 and 60.' },
+        {
+          id: 'best_times',
+          label: 'When is it easiest for you to meet?',
+          kind: 'text',
+          readers: 'pair',
+          required: true,
+          maxLength: SHORT,
+          hint: 'Lunchtime, early evening, weekends…',
+        },
+        {
+          id: 'constraints',
+          label: 'What limits your schedule?',
+          kind: 'text',
+          readers: 'pair',
+          maxLength: SHORT,
+          hint: 'Family, work hours, time zones…',
+        },
+        {
+          id: 'meeting_weekday',
+          label: 'Agreed weekly meeting: day',
+          kind: 'weekday',
+          readers: 'pair',
+          audience: 'mentor',
+          required: true,
+          options: weekdayOptions,
+          setting: 'meetingWeekday',
+        },
+        {
+          id: 'meeting_time',
+          label: 'Agreed weekly meeting: time (your time zone)',
+          kind: 'time',
+          readers: 'pair',
+          audience: 'mentor',
+          required: true,
+          setting: 'meetingTime',
+        },
+        {
+          id: 'meeting_minutes',
+          label: 'Agreed weekly meeting: minutes',
+          kind: 'number',
+          readers: 'pair',
+          audience: 'mentor',
+          required: true,
+          min: 30,
+          max: 60,
+          setting: 'meetingMinutes',
+          hint: 'Between 30 and 60.',
+        },
       ],
     },
     {
@@ -137,9 +271,36 @@ const kickoffV1 = {
             { value: 'phone', label: 'Phone or text' },
           ],
         },
-        { id: 'contact_often', label: 'How often will you be in touch between meetings?', kind: 'text', readers: 'pair', maxLength: SHORT },
-        { id: 'ack_within_hours', label: 'We say "seen it" within (hours)', kind: 'number', readers: 'pair', audience: 'mentor', required: true, min: 1, max: 72, setting: 'ackWithinHours' },
-        { id: 'reply_within_days', label: 'We give a full answer within (work days)', kind: 'number', readers: 'pair', audience: 'mentor', required: true, min: 1, max: 5, setting: 'replyWithinDays', hint: 'Tandem nudges and tells staff when a message waits longer than this.' },
+        {
+          id: 'contact_often',
+          label: 'How often will you be in touch between meetings?',
+          kind: 'text',
+          readers: 'pair',
+          maxLength: SHORT,
+        },
+        {
+          id: 'ack_within_hours',
+          label: 'We say "seen it" within (hours)',
+          kind: 'number',
+          readers: 'pair',
+          audience: 'mentor',
+          required: true,
+          min: 1,
+          max: 72,
+          setting: 'ackWithinHours',
+        },
+        {
+          id: 'reply_within_days',
+          label: 'We give a full answer within (work days)',
+          kind: 'number',
+          readers: 'pair',
+          audience: 'mentor',
+          required: true,
+          min: 1,
+          max: 5,
+          setting: 'replyWithinDays',
+          hint: 'Tandem nudges and tells staff when a message waits longer than this.',
+        },
       ],
     },
     {
@@ -148,29 +309,80 @@ const kickoffV1 = {
         { id: 'strengths', label: 'Technical strengths so far', kind: 'long_text', readers: 'pair', maxLength: LONG },
         { id: 'grow', label: 'Areas to grow in', kind: 'long_text', readers: 'pair', maxLength: LONG },
         { id: 'focus_topics', label: 'Topics to focus on this module', kind: 'long_text', readers: 'pair', maxLength: LONG },
-        { id: 'revisit_topics', label: 'Topics from before worth revisiting', kind: 'long_text', readers: 'pair', maxLength: LONG },
+        {
+          id: 'revisit_topics',
+          label: 'Topics from before worth revisiting',
+          kind: 'long_text',
+          readers: 'pair',
+          maxLength: LONG,
+        },
       ],
     },
     {
       title: 'Heads-up',
       questions: [
-        { id: 'concerns', label: 'Anything coming up your partner should know about?', kind: 'long_text', readers: 'pair', maxLength: LONG, hint: 'Life events, worries about the curriculum, a job search…' },
-        { id: 'overwhelmed', label: 'When things get overwhelming, what helps you?', kind: 'long_text', readers: 'mentor', audience: 'mentee', maxLength: LONG, hint: 'Shared with your mentor only.' },
-        { id: 'other_support', label: 'Who else supports you during this program?', kind: 'long_text', readers: 'mentor', audience: 'mentee', maxLength: LONG, hint: 'Shared with your mentor only.' },
+        {
+          id: 'concerns',
+          label: 'Anything coming up your partner should know about?',
+          kind: 'long_text',
+          readers: 'pair',
+          maxLength: LONG,
+          hint: 'Life events, worries about the curriculum, a job search…',
+        },
+        {
+          id: 'overwhelmed',
+          label: 'When things get overwhelming, what helps you?',
+          kind: 'long_text',
+          readers: 'mentor',
+          audience: 'mentee',
+          maxLength: LONG,
+          hint: 'Shared with your mentor only.',
+        },
+        {
+          id: 'other_support',
+          label: 'Who else supports you during this program?',
+          kind: 'long_text',
+          readers: 'mentor',
+          audience: 'mentee',
+          maxLength: LONG,
+          hint: 'Shared with your mentor only.',
+        },
       ],
     },
     {
       title: 'Goals (specific, measurable, with a date)',
       questions: [
         ...goalQuestions,
-        { id: 'action_plan', label: 'Action plan: the steps toward these goals', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
-        { id: 'homework', label: 'First homework before you next meet', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
+        {
+          id: 'action_plan',
+          label: 'Action plan: the steps toward these goals',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentor',
+          maxLength: LONG,
+        },
+        {
+          id: 'homework',
+          label: 'First homework before you next meet',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentor',
+          maxLength: LONG,
+        },
       ],
     },
   ],
 } satisfies BuiltInSet;
 
-const progressQuestions = [1, 2, 3].map((n): BuiltInQuestion => ({ id: `goal${n}_progress`, label: `Progress on goal ${n}`, kind: 'long_text', readers: 'pair', maxLength: LONG }));
+const progressQuestions = [1, 2, 3].map(
+  (n): BuiltInQuestion => ({
+    id: `goal${n}_progress`,
+    label: `Progress on goal ${n}`,
+    kind: 'long_text',
+    readers: 'pair',
+    maxLength: LONG,
+  }),
+);
 
 const midmodV1 = {
   milestone: 'midmod',
@@ -181,8 +393,23 @@ const midmodV1 = {
     {
       title: 'First half',
       questions: [
-        { id: 'instructor_feedback', label: 'What feedback have instructors given?', kind: 'long_text', readers: 'pair', audience: 'mentee', required: true, maxLength: LONG },
-        { id: 'struggles', label: 'What has been hardest so far?', kind: 'long_text', readers: 'pair', required: true, maxLength: LONG },
+        {
+          id: 'instructor_feedback',
+          label: 'What feedback have instructors given?',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentee',
+          required: true,
+          maxLength: LONG,
+        },
+        {
+          id: 'struggles',
+          label: 'What has been hardest so far?',
+          kind: 'long_text',
+          readers: 'pair',
+          required: true,
+          maxLength: LONG,
+        },
         { id: 'strengths', label: 'What has gone well?', kind: 'long_text', readers: 'pair', maxLength: LONG },
         { id: 'focus', label: 'Focus for the second half', kind: 'long_text', readers: 'pair', required: true, maxLength: LONG },
       ],
@@ -199,24 +426,33 @@ const exitV1 = {
   sections: [
     {
       title: 'Goals',
-      questions: [1, 2, 3].map((n): BuiltInQuestion => ({
-        id: `goal${n}_outcome`,
-        label: `Goal ${n}`,
-        kind: 'select',
-        readers: 'pair_and_staff',
-        options: [
-          { value: 'met', label: 'Met' },
-          { value: 'partly', label: 'Partly met' },
-          { value: 'not', label: 'Not met' },
-          { value: 'none', label: 'We had no goal here' },
-        ],
-        required: n === 1,
-      })),
+      questions: [1, 2, 3].map(
+        (n): BuiltInQuestion => ({
+          id: `goal${n}_outcome`,
+          label: `Goal ${n}`,
+          kind: 'select',
+          readers: 'pair_and_staff',
+          options: [
+            { value: 'met', label: 'Met' },
+            { value: 'partly', label: 'Partly met' },
+            { value: 'not', label: 'Not met' },
+            { value: 'none', label: 'We had no goal here' },
+          ],
+          required: n === 1,
+        }),
+      ),
     },
     {
       title: 'Looking back',
       questions: [
-        { id: 'worked', label: 'What worked well between you?', kind: 'long_text', readers: 'pair', required: true, maxLength: LONG },
+        {
+          id: 'worked',
+          label: 'What worked well between you?',
+          kind: 'long_text',
+          readers: 'pair',
+          required: true,
+          maxLength: LONG,
+        },
         { id: 'change', label: 'What would you do differently?', kind: 'long_text', readers: 'pair', maxLength: LONG },
         { id: 'program_feedback', label: 'Feedback for the program team', kind: 'long_text', readers: 'staff', maxLength: LONG },
       ],
@@ -224,8 +460,23 @@ const exitV1 = {
     {
       title: 'What comes next',
       questions: [
-        { id: 'next_plan', label: 'Plan for after the program', kind: 'long_text', readers: 'pair', audience: 'mentee', required: true, maxLength: LONG },
-        { id: 'open_doors', label: 'People worth meeting (introductions, informational chats)', kind: 'long_text', readers: 'pair', audience: 'mentor', maxLength: LONG },
+        {
+          id: 'next_plan',
+          label: 'Plan for after the program',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentee',
+          required: true,
+          maxLength: LONG,
+        },
+        {
+          id: 'open_doors',
+          label: 'People worth meeting (introductions, informational chats)',
+          kind: 'long_text',
+          readers: 'pair',
+          audience: 'mentor',
+          maxLength: LONG,
+        },
         {
           id: 'keep_in_touch',
           label: 'Would you like to stay in touch?',
@@ -258,7 +509,11 @@ export function latestBuiltIn(milestone: Milestone): QuestionSet {
  * The exact set an answer was given to: a program's own version (its stored definition), or the
  * built-in one of that version (the newest if that version is unknown).
  */
-export function questionSetFor(milestone: Milestone, ref: { source: string; version: number }, programDefinition?: unknown): QuestionSet {
+export function questionSetFor(
+  milestone: Milestone,
+  ref: { source: string; version: number },
+  programDefinition?: unknown,
+): QuestionSet {
   if (ref.source === 'program' && programDefinition !== undefined && programDefinition !== null) {
     const parsed = questionSetSchema.safeParse(programDefinition);
     if (parsed.success) return { ...parsed.data, version: ref.version };
@@ -279,12 +534,22 @@ export type ShownAnswer = { id: string; label: string; kind: Question['kind']; r
  * One side's answers to the questions `which` picks, in the set's order, with their labels; a choice
  * shows its option's label. Values stay what the person typed: callers escape them.
  */
-export function answersWhere(set: QuestionSet, answers: Readonly<Record<string, string>>, which: (q: Question) => boolean): ShownAnswer[] {
+export function answersWhere(
+  set: QuestionSet,
+  answers: Readonly<Record<string, string>>,
+  which: (q: Question) => boolean,
+): ShownAnswer[] {
   return allQuestions(set)
     .filter((q) => which(q) && answers[q.id])
     .map((q) => {
       const raw = answers[q.id] as string;
-      return { id: q.id, label: q.label, kind: q.kind, readers: q.readers, value: q.options?.find((o) => o.value === raw)?.label ?? raw };
+      return {
+        id: q.id,
+        label: q.label,
+        kind: q.kind,
+        readers: q.readers,
+        value: q.options?.find((o) => o.value === raw)?.label ?? raw,
+      };
     });
 }
 
@@ -295,11 +560,15 @@ export function personReads(q: Question, viewer: { isAuthor: boolean; isMentor: 
 }
 
 /** The goals a mentee's kick-off answers set (each needs its text; measure and date come along). */
-export function goalsFromAnswers(set: QuestionSet, answers: Answers): { text: string; measure: string | undefined; targetDate: string | undefined }[] {
+export function goalsFromAnswers(
+  set: QuestionSet,
+  answers: Answers,
+): { text: string; measure: string | undefined; targetDate: string | undefined }[] {
   const parts = allQuestions(set).filter((q) => q.goal && answers[q.id]);
   const goals = [];
   for (const n of [1, 2, 3]) {
-    const part = (p: 'text' | 'measure' | 'targetDate') => answers[parts.find((q) => q.goal?.index === n && q.goal.part === p)?.id ?? ''];
+    const part = (p: 'text' | 'measure' | 'targetDate') =>
+      answers[parts.find((q) => q.goal?.index === n && q.goal.part === p)?.id ?? ''];
     const text = part('text');
     if (text) goals.push({ text, measure: part('measure'), targetDate: part('targetDate') });
   }
@@ -318,7 +587,11 @@ export type Answers = Record<string, string>;
  * Validates one side's answers against the questions it was shown. Returns per-question messages
  * (the modal shows them under each field) or the clean answers; unknown keys are dropped.
  */
-export function validateAnswers(set: QuestionSet, role: 'mentor' | 'mentee', raw: Record<string, string | null | undefined>): { ok: true; answers: Answers } | { ok: false; errors: Record<string, string> } {
+export function validateAnswers(
+  set: QuestionSet,
+  role: 'mentor' | 'mentee',
+  raw: Record<string, string | null | undefined>,
+): { ok: true; answers: Answers } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const answers: Answers = {};
   for (const q of questionsFor(set, role).flatMap((s) => s.questions)) {
@@ -328,22 +601,28 @@ export function validateAnswers(set: QuestionSet, role: 'mentor' | 'mentee', raw
       continue;
     }
     const max = q.maxLength ?? (q.kind === 'long_text' ? LONG : SHORT);
-    if ((q.kind === 'text' || q.kind === 'long_text') && value.length > max) errors[q.id] = `At most ${max} characters (you have ${value.length}).`;
+    if ((q.kind === 'text' || q.kind === 'long_text') && value.length > max)
+      errors[q.id] = `At most ${max} characters (you have ${value.length}).`;
     else if (q.kind === 'number') {
       const n = Number(value);
       if (!Number.isInteger(n)) errors[q.id] = 'A whole number, please.';
-      else if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max)) errors[q.id] = `Between ${q.min} and ${q.max}.`;
-    } else if ((q.kind === 'select' || q.kind === 'weekday') && !q.options?.some((o) => o.value === value)) errors[q.id] = 'Pick one of the options.';
+      else if ((q.min !== undefined && n < q.min) || (q.max !== undefined && n > q.max))
+        errors[q.id] = `Between ${q.min} and ${q.max}.`;
+    } else if ((q.kind === 'select' || q.kind === 'weekday') && !q.options?.some((o) => o.value === value))
+      errors[q.id] = 'Pick one of the options.';
     else if (q.kind === 'time' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) errors[q.id] = 'Use HH:MM.';
     else if (q.kind === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors[q.id] = 'Pick a date.';
     if (!errors[q.id]) answers[q.id] = value;
   }
   // A goal is all three parts or none: half a SMART goal is not one.
   for (const n of [1, 2, 3]) {
-    const parts = set.sections.flatMap((s) => s.questions).filter((q) => q.goal?.index === n && (q.audience === 'both' || q.audience === role));
+    const parts = set.sections
+      .flatMap((s) => s.questions)
+      .filter((q) => q.goal?.index === n && (q.audience === 'both' || q.audience === role));
     if (parts.length === 0) continue;
     const given = parts.filter((q) => answers[q.id]);
-    if (given.length > 0 && given.length < parts.length) for (const q of parts) if (!answers[q.id] && !errors[q.id]) errors[q.id] = `Goal ${n} needs this too.`;
+    if (given.length > 0 && given.length < parts.length)
+      for (const q of parts) if (!answers[q.id] && !errors[q.id]) errors[q.id] = `Goal ${n} needs this too.`;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, answers };
 }

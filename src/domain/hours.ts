@@ -1,7 +1,21 @@
 import { DateTime } from 'luxon';
 
-export type HoursSource = { mentor_id: string; mentee_id: string; pairing_id: number; day: string; minutes: number; source: 'log' | 'standup' };
-export type HoursRow = { mentorId: string; menteeId: string; week: string; sessions: number; minutes: number; source: 'log' | 'standup' };
+export type HoursSource = {
+  mentor_id: string;
+  mentee_id: string;
+  pairing_id: number;
+  day: string;
+  minutes: number;
+  source: 'log' | 'standup';
+};
+export type HoursRow = {
+  mentorId: string;
+  menteeId: string;
+  week: string;
+  sessions: number;
+  minutes: number;
+  source: 'log' | 'standup';
+};
 
 /** 'YYYY-MM' -> the first day of that month and of the next, as 'YYYY-MM-DD'. */
 export function monthRange(month: string): { from: string; to: string } | null {
@@ -36,7 +50,9 @@ export function computeHours(rows: readonly HoursSource[], month: { from: string
     if (r.source === 'log') row.sessions += 1;
     out.set(key, row);
   }
-  return [...out.values()].sort((a, b) => a.mentorId.localeCompare(b.mentorId) || a.menteeId.localeCompare(b.menteeId) || a.week.localeCompare(b.week));
+  return [...out.values()].sort(
+    (a, b) => a.mentorId.localeCompare(b.mentorId) || a.menteeId.localeCompare(b.menteeId) || a.week.localeCompare(b.week),
+  );
 }
 
 export const hoursLabel = (minutes: number) => (minutes / 60).toFixed(2);

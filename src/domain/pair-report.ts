@@ -1,5 +1,14 @@
 import type { ShownAnswer } from './dtr-questions.js';
-import type { AlertReason, AlertStatus, CheckinAnswer, Goal, Milestone, PairingStatus, StandupMet, StandupStatus } from './vocabulary.js';
+import type {
+  AlertReason,
+  AlertStatus,
+  CheckinAnswer,
+  Goal,
+  Milestone,
+  PairingStatus,
+  StandupMet,
+  StandupStatus,
+} from './vocabulary.js';
 
 /** What staff read about one pair: everything the pair and the mentor wrote for staff, in stored form. */
 export type PairReportRows = {
@@ -17,13 +26,54 @@ export type PairReportRows = {
     goals: Goal[];
     conversationId: string | null;
   };
-  checkins: { weekKey: string; promptAt: Date; personId: string | null; answer: CheckinAnswer | null; rating: number | null; topics: string | null; blockers: string | null; answeredAt: Date | null }[];
+  checkins: {
+    weekKey: string;
+    promptAt: Date;
+    personId: string | null;
+    answer: CheckinAnswer | null;
+    rating: number | null;
+    topics: string | null;
+    blockers: string | null;
+    answeredAt: Date | null;
+  }[];
   sessions: { sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; authorId: string }[];
-  standups: { weekKey: string; promptAt: Date; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[];
-  reschedules: { requestedBy: string; originalAt: Date; newAt: Date | null; cancelled: boolean; lateNotice: boolean; createdAt: Date }[];
+  standups: {
+    weekKey: string;
+    promptAt: Date;
+    status: StandupStatus;
+    met: StandupMet;
+    minutes: number;
+    concerns: string | null;
+  }[];
+  reschedules: {
+    requestedBy: string;
+    originalAt: Date;
+    newAt: Date | null;
+    cancelled: boolean;
+    lateNotice: boolean;
+    createdAt: Date;
+  }[];
   milestones: { milestone: Milestone; completedAt: Date | null }[];
-  dtrAnswers: { milestone: Milestone; personId: string; role: 'mentor' | 'mentee'; setSource: string; setVersion: number; answers: Record<string, string>; submittedAt: Date; setDefinition: unknown }[];
-  alerts: { id: number; reason: AlertReason; subject: string | null; since: Date; status: AlertStatus; resolvedAt: Date | null; resolvedBy: string | null; ownerId: string | null }[];
+  dtrAnswers: {
+    milestone: Milestone;
+    personId: string;
+    role: 'mentor' | 'mentee';
+    setSource: string;
+    setVersion: number;
+    answers: Record<string, string>;
+    submittedAt: Date;
+    setDefinition: unknown;
+  }[];
+  alerts: {
+    id: number;
+    reason: AlertReason;
+    subject: string | null;
+    since: Date;
+    status: AlertStatus;
+    resolvedAt: Date | null;
+    resolvedBy: string | null;
+    ownerId: string | null;
+  }[];
 };
 
 type Rows = PairReportRows;
@@ -47,9 +97,14 @@ export type PairReport = {
   weeks: ReportWeek[];
   milestones: Rows['milestones'];
   /** Only the answers staff read (their question's `readers`): never a private one, never the pair's own. */
-  dtrForStaff: { milestone: Rows['dtrAnswers'][number]['milestone']; personId: string; role: 'mentor' | 'mentee'; answers: ShownAnswer[]; submittedAt: Date }[];
+  dtrForStaff: {
+    milestone: Rows['dtrAnswers'][number]['milestone'];
+    personId: string;
+    role: 'mentor' | 'mentee';
+    answers: ShownAnswer[];
+    submittedAt: Date;
+  }[];
   openAlerts: number;
   /** The reader's zone: dates in the report are theirs. */
   readerZone: string;
 };
-

@@ -1,7 +1,10 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 
-export const timeOfDay = z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM, e.g. 10:00');
+export const timeOfDay = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM, e.g. 10:00');
 export const isoDate = z
   .string()
   .trim()
@@ -31,15 +34,27 @@ export const programSettingsSchema = z
     checkinTime: timeOfDay.default('10:00'),
     standupWeekday: weekday.default(5),
     standupTime: timeOfDay.default('10:00'),
-    responseWindowDays: z.coerce.number().int('Whole work days only').min(1, 'At least 1 work day').max(10, 'At most 10 work days').default(2),
+    responseWindowDays: z.coerce
+      .number()
+      .int('Whole work days only')
+      .min(1, 'At least 1 work day')
+      .max(10, 'At most 10 work days')
+      .default(2),
     holidays: holidayList,
-    alertsChannelId: z.string().trim().regex(/^[CG][A-Z0-9]{2,}$/, 'Pick the private channel for staff alerts'),
+    alertsChannelId: z
+      .string()
+      .trim()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'Pick the private channel for staff alerts'),
     midmodWeekFrom: z.coerce.number().int().min(1).max(52).default(3),
     midmodWeekTo: z.coerce.number().int().min(1).max(52).default(4),
-    followUpWeeks: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int('Whole weeks').min(1, 'At least 1 week').max(52, 'At most 52 weeks').optional()),
+    followUpWeeks: z.preprocess(
+      (v) => (v === '' || v === null ? undefined : v),
+      z.coerce.number().int('Whole weeks').min(1, 'At least 1 week').max(52, 'At most 52 weeks').optional(),
+    ),
   })
   .superRefine((p, ctx) => {
-    if (p.midmodWeekFrom > p.midmodWeekTo) ctx.addIssue({ code: 'custom', path: ['midmodWeekTo'], message: 'Must not be before the first mid-module week' });
+    if (p.midmodWeekFrom > p.midmodWeekTo)
+      ctx.addIssue({ code: 'custom', path: ['midmodWeekTo'], message: 'Must not be before the first mid-module week' });
     if (p.midmodWeekTo >= p.lengthWeeks && p.lengthWeeks > 1) {
       ctx.addIssue({ code: 'custom', path: ['midmodWeekTo'], message: `Must fall before the last week (week ${p.lengthWeeks})` });
     }

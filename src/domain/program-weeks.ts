@@ -41,7 +41,8 @@ export type ProgramCalendar = { start_date: string; length_weeks: number; time_z
 
 export const mondayOf = (weekKey: string) => DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' }).toISODate() as string;
 /** The ISO week `weeks` after (or before) this one. */
-const shiftWeek = (weekKey: string, weeks: number) => isoWeekKey(DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' }).plus({ weeks }), 'UTC');
+const shiftWeek = (weekKey: string, weeks: number) =>
+  isoWeekKey(DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' }).plus({ weeks }), 'UTC');
 
 /** The ISO weeks the program runs in, first to last (a program starting mid-week counts that week). */
 export function programWeekKeys(program: ProgramCalendar): string[] {
@@ -64,4 +65,3 @@ export function weeksEndingAt(program: ProgramCalendar, lastWeek: string, count:
   }
   return keys;
 }
-

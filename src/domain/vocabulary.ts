@@ -14,7 +14,13 @@ export type ExpectationKind = 'checkin' | 'reply';
 
 export type PairActivityKind = 'message' | 'reaction';
 
-export type AlertReason = 'checkin_unanswered' | 'reply_overdue' | 'missed_meetings' | 'milestone_overdue' | 'mentor_concern' | 'note_signal';
+export type AlertReason =
+  | 'checkin_unanswered'
+  | 'reply_overdue'
+  | 'missed_meetings'
+  | 'milestone_overdue'
+  | 'mentor_concern'
+  | 'note_signal';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
 

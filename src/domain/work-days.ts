@@ -24,7 +24,6 @@ export interface ResponseDeadlines {
   dueAt: DateTime;
 }
 
-
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
@@ -126,7 +125,7 @@ function epochDayOf(local: DateTime): EpochDay {
 
 function weekdayOf(day: EpochDay): IsoWeekday {
   // 1970-01-01 was a Thursday (4).
-  return ((((((day + 3) % 7) + 7) % 7) + 1) as IsoWeekday);
+  return (((((day + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 function isoDateOf(day: EpochDay): string {
@@ -281,12 +280,7 @@ export function workDaysBetween(start: DateTime, end: DateTime, zone: string, ho
 }
 
 /** Reminder at half the response window, escalation at its end, both in the responder's zone. */
-export function responseDeadlines(
-  sentAt: DateTime,
-  windowWorkDays: number,
-  zone: string,
-  holidays: Holidays,
-): ResponseDeadlines {
+export function responseDeadlines(sentAt: DateTime, windowWorkDays: number, zone: string, holidays: Holidays): ResponseDeadlines {
   assertWorkDays(windowWorkDays, 'windowWorkDays');
   return {
     remindAt: addWorkDays(sentAt, windowWorkDays / 2, zone, holidays),

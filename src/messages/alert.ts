@@ -43,8 +43,10 @@ export type AlertViewInput = {
 };
 
 const evidenceText = {
-  slack_confirmed: 'How we know: Tandem has no answer or reaction from them on record, and Slack showed none either when checked just before this alert.',
-  records_only: 'How we know: Tandem has no answer or reaction from them on record. Slack could not be reached to double-check, so a very recent answer may not be counted yet.',
+  slack_confirmed:
+    'How we know: Tandem has no answer or reaction from them on record, and Slack showed none either when checked just before this alert.',
+  records_only:
+    'How we know: Tandem has no answer or reaction from them on record. Slack could not be reached to double-check, so a very recent answer may not be counted yet.',
 } as const;
 
 export const alertHeadlines: Record<AlertReason, string> = {
@@ -76,7 +78,12 @@ function reasonLine(r: AlertReasonView): string {
   const head = `*${alertHeadlines[r.reason]}* — ${who(r.subject)} ${r.overdueLabel}`;
   const link = r.permalink ? ` <${r.permalink}|Open the conversation>` : '';
   if (r.resolved) {
-    const by = r.resolved.by && r.resolved.by !== 'auto' && r.resolved.by !== 'program_ended' ? `resolved by ${mention(r.resolved.by)}` : r.resolved.by === 'program_ended' ? 'program ended' : overText[r.reason];
+    const by =
+      r.resolved.by && r.resolved.by !== 'auto' && r.resolved.by !== 'program_ended'
+        ? `resolved by ${mention(r.resolved.by)}`
+        : r.resolved.by === 'program_ended'
+          ? 'program ended'
+          : overText[r.reason];
     return `:white_check_mark: ~${alertHeadlines[r.reason]} — ${who(r.subject)}~ ${by} ${r.resolved.at}.`;
   }
   return `:red_circle: ${head}. Since ${r.since}.${link}`;
@@ -115,14 +122,26 @@ export function alertMessage(a: AlertViewInput): Message {
   }
   const evidence = [...new Set(open.map((r) => r.evidence).filter((e): e is 'slack_confirmed' | 'records_only' => Boolean(e)))];
   if (!resolved) for (const e of evidence) blocks.push(context(evidenceText[e]));
-  if (a.previous) blocks.push(context(`Earlier: <${a.previous.permalink}|this pair's alert of the ${a.previous.weekLabel}> (${a.previous.resolved ? 'resolved' : 'still open'}).`));
+  if (a.previous)
+    blocks.push(
+      context(
+        `Earlier: <${a.previous.permalink}|this pair's alert of the ${a.previous.weekLabel}> (${a.previous.resolved ? 'resolved' : 'still open'}).`,
+      ),
+    );
   blocks.push(context(stateLine));
   const value = pairAlertValue(a.alertId);
   const elements: Button[] = [];
   if (!resolved) {
-    elements.push(button(actionIds.alertAck, "I'm on it", value), button(actionIds.alertResolve, 'Resolved', value, 'primary'), button(actionIds.alertSnooze, 'Snooze 2 work days', value));
+    elements.push(
+      button(actionIds.alertAck, "I'm on it", value),
+      button(actionIds.alertResolve, 'Resolved', value, 'primary'),
+      button(actionIds.alertSnooze, 'Snooze 2 work days', value),
+    );
   }
-  elements.push(button(reportIds.open, 'Report', String(a.pairingId)), button(actionIds.messagePair, 'Message the pair', String(a.pairingId)));
+  elements.push(
+    button(reportIds.open, 'Report', String(a.pairingId)),
+    button(actionIds.messagePair, 'Message the pair', String(a.pairingId)),
+  );
   blocks.push({ type: 'actions', block_id: `alert:${a.alertId}`, elements });
   return { text, blocks };
 }

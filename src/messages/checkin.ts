@@ -24,7 +24,9 @@ export function checkinMessage(v: CheckinView): Message {
   const text = `Weekly check-in (${v.weekLabel}): ${mention(v.mentorId)} and ${mention(v.menteeId)}, did you meet this week?`;
   const status = [v.mentorId, v.menteeId].map((id) => {
     const a = v.answers.find((x) => x.personId === id);
-    return a?.answer ? `:white_check_mark: ${mention(id)}: ${answerLabels[a.answer]}` : `:hourglass_flowing_sand: ${mention(id)}: not answered yet`;
+    return a?.answer
+      ? `:white_check_mark: ${mention(id)}: ${answerLabels[a.answer]}`
+      : `:hourglass_flowing_sand: ${mention(id)}: not answered yet`;
   });
   return {
     text,
@@ -34,20 +36,37 @@ export function checkinMessage(v: CheckinView): Message {
         type: 'actions',
         block_id: `checkin:${v.checkinId}`,
         elements: [
-          ...(Object.keys(answerLabels) as CheckinAnswer[]).map((answer) => button(`${actionIds.checkinAnswer}:${answer}`, answerLabels[answer], `${v.checkinId}:${answer}`, answer === 'met' ? 'primary' : undefined)),
+          ...(Object.keys(answerLabels) as CheckinAnswer[]).map((answer) =>
+            button(
+              `${actionIds.checkinAnswer}:${answer}`,
+              answerLabels[answer],
+              `${v.checkinId}:${answer}`,
+              answer === 'met' ? 'primary' : undefined,
+            ),
+          ),
           button(actionIds.checkinNote, 'Add a note', String(v.checkinId)),
         ],
       },
       context(status.join('   ')),
-      context('Each of you answers for yourself. You can change your answer until next week’s check-in. Notes go to your program staff, never to this conversation.'),
+      context(
+        'Each of you answers for yourself. You can change your answer until next week’s check-in. Notes go to your program staff, never to this conversation.',
+      ),
     ],
   };
 }
 
-const ratingOptions = [1, 2, 3, 4, 5].map((n) => ({ text: plain(`${n} — ${['rough', 'so-so', 'okay', 'good', 'great'][n - 1]}`), value: String(n) }));
+const ratingOptions = [1, 2, 3, 4, 5].map((n) => ({
+  text: plain(`${n} — ${['rough', 'so-so', 'okay', 'good', 'great'][n - 1]}`),
+  value: String(n),
+}));
 const answerOptions = (Object.keys(answerLabels) as CheckinAnswer[]).map((a) => ({ text: plain(answerLabels[a]), value: a }));
 
-export type NoteDefaults = { answer: CheckinAnswer | null; rating: number | null; topics: string | null; blockers: string | null };
+export type NoteDefaults = {
+  answer: CheckinAnswer | null;
+  rating: number | null;
+  topics: string | null;
+  blockers: string | null;
+};
 
 export function checkinNoteModal(checkinId: number, weekLabel: string, d: NoteDefaults): ModalView {
   const initialAnswer = answerOptions.find((o) => o.value === d.answer);
@@ -68,15 +87,39 @@ export function checkinNoteModal(checkinId: number, weekLabel: string, d: NoteDe
     close: plain('Cancel', 24),
     blocks: [
       context(`Your note for the ${weekLabel}. Only you and program staff see it.`),
-      input(checkinNoteFields.answer, 'Did you meet this week?', { type: 'radio_buttons', options: answerOptions, ...(initialAnswer ? { initial_option: initialAnswer } : {}) }, false),
-      input(checkinNoteFields.rating, 'How is it going?', { type: 'static_select', options: ratingOptions, ...(initialRating ? { initial_option: initialRating } : {}) }),
-      input(checkinNoteFields.topics, 'Topics you worked on', { type: 'plain_text_input', multiline: true, max_length: 1000, ...(d.topics ? { initial_value: clip(d.topics, 1000) } : {}) }),
-      input(checkinNoteFields.blockers, 'Anything blocking you?', { type: 'plain_text_input', multiline: true, max_length: 1000, ...(d.blockers ? { initial_value: clip(d.blockers, 1000) } : {}) }),
+      input(
+        checkinNoteFields.answer,
+        'Did you meet this week?',
+        { type: 'radio_buttons', options: answerOptions, ...(initialAnswer ? { initial_option: initialAnswer } : {}) },
+        false,
+      ),
+      input(checkinNoteFields.rating, 'How is it going?', {
+        type: 'static_select',
+        options: ratingOptions,
+        ...(initialRating ? { initial_option: initialRating } : {}),
+      }),
+      input(checkinNoteFields.topics, 'Topics you worked on', {
+        type: 'plain_text_input',
+        multiline: true,
+        max_length: 1000,
+        ...(d.topics ? { initial_value: clip(d.topics, 1000) } : {}),
+      }),
+      input(checkinNoteFields.blockers, 'Anything blocking you?', {
+        type: 'plain_text_input',
+        multiline: true,
+        max_length: 1000,
+        ...(d.blockers ? { initial_value: clip(d.blockers, 1000) } : {}),
+      }),
     ],
   };
 }
 
-export function reminderMessage(kind: 'checkin' | 'reply', partnerId: string, dueLabel: string, permalink: string | null): Message {
+export function reminderMessage(
+  kind: 'checkin' | 'reply',
+  partnerId: string,
+  dueLabel: string,
+  permalink: string | null,
+): Message {
   const where = permalink ? `<${permalink}|your pair conversation>` : 'your pair conversation';
   const text =
     kind === 'checkin'

@@ -7,7 +7,19 @@ import { allQuestions, pairReads, personReads, questionsFor, type ShownAnswer } 
 import { weekdayName } from '../domain/weekdays.js';
 import { fieldValues, type FormState } from './form-state.js';
 import { dtrIds, ids } from './ids.js';
-import { clip, context, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section, userText, type UserAnswers, type UserText } from './text.js';
+import {
+  clip,
+  context,
+  escapeAndClip,
+  escapeMrkdwn,
+  mention,
+  packSections,
+  plain,
+  section,
+  userText,
+  type UserAnswers,
+  type UserText,
+} from './text.js';
 
 export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off DTR', midmod: 'Mid-module DTR', exit: 'Exit DTR' };
 
@@ -19,10 +31,21 @@ function element(q: Question, value: string | undefined): InputBlockElement {
   switch (q.kind) {
     case 'text':
     case 'long_text':
-      return { type: 'plain_text_input', action_id: ids.value, multiline: q.kind === 'long_text', max_length: q.maxLength ?? (q.kind === 'long_text' ? 1500 : 150), ...(value ? { initial_value: clip(value, q.maxLength ?? 3000) } : {}) };
+      return {
+        type: 'plain_text_input',
+        action_id: ids.value,
+        multiline: q.kind === 'long_text',
+        max_length: q.maxLength ?? (q.kind === 'long_text' ? 1500 : 150),
+        ...(value ? { initial_value: clip(value, q.maxLength ?? 3000) } : {}),
+      };
     case 'select':
     case 'weekday':
-      return { type: 'static_select', action_id: ids.value, options: opts, ...(initialOption ? { initial_option: initialOption } : {}) };
+      return {
+        type: 'static_select',
+        action_id: ids.value,
+        options: opts,
+        ...(initialOption ? { initial_option: initialOption } : {}),
+      };
     case 'time':
       return { type: 'timepicker', action_id: ids.value, ...(value ? { initial_time: value } : {}) };
     case 'date':
@@ -40,11 +63,22 @@ function element(q: Question, value: string | undefined): InputBlockElement {
 }
 
 /** One side's DTR form: their questions only, pre-filled with what they answered before. */
-export function dtrModal(input: { set: QuestionSet; role: 'mentor' | 'mentee'; meta: DtrModalMeta; prefill: Answers; partnerChoices?: { pairingId: number; label: string }[] }): ModalView {
+export function dtrModal(input: {
+  set: QuestionSet;
+  role: 'mentor' | 'mentee';
+  meta: DtrModalMeta;
+  prefill: Answers;
+  partnerChoices?: { pairingId: number; label: string }[];
+}): ModalView {
   const blocks: KnownBlock[] = [context(input.set.intro)];
   if (input.partnerChoices && input.partnerChoices.length > 1) {
     const options = input.partnerChoices.slice(0, 100).map((c) => ({ text: plain(c.label), value: String(c.pairingId) }));
-    blocks.push({ type: 'input', block_id: dtrIds.pairingBlock, label: plain('Which partner is this with?'), element: { type: 'static_select', action_id: ids.value, options } });
+    blocks.push({
+      type: 'input',
+      block_id: dtrIds.pairingBlock,
+      label: plain('Which partner is this with?'),
+      element: { type: 'static_select', action_id: ids.value, options },
+    });
   }
   for (const s of questionsFor(input.set, input.role)) {
     blocks.push({ type: 'header', text: plain(s.title, 150) });
@@ -93,11 +127,25 @@ export type SummaryInput = {
 
 /** One side's answers that both partners read (`readers` pair or pair_and_staff); the rest are left out. */
 function pairAnswers(set: QuestionSet, answers: UserAnswers): UserAnswers {
-  return Object.fromEntries(allQuestions(set).filter((q) => pairReads(q) && answers[q.id]).map((q) => [q.id, answers[q.id] as UserText]));
+  return Object.fromEntries(
+    allQuestions(set)
+      .filter((q) => pairReads(q) && answers[q.id])
+      .map((q) => [q.id, answers[q.id] as UserText]),
+  );
 }
 
 /** The kick-off answers its agreement part renders (meeting, norms, goals, plan, homework). */
-const agreementIds = new Set(['meeting_weekday', 'meeting_time', 'meeting_minutes', 'contact_channel', 'ack_within_hours', 'reply_within_days', 'action_plan', 'homework', ...[1, 2, 3].flatMap((n) => [`goal${n}_text`, `goal${n}_measure`, `goal${n}_date`])]);
+const agreementIds = new Set([
+  'meeting_weekday',
+  'meeting_time',
+  'meeting_minutes',
+  'contact_channel',
+  'ack_within_hours',
+  'reply_within_days',
+  'action_plan',
+  'homework',
+  ...[1, 2, 3].flatMap((n) => [`goal${n}_text`, `goal${n}_measure`, `goal${n}_date`]),
+]);
 
 /**
  * What goes to the pair conversation when both sides are in: for the kick-off, the agreed slot, norms
@@ -113,7 +161,10 @@ export function dtrSummaryMessage(s: SummaryInput): Message {
   const kickoff = s.milestone === 'kickoff';
   if (kickoff) {
     const m = mentor.answers;
-    const slot = m.meeting_weekday && m.meeting_time ? `${weekdayName(Number(m.meeting_weekday))}s at ${m.meeting_time} (${mention(s.mentorId)}'s time), ${m.meeting_minutes ?? '?'} minutes` : 'not set yet';
+    const slot =
+      m.meeting_weekday && m.meeting_time
+        ? `${weekdayName(Number(m.meeting_weekday))}s at ${m.meeting_time} (${mention(s.mentorId)}'s time), ${m.meeting_minutes ?? '?'} minutes`
+        : 'not set yet';
     blocks.push(
       section(
         [
@@ -125,9 +176,19 @@ export function dtrSummaryMessage(s: SummaryInput): Message {
       ),
     );
     const goals = [1, 2, 3]
-      .map((n) => ({ n, text: mentee.answers[`goal${n}_text`], measure: mentee.answers[`goal${n}_measure`], date: mentee.answers[`goal${n}_date`] }))
+      .map((n) => ({
+        n,
+        text: mentee.answers[`goal${n}_text`],
+        measure: mentee.answers[`goal${n}_measure`],
+        date: mentee.answers[`goal${n}_date`],
+      }))
       .filter((g) => g.text);
-    if (goals.length > 0) blocks.push(section(`*Goals*\n${goals.map((g) => `${g.n}. ${clip(escapeMrkdwn(g.text ?? ''), 300)} — _measured by_ ${clip(escapeMrkdwn(g.measure ?? ''), 150)} — _by_ ${g.date}`).join('\n')}`));
+    if (goals.length > 0)
+      blocks.push(
+        section(
+          `*Goals*\n${goals.map((g) => `${g.n}. ${clip(escapeMrkdwn(g.text ?? ''), 300)} — _measured by_ ${clip(escapeMrkdwn(g.measure ?? ''), 150)} — _by_ ${g.date}`).join('\n')}`,
+        ),
+      );
     if (m.action_plan) blocks.push(section(`*Action plan*\n${clip(escapeMrkdwn(m.action_plan), 2900)}`));
     if (m.homework) blocks.push(section(`*First homework*\n${clip(escapeMrkdwn(m.homework), 2900)}`));
   }
@@ -143,17 +204,32 @@ export function dtrSummaryMessage(s: SummaryInput): Message {
     blocks.push(...packSections(lines));
   }
   // The last block is kept for the hint, however much was said.
-  return { text, blocks: [...blocks.slice(0, 49), context(`Either of you can change your part with \`/dtr ${s.milestone}\`; \`/dtr show ${s.milestone}\` shows both parts.`)] };
+  return {
+    text,
+    blocks: [
+      ...blocks.slice(0, 49),
+      context(`Either of you can change your part with \`/dtr ${s.milestone}\`; \`/dtr show ${s.milestone}\` shows both parts.`),
+    ],
+  };
 }
 
 /** The mentee's answers for their mentor alone (`readers: mentor`), as a DM to the mentor. */
-export function dtrPrivateMessage(input: { menteeId: string; milestone: Milestone; set: QuestionSet; answers: UserAnswers }): Message | null {
+export function dtrPrivateMessage(input: {
+  menteeId: string;
+  milestone: Milestone;
+  set: QuestionSet;
+  answers: UserAnswers;
+}): Message | null {
   const privateQs = allQuestions(input.set).filter((q) => q.readers === 'mentor' && input.answers[q.id]);
   if (privateQs.length === 0) return null;
   const text = `For you only: what ${mention(input.menteeId)} shared in the ${milestoneTitles[input.milestone]} with their mentor.`;
   return {
     text,
-    blocks: [section(text), ...privateQs.map((q) => section(`*${escapeMrkdwn(q.label)}*\n${clip(escapeMrkdwn(input.answers[q.id] ?? ''), 2800)}`)), context('Not shared with staff or anyone else.')],
+    blocks: [
+      section(text),
+      ...privateQs.map((q) => section(`*${escapeMrkdwn(q.label)}*\n${clip(escapeMrkdwn(input.answers[q.id] ?? ''), 2800)}`)),
+      context('Not shared with staff or anyone else.'),
+    ],
   };
 }
 
@@ -166,13 +242,25 @@ const readersMark: Partial<Record<Question['readers'], string>> = { mentor: ' _(
  * `/dtr show`: both parts as the viewer may read them: shared answers to both, private ones to the
  * mentor and their author, answers for the program team to their author only.
  */
-export function dtrShowBlocks(input: { milestone: Milestone; viewerIsMentor: boolean; viewerId: string; sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[] }): KnownBlock[] {
+export function dtrShowBlocks(input: {
+  milestone: Milestone;
+  viewerIsMentor: boolean;
+  viewerId: string;
+  sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[];
+}): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'header', text: plain(milestoneTitles[input.milestone], 150) }];
   for (const side of input.sides) {
     const viewer = { isAuthor: side.personId === input.viewerId, isMentor: input.viewerIsMentor };
     const qs = allQuestions(side.set).filter((q) => side.answers[q.id] && personReads(q, viewer));
     blocks.push(section(`*${mention(side.personId)}* (${side.role}) — saved ${slackDate(side.updatedAt)}`));
-    blocks.push(...packSections(qs.map((q) => `*${escapeMrkdwn(q.label)}*${readersMark[q.readers] ?? ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`)));
+    blocks.push(
+      ...packSections(
+        qs.map(
+          (q) =>
+            `*${escapeMrkdwn(q.label)}*${readersMark[q.readers] ?? ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`,
+        ),
+      ),
+    );
   }
   return blocks.slice(0, 50);
 }
@@ -183,7 +271,18 @@ export function dtrInviteMessage(input: { fromId: string; milestone: Milestone; 
     text,
     blocks: [
       section(text),
-      { type: 'actions', elements: [{ type: 'button', action_id: dtrIds.open, style: 'primary', text: plain('Add my part'), value: `${input.pairingId}:${input.milestone}` }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: dtrIds.open,
+            style: 'primary',
+            text: plain('Add my part'),
+            value: `${input.pairingId}:${input.milestone}`,
+          },
+        ],
+      },
     ],
   };
 }
@@ -202,10 +301,22 @@ export function programTeamBlocks(answers: readonly ProgramTeamAnswer[], maxBloc
   for (const [label, given] of byQuestion) {
     const free = given.every((a) => a.answer.kind === 'text' || a.answer.kind === 'long_text');
     const lines = free
-      ? given.map((a) => `${mention(a.personId)} (${a.role}, with ${mention(a.partnerId)}): “${escapeAndClip(userText(a.answer.value), quote)}”`)
-      : [...new Set(given.map((a) => a.answer.value))].map((v) => `${escapeMrkdwn(v)}: ${given.filter((a) => a.answer.value === v).map((a) => mention(a.personId)).join(', ')}`);
+      ? given.map(
+          (a) =>
+            `${mention(a.personId)} (${a.role}, with ${mention(a.partnerId)}): “${escapeAndClip(userText(a.answer.value), quote)}”`,
+        )
+      : [...new Set(given.map((a) => a.answer.value))].map(
+          (v) =>
+            `${escapeMrkdwn(v)}: ${given
+              .filter((a) => a.answer.value === v)
+              .map((a) => mention(a.personId))
+              .join(', ')}`,
+        );
     blocks.push(...packSections([`*${escapeMrkdwn(label)}* _(from the DTRs)_`, ...lines], '\n'));
   }
   if (blocks.length <= maxBlocks) return blocks;
-  return [...blocks.slice(0, maxBlocks - 1), context('More answers than one message holds: each pair’s report (`/tandem report`) has them all.')];
+  return [
+    ...blocks.slice(0, maxBlocks - 1),
+    context('More answers than one message holds: each pair’s report (`/tandem report`) has them all.'),
+  ];
 }

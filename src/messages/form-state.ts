@@ -22,7 +22,14 @@ export type FormState = { values?: Record<string, Record<string, FieldState | un
 export function fieldValue(state: FormState, blockId: string): string | null {
   const v = state?.values?.[blockId]?.[ids.value];
   if (!v || typeof v !== 'object') return null;
-  const raw = v.value ?? v.selected_option?.value ?? v.selected_date ?? v.selected_time ?? v.selected_conversation ?? v.selected_channel ?? null;
+  const raw =
+    v.value ??
+    v.selected_option?.value ??
+    v.selected_date ??
+    v.selected_time ??
+    v.selected_conversation ??
+    v.selected_channel ??
+    null;
   return typeof raw === 'string' ? raw : null;
 }
 
@@ -35,7 +42,10 @@ export function filledValue(state: FormState, blockId: string): string | null {
 /** Whether a checkbox field has this option ticked. */
 export function isChecked(state: FormState, blockId: string, option: string): boolean {
   const chosen: unknown = state?.values?.[blockId]?.[ids.value]?.selected_options;
-  return Array.isArray(chosen) && chosen.some((o: unknown) => typeof o === 'object' && o !== null && (o as { value?: unknown }).value === option);
+  return (
+    Array.isArray(chosen) &&
+    chosen.some((o: unknown) => typeof o === 'object' && o !== null && (o as { value?: unknown }).value === option)
+  );
 }
 
 /** Every field of a form by block id (for forms whose fields are data, such as a DTR's questions). */

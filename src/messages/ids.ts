@@ -74,7 +74,15 @@ export const matchIds = {
 export const rescheduleIds = {
   open: 'reschedule_open',
   view: 'reschedule_submit',
-  fields: { pairing: 'pairing', originalDate: 'original_date', originalTime: 'original_time', newDate: 'new_date', newTime: 'new_time', cancel: 'cancel', reason: 'reason' },
+  fields: {
+    pairing: 'pairing',
+    originalDate: 'original_date',
+    originalTime: 'original_time',
+    newDate: 'new_date',
+    newTime: 'new_time',
+    cancel: 'cancel',
+    reason: 'reason',
+  },
 } as const;
 
 export const homeIds = {

@@ -3,7 +3,13 @@ import type { Message } from './text.js';
 import { ids, matchIds } from './ids.js';
 import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
-export function matchRequestMessage(input: { requestId: number; menteeId: string; programName: UserText; note: UserText | null; staffId: string }): Message {
+export function matchRequestMessage(input: {
+  requestId: number;
+  menteeId: string;
+  programName: UserText;
+  note: UserText | null;
+  staffId: string;
+}): Message {
   const text = `${mention(input.staffId)} asks whether you would mentor ${mention(input.menteeId)} in ${escapeMrkdwn(input.programName)}.`;
   return {
     text,

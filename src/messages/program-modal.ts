@@ -8,7 +8,12 @@ import { context, escapeMrkdwn, plain } from './text.js';
 const f = ids.programFields;
 const weekdayOptions = weekdayNames.map((name, i) => ({ text: plain(name), value: String(i + 1) }));
 
-function input(blockId: string, label: string, element: InputBlockElement, options: { optional?: boolean; hint?: string } = {}): InputBlock {
+function input(
+  blockId: string,
+  label: string,
+  element: InputBlockElement,
+  options: { optional?: boolean; hint?: string } = {},
+): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -27,7 +32,11 @@ const number = (min: number, max: number, initial: number): NumberInput => ({
   initial_value: String(initial),
 });
 
-const weekdaySelect = (initial: number): StaticSelect => ({ type: 'static_select', options: weekdayOptions, initial_option: weekdayOptions[initial - 1] });
+const weekdaySelect = (initial: number): StaticSelect => ({
+  type: 'static_select',
+  options: weekdayOptions,
+  initial_option: weekdayOptions[initial - 1],
+});
 
 /** A program's settings as the form shows them (for editing). */
 export type ProgramFormValues = {
@@ -51,7 +60,10 @@ export type ProgramFormValues = {
  * The program form: "new program", or — given a program — its settings to edit (the program id in
  * private_metadata). Block ids are the field names the service validates, so its errors map back 1:1.
  */
-export function programModal(defaults: { timeZone: string; startDate: string }, edit?: { programId: number; values: ProgramFormValues }): ModalView {
+export function programModal(
+  defaults: { timeZone: string; startDate: string },
+  edit?: { programId: number; values: ProgramFormValues },
+): ModalView {
   const v = edit?.values;
   const text = (initial: string | undefined) => (initial ? { initial_value: initial } : {});
   return {
@@ -62,28 +74,68 @@ export function programModal(defaults: { timeZone: string; startDate: string }, 
     submit: plain(edit ? 'Save' : 'Create', 24),
     close: plain('Cancel', 24),
     blocks: [
-      ...(edit ? [context('Changes apply from the next check-in and standup: what was already asked, and its deadlines, stay as they were.')] : []),
-      input(f.name, 'Name', { type: 'plain_text_input', max_length: 80, placeholder: plain('e.g. Backend, Module 3, Spring 2027'), ...text(v?.name) }),
-      input(f.timeZone, 'Time zone', { type: 'plain_text_input', initial_value: v?.timeZone ?? defaults.timeZone, max_length: 64 }, { hint: 'IANA name such as America/Denver. Check-ins and standups default to this zone.' }),
-      input(f.startDate, 'First day', { type: 'datepicker', initial_date: v?.startDate ?? defaults.startDate }, edit ? { hint: 'It cannot move once the program has started.' } : {}),
+      ...(edit
+        ? [
+            context(
+              'Changes apply from the next check-in and standup: what was already asked, and its deadlines, stay as they were.',
+            ),
+          ]
+        : []),
+      input(f.name, 'Name', {
+        type: 'plain_text_input',
+        max_length: 80,
+        placeholder: plain('e.g. Backend, Module 3, Spring 2027'),
+        ...text(v?.name),
+      }),
+      input(
+        f.timeZone,
+        'Time zone',
+        { type: 'plain_text_input', initial_value: v?.timeZone ?? defaults.timeZone, max_length: 64 },
+        { hint: 'IANA name such as America/Denver. Check-ins and standups default to this zone.' },
+      ),
+      input(
+        f.startDate,
+        'First day',
+        { type: 'datepicker', initial_date: v?.startDate ?? defaults.startDate },
+        edit ? { hint: 'It cannot move once the program has started.' } : {},
+      ),
       input(f.lengthWeeks, 'Length in weeks', number(1, 52, v?.lengthWeeks ?? 6)),
       input(f.checkinWeekday, 'Weekly check-in day', weekdaySelect(v?.checkinWeekday ?? 1)),
       input(f.checkinTime, 'Weekly check-in time', { type: 'timepicker', initial_time: v?.checkinTime ?? '10:00' }),
       input(f.standupWeekday, 'Mentor standup day', weekdaySelect(v?.standupWeekday ?? 5)),
-      input(f.standupTime, 'Mentor standup time', { type: 'timepicker', initial_time: v?.standupTime ?? '10:00' }, { hint: "In each mentor's own time zone." }),
-      input(f.responseWindowDays, 'Response window (work days)', number(1, 10, v?.responseWindowDays ?? 2), { hint: 'How long anyone has to answer a check-in or their partner before staff hear about it.' }),
+      input(
+        f.standupTime,
+        'Mentor standup time',
+        { type: 'timepicker', initial_time: v?.standupTime ?? '10:00' },
+        { hint: "In each mentor's own time zone." },
+      ),
+      input(f.responseWindowDays, 'Response window (work days)', number(1, 10, v?.responseWindowDays ?? 2), {
+        hint: 'How long anyone has to answer a check-in or their partner before staff hear about it.',
+      }),
       input(f.midmodWeekFrom, 'Mid-module DTR opens in week', number(1, 52, v?.midmodWeekFrom ?? 3)),
       input(f.midmodWeekTo, 'Mid-module DTR due by week', number(1, 52, v?.midmodWeekTo ?? 4)),
       input(
         f.followUpWeeks,
         'Follow-up check-in, weeks after the end',
-        { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '52', ...(v?.followUpWeeks ? { initial_value: String(v.followUpWeeks) } : {}) },
+        {
+          type: 'number_input',
+          is_decimal_allowed: false,
+          min_value: '1',
+          max_value: '52',
+          ...(v?.followUpWeeks ? { initial_value: String(v.followUpWeeks) } : {}),
+        },
         { optional: true, hint: 'Leave empty for none: Tandem then asks each pair how they are doing on their goals.' },
       ),
       input(
         f.holidays,
         'Holidays',
-        { type: 'plain_text_input', multiline: true, max_length: 1500, placeholder: plain('2026-12-24, 2026-12-25, 2027-01-01'), ...text(v?.holidays.join(', ')) },
+        {
+          type: 'plain_text_input',
+          multiline: true,
+          max_length: 1500,
+          placeholder: plain('2026-12-24, 2026-12-25, 2027-01-01'),
+          ...text(v?.holidays.join(', ')),
+        },
         { optional: true, hint: 'Dates with no prompts and no deadlines, YYYY-MM-DD, separated by commas or new lines.' },
       ),
       input(
@@ -108,7 +160,17 @@ export function readProgramModal(state: FormState): ProgramSettingsForm {
   return out;
 }
 
-type ProgramSaved = { name: string; start_date: string; length_weeks: number; time_zone: string; checkin_weekday: number; checkin_time: string; standup_weekday: number; standup_time: string; alerts_channel_id: string | null };
+type ProgramSaved = {
+  name: string;
+  start_date: string;
+  length_weeks: number;
+  time_zone: string;
+  checkin_weekday: number;
+  checkin_time: string;
+  standup_weekday: number;
+  standup_time: string;
+  alerts_channel_id: string | null;
+};
 
 /** The DM to the staff member who created a program. */
 export function programCreatedText(p: ProgramSaved): string {

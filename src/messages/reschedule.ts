@@ -8,8 +8,14 @@ const f = rescheduleIds.fields;
 /** A pairing whose meeting the person can move: the partner, named, and the program. */
 export type MeetingChoice = { pairingId: number; partnerRole: 'Mentor' | 'Mentee'; partnerName: string; programName: string };
 
-export function rescheduleModal(input: { pairings: MeetingChoice[]; preselect?: number | undefined; next: { date: string; time: string } | null }): ModalView {
-  const options = input.pairings.slice(0, 100).map((p) => ({ text: plain(`${p.partnerRole} ${p.partnerName} — ${p.programName}`), value: String(p.pairingId) }));
+export function rescheduleModal(input: {
+  pairings: MeetingChoice[];
+  preselect?: number | undefined;
+  next: { date: string; time: string } | null;
+}): ModalView {
+  const options = input.pairings
+    .slice(0, 100)
+    .map((p) => ({ text: plain(`${p.partnerRole} ${p.partnerName} — ${p.programName}`), value: String(p.pairingId) }));
   const selected = options.find((o) => o.value === String(input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
   return {
     type: 'modal',
@@ -18,20 +24,59 @@ export function rescheduleModal(input: { pairings: MeetingChoice[]; preselect?: 
     submit: plain('Tell my partner', 24),
     close: plain('Cancel', 24),
     blocks: [
-      context('Times are in your own time zone. Please give at least 48 hours’ notice when you can; less is recorded as late notice.'),
-      { type: 'input', block_id: f.pairing, label: plain('With'), element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) } },
-      { type: 'input', block_id: f.originalDate, label: plain('Meeting date'), element: { type: 'datepicker', action_id: ids.value, ...(input.next ? { initial_date: input.next.date } : {}) } },
-      { type: 'input', block_id: f.originalTime, label: plain('Meeting time'), element: { type: 'timepicker', action_id: ids.value, ...(input.next ? { initial_time: input.next.time } : {}) } },
+      context(
+        'Times are in your own time zone. Please give at least 48 hours’ notice when you can; less is recorded as late notice.',
+      ),
+      {
+        type: 'input',
+        block_id: f.pairing,
+        label: plain('With'),
+        element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: f.originalDate,
+        label: plain('Meeting date'),
+        element: { type: 'datepicker', action_id: ids.value, ...(input.next ? { initial_date: input.next.date } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: f.originalTime,
+        label: plain('Meeting time'),
+        element: { type: 'timepicker', action_id: ids.value, ...(input.next ? { initial_time: input.next.time } : {}) },
+      },
       {
         type: 'input',
         block_id: f.cancel,
         optional: true,
         label: plain('Cancel it instead?'),
-        element: { type: 'checkboxes', action_id: ids.value, options: [{ text: plain('Cancel this meeting (no new time)'), value: 'cancel' }] },
+        element: {
+          type: 'checkboxes',
+          action_id: ids.value,
+          options: [{ text: plain('Cancel this meeting (no new time)'), value: 'cancel' }],
+        },
       },
-      { type: 'input', block_id: f.newDate, optional: true, label: plain('New date'), element: { type: 'datepicker', action_id: ids.value } },
-      { type: 'input', block_id: f.newTime, optional: true, label: plain('New time'), element: { type: 'timepicker', action_id: ids.value } },
-      { type: 'input', block_id: f.reason, optional: true, label: plain('Reason (optional)'), element: { type: 'plain_text_input', action_id: ids.value, max_length: 500 } },
+      {
+        type: 'input',
+        block_id: f.newDate,
+        optional: true,
+        label: plain('New date'),
+        element: { type: 'datepicker', action_id: ids.value },
+      },
+      {
+        type: 'input',
+        block_id: f.newTime,
+        optional: true,
+        label: plain('New time'),
+        element: { type: 'timepicker', action_id: ids.value },
+      },
+      {
+        type: 'input',
+        block_id: f.reason,
+        optional: true,
+        label: plain('Reason (optional)'),
+        element: { type: 'plain_text_input', action_id: ids.value, max_length: 500 },
+      },
     ],
   };
 }

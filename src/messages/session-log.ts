@@ -8,11 +8,27 @@ const f = sessionLogIds.fields;
 /** A mentee the mentor can log a session with: one option of the form's menu. */
 export type MenteeChoice = { pairingId: number; menteeName: string; programName: string };
 /** A session log as the form shows it when it is edited. */
-export type SessionLogShown = { id: number; pairingId: number; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null };
+export type SessionLogShown = {
+  id: number;
+  pairingId: number;
+  sessionDate: string;
+  minutes: number;
+  done: string | null;
+  privateNotes: string | null;
+};
 
-export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: SessionLogShown | null; today: string; preselect?: number | undefined }): ModalView {
-  const options = input.mentees.slice(0, 100).map((p) => ({ text: plain(`${p.menteeName} — ${p.programName}`), value: String(p.pairingId) }));
-  const selected = options.find((o) => o.value === String(input.existing?.pairingId ?? input.preselect ?? (options.length === 1 ? options[0]?.value : '')));
+export function sessionLogModal(input: {
+  mentees: MenteeChoice[];
+  existing: SessionLogShown | null;
+  today: string;
+  preselect?: number | undefined;
+}): ModalView {
+  const options = input.mentees
+    .slice(0, 100)
+    .map((p) => ({ text: plain(`${p.menteeName} — ${p.programName}`), value: String(p.pairingId) }));
+  const selected = options.find(
+    (o) => o.value === String(input.existing?.pairingId ?? input.preselect ?? (options.length === 1 ? options[0]?.value : '')),
+  );
   const e = input.existing;
   return {
     type: 'modal',
@@ -22,16 +38,44 @@ export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: Sess
     submit: plain('Save', 24),
     close: plain('Cancel', 24),
     blocks: [
-      { type: 'input', block_id: f.pairing, label: plain('Mentee'), element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) } },
-      { type: 'input', block_id: f.date, label: plain('Date'), element: { type: 'datepicker', action_id: ids.value, initial_date: e?.sessionDate ?? input.today } },
-      { type: 'input', block_id: f.minutes, label: plain('Duration (minutes)'), element: { type: 'number_input', action_id: ids.value, is_decimal_allowed: false, min_value: '5', max_value: '600', initial_value: String(e?.minutes ?? 45) } },
+      {
+        type: 'input',
+        block_id: f.pairing,
+        label: plain('Mentee'),
+        element: { type: 'static_select', action_id: ids.value, options, ...(selected ? { initial_option: selected } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: f.date,
+        label: plain('Date'),
+        element: { type: 'datepicker', action_id: ids.value, initial_date: e?.sessionDate ?? input.today },
+      },
+      {
+        type: 'input',
+        block_id: f.minutes,
+        label: plain('Duration (minutes)'),
+        element: {
+          type: 'number_input',
+          action_id: ids.value,
+          is_decimal_allowed: false,
+          min_value: '5',
+          max_value: '600',
+          initial_value: String(e?.minutes ?? 45),
+        },
+      },
       {
         type: 'input',
         block_id: f.done,
         optional: true,
         label: plain('What you did'),
         hint: plain('Labs or code reviewed, concepts covered, questions answered, plans made.'),
-        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 2000, ...(e?.done ? { initial_value: e.done } : {}) },
+        element: {
+          type: 'plain_text_input',
+          action_id: ids.value,
+          multiline: true,
+          max_length: 2000,
+          ...(e?.done ? { initial_value: e.done } : {}),
+        },
       },
       {
         type: 'input',
@@ -39,7 +83,13 @@ export function sessionLogModal(input: { mentees: MenteeChoice[]; existing: Sess
         optional: true,
         label: plain('Private notes'),
         hint: plain('Seen by you and program staff only; never by your mentee.'),
-        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 2000, ...(e?.privateNotes ? { initial_value: e.privateNotes } : {}) },
+        element: {
+          type: 'plain_text_input',
+          action_id: ids.value,
+          multiline: true,
+          max_length: 2000,
+          ...(e?.privateNotes ? { initial_value: e.privateNotes } : {}),
+        },
       },
     ],
   };
@@ -49,11 +99,27 @@ export function sessionLoggedMessage(log: { id: number; minutes: number; session
   const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.sessionDate}.`;
   return {
     text,
-    blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: sessionLogIds.edit, text: plain('Edit'), value: String(log.id) }] }, context('Hours come from your session logs; a week without any uses your standup hours instead.')],
+    blocks: [
+      section(text),
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: sessionLogIds.edit, text: plain('Edit'), value: String(log.id) }],
+      },
+      context('Hours come from your session logs; a week without any uses your standup hours instead.'),
+    ],
   };
 }
 
 export function logThisSessionOffer(pairingId: number): Message {
   const text = 'Thanks! Want to log this session for your hours?';
-  return { text, blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: sessionLogIds.open, text: plain('Log this session'), value: String(pairingId) }] }] };
+  return {
+    text,
+    blocks: [
+      section(text),
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: sessionLogIds.open, text: plain('Log this session'), value: String(pairingId) }],
+      },
+    ],
+  };
 }

@@ -6,7 +6,18 @@ import { undeliveredLine } from './home.js';
 import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
 import { hoursLabel } from '../domain/hours.js';
 import { ids, standupIds } from './ids.js';
-import { type UserText, clip, context, divider, escapeAndClip, escapeMrkdwn, mention, packSections, plain, section } from './text.js';
+import {
+  type UserText,
+  clip,
+  context,
+  divider,
+  escapeAndClip,
+  escapeMrkdwn,
+  mention,
+  packSections,
+  plain,
+  section,
+} from './text.js';
 
 /** Mentees per modal page: 5 blocks each keeps a page well under the 100-block limit. */
 export const standupPageSize = 15;
@@ -28,7 +39,18 @@ export function standupPromptMessage(input: { standupId: number; weekLabel: stri
     text,
     blocks: [
       section(text),
-      { type: 'actions', elements: [{ type: 'button', action_id: standupIds.open, style: 'primary', text: plain('Fill in standup'), value: String(input.standupId) }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: standupIds.open,
+            style: 'primary',
+            text: plain('Fill in standup'),
+            value: String(input.standupId),
+          },
+        ],
+      },
       context('Status, whether you met, hours and anything staff should know. You can edit it until next week’s standup.'),
     ],
   };
@@ -36,40 +58,91 @@ export function standupPromptMessage(input: { standupId: number; weekLabel: stri
 
 export function standupReminderMessage(input: { standupId: number }): Message {
   const text = 'Your standup for this week is not in yet. It takes about a minute.';
-  return { text, blocks: [section(text), { type: 'actions', elements: [{ type: 'button', action_id: standupIds.open, text: plain('Fill in standup'), value: String(input.standupId) }] }] };
+  return {
+    text,
+    blocks: [
+      section(text),
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', action_id: standupIds.open, text: plain('Fill in standup'), value: String(input.standupId) },
+        ],
+      },
+    ],
+  };
 }
 
 /** What a mentor already answered for one mentee this week. */
-export type StandupEntryShown = { pairingId: number; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null };
+export type StandupEntryShown = {
+  pairingId: number;
+  status: StandupStatus;
+  met: StandupMet;
+  minutes: number;
+  concerns: string | null;
+};
 
 export type StandupModalMeta = { s: number; page: number };
 
 /** One page of the standup: a section per mentee, pre-filled with this week's answers. */
-export function standupModal(input: { standupId: number; page: number; weekLabel: string; mentees: { pairingId: number; menteeId: string; menteeName: string | null }[]; entries: StandupEntryShown[]; generalNote: string | null }): ModalView {
+export function standupModal(input: {
+  standupId: number;
+  page: number;
+  weekLabel: string;
+  mentees: { pairingId: number; menteeId: string; menteeName: string | null }[];
+  entries: StandupEntryShown[];
+  generalNote: string | null;
+}): ModalView {
   const pages = Math.max(1, Math.ceil(input.mentees.length / standupPageSize));
   const page = Math.min(Math.max(0, input.page), pages - 1);
   const slice = input.mentees.slice(page * standupPageSize, (page + 1) * standupPageSize);
-  const blocks: KnownBlock[] = [context(`For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`)];
+  const blocks: KnownBlock[] = [
+    context(
+      `For the ${input.weekLabel}${pages > 1 ? ` · page ${page + 1} of ${pages}` : ''}. Concerns go to program staff only.`,
+    ),
+  ];
   for (const m of slice) {
     const e = input.entries.find((x) => x.pairingId === m.pairingId);
     const st = statusOptions.find((o) => o.value === e?.status);
     const met = metOptions.find((o) => o.value === e?.met);
     blocks.push(
       { type: 'header', text: plain(m.menteeName ? `${m.menteeName}` : `Mentee ${m.menteeId}`, 150) },
-      { type: 'input', block_id: standupIds.field('status', m.pairingId), label: plain('Status'), element: { type: 'static_select', action_id: ids.value, options: statusOptions, ...(st ? { initial_option: st } : {}) } },
-      { type: 'input', block_id: standupIds.field('met', m.pairingId), label: plain('Did you meet this week?'), element: { type: 'static_select', action_id: ids.value, options: metOptions, ...(met ? { initial_option: met } : {}) } },
+      {
+        type: 'input',
+        block_id: standupIds.field('status', m.pairingId),
+        label: plain('Status'),
+        element: { type: 'static_select', action_id: ids.value, options: statusOptions, ...(st ? { initial_option: st } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: standupIds.field('met', m.pairingId),
+        label: plain('Did you meet this week?'),
+        element: { type: 'static_select', action_id: ids.value, options: metOptions, ...(met ? { initial_option: met } : {}) },
+      },
       {
         type: 'input',
         block_id: standupIds.field('hours', m.pairingId),
         label: plain('Hours spent this week'),
-        element: { type: 'number_input', action_id: ids.value, is_decimal_allowed: true, min_value: '0', max_value: '100', ...(e ? { initial_value: hoursLabel(e.minutes) } : {}) },
+        element: {
+          type: 'number_input',
+          action_id: ids.value,
+          is_decimal_allowed: true,
+          min_value: '0',
+          max_value: '100',
+          ...(e ? { initial_value: hoursLabel(e.minutes) } : {}),
+        },
       },
       {
         type: 'input',
         block_id: standupIds.field('concerns', m.pairingId),
         optional: true,
         label: plain('Anything staff should know?'),
-        element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 1000, ...(e?.concerns ? { initial_value: e.concerns } : {}) },
+        element: {
+          type: 'plain_text_input',
+          action_id: ids.value,
+          multiline: true,
+          max_length: 1000,
+          ...(e?.concerns ? { initial_value: e.concerns } : {}),
+        },
       },
     );
   }
@@ -79,7 +152,13 @@ export function standupModal(input: { standupId: number; page: number; weekLabel
       block_id: standupIds.generalNote,
       optional: true,
       label: plain('Anything else this week?'),
-      element: { type: 'plain_text_input', action_id: ids.value, multiline: true, max_length: 1500, ...(input.generalNote ? { initial_value: input.generalNote } : {}) },
+      element: {
+        type: 'plain_text_input',
+        action_id: ids.value,
+        multiline: true,
+        max_length: 1500,
+        ...(input.generalNote ? { initial_value: input.generalNote } : {}),
+      },
     });
   }
   return {
@@ -98,7 +177,15 @@ export type DigestInput = {
   weekLabel: string;
   pairs: { mentorId: string; menteeId: string; checkins: number; answers: number; missedMeeting: boolean; lateNotices: number }[];
   /** The week in numbers, from the read model the digest's chart is drawn from (ProgramWeek). */
-  week: { answerRate: number | null; answers: number; checkins: number; pairsMet: number; pairs: number; openAlerts: number; minutes: number };
+  week: {
+    answerRate: number | null;
+    answers: number;
+    checkins: number;
+    pairsMet: number;
+    pairs: number;
+    openAlerts: number;
+    minutes: number;
+  };
   missingStandups: string[];
   hoursByMentor: { mentorId: string; minutes: number }[];
   undelivered: { failed: number; stuck: number };
@@ -107,21 +194,41 @@ export type DigestInput = {
 /** Monday's digest for staff: last week in numbers, no message text, no notes. */
 export function digestMessage(d: DigestInput): Message {
   const text = `Weekly digest for ${escapeMrkdwn(d.programName)} (${d.weekLabel})`;
-  const rate = (p: DigestInput['pairs'][number]) => (p.checkins === 0 ? 'no check-in' : `${answerRateLabel(answerRate(p.answers, p.checkins), '')} of check-in answers`);
-  const pairLines = d.pairs.map((p) => `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices === 1 ? '1 late reschedule' : `${p.lateNotices} late reschedules`}` : ''}`);
+  const rate = (p: DigestInput['pairs'][number]) =>
+    p.checkins === 0 ? 'no check-in' : `${answerRateLabel(answerRate(p.answers, p.checkins), '')} of check-in answers`;
+  const pairLines = d.pairs.map(
+    (p) =>
+      `• ${mention(p.mentorId)} & ${mention(p.menteeId)}: ${rate(p)}${p.missedMeeting ? ', *did not meet*' : ''}${p.lateNotices ? `, ${p.lateNotices === 1 ? '1 late reschedule' : `${p.lateNotices} late reschedules`}` : ''}`,
+  );
   const hours = d.hoursByMentor.filter((h) => h.minutes > 0);
   const w = d.week;
   const figures = [
     `*Check-in answer rate:* ${answerRateLabel(w.answerRate, 'no check-ins asked')}${w.checkins > 0 ? ` (${w.answers} of ${answersPerCheckin * w.checkins} answers)` : ''}`,
     `*Pairs that met:* ${w.pairsMet} of ${w.pairs}`,
     `*Open alerts at the week’s end:* ${w.openAlerts}`,
-    `*Hours logged:* ${hoursLabel(w.minutes)}${hours.length === 0 ? '' : ` (${hours.slice(0, 100).map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`).join(', ')})`}`,
+    `*Hours logged:* ${hoursLabel(w.minutes)}${
+      hours.length === 0
+        ? ''
+        : ` (${hours
+            .slice(0, 100)
+            .map((h) => `${mention(h.mentorId)} ${hoursLabel(h.minutes)}h`)
+            .join(', ')})`
+    }`,
   ];
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) }, context(escapeMrkdwn(d.weekLabel)), section(figures.join('\n'))];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`Weekly digest: ${d.programName}`, 150) },
+    context(escapeMrkdwn(d.weekLabel)),
+    section(figures.join('\n')),
+  ];
   // 20 pairs per section keeps each block under Slack's 3000-character limit.
-  for (let i = 0; i < pairLines.length && blocks.length < 40; i += 20) blocks.push(section(pairLines.slice(i, i + 20).join('\n')));
+  for (let i = 0; i < pairLines.length && blocks.length < 40; i += 20)
+    blocks.push(section(pairLines.slice(i, i + 20).join('\n')));
   if (pairLines.length > 20 * 37) blocks.push(context(`…and ${pairLines.length - 20 * 37} more pairs.`));
-  blocks.push(section(`*Missing standups:* ${d.missingStandups.length === 0 ? 'none' : d.missingStandups.slice(0, 100).map(mention).join(', ')}`));
+  blocks.push(
+    section(
+      `*Missing standups:* ${d.missingStandups.length === 0 ? 'none' : d.missingStandups.slice(0, 100).map(mention).join(', ')}`,
+    ),
+  );
   if (d.undelivered.failed + d.undelivered.stuck > 0) blocks.push(section(undeliveredLine(d.undelivered)));
   return { text, blocks: blocks.slice(0, 50) };
 }
@@ -162,7 +269,11 @@ export type StandupReportMessages = {
   thread: { mentorId: string; text: string; blocks: KnownBlock[] }[];
 };
 
-const reportStatus: Record<StandupStatus, string> = { on_track: 'on track', needs_attention: ':eyes: needs attention', at_risk: ':warning: at risk' };
+const reportStatus: Record<StandupStatus, string> = {
+  on_track: 'on track',
+  needs_attention: ':eyes: needs attention',
+  at_risk: ':warning: at risk',
+};
 const reportMet: Record<StandupMet, string> = { yes: 'met', no: 'did not meet', rescheduled: 'rescheduled' };
 /** A week longer than this many characters, or 50 blocks, is threaded per mentor: one message stays readable. */
 export const standupReportThreadAbove = 12_000;
@@ -173,7 +284,10 @@ function mentorLines(m: StandupReportInput['sent'][number]): string[] {
   const minutes = m.entries.reduce((a, e) => a + e.minutes, 0);
   return [
     `*${mention(m.mentorId)}* — ${plural(m.entries.length, 'mentee')}, ${hoursLabel(minutes)} h`,
-    ...m.entries.map((e) => `• ${mention(e.menteeId)}: ${reportStatus[e.status]} · ${reportMet[e.met]} · ${hoursLabel(e.minutes)} h${e.concerns ? `\n   _Concerns:_ “${escapeAndClip(e.concerns, 2800)}”` : ''}`),
+    ...m.entries.map(
+      (e) =>
+        `• ${mention(e.menteeId)}: ${reportStatus[e.status]} · ${reportMet[e.met]} · ${hoursLabel(e.minutes)} h${e.concerns ? `\n   _Concerns:_ “${escapeAndClip(e.concerns, 2800)}”` : ''}`,
+    ),
     ...(m.generalNote ? [`_Anything else:_ “${escapeAndClip(m.generalNote, 2800)}”`] : []),
   ];
 }
@@ -188,10 +302,18 @@ export function standupReportMessages(r: StandupReportInput): StandupReportMessa
   const asked = r.sent.length + r.missing.length;
   const title = `Standups, ${r.weekRange}: ${r.programName}`;
   const counts = `${r.sent.length} of ${plural(asked, 'mentor')} sent their standup`;
-  const text = clip(`Standups for ${escapeMrkdwn(r.programName)}, ${r.weekRange}: ${counts}${r.missing.length ? `; missing: ${r.missing.map(mention).join(', ')}` : ''}.`, 3000);
-  const missing = r.missing.length === 0 ? [section('*Missing:* none — everyone asked sent theirs.')] : packSections([`*Missing:* ${mention(r.missing[0] as string)}`, ...r.missing.slice(1).map(mention)], ', ');
+  const text = clip(
+    `Standups for ${escapeMrkdwn(r.programName)}, ${r.weekRange}: ${counts}${r.missing.length ? `; missing: ${r.missing.map(mention).join(', ')}` : ''}.`,
+    3000,
+  );
+  const missing =
+    r.missing.length === 0
+      ? [section('*Missing:* none — everyone asked sent theirs.')]
+      : packSections([`*Missing:* ${mention(r.missing[0] as string)}`, ...r.missing.slice(1).map(mention)], ', ');
   const head: KnownBlock[] = [{ type: 'header', text: plain(title, 150) }, section(`*${counts}.*`)];
-  const foot = context('Mentors whose pairs are all paused were not asked. A standup sent after this report is in that pair’s report (`/tandem report`).');
+  const foot = context(
+    'Mentors whose pairs are all paused were not asked. A standup sent after this report is in that pair’s report (`/tandem report`).',
+  );
 
   const perMentor = r.sent.map((m) => packSections(mentorLines(m), '\n'));
   const whole = [...head, ...perMentor.flatMap((b) => [...b, divider]), ...missing, foot];
@@ -202,16 +324,30 @@ export function standupReportMessages(r: StandupReportInput): StandupReportMessa
   const overview = r.sent.map((m) => {
     const flagged = (s: StandupStatus) => m.entries.filter((e) => e.status === s).length;
     const minutes = m.entries.reduce((a, e) => a + e.minutes, 0);
-    const marks = [flagged('at_risk') ? `${flagged('at_risk')} at risk` : null, flagged('needs_attention') ? `${flagged('needs_attention')} need${flagged('needs_attention') === 1 ? 's' : ''} attention` : null].filter(Boolean);
+    const marks = [
+      flagged('at_risk') ? `${flagged('at_risk')} at risk` : null,
+      flagged('needs_attention')
+        ? `${flagged('needs_attention')} need${flagged('needs_attention') === 1 ? 's' : ''} attention`
+        : null,
+    ].filter(Boolean);
     return `• ${mention(m.mentorId)}: ${plural(m.entries.length, 'mentee')}${marks.length ? ` · ${marks.join(' · ')}` : ''} · ${hoursLabel(minutes)} h`;
   });
   const overviewBlocks = packSections(overview, '\n');
   const room = Math.max(2, 50 - head.length - missing.length - 2);
-  const listed = overviewBlocks.length <= room ? overviewBlocks : [...overviewBlocks.slice(0, room - 1), context('…and more mentors: every standup is in the thread.')];
-  const message = { text, blocks: [...head, context('Each mentor’s standup is in the thread below.'), ...listed, ...missing, foot].slice(0, 50) };
+  const listed =
+    overviewBlocks.length <= room
+      ? overviewBlocks
+      : [...overviewBlocks.slice(0, room - 1), context('…and more mentors: every standup is in the thread.')];
+  const message = {
+    text,
+    blocks: [...head, context('Each mentor’s standup is in the thread below.'), ...listed, ...missing, foot].slice(0, 50),
+  };
   const thread = r.sent.map((m, i) => {
     const blocks = perMentor[i] ?? [];
-    const fits = blocks.length <= 50 ? blocks : [...blocks.slice(0, 49), context('…more than one message holds: each pair’s report has the rest.')];
+    const fits =
+      blocks.length <= 50
+        ? blocks
+        : [...blocks.slice(0, 49), context('…more than one message holds: each pair’s report has the rest.')];
     return { mentorId: m.mentorId, text: `Standup of ${mention(m.mentorId)}, ${r.weekRange}`, blocks: fits };
   });
   return { message, thread };

@@ -46,10 +46,19 @@ export function escapeAndClip(text: UserText | string, max: number): string {
 export const mention = (userId: string) => `<@${userId}>`;
 
 export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
-export const context = (text: string): ContextBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 3000) }] });
+export const context = (text: string): ContextBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, 3000) }],
+});
 export const divider: DividerBlock = { type: 'divider' };
 /** A button whose value names what it acts on; `style` only for the one action a message wants first. */
-export const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({ type: 'button', action_id: actionId, text: plain(text), value, ...(style ? { style } : {}) });
+export const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: plain(text),
+  value,
+  ...(style ? { style } : {}),
+});
 export const plain = (text: string, max = 75): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
 
 /**

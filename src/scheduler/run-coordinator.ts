@@ -7,7 +7,10 @@ import type { SchedulerRunRepository } from '../db/repositories/scheduler-run-re
  * The first replica to claim the key runs that tick; the others skip it. Correctness never depends
  * on this (passes are idempotent); it only spares replicas from doing the same work at once.
  */
-export function createPostgresRunCoordinator(runs: Pick<SchedulerRunRepository, 'claim'>, owner = `replica-${randomUUID()}`): RunCoordinator {
+export function createPostgresRunCoordinator(
+  runs: Pick<SchedulerRunRepository, 'claim'>,
+  owner = `replica-${randomUUID()}`,
+): RunCoordinator {
   return {
     async shouldRun(key: string, ttlMs: number): Promise<boolean> {
       const now = new Date();

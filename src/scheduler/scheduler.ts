@@ -21,14 +21,22 @@ export function createOutageLog(log: Logger) {
     },
     succeeded() {
       if (downSince === null) return;
-      log.info({ missedPasses: missed, downForMs: Date.now() - downSince }, 'scheduler passes run again; the missed ones are caught up by this pass');
+      log.info(
+        { missedPasses: missed, downForMs: Date.now() - downSince },
+        'scheduler passes run again; the missed ones are caught up by this pass',
+      );
       downSince = null;
       missed = 0;
     },
   };
 }
 
-export function startScheduler(options: { expression: string; logger: Logger; pass: () => Promise<unknown>; coordinator?: RunCoordinator }) {
+export function startScheduler(options: {
+  expression: string;
+  logger: Logger;
+  pass: () => Promise<unknown>;
+  coordinator?: RunCoordinator;
+}) {
   const log = options.logger.child({ component: 'scheduler' });
   const outage = createOutageLog(log);
   let inFlight: Promise<unknown> | null = null;

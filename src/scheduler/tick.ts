@@ -57,5 +57,23 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
     for (const k of ['sent', 'recovered', 'retried', 'failed'] as const) sent[k] += more[k];
   }
   const alertsUpdated = await services.alerts.syncMessages();
-  return { at: at.toISOString(), resumed, conversationsOpened, checkinsPlanned, milestones, reminders, standupsPlanned, standupReminders, digests, standupReports, escalations, snoozesOver, matches, lifecycle, alertsPosted, alertsUpdated, ...sent };
+  return {
+    at: at.toISOString(),
+    resumed,
+    conversationsOpened,
+    checkinsPlanned,
+    milestones,
+    reminders,
+    standupsPlanned,
+    standupReminders,
+    digests,
+    standupReports,
+    escalations,
+    snoozesOver,
+    matches,
+    lifecycle,
+    alertsPosted,
+    alertsUpdated,
+    ...sent,
+  };
 }

@@ -31,7 +31,20 @@ export type ServiceOptions = {
   clock: Clock;
   logger: Logger;
   homeDebounceMs?: number;
-  sender?: Partial<Pick<DeliverySenderOptions, 'leaseMs' | 'batchSize' | 'maxAttempts' | 'transientHorizonMs' | 'maxBackoffMs' | 'random' | 'channelGapMs' | 'workspacePerMinute' | 'sleep'>>;
+  sender?: Partial<
+    Pick<
+      DeliverySenderOptions,
+      | 'leaseMs'
+      | 'batchSize'
+      | 'maxAttempts'
+      | 'transientHorizonMs'
+      | 'maxBackoffMs'
+      | 'random'
+      | 'channelGapMs'
+      | 'workspacePerMinute'
+      | 'sleep'
+    >
+  >;
   /** Font files for chart text beyond the shipped font (CHART_FONT). */
   chartFonts?: readonly string[];
 };
@@ -44,9 +57,25 @@ export function createServices(options: ServiceOptions) {
   const onEnqueued = () => sender.kick();
   const people = createPeopleService({ people: repos.people, slack, clock });
   const staff = createStaffService({ staff: repos.staff, audit: repos.audit, people, clock });
-  const programs = createProgramService({ programs: repos.programs, staff: repos.staff, audit: repos.audit, deliveries: repos.deliveries, slack, clock, onEnqueued });
+  const programs = createProgramService({
+    programs: repos.programs,
+    staff: repos.staff,
+    audit: repos.audit,
+    deliveries: repos.deliveries,
+    slack,
+    clock,
+    onEnqueued,
+  });
   const pairings = createPairingService({ ...repos, people, slack, clock, logger, onEnqueued });
-  const alerts = createAlertService({ ...repos, people, slack, clock, logger, checkAlertsChannel: programs.checkAlertsChannel, onEnqueued });
+  const alerts = createAlertService({
+    ...repos,
+    people,
+    slack,
+    clock,
+    logger,
+    checkAlertsChannel: programs.checkAlertsChannel,
+    onEnqueued,
+  });
   const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
@@ -58,10 +87,40 @@ export function createServices(options: ServiceOptions) {
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
   const lifecycle = createLifecycleService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
-  const reports = createReportService({ reports: repos.reports, staff: repos.staff, people, deliveries: repos.deliveries, slack, clock, onEnqueued });
+  const reports = createReportService({
+    reports: repos.reports,
+    staff: repos.staff,
+    people,
+    deliveries: repos.deliveries,
+    slack,
+    clock,
+    onEnqueued,
+  });
   const milestones = createMilestoneService({ dtr: repos.dtr, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
   // Use-cases only: listeners, the scheduler and the CLI reach the database and Slack through these.
-  return { sender, people, staff, programs, pairings, alerts, checkins, responseWindow, milestones, dtr, standups, records, matching, reschedules, lifecycle, home, requestKeys, reports, charts, clock, logger };
+  return {
+    sender,
+    people,
+    staff,
+    programs,
+    pairings,
+    alerts,
+    checkins,
+    responseWindow,
+    milestones,
+    dtr,
+    standups,
+    records,
+    matching,
+    reschedules,
+    lifecycle,
+    home,
+    requestKeys,
+    reports,
+    charts,
+    clock,
+    logger,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -40,7 +40,14 @@ export interface SlackPort {
   postMessage(message: OutgoingMessage): Promise<{ channel: string; ts: string }>;
   updateMessage(message: { channel: string; ts: string; text: string; blocks?: KnownBlock[] | undefined }): Promise<void>;
   /** Finds a message the bot posted with this metadata value, among the recent history (or in a thread). */
-  findMessageByMetadata(channel: string, eventType: string, key: string, value: string | number, oldest: Date, threadTs?: string): Promise<string | null>;
+  findMessageByMetadata(
+    channel: string,
+    eventType: string,
+    key: string,
+    value: string | number,
+    oldest: Date,
+    threadTs?: string,
+  ): Promise<string | null>;
   permalink(channel: string, ts: string): Promise<string | null>;
   /** Top-level messages after this ts (one page, oldest first), with their reactions. */
   messagesAfter(channel: string, oldestTs: string): Promise<MessageRef[]>;
@@ -51,7 +58,13 @@ export interface SlackPort {
   /** Publishes a person's App Home view (views.publish replaces it; safe to repeat). */
   publishHome(userId: string, view: HomeView): Promise<void>;
   /** Uploads a file into a conversation (files.uploadV2); safe to retry only when it failed before Slack stored it. */
-  uploadFile(file: { channel: string; filename: string; title: string; content: string | Buffer; initialComment?: string }): Promise<void>;
+  uploadFile(file: {
+    channel: string;
+    filename: string;
+    title: string;
+    content: string | Buffer;
+    initialComment?: string;
+  }): Promise<void>;
   /** Finds a message that shared a file of this name into the channel, among the recent history; returns its ts. */
   findFileShare(channel: string, filename: string, oldest: Date): Promise<string | null>;
 }

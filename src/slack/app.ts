@@ -20,7 +20,12 @@ export type SlackApp = {
 
 export type Health = () => Promise<{ ok: boolean; details: Record<string, unknown> }>;
 
-export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services: Services, logger: Logger, health: Health): SlackApp {
+export function createSlackApp(
+  config: Pick<Config, 'slack' | 'port'>,
+  services: Services,
+  logger: Logger,
+  health: Health,
+): SlackApp {
   const slackLogger = slackLoggerFrom(logger, 'bolt');
   // Liveness: the process serves. An orchestrator restarts on this, so it never depends on the database,
   // which Tandem reconnects to by itself.
@@ -54,7 +59,12 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   if (socketMode) {
-    receiver = new SocketModeReceiver({ appToken: config.slack.appToken as string, logger: slackLogger, customRoutes: [], ...(config.slack.apiUrl ? { clientOptions: { slackApiUrl: config.slack.apiUrl } } : {}) });
+    receiver = new SocketModeReceiver({
+      appToken: config.slack.appToken as string,
+      logger: slackLogger,
+      customRoutes: [],
+      ...(config.slack.apiUrl ? { clientOptions: { slackApiUrl: config.slack.apiUrl } } : {}),
+    });
   } else {
     httpReceiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret as string,
@@ -64,7 +74,11 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
       // Ack as soon as the listener calls ack(); slow work continues after the response.
       processBeforeResponse: false,
     });
-    guardSlackRequests(httpReceiver, { signingSecret: config.slack.signingSecret as string, endpoints: ['/slack/events'], logger });
+    guardSlackRequests(httpReceiver, {
+      signingSecret: config.slack.signingSecret as string,
+      endpoints: ['/slack/events'],
+      logger,
+    });
     receiver = httpReceiver;
   }
 
@@ -121,7 +135,11 @@ export function createSlackApp(config: Pick<Config, 'slack' | 'port'>, services:
     async start() {
       botIdentity().then(
         (id) => logger.info({ botUserId: id.botUserId }, 'connected to Slack'),
-        (err: unknown) => logger.error({ err }, 'Slack did not confirm the bot token yet (check SLACK_BOT_TOKEN and SLACK_API_URL); will retry on the next request'),
+        (err: unknown) =>
+          logger.error(
+            { err },
+            'Slack did not confirm the bot token yet (check SLACK_BOT_TOKEN and SLACK_API_URL); will retry on the next request',
+          ),
       );
       if (httpReceiver) {
         server = (await app.start(config.port)) as Server;

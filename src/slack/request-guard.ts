@@ -51,7 +51,10 @@ export function envelopeProblem(rawBody: string, contentType: string | undefined
       return 'the payload is not JSON';
     }
     const kind = (payload as { type?: unknown } | null)?.type;
-    if (typeof kind === 'string' && !['block_actions', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'block_suggestion'].includes(kind)) {
+    if (
+      typeof kind === 'string' &&
+      !['block_actions', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'block_suggestion'].includes(kind)
+    ) {
       return describe(withUser.safeParse(payload));
     }
     return describe(interaction.safeParse(payload));
@@ -72,7 +75,10 @@ function describe(r: { success: true } | { success: false; error: z.ZodError }):
  * not JSON) gets 400 with a short reason instead of a 500 from inside Bolt. Everything else, including
  * every signature failure, goes to Bolt as it came (the body buffered the way Bolt buffers it).
  */
-export function guardSlackRequests(receiver: HTTPReceiver, options: { signingSecret: string; endpoints: string[]; logger: Logger; now?: () => number }): void {
+export function guardSlackRequests(
+  receiver: HTTPReceiver,
+  options: { signingSecret: string; endpoints: string[]; logger: Logger; now?: () => number },
+): void {
   const log = options.logger.child({ component: 'request-guard' });
   const now = options.now ?? Date.now;
   const inner = receiver.requestListener;
@@ -87,7 +93,8 @@ export function guardSlackRequests(receiver: HTTPReceiver, options: { signingSec
     if (req.method !== 'POST' || !options.endpoints.includes(path)) return inner(req, res);
     void (async () => {
       const stamp = Number(req.headers['x-slack-request-timestamp']);
-      if (Number.isFinite(stamp) && stamp > Math.floor(now() / 1000) + futureSkewSec) return refuse(res, 401, 'request timestamp is in the future');
+      if (Number.isFinite(stamp) && stamp > Math.floor(now() / 1000) + futureSkewSec)
+        return refuse(res, 401, 'request timestamp is in the future');
       let buffered: BufferedIncomingMessage;
       try {
         buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
@@ -98,7 +105,11 @@ export function guardSlackRequests(receiver: HTTPReceiver, options: { signingSec
       const signature = req.headers['x-slack-signature'];
       const signed =
         typeof signature === 'string' &&
-        isValidSlackRequest({ signingSecret: options.signingSecret, body: rawBody, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': stamp } });
+        isValidSlackRequest({
+          signingSecret: options.signingSecret,
+          body: rawBody,
+          headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': stamp },
+        });
       // Unsigned requests (and Slack's unsigned ssl_check) are Bolt's to answer.
       const problem = signed ? envelopeProblem(rawBody, req.headers['content-type']) : null;
       if (problem) return refuse(res, 400, problem);

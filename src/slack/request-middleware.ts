@@ -55,7 +55,8 @@ export function indexListeners(app: App): ListenerIndex {
     view(constraint, ...rest);
   };
   // A constraint object (block_id, type, …) is not second-guessed: it counts as a match.
-  const matches = (list: Matcher[], id: string) => list.some((m) => (typeof m === 'string' ? m === id : m instanceof RegExp ? m.test(id) : true));
+  const matches = (list: Matcher[], id: string) =>
+    list.some((m) => (typeof m === 'string' ? m === id : m instanceof RegExp ? m.test(id) : true));
   return { knowsAction: (id) => matches(actions, id), knowsView: (id) => matches(views, id) };
 }
 
@@ -68,14 +69,27 @@ export function acknowledgeUnknown(index: ListenerIndex, logger: Logger): Middle
   return async (args) => {
     const { body, next } = args;
     const ack = (args as Args).ack;
-    const b = body as { type?: unknown; actions?: { action_id?: unknown }[]; view?: { callback_id?: unknown }; callback_id?: unknown };
+    const b = body as {
+      type?: unknown;
+      actions?: { action_id?: unknown }[];
+      view?: { callback_id?: unknown };
+      callback_id?: unknown;
+    };
     let unknown: Record<string, unknown> | null = null;
     if (b.type === 'block_actions' && Array.isArray(b.actions)) {
       const ids = b.actions.map((a) => (typeof a?.action_id === 'string' ? a.action_id : ''));
       if (!ids.some((id) => index.knowsAction(id))) unknown = { actionIds: ids.map((id) => id.slice(0, 100)) };
-    } else if (b.type === 'view_submission' && !index.knowsView(typeof b.view?.callback_id === 'string' ? b.view.callback_id : '')) {
+    } else if (
+      b.type === 'view_submission' &&
+      !index.knowsView(typeof b.view?.callback_id === 'string' ? b.view.callback_id : '')
+    ) {
       unknown = { callbackId: String(b.view?.callback_id ?? '').slice(0, 100) };
-    } else if (b.type === 'view_closed' || b.type === 'shortcut' || b.type === 'message_action' || b.type === 'block_suggestion') {
+    } else if (
+      b.type === 'view_closed' ||
+      b.type === 'shortcut' ||
+      b.type === 'message_action' ||
+      b.type === 'block_suggestion'
+    ) {
       // Tandem registers none of these.
       unknown = { callbackId: String(b.callback_id ?? b.view?.callback_id ?? '').slice(0, 100) };
     }

@@ -1,14 +1,25 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import { slackLoggerFrom } from '../logger.js';
-import { SlackCallError, type ConversationInfo, type MessageRef, type OutgoingMessage, type SlackFailure, type SlackPort, type SlackUser } from '../services/slack-port.js';
+import {
+  SlackCallError,
+  type ConversationInfo,
+  type MessageRef,
+  type OutgoingMessage,
+  type SlackFailure,
+  type SlackPort,
+  type SlackUser,
+} from '../services/slack-port.js';
 
 /**
  * The WebClient is told never to retry on its own (retries: 0, rejectRateLimitedCalls): a blind
  * retry of chat.postMessage can post twice. Our callers own retries — the outbox for messages,
  * `retrying` below for calls that are safe to repeat.
  */
-export function createWebClient(token: string, options: { apiUrl?: string | undefined; logger: Logger; timeoutMs?: number }): WebClient {
+export function createWebClient(
+  token: string,
+  options: { apiUrl?: string | undefined; logger: Logger; timeoutMs?: number },
+): WebClient {
   return new WebClient(token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     logger: slackLoggerFrom(options.logger, 'web-api'),
@@ -47,7 +58,9 @@ export function classifySlackError(err: unknown): SlackFailure {
     case ErrorCode.RateLimitedError:
       return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000, error: 'ratelimited' };
     case ErrorCode.HTTPError:
-      return (e.statusCode ?? 500) >= 500 ? { kind: 'transient', error: `http_${e.statusCode}` } : { kind: 'permanent', error: `http_${e.statusCode}` };
+      return (e.statusCode ?? 500) >= 500
+        ? { kind: 'transient', error: `http_${e.statusCode}` }
+        : { kind: 'permanent', error: `http_${e.statusCode}` };
     case ErrorCode.RequestError:
       return { kind: 'transient', error: 'request_error' };
     case ErrorCode.PlatformError: {
@@ -71,7 +84,10 @@ async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Retries a call that is safe to repeat (reads, conversations.open) on 429 and transient errors. */
-export async function retrying<T>(fn: () => Promise<T>, options: { attempts?: number; maxWaitMs?: number; baseWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
+export async function retrying<T>(
+  fn: () => Promise<T>,
+  options: { attempts?: number; maxWaitMs?: number; baseWaitMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<T> {
   const attempts = options.attempts ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let i = 1; ; i++) {
@@ -87,32 +103,70 @@ export async function retrying<T>(fn: () => Promise<T>, options: { attempts?: nu
 }
 
 type WireReaction = { name?: string; users?: string[] };
-type WireMessage = { ts?: string; user?: string; bot_id?: string; subtype?: string; thread_ts?: string; reactions?: WireReaction[] };
+type WireMessage = {
+  ts?: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+  thread_ts?: string;
+  reactions?: WireReaction[];
+};
 
-const reactionsOf = (list: WireReaction[] | undefined) => (list ?? []).map((r) => ({ name: r.name ?? '', users: [...(r.users ?? [])] })).filter((r) => r.name !== '');
+const reactionsOf = (list: WireReaction[] | undefined) =>
+  (list ?? []).map((r) => ({ name: r.name ?? '', users: [...(r.users ?? [])] })).filter((r) => r.name !== '');
 
 /** Keeps what a double-check needs and drops the rest (the text above all) as soon as it arrives. */
 function messageRefs(messages: WireMessage[] | undefined): MessageRef[] {
   return (messages ?? [])
     .filter((m): m is WireMessage & { ts: string } => typeof m.ts === 'string')
-    .map((m) => ({ ts: m.ts, user: m.user ?? null, isBot: Boolean(m.bot_id), subtype: m.subtype ?? null, threadTs: m.thread_ts ?? null, reactions: reactionsOf(m.reactions) }));
+    .map((m) => ({
+      ts: m.ts,
+      user: m.user ?? null,
+      isBot: Boolean(m.bot_id),
+      subtype: m.subtype ?? null,
+      threadTs: m.thread_ts ?? null,
+      reactions: reactionsOf(m.reactions),
+    }));
 }
 
-type HistoryMessage = { ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> }; files?: { name?: string }[] };
+type HistoryMessage = {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  files?: { name?: string }[];
+};
 
 /** `retryWaitMs`: the first wait before repeating a read after a 5xx or network error (doubling after). */
 export function createWebApiPort(client: WebClient, options: { retryWaitMs?: number } = {}): SlackPort {
   const withRetry = <T>(fn: () => Promise<T>) => retrying(fn, { baseWaitMs: options.retryWaitMs ?? 250 });
 
   /** The ts of the first message since `oldest` (or in a thread) that `match` accepts. */
-  async function scanHistory(channel: string, oldest: Date, threadTs: string | undefined, match: (msg: HistoryMessage) => boolean): Promise<string | null> {
+  async function scanHistory(
+    channel: string,
+    oldest: Date,
+    threadTs: string | undefined,
+    match: (msg: HistoryMessage) => boolean,
+  ): Promise<string | null> {
     let cursor: string | undefined;
     // Thread replies are not in conversations.history; a reply is looked for in its thread.
     const page = (c: string | undefined) =>
       threadTs
-        ? call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }))
+        ? call('conversations.replies', () =>
+            client.conversations.replies({
+              channel,
+              ts: threadTs,
+              include_all_metadata: true,
+              limit: 200,
+              ...(c ? { cursor: c } : {}),
+            }),
+          )
         : call('conversations.history', () =>
-            client.conversations.history({ channel, oldest: (oldest.getTime() / 1000 - 60).toFixed(6), include_all_metadata: true, limit: 200, ...(c ? { cursor: c } : {}) }),
+            client.conversations.history({
+              channel,
+              oldest: (oldest.getTime() / 1000 - 60).toFixed(6),
+              include_all_metadata: true,
+              limit: 200,
+              ...(c ? { cursor: c } : {}),
+            }),
           );
     // Bounded: recovery only needs the last few pages since the delivery was first claimed.
     for (let n = 0; n < 5; n++) {
@@ -141,7 +195,9 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
     },
 
     async openConversation(userIds: readonly string[]): Promise<string> {
-      const res = await withRetry(() => call('conversations.open', () => client.conversations.open({ users: userIds.join(',') })));
+      const res = await withRetry(() =>
+        call('conversations.open', () => client.conversations.open({ users: userIds.join(',') })),
+      );
       const id = res.channel?.id;
       if (!id) throw new SlackCallError('conversations.open', { kind: 'transient', error: 'no_channel_in_response' });
       return id;
@@ -171,13 +227,16 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
           unfurl_media: false,
         }),
       );
-      if (!res.ts || !res.channel) throw new SlackCallError('chat.postMessage', { kind: 'transient', error: 'no_ts_in_response' });
+      if (!res.ts || !res.channel)
+        throw new SlackCallError('chat.postMessage', { kind: 'transient', error: 'no_ts_in_response' });
       return { channel: res.channel, ts: res.ts };
     },
 
     async updateMessage(m) {
       await withRetry(() =>
-        call('chat.update', () => client.chat.update({ channel: m.channel, ts: m.ts, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) })),
+        call('chat.update', () =>
+          client.chat.update({ channel: m.channel, ts: m.ts, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) }),
+        ),
       );
     },
 
@@ -197,23 +256,40 @@ export function createWebApiPort(client: WebClient, options: { retryWaitMs?: num
     },
 
     async uploadFile(file) {
-      const common = { channel_id: file.channel, filename: file.filename, title: file.title, ...(file.initialComment ? { initial_comment: file.initialComment } : {}) };
+      const common = {
+        channel_id: file.channel,
+        filename: file.filename,
+        title: file.title,
+        ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+      };
       // Text goes as `content`; bytes (a PNG) as `file`, which the client sends unchanged.
-      await call('files.uploadV2', () => client.filesUploadV2(typeof file.content === 'string' ? { ...common, content: file.content } : { ...common, file: file.content }));
+      await call('files.uploadV2', () =>
+        client.filesUploadV2(
+          typeof file.content === 'string' ? { ...common, content: file.content } : { ...common, file: file.content },
+        ),
+      );
     },
 
     async messagesAfter(channel, oldestTs) {
-      const res = await withRetry(() => call('conversations.history', () => client.conversations.history({ channel, oldest: oldestTs, inclusive: false, limit: 100 })));
+      const res = await withRetry(() =>
+        call('conversations.history', () =>
+          client.conversations.history({ channel, oldest: oldestTs, inclusive: false, limit: 100 }),
+        ),
+      );
       return messageRefs(res.messages as WireMessage[] | undefined).reverse();
     },
 
     async threadMessages(channel, threadTs) {
-      const res = await withRetry(() => call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, limit: 200 })));
+      const res = await withRetry(() =>
+        call('conversations.replies', () => client.conversations.replies({ channel, ts: threadTs, limit: 200 })),
+      );
       return messageRefs(res.messages as WireMessage[] | undefined);
     },
 
     async reactionsOn(channel, ts) {
-      const res = await withRetry(() => call('reactions.get', () => client.reactions.get({ channel, timestamp: ts, full: true })));
+      const res = await withRetry(() =>
+        call('reactions.get', () => client.reactions.get({ channel, timestamp: ts, full: true })),
+      );
       return reactionsOf((res.message as { reactions?: WireReaction[] } | undefined)?.reactions);
     },
 

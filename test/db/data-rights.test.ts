@@ -37,7 +37,11 @@ async function tables(db: Db): Promise<string[]> {
   return r.rows.map((t) => t.table_name);
 }
 
-async function rowCounts(db: Db): Promise<Record<string, number> & { private_notes: number; dtr_answers: number; people: number; staff: number; audit_log: number }> {
+async function rowCounts(
+  db: Db,
+): Promise<
+  Record<string, number> & { private_notes: number; dtr_answers: number; people: number; staff: number; audit_log: number }
+> {
   const out: Record<string, number> = {};
   for (const table of await tables(db)) {
     const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
@@ -66,7 +70,11 @@ async function occurrences(db: Db, needle: string): Promise<string[]> {
     order by c.table_name, c.ordinal_position`.execute(db);
   const found: string[] = [];
   for (const c of columns.rows) {
-    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(c.table_name)} where ${sql.ref(c.column_name)}::text like ${`%${needle}%`}`.execute(db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from ${sql.table(c.table_name)} where ${sql.ref(c.column_name)}::text like ${`%${needle}%`}`.execute(
+      db,
+    );
     const n = r.rows[0]?.n ?? 0;
     if (n > 0) found.push(`${c.table_name}.${c.column_name}: ${n}`);
   }
@@ -78,18 +86,63 @@ async function aggregates(db: Db) {
   const one = async <T>(q: Promise<T[]>) => (await q)[0];
   const hours = (await hoursRows({ sessionLogs: createSessionLogRepository(db) }, '2027-01')) ?? [];
   return {
-    pairings: await one(db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).execute()),
-    pairingsPerProgram: await db.selectFrom('pairings').select(['program_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('program_id').orderBy('program_id').execute(),
-    checkins: await one(db.selectFrom('checkins').select((eb) => eb.fn.countAll<number>().as('n')).execute()),
-    checkinAnswers: await db.selectFrom('checkin_answers').select(['answer', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('answer').orderBy('answer').execute(),
-    standups: await one(db.selectFrom('standups').select((eb) => eb.fn.countAll<number>().as('n')).execute()),
-    standupMinutes: await one(db.selectFrom('standup_entries').select((eb) => eb.fn.sum<number>('minutes').as('n')).execute()),
-    sessionMinutes: await one(db.selectFrom('session_logs').select((eb) => eb.fn.sum<number>('minutes').as('n')).execute()),
+    pairings: await one(
+      db
+        .selectFrom('pairings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .execute(),
+    ),
+    pairingsPerProgram: await db
+      .selectFrom('pairings')
+      .select(['program_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('program_id')
+      .orderBy('program_id')
+      .execute(),
+    checkins: await one(
+      db
+        .selectFrom('checkins')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .execute(),
+    ),
+    checkinAnswers: await db
+      .selectFrom('checkin_answers')
+      .select(['answer', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('answer')
+      .orderBy('answer')
+      .execute(),
+    standups: await one(
+      db
+        .selectFrom('standups')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .execute(),
+    ),
+    standupMinutes: await one(
+      db
+        .selectFrom('standup_entries')
+        .select((eb) => eb.fn.sum<number>('minutes').as('n'))
+        .execute(),
+    ),
+    sessionMinutes: await one(
+      db
+        .selectFrom('session_logs')
+        .select((eb) => eb.fn.sum<number>('minutes').as('n'))
+        .execute(),
+    ),
     hoursMinutes: hours.reduce((sum, r) => sum + r.minutes, 0),
     hoursRows: hours.length,
     hoursSessions: hours.reduce((sum, r) => sum + r.sessions, 0),
-    alerts: await one(db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).execute()),
-    deliveries: await db.selectFrom('deliveries').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').orderBy('kind').execute(),
+    alerts: await one(
+      db
+        .selectFrom('alerts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .execute(),
+    ),
+    deliveries: await db
+      .selectFrom('deliveries')
+      .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('kind')
+      .orderBy('kind')
+      .execute(),
   };
 }
 
@@ -111,7 +164,10 @@ async function seed(db: Db): Promise<Seeded> {
     [OTHER_MENTEE, 'fa', 'UTC'],
     [ADMIN, 'sam', 'America/Denver'],
   ] as const) {
-    await people.upsert({ slackId: id, teamId: 'T0TEAM', name, realName: `${name} real`, timeZone: tz, isBot: false, deleted: false }, at(-10));
+    await people.upsert(
+      { slackId: id, teamId: 'T0TEAM', name, realName: `${name} real`, timeZone: tz, isBot: false, deleted: false },
+      at(-10),
+    );
   }
   const staff = createStaffRepository(db);
   await staff.add(ADMIN, 'TANDEM_ADMINS');
@@ -119,16 +175,37 @@ async function seed(db: Db): Promise<Seeded> {
   await staff.add(OTHER_MENTOR, TARGET);
 
   const programs = createProgramRepository(db);
-  const p1 = await programs.create({ name: 'Backend Module 3', time_zone: 'America/Denver', start_date: '2027-01-04', created_by: ADMIN, alerts_channel_id: 'GALERTS' }, ['2027-01-18']);
+  const p1 = await programs.create(
+    {
+      name: 'Backend Module 3',
+      time_zone: 'America/Denver',
+      start_date: '2027-01-04',
+      created_by: ADMIN,
+      alerts_channel_id: 'GALERTS',
+    },
+    ['2027-01-18'],
+  );
   const p2 = await programs.create({ name: 'Leadership', time_zone: 'UTC', start_date: '2027-01-04', created_by: TARGET }, []);
   if (!p1 || !p2) throw new Error('programs not created');
-  await db.insertInto('program_question_sets').values({ program_id: p2.id, milestone: 'kickoff', version: 1, definition: JSON.stringify({ questions: [{ id: 'q1', label: 'Goals?' }], author: TARGET }), created_by: TARGET }).execute();
+  await db
+    .insertInto('program_question_sets')
+    .values({
+      program_id: p2.id,
+      milestone: 'kickoff',
+      version: 1,
+      definition: JSON.stringify({ questions: [{ id: 'q1', label: 'Goals?' }], author: TARGET }),
+      created_by: TARGET,
+    })
+    .execute();
 
   const pairings = createPairingRepository(db);
   const mk = async (programId: number, mentorId: string, menteeId: string, conversation: string) => {
     const p = await pairings.create({ programId, mentorId, menteeId, createdBy: ADMIN }, at(-9));
     if (!p) throw new Error('pairing not created');
-    await pairings.update(p.id, { conversation_id: conversation, goals: JSON.stringify([{ text: `Ship a service with <@${mentorId}>`, measure: 'deployed' }]) });
+    await pairings.update(p.id, {
+      conversation_id: conversation,
+      goals: JSON.stringify([{ text: `Ship a service with <@${mentorId}>`, measure: 'deployed' }]),
+    });
     return p.id;
   };
   const pairingA = await mk(p1.id, TARGET, MENTEE1, 'GPAIRA');
@@ -137,7 +214,13 @@ async function seed(db: Db): Promise<Seeded> {
   const pairingC = await mk(p2.id, THEIR_MENTOR, TARGET, 'GPAIRC');
   const pairingD = await mk(p1.id, OTHER_MENTOR, OTHER_MENTEE, 'GPAIRD');
 
-  const delivery = async (key: string, kind: string, channel: string, text: string, extra: { pairing_id?: number; status?: 'pending' | 'sent' } = {}) => {
+  const delivery = async (
+    key: string,
+    kind: string,
+    channel: string,
+    text: string,
+    extra: { pairing_id?: number; status?: 'pending' | 'sent' } = {},
+  ) => {
     const status = extra.status ?? 'sent';
     const r = await db
       .insertInto('deliveries')
@@ -159,21 +242,50 @@ async function seed(db: Db): Promise<Seeded> {
     return r.id;
   };
   await delivery(`intro:${pairingA}`, 'pair_intro', 'GPAIRA', `Meet <@${TARGET}> and <@${MENTEE1}>`, { pairing_id: pairingA });
-  await delivery(`intro:${pairingC}`, 'pair_intro', 'GPAIRC', `Meet <@${THEIR_MENTOR}> and <@${TARGET}>`, { pairing_id: pairingC });
-  await delivery(`intro:${pairingD}`, 'pair_intro', 'GPAIRD', `Meet <@${OTHER_MENTOR}> and <@${OTHER_MENTEE}>`, { pairing_id: pairingD });
+  await delivery(`intro:${pairingC}`, 'pair_intro', 'GPAIRC', `Meet <@${THEIR_MENTOR}> and <@${TARGET}>`, {
+    pairing_id: pairingC,
+  });
+  await delivery(`intro:${pairingD}`, 'pair_intro', 'GPAIRD', `Meet <@${OTHER_MENTOR}> and <@${OTHER_MENTEE}>`, {
+    pairing_id: pairingD,
+  });
   await delivery('standup-reminder:1', 'standup_reminder', TARGET, 'Your standup is waiting');
   await delivery(`match-notice:${TARGET}:${p1.id}`, 'match_notice', TARGET, 'You have a new mentee', { status: 'pending' });
   await delivery(`dm:${MENTEE1}:1`, 'match_notice', MENTEE1, `<@${TARGET}> is your mentor now`);
   await delivery('digest:2027-W02', 'digest', 'GALERTS', `Week 2: <@${TARGET}> on track, <@${OTHER_MENTOR}> on track`);
-  await delivery(`standup-report:${p1.id}:2027-W02`, 'standup_report', 'GALERTS', `Standups: <@${TARGET}> wrote “${MENTEE2} seems stuck”`);
-  await delivery(`standup-report:${p1.id}:2027-W01`, 'standup_report', 'GALERTS', `Standups: <@${OTHER_MENTOR}> wrote “other concern”`);
+  await delivery(
+    `standup-report:${p1.id}:2027-W02`,
+    'standup_report',
+    'GALERTS',
+    `Standups: <@${TARGET}> wrote “${MENTEE2} seems stuck”`,
+  );
+  await delivery(
+    `standup-report:${p1.id}:2027-W01`,
+    'standup_report',
+    'GALERTS',
+    `Standups: <@${OTHER_MENTOR}> wrote “other concern”`,
+  );
 
   const checkin = async (pairingId: number, week: string, days: number) =>
-    (await db.insertInto('checkins').values({ pairing_id: pairingId, week_key: week, prompt_at: at(days), closes_at: at(days + 2) }).returning('id').executeTakeFirstOrThrow()).id;
+    (
+      await db
+        .insertInto('checkins')
+        .values({ pairing_id: pairingId, week_key: week, prompt_at: at(days), closes_at: at(days + 2) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   const answer = (checkinId: number, personId: string, a: 'met' | 'not_yet', note: string | null) =>
     db
       .insertInto('checkin_answers')
-      .values({ checkin_id: checkinId, person_id: personId, answer: a, rating: note ? 4 : null, topics: note, blockers: note ? `blocked on ${note}` : null, answered_at: at(-1), updated_at: at(-1) })
+      .values({
+        checkin_id: checkinId,
+        person_id: personId,
+        answer: a,
+        rating: note ? 4 : null,
+        topics: note,
+        blockers: note ? `blocked on ${note}` : null,
+        answered_at: at(-1),
+        updated_at: at(-1),
+      })
       .execute();
   const cA = await checkin(pairingA, '2027-W02', -2);
   await answer(cA, TARGET, 'met', 'We paired on Rust lifetimes');
@@ -188,7 +300,17 @@ async function seed(db: Db): Promise<Seeded> {
   const expectation = (pairingId: number, kind: 'checkin' | 'reply', subject: string, ref: string, status: 'open' | 'met') =>
     db
       .insertInto('expectations')
-      .values({ pairing_id: pairingId, kind, subject, source_ref: ref, started_at: at(-2), remind_at: at(-1), due_at: at(1), status, met_at: status === 'met' ? at(-1) : null })
+      .values({
+        pairing_id: pairingId,
+        kind,
+        subject,
+        source_ref: ref,
+        started_at: at(-2),
+        remind_at: at(-1),
+        due_at: at(1),
+        status,
+        met_at: status === 'met' ? at(-1) : null,
+      })
       .execute();
   await expectation(pairingA, 'reply', TARGET, '1799999999.000200', 'open');
   await expectation(pairingA, 'checkin', MENTEE1, `checkin:${cA}`, 'met');
@@ -206,25 +328,78 @@ async function seed(db: Db): Promise<Seeded> {
     .execute();
   await db
     .insertInto('alerts')
-    .values({ pairing_id: pairingC, program_id: p2.id, reason: 'checkin_unanswered', episode_key: `checkin:${cC}:${TARGET}`, subject: TARGET, since: at(-1), details: JSON.stringify({ staffNote: `ask ${TARGET} how it goes`, dueAt: at(1).toISOString() }), delivery_id: alertDelivery, pair_alert_id: groupC!.id })
+    .values({
+      pairing_id: pairingC,
+      program_id: p2.id,
+      reason: 'checkin_unanswered',
+      episode_key: `checkin:${cC}:${TARGET}`,
+      subject: TARGET,
+      since: at(-1),
+      details: JSON.stringify({ staffNote: `ask ${TARGET} how it goes`, dueAt: at(1).toISOString() }),
+      delivery_id: alertDelivery,
+      pair_alert_id: groupC!.id,
+    })
     .execute();
   await db
     .insertInto('alerts')
-    .values({ pairing_id: pairingD, program_id: p1.id, reason: 'reply_overdue', episode_key: 'reply:1', subject: OTHER_MENTEE, since: at(-1), details: JSON.stringify({ overdue: '1 day' }), status: 'acknowledged', owner_id: ADMIN, pair_alert_id: groupD!.id })
+    .values({
+      pairing_id: pairingD,
+      program_id: p1.id,
+      reason: 'reply_overdue',
+      episode_key: 'reply:1',
+      subject: OTHER_MENTEE,
+      since: at(-1),
+      details: JSON.stringify({ overdue: '1 day' }),
+      status: 'acknowledged',
+      owner_id: ADMIN,
+      pair_alert_id: groupD!.id,
+    })
     .execute();
   await db
     .insertInto('alerts')
-    .values({ pairing_id: pairingD, program_id: p1.id, reason: 'mentor_concern', episode_key: 'concern:1', subject: OTHER_MENTEE, since: at(-3), details: '{}', status: 'resolved', owner_id: TARGET, resolved_by: TARGET, resolved_at: at(-2), pair_alert_id: groupD!.id })
+    .values({
+      pairing_id: pairingD,
+      program_id: p1.id,
+      reason: 'mentor_concern',
+      episode_key: 'concern:1',
+      subject: OTHER_MENTEE,
+      since: at(-3),
+      details: '{}',
+      status: 'resolved',
+      owner_id: TARGET,
+      resolved_by: TARGET,
+      resolved_at: at(-2),
+      pair_alert_id: groupD!.id,
+    })
     .execute();
 
-  await db.insertInto('milestones').values([
-    { pairing_id: pairingA, milestone: 'kickoff', completed_at: at(-5) },
-    { pairing_id: pairingD, milestone: 'kickoff', completed_at: at(-5) },
-  ]).execute();
-  await db.insertInto('scheduler_runs').values({ key: 'tick:2027-01-13T15:00', owner: 'host-1', expires_at: at(0, 1) }).execute();
+  await db
+    .insertInto('milestones')
+    .values([
+      { pairing_id: pairingA, milestone: 'kickoff', completed_at: at(-5) },
+      { pairing_id: pairingD, milestone: 'kickoff', completed_at: at(-5) },
+    ])
+    .execute();
+  await db
+    .insertInto('scheduler_runs')
+    .values({ key: 'tick:2027-01-13T15:00', owner: 'host-1', expires_at: at(0, 1) })
+    .execute();
 
   const dtr = (pairingId: number, personId: string, role: 'mentor' | 'mentee', answers: Record<string, string>) =>
-    db.insertInto('dtr_answers').values({ pairing_id: pairingId, milestone: 'kickoff', person_id: personId, role, set_source: 'builtin', set_version: 1, answers: JSON.stringify(answers), submitted_at: at(-5), updated_at: at(-5) }).execute();
+    db
+      .insertInto('dtr_answers')
+      .values({
+        pairing_id: pairingId,
+        milestone: 'kickoff',
+        person_id: personId,
+        role,
+        set_source: 'builtin',
+        set_version: 1,
+        answers: JSON.stringify(answers),
+        submitted_at: at(-5),
+        updated_at: at(-5),
+      })
+      .execute();
   await dtr(pairingA, TARGET, 'mentor', { expectations: 'weekly 1:1', private: 'I worry about time' });
   await dtr(pairingA, MENTEE1, 'mentee', { expectations: `learn from ${TARGET}` });
   await dtr(pairingD, OTHER_MENTOR, 'mentor', { expectations: 'other pair answers' });
@@ -233,7 +408,16 @@ async function seed(db: Db): Promise<Seeded> {
     (
       await db
         .insertInto('standups')
-        .values({ program_id: programId, mentor_id: mentorId, week_key: '2027-W02', prompt_at: at(days), remind_at: at(days, 4), closes_at: at(days + 3), submitted_at: at(days, 1), general_note: note })
+        .values({
+          program_id: programId,
+          mentor_id: mentorId,
+          week_key: '2027-W02',
+          prompt_at: at(days),
+          remind_at: at(days, 4),
+          closes_at: at(days + 3),
+          submitted_at: at(days, 1),
+          general_note: note,
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -244,16 +428,64 @@ async function seed(db: Db): Promise<Seeded> {
     .insertInto('standup_entries')
     .values([
       { standup_id: sT, pairing_id: pairingA, status: 'on_track', met: 'yes', minutes: 60, concerns: null, updated_at: at(2, 1) },
-      { standup_id: sT, pairing_id: pairingB, status: 'needs_attention', met: 'no', minutes: 30, concerns: `${MENTEE2} seems stuck`, updated_at: at(2, 1) },
-      { standup_id: sO, pairing_id: pairingD, status: 'on_track', met: 'yes', minutes: 45, concerns: 'other concern', updated_at: at(2, 1) },
+      {
+        standup_id: sT,
+        pairing_id: pairingB,
+        status: 'needs_attention',
+        met: 'no',
+        minutes: 30,
+        concerns: `${MENTEE2} seems stuck`,
+        updated_at: at(2, 1),
+      },
+      {
+        standup_id: sO,
+        pairing_id: pairingD,
+        status: 'on_track',
+        met: 'yes',
+        minutes: 45,
+        concerns: 'other concern',
+        updated_at: at(2, 1),
+      },
     ])
     .execute();
 
   const logs = createSessionLogRepository(db);
-  await logs.create({ pairingId: pairingA, authorId: TARGET, sessionDate: '2027-01-12', minutes: 50, done: 'Reviewed a PR', privateNotes: `${MENTEE1} is shy`, at: at(-1) });
-  await logs.create({ pairingId: pairingA, authorId: TARGET, sessionDate: '2027-01-20', minutes: 40, done: null, privateNotes: null, at: at(7) });
-  await logs.create({ pairingId: pairingC, authorId: THEIR_MENTOR, sessionDate: '2027-01-12', minutes: 30, done: `Coached <@${TARGET}>`, privateNotes: null, at: at(-1) });
-  await logs.create({ pairingId: pairingD, authorId: OTHER_MENTOR, sessionDate: '2027-01-12', minutes: 55, done: 'other done', privateNotes: 'other private', at: at(-1) });
+  await logs.create({
+    pairingId: pairingA,
+    authorId: TARGET,
+    sessionDate: '2027-01-12',
+    minutes: 50,
+    done: 'Reviewed a PR',
+    privateNotes: `${MENTEE1} is shy`,
+    at: at(-1),
+  });
+  await logs.create({
+    pairingId: pairingA,
+    authorId: TARGET,
+    sessionDate: '2027-01-20',
+    minutes: 40,
+    done: null,
+    privateNotes: null,
+    at: at(7),
+  });
+  await logs.create({
+    pairingId: pairingC,
+    authorId: THEIR_MENTOR,
+    sessionDate: '2027-01-12',
+    minutes: 30,
+    done: `Coached <@${TARGET}>`,
+    privateNotes: null,
+    at: at(-1),
+  });
+  await logs.create({
+    pairingId: pairingD,
+    authorId: OTHER_MENTOR,
+    sessionDate: '2027-01-12',
+    minutes: 55,
+    done: 'other done',
+    privateNotes: 'other private',
+    at: at(-1),
+  });
 
   await db
     .insertInto('private_notes')
@@ -264,10 +496,31 @@ async function seed(db: Db): Promise<Seeded> {
     ])
     .execute();
 
-  const request = (programId: number, mentorId: string, menteeId: string, requestedBy: string, status: 'pending' | 'accepted' | 'declined', note: string | null, pairingId: number | null) =>
+  const request = (
+    programId: number,
+    mentorId: string,
+    menteeId: string,
+    requestedBy: string,
+    status: 'pending' | 'accepted' | 'declined',
+    note: string | null,
+    pairingId: number | null,
+  ) =>
     db
       .insertInto('match_requests')
-      .values({ program_id: programId, mentor_id: mentorId, mentee_id: menteeId, requested_by: requestedBy, note, status, decline_reason: status === 'declined' ? 'no time' : null, pairing_id: pairingId, created_at: at(-10), remind_at: at(-9), due_at: at(-8), decided_at: status === 'pending' ? null : at(-9) })
+      .values({
+        program_id: programId,
+        mentor_id: mentorId,
+        mentee_id: menteeId,
+        requested_by: requestedBy,
+        note,
+        status,
+        decline_reason: status === 'declined' ? 'no time' : null,
+        pairing_id: pairingId,
+        created_at: at(-10),
+        remind_at: at(-9),
+        due_at: at(-8),
+        decided_at: status === 'pending' ? null : at(-9),
+      })
       .execute();
   await request(p1.id, TARGET, MENTEE1, ADMIN, 'accepted', 'Bo likes Rust', pairingA);
   await request(p2.id, OTHER_MENTOR, TARGET, ADMIN, 'declined', `${TARGET} wants leadership coaching`, null);
@@ -275,13 +528,28 @@ async function seed(db: Db): Promise<Seeded> {
   await request(p1.id, OTHER_MENTOR, OTHER_MENTEE, ADMIN, 'accepted', 'other request', pairingD);
 
   const reschedule = (pairingId: number, by: string, reason: string | null) =>
-    db.insertInto('reschedules').values({ pairing_id: pairingId, requested_by: by, original_at: at(1), new_at: at(2), reason, late_notice: true, notice_hours: 20, created_at: at(0) }).execute();
+    db
+      .insertInto('reschedules')
+      .values({
+        pairing_id: pairingId,
+        requested_by: by,
+        original_at: at(1),
+        new_at: at(2),
+        reason,
+        late_notice: true,
+        notice_hours: 20,
+        created_at: at(0),
+      })
+      .execute();
   await reschedule(pairingA, TARGET, 'conference');
   await reschedule(pairingC, THEIR_MENTOR, 'travel');
   await reschedule(pairingD, OTHER_MENTOR, 'other reason');
 
   const audit = (actor: string, action: string, subject: string | null, details: Record<string, unknown>) =>
-    db.insertInto('audit_log').values({ at: at(-9), actor, action, subject, details: JSON.stringify(details) }).execute();
+    db
+      .insertInto('audit_log')
+      .values({ at: at(-9), actor, action, subject, details: JSON.stringify(details) })
+      .execute();
   await audit(ADMIN, 'staff.add', TARGET, {});
   await audit(TARGET, 'pairing.create', MENTEE1, { program: 'Backend Module 3', mentor: TARGET });
   await audit(ADMIN, 'pairing.create', OTHER_MENTEE, { mentor: OTHER_MENTOR, staffPresent: [ADMIN, TARGET] });
@@ -293,9 +561,19 @@ async function seed(db: Db): Promise<Seeded> {
 /** What belongs to the unrelated pair and must come through a forget untouched. */
 async function otherPairData(db: Db, s: Seeded) {
   return {
-    people: await db.selectFrom('people').selectAll().where('slack_id', 'in', [OTHER_MENTOR, OTHER_MENTEE]).orderBy('slack_id').execute(),
+    people: await db
+      .selectFrom('people')
+      .selectAll()
+      .where('slack_id', 'in', [OTHER_MENTOR, OTHER_MENTEE])
+      .orderBy('slack_id')
+      .execute(),
     pairing: await db.selectFrom('pairings').selectAll().where('id', '=', s.pairingD).execute(),
-    checkinAnswers: await db.selectFrom('checkin_answers').selectAll().where('person_id', 'in', [OTHER_MENTOR, OTHER_MENTEE]).orderBy('person_id').execute(),
+    checkinAnswers: await db
+      .selectFrom('checkin_answers')
+      .selectAll()
+      .where('person_id', 'in', [OTHER_MENTOR, OTHER_MENTEE])
+      .orderBy('person_id')
+      .execute(),
     dtr: await db.selectFrom('dtr_answers').selectAll().where('pairing_id', '=', s.pairingD).execute(),
     notes: await db.selectFrom('private_notes').selectAll().where('author_id', '=', OTHER_MENTOR).execute(),
     logs: await db.selectFrom('session_logs').selectAll().where('author_id', '=', OTHER_MENTOR).execute(),
@@ -305,7 +583,12 @@ async function otherPairData(db: Db, s: Seeded) {
     deliveries: await db.selectFrom('deliveries').selectAll().where('pairing_id', '=', s.pairingD).execute(),
     reschedules: await db.selectFrom('reschedules').selectAll().where('pairing_id', '=', s.pairingD).execute(),
     matchRequests: await db.selectFrom('match_requests').selectAll().where('pairing_id', '=', s.pairingD).execute(),
-    alert: await db.selectFrom('alerts').selectAll().where('pairing_id', '=', s.pairingD).where('reason', '=', 'reply_overdue').execute(),
+    alert: await db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('pairing_id', '=', s.pairingD)
+      .where('reason', '=', 'reply_overdue')
+      .execute(),
   };
 }
 
@@ -330,8 +613,10 @@ describe(`export and forget a person (${testServer})`, () => {
     seeded = await seed(t.db);
   });
 
-  const service = (logger = logSink().logger) => createDataRightsService({ dataRights: createDataRightsRepository(t.db), clock: () => NOW, logger });
-  const pseudonymOf = async (id: string) => pseudonymFor(await createDataRightsRepository(t.db).pseudonymKey(() => randomHex()), id);
+  const service = (logger = logSink().logger) =>
+    createDataRightsService({ dataRights: createDataRightsRepository(t.db), clock: () => NOW, logger });
+  const pseudonymOf = async (id: string) =>
+    pseudonymFor(await createDataRightsRepository(t.db).pseudonymKey(() => randomHex()), id);
 
   test('the pseudonym is “forgotten:” and 16 hex digits of an HMAC-SHA256 under the installation’s random key', async () => {
     expect(await t.db.selectFrom('installation_secrets').selectAll().execute()).toEqual([]);
@@ -350,7 +635,9 @@ describe(`export and forget a person (${testServer})`, () => {
   });
 
   test('replicas making the key at once all end up with one key', async () => {
-    const keys = await Promise.all(Array.from({ length: 8 }, () => createDataRightsRepository(t.db).pseudonymKey(() => randomHex())));
+    const keys = await Promise.all(
+      Array.from({ length: 8 }, () => createDataRightsRepository(t.db).pseudonymKey(() => randomHex())),
+    );
     expect(new Set(keys).size).toBe(1);
     expect(await t.db.selectFrom('installation_secrets').select('value').execute()).toEqual([{ value: keys[0] }]);
   });
@@ -393,29 +680,59 @@ describe(`export and forget a person (${testServer})`, () => {
       'deliveries',
       'audit_log',
     ]);
-    expect(e).toMatchObject({ slack_id: TARGET, exported_at: NOW.toISOString(), person: { slack_id: TARGET, name: 'ada', real_name: 'ada real', refreshed_at: at(-10).toISOString() }, staff: { slack_id: TARGET, added_by: ADMIN } });
+    expect(e).toMatchObject({
+      slack_id: TARGET,
+      exported_at: NOW.toISOString(),
+      person: { slack_id: TARGET, name: 'ada', real_name: 'ada real', refreshed_at: at(-10).toISOString() },
+      staff: { slack_id: TARGET, added_by: ADMIN },
+    });
     expect(e.pairings.map((p) => [p.id, p.program_name, p.mentor_id, p.mentee_id, p.status])).toEqual([
       [seeded.pairingA, 'Backend Module 3', TARGET, MENTEE1, 'active'],
       [seeded.pairingB, 'Backend Module 3', TARGET, MENTEE2, 'paused'],
       [seeded.pairingC, 'Leadership', THEIR_MENTOR, TARGET, 'active'],
     ]);
     expect(e.checkin_answers).toEqual([
-      expect.objectContaining({ pairing_id: seeded.pairingA, week_key: '2027-W02', answer: 'met', rating: 4, topics: 'We paired on Rust lifetimes', blockers: 'blocked on We paired on Rust lifetimes', answered_at: at(-1).toISOString() }),
+      expect.objectContaining({
+        pairing_id: seeded.pairingA,
+        week_key: '2027-W02',
+        answer: 'met',
+        rating: 4,
+        topics: 'We paired on Rust lifetimes',
+        blockers: 'blocked on We paired on Rust lifetimes',
+        answered_at: at(-1).toISOString(),
+      }),
       expect.objectContaining({ pairing_id: seeded.pairingC, answer: 'not_yet', topics: 'my mentor was away' }),
     ]);
-    expect(e.dtr_answers).toEqual([expect.objectContaining({ pairing_id: seeded.pairingA, milestone: 'kickoff', role: 'mentor', answers: { expectations: 'weekly 1:1', private: 'I worry about time' } })]);
+    expect(e.dtr_answers).toEqual([
+      expect.objectContaining({
+        pairing_id: seeded.pairingA,
+        milestone: 'kickoff',
+        role: 'mentor',
+        answers: { expectations: 'weekly 1:1', private: 'I worry about time' },
+      }),
+    ]);
     expect(e.expectations.map((x) => [x.pairing_id, x.kind, x.status])).toEqual([
       [seeded.pairingA, 'reply', 'open'],
       [seeded.pairingC, 'checkin', 'open'],
     ]);
     expect(e.expectations[0]).not.toHaveProperty('subject');
-    expect(e.alerts).toEqual([expect.objectContaining({ pairing_id: seeded.pairingC, reason: 'checkin_unanswered', since: at(-1).toISOString(), details: { dueAt: at(1).toISOString(), staffNote: `ask ${TARGET} how it goes` } })]);
+    expect(e.alerts).toEqual([
+      expect.objectContaining({
+        pairing_id: seeded.pairingC,
+        reason: 'checkin_unanswered',
+        since: at(-1).toISOString(),
+        details: { dueAt: at(1).toISOString(), staffNote: `ask ${TARGET} how it goes` },
+      }),
+    ]);
     expect(e.standups).toEqual([
       expect.objectContaining({
         program_name: 'Backend Module 3',
         week_key: '2027-W02',
         general_note: 'Good week',
-        entries: [expect.objectContaining({ pairing_id: seeded.pairingA, minutes: 60 }), expect.objectContaining({ pairing_id: seeded.pairingB, minutes: 30, concerns: `${MENTEE2} seems stuck` })],
+        entries: [
+          expect.objectContaining({ pairing_id: seeded.pairingA, minutes: 60 }),
+          expect.objectContaining({ pairing_id: seeded.pairingB, minutes: 30, concerns: `${MENTEE2} seems stuck` }),
+        ],
       }),
     ]);
     expect(e.session_logs.map((l) => [l.session_date, l.minutes, l.done, l.private_notes])).toEqual([
@@ -437,7 +754,13 @@ describe(`export and forget a person (${testServer})`, () => {
     ]);
     // Messages to them: what and when, not the text.
     expect(e.deliveries).toEqual([
-      { id: expect.any(Number), kind: 'standup_reminder', status: 'sent', created_at: expect.any(String), sent_at: at(-8).toISOString() },
+      {
+        id: expect.any(Number),
+        kind: 'standup_reminder',
+        status: 'sent',
+        created_at: expect.any(String),
+        sent_at: at(-8).toISOString(),
+      },
       { id: expect.any(Number), kind: 'match_notice', status: 'pending', created_at: expect.any(String), sent_at: null },
     ]);
     expect(e.audit_log.map((a) => [a.actor, a.action, a.subject])).toEqual([
@@ -446,7 +769,16 @@ describe(`export and forget a person (${testServer})`, () => {
     ]);
     // Nothing of the unrelated pair.
     const text = JSON.stringify(e);
-    for (const other of ['other pair', 'other mentee notes', 'other private', 'other concern', 'other reason', 'other request', OTHER_MENTEE]) expect(text).not.toContain(other);
+    for (const other of [
+      'other pair',
+      'other mentee notes',
+      'other private',
+      'other concern',
+      'other reason',
+      'other request',
+      OTHER_MENTEE,
+    ])
+      expect(text).not.toContain(other);
     expect(e.pairings.some((p) => p.id === seeded.pairingD)).toBe(false);
     // Every instant is an ISO string, at any depth.
     expect(text).not.toMatch(/"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?!\.\d{3}Z)/);
@@ -455,7 +787,15 @@ describe(`export and forget a person (${testServer})`, () => {
     // The export is recorded: a JSON log line and an audit row, after the read.
     const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'data.export').execute();
     expect(audit).toEqual([expect.objectContaining({ actor: 'cli', subject: TARGET, at: NOW })]);
-    expect(sink.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ level: 'info', action: 'data.export', actor: 'cli', subject: await pseudonymOf(TARGET), found: true }));
+    expect(sink.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        action: 'data.export',
+        actor: 'cli',
+        subject: await pseudonymOf(TARGET),
+        found: true,
+      }),
+    );
     expect(sink.lines.join('\n')).not.toContain(TARGET);
 
     // The same data prints the same way: same keys in the same order.
@@ -525,66 +865,191 @@ describe(`export and forget a person (${testServer})`, () => {
     expect(await otherPairData(t.db, seeded)).toEqual(othersBefore);
 
     // Their rows are still there under the pseudonym, without their free text.
-    const pairings = await t.db.selectFrom('pairings').select(['id', 'mentor_id', 'mentee_id', 'status', 'ended_at', 'goals', 'pause_reason', 'conversation_id']).orderBy('id').execute();
+    const pairings = await t.db
+      .selectFrom('pairings')
+      .select(['id', 'mentor_id', 'mentee_id', 'status', 'ended_at', 'goals', 'pause_reason', 'conversation_id'])
+      .orderBy('id')
+      .execute();
     expect(pairings).toEqual([
-      { id: seeded.pairingA, mentor_id: pseudonym, mentee_id: MENTEE1, status: 'ended', ended_at: NOW, goals: [], pause_reason: null, conversation_id: null },
-      { id: seeded.pairingB, mentor_id: pseudonym, mentee_id: MENTEE2, status: 'ended', ended_at: NOW, goals: [], pause_reason: null, conversation_id: null },
-      { id: seeded.pairingC, mentor_id: THEIR_MENTOR, mentee_id: pseudonym, status: 'ended', ended_at: NOW, goals: [], pause_reason: null, conversation_id: null },
+      {
+        id: seeded.pairingA,
+        mentor_id: pseudonym,
+        mentee_id: MENTEE1,
+        status: 'ended',
+        ended_at: NOW,
+        goals: [],
+        pause_reason: null,
+        conversation_id: null,
+      },
+      {
+        id: seeded.pairingB,
+        mentor_id: pseudonym,
+        mentee_id: MENTEE2,
+        status: 'ended',
+        ended_at: NOW,
+        goals: [],
+        pause_reason: null,
+        conversation_id: null,
+      },
+      {
+        id: seeded.pairingC,
+        mentor_id: THEIR_MENTOR,
+        mentee_id: pseudonym,
+        status: 'ended',
+        ended_at: NOW,
+        goals: [],
+        pause_reason: null,
+        conversation_id: null,
+      },
       expect.objectContaining({ id: seeded.pairingD, status: 'active', ended_at: null, conversation_id: 'GPAIRD' }),
     ]);
-    const answers = await t.db.selectFrom('checkin_answers').selectAll().where('person_id', '=', pseudonym).orderBy('checkin_id').execute();
+    const answers = await t.db
+      .selectFrom('checkin_answers')
+      .selectAll()
+      .where('person_id', '=', pseudonym)
+      .orderBy('checkin_id')
+      .execute();
     expect(answers.map((a) => [a.answer, a.rating, a.topics, a.blockers])).toEqual([
       ['met', null, null, null],
       ['not_yet', null, null, null],
     ]);
     // The partner's answer stays, with the mention of them replaced.
-    expect(await t.db.selectFrom('checkin_answers').select('topics').where('person_id', '=', MENTEE1).executeTakeFirst()).toEqual({ topics: `great session with <@${pseudonym}>` });
-    expect(await t.db.selectFrom('session_logs').select(['minutes', 'done', 'private_notes']).where('author_id', '=', pseudonym).orderBy('id').execute()).toEqual([
+    expect(await t.db.selectFrom('checkin_answers').select('topics').where('person_id', '=', MENTEE1).executeTakeFirst()).toEqual(
+      { topics: `great session with <@${pseudonym}>` },
+    );
+    expect(
+      await t.db
+        .selectFrom('session_logs')
+        .select(['minutes', 'done', 'private_notes'])
+        .where('author_id', '=', pseudonym)
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
       { minutes: 50, done: null, private_notes: null },
       { minutes: 40, done: null, private_notes: null },
     ]);
-    expect(await t.db.selectFrom('standups').select(['mentor_id', 'general_note']).where('mentor_id', '=', pseudonym).execute()).toEqual([{ mentor_id: pseudonym, general_note: null }]);
-    expect(await t.db.selectFrom('standup_entries').select(['minutes', 'concerns']).where('pairing_id', 'in', [seeded.pairingA, seeded.pairingB]).orderBy('minutes').execute()).toEqual([
+    expect(
+      await t.db.selectFrom('standups').select(['mentor_id', 'general_note']).where('mentor_id', '=', pseudonym).execute(),
+    ).toEqual([{ mentor_id: pseudonym, general_note: null }]);
+    expect(
+      await t.db
+        .selectFrom('standup_entries')
+        .select(['minutes', 'concerns'])
+        .where('pairing_id', 'in', [seeded.pairingA, seeded.pairingB])
+        .orderBy('minutes')
+        .execute(),
+    ).toEqual([
       { minutes: 30, concerns: null },
       { minutes: 60, concerns: null },
     ]);
     expect(await t.db.selectFrom('private_notes').select('body').execute()).toEqual([{ body: 'other private note' }]);
-    expect(await t.db.selectFrom('expectations').select(['subject', 'status']).where('pairing_id', 'in', [seeded.pairingA, seeded.pairingC]).orderBy('id').execute()).toEqual([
+    expect(
+      await t.db
+        .selectFrom('expectations')
+        .select(['subject', 'status'])
+        .where('pairing_id', 'in', [seeded.pairingA, seeded.pairingC])
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
       { subject: pseudonym, status: 'cancelled' },
       { subject: MENTEE1, status: 'met' },
       { subject: pseudonym, status: 'cancelled' },
     ]);
-    expect(await t.db.selectFrom('alerts').select(['subject', 'status', 'resolved_by', 'details']).where('pairing_id', '=', seeded.pairingC).execute()).toEqual([
-      { subject: pseudonym, status: 'resolved', resolved_by: 'cli', details: { staffNote: `ask ${pseudonym} how it goes`, dueAt: at(1).toISOString() } },
+    expect(
+      await t.db
+        .selectFrom('alerts')
+        .select(['subject', 'status', 'resolved_by', 'details'])
+        .where('pairing_id', '=', seeded.pairingC)
+        .execute(),
+    ).toEqual([
+      {
+        subject: pseudonym,
+        status: 'resolved',
+        resolved_by: 'cli',
+        details: { staffNote: `ask ${pseudonym} how it goes`, dueAt: at(1).toISOString() },
+      },
     ]);
-    expect(await t.db.selectFrom('match_requests').select(['mentor_id', 'mentee_id', 'requested_by', 'status', 'note', 'decline_reason']).orderBy('id').execute()).toEqual([
+    expect(
+      await t.db
+        .selectFrom('match_requests')
+        .select(['mentor_id', 'mentee_id', 'requested_by', 'status', 'note', 'decline_reason'])
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
       { mentor_id: pseudonym, mentee_id: MENTEE1, requested_by: ADMIN, status: 'accepted', note: null, decline_reason: null },
-      { mentor_id: OTHER_MENTOR, mentee_id: pseudonym, requested_by: ADMIN, status: 'declined', note: null, decline_reason: null },
+      {
+        mentor_id: OTHER_MENTOR,
+        mentee_id: pseudonym,
+        requested_by: ADMIN,
+        status: 'declined',
+        note: null,
+        decline_reason: null,
+      },
       { mentor_id: MENTEE1, mentee_id: MENTEE2, requested_by: pseudonym, status: 'cancelled', note: null, decline_reason: null },
       expect.objectContaining({ mentor_id: OTHER_MENTOR, note: 'other request' }),
     ]);
-    expect(await t.db.selectFrom('reschedules').select(['requested_by', 'reason']).where('pairing_id', '=', seeded.pairingA).execute()).toEqual([{ requested_by: pseudonym, reason: null }]);
+    expect(
+      await t.db.selectFrom('reschedules').select(['requested_by', 'reason']).where('pairing_id', '=', seeded.pairingA).execute(),
+    ).toEqual([{ requested_by: pseudonym, reason: null }]);
     // Messages to them keep kind, status and times; their text is gone, and nothing more is sent.
-    const dms = await t.db.selectFrom('deliveries').select(['kind', 'status', 'payload', 'sent_at', 'dedupe_key']).where('channel', '=', pseudonym).orderBy('id').execute();
+    const dms = await t.db
+      .selectFrom('deliveries')
+      .select(['kind', 'status', 'payload', 'sent_at', 'dedupe_key'])
+      .where('channel', '=', pseudonym)
+      .orderBy('id')
+      .execute();
     expect(dms).toEqual([
-      { kind: 'standup_reminder', status: 'sent', payload: { text: '[forgotten]' }, sent_at: at(-8), dedupe_key: 'standup-reminder:1' },
-      { kind: 'match_notice', status: 'skipped', payload: { text: '[forgotten]' }, sent_at: null, dedupe_key: expect.stringMatching(new RegExp(`^match-notice:${pseudonym}:\\d+#\\d+$`)) },
+      {
+        kind: 'standup_reminder',
+        status: 'sent',
+        payload: { text: '[forgotten]' },
+        sent_at: at(-8),
+        dedupe_key: 'standup-reminder:1',
+      },
+      {
+        kind: 'match_notice',
+        status: 'skipped',
+        payload: { text: '[forgotten]' },
+        sent_at: null,
+        dedupe_key: expect.stringMatching(new RegExp(`^match-notice:${pseudonym}:\\d+#\\d+$`)),
+      },
     ]);
     // A standup report that quotes what they wrote keeps its kind and times, not its text; the others are untouched.
-    expect((await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'standup_report').orderBy('id').execute()).map((d) => d.payload.text)).toEqual(['[forgotten]', `Standups: <@${OTHER_MENTOR}> wrote “other concern”`]);
+    expect(
+      (await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'standup_report').orderBy('id').execute()).map(
+        (d) => d.payload.text,
+      ),
+    ).toEqual(['[forgotten]', `Standups: <@${OTHER_MENTOR}> wrote “other concern”`]);
     const digest = await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'digest').executeTakeFirstOrThrow();
     expect(digest.payload.text).toBe(`Week 2: <@${pseudonym}> on track, <@${OTHER_MENTOR}> on track`);
     expect(await t.db.selectFrom('staff').select(['slack_id', 'added_by']).orderBy('slack_id').execute()).toEqual([
       { slack_id: ADMIN, added_by: 'TANDEM_ADMINS' },
       { slack_id: OTHER_MENTOR, added_by: pseudonym },
     ]);
-    expect(await t.db.selectFrom('programs').select('created_by').where('name', '=', 'Leadership').executeTakeFirst()).toEqual({ created_by: pseudonym });
+    expect(await t.db.selectFrom('programs').select('created_by').where('name', '=', 'Leadership').executeTakeFirst()).toEqual({
+      created_by: pseudonym,
+    });
 
     // Logged, naming the pseudonym only.
     const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'data.forget').execute();
-    expect(audit).toEqual([expect.objectContaining({ actor: 'cli', subject: pseudonym, at: NOW, details: expect.objectContaining({ found: true, deleted: r.changes.deleted }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'cli',
+        subject: pseudonym,
+        at: NOW,
+        details: expect.objectContaining({ found: true, deleted: r.changes.deleted }),
+      }),
+    ]);
     expect(sink.lines).toHaveLength(1);
-    expect(JSON.parse(sink.lines[0] ?? '{}')).toMatchObject({ level: 'info', app: 'tandem', action: 'data.forget', actor: 'cli', subject: pseudonym, found: true, msg: 'forgot a person' });
+    expect(JSON.parse(sink.lines[0] ?? '{}')).toMatchObject({
+      level: 'info',
+      app: 'tandem',
+      action: 'data.forget',
+      actor: 'cli',
+      subject: pseudonym,
+      found: true,
+      msg: 'forgot a person',
+    });
     expect(sink.lines.join('\n')).not.toContain(TARGET);
 
     // And the export now finds nothing under the id.
@@ -601,10 +1066,19 @@ describe(`export and forget a person (${testServer})`, () => {
 
     const sink = logSink();
     const second = await service(sink.logger).forgetPerson(TARGET);
-    expect(second).toEqual({ ok: true, found: false, pseudonym: await pseudonymOf(TARGET), changes: { deleted: {}, anonymised: {} } });
+    expect(second).toEqual({
+      ok: true,
+      found: false,
+      pseudonym: await pseudonymOf(TARGET),
+      changes: { deleted: {}, anonymised: {} },
+    });
     expect(await dump(t.db, ['audit_log'])).toEqual(before);
     expect((await rowCounts(t.db)).audit_log).toBe(auditBefore.audit_log + 1);
-    expect(JSON.parse(sink.lines[0] ?? '{}')).toMatchObject({ action: 'data.forget', found: false, msg: 'nothing stored about that person' });
+    expect(JSON.parse(sink.lines[0] ?? '{}')).toMatchObject({
+      action: 'data.forget',
+      found: false,
+      msg: 'nothing stored about that person',
+    });
   });
 
   test('forget of someone never stored changes nothing', async () => {
@@ -616,16 +1090,36 @@ describe(`export and forget a person (${testServer})`, () => {
 
   test('a longer id that starts with theirs is another person, and is left alone', async () => {
     const longer = `${OTHER_MENTEE}2`;
-    await t.db.insertInto('people').values({ slack_id: longer, name: 'gu', time_zone: 'UTC', is_bot: false, deleted: false, refreshed_at: at(0) }).execute();
-    await t.db.insertInto('audit_log').values({ at: at(0), actor: longer, action: 'note', subject: OTHER_MENTEE, details: JSON.stringify({ both: `<@${OTHER_MENTEE}> and <@${longer}>`, list: [longer, OTHER_MENTEE] }) }).execute();
+    await t.db
+      .insertInto('people')
+      .values({ slack_id: longer, name: 'gu', time_zone: 'UTC', is_bot: false, deleted: false, refreshed_at: at(0) })
+      .execute();
+    await t.db
+      .insertInto('audit_log')
+      .values({
+        at: at(0),
+        actor: longer,
+        action: 'note',
+        subject: OTHER_MENTEE,
+        details: JSON.stringify({ both: `<@${OTHER_MENTEE}> and <@${longer}>`, list: [longer, OTHER_MENTEE] }),
+      })
+      .execute();
     const r = await service().forgetPerson(OTHER_MENTEE);
     expect(r).toMatchObject({ ok: true, found: true });
     const p = await pseudonymOf(OTHER_MENTEE);
-    expect(await t.db.selectFrom('people').select('slack_id').where('slack_id', 'like', 'UOTHER%').orderBy('slack_id').execute()).toEqual([{ slack_id: longer }, { slack_id: OTHER_MENTOR }]);
-    expect(await t.db.selectFrom('audit_log').select(['actor', 'subject', 'details']).where('action', '=', 'note').execute()).toEqual([{ actor: longer, subject: p, details: { both: `<@${p}> and <@${longer}>`, list: [longer, p] } }]);
+    expect(
+      await t.db.selectFrom('people').select('slack_id').where('slack_id', 'like', 'UOTHER%').orderBy('slack_id').execute(),
+    ).toEqual([{ slack_id: longer }, { slack_id: OTHER_MENTOR }]);
+    expect(
+      await t.db.selectFrom('audit_log').select(['actor', 'subject', 'details']).where('action', '=', 'note').execute(),
+    ).toEqual([{ actor: longer, subject: p, details: { both: `<@${p}> and <@${longer}>`, list: [longer, p] } }]);
     // The forgotten mentee's pair ended; TARGET's data is untouched.
-    expect(await t.db.selectFrom('pairings').select('status').where('id', '=', seeded.pairingD).executeTakeFirst()).toEqual({ status: 'ended' });
-    expect(await t.db.selectFrom('people').select('slack_id').where('slack_id', '=', TARGET).executeTakeFirst()).toEqual({ slack_id: TARGET });
+    expect(await t.db.selectFrom('pairings').select('status').where('id', '=', seeded.pairingD).executeTakeFirst()).toEqual({
+      status: 'ended',
+    });
+    expect(await t.db.selectFrom('people').select('slack_id').where('slack_id', '=', TARGET).executeTakeFirst()).toEqual({
+      slack_id: TARGET,
+    });
   });
 });
 
@@ -649,7 +1143,8 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
   });
 
   // The key the CLI made in the database on its first export.
-  const pseudonymOf = (id: string) => use(async (db) => pseudonymFor(await createDataRightsRepository(db).pseudonymKey(() => randomHex()), id));
+  const pseudonymOf = (id: string) =>
+    use(async (db) => pseudonymFor(await createDataRightsRepository(db).pseudonymKey(() => randomHex()), id));
 
   const noSecrets = (text: string) => {
     if (password) expect(text).not.toContain(`:${password}@`);
@@ -674,12 +1169,20 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
     expect(data).toMatchObject({ slack_id: TARGET, person: { slack_id: TARGET }, notes_about_you_count: 1 });
     expect(data.pairings).toHaveLength(3);
     // The log lines went to stderr, as JSON.
-    expect(jsonLines(exported.stderr)).toContainEqual(expect.objectContaining({ action: 'data.export', subject: await pseudonymOf(TARGET) }));
+    expect(jsonLines(exported.stderr)).toContainEqual(
+      expect.objectContaining({ action: 'data.export', subject: await pseudonymOf(TARGET) }),
+    );
     noSecrets(exported.stdout + exported.stderr);
 
     const unknown = await runCli(['export', 'person', NOBODY], env, 90_000);
     expect(unknown.code).toBe(0);
-    expect(JSON.parse(unknown.stdout)).toMatchObject({ slack_id: NOBODY, person: null, pairings: [], audit_log: [], notes_about_you_count: 0 });
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      slack_id: NOBODY,
+      person: null,
+      pairings: [],
+      audit_log: [],
+      notes_about_you_count: 0,
+    });
 
     const forgot = await runCli(['forget', TARGET], env, 90_000);
     expect(forgot.code, forgot.stderr).toBe(0);
@@ -689,7 +1192,14 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
     const logs = forgot.stdout.split('\n').filter((l) => l.startsWith('{'));
     const line = logs.find((l) => l.includes('"data.forget"'));
     expect(line, forgot.stdout).toBeDefined();
-    expect(JSON.parse(line as string)).toMatchObject({ level: 'info', app: 'tandem', action: 'data.forget', actor: 'cli', subject: pseudonym, found: true });
+    expect(JSON.parse(line as string)).toMatchObject({
+      level: 'info',
+      app: 'tandem',
+      action: 'data.forget',
+      actor: 'cli',
+      subject: pseudonym,
+      found: true,
+    });
     expect(logs.join('\n')).not.toContain(TARGET);
     noSecrets(forgot.stdout + forgot.stderr);
 
@@ -697,7 +1207,9 @@ describe(`tandem export person and tandem forget, as commands (${testServer})`, 
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Nothing was stored about ${TARGET}: there was nothing to forget.`);
 
-    const audit = await use((db) => db.selectFrom('audit_log').select(['actor', 'action', 'subject']).where('action', 'like', 'data.%').orderBy('id').execute());
+    const audit = await use((db) =>
+      db.selectFrom('audit_log').select(['actor', 'action', 'subject']).where('action', 'like', 'data.%').orderBy('id').execute(),
+    );
     expect(audit).toEqual([
       // The export row named them; the forget made it the pseudonym too.
       { actor: 'cli', action: 'data.export', subject: pseudonym },

@@ -74,7 +74,10 @@ type Wired = Services & { repos: Repositories; slack: SlackPort };
 function services(options: { db?: Db; sender?: ServiceOptions['sender']; timeoutMs?: number } = {}): Wired {
   const logger = createLogger('debug', logs);
   // The port repeats a failed read after 250 ms, 500 ms in real time; the outages here fail hundreds.
-  const slack = createWebApiPort(createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: options.timeoutMs ?? 5_000 }), { retryWaitMs: 2 });
+  const slack = createWebApiPort(
+    createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: options.timeoutMs ?? 5_000 }),
+    { retryWaitMs: 2 },
+  );
   const db = options.db ?? t.db;
   const s = createServices({
     db,
@@ -104,7 +107,13 @@ type SeededPair = { pairing: Pairing; mentor: string; mentee: string; conversati
 
 async function seedProgram(s: Wired, extra: { timeZone?: string; startDate?: string; name?: string } = {}) {
   const program = await s.repos.programs.create(
-    { name: extra.name ?? 'Backend Module 3', time_zone: extra.timeZone ?? PROGRAM_ZONE, start_date: extra.startDate ?? '2027-01-11', alerts_channel_id: ALERTS, created_by: ADMIN },
+    {
+      name: extra.name ?? 'Backend Module 3',
+      time_zone: extra.timeZone ?? PROGRAM_ZONE,
+      start_date: extra.startDate ?? '2027-01-11',
+      alerts_channel_id: ALERTS,
+      created_by: ADMIN,
+    },
     [],
   );
   if (!program) throw new Error('program not created');
@@ -122,7 +131,10 @@ async function seedPairs(s: Wired, programId: number, n: number, prefix = 'P'): 
       [mentee, 'America/Chicago'],
     ] as const) {
       fake.addUser({ id, name: id.toLowerCase(), tz });
-      await s.repos.people.upsert({ slackId: id, teamId: fake.teamId, name: id.toLowerCase(), realName: null, timeZone: tz, isBot: false, deleted: false }, clock());
+      await s.repos.people.upsert(
+        { slackId: id, teamId: fake.teamId, name: id.toLowerCase(), realName: null, timeZone: tz, isBot: false, deleted: false },
+        clock(),
+      );
     }
     const created = await s.repos.pairings.create({ programId, mentorId: mentor, menteeId: mentee, createdBy: ADMIN }, clock());
     if (!created) throw new Error('pairing not created');
@@ -145,12 +157,19 @@ function posted(channel: string, filter: { kind?: string; deliveryId?: number } 
 }
 
 function okPosts(channel?: string): RecordedCall[] {
-  return fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true && (channel === undefined || c.args.channel === channel));
+  return fake
+    .callsTo('chat.postMessage')
+    .filter(
+      (c) =>
+        c.status === 200 && (c.response as { ok?: boolean }).ok === true && (channel === undefined || c.args.channel === channel),
+    );
 }
 
 /** Accepted posts of check-ins (other passes of the tick may post other kinds). */
 function okCheckinPosts(): RecordedCall[] {
-  return okPosts().filter((c) => (c.args.metadata as { event_payload?: { kind?: string } } | undefined)?.event_payload?.kind === 'checkin');
+  return okPosts().filter(
+    (c) => (c.args.metadata as { event_payload?: { kind?: string } } | undefined)?.event_payload?.kind === 'checkin',
+  );
 }
 
 async function deliveryRows() {
@@ -158,12 +177,19 @@ async function deliveryRows() {
 }
 
 async function count(table: 'checkins' | 'deliveries'): Promise<number> {
-  const r = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await t.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return r.n;
 }
 
 async function checkinExpectations(): Promise<number> {
-  const r = await t.db.selectFrom('expectations').where('kind', '=', 'checkin').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await t.db
+    .selectFrom('expectations')
+    .where('kind', '=', 'checkin')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return r.n;
 }
 
@@ -181,7 +207,15 @@ async function deliverUntilSettled(s: Wired, limitMs = 15_000) {
     if (open.length === 0 || Date.now() > until) break;
     await sleep(100);
   }
-  return reports.reduce((a, r) => ({ sent: a.sent + r.sent, recovered: a.recovered + r.recovered, retried: a.retried + r.retried, failed: a.failed + r.failed }), { sent: 0, recovered: 0, retried: 0, failed: 0 });
+  return reports.reduce(
+    (a, r) => ({
+      sent: a.sent + r.sent,
+      recovered: a.recovered + r.recovered,
+      retried: a.retried + r.retried,
+      failed: a.failed + r.failed,
+    }),
+    { sent: 0, recovered: 0, retried: 0, failed: 0 },
+  );
 }
 
 // ----- lifecycle ----------------------------------------------------------------------------------
@@ -255,7 +289,11 @@ describe(`weekly check-in through the outbox (${testServer})`, () => {
       const pair = pairs.find((p) => p.pairing.id === d.pairing_id);
       const msg = posted(pair?.conversation ?? '', { deliveryId: d.id });
       expect(msg).toHaveLength(1);
-      expect({ channel: d.sent_channel, ts: d.sent_ts, attempts: d.attempts }).toEqual({ channel: pair?.conversation, ts: msg[0]?.ts, attempts: 1 });
+      expect({ channel: d.sent_channel, ts: d.sent_ts, attempts: d.attempts }).toEqual({
+        channel: pair?.conversation,
+        ts: msg[0]?.ts,
+        attempts: 1,
+      });
     }
     // Mentor and mentee each owe an answer.
     expect(await checkinExpectations()).toBe(60);
@@ -267,7 +305,11 @@ describe(`weekly check-in through the outbox (${testServer})`, () => {
     const pairs = await seedPairs(seedWith, program.id, 30);
     fake.reset();
 
-    const replicas = [services({ db: await replicaDb() }), services({ db: await replicaDb() }), services({ db: await replicaDb() })];
+    const replicas = [
+      services({ db: await replicaDb() }),
+      services({ db: await replicaDb() }),
+      services({ db: await replicaDb() }),
+    ];
     expect(new Set(replicas.map((r) => r.sender.owner)).size).toBe(3);
     const reports = await Promise.all(replicas.map((r) => runTick(r)));
     for (const r of replicas) await r.sender.idle();
@@ -275,7 +317,9 @@ describe(`weekly check-in through the outbox (${testServer})`, () => {
     // Planning is keyed: the three passes together planned each pair once.
     expect(reports.reduce((n, r) => n + r.checkinsPlanned, 0)).toBe(30);
     for (const p of pairs) expect(posted(p.conversation, { kind: 'checkin' }), p.conversation).toHaveLength(1);
-    const all = [...fake.conversations.values()].flatMap((c) => c.messages.filter((m) => m.metadata?.event_payload.kind === 'checkin'));
+    const all = [...fake.conversations.values()].flatMap((c) =>
+      c.messages.filter((m) => m.metadata?.event_payload.kind === 'checkin'),
+    );
     expect(all).toHaveLength(30);
     expect(new Set(all.map((m) => String(m.metadata?.event_payload.delivery_id))).size).toBe(30);
     expect(okCheckinPosts()).toHaveLength(30);
@@ -303,7 +347,13 @@ describe(`crash between send and record (${testServer})`, () => {
     // Slack did post it; we never heard.
     expect(posted('CPAIR', { deliveryId: id })).toHaveLength(1);
     const pending = await s.repos.deliveries.get(id);
-    expect(pending).toMatchObject({ status: 'pending', attempts: 0, transient_failures: 1, sent_ts: null, error: 'request_error' });
+    expect(pending).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      transient_failures: 1,
+      sent_ts: null,
+      error: 'request_error',
+    });
     expect(pending?.not_before.getTime()).toBeGreaterThan(clock().getTime());
 
     // Not before its time.
@@ -314,7 +364,14 @@ describe(`crash between send and record (${testServer})`, () => {
     expect(second).toEqual({ sent: 0, recovered: 1, retried: 0, failed: 0 });
     const msgs = posted('CPAIR');
     expect(msgs).toHaveLength(1);
-    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'sent', sent_channel: 'CPAIR', sent_ts: msgs[0]?.ts, attempts: 1, error: null, claimed_by: null });
+    expect(await s.repos.deliveries.get(id)).toMatchObject({
+      status: 'sent',
+      sent_channel: 'CPAIR',
+      sent_ts: msgs[0]?.ts,
+      attempts: 1,
+      error: null,
+      claimed_by: null,
+    });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     expect(fake.callsTo('conversations.history')).toHaveLength(1);
   });
@@ -352,7 +409,11 @@ describe(`crash between send and record (${testServer})`, () => {
     // What the dying sender managed before it went: renewing its claim right before posting (as the
     // sender does), then the post, with the delivery's metadata.
     expect(await s.repos.deliveries.renewClaim(id, 'sender-that-died', clock(), 60_000)).toBe(true);
-    const sent = await s.slack.postMessage({ channel: 'CPAIR', text: 'notice n1', metadata: { eventType: deliveryEventType, payload: { delivery_id: id, kind: 'notice' } } });
+    const sent = await s.slack.postMessage({
+      channel: 'CPAIR',
+      text: 'notice n1',
+      metadata: { eventType: deliveryEventType, payload: { delivery_id: id, kind: 'notice' } },
+    });
 
     advance(61_000);
     expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 1, retried: 0, failed: 0 });
@@ -398,7 +459,11 @@ describe(`claims that run out (${testServer})`, () => {
     const b = services({ sender: { channelGapMs: 400, leaseMs: 1_000 } });
     fake.addChannel({ id: 'CDUP', members: ['UBOT'] });
     const ids: number[] = [];
-    for (let i = 1; i <= 3; i++) ids.push((await a.repos.deliveries.enqueue(notice(`dup:${i}`, 'CDUP', { notBefore: new Date(clock().getTime() - 10_000 + i) }))).id);
+    for (let i = 1; i <= 3; i++)
+      ids.push(
+        (await a.repos.deliveries.enqueue(notice(`dup:${i}`, 'CDUP', { notBefore: new Date(clock().getTime() - 10_000 + i) })))
+          .id,
+      );
     // A claims all three; #2 and #3 wait their turn in A's queue while A's lease on them runs out.
     const runA = a.sender.deliverDue();
     await fake.waitFor('chat.postMessage');
@@ -412,7 +477,9 @@ describe(`claims that run out (${testServer})`, () => {
     const s = services({ timeoutMs: 500 });
     fake.addChannel({ id: 'CALERT', members: ['UBOT'] });
     const parent = await s.slack.postMessage({ channel: 'CALERT', text: 'alert' });
-    const { id } = await s.repos.deliveries.enqueue(notice('reply', 'CALERT', { payload: { text: 'The snooze is over', thread_ts: parent.ts } }));
+    const { id } = await s.repos.deliveries.enqueue(
+      notice('reply', 'CALERT', { payload: { text: 'The snooze is over', thread_ts: parent.ts } }),
+    );
     fake.inject('chat.postMessage', { kind: 'timeout', ms: 2_000 });
     expect(await s.sender.deliverDue()).toMatchObject({ retried: 1 });
     advance(2_000);
@@ -458,14 +525,21 @@ describe(`429s and 5xx across a fan-out (${testServer})`, () => {
     // Every fault was actually served: 3 by name on posts, 1 by name on history, 4 wildcards.
     const served = fake.calls.filter((c) => c.fault !== undefined);
     expect(served).toHaveLength(8);
-    expect(served.filter((c) => c.status === 429).map((c) => c.method).sort()).toEqual(['chat.postMessage', 'conversations.history']);
+    expect(
+      served
+        .filter((c) => c.status === 429)
+        .map((c) => c.method)
+        .sort(),
+    ).toEqual(['chat.postMessage', 'conversations.history']);
 
     // Not before Retry-After: the post that got the 429, and the history read that did.
     for (const method of ['chat.postMessage', 'conversations.history']) {
       const limited = fake.calls.find((c) => c.method === method && c.status === 429);
       expect(limited, method).toBeDefined();
       const channel = limited?.args.channel;
-      const next = fake.calls.find((c) => c.method === method && c.args.channel === channel && c.at > (limited?.at ?? new Date(0)) && c !== limited);
+      const next = fake.calls.find(
+        (c) => c.method === method && c.args.channel === channel && c.at > (limited?.at ?? new Date(0)) && c !== limited,
+      );
       expect(next, `${method} retried`).toBeDefined();
       expect(next?.at.getTime() ?? 0).toBeGreaterThanOrEqual((limited?.at.getTime() ?? Infinity) + 1_000 - SLACK_MS);
     }
@@ -540,7 +614,9 @@ describe(`transient failures never drop a message (${testServer})`, () => {
     expect(rows.map((d) => d.status)).toEqual(Array(5).fill('sent'));
     expect(Math.max(...rows.map((d) => d.transient_failures))).toBeGreaterThan(8);
     for (const c of channels) expect(posted(c), c).toHaveLength(c === 'COUT1' ? 2 : 1);
-    const dm = fake.callsTo('conversations.open').find((c) => c.status === 200)?.response as { channel?: { id?: string } } | undefined;
+    const dm = fake.callsTo('conversations.open').find((c) => c.status === 200)?.response as
+      | { channel?: { id?: string } }
+      | undefined;
     expect(posted(dm?.channel?.id ?? '')).toHaveLength(1);
     expect(fake.calls.filter((c) => c.status === 503).length).toBeGreaterThan(20);
     expect(okPosts().every((c) => c.at.getTime() > 0)).toBe(true);
@@ -581,7 +657,9 @@ describe(`transient failures never drop a message (${testServer})`, () => {
   test('a message that outlived its purpose is cancelled, not sent late', async () => {
     const s = services();
     fake.addChannel({ id: 'CEXP', members: ['UBOT'] });
-    const { id } = await s.repos.deliveries.enqueue(notice('expiring', 'CEXP', { expiresAt: new Date(clock().getTime() + 60_000) }));
+    const { id } = await s.repos.deliveries.enqueue(
+      notice('expiring', 'CEXP', { expiresAt: new Date(clock().getTime() + 60_000) }),
+    );
     fake.inject('chat.postMessage', { kind: 'server_error', status: 503 });
     await s.sender.deliverDue();
     advance(10 * 60_000);
@@ -623,12 +701,22 @@ describe(`permanent errors (${testServer})`, () => {
     arrange();
     const { id } = await s.repos.deliveries.enqueue(notice('n1', channel));
     expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 1 });
-    expect(await s.repos.deliveries.get(id)).toMatchObject({ status: 'failed', error, attempts: 1, claimed_by: null, sent_ts: null });
+    expect(await s.repos.deliveries.get(id)).toMatchObject({
+      status: 'failed',
+      error,
+      attempts: 1,
+      claimed_by: null,
+      sent_ts: null,
+    });
     expect(fake.callsTo(method)).toHaveLength(1);
 
     advance(86_400_000);
     expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
-    expect(fake.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'conversations.open' || c.method === 'conversations.history')).toHaveLength(1);
+    expect(
+      fake.calls.filter(
+        (c) => c.method === 'chat.postMessage' || c.method === 'conversations.open' || c.method === 'conversations.history',
+      ),
+    ).toHaveLength(1);
     expect([...fake.conversations.values()].flatMap((c) => c.messages)).toHaveLength(0);
   });
 });
@@ -640,14 +728,17 @@ describe(`per-channel pacing (${testServer})`, () => {
     const base = clock().getTime();
     // Enqueued in one order, due in the reverse one: due order wins.
     for (let i = 1; i <= 5; i++) {
-      await s.repos.deliveries.enqueue(notice(`pace:${i}`, 'CPACE', { notBefore: new Date(base - i * 1_000), payload: { text: `pace ${6 - i}` } }));
+      await s.repos.deliveries.enqueue(
+        notice(`pace:${i}`, 'CPACE', { notBefore: new Date(base - i * 1_000), payload: { text: `pace ${6 - i}` } }),
+      );
     }
     expect(await s.sender.deliverDue()).toEqual({ sent: 5, recovered: 0, retried: 0, failed: 0 });
 
     expect(posted('CPACE').map((m) => m.text)).toEqual(['pace 1', 'pace 2', 'pace 3', 'pace 4', 'pace 5']);
     const at = okPosts('CPACE').map((c) => c.at.getTime());
     expect(at).toHaveLength(5);
-    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0), `gap ${i}`).toBeGreaterThanOrEqual(200 - SLACK_MS);
+    for (let i = 1; i < at.length; i++)
+      expect((at[i] ?? 0) - (at[i - 1] ?? 0), `gap ${i}`).toBeGreaterThanOrEqual(200 - SLACK_MS);
   });
 
   test('channels are paced independently: a busy channel does not hold up another one', async () => {
@@ -655,7 +746,10 @@ describe(`per-channel pacing (${testServer})`, () => {
     fake.addChannel({ id: 'CBUSY', members: ['UBOT'] });
     fake.addChannel({ id: 'CQUIET', members: ['UBOT'] });
     const base = clock().getTime();
-    for (let i = 1; i <= 3; i++) await s.repos.deliveries.enqueue(notice(`busy:${i}`, 'CBUSY', { notBefore: new Date(base - 10_000 + i), payload: { text: `busy ${i}` } }));
+    for (let i = 1; i <= 3; i++)
+      await s.repos.deliveries.enqueue(
+        notice(`busy:${i}`, 'CBUSY', { notBefore: new Date(base - 10_000 + i), payload: { text: `busy ${i}` } }),
+      );
     await s.repos.deliveries.enqueue(notice('quiet:1', 'CQUIET', { notBefore: new Date(base), payload: { text: 'quiet 1' } }));
     expect(await s.sender.deliverDue()).toEqual({ sent: 4, recovered: 0, retried: 0, failed: 0 });
 
@@ -671,7 +765,10 @@ describe(`per-channel pacing (${testServer})`, () => {
     fake.addChannel({ id: 'CBUSY', members: ['UBOT'] });
     startTicking();
     const base = clock().getTime();
-    for (let i = 1; i <= 3; i++) await s.repos.deliveries.enqueue(notice(`busy:${i}`, 'CBUSY', { notBefore: new Date(base - (10 - i) * 1_000), payload: { text: `busy ${i}` } }));
+    for (let i = 1; i <= 3; i++)
+      await s.repos.deliveries.enqueue(
+        notice(`busy:${i}`, 'CBUSY', { notBefore: new Date(base - (10 - i) * 1_000), payload: { text: `busy ${i}` } }),
+      );
 
     const total = await deliverUntilSettled(s);
     expect(total.sent).toBe(3);
@@ -706,7 +803,11 @@ describe(`run coordinator (${testServer})`, () => {
     expect(await b.shouldRun(key, 60_000)).toBe(false);
 
     // The claim expires (as if its TTL ran out): the slot can be taken again, by one replica.
-    await t.db.updateTable('scheduler_runs').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('key', '=', key).execute();
+    await t.db
+      .updateTable('scheduler_runs')
+      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+      .where('key', '=', key)
+      .execute();
     const retake = await Promise.all([a.shouldRun(key, 60_000), b.shouldRun(key, 60_000)]);
     expect(retake.filter(Boolean)).toHaveLength(1);
     const row = await t.db.selectFrom('scheduler_runs').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
@@ -714,7 +815,10 @@ describe(`run coordinator (${testServer})`, () => {
     expect(row.expires_at.getTime()).toBeGreaterThan(Date.now());
 
     // An expired row left behind by another replica does not block a new claim.
-    await t.db.insertInto('scheduler_runs').values({ key: 'tandem-tick:stale', owner: 'replica-gone', expires_at: new Date(Date.now() - 5_000) }).execute();
+    await t.db
+      .insertInto('scheduler_runs')
+      .values({ key: 'tandem-tick:stale', owner: 'replica-gone', expires_at: new Date(Date.now() - 5_000) })
+      .execute();
     expect(await b.shouldRun('tandem-tick:stale', 60_000)).toBe(true);
     expect(await a.shouldRun('tandem-tick:stale', 60_000)).toBe(false);
   });
@@ -727,7 +831,13 @@ describe(`paused pairings (${testServer})`, () => {
     const program = await seedProgram(s, { timeZone: 'America/Los_Angeles' });
     const [active, paused] = await seedPairs(s, program.id, 2);
     if (!active || !paused) throw new Error('seed');
-    expect(await s.repos.pairings.transition(paused.pairing.id, ['active'], { status: 'paused', paused_until: '2027-01-19', pause_reason: 'holiday' })).toBeDefined();
+    expect(
+      await s.repos.pairings.transition(paused.pairing.id, ['active'], {
+        status: 'paused',
+        paused_until: '2027-01-19',
+        pause_reason: 'holiday',
+      }),
+    ).toBeDefined();
     fake.reset();
 
     setNow('2027-01-18T19:00:00Z'); // Monday 11:00 in Los Angeles, an hour after the slot
@@ -748,7 +858,11 @@ describe(`paused pairings (${testServer})`, () => {
     const tuesday = await runTick(s);
     await s.sender.idle();
     expect(tuesday).toMatchObject({ resumed: 1, checkinsPlanned: 1 });
-    expect(await s.repos.pairings.get(paused.pairing.id)).toMatchObject({ status: 'active', paused_until: null, pause_reason: null });
+    expect(await s.repos.pairings.get(paused.pairing.id)).toMatchObject({
+      status: 'active',
+      paused_until: null,
+      pause_reason: null,
+    });
     // This week's check-in, asked late; the active pair is not asked twice.
     expect(posted(paused.conversation, { kind: 'checkin' })).toHaveLength(1);
     expect(posted(active.conversation, { kind: 'checkin' })).toHaveLength(1);

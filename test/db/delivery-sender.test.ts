@@ -12,7 +12,13 @@ import { createDeliveryRepository, type NewDelivery } from '../../src/db/reposit
 import type { Delivery, DeliveryPayload } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { section } from '../../src/messages/text.js';
-import { createDeliverySender, deliveryEventType, fileNameFor, stuckAfterMs, type DeliverySenderOptions } from '../../src/services/outbox/delivery-sender.js';
+import {
+  createDeliverySender,
+  deliveryEventType,
+  fileNameFor,
+  stuckAfterMs,
+  type DeliverySenderOptions,
+} from '../../src/services/outbox/delivery-sender.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
@@ -22,7 +28,8 @@ const NOW = Date.parse('2027-01-18T16:00:00Z');
 class Lines extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   }
 }
@@ -53,7 +60,9 @@ beforeEach(async () => {
 
 function sender(options: Partial<DeliverySenderOptions> = {}) {
   const logger = createLogger('info', logs);
-  const slack = createWebApiPort(createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: 5_000 }), { retryWaitMs: 1 });
+  const slack = createWebApiPort(createWebClient(fake.botToken, { apiUrl: fake.url, logger, timeoutMs: 5_000 }), {
+    retryWaitMs: 1,
+  });
   return createDeliverySender({
     deliveries: repo(),
     slack,
@@ -75,7 +84,13 @@ function channel(): string {
 }
 
 async function enqueue(over: Partial<NewDelivery> & { channel: string }, row: Record<string, unknown> = {}): Promise<Delivery> {
-  const { id } = await repo().enqueue({ dedupeKey: `k-${Math.random()}`, kind: 'test_kind', payload: { text: 'hello' }, notBefore: new Date(NOW - 1_000), ...over });
+  const { id } = await repo().enqueue({
+    dedupeKey: `k-${Math.random()}`,
+    kind: 'test_kind',
+    payload: { text: 'hello' },
+    notBefore: new Date(NOW - 1_000),
+    ...over,
+  });
   if (Object.keys(row).length > 0) await t.db.updateTable('deliveries').set(row).where('id', '=', id).execute();
   return (await repo().get(id))!;
 }
@@ -93,16 +108,29 @@ describe('sending', () => {
     expect(report).toEqual({ sent: 1, recovered: 0, retried: 0, failed: 0 });
     const [m, ...more] = messages(ch);
     expect(more).toEqual([]);
-    expect(m).toMatchObject({ text: 'hi there', blocks, metadata: { event_type: deliveryEventType, event_payload: { delivery_id: d.id, kind: 'checkin_prompt' } } });
+    expect(m).toMatchObject({
+      text: 'hi there',
+      blocks,
+      metadata: { event_type: deliveryEventType, event_payload: { delivery_id: d.id, kind: 'checkin_prompt' } },
+    });
     expect(m!.thread_ts).toBeUndefined();
     const call = fake.callsTo('chat.postMessage')[0]!;
     expect(call.args).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false' });
-    expect(await row(d.id)).toMatchObject({ status: 'sent', sent_channel: ch, sent_ts: m!.ts, sent_at: new Date(NOW), error: null, claimed_by: null, claimed_until: null, attempts: 1 });
+    expect(await row(d.id)).toMatchObject({
+      status: 'sent',
+      sent_channel: ch,
+      sent_ts: m!.ts,
+      sent_at: new Date(NOW),
+      error: null,
+      claimed_by: null,
+      claimed_until: null,
+      attempts: 1,
+    });
     expect(await sender().deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
     expect(messages(ch)).toHaveLength(1);
   });
 
-  test('deliveryEventType names Tandem\'s messages; a stuck delivery is one failing for an hour', () => {
+  test("deliveryEventType names Tandem's messages; a stuck delivery is one failing for an hour", () => {
     expect(deliveryEventType).toBe('tandem_delivery');
     expect(stuckAfterMs).toBe(3_600_000);
   });
@@ -180,7 +208,13 @@ describe('sending', () => {
 
   test('the default batch is 50 and a run takes up to 100 batches', async () => {
     const ch = channel();
-    const values = Array.from({ length: 51 }, (_, i) => ({ dedupeKey: `batch-${i}`, kind: 'k', channel: ch, payload: { text: `b${i}` }, notBefore: new Date(NOW - 100_000 + i) }));
+    const values = Array.from({ length: 51 }, (_, i) => ({
+      dedupeKey: `batch-${i}`,
+      kind: 'k',
+      channel: ch,
+      payload: { text: `b${i}` },
+      notBefore: new Date(NOW - 100_000 + i),
+    }));
     await repo().enqueueMany(values);
     const s = sender();
     expect(await s.deliverDue(1)).toMatchObject({ sent: 50 });
@@ -195,7 +229,9 @@ describe('expiry', () => {
     expect(await sender().deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
     expect(messages(ch)).toEqual([]);
     expect(await row(d.id)).toMatchObject({ status: 'skipped', error: 'expired', claimed_by: null });
-    expect(logged('delivery outlived its purpose; cancelled, not sent late')).toMatchObject([{ deliveryId: d.id, kind: 'test_kind' }]);
+    expect(logged('delivery outlived its purpose; cancelled, not sent late')).toMatchObject([
+      { deliveryId: d.id, kind: 'test_kind' },
+    ]);
   });
 
   test('one that expires later is sent', async () => {
@@ -214,7 +250,9 @@ describe('attempt budget (attempts whose outcome is unknown)', () => {
     expect(await sender({ maxAttempts: 3 }).deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 1 });
     expect(messages(ch)).toEqual([]);
     expect(await row(d.id)).toMatchObject({ status: 'failed', error: 'lease_expired', claimed_by: null });
-    expect(logged('delivery failed for good: attempt budget spent')).toMatchObject([{ deliveryId: d.id, kind: 'test_kind', attempts: 4, level: 'warn' }]);
+    expect(logged('delivery failed for good: attempt budget spent')).toMatchObject([
+      { deliveryId: d.id, kind: 'test_kind', attempts: 4, level: 'warn' },
+    ]);
   });
 
   test('with no error recorded the reason is too_many_attempts', async () => {
@@ -238,15 +276,24 @@ describe('an attempt that may have posted: look in the history before posting ag
     await sender().deliverDue();
     const original = messages(ch)[0]!;
     // As if the sender had died after Slack stored the post, before the row was updated.
-    await t.db.updateTable('deliveries').set({ status: 'pending', sent_ts: null, sent_channel: null, sent_at: null, may_have_posted: true }).where('id', '=', d.id).execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ status: 'pending', sent_ts: null, sent_channel: null, sent_at: null, may_have_posted: true })
+      .where('id', '=', d.id)
+      .execute();
     now += 60_000;
     expect(await sender().deliverDue()).toEqual({ sent: 0, recovered: 1, retried: 0, failed: 0 });
     expect(messages(ch).map((m) => m.text)).toEqual(['once only']);
-    expect(await row(d.id)).toMatchObject({ status: 'sent', sent_ts: original.ts, sent_channel: ch, sent_at: new Date(NOW + 60_000) });
+    expect(await row(d.id)).toMatchObject({
+      status: 'sent',
+      sent_ts: original.ts,
+      sent_channel: ch,
+      sent_at: new Date(NOW + 60_000),
+    });
     expect(logged('delivery found in history; not sent again')).toMatchObject([{ deliveryId: d.id, kind: 'test_kind' }]);
   });
 
-  test('another delivery\'s message in the channel is not mistaken for this one', async () => {
+  test("another delivery's message in the channel is not mistaken for this one", async () => {
     const ch = channel();
     await enqueue({ channel: ch, payload: { text: 'other' } });
     await sender().deliverDue();
@@ -286,7 +333,7 @@ describe('an attempt that may have posted: look in the history before posting ag
     expect(messages(ch)).toHaveLength(2);
   });
 
-  test('the history is searched from the delivery\'s creation (a minute before, for clock skew)', async () => {
+  test("the history is searched from the delivery's creation (a minute before, for clock skew)", async () => {
     const ch = channel();
     const d = await enqueue({ channel: ch }, { may_have_posted: true });
     await sender().deliverDue();
@@ -296,7 +343,10 @@ describe('an attempt that may have posted: look in the history before posting ag
 });
 
 describe('files', () => {
-  const payload = (): DeliveryPayload => ({ text: 'The week in a chart', file: { filename: 'chart.png', title: 'Week 3', base64: Buffer.from('PNGDATA').toString('base64') } });
+  const payload = (): DeliveryPayload => ({
+    text: 'The week in a chart',
+    file: { filename: 'chart.png', title: 'Week 3', base64: Buffer.from('PNGDATA').toString('base64') },
+  });
 
   test('fileNameFor puts the delivery id before the extension', () => {
     expect(fileNameFor('chart.png', 42)).toBe('chart-d42.png');
@@ -309,7 +359,16 @@ describe('files', () => {
     const ch = channel();
     const d = await enqueue({ channel: ch, payload: payload() });
     expect(await sender().deliverDue()).toEqual({ sent: 1, recovered: 0, retried: 0, failed: 0 });
-    expect(fake.files).toContainEqual(expect.objectContaining({ filename: `chart-d${d.id}.png`, title: 'Week 3', content: Buffer.from('PNGDATA'), completed: true, channel_id: ch, initial_comment: 'The week in a chart' }));
+    expect(fake.files).toContainEqual(
+      expect.objectContaining({
+        filename: `chart-d${d.id}.png`,
+        title: 'Week 3',
+        content: Buffer.from('PNGDATA'),
+        completed: true,
+        channel_id: ch,
+        initial_comment: 'The week in a chart',
+      }),
+    );
     expect(fake.callsTo('chat.postMessage')).toEqual([]);
     expect(await row(d.id)).toMatchObject({ status: 'sent', sent_channel: ch, sent_ts: null, sent_at: new Date(NOW) });
   });
@@ -319,7 +378,11 @@ describe('files', () => {
     const d = await enqueue({ channel: ch, payload: payload() });
     await sender().deliverDue();
     const uploads = fake.files.length;
-    await t.db.updateTable('deliveries').set({ status: 'pending', sent_channel: null, may_have_posted: true }).where('id', '=', d.id).execute();
+    await t.db
+      .updateTable('deliveries')
+      .set({ status: 'pending', sent_channel: null, may_have_posted: true })
+      .where('id', '=', d.id)
+      .execute();
     expect(await sender().deliverDue()).toMatchObject({ recovered: 1, sent: 0 });
     expect(fake.files).toHaveLength(uploads);
     const share = messages(ch).find((m) => m.files?.some((f) => f.name === `chart-d${d.id}.png`));
@@ -357,7 +420,14 @@ describe('transient failures back off and are retried; permanent ones stop', () 
     fake.inject('chat.postMessage', { kind: 'server_error', status: 503 });
     expect(await sender().deliverDue()).toMatchObject({ retried: 1 });
     // 1 s × 2² = 4 s ceiling, equal jitter at 0.5: 2 s + 1 s.
-    expect(await row(d.id)).toMatchObject({ status: 'pending', error: 'http_503', not_before: new Date(NOW + 3_000), transient_failures: 3, transient_since: new Date(NOW - 60_000), may_have_posted: true });
+    expect(await row(d.id)).toMatchObject({
+      status: 'pending',
+      error: 'http_503',
+      not_before: new Date(NOW + 3_000),
+      transient_failures: 3,
+      transient_since: new Date(NOW - 60_000),
+      may_have_posted: true,
+    });
     now += 3_000;
     expect(await sender().deliverDue()).toMatchObject({ sent: 1, recovered: 0 });
     expect(fake.callsTo('conversations.history')).toHaveLength(1);
@@ -376,7 +446,12 @@ describe('transient failures back off and are retried; permanent ones stop', () 
     // The port tries conversations.open 3 times.
     fake.inject('conversations.open', { kind: 'server_error', status: 503 }, 3);
     expect(await sender().deliverDue()).toMatchObject({ retried: 1 });
-    expect(await row(d.id)).toMatchObject({ status: 'pending', error: 'http_503', may_have_posted: false, not_before: new Date(NOW + 750) });
+    expect(await row(d.id)).toMatchObject({
+      status: 'pending',
+      error: 'http_503',
+      may_have_posted: false,
+      not_before: new Date(NOW + 750),
+    });
   });
 
   test('a 429 on a retry after an attempt that may have posted keeps the history check', async () => {
@@ -393,7 +468,17 @@ describe('transient failures back off and are retried; permanent ones stop', () 
     fake.inject('chat.postMessage', { kind: 'error', error: 'is_archived' });
     expect(await sender().deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 1 });
     expect(await row(d.id)).toMatchObject({ status: 'failed', error: 'is_archived', claimed_by: null });
-    expect(logged('delivery failed for good')).toMatchObject([{ deliveryId: d.id, kind: 'test_kind', error: 'is_archived', attempts: 1, transientFailures: 0, level: 'warn', component: 'delivery-sender' }]);
+    expect(logged('delivery failed for good')).toMatchObject([
+      {
+        deliveryId: d.id,
+        kind: 'test_kind',
+        error: 'is_archived',
+        attempts: 1,
+        transientFailures: 0,
+        level: 'warn',
+        component: 'delivery-sender',
+      },
+    ]);
     expect(await sender().deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
   });
 
@@ -413,7 +498,7 @@ describe('transient failures back off and are retried; permanent ones stop', () 
     expect((await row(old.id)).status).toBe('failed');
   });
 
-  test('an error that is not Slack\'s (a bug) is not swallowed as a failed delivery', async () => {
+  test("an error that is not Slack's (a bug) is not swallowed as a failed delivery", async () => {
     const ch = channel();
     await enqueue({ channel: ch, payload: { text: 'broken file', file: { filename: 'x.txt', title: 'x' } as never } });
     await expect(sender().deliverDue()).rejects.toThrow(/first argument/);
@@ -437,7 +522,12 @@ describe('claims', () => {
     const s = sender();
     const run = s.deliverDue();
     await fake.waitFor('chat.postMessage');
-    expect(await row(d.id)).toMatchObject({ status: 'sending', claimed_by: s.owner, claimed_until: new Date(NOW + 60_000), may_have_posted: true });
+    expect(await row(d.id)).toMatchObject({
+      status: 'sending',
+      claimed_by: s.owner,
+      claimed_until: new Date(NOW + 60_000),
+      may_have_posted: true,
+    });
     await run;
     expect(s.owner).toMatch(/^sender-[0-9a-f-]{36}$/);
   });
@@ -487,7 +577,7 @@ describe('pacing (Date frozen, so the planned waits are exact)', () => {
     expect(sleeps).toEqual([60_000]);
   });
 
-  test('the default workspace rate is 291 a minute (3% under Slack\'s 300)', async () => {
+  test("the default workspace rate is 291 a minute (3% under Slack's 300)", async () => {
     const chans = [channel(), channel(), channel()];
     for (const c of chans) await enqueue({ channel: c });
     await sender({ workspacePerMinute: undefined as never }).deliverDue();
@@ -497,14 +587,17 @@ describe('pacing (Date frozen, so the planned waits are exact)', () => {
     expect(sleeps[1]).toBeCloseTo(2 * gap, 3);
   });
 
-  test('a channel\'s gap counts from its last post, a failed one too, and ends when it has passed', async () => {
+  test("a channel's gap counts from its last post, a failed one too, and ends when it has passed", async () => {
     const ch = channel();
     await enqueue({ channel: ch, payload: { text: 'a' } });
     fake.inject('chat.postMessage', { kind: 'server_error', status: 503 });
-    const s = sender({ channelGapMs: 60_000, sleep: async (ms) => {
-      sleeps.push(ms);
-      vi.advanceTimersByTime(ms);
-    } });
+    const s = sender({
+      channelGapMs: 60_000,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        vi.advanceTimersByTime(ms);
+      },
+    });
     await s.deliverDue();
     now += 60_000;
     vi.advanceTimersByTime(20_000);
@@ -534,7 +627,14 @@ describe('kick', () => {
     // 100 expired deliveries fill the first run's 100 batches of 1 (cancelled without a Slack call);
     // the one due last is left for the run that the second kick asked for.
     await repo().enqueueMany(
-      Array.from({ length: 100 }, (_, i) => ({ dedupeKey: `old-${i}`, kind: 'k', channel: 'CNOWHERE', payload: { text: 'late' }, notBefore: new Date(NOW - 100_000 + i), expiresAt: new Date(NOW - 1) })),
+      Array.from({ length: 100 }, (_, i) => ({
+        dedupeKey: `old-${i}`,
+        kind: 'k',
+        channel: 'CNOWHERE',
+        payload: { text: 'late' },
+        notBefore: new Date(NOW - 100_000 + i),
+        expiresAt: new Date(NOW - 1),
+      })),
     );
     const ch = channel();
     const d = await enqueue({ channel: ch, payload: { text: 'after the others' }, notBefore: new Date(NOW - 1_000) });
@@ -549,7 +649,14 @@ describe('kick', () => {
 
   test('a single kick is one run of at most 100 batches', async () => {
     await repo().enqueueMany(
-      Array.from({ length: 100 }, (_, i) => ({ dedupeKey: `old1-${i}`, kind: 'k', channel: 'CNOWHERE', payload: { text: 'late' }, notBefore: new Date(NOW - 100_000 + i), expiresAt: new Date(NOW - 1) })),
+      Array.from({ length: 100 }, (_, i) => ({
+        dedupeKey: `old1-${i}`,
+        kind: 'k',
+        channel: 'CNOWHERE',
+        payload: { text: 'late' },
+        notBefore: new Date(NOW - 100_000 + i),
+        expiresAt: new Date(NOW - 1),
+      })),
     );
     const d = await enqueue({ channel: channel(), notBefore: new Date(NOW - 1_000) });
     const s = sender({ batchSize: 1 });
@@ -560,12 +667,18 @@ describe('kick', () => {
 
   test('a run that breaks is logged and the sender keeps working', async () => {
     const ch = channel();
-    const bad = await enqueue({ channel: ch, payload: { text: 'broken file', file: { filename: 'x.txt', title: 'x' } as never } });
+    const bad = await enqueue({
+      channel: ch,
+      payload: { text: 'broken file', file: { filename: 'x.txt', title: 'x' } as never },
+    });
     const s = sender();
     s.kick();
     await s.idle();
     expect(logged('delivery run failed')).toHaveLength(1);
-    expect(logged('delivery run failed')[0]).toMatchObject({ level: 'error', err: { message: expect.stringMatching(/first argument/) } });
+    expect(logged('delivery run failed')[0]).toMatchObject({
+      level: 'error',
+      err: { message: expect.stringMatching(/first argument/) },
+    });
     await t.db.updateTable('deliveries').set({ status: 'skipped' }).where('id', '=', bad.id).execute();
     await enqueue({ channel: ch, payload: { text: 'fine' } });
     s.kick();

@@ -22,54 +22,58 @@ async function recorded(db: Db): Promise<string[]> {
 }
 
 async function tables(db: Db): Promise<string[]> {
-  const r = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema() order by tablename`.execute(db);
+  const r = await sql<{
+    tablename: string;
+  }>`select tablename from pg_tables where schemaname = current_schema() order by tablename`.execute(db);
   return r.rows.map((x) => x.tablename);
 }
 
 const appTables = ['audit_log', 'deliveries', 'pairings', 'people', 'program_holidays', 'programs', 'staff'];
 
 describe(`migrations on ${testServer}`, () => {
-  test(
-    'three processes migrating one fresh database at once all succeed, and each migration is applied once',
-    async () => {
-      const base = inject('postgresUrl');
-      const name = `tandem_m_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = withDatabase(base, name);
-      const instances = await Promise.all([0, 1, 2].map(() => openDatabase({ databaseUrl: url, poolSize: 3 })));
-      try {
-        const first = instances[0] as (typeof instances)[number];
-        expect(await tables(first.db)).toEqual([]);
+  test('three processes migrating one fresh database at once all succeed, and each migration is applied once', async () => {
+    const base = inject('postgresUrl');
+    const name = `tandem_m_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = withDatabase(base, name);
+    const instances = await Promise.all([0, 1, 2].map(() => openDatabase({ databaseUrl: url, poolSize: 3 })));
+    try {
+      const first = instances[0] as (typeof instances)[number];
+      expect(await tables(first.db)).toEqual([]);
 
-        const results = await Promise.all(instances.map((i) => migrateToLatest(i.db)));
+      const results = await Promise.all(instances.map((i) => migrateToLatest(i.db)));
 
-        const expected = await migrationNames();
-        expect(expected.length).toBeGreaterThan(0);
-        // Between them the three runs applied each migration exactly once.
-        const applied = results.flatMap((r) => (r.results ?? []).filter((x) => x.status === 'Success').map((x) => x.migrationName));
-        expect(applied.sort()).toEqual(expected);
-        for (const r of results) expect((r.results ?? []).filter((x) => x.status !== 'Success')).toEqual([]);
+      const expected = await migrationNames();
+      expect(expected.length).toBeGreaterThan(0);
+      // Between them the three runs applied each migration exactly once.
+      const applied = results.flatMap((r) => (r.results ?? []).filter((x) => x.status === 'Success').map((x) => x.migrationName));
+      expect(applied.sort()).toEqual(expected);
+      for (const r of results) expect((r.results ?? []).filter((x) => x.status !== 'Success')).toEqual([]);
 
-        for (const i of instances) expect(await recorded(i.db)).toEqual(expected);
-        expect(await tables(first.db)).toEqual(expect.arrayContaining(appTables));
+      for (const i of instances) expect(await recorded(i.db)).toEqual(expected);
+      expect(await tables(first.db)).toEqual(expect.arrayContaining(appTables));
 
-        // The schema works: a program can be stored and read back.
-        await first.db.insertInto('programs').values({ name: 'P', time_zone: 'UTC', start_date: '2027-01-11', created_by: 'UADMIN' }).execute();
-        const count = await first.db.selectFrom('programs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        expect(count.n).toBe(1);
-      } finally {
-        await Promise.all(instances.map((i) => i.close()));
-        const drop = new pg.Client({ connectionString: base });
-        await drop.connect();
-        await drop.query(`drop database if exists ${name} with (force)`);
-        await drop.end();
-      }
-    },
-    60_000,
-  );
+      // The schema works: a program can be stored and read back.
+      await first.db
+        .insertInto('programs')
+        .values({ name: 'P', time_zone: 'UTC', start_date: '2027-01-11', created_by: 'UADMIN' })
+        .execute();
+      const count = await first.db
+        .selectFrom('programs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(count.n).toBe(1);
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+      const drop = new pg.Client({ connectionString: base });
+      await drop.connect();
+      await drop.query(`drop database if exists ${name} with (force)`);
+      await drop.end();
+    }
+  }, 60_000);
 });
 
 describe(`migrating an already migrated database (${testServer})`, () => {
@@ -101,14 +105,26 @@ describe('0010: the link from a check-in to its message', () => {
     const t = await createTestDatabase();
     try {
       const repos = createRepositories(t.db);
-      const program = await repos.programs.create({ name: 'Backend', time_zone: 'UTC', start_date: '2027-01-04', created_by: 'UADMIN', alerts_channel_id: 'GALERTS' }, []);
-      const pairing = await repos.pairings.create({ programId: program?.id ?? 0, mentorId: 'UA', menteeId: 'UB', createdBy: 'UADMIN' }, new Date());
+      const program = await repos.programs.create(
+        { name: 'Backend', time_zone: 'UTC', start_date: '2027-01-04', created_by: 'UADMIN', alerts_channel_id: 'GALERTS' },
+        [],
+      );
+      const pairing = await repos.pairings.create(
+        { programId: program?.id ?? 0, mentorId: 'UA', menteeId: 'UB', createdBy: 'UADMIN' },
+        new Date(),
+      );
       const at = new Date('2027-01-04T10:00:00Z');
       const [old, unsent] = await repos.checkins.createMany([
         { pairingId: pairing?.id ?? 0, weekKey: '2027-W01', promptAt: at, closesAt: at },
         { pairingId: pairing?.id ?? 0, weekKey: '2027-W02', promptAt: at, closesAt: at },
       ]);
-      const { id } = await repos.deliveries.enqueue({ dedupeKey: `checkin:${pairing?.id}:2027-W01`, kind: 'checkin', channel: 'CPAIR', payload: { text: 'x' }, notBefore: at });
+      const { id } = await repos.deliveries.enqueue({
+        dedupeKey: `checkin:${pairing?.id}:2027-W01`,
+        kind: 'checkin',
+        channel: 'CPAIR',
+        payload: { text: 'x' },
+        notBefore: at,
+      });
       const migration = (await import('../../migrations/0010_checkin_delivery_link.js')) as { up: (db: Db) => Promise<void> };
       await migration.up(t.db);
       const rows = await t.db.selectFrom('checkins').select(['id', 'delivery_id']).orderBy('id').execute();

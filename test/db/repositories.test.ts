@@ -42,14 +42,22 @@ function delivery(key: string, extra: Partial<NewDelivery> = {}): NewDelivery {
 }
 
 async function count(table: 'programs' | 'program_holidays' | 'pairings' | 'deliveries'): Promise<number> {
-  const row = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return row.n;
 }
 
 describe(`programs (${testServer})`, () => {
   test('a program and its holidays round-trip; dates are YYYY-MM-DD strings, not Dates', async () => {
     const created = await programs.create(programInput('Backend Module 3'), ['2027-02-15', '2027-01-18', '2027-02-15']);
-    expect(created).toMatchObject({ name: 'Backend Module 3', start_date: '2027-01-11', holidays: ['2027-01-18', '2027-02-15'], status: 'active' });
+    expect(created).toMatchObject({
+      name: 'Backend Module 3',
+      start_date: '2027-01-11',
+      holidays: ['2027-01-18', '2027-02-15'],
+      status: 'active',
+    });
     expect(typeof created?.id).toBe('number');
 
     const loaded = await programs.get(created?.id ?? -1);
@@ -57,7 +65,13 @@ describe(`programs (${testServer})`, () => {
     expect(loaded?.holidays).toEqual(['2027-01-18', '2027-02-15']);
     expect(loaded?.created_at).toBeInstanceOf(Date);
     // Defaults from the schema come back as numbers and strings.
-    expect(loaded).toMatchObject({ length_weeks: 6, checkin_weekday: 1, checkin_time: '10:00', standup_weekday: 5, response_window_days: 2 });
+    expect(loaded).toMatchObject({
+      length_weeks: 6,
+      checkin_weekday: 1,
+      checkin_time: '10:00',
+      standup_weekday: 5,
+      response_window_days: 2,
+    });
     expect(await count('program_holidays')).toBe(2);
   });
 
@@ -100,35 +114,61 @@ describe(`programs (${testServer})`, () => {
 describe(`pairings (${testServer})`, () => {
   test('one live pairing per mentee per program: a second create returns undefined', async () => {
     const program = await newProgram();
-    const first = await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0);
-    expect(first).toMatchObject({ program_id: program.id, mentor_id: 'UMENTOR', mentee_id: 'UMENTEE', status: 'active', conversation_id: null, goals: [] });
+    const first = await pairings.create(
+      { programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' },
+      T0,
+    );
+    expect(first).toMatchObject({
+      program_id: program.id,
+      mentor_id: 'UMENTOR',
+      mentee_id: 'UMENTEE',
+      status: 'active',
+      conversation_id: null,
+      goals: [],
+    });
     expect(first?.created_at.toISOString()).toBe(T0.toISOString());
 
-    expect(await pairings.create({ programId: program.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0)).toBeUndefined();
-    expect(await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0)).toBeUndefined();
+    expect(
+      await pairings.create({ programId: program.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0),
+    ).toBeUndefined();
+    expect(
+      await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0),
+    ).toBeUndefined();
     expect(await count('pairings')).toBe(1);
 
     // A mentor may have several mentees, and the same mentee may be paired in another program.
-    expect(await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'USECOND', createdBy: 'UADMIN' }, T0)).toBeDefined();
+    expect(
+      await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'USECOND', createdBy: 'UADMIN' }, T0),
+    ).toBeDefined();
     const other = await newProgram('Frontend');
-    expect(await pairings.create({ programId: other.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0)).toBeDefined();
+    expect(
+      await pairings.create({ programId: other.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0),
+    ).toBeDefined();
     expect(await count('pairings')).toBe(3);
   });
 
   test('a paused pairing still blocks a new one; after ending it, the mentee can be paired again', async () => {
     const program = await newProgram();
-    const first = await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0);
+    const first = await pairings.create(
+      { programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' },
+      T0,
+    );
     if (!first) throw new Error('no pairing');
     const paused = await pairings.transition(first.id, ['active'], { status: 'paused', paused_until: '2027-02-01' });
     expect(paused).toMatchObject({ status: 'paused', paused_until: '2027-02-01' });
-    expect(await pairings.create({ programId: program.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0)).toBeUndefined();
+    expect(
+      await pairings.create({ programId: program.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0),
+    ).toBeUndefined();
 
     const ended = await pairings.transition(first.id, ['active', 'paused'], { status: 'ended', ended_at: plus(1000) });
     expect(ended?.status).toBe('ended');
     // Ending twice changes nothing the second time.
     expect(await pairings.transition(first.id, ['active', 'paused'], { status: 'ended', ended_at: plus(2000) })).toBeUndefined();
 
-    const second = await pairings.create({ programId: program.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, plus(3000));
+    const second = await pairings.create(
+      { programId: program.id, mentorId: 'UOTHER', menteeId: 'UMENTEE', createdBy: 'UADMIN' },
+      plus(3000),
+    );
     expect(second).toMatchObject({ mentor_id: 'UOTHER', status: 'active' });
     expect(second?.id).not.toBe(first.id);
     expect((await pairings.findLiveByMentee(program.id, 'UMENTEE'))?.id).toBe(second?.id);
@@ -139,7 +179,9 @@ describe(`pairings (${testServer})`, () => {
   test('concurrent creates for one mentee store exactly one live pairing', async () => {
     const program = await newProgram();
     const results = await Promise.all(
-      ['UM1', 'UM2', 'UM3', 'UM4', 'UM5', 'UM6'].map((mentorId) => pairings.create({ programId: program.id, mentorId, menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0)),
+      ['UM1', 'UM2', 'UM3', 'UM4', 'UM5', 'UM6'].map((mentorId) =>
+        pairings.create({ programId: program.id, mentorId, menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0),
+      ),
     );
     expect(results.filter((r) => r !== undefined)).toHaveLength(1);
     expect(await count('pairings')).toBe(1);
@@ -147,14 +189,18 @@ describe(`pairings (${testServer})`, () => {
 
   test('a mentor cannot be their own mentee, even past the service', async () => {
     const program = await newProgram();
-    await expect(pairings.create({ programId: program.id, mentorId: 'USAME', menteeId: 'USAME', createdBy: 'UADMIN' }, T0)).rejects.toThrow(/pairings_distinct_people/);
+    await expect(
+      pairings.create({ programId: program.id, mentorId: 'USAME', menteeId: 'USAME', createdBy: 'UADMIN' }, T0),
+    ).rejects.toThrow(/pairings_distinct_people/);
     expect(await count('pairings')).toBe(0);
   });
 
   test('findLiveBetween finds the pair in either order, with the program name', async () => {
     const program = await newProgram();
     const p = await pairings.create({ programId: program.id, mentorId: 'UMENTOR', menteeId: 'UMENTEE', createdBy: 'UADMIN' }, T0);
-    expect((await pairings.findLiveBetween('UMENTEE', 'UMENTOR')).map((r) => [r.id, r.program_name])).toEqual([[p?.id, 'Backend Module 3']]);
+    expect((await pairings.findLiveBetween('UMENTEE', 'UMENTOR')).map((r) => [r.id, r.program_name])).toEqual([
+      [p?.id, 'Backend Module 3'],
+    ]);
     expect(await pairings.findLiveBetween('UMENTOR', 'UOTHER')).toEqual([]);
   });
 });
@@ -167,7 +213,12 @@ describe(`deliveries (${testServer})`, () => {
     expect(b).toEqual({ id: a.id, created: false });
     expect(await count('deliveries')).toBe(1);
     // The first intent wins; the replay did not overwrite it.
-    expect(await deliveries.get(a.id)).toMatchObject({ channel: 'C0PAIR', payload: { text: 'message intro:1' }, status: 'pending', attempts: 0 });
+    expect(await deliveries.get(a.id)).toMatchObject({
+      channel: 'C0PAIR',
+      payload: { text: 'message intro:1' },
+      status: 'pending',
+      attempts: 0,
+    });
   });
 
   test('concurrent enqueues of one key store it once and all get the same id', async () => {
@@ -194,7 +245,9 @@ describe(`deliveries (${testServer})`, () => {
     const total = 40;
     for (let i = 0; i < total; i++) await deliveries.enqueue(delivery(`d${i}`, { notBefore: plus(-i) }));
     const owners = ['owner-a', 'owner-b'];
-    const batches = await Promise.all(Array.from({ length: 12 }, (_, i) => deliveries.claimDue(T0, owners[i % 2] as string, 5, 60_000)));
+    const batches = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => deliveries.claimDue(T0, owners[i % 2] as string, 5, 60_000)),
+    );
     const ids = batches.flat().map((d) => d.id);
     for (const b of batches) expect(b.length).toBeLessThanOrEqual(5);
     expect(new Set(ids).size).toBe(ids.length);
@@ -209,7 +262,11 @@ describe(`deliveries (${testServer})`, () => {
     }
 
     // Claiming on until nothing is left hands out every row exactly once.
-    for (let more = await deliveries.claimDue(T0, 'owner-c', 7, 60_000); more.length > 0; more = await deliveries.claimDue(T0, 'owner-c', 7, 60_000)) {
+    for (
+      let more = await deliveries.claimDue(T0, 'owner-c', 7, 60_000);
+      more.length > 0;
+      more = await deliveries.claimDue(T0, 'owner-c', 7, 60_000)
+    ) {
       ids.push(...more.map((d) => d.id));
     }
     expect(ids).toHaveLength(total);
@@ -232,7 +289,14 @@ describe(`deliveries (${testServer})`, () => {
 
     expect(await deliveries.markSent(id, 'owner-b', { channel: 'C0PAIR', ts: '2.000002' }, plus(2_200))).toBe(true);
     const sent = await deliveries.get(id);
-    expect(sent).toMatchObject({ status: 'sent', claimed_by: null, claimed_until: null, sent_channel: 'C0PAIR', sent_ts: '2.000002', attempts: 2 });
+    expect(sent).toMatchObject({
+      status: 'sent',
+      claimed_by: null,
+      claimed_until: null,
+      sent_channel: 'C0PAIR',
+      sent_ts: '2.000002',
+      attempts: 2,
+    });
     expect(sent?.sent_at?.toISOString()).toBe(plus(2_200).toISOString());
     // A sent delivery is never claimed again, however late it is.
     expect(await deliveries.claimDue(plus(86_400_000), 'owner-c', 10, 1_000)).toEqual([]);

@@ -44,7 +44,14 @@ async function standup(mentor: string, perMentee: Record<string, { met: 'yes' | 
   const prompt = h.messagesTo(mentor, 'standup_prompt').at(-1) as FakeMessage;
   const value = /"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))?.[1];
   const view = await h.viewOpenedBy(() =>
-    h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } }),
+    h.sender.action({
+      user: mentor,
+      trigger_id: '1.2.s',
+      actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }],
+      container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts },
+      channel: { id: prompt.channel },
+      message: { ts: prompt.ts },
+    }),
   );
   const ids = await h.database.db.selectFrom('pairings').select(['id', 'mentee_id']).execute();
   const values: Record<string, Record<string, unknown>> = {};
@@ -56,7 +63,11 @@ async function standup(mentor: string, perMentee: Record<string, { met: 'yes' | 
     const field = m[1];
     values[b.block_id as string] = {
       value:
-        field === 'status' ? { type: 'static_select', selected_option: { value: 'on_track' } } : field === 'met' ? { type: 'static_select', selected_option: { value: a.met } } : { type: 'plain_text_input', value: field === 'hours' ? a.hours : null },
+        field === 'status'
+          ? { type: 'static_select', selected_option: { value: 'on_track' } }
+          : field === 'met'
+            ? { type: 'static_select', selected_option: { value: a.met } }
+            : { type: 'plain_text_input', value: field === 'hours' ? a.hours : null },
     };
   }
   const res = await h.submit(mentor, view, { values });
@@ -86,8 +97,14 @@ function decodePng(bytes: Buffer | undefined) {
   const png = PNG.sync.read(buf);
   // The bars are drawn: many pixels of their colour (#4c78a8).
   let bar = 0;
-  for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === 0x4c && png.data[i + 1] === 0x78 && png.data[i + 2] === 0xa8) bar++;
-  return { width: png.width, height: png.height, barPixels: bar, ihdr: { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) } };
+  for (let i = 0; i < png.data.length; i += 4)
+    if (png.data[i] === 0x4c && png.data[i + 1] === 0x78 && png.data[i + 2] === 0xa8) bar++;
+  return {
+    width: png.width,
+    height: png.height,
+    barPixels: bar,
+    ihdr: { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) },
+  };
 }
 
 async function program() {
@@ -166,8 +183,18 @@ describe('the Monday digest carries a chart', () => {
     const weeks = await createRepositories(h.database.db).figures.weeks(await program(), ['2027-W02', '2027-W03']);
     const spec = programChartSpec(PROGRAM, weeks);
     const rows = spec.data.values;
-    expect(chartWeek(rows, '11 Jan')).toEqual({ answerRate: first?.answerRate, pairsMet: first?.pairsMet, openAlerts: first?.openAlerts, hours: first?.hours });
-    expect(chartWeek(rows, '18 Jan')).toEqual({ answerRate: second?.answerRate, pairsMet: second?.pairsMet, openAlerts: second?.openAlerts, hours: second?.hours });
+    expect(chartWeek(rows, '11 Jan')).toEqual({
+      answerRate: first?.answerRate,
+      pairsMet: first?.pairsMet,
+      openAlerts: first?.openAlerts,
+      hours: first?.hours,
+    });
+    expect(chartWeek(rows, '18 Jan')).toEqual({
+      answerRate: second?.answerRate,
+      pairsMet: second?.pairsMet,
+      openAlerts: second?.openAlerts,
+      hours: second?.hours,
+    });
     // Open alerts at the week's end: the check-ins nobody answered in week 1 raised some, still open.
     expect(Number(first?.openAlerts)).toBeGreaterThan(0);
 
@@ -189,7 +216,9 @@ describe('the Monday digest carries a chart', () => {
     expect(specText).not.toMatch(/\d{4}-W\d\d/);
 
     // The message that carries it says the numbers in words.
-    const share = alertsChannel().filter((m) => m.files?.length).at(-1);
+    const share = alertsChannel()
+      .filter((m) => m.files?.length)
+      .at(-1);
     expect(share?.files?.[0]?.id).toBe(files[1]?.id);
     expect(share?.text).toContain(`Week of 18 Jan: check-in answer rate 83%, 3 of 3 pairs met, ${second?.openAlerts} open alert`);
     expect(share?.text).toContain('3.25 hours logged');
@@ -200,27 +229,52 @@ describe('the Monday digest carries a chart', () => {
 
   test('an upload whose answer was lost is found in the channel by its name, not uploaded again', async () => {
     // A second bot on the same database whose Web API client gives up after 500 ms.
-    const slack = createWebApiPort(createWebClient(botToken, { apiUrl: h.slack.url, logger: h.logger, timeoutMs: 500 }), { retryWaitMs: 2 });
-    const s = createServices({ db: h.database.db, slack, clock: h.tandem.services.clock, logger: h.logger, sender: { channelGapMs: 5, workspacePerMinute: 60_000 } });
+    const slack = createWebApiPort(createWebClient(botToken, { apiUrl: h.slack.url, logger: h.logger, timeoutMs: 500 }), {
+      retryWaitMs: 2,
+    });
+    const s = createServices({
+      db: h.database.db,
+      slack,
+      clock: h.tandem.services.clock,
+      logger: h.logger,
+      sender: { channelGapMs: 5, workspacePerMinute: 60_000 },
+    });
     await weekOne();
     // Slack completes the upload and shares the file, but its answer comes too late.
     h.slack.inject('files.completeUploadExternal', { kind: 'timeout', ms: 1_500 });
     await h.tick('2027-01-18T16:00:00Z', s);
     expect(digests()).toHaveLength(1);
     expect(charts()).toHaveLength(1);
-    const row = await h.database.db.selectFrom('deliveries').selectAll().where('kind', '=', 'digest_chart').executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('kind', '=', 'digest_chart')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', may_have_posted: true, error: 'request_error' });
 
     h.setNow(new Date(row.not_before.getTime() + 1).toISOString());
     expect(await s.sender.deliverDue()).toEqual({ sent: 0, recovered: 1, retried: 0, failed: 0 });
     expect(charts()).toHaveLength(1);
     expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(1);
-    expect(await h.database.db.selectFrom('deliveries').select(['status', 'sent_channel']).where('kind', '=', 'digest_chart').executeTakeFirstOrThrow()).toEqual({ status: 'sent', sent_channel: ALERTS });
+    expect(
+      await h.database.db
+        .selectFrom('deliveries')
+        .select(['status', 'sent_channel'])
+        .where('kind', '=', 'digest_chart')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'sent', sent_channel: ALERTS });
   });
 
   test('a chart that cannot be drawn is left out; the digest goes all the same', async () => {
     // An operator's CHART_FONT that is not there: every render fails.
-    const s = createServices({ db: h.database.db, slack: createWebApiPort(createWebClient(botToken, { apiUrl: h.slack.url, logger: h.logger })), clock: h.tandem.services.clock, logger: h.logger, chartFonts: ['/nowhere/NotoSansCJK-Regular.ttc'], sender: { channelGapMs: 5, workspacePerMinute: 60_000 } });
+    const s = createServices({
+      db: h.database.db,
+      slack: createWebApiPort(createWebClient(botToken, { apiUrl: h.slack.url, logger: h.logger })),
+      clock: h.tandem.services.clock,
+      logger: h.logger,
+      chartFonts: ['/nowhere/NotoSansCJK-Regular.ttc'],
+      sender: { channelGapMs: 5, workspacePerMinute: 60_000 },
+    });
     await weekOne();
     const logsBefore = h.logs.lines.length;
     await h.tick('2027-01-18T16:00:00Z', s);
@@ -229,7 +283,9 @@ describe('the Monday digest carries a chart', () => {
     expect(charts()).toHaveLength(0);
     expect(h.slack.callsTo('files.getUploadURLExternal')).toHaveLength(0);
     expect(await h.database.db.selectFrom('deliveries').select('kind').where('kind', '=', 'digest_chart').execute()).toEqual([]);
-    const logged = h.logs.lines.slice(logsBefore).map((l) => JSON.parse(l) as { msg: string; level: string; error?: { code?: string } });
+    const logged = h.logs.lines
+      .slice(logsBefore)
+      .map((l) => JSON.parse(l) as { msg: string; level: string; error?: { code?: string } });
     const failure = logged.find((l) => l.msg === 'chart not rendered; the text goes without it');
     expect(failure).toMatchObject({ level: 'warn', error: { code: 'ENOENT' } });
     expect(JSON.stringify(failure)).not.toContain(PROGRAM);
@@ -254,7 +310,14 @@ describe('the program summary carries a chart', () => {
 
     const files = charts().filter((f) => f.filename.startsWith('tandem-program-summary-'));
     expect(files).toHaveLength(1);
-    const weeks = await createRepositories(h.database.db).figures.weeks(await program(), ['2027-W02', '2027-W03', '2027-W04', '2027-W05', '2027-W06', '2027-W07']);
+    const weeks = await createRepositories(h.database.db).figures.weeks(await program(), [
+      '2027-W02',
+      '2027-W03',
+      '2027-W04',
+      '2027-W05',
+      '2027-W06',
+      '2027-W07',
+    ]);
     const spec = programChartSpec(PROGRAM, weeks);
     expect([...new Set(spec.data.values.map((r) => r.week))]).toEqual(['11 Jan', '18 Jan', '25 Jan', '1 Feb', '8 Feb', '15 Feb']);
     expect(chartWeek(spec.data.values, '11 Jan')).toMatchObject({ answerRate: '50%', pairsMet: '1', hours: '1.50' });

@@ -20,8 +20,10 @@ const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
 
 const pairConversation = () => h.pairConversation(MENTOR, MENTEE);
 const alertsPosted = () => h.messagesTo(ALERTS, 'alert');
-const clickAnswer = (user: string, checkinMessage: FakeMessage, answer: 'met' | 'not_yet' | 'rescheduled') => h.click(user, checkinMessage, `checkin_answer:${answer}`);
-const clickAlert = (user: string, alert: FakeMessage, actionId: 'alert_ack' | 'alert_resolve' | 'alert_snooze') => h.click(user, alert, actionId);
+const clickAnswer = (user: string, checkinMessage: FakeMessage, answer: 'met' | 'not_yet' | 'rescheduled') =>
+  h.click(user, checkinMessage, `checkin_answer:${answer}`);
+const clickAlert = (user: string, alert: FakeMessage, actionId: 'alert_ack' | 'alert_resolve' | 'alert_snooze') =>
+  h.click(user, alert, actionId);
 
 test.beforeEach(async ({ world }) => {
   h = world;
@@ -51,16 +53,29 @@ describe('weekly check-in', () => {
     expect(checkin?.text).toContain('did you meet this week');
     expect(JSON.stringify(checkin?.blocks)).toContain('We met');
     // The check-in row links the delivery that posted this very message.
-    const linked = await h.database.db.selectFrom('checkins as c').innerJoin('deliveries as d', 'd.id', 'c.delivery_id').select(['d.sent_ts', 'd.sent_channel']).execute();
+    const linked = await h.database.db
+      .selectFrom('checkins as c')
+      .innerJoin('deliveries as d', 'd.id', 'c.delivery_id')
+      .select(['d.sent_ts', 'd.sent_channel'])
+      .execute();
     expect(linked).toEqual([{ sent_ts: checkin?.ts, sent_channel: conv?.id }]);
 
     expect((await clickAnswer(MENTOR, checkin as FakeMessage, 'met')).status).toBe(200);
     await h.waitUntil(() => h.slack.callsTo('chat.update').length >= 1, 'the check-in message to be updated');
-    expect(JSON.stringify(h.slack.conversations.get(conv?.id ?? '')?.messages.find((m) => m.ts === checkin?.ts)?.blocks)).toContain('<@UMENTOR>: We met');
+    expect(
+      JSON.stringify(h.slack.conversations.get(conv?.id ?? '')?.messages.find((m) => m.ts === checkin?.ts)?.blocks),
+    ).toContain('<@UMENTOR>: We met');
 
     await clickAnswer(MENTEE, checkin as FakeMessage, 'rescheduled');
-    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'two answers');
-    const answers = await h.database.db.selectFrom('checkin_answers').select(['person_id', 'answer']).orderBy('person_id').execute();
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2,
+      'two answers',
+    );
+    const answers = await h.database.db
+      .selectFrom('checkin_answers')
+      .select(['person_id', 'answer'])
+      .orderBy('person_id')
+      .execute();
     expect(answers).toEqual([
       { person_id: MENTEE, answer: 'rescheduled' },
       { person_id: MENTOR, answer: 'met' },
@@ -78,7 +93,10 @@ describe('weekly check-in', () => {
     const conv = pairConversation();
     const [checkin] = h.messagesTo(conv?.id, 'checkin');
     await clickAnswer(MENTOR, checkin as FakeMessage, 'met');
-    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1, 'the mentor answer');
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1,
+      'the mentor answer',
+    );
 
     // Mentee in New York: asked Mon 12:00 local; half of 2 work days -> Tue 12:00 NY = 17:00Z.
     await h.tick('2027-01-12T16:59:00Z');
@@ -105,7 +123,10 @@ describe('weekly check-in', () => {
     expect(JSON.stringify(alert.blocks)).toContain("I'm on it");
 
     await clickAnswer(MENTEE, checkin as FakeMessage, 'not_yet');
-    await h.waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert to say it is resolved');
+    await h.waitUntil(
+      () => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'),
+      'the alert to say it is resolved',
+    );
     const resolved = h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts);
     expect(JSON.stringify(resolved?.blocks)).toContain('answered');
     expect(JSON.stringify(resolved?.blocks)).not.toContain('alert_ack');
@@ -122,9 +143,15 @@ describe('weekly check-in', () => {
     const conv = pairConversation();
     const question = h.slack.postAs(MENTOR, conv?.id as string, 'Shall we meet Thursday?');
     await h.sender.event(h.slack.messageEvent(question));
-    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'the message recorded');
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1,
+      'the message recorded',
+    );
     const current = () => h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alertsPosted()[0]?.ts);
-    const thread = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.thread_ts === alertsPosted()[0]?.ts && m.ts !== m.thread_ts);
+    const thread = () =>
+      (h.slack.conversations.get(ALERTS)?.messages ?? []).filter(
+        (m) => m.thread_ts === alertsPosted()[0]?.ts && m.ts !== m.thread_ts,
+      );
 
     // The unanswered message is due first (Wed 12:xx in New York), then both check-ins (Wed 10:30 Denver).
     await h.tick('2027-01-13T17:05:00Z');
@@ -134,7 +161,10 @@ describe('weekly check-in', () => {
     expect(alertsPosted(), 'one message for the pair and the week').toHaveLength(1);
     const alert = alertsPosted()[0] as FakeMessage;
     const shown = () => JSON.stringify(current()?.blocks);
-    await h.waitUntil(() => (current()?.text ?? '').includes('Check-in not answered (<@UMENTOR>)'), 'the alert edited with the mentor’s check-in');
+    await h.waitUntil(
+      () => (current()?.text ?? '').includes('Check-in not answered (<@UMENTOR>)'),
+      'the alert edited with the mentor’s check-in',
+    );
     expect(current()?.text).toContain('Check-in not answered (<@UMENTEE>)');
     expect(current()?.text).toContain('Message not answered (<@UMENTEE>)');
     expect(current()?.text).not.toMatch(/\d{4}-W\d{2}/);
@@ -145,7 +175,10 @@ describe('weekly check-in', () => {
     // The mentee answers the check-in: their reason is struck through; the alert stays open for the rest.
     const checkin = h.messagesTo(conv?.id, 'checkin')[0] as FakeMessage;
     await clickAnswer(MENTEE, checkin, 'met');
-    await h.waitUntil(() => shown().includes('~Check-in not answered — <@UMENTEE>~ answered'), 'the mentee’s reason struck through');
+    await h.waitUntil(
+      () => shown().includes('~Check-in not answered — <@UMENTEE>~ answered'),
+      'the mentee’s reason struck through',
+    );
     expect(current()?.text).not.toContain('Resolved');
     expect(current()?.text).not.toContain('Check-in not answered (<@UMENTEE>)');
 
@@ -167,7 +200,13 @@ describe('weekly check-in', () => {
     await clickAlert(ADMIN, alert, 'alert_resolve');
     await h.waitUntil(() => (current()?.text ?? '').startsWith('Resolved'), 'resolved by staff');
     expect(shown()).toContain('by <@UADMIN>');
-    expect(await h.database.db.selectFrom('alerts').select(['reason', 'subject', 'status']).where('status', '<>', 'resolved').execute()).toEqual([]);
+    expect(
+      await h.database.db
+        .selectFrom('alerts')
+        .select(['reason', 'subject', 'status'])
+        .where('status', '<>', 'resolved')
+        .execute(),
+    ).toEqual([]);
     expect(alertsPosted()).toHaveLength(1);
 
     // Still silent the next week: a new alert, which links the week before.
@@ -176,7 +215,7 @@ describe('weekly check-in', () => {
     const posted = alertsPosted();
     expect(posted).toHaveLength(2);
     expect(posted[1]?.text).toContain('week of 18 Jan');
-    expect(JSON.stringify(posted[1]?.blocks)).toContain('this pair\'s alert of the week of 11 Jan');
+    expect(JSON.stringify(posted[1]?.blocks)).toContain("this pair's alert of the week of 11 Jan");
     expect(JSON.stringify(posted[1]?.blocks)).toContain('(resolved)');
   });
 
@@ -184,18 +223,23 @@ describe('weekly check-in', () => {
     await h.tick(SLOT);
     await h.tick('2027-01-13T17:35:00Z');
     const alert = alertsPosted()[0] as FakeMessage;
-    const actions = (alert.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+    const actions = (
+      alert.blocks as { type: string; block_id?: string; elements?: { action_id: string; value: string }[] }[]
+    ).find((b) => b.type === 'actions');
     const button = actions?.elements?.find((e) => e.action_id === 'alert_message_pair');
     expect(button).toBeDefined();
     const click = (user: string) =>
       h.sender.action({
         user,
-        actions: [{ type: 'button', action_id: 'alert_message_pair', block_id: actions?.block_id, value: button?.value, action_ts: '1' }],
+        actions: [
+          { type: 'button', action_id: 'alert_message_pair', block_id: actions?.block_id, value: button?.value, action_ts: '1' },
+        ],
         container: { type: 'message', channel_id: alert.channel, message_ts: alert.ts, is_ephemeral: false },
         channel: { id: alert.channel },
         message: { ts: alert.ts, text: alert.text, blocks: alert.blocks },
       });
-    const staffDm = () => [...h.slack.conversations.values()].find((c) => c.is_mpim && [ADMIN, MENTOR, MENTEE].every((u) => c.members.includes(u)));
+    const staffDm = () =>
+      [...h.slack.conversations.values()].find((c) => c.is_mpim && [ADMIN, MENTOR, MENTEE].every((u) => c.members.includes(u)));
 
     await click(MENTEE);
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
@@ -213,10 +257,14 @@ describe('weekly check-in', () => {
     const dm = staffDm();
     expect(JSON.stringify(answer.body)).toContain(`channel=${dm?.id}`);
     expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
-    expect(dm?.messages[0]?.text).toBe('<@UADMIN> from the Backend program staff opened this conversation with <@UMENTOR> and <@UMENTEE> to talk about how your mentorship is going.');
+    expect(dm?.messages[0]?.text).toBe(
+      '<@UADMIN> from the Backend program staff opened this conversation with <@UMENTOR> and <@UMENTEE> to talk about how your mentorship is going.',
+    );
     // A second click brings the same conversation back, without a second introduction.
     await click(ADMIN);
-    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'), { from: h.slack.responses.indexOf(answer) + 1 });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('app_redirect'), {
+      from: h.slack.responses.indexOf(answer) + 1,
+    });
     await h.tick('2027-01-13T17:40:00Z');
     expect(staffDm()?.messages).toHaveLength(1);
     // The pair's own conversation got nothing from this.
@@ -229,7 +277,10 @@ describe('weekly check-in', () => {
     const [week1] = h.messagesTo(conv?.id, 'checkin');
     await clickAnswer(MENTOR, week1 as FakeMessage, 'not_yet');
     await clickAnswer(MENTEE, week1 as FakeMessage, 'not_yet');
-    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2, 'week 1 answers');
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2,
+      'week 1 answers',
+    );
     expect(alertsPosted()).toHaveLength(0);
 
     await h.tick('2027-01-18T17:00:00Z');
@@ -261,7 +312,10 @@ describe('weekly check-in', () => {
 
     const secret = 'struggling with recursion and my landlord';
     const submit = (values: Record<string, unknown>, user = MENTEE) =>
-      h.sender.viewSubmission({ user: { id: user }, view: { id: 'V1', callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } } });
+      h.sender.viewSubmission({
+        user: { id: user },
+        view: { id: 'V1', callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } },
+      });
     const missing = await submit({ blockers: { value: { type: 'plain_text_input', value: secret } } });
     expect(missing.json()).toMatchObject({ response_action: 'errors', errors: { answer: expect.any(String) } });
 
@@ -314,11 +368,18 @@ describe('contact attempts', () => {
     // Slack retries the same event: still one episode.
     await h.sender.event(h.slack.messageEvent(msg), { retryNum: 1, retryReason: 'http_timeout' });
     await say(MENTOR, 'ping');
-    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1, 'one reply expectation');
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length === 1,
+      'one reply expectation',
+    );
     const stored = JSON.stringify(await h.database.db.selectFrom('expectations').selectAll().execute());
     expect(stored).not.toContain('Thursday');
 
-    const due = await h.database.db.selectFrom('expectations').select(['due_at', 'remind_at']).where('kind', '=', 'reply').executeTakeFirstOrThrow();
+    const due = await h.database.db
+      .selectFrom('expectations')
+      .select(['due_at', 'remind_at'])
+      .where('kind', '=', 'reply')
+      .executeTakeFirstOrThrow();
     // Sent Monday 08:00 Denver; the mentee in New York has until Wednesday 10:00 their time.
     expect(due.due_at.toISOString()).toBe('2027-01-13T15:00:00.000Z');
     expect(due.remind_at.toISOString()).toBe('2027-01-12T15:00:00.000Z');
@@ -332,25 +393,47 @@ describe('contact attempts', () => {
     expect(JSON.stringify(alerts[0]?.blocks)).not.toContain('Thursday');
 
     // The mentee reacts: that acknowledges, and the alert says it resolved.
-    await h.sender.event({ type: 'reaction_added', user: MENTEE, reaction: 'thumbsup', item: { type: 'message', channel: msg.channel, ts: msg.ts }, event_ts: '1' });
-    await h.waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alerts[0]?.ts)?.text ?? '').startsWith('Resolved'), 'the reply alert to resolve');
+    await h.sender.event({
+      type: 'reaction_added',
+      user: MENTEE,
+      reaction: 'thumbsup',
+      item: { type: 'message', channel: msg.channel, ts: msg.ts },
+      event_ts: '1',
+    });
+    await h.waitUntil(
+      () => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alerts[0]?.ts)?.text ?? '').startsWith('Resolved'),
+      'the reply alert to resolve',
+    );
   });
 
   test('a reply in time closes the episode: no nudge, no alert', async () => {
     h.setNow('2027-01-11T15:00:00Z');
-    const countOf = async (status: 'open' | 'met') => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', status).execute()).length;
+    const countOf = async (status: 'open' | 'met') =>
+      (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', status).execute()).length;
     // Events are handled after Slack gets its 200, so each message is let through before the next,
     // as it would be between people typing.
     await say(MENTEE, 'I pushed my project, could you look?');
     await h.waitUntil(async () => (await countOf('open')) === 1, 'the mentee message recorded');
     await say(MENTOR, 'Looking tonight!');
-    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 1, 'the mentee message answered');
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 1,
+      'the mentee message answered',
+    );
     // The mentor's reply starts the mentee's own window; they answer it too.
     await h.waitUntil(async () => (await countOf('open')) === 1, 'the mentor reply recorded');
     const thanks = await say(MENTEE, 'thanks');
     await h.waitUntil(async () => (await countOf('met')) === 2, 'the thanks recorded');
-    await h.sender.event({ type: 'reaction_added', user: MENTOR, reaction: 'heart', item: { type: 'message', channel: thanks.channel, ts: thanks.ts }, event_ts: '2' });
-    await h.waitUntil(async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 3, 'the thanks acknowledged');
+    await h.sender.event({
+      type: 'reaction_added',
+      user: MENTOR,
+      reaction: 'heart',
+      item: { type: 'message', channel: thanks.channel, ts: thanks.ts },
+      event_ts: '2',
+    });
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('expectations').selectAll().where('status', '=', 'met').execute()).length === 3,
+      'the thanks acknowledged',
+    );
     await h.tick('2027-01-20T12:00:00Z');
     expect(alertsPosted().filter((a) => a.text.includes('Message not answered'))).toHaveLength(0);
   });
@@ -392,9 +475,16 @@ describe('pair report (staff)', () => {
     });
     await h.waitUntil(() => h.slack.callsTo('views.open').length > opened, 'the note form');
     const view = h.slack.callsTo('views.open').at(-1)?.args.view as { private_metadata: string };
-    return h.sender.viewSubmission({ user: { id: user }, view: { id: `V${user}`, callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } } });
+    return h.sender.viewSubmission({
+      user: { id: user },
+      view: { id: `V${user}`, callback_id: 'checkin_note', private_metadata: view.private_metadata, state: { values } },
+    });
   }
-  const openedReport = (n: number) => h.slack.callsTo('views.open').slice(n).find((c) => (c.args.view as { callback_id?: string }).callback_id === 'pair_report');
+  const openedReport = (n: number) =>
+    h.slack
+      .callsTo('views.open')
+      .slice(n)
+      .find((c) => (c.args.view as { callback_id?: string }).callback_id === 'pair_report');
 
   test('from the alert’s Report button, staff read the week: both answers with rating and blockers, the session log with its private notes', async () => {
     await h.tick(SLOT);
@@ -418,29 +508,51 @@ describe('pair report (staff)', () => {
       rating: { value: { type: 'static_select', selected_option: { value: '1' } } },
       blockers: { value: { type: 'plain_text_input', value: 'still the laptop' } },
     });
-    await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').select('rating').executeTakeFirst())?.rating === 1, 'the changed note');
+    await h.waitUntil(
+      async () => (await h.database.db.selectFrom('checkin_answers').select('rating').executeTakeFirst())?.rating === 1,
+      'the changed note',
+    );
     expect(await h.database.db.selectFrom('alerts').select('reason').execute()).toEqual([{ reason: 'note_signal' }]);
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
-    const logged = await h.tandem.services.records.saveLog(MENTOR, { pairingId: pairing.id, sessionDate: '2027-01-12', minutes: 45, done: 'went through closures', privateNotes: 'seems tired, check in on workload' });
+    const logged = await h.tandem.services.records.saveLog(MENTOR, {
+      pairingId: pairing.id,
+      sessionDate: '2027-01-12',
+      minutes: 45,
+      done: 'went through closures',
+      privateNotes: 'seems tired, check in on workload',
+    });
     expect(logged.ok).toBe(true);
     // The mentor never answers: an alert with a Report button.
     await h.tick('2027-01-13T17:30:00Z');
     const alert = alertsPosted().find((a) => a.text.includes('<@UMENTOR>')) as FakeMessage;
-    const actions = (alert.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+    const actions = (alert.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
     const report = actions?.elements?.find((e) => e.action_id === 'report_open');
     expect(report?.value).toBe(String(pairing.id));
 
     // The staff App Home: one line per pair, each reason with who and since when, and a Report button.
     await h.tick('2027-01-14T09:00:00Z');
     const from = h.slack.calls.length;
-    expect((await h.sender.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0HOME', tab: 'home', event_ts: '1' }, { eventId: 'EvHOME1' })).status).toBe(200);
-    const home = (await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ADMIN, { from })).args.view as { blocks: { accessory?: { action_id: string; value: string }; text?: { text: string } }[] };
+    expect(
+      (
+        await h.sender.event(
+          { type: 'app_home_opened', user: ADMIN, channel: 'D0HOME', tab: 'home', event_ts: '1' },
+          { eventId: 'EvHOME1' },
+        )
+      ).status,
+    ).toBe(200);
+    const home = (await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ADMIN, { from })).args.view as {
+      blocks: { accessory?: { action_id: string; value: string }; text?: { text: string } }[];
+    };
     const pairLines = home.blocks.filter((b) => b.accessory?.action_id === 'report_open');
     expect(pairLines).toHaveLength(1);
     expect(pairLines[0]?.accessory?.value).toBe(String(pairing.id));
     // …and a link to the pair's alert message.
     const link = `https://fake.slack.test/archives/${ALERTS}/p${alert.ts.replace('.', '')}`;
-    expect(pairLines[0]?.text?.text).toBe(`<@UMENTOR> & <@UMENTEE>: check-in note needs a look (<@UMENTEE>) since Mon 11 Jan; check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet · <${link}|the alert>`);
+    expect(pairLines[0]?.text?.text).toBe(
+      `<@UMENTOR> & <@UMENTEE>: check-in note needs a look (<@UMENTEE>) since Mon 11 Jan; check-in not answered (<@UMENTOR>) since Mon 11 Jan — nobody yet · <${link}|the alert>`,
+    );
 
     const before = h.slack.callsTo('views.open').length;
     const click = (user: string) =>
@@ -459,11 +571,14 @@ describe('pair report (staff)', () => {
     expect(text).toContain('Check-in, <@UMENTEE>: met · rated 1/5 · :construction: blocking “still the laptop”');
     expect(text).toContain('Alert: check-in note needs a look (<@UMENTEE>), since Mon 11 Jan — open');
     expect(text).toContain('Check-in, <@UMENTOR>: _no answer_');
-    expect(text).toContain('Session logged by <@UMENTOR>: Tue 12 Jan, 45 min · did “went through closures” · private notes “seems tired, check in on workload”');
+    expect(text).toContain(
+      'Session logged by <@UMENTOR>: Tue 12 Jan, 45 min · did “went through closures” · private notes “seems tired, check in on workload”',
+    );
     expect(text).toContain('Alert: check-in not answered (<@UMENTOR>), since Mon 11 Jan — open');
     expect(text).not.toMatch(/\d{4}-W\d{2}/);
     // The private notes reach staff here and nowhere else.
-    for (const c of h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish')) expect(JSON.stringify(c.args)).not.toContain('seems tired');
+    for (const c of h.slack.calls.filter((c) => c.method.startsWith('chat.') || c.method === 'views.publish'))
+      expect(JSON.stringify(c.args)).not.toContain('seems tired');
 
     // A mentee pressing Report (say, on a forwarded message) is refused.
     const opened = h.slack.callsTo('views.open').length;
@@ -476,10 +591,16 @@ describe('pair report (staff)', () => {
   test('`/tandem report @mentor @mentee` opens it for staff (any mention form), and refuses everyone else', async () => {
     await h.tick(SLOT);
     const before = h.slack.callsTo('views.open').length;
-    const res = await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada.l-ovelace> <@${MENTEE}>`, user_id: ADMIN });
+    const res = await h.sender.command({
+      command: '/tandem',
+      text: `report <@${MENTOR}|ada.l-ovelace> <@${MENTEE}>`,
+      user_id: ADMIN,
+    });
     expect(res.status).toBe(200);
     await h.waitUntil(() => Boolean(openedReport(before)), 'the report to open');
-    expect(JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks)).toContain('Check-in, <@UMENTEE>: _no answer_');
+    expect(JSON.stringify((openedReport(before)?.args.view as { blocks: unknown[] }).blocks)).toContain(
+      'Check-in, <@UMENTEE>: _no answer_',
+    );
 
     await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}|ada> <@${MENTEE}|bo>`, user_id: MENTEE });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
@@ -499,7 +620,10 @@ describe('pair report (staff)', () => {
       const checkin = h.messagesTo(pairConversation()?.id, 'checkin')[week] as FakeMessage;
       await clickAnswer(MENTEE, checkin, 'met');
       // The click is handled after its ack: let it land before the clock moves on.
-      await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === week + 1, `the answer of week ${week + 1}`);
+      await h.waitUntil(
+        async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === week + 1,
+        `the answer of week ${week + 1}`,
+      );
     }
     const pairing = await h.database.db.selectFrom('pairings').select('id').executeTakeFirstOrThrow();
     const r = await h.tandem.services.reports.pairReport(ADMIN, { a: MENTEE, b: MENTOR });
@@ -510,7 +634,9 @@ describe('pair report (staff)', () => {
     expect(firstText).toContain('Week 10');
     expect(firstText).not.toContain('Week 4*');
     expect(firstText).toContain('Page 1 of 2');
-    const older = (first.blocks.at(-1) as { elements: { action_id: string; value: string }[] }).elements.find((e) => e.action_id === 'report_page_older');
+    const older = (first.blocks.at(-1) as { elements: { action_id: string; value: string }[] }).elements.find(
+      (e) => e.action_id === 'report_page_older',
+    );
     expect(older?.value).toBe(`${pairing.id}:1`);
 
     const res = await h.sender.action({
@@ -561,13 +687,26 @@ describe('program edit and close (staff)', () => {
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'));
     await h.sender.command({ command: '/tandem', text: 'program edit Backend', user_id: ADMIN, trigger_id: '9.2.a' });
     const open = await h.slack.waitFor('views.open');
-    const view = open.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: Record<string, unknown> }[] };
+    const view = open.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: Record<string, unknown> }[];
+    };
     expect(view.callback_id).toBe('program_edit');
     const state = fill(view);
     expect(state.name).toEqual({ value: { type: 'plain_text_input', value: 'Backend' } });
     expect(state.alertsChannelId).toEqual({ value: { type: 'conversations_select', selected_conversation: ALERTS } });
     const submit = (values: Record<string, Record<string, unknown>>, user = ADMIN) =>
-      h.sender.viewSubmission({ user: { id: user }, view: { id: 'VEDIT', hash: `h${Math.random()}`, callback_id: 'program_edit', private_metadata: view.private_metadata, state: { values } } });
+      h.sender.viewSubmission({
+        user: { id: user },
+        view: {
+          id: 'VEDIT',
+          hash: `h${Math.random()}`,
+          callback_id: 'program_edit',
+          private_metadata: view.private_metadata,
+          state: { values },
+        },
+      });
 
     // The program began on Monday: its first day stays, and a mentee cannot save anything.
     const moved = await submit({ ...state, startDate: { value: { type: 'datepicker', selected_date: '2027-01-18' } } });
@@ -576,10 +715,19 @@ describe('program edit and close (staff)', () => {
     expect(JSON.stringify(stranger.json())).toContain('Only program staff');
 
     // Check-ins move to Wednesday 09:00 from now on.
-    const ok = await submit({ ...state, checkinWeekday: { value: { type: 'static_select', selected_option: { value: '3' } } }, checkinTime: { value: { type: 'timepicker', selected_time: '09:00' } } });
+    const ok = await submit({
+      ...state,
+      checkinWeekday: { value: { type: 'static_select', selected_option: { value: '3' } } },
+      checkinTime: { value: { type: 'timepicker', selected_time: '09:00' } },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toBe('');
-    expect(await h.database.db.selectFrom('programs').select(['checkin_weekday', 'checkin_time', 'start_date']).executeTakeFirstOrThrow()).toEqual({ checkin_weekday: 3, checkin_time: '09:00', start_date: '2027-01-11' });
+    expect(
+      await h.database.db
+        .selectFrom('programs')
+        .select(['checkin_weekday', 'checkin_time', 'start_date'])
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ checkin_weekday: 3, checkin_time: '09:00', start_date: '2027-01-11' });
     await h.waitUntil(() => h.messagesTo(ADMIN, 'program_edited').length === 1, 'the saved note to staff');
     expect(h.messagesTo(ADMIN, 'program_edited')[0]?.text).toContain('apply from the next check-in');
     const week1 = await h.database.db.selectFrom('checkins').select(['week_key', 'prompt_at']).execute();
@@ -597,7 +745,9 @@ describe('program edit and close (staff)', () => {
     // In week 2 the program cannot be made one week long; nothing is saved.
     const short = await submit({ ...state, lengthWeeks: { value: { type: 'number_input', value: '1' } } });
     expect(JSON.stringify(short.json())).toContain('The program is in week 2: make it at least 2 weeks long');
-    expect(await h.database.db.selectFrom('programs').select('length_weeks').executeTakeFirstOrThrow()).toEqual({ length_weeks: 6 });
+    expect(await h.database.db.selectFrom('programs').select('length_weeks').executeTakeFirstOrThrow()).toEqual({
+      length_weeks: 6,
+    });
   });
 
   test('/tandem program close asks first; once confirmed the pairs get a goodbye, alerts end as “program ended”, staff get the summary, and the next Monday brings no digest', async () => {
@@ -612,7 +762,9 @@ describe('program edit and close (staff)', () => {
     const question = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('program_close_confirm'));
     expect(question.body).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(question.body)).toContain('Close “Backend” now? Its pairing ends');
-    const button = ((question.body as { blocks: { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[] }).blocks.find((b) => b.type === 'actions')?.elements ?? [])[0];
+    const button = ((
+      question.body as { blocks: { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[] }
+    ).blocks.find((b) => b.type === 'actions')?.elements ?? [])[0];
     expect(button?.confirm).toBeDefined();
     // Nothing has happened yet: asking is not closing.
     expect(await h.database.db.selectFrom('programs').select('closed_at').executeTakeFirstOrThrow()).toEqual({ closed_at: null });
@@ -624,7 +776,9 @@ describe('program edit and close (staff)', () => {
       container: { type: 'message', channel_id: 'CSTAFF', message_ts: '1799999999.000100', is_ephemeral: true },
       channel: { id: 'CSTAFF' },
     });
-    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'), { from: h.slack.responses.indexOf(question) + 1 });
+    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Only program staff'), {
+      from: h.slack.responses.indexOf(question) + 1,
+    });
     expect(await h.database.db.selectFrom('programs').select('closed_at').executeTakeFirstOrThrow()).toEqual({ closed_at: null });
     await h.sender.action({
       user: ADMIN,
@@ -635,11 +789,19 @@ describe('program edit and close (staff)', () => {
     const done = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Closed “Backend”'));
     expect(JSON.stringify(done.body)).toContain('one pairing ended');
     await h.tandem.services.sender.idle();
-    await h.waitUntil(() => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'), 'the alert resolved');
-    expect(JSON.stringify(h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.blocks)).toContain('the program ended');
+    await h.waitUntil(
+      () => (h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.text ?? '').startsWith('Resolved'),
+      'the alert resolved',
+    );
+    expect(JSON.stringify(h.slack.conversations.get(ALERTS)?.messages.find((m) => m.ts === alert.ts)?.blocks)).toContain(
+      'the program ended',
+    );
     expect(h.messagesTo(pairConversation()?.id, 'program_end')).toHaveLength(1);
     expect(h.messagesTo(ALERTS, 'program_summary')).toHaveLength(1);
-    expect(await h.database.db.selectFrom('alerts').select('resolved_by').execute()).toEqual([{ resolved_by: 'program_ended' }, { resolved_by: 'program_ended' }]);
+    expect(await h.database.db.selectFrom('alerts').select('resolved_by').execute()).toEqual([
+      { resolved_by: 'program_ended' },
+      { resolved_by: 'program_ended' },
+    ]);
 
     // The next Monday: no digest, no check-in, no reminder; and a second close finds nothing to close.
     for (const at of ['2027-01-18T16:00:00Z', '2027-01-18T17:00:00Z', '2027-01-19T17:00:00Z']) await h.tick(at);
@@ -650,11 +812,19 @@ describe('program edit and close (staff)', () => {
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is already closed.'));
     // A closed program's settings no longer change: the command says so, and an edit form still open saves nothing.
     await h.sender.command({ command: '/tandem', text: 'program edit Backend', user_id: ADMIN });
-    await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('“Backend” is closed; its settings can no longer change.'));
+    await h.slack.waitForResponse((r) =>
+      JSON.stringify(r.body).includes('“Backend” is closed; its settings can no longer change.'),
+    );
     const program = await h.database.db.selectFrom('programs').select(['id', 'name']).executeTakeFirstOrThrow();
     const late = await h.sender.viewSubmission({
       user: { id: ADMIN },
-      view: { id: 'VLATE', hash: 'h1', callback_id: 'program_edit', private_metadata: String(program.id), state: { values: { name: { value: { type: 'plain_text_input', value: 'Renamed' } } } } },
+      view: {
+        id: 'VLATE',
+        hash: 'h1',
+        callback_id: 'program_edit',
+        private_metadata: String(program.id),
+        state: { values: { name: { value: { type: 'plain_text_input', value: 'Renamed' } } } },
+      },
     });
     expect(JSON.stringify(late.json())).toContain('is closed; it can no longer be edited');
     expect(await h.database.db.selectFrom('programs').select('name').executeTakeFirstOrThrow()).toEqual({ name: 'Backend' });
@@ -665,25 +835,36 @@ describe('what people read names weeks by their dates', () => {
   /** An ISO week key such as 2027-W02: fine in the database and in dedupe keys, never in a text. */
   const isoWeekKey = /\b\d{4}-W\d{2}\b/;
   const weekKeysIn = () => [
-    ...h.slack.calls.filter((c) => /^(chat\.|views\.)/.test(c.method) && isoWeekKey.test(JSON.stringify(c.args))).map((c) => `${c.method}: ${isoWeekKey.exec(JSON.stringify(c.args))?.[0]}`),
-    ...h.slack.responses.filter((r) => isoWeekKey.test(JSON.stringify(r.body))).map((r) => `response_url: ${isoWeekKey.exec(JSON.stringify(r.body))?.[0]}`),
+    ...h.slack.calls
+      .filter((c) => /^(chat\.|views\.)/.test(c.method) && isoWeekKey.test(JSON.stringify(c.args)))
+      .map((c) => `${c.method}: ${isoWeekKey.exec(JSON.stringify(c.args))?.[0]}`),
+    ...h.slack.responses
+      .filter((r) => isoWeekKey.test(JSON.stringify(r.body)))
+      .map((r) => `response_url: ${isoWeekKey.exec(JSON.stringify(r.body))?.[0]}`),
   ];
   async function openHome(user: string): Promise<string> {
     const from = h.slack.calls.length;
     await h.sender.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home', event_ts: '1' });
-    return JSON.stringify((await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === user, { from })).args.view);
+    return JSON.stringify(
+      (await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === user, { from })).args.view,
+    );
   }
 
   test('three weeks of check-ins, standups, digests, reports and App Home: no ISO week key reaches Slack; App Home says “week of …” in the reader’s zone', async () => {
     let mentorHome = '';
     for (let week = 0; week < 3; week++) {
-      const day = (d: number, time: string) => new Date(Date.parse(`2027-01-${String(11 + d).padStart(2, '0')}T${time}:00Z`) + week * 7 * 86_400_000).toISOString();
+      const day = (d: number, time: string) =>
+        new Date(Date.parse(`2027-01-${String(11 + d).padStart(2, '0')}T${time}:00Z`) + week * 7 * 86_400_000).toISOString();
       await h.tick(day(0, '17:00')); // Monday's check-in
       const checkin = h.messagesTo(pairConversation()?.id, 'checkin')[week] as FakeMessage;
       // The mentee answers every week; the mentor stays silent in the last one (a reminder, then an alert).
       await clickAnswer(MENTEE, checkin, 'met');
       if (week < 2) await clickAnswer(MENTOR, checkin, 'met');
-      await h.waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2 * week + (week < 2 ? 2 : 1), 'the answers');
+      await h.waitUntil(
+        async () =>
+          (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 2 * week + (week < 2 ? 2 : 1),
+        'the answers',
+      );
       await h.tick(day(2, '09:00')); // Wednesday: reminders and alerts for a silent partner
       await h.tick(day(4, '09:00')); // Friday 10:00 in Berlin: the standup
       mentorHome = await openHome(MENTOR);

@@ -5,7 +5,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { Db } from '../../src/db/database.js';
 import { createPairingRepository } from '../../src/db/repositories/pairing-repository.js';
 import { createProgramRepository } from '../../src/db/repositories/program-repository.js';
-import { cliEnv, freePort, jsonLines, killRunningClis, runCli, stackLine, startCli, tempDirs, BOT_TOKEN, SIGNING_SECRET, expectNoSecrets } from '../support/cli.js';
+import {
+  cliEnv,
+  freePort,
+  jsonLines,
+  killRunningClis,
+  runCli,
+  stackLine,
+  startCli,
+  tempDirs,
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  expectNoSecrets,
+} from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { createSlackSender } from '../support/slack-signer.js';
@@ -26,7 +38,10 @@ async function createStore(): Promise<Store> {
 }
 
 async function seedProgram(db: Db, name = PROGRAM) {
-  const program = await createProgramRepository(db).create({ name, time_zone: 'America/Denver', start_date: '2027-01-11', created_by: ADMIN }, ['2027-01-18']);
+  const program = await createProgramRepository(db).create(
+    { name, time_zone: 'America/Denver', start_date: '2027-01-11', created_by: ADMIN },
+    ['2027-01-18'],
+  );
   if (!program) throw new Error('program not created');
   return program;
 }
@@ -64,7 +79,13 @@ describe('tandem import and tick against a fake Slack', () => {
       fake.addUser({ id, name, tz });
     }
     store = await createStore();
-    env = cliEnv({ ...store.env, SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, LOG_LEVEL: 'debug' });
+    env = cliEnv({
+      ...store.env,
+      SLACK_API_URL: fake.url,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      LOG_LEVEL: 'debug',
+    });
   });
   afterEach(async () => {
     await store?.close();
@@ -74,7 +95,12 @@ describe('tandem import and tick against a fake Slack', () => {
   const introPosts = () =>
     fake
       .callsTo('chat.postMessage')
-      .filter((c) => c.status === 200 && (c.response as { ok?: boolean }).ok === true && JSON.stringify(c.args.metadata ?? null).includes('pair_intro'));
+      .filter(
+        (c) =>
+          c.status === 200 &&
+          (c.response as { ok?: boolean }).ok === true &&
+          JSON.stringify(c.args.metadata ?? null).includes('pair_intro'),
+      );
 
   test('import stores the good rows, names the bad ones by line, introduces each new pair once, and is idempotent', async () => {
     await store.use((db) => seedProgram(db));
@@ -108,8 +134,17 @@ describe('tandem import and tick against a fake Slack', () => {
     expectNoSecrets(first.stdout + first.stderr);
 
     const stored = await store.use(async (db) => ({
-      pairings: await db.selectFrom('pairings').select(['mentor_id', 'mentee_id', 'status', 'conversation_id', 'created_by']).orderBy('id').execute(),
-      deliveries: await db.selectFrom('deliveries').select(['kind', 'status', 'channel', 'attempts']).where('kind', '=', 'pair_intro').orderBy('id').execute(),
+      pairings: await db
+        .selectFrom('pairings')
+        .select(['mentor_id', 'mentee_id', 'status', 'conversation_id', 'created_by'])
+        .orderBy('id')
+        .execute(),
+      deliveries: await db
+        .selectFrom('deliveries')
+        .select(['kind', 'status', 'channel', 'attempts'])
+        .where('kind', '=', 'pair_intro')
+        .orderBy('id')
+        .execute(),
     }));
     expect(stored.pairings).toEqual([
       { mentor_id: 'UMENTOR1', mentee_id: 'UMENTEE1', status: 'active', conversation_id: expect.any(String), created_by: 'cli' },
@@ -143,11 +178,19 @@ describe('tandem import and tick against a fake Slack', () => {
     expect(second.stdout).toContain('line 3: unchanged — UMENTOR2 -> UMENTEE2');
     expect(second.stdout).toContain('0 created, 2 unchanged, 3 with errors');
     const after = await store.use(async (db) => ({
-      pairings: await db.selectFrom('pairings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      deliveries: await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      pairings: await db
+        .selectFrom('pairings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+      deliveries: await db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
     }));
     expect(after).toEqual({ pairings: { n: 2 }, deliveries: { n: stored.deliveries.length } });
-    expect(fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.postMessage' || c.method === 'conversations.open')).toEqual([]);
+    expect(
+      fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.postMessage' || c.method === 'conversations.open'),
+    ).toEqual([]);
     expect(introPosts()).toHaveLength(2);
   }, 120_000);
 
@@ -166,8 +209,26 @@ describe('tandem import and tick against a fake Slack', () => {
       db
         .insertInto('deliveries')
         .values([
-          { dedupe_key: 'f1', kind: 'notice', channel: 'UMENTOR1', payload: JSON.stringify({ text: 'hello again' }), status: 'failed', attempts: 9, error: 'http_503', not_before: new Date('2027-01-14T09:00:00Z') },
-          { dedupe_key: 'f2', kind: 'notice', channel: 'UMENTEE1', payload: JSON.stringify({ text: 'hello too' }), status: 'failed', attempts: 1, error: 'http_503', not_before: new Date('2027-01-14T09:00:00Z') },
+          {
+            dedupe_key: 'f1',
+            kind: 'notice',
+            channel: 'UMENTOR1',
+            payload: JSON.stringify({ text: 'hello again' }),
+            status: 'failed',
+            attempts: 9,
+            error: 'http_503',
+            not_before: new Date('2027-01-14T09:00:00Z'),
+          },
+          {
+            dedupe_key: 'f2',
+            kind: 'notice',
+            channel: 'UMENTEE1',
+            payload: JSON.stringify({ text: 'hello too' }),
+            status: 'failed',
+            attempts: 1,
+            error: 'http_503',
+            not_before: new Date('2027-01-14T09:00:00Z'),
+          },
         ])
         .execute(),
     );
@@ -186,8 +247,17 @@ describe('tandem import and tick against a fake Slack', () => {
     ]);
     const tick = await runCli(['tick'], env);
     expect(tick.code).toBe(0);
-    expect(await store.use((db) => db.selectFrom('deliveries').select('status').orderBy('id').execute())).toEqual([{ status: 'sent' }, { status: 'sent' }]);
-    expect(fake.callsTo('chat.postMessage').filter((c) => c.status === 200).map((c) => c.args.text).sort()).toEqual(['hello again', 'hello too']);
+    expect(await store.use((db) => db.selectFrom('deliveries').select('status').orderBy('id').execute())).toEqual([
+      { status: 'sent' },
+      { status: 'sent' },
+    ]);
+    expect(
+      fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.status === 200)
+        .map((c) => c.args.text)
+        .sort(),
+    ).toEqual(['hello again', 'hello too']);
     expectNoSecrets(r.stdout + r.stderr);
   }, 120_000);
 
@@ -195,7 +265,10 @@ describe('tandem import and tick against a fake Slack', () => {
     // A pairing whose group DM could not be opened yet: the tick opens it and sends the introduction.
     await store.use(async (db) => {
       const program = await seedProgram(db);
-      await createPairingRepository(db).create({ programId: program.id, mentorId: 'UMENTOR1', menteeId: 'UMENTEE1', createdBy: ADMIN }, new Date('2027-01-14T09:00:00Z'));
+      await createPairingRepository(db).create(
+        { programId: program.id, mentorId: 'UMENTOR1', menteeId: 'UMENTEE1', createdBy: ADMIN },
+        new Date('2027-01-14T09:00:00Z'),
+      );
     });
     const r = await runCli(['tick', '--at', '2027-01-15T10:00:00Z'], env);
     expect(r.stderr).toBe('');
@@ -207,7 +280,9 @@ describe('tandem import and tick against a fake Slack', () => {
     expect(typeof report.sent).toBe('number');
     expect(introPosts()).toHaveLength(1);
     // Sent and recorded as sent before the process exited.
-    const delivery = await store.use((db) => db.selectFrom('deliveries').select(['status', 'not_before']).where('kind', '=', 'pair_intro').executeTakeFirstOrThrow());
+    const delivery = await store.use((db) =>
+      db.selectFrom('deliveries').select(['status', 'not_before']).where('kind', '=', 'pair_intro').executeTakeFirstOrThrow(),
+    );
     expect(delivery.status).toBe('sent');
     expect(delivery.not_before.toISOString()).toBe('2027-01-15T10:00:00.000Z');
     expectNoSecrets(r.stdout + r.stderr);
@@ -216,7 +291,12 @@ describe('tandem import and tick against a fake Slack', () => {
     const again = await runCli(['tick', '--at', '2027-01-15T10:00:00Z'], env);
     expect(again.code).toBe(0);
     const againLine = again.stdout.split('\n').find((l) => l.startsWith('{') && l.includes('"conversationsOpened"'));
-    expect(JSON.parse(againLine ?? '{}')).toMatchObject({ at: '2027-01-15T10:00:00.000Z', conversationsOpened: 0, sent: 0, failed: 0 });
+    expect(JSON.parse(againLine ?? '{}')).toMatchObject({
+      at: '2027-01-15T10:00:00.000Z',
+      conversationsOpened: 0,
+      sent: 0,
+      failed: 0,
+    });
     expect(introPosts()).toHaveLength(1);
   }, 120_000);
 
@@ -225,7 +305,14 @@ describe('tandem import and tick against a fake Slack', () => {
     const port = await freePort();
     const bot = startCli(['start'], { ...env, PORT: String(port), TANDEM_ADMINS: ADMIN });
     const runningLine = await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000);
-    expect(JSON.parse(runningLine)).toMatchObject({ level: 'info', msg: 'Tandem is running', port, mode: 'http', engine: 'postgres', code: 'dist' });
+    expect(JSON.parse(runningLine)).toMatchObject({
+      level: 'info',
+      msg: 'Tandem is running',
+      port,
+      mode: 'http',
+      engine: 'postgres',
+      code: 'dist',
+    });
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
@@ -233,10 +320,17 @@ describe('tandem import and tick against a fake Slack', () => {
     expect(await ready.json()).toMatchObject({ status: 'ok', database: 'ok', engine: 'postgres' });
 
     // A signed slash command from the admin reaches the database the test seeded.
-    const slack = createSlackSender({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, responseUrl: () => fake.responseUrl() });
+    const slack = createSlackSender({
+      baseUrl: `http://127.0.0.1:${port}`,
+      signingSecret: SIGNING_SECRET,
+      responseUrl: () => fake.responseUrl(),
+    });
     const help = await slack.command({ text: 'help', user_id: ADMIN });
     expect(help.status).toBe(200);
-    expect(help.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/tandem pair @mentor @mentee') });
+    expect(help.json()).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('/tandem pair @mentor @mentee'),
+    });
     const forged = await slack.command({ text: 'help', user_id: ADMIN }, { signature: 'v0=deadbeef' });
     expect(forged.status).toBe(401);
     await slack.command({ text: 'program list', user_id: ADMIN });
@@ -258,7 +352,10 @@ describe('tandem import and tick against a fake Slack', () => {
 
   test('start with PORT=0 logs the port it actually got, and serves on it', async () => {
     const bot = startCli(['start'], { ...env, PORT: '0', SCHEDULER: 'off' });
-    const running = JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number; scheduler: boolean };
+    const running = JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as {
+      port: number;
+      scheduler: boolean;
+    };
     expect(running.port).toBeGreaterThan(0);
     expect(running.scheduler).toBe(false);
     const health = await fetch(`http://127.0.0.1:${running.port}/healthz`);
@@ -300,4 +397,3 @@ describe('tandem import and tick against a fake Slack', () => {
     expect(exit.code).toBe(0);
   }, 150_000);
 });
-

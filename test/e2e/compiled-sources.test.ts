@@ -21,18 +21,26 @@ afterAll(async () => {
 });
 
 async function help(root: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'tandem.js'), 'help'], { cwd: root, env: cliEnv(), timeout: 60_000 });
+  const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'tandem.js'), 'help'], {
+    cwd: root,
+    env: cliEnv(),
+    timeout: 60_000,
+  });
   return stdout;
 }
 
-const compiles = async (root: string) => (await readdir(path.join(root, 'node_modules', '.cache', 'tandem')).catch(() => [] as string[])).filter((n) => /^run-[0-9a-f]{16}$/.test(n)).sort();
+const compiles = async (root: string) =>
+  (await readdir(path.join(root, 'node_modules', '.cache', 'tandem')).catch(() => [] as string[]))
+    .filter((n) => /^run-[0-9a-f]{16}$/.test(n))
+    .sort();
 
 describe('the sources, compiled', () => {
   test('a checkout runs its sources compiled once per version of them; an edit is run at the next start', async () => {
     const cache = path.join(repoRoot, 'node_modules', '.cache');
     await mkdir(cache, { recursive: true });
     copy = await mkdtemp(path.join(cache, 'tandem-sources-'));
-    for (const part of ['bin', 'src', 'migrations', 'assets', 'tsconfig.json']) await cp(path.join(repoRoot, part), path.join(copy, part), { recursive: true });
+    for (const part of ['bin', 'src', 'migrations', 'assets', 'tsconfig.json'])
+      await cp(path.join(repoRoot, part), path.join(copy, part), { recursive: true });
 
     expect(await help(copy)).toContain('Usage: tandem <command>');
     const first = await compiles(copy);
@@ -49,7 +57,13 @@ describe('the sources, compiled', () => {
 
     // An edit: a new compile, and the edited code runs.
     const cli = path.join(copy, 'src', 'cli.ts');
-    await writeFile(cli, (await readFile(cli, 'utf8')).replace('help                       this text', 'help                       this text (edited)'));
+    await writeFile(
+      cli,
+      (await readFile(cli, 'utf8')).replace(
+        'help                       this text',
+        'help                       this text (edited)',
+      ),
+    );
     expect(await help(copy)).toContain('this text (edited)');
     expect(await compiles(copy)).toHaveLength(2);
   }, 120_000);

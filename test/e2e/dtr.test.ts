@@ -1,5 +1,11 @@
 import { describe, expect } from 'vitest';
-import { builtInQuestionSets, questionSetSchema, questionsFor, type QuestionSet, type Readers } from '../../src/domain/dtr-questions.js';
+import {
+  builtInQuestionSets,
+  questionSetSchema,
+  questionsFor,
+  type QuestionSet,
+  type Readers,
+} from '../../src/domain/dtr-questions.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,10 +37,13 @@ function stateFor(view: View, answers: Record<string, string>) {
     const type = String(b.element?.type);
     const v = answers[b.block_id];
     const cell =
-      type === 'static_select' ? { type, selected_option: v ? { value: v } : null }
-      : type === 'datepicker' ? { type, selected_date: v ?? null }
-      : type === 'timepicker' ? { type, selected_time: v ?? null }
-      : { type, value: v ?? null };
+      type === 'static_select'
+        ? { type, selected_option: v ? { value: v } : null }
+        : type === 'datepicker'
+          ? { type, selected_date: v ?? null }
+          : type === 'timepicker'
+            ? { type, selected_time: v ?? null }
+            : { type, value: v ?? null };
     values[b.block_id] = { value: cell };
   }
   return { values };
@@ -109,7 +118,14 @@ describe('/dtr kickoff', () => {
     expect(button).toContain('dtr_open');
     const from = h.slack.calls.length;
     const value = /"value":"(\d+:kickoff)"/.exec(button)?.[1];
-    await h.sender.action({ user: MENTEE, trigger_id: '9.9.x', actions: [{ type: 'button', action_id: 'dtr_open', value, action_ts: '1' }], container: { type: 'message', channel_id: invite.channel, message_ts: invite.ts }, channel: { id: invite.channel }, message: { ts: invite.ts } });
+    await h.sender.action({
+      user: MENTEE,
+      trigger_id: '9.9.x',
+      actions: [{ type: 'button', action_id: 'dtr_open', value, action_ts: '1' }],
+      container: { type: 'message', channel_id: invite.channel, message_ts: invite.ts },
+      channel: { id: invite.channel },
+      message: { ts: invite.ts },
+    });
     const menteeOpen = await h.slack.waitFor('views.open', { from });
     const menteeView = menteeOpen.args.view as View;
     expect(menteeView.blocks.map((b) => b.block_id)).toContain('overwhelmed');
@@ -132,18 +148,32 @@ describe('/dtr kickoff', () => {
     const toMentor = dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private');
     expect(toMentor).toHaveLength(1);
     expect(JSON.stringify(toMentor[0]?.blocks)).toContain(PRIVATE_WORDS);
-    const everywhereElse = h.slack.calls.filter((c) => c.method.startsWith('chat.') && !JSON.stringify(c.response).includes(`"channel":"${toMentor[0]?.channel}"`));
+    const everywhereElse = h.slack.calls.filter(
+      (c) => c.method.startsWith('chat.') && !JSON.stringify(c.response).includes(`"channel":"${toMentor[0]?.channel}"`),
+    );
     for (const c of everywhereElse) expect(JSON.stringify(c.args)).not.toContain(PRIVATE_WORDS);
     // Logged at trace level, every request and response went through the log: the answer did not.
     expect(h.logs.lines.length).toBeGreaterThan(20);
     expect(h.logs.text).not.toContain(PRIVATE_WORDS);
 
     const pairing = await h.database.db.selectFrom('pairings').selectAll().executeTakeFirstOrThrow();
-    expect(pairing).toMatchObject({ meeting_weekday: 3, meeting_time: '18:30', meeting_minutes: 45, meeting_zone: 'Europe/Berlin', contact_channel: 'slack', ack_within_hours: 12, reply_within_days: 1 });
+    expect(pairing).toMatchObject({
+      meeting_weekday: 3,
+      meeting_time: '18:30',
+      meeting_minutes: 45,
+      meeting_zone: 'Europe/Berlin',
+      contact_channel: 'slack',
+      ack_within_hours: 12,
+      reply_within_days: 1,
+    });
     expect(pairing.goals).toEqual([{ text: 'Ship a full-stack app', measure: 'Deployed with tests', targetDate: '2027-02-19' }]);
     const milestone = await h.database.db.selectFrom('milestones').selectAll().executeTakeFirstOrThrow();
     expect(milestone).toMatchObject({ milestone: 'kickoff', completed_at: expect.any(Date) });
-    const stored = await h.database.db.selectFrom('dtr_answers').select(['person_id', 'set_source', 'set_version', 'role']).orderBy('role').execute();
+    const stored = await h.database.db
+      .selectFrom('dtr_answers')
+      .select(['person_id', 'set_source', 'set_version', 'role'])
+      .orderBy('role')
+      .execute();
     expect(stored).toEqual([
       { person_id: MENTEE, set_source: 'builtin', set_version: 1, role: 'mentee' },
       { person_id: MENTOR, set_source: 'builtin', set_version: 1, role: 'mentor' },
@@ -181,15 +211,31 @@ describe('/dtr kickoff', () => {
 
   test('invalid input comes back as field errors and nothing typed is stored half', async () => {
     const view = await openForm(MENTOR, 'kickoff');
-    const res = await submit(MENTOR, view, { ...mentorAnswers, name: '', meeting_minutes: '90', contact_channel: 'carrier-pigeon' });
+    const res = await submit(MENTOR, view, {
+      ...mentorAnswers,
+      name: '',
+      meeting_minutes: '90',
+      contact_channel: 'carrier-pigeon',
+    });
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
-    expect(body.errors).toMatchObject({ name: expect.any(String), meeting_minutes: expect.stringContaining('30'), contact_channel: expect.any(String) });
+    expect(body.errors).toMatchObject({
+      name: expect.any(String),
+      meeting_minutes: expect.stringContaining('30'),
+      contact_channel: expect.any(String),
+    });
     expect(await h.database.db.selectFrom('dtr_answers').selectAll().execute()).toHaveLength(0);
 
     const menteeView = await openForm(MENTEE, 'kickoff');
-    const half = await submit(MENTEE, menteeView, { name: 'Bo', best_times: 'x', goal1_text: 'A goal without a date or measure' });
-    expect((half.json() as { errors: Record<string, string> }).errors).toMatchObject({ goal1_measure: expect.any(String), goal1_date: expect.any(String) });
+    const half = await submit(MENTEE, menteeView, {
+      name: 'Bo',
+      best_times: 'x',
+      goal1_text: 'A goal without a date or measure',
+    });
+    expect((half.json() as { errors: Record<string, string> }).errors).toMatchObject({
+      goal1_measure: expect.any(String),
+      goal1_date: expect.any(String),
+    });
 
     const tooLong = await submit(MENTEE, menteeView, { ...menteeAnswers, mentee_why: 'x'.repeat(1501) });
     expect((tooLong.json() as { errors: Record<string, string> }).errors.mentee_why).toContain('1500');
@@ -217,7 +263,9 @@ describe('/dtr commands', () => {
     expect(JSON.stringify((await h.slack.waitForResponse()).body)).toContain('not in a mentoring pair');
 
     await h.sender.command({ command: '/dtr', text: `kickoff <@${OTHER}|cy>`, user_id: MENTOR });
-    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not paired with'))).body)).toContain('<@UMENTEE>');
+    expect(
+      JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not paired with'))).body),
+    ).toContain('<@UMENTEE>');
 
     const bad = await h.sender.command({ command: '/dtr', text: 'party', user_id: MENTOR });
     expect(JSON.stringify(bad.json())).toContain('Usage');
@@ -234,14 +282,22 @@ describe('/dtr commands', () => {
     expect((await h.slack.waitForResponse()).body).toMatchObject({ response_type: 'ephemeral' });
 
     await h.sender.command({ command: '/dtr', text: `show kickoff <@${MENTOR}>`, user_id: OTHER });
-    const refused = JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not in a mentoring pair'))).body);
+    const refused = JSON.stringify(
+      (await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not in a mentoring pair'))).body,
+    );
     expect(refused).not.toContain('Ship a full-stack app');
   });
 });
 
 describe('a program’s own DTR questions (tandem questions)', () => {
   test('staff print the questions in use, store their own version, and the next form asks it; a bad file is refused with why', async () => {
-    const env = cliEnv({ DATABASE_URL: h.database.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: h.slack.url, LOG_LEVEL: 'warn' });
+    const env = cliEnv({
+      DATABASE_URL: h.database.url,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: h.slack.url,
+      LOG_LEVEL: 'warn',
+    });
     const shown = await runCli(['questions', 'show', 'Backend', 'kickoff'], env);
     expect(shown.code).toBe(0);
     expect(shown.stderr).toContain('uses the built-in questions');
@@ -249,7 +305,18 @@ describe('a program’s own DTR questions (tandem questions)', () => {
     expect(builtIn).toEqual(builtInQuestionSets.find((x) => x.milestone === 'kickoff'));
 
     const dir = mkdtempSync(path.join(tmpdir(), 'tandem-questions-'));
-    const own = { ...builtIn, title: 'Our kick-off', sections: [{ title: 'Getting going', questions: [{ id: 'why_here', label: 'Why did you join this program?', kind: 'long_text', audience: 'both', required: true }] }] };
+    const own = {
+      ...builtIn,
+      title: 'Our kick-off',
+      sections: [
+        {
+          title: 'Getting going',
+          questions: [
+            { id: 'why_here', label: 'Why did you join this program?', kind: 'long_text', audience: 'both', required: true },
+          ],
+        },
+      ],
+    };
     const file = path.join(dir, 'kickoff.json');
     writeFileSync(file, JSON.stringify(own));
     const bad = path.join(dir, 'bad.json');
@@ -284,11 +351,23 @@ describe('privacy of every question set', () => {
         title: 'Halfway',
         questions: [
           { id: 'own_shared', label: 'What should your partner know?', kind: 'long_text', audience: 'both', required: true },
-          { id: 'own_private', label: 'Anything only your mentor should read?', kind: 'long_text', audience: 'both', private: true },
+          {
+            id: 'own_private',
+            label: 'Anything only your mentor should read?',
+            kind: 'long_text',
+            audience: 'both',
+            private: true,
+          },
           { id: 'own_mentee_private', label: 'How are you really?', kind: 'text', audience: 'mentee', private: true },
           { id: 'own_mood', label: 'Mood', kind: 'select', audience: 'mentee', options: [{ value: 'fine', label: 'Fine' }] },
           { id: 'own_for_staff', label: 'Anything for the program team?', kind: 'long_text', audience: 'both', readers: 'staff' },
-          { id: 'own_for_everyone', label: 'Anything for your partner and staff?', kind: 'text', audience: 'mentor', readers: 'pair_and_staff' },
+          {
+            id: 'own_for_everyone',
+            label: 'Anything for your partner and staff?',
+            kind: 'text',
+            audience: 'mentor',
+            readers: 'pair_and_staff',
+          },
         ],
       },
     ],
@@ -310,67 +389,90 @@ describe('privacy of every question set', () => {
     return answers;
   }
 
-  const sets = [...builtInQuestionSets.map((s) => [`built-in ${s.milestone}`, s, false] as const), ['program-specific midmod', programSet, true] as const];
+  const sets = [
+    ...builtInQuestionSets.map((s) => [`built-in ${s.milestone}`, s, false] as const),
+    ['program-specific midmod', programSet, true] as const,
+  ];
 
-  test.each(sets)('%s: who reads each answer — the pair conversation, the mentor alone, or staff (pair report, program summary) — and nobody else', async (_name, set, own) => {
-    if (own) {
+  test.each(sets)(
+    '%s: who reads each answer — the pair conversation, the mentor alone, or staff (pair report, program summary) — and nobody else',
+    async (_name, set, own) => {
+      if (own) {
+        const program = await h.database.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
+        await h.database.db
+          .insertInto('program_question_sets')
+          .values({
+            program_id: program.id,
+            milestone: set.milestone,
+            version: 1,
+            definition: JSON.stringify(set),
+            created_by: ADMIN,
+          })
+          .execute();
+      }
+      const typed: Record<string, Record<string, string>> = {};
+      for (const [user, role] of [
+        [MENTOR, 'mentor'],
+        [MENTEE, 'mentee'],
+      ] as const) {
+        const view = await openForm(user, set.milestone);
+        expect(view.blocks.map((b) => b.block_id)).toEqual(
+          expect.arrayContaining(questionsFor(set, role).flatMap((s) => s.questions.map((q) => q.id))),
+        );
+        typed[role] = fill(view, role);
+        const saved = await submit(user, view, typed[role]);
+        expect(saved.body).toBe('');
+        await h.tandem.services.sender.idle();
+      }
+      /** What each side typed in free text, for the questions whose readers are among `readers`. */
+      const free = (role: 'mentor' | 'mentee', ...readers: Readers[]) =>
+        questionsFor(set, role)
+          .flatMap((s) => s.questions)
+          .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && readers.includes(q.readers))
+          .map((q) => typed[role]?.[q.id] as string);
+      const both = (...readers: Readers[]) => [...free('mentor', ...readers), ...free('mentee', ...readers)];
+
+      // Staff open the pair report, then the program ends and its summary goes to the alerts channel.
+      const from = h.slack.calls.length;
+      await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN });
+      const opened = await h.slack.waitFor('views.open', { from });
+      expect((opened.args.view as { callback_id?: string }).callback_id).toBe('pair_report');
+      const report = JSON.stringify(opened.args.view);
       const program = await h.database.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
-      await h.database.db.insertInto('program_question_sets').values({ program_id: program.id, milestone: set.milestone, version: 1, definition: JSON.stringify(set), created_by: ADMIN }).execute();
-    }
-    const typed: Record<string, Record<string, string>> = {};
-    for (const [user, role] of [
-      [MENTOR, 'mentor'],
-      [MENTEE, 'mentee'],
-    ] as const) {
-      const view = await openForm(user, set.milestone);
-      expect(view.blocks.map((b) => b.block_id)).toEqual(expect.arrayContaining(questionsFor(set, role).flatMap((s) => s.questions.map((q) => q.id))));
-      typed[role] = fill(view, role);
-      const saved = await submit(user, view, typed[role]);
-      expect(saved.body).toBe('');
+      await h.tandem.services.lifecycle.closeProgram(program.id);
       await h.tandem.services.sender.idle();
-    }
-    /** What each side typed in free text, for the questions whose readers are among `readers`. */
-    const free = (role: 'mentor' | 'mentee', ...readers: Readers[]) =>
-      questionsFor(set, role)
-        .flatMap((s) => s.questions)
-        .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && readers.includes(q.readers))
-        .map((q) => typed[role]?.[q.id] as string);
-    const both = (...readers: Readers[]) => [...free('mentor', ...readers), ...free('mentee', ...readers)];
 
-    // Staff open the pair report, then the program ends and its summary goes to the alerts channel.
-    const from = h.slack.calls.length;
-    await h.sender.command({ command: '/tandem', text: `report <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN });
-    const opened = await h.slack.waitFor('views.open', { from });
-    expect((opened.args.view as { callback_id?: string }).callback_id).toBe('pair_report');
-    const report = JSON.stringify(opened.args.view);
-    const program = await h.database.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
-    await h.tandem.services.lifecycle.closeProgram(program.id);
-    await h.tandem.services.sender.idle();
+      const summary = JSON.stringify(
+        pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary'),
+      );
+      expect(summary).toContain('have both recorded their part');
+      const alertsChannel = JSON.stringify(h.slack.conversations.get(ALERTS)?.messages ?? []);
+      expect(alertsChannel).toContain('the summary for staff');
+      const mentorDm = JSON.stringify(dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private'));
 
-    const summary = JSON.stringify(pairConversation()?.messages.filter((m) => m.metadata?.event_payload?.kind === 'dtr_summary'));
-    expect(summary).toContain('have both recorded their part');
-    const alertsChannel = JSON.stringify(h.slack.conversations.get(ALERTS)?.messages ?? []);
-    expect(alertsChannel).toContain('the summary for staff');
-    const mentorDm = JSON.stringify(dmMessages(MENTOR).filter((m) => m.metadata?.event_payload?.kind === 'dtr_private'));
-
-    // The pair conversation: everything both partners read, and nothing else.
-    for (const words of both('pair', 'pair_and_staff')) expect(summary).toContain(words);
-    for (const words of both('staff', 'mentor')) expect(summary).not.toContain(words);
-    // Staff: the pair report holds what staff read; the program summary what was written for the program team.
-    for (const words of both('pair_and_staff', 'staff')) expect(report).toContain(words);
-    for (const words of both('pair', 'mentor')) expect(report).not.toContain(words);
-    for (const words of both('staff')) expect(alertsChannel).toContain(words);
-    for (const words of both('pair', 'pair_and_staff', 'mentor')) expect(alertsChannel).not.toContain(words);
-    // The mentee's answers for their mentor alone reach the mentor's DM and no other conversation.
-    for (const words of free('mentee', 'mentor')) expect(mentorDm).toContain(words);
-    const elsewhere = JSON.stringify([...h.slack.conversations.values()].filter((c) => !(c.is_im && c.members.includes(MENTOR))).flatMap((c) => c.messages));
-    for (const words of both('mentor')) expect(elsewhere).not.toContain(words);
-    // Answers for the program team reach the alerts channel and the report, no message to the pair or either partner.
-    const toThePair = JSON.stringify([...h.slack.conversations.values()].filter((c) => c.id !== ALERTS).flatMap((c) => c.messages));
-    for (const words of both('staff')) expect(toThePair).not.toContain(words);
-    // Not vacuous: the built-in sets share, keep private and write for staff; the program's own set does all three.
-    expect(both('pair').length).toBeGreaterThan(0);
-    if (set.milestone === 'exit' || own) expect(both('staff').length).toBeGreaterThan(0);
-    if (set.milestone === 'kickoff' || own) expect(both('mentor').length).toBeGreaterThan(0);
-  });
+      // The pair conversation: everything both partners read, and nothing else.
+      for (const words of both('pair', 'pair_and_staff')) expect(summary).toContain(words);
+      for (const words of both('staff', 'mentor')) expect(summary).not.toContain(words);
+      // Staff: the pair report holds what staff read; the program summary what was written for the program team.
+      for (const words of both('pair_and_staff', 'staff')) expect(report).toContain(words);
+      for (const words of both('pair', 'mentor')) expect(report).not.toContain(words);
+      for (const words of both('staff')) expect(alertsChannel).toContain(words);
+      for (const words of both('pair', 'pair_and_staff', 'mentor')) expect(alertsChannel).not.toContain(words);
+      // The mentee's answers for their mentor alone reach the mentor's DM and no other conversation.
+      for (const words of free('mentee', 'mentor')) expect(mentorDm).toContain(words);
+      const elsewhere = JSON.stringify(
+        [...h.slack.conversations.values()].filter((c) => !(c.is_im && c.members.includes(MENTOR))).flatMap((c) => c.messages),
+      );
+      for (const words of both('mentor')) expect(elsewhere).not.toContain(words);
+      // Answers for the program team reach the alerts channel and the report, no message to the pair or either partner.
+      const toThePair = JSON.stringify(
+        [...h.slack.conversations.values()].filter((c) => c.id !== ALERTS).flatMap((c) => c.messages),
+      );
+      for (const words of both('staff')) expect(toThePair).not.toContain(words);
+      // Not vacuous: the built-in sets share, keep private and write for staff; the program's own set does all three.
+      expect(both('pair').length).toBeGreaterThan(0);
+      if (set.milestone === 'exit' || own) expect(both('staff').length).toBeGreaterThan(0);
+      if (set.milestone === 'kickoff' || own) expect(both('mentor').length).toBeGreaterThan(0);
+    },
+  );
 });

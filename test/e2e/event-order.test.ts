@@ -22,7 +22,12 @@ const WELL_AFTER = '2027-01-14T12:00:00Z';
 
 const conversation = () => h.pairConversation(MENTOR, MENTEE);
 const replyAlerts = (about?: string) =>
-  (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'alert' && m.text.includes('Message not answered') && (!about || m.text.includes(`<@${about}>`)));
+  (h.slack.conversations.get(ALERTS)?.messages ?? []).filter(
+    (m) =>
+      m.metadata?.event_payload?.kind === 'alert' &&
+      m.text.includes('Message not answered') &&
+      (!about || m.text.includes(`<@${about}>`)),
+  );
 const facts = () => h.database.db.selectFrom('pair_activity').selectAll().orderBy('id').execute();
 const replyRows = () => h.database.db.selectFrom('expectations').selectAll().where('kind', '=', 'reply').orderBy('id').execute();
 
@@ -37,7 +42,12 @@ function happen() {
   const reaction = h.slack.reactAs(MENTOR, message, 'eyes');
   const reply = h.slack.postAs(MENTOR, conv, 'On it, tonight.', { thread_ts: message.ts });
   const ack = h.slack.reactAs(MENTEE, reply, '+1');
-  return { message, reply, ack, events: { message: h.slack.messageEvent(message), reaction, reply: h.slack.messageEvent(reply) } };
+  return {
+    message,
+    reply,
+    ack,
+    events: { message: h.slack.messageEvent(message), reaction, reply: h.slack.messageEvent(reply) },
+  };
 }
 
 async function deliver(event: Record<string, unknown>, retryNum?: number) {
@@ -51,7 +61,11 @@ const test = worldTest({ admins: [ADMIN], now: '2027-01-10T12:00:00Z' });
 async function quiet() {
   let calm = 0;
   for (let i = 0; i < 500 && calm < 3; i++) {
-    const busy = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state not in ('idle')`.execute(h.database.db);
+    const busy = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state not in ('idle')`.execute(
+      h.database.db,
+    );
     calm = busy.rows[0]?.n === 0 ? calm + 1 : 0;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -84,43 +98,59 @@ const orders: (keyof ReturnType<typeof happen>['events'])[][] = [
 ];
 
 describe('events in any order', () => {
-  test.each(orders)('%s, %s, %s (each delivered twice, after the acknowledgement of the reply): deadlines met, nobody nudged or alerted, each fact stored once', async (...order) => {
-    const { message, reply, ack, events } = happen();
-    await deliver(ack);
-    await h.waitUntil(async () => (await facts()).length === 1, 'the acknowledgement to be stored');
-    for (const name of order) {
-      await deliver(events[name]);
-      // Each handled before the next: the order the bot sees is the order under test.
-      const before = order.indexOf(name) + 2;
-      await h.waitUntil(async () => (await facts()).length === before, `${name} to be stored`);
-    }
-    for (const name of order) await deliver(events[name], 1);
-    await deliver(ack, 1);
+  test.each(orders)(
+    '%s, %s, %s (each delivered twice, after the acknowledgement of the reply): deadlines met, nobody nudged or alerted, each fact stored once',
+    async (...order) => {
+      const { message, reply, ack, events } = happen();
+      await deliver(ack);
+      await h.waitUntil(async () => (await facts()).length === 1, 'the acknowledgement to be stored');
+      for (const name of order) {
+        await deliver(events[name]);
+        // Each handled before the next: the order the bot sees is the order under test.
+        const before = order.indexOf(name) + 2;
+        await h.waitUntil(async () => (await facts()).length === before, `${name} to be stored`);
+      }
+      for (const name of order) await deliver(events[name], 1);
+      await deliver(ack, 1);
 
-    await h.tick('2027-01-12T15:00:00Z');
-    await h.tick(DUE);
-    await h.tick(WELL_AFTER);
-    expect(replyAlerts()).toHaveLength(0);
-    const dms = [...h.slack.conversations.values()].filter((c) => c.is_im).flatMap((c) => c.messages).filter((m) => m.metadata?.event_payload?.kind === 'reminder');
-    expect(dms.filter((m) => m.text.includes('wrote to you'))).toHaveLength(0);
+      await h.tick('2027-01-12T15:00:00Z');
+      await h.tick(DUE);
+      await h.tick(WELL_AFTER);
+      expect(replyAlerts()).toHaveLength(0);
+      const dms = [...h.slack.conversations.values()]
+        .filter((c) => c.is_im)
+        .flatMap((c) => c.messages)
+        .filter((m) => m.metadata?.event_payload?.kind === 'reminder');
+      expect(dms.filter((m) => m.text.includes('wrote to you'))).toHaveLength(0);
 
-    const stored = await facts();
-    expect(stored.map((f) => ({ kind: f.kind, actor: f.actor, ts: f.ts, thread_ts: f.thread_ts, item_ts: f.item_ts, reaction: f.reaction })).sort((a, b) => a.kind.localeCompare(b.kind) || a.actor.localeCompare(b.actor))).toEqual([
-      { kind: 'message', actor: MENTEE, ts: message.ts, thread_ts: null, item_ts: null, reaction: null },
-      { kind: 'message', actor: MENTOR, ts: reply.ts, thread_ts: message.ts, item_ts: null, reaction: null },
-      { kind: 'reaction', actor: MENTEE, ts: ack.event_ts, thread_ts: null, item_ts: reply.ts, reaction: '+1' },
-      { kind: 'reaction', actor: MENTOR, ts: events.reaction.event_ts, thread_ts: null, item_ts: message.ts, reaction: 'eyes' },
-    ]);
-    // Only ids and times: the text of the messages is nowhere in the database.
-    expect(JSON.stringify(stored)).not.toContain('pull request');
-    const owed = await replyRows();
-    expect(owed.map((e) => ({ subject: e.subject, source_ref: e.source_ref, status: e.status, escalated_at: e.escalated_at }))).toEqual([
-      expect.anything(),
-      expect.anything(),
-    ]);
-    expect(owed.find((e) => e.subject === MENTOR)).toMatchObject({ status: 'met', source_ref: message.ts, escalated_at: null });
-    expect(owed.find((e) => e.subject === MENTEE)).toMatchObject({ status: 'met', source_ref: reply.ts, escalated_at: null });
-  });
+      const stored = await facts();
+      expect(
+        stored
+          .map((f) => ({
+            kind: f.kind,
+            actor: f.actor,
+            ts: f.ts,
+            thread_ts: f.thread_ts,
+            item_ts: f.item_ts,
+            reaction: f.reaction,
+          }))
+          .sort((a, b) => a.kind.localeCompare(b.kind) || a.actor.localeCompare(b.actor)),
+      ).toEqual([
+        { kind: 'message', actor: MENTEE, ts: message.ts, thread_ts: null, item_ts: null, reaction: null },
+        { kind: 'message', actor: MENTOR, ts: reply.ts, thread_ts: message.ts, item_ts: null, reaction: null },
+        { kind: 'reaction', actor: MENTEE, ts: ack.event_ts, thread_ts: null, item_ts: reply.ts, reaction: '+1' },
+        { kind: 'reaction', actor: MENTOR, ts: events.reaction.event_ts, thread_ts: null, item_ts: message.ts, reaction: 'eyes' },
+      ]);
+      // Only ids and times: the text of the messages is nowhere in the database.
+      expect(JSON.stringify(stored)).not.toContain('pull request');
+      const owed = await replyRows();
+      expect(
+        owed.map((e) => ({ subject: e.subject, source_ref: e.source_ref, status: e.status, escalated_at: e.escalated_at })),
+      ).toEqual([expect.anything(), expect.anything()]);
+      expect(owed.find((e) => e.subject === MENTOR)).toMatchObject({ status: 'met', source_ref: message.ts, escalated_at: null });
+      expect(owed.find((e) => e.subject === MENTEE)).toMatchObject({ status: 'met', source_ref: reply.ts, escalated_at: null });
+    },
+  );
 
   test('a reaction handled before the message it is on meets the deadline the moment the deadline is created', async () => {
     const { message, events } = happen();
@@ -133,7 +163,11 @@ describe('events in any order', () => {
 
   test('the same events at once, each three times, still meet the deadline once', async () => {
     const { ack, events } = happen();
-    await Promise.all([0, 1, 2].flatMap((retry) => [ack, events.reply, events.reaction, events.message].map((e) => deliver(e, retry === 0 ? undefined : retry))));
+    await Promise.all(
+      [0, 1, 2].flatMap((retry) =>
+        [ack, events.reply, events.reaction, events.message].map((e) => deliver(e, retry === 0 ? undefined : retry)),
+      ),
+    );
     await h.waitUntil(async () => (await facts()).length === 4, 'four facts');
     await h.tick(WELL_AFTER);
     expect(replyAlerts()).toHaveLength(0);
@@ -151,7 +185,13 @@ describe('events in any order', () => {
       await deliver(events.message);
       await deliver(events.reaction);
       const waiting = async () =>
-        (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and classid = 160007 and objid = ${pairing.id}`.execute(h.database.db)).rows[0]?.n ?? 0;
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and classid = 160007 and objid = ${pairing.id}`.execute(
+            h.database.db,
+          )
+        ).rows[0]?.n ?? 0;
       await h.waitUntil(async () => (await waiting()) === 2, 'both events to wait for the pair');
       expect(await facts()).toEqual([]);
       await other.query('select pg_advisory_unlock($1::int4, $2::int4)', [16_0007, pairing.id]);
@@ -191,7 +231,9 @@ describe('an escalation is double-checked', () => {
     await h.tick(WELL_AFTER);
     expect(replyAlerts(MENTOR)).toHaveLength(0);
     expect(h.slack.callsTo('conversations.history').length).toBeGreaterThan(0);
-    expect((await facts()).filter((f) => f.learned_from === 'slack_check').map((f) => ({ kind: f.kind, actor: f.actor }))).toEqual([{ kind: 'message', actor: MENTOR }]);
+    expect(
+      (await facts()).filter((f) => f.learned_from === 'slack_check').map((f) => ({ kind: f.kind, actor: f.actor })),
+    ).toEqual([{ kind: 'message', actor: MENTOR }]);
     expect((await replyRows()).find((e) => e.subject === MENTOR)?.status).toBe('met');
   });
 
@@ -267,9 +309,16 @@ describe('check-ins answered by a reaction', () => {
     h.slack.reactAs(MENTEE, checkin, 'thumbsup');
     await h.waitUntil(async () => (await facts()).length === 1, 'the mentor reaction');
     await h.tick(WELL_AFTER);
-    const checkinAlerts = (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.text.includes('Check-in not answered'));
+    const checkinAlerts = (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) =>
+      m.text.includes('Check-in not answered'),
+    );
     expect(checkinAlerts).toHaveLength(0);
-    const rows = await h.database.db.selectFrom('expectations').select(['subject', 'status']).where('kind', '=', 'checkin').orderBy('subject').execute();
+    const rows = await h.database.db
+      .selectFrom('expectations')
+      .select(['subject', 'status'])
+      .where('kind', '=', 'checkin')
+      .orderBy('subject')
+      .execute();
     expect(rows).toEqual([
       { subject: MENTEE, status: 'met' },
       { subject: MENTOR, status: 'met' },

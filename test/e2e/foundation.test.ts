@@ -17,7 +17,12 @@ async function seedProgram(name = 'Backend Module 3') {
 async function rowCounts() {
   const db = h.database.db;
   const [pairings, programs, staff, deliveries] = await Promise.all(
-    (['pairings', 'programs', 'staff', 'deliveries'] as const).map((t) => db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()),
+    (['pairings', 'programs', 'staff', 'deliveries'] as const).map((t) =>
+      db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ),
   );
   return { pairings: pairings?.n, programs: programs?.n, staff: staff?.n, deliveries: deliveries?.n };
 }
@@ -48,7 +53,13 @@ describe('/tandem pair', () => {
 
     const rows = await h.database.db.selectFrom('pairings').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ program_id: program.id, mentor_id: MENTOR, mentee_id: MENTEE, status: 'active', created_by: ADMIN });
+    expect(rows[0]).toMatchObject({
+      program_id: program.id,
+      mentor_id: MENTOR,
+      mentee_id: MENTEE,
+      status: 'active',
+      created_by: ADMIN,
+    });
 
     const post = await h.slack.waitFor('chat.postMessage');
     const conversation = h.slack.conversations.get(String(post.args.channel));
@@ -104,7 +115,10 @@ describe('/tandem pair', () => {
   test('malformed pair commands get a usage line straight away', async () => {
     const res = await h.sender.command({ text: 'pair ada bo', user_id: ADMIN });
     expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/tandem pair @mentor @mentee') });
+    expect(res.json()).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('/tandem pair @mentor @mentee'),
+    });
     const unknown = await h.sender.command({ text: 'frobnicate', user_id: ADMIN });
     expect(unknown.json()).toMatchObject({ text: expect.stringContaining('/tandem help') });
     const self = await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTOR}>`, user_id: ADMIN });
@@ -123,7 +137,11 @@ describe('/tandem pair', () => {
     expect(JSON.stringify(ask.body)).toContain('Say which program');
     await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTEE}> backend`, user_id: ADMIN });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Paired'));
-    const row = await h.database.db.selectFrom('pairings').innerJoin('programs', 'programs.id', 'pairings.program_id').select('programs.name').executeTakeFirstOrThrow();
+    const row = await h.database.db
+      .selectFrom('pairings')
+      .innerJoin('programs', 'programs.id', 'pairings.program_id')
+      .select('programs.name')
+      .executeTakeFirstOrThrow();
     expect(row.name).toBe('Backend');
   });
 
@@ -138,7 +156,9 @@ describe('/tandem pair', () => {
     const report = await runTick(h.tandem.services);
     expect(report.conversationsOpened).toBe(1);
     await h.tandem.services.sender.idle();
-    const posts = h.slack.callsTo('chat.postMessage').filter((c) => c.status === 200 && JSON.stringify(c.args.metadata).includes('pair_intro'));
+    const posts = h.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.status === 200 && JSON.stringify(c.args.metadata).includes('pair_intro'));
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]?.args.blocks)).toContain('/dtr kickoff');
   });
@@ -151,7 +171,9 @@ describe('pause, resume, unpair, list, staff', () => {
     await h.slack.waitForResponse();
 
     await h.sender.command({ text: 'list', user_id: ADMIN });
-    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('pairing'))).body)).toContain('<@UMENTOR> → <@UMENTEE>');
+    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('pairing'))).body)).toContain(
+      '<@UMENTOR> → <@UMENTEE>',
+    );
 
     await h.sender.command({ text: `pause <@${MENTEE}> until 2027-02-01`, user_id: MENTOR });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Paused'));
@@ -215,7 +237,11 @@ describe('/tandem program new', () => {
   function submission(values: Record<string, Record<string, unknown>>, user = ADMIN) {
     const state: Record<string, Record<string, unknown>> = {};
     for (const [block, v] of Object.entries(values)) state[block] = { value: v };
-    return { type: 'view_submission', user: { id: user }, view: { id: 'V1', callback_id: 'program_new', state: { values: state } } };
+    return {
+      type: 'view_submission',
+      user: { id: user },
+      view: { id: 'V1', callback_id: 'program_new', state: { values: state } },
+    };
   }
   const valid = {
     name: { type: 'plain_text_input', value: 'Backend Module 3' },
@@ -313,13 +339,22 @@ describe('request authenticity', () => {
     await h.tandem.services.sender.idle();
     const before = await rowCounts();
     const callsBefore = h.slack.calls.length;
-    const forged = await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN }, { signature: 'v0=deadbeef' });
+    const forged = await h.sender.command(
+      { text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN },
+      { signature: 'v0=deadbeef' },
+    );
     expect(forged.status).toBe(401);
     const unsigned = await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN }, { unsigned: true });
     expect(unsigned.status).toBe(401);
-    const stale = await h.sender.command({ text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await h.sender.command(
+      { text: `pair <@${MENTOR}> <@${MENTEE}>`, user_id: ADMIN },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
     expect(stale.status).toBe(401);
-    const wrongSecret = await h.sender.viewSubmission({ type: 'view_submission', user: { id: ADMIN }, view: { callback_id: 'program_new', state: { values: {} } } }, { signature: 'v0=' + '0'.repeat(64) });
+    const wrongSecret = await h.sender.viewSubmission(
+      { type: 'view_submission', user: { id: ADMIN }, view: { callback_id: 'program_new', state: { values: {} } } },
+      { signature: 'v0=' + '0'.repeat(64) },
+    );
     expect(wrongSecret.status).toBe(401);
     expect(await rowCounts()).toEqual(before);
     expect(h.slack.calls.slice(callsBefore).map((c) => c.method)).toEqual([]);

@@ -5,7 +5,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { cliEnv, jsonLines, killRunningClis, repoRoot, runCli, startCli, tempDirs, BOT_TOKEN, SIGNING_SECRET } from '../support/cli.js';
+import {
+  cliEnv,
+  jsonLines,
+  killRunningClis,
+  repoRoot,
+  runCli,
+  startCli,
+  tempDirs,
+  BOT_TOKEN,
+  SIGNING_SECRET,
+} from '../support/cli.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 
 /**
@@ -49,7 +59,7 @@ async function refuses(port: number, password: string): Promise<string | undefin
 const msgs = (stdout: string) => jsonLines(stdout).map((l) => l.msg);
 
 describe('the embedded PostgreSQL template', () => {
-  test('postinstall makes it once; a first start copies it, gives the superuser a new password, and refuses the template\'s', async () => {
+  test("postinstall makes it once; a first start copies it, gives the superuser a new password, and refuses the template's", async () => {
     const root = await dirs.make('tandem-pg-template-');
     const template = path.join(root, 'template');
 
@@ -66,14 +76,25 @@ describe('the embedded PostgreSQL template', () => {
 
     const dataDir = path.join(root, 'data');
     const fake = await startFakeSlack({ botToken: BOT_TOKEN });
-    const env = cliEnv({ DATA_DIR: dataDir, TANDEM_PG_TEMPLATE_DIR: template, LOG_LEVEL: 'info', SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '0', SCHEDULER: 'off' });
+    const env = cliEnv({
+      DATA_DIR: dataDir,
+      TANDEM_PG_TEMPLATE_DIR: template,
+      LOG_LEVEL: 'info',
+      SLACK_API_URL: fake.url,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: '0',
+      SCHEDULER: 'off',
+    });
     try {
       const bot = startCli(['start'], env);
       const running = JSON.parse(await bot.waitForLine((l) => l.includes('"Tandem is running"'), 90_000)) as { port: number };
       expect((await fetch(`http://127.0.0.1:${running.port}/healthz`)).status).toBe(200);
       const lines = msgs(bot.stdout);
       expect(lines).toContain("creating the embedded PostgreSQL cluster from the install's template (first start)");
-      expect(lines).toContain("gave the embedded PostgreSQL's superuser this data folder's own password (replacing the template's)");
+      expect(lines).toContain(
+        "gave the embedded PostgreSQL's superuser this data folder's own password (replacing the template's)",
+      );
       expect(lines).not.toContain('creating the embedded PostgreSQL cluster (first start)');
       const started = jsonLines(bot.stdout).find((l) => l.msg === 'embedded PostgreSQL started') as { port: number };
 
@@ -95,18 +116,31 @@ describe('the embedded PostgreSQL template', () => {
     // A start killed between the copy and the new password leaves postgres.template: the next start
     // finishes the job (here the password was already replaced, so the template's is refused and the note goes).
     await writeFile(path.join(dataDir, 'postgres.template'), `${templatePassword}\n`, { mode: 0o600 });
-    const again = await runCli(['migrate'], cliEnv({ DATA_DIR: dataDir, TANDEM_PG_TEMPLATE_DIR: template, LOG_LEVEL: 'info' }), 90_000);
+    const again = await runCli(
+      ['migrate'],
+      cliEnv({ DATA_DIR: dataDir, TANDEM_PG_TEMPLATE_DIR: template, LOG_LEVEL: 'info' }),
+      90_000,
+    );
     expect(again.code, again.stderr).toBe(0);
     expect(existsSync(path.join(dataDir, 'postgres.template'))).toBe(false);
-    expect(msgs(again.stdout)).not.toContain("creating the embedded PostgreSQL cluster from the install's template (first start)");
+    expect(msgs(again.stdout)).not.toContain(
+      "creating the embedded PostgreSQL cluster from the install's template (first start)",
+    );
   }, 180_000);
 
   test('without a usable template a first start runs initdb, and says why', async () => {
     const root = await dirs.make('tandem-pg-notemplate-');
-    const missing = await runCli(['migrate'], cliEnv({ DATA_DIR: path.join(root, 'a'), TANDEM_PG_TEMPLATE_DIR: path.join(root, 'nothing-here'), LOG_LEVEL: 'info' }), 90_000);
+    const missing = await runCli(
+      ['migrate'],
+      cliEnv({ DATA_DIR: path.join(root, 'a'), TANDEM_PG_TEMPLATE_DIR: path.join(root, 'nothing-here'), LOG_LEVEL: 'info' }),
+      90_000,
+    );
     expect(missing.code, missing.stderr).toBe(0);
     expect(jsonLines(missing.stdout)).toContainEqual(
-      expect.objectContaining({ msg: 'no usable template cluster: creating the embedded PostgreSQL cluster with initdb', why: 'there is no template (made by `npm ci`)' }),
+      expect.objectContaining({
+        msg: 'no usable template cluster: creating the embedded PostgreSQL cluster with initdb',
+        why: 'there is no template (made by `npm ci`)',
+      }),
     );
     expect(msgs(missing.stdout)).toContain('creating the embedded PostgreSQL cluster (first start)');
 
@@ -115,10 +149,17 @@ describe('the embedded PostgreSQL template', () => {
     await cp(path.join(root, 'a', 'postgres'), path.join(other, 'postgres'), { recursive: true });
     await writeFile(path.join(other, 'postgres', 'PG_VERSION'), '14\n');
     await writeFile(path.join(other, 'postgres.password'), 'x\n', { mode: 0o600 });
-    const older = await runCli(['migrate'], cliEnv({ DATA_DIR: path.join(root, 'b'), TANDEM_PG_TEMPLATE_DIR: other, LOG_LEVEL: 'info' }), 90_000);
+    const older = await runCli(
+      ['migrate'],
+      cliEnv({ DATA_DIR: path.join(root, 'b'), TANDEM_PG_TEMPLATE_DIR: other, LOG_LEVEL: 'info' }),
+      90_000,
+    );
     expect(older.code, older.stderr).toBe(0);
     expect(jsonLines(older.stdout)).toContainEqual(
-      expect.objectContaining({ msg: 'no usable template cluster: creating the embedded PostgreSQL cluster with initdb', why: expect.stringContaining('PostgreSQL 14') }),
+      expect.objectContaining({
+        msg: 'no usable template cluster: creating the embedded PostgreSQL cluster with initdb',
+        why: expect.stringContaining('PostgreSQL 14'),
+      }),
     );
   }, 180_000);
 
@@ -128,6 +169,8 @@ describe('the embedded PostgreSQL template', () => {
     await writeFile(path.join(root, 'file'), '');
     const out = await postinstall(path.join(root, 'file', 'template'));
     expect(out.trim().split('\n')).toHaveLength(1);
-    expect(out).toMatch(/^tandem: could not make the embedded PostgreSQL template \(.+\); the first start will create its PostgreSQL cluster with initdb\.$/m);
+    expect(out).toMatch(
+      /^tandem: could not make the embedded PostgreSQL template \(.+\); the first start will create its PostgreSQL cluster with initdb\.$/m,
+    );
   }, 120_000);
 });

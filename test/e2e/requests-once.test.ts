@@ -26,7 +26,11 @@ const logLines = (text: string) => h.logs.lines.filter((l) => l.includes(text)).
 
 /** Rows in every table: what a refused request must leave as it was. */
 async function rowCounts(): Promise<Record<string, number>> {
-  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(h.database.db);
+  const tables = await sql<{
+    table_name: string;
+  }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(
+    h.database.db,
+  );
   const out: Record<string, number> = {};
   for (const { table_name } of tables.rows) {
     const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(h.database.db);
@@ -102,7 +106,9 @@ describe('each request takes effect once', () => {
     const repeats = logLines('ignored a repeat of a command');
     const first = await h.sender.send(body, 'application/x-www-form-urlencoded', { timestamp: ts });
     await h.slack.waitForResponse((r) => r.id === 'note-replayed');
-    const replays = await Promise.all([0, 1].map(() => h.sender.send(body, 'application/x-www-form-urlencoded', { timestamp: ts })));
+    const replays = await Promise.all(
+      [0, 1].map(() => h.sender.send(body, 'application/x-www-form-urlencoded', { timestamp: ts })),
+    );
     expect([first, ...replays].map((r) => r.status)).toEqual([200, 200, 200]);
     await until('both replays to be seen', () => logLines('ignored a repeat of a command') === repeats + 2);
     expect((await notes()).map((n) => n.body)).toEqual(['ask about the capstone scope']);
@@ -121,7 +127,8 @@ describe('each request takes effect once', () => {
 
   test('a reschedule form submitted twice stores one reschedule and tells the pair once', async () => {
     const pairing = await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', M1).executeTakeFirstOrThrow();
-    const submit = () => submitReschedule(pairing.id, 'VRESCHEDULE1', { newDate: '2027-01-21', newTime: '18:00', reason: 'Conference day' });
+    const submit = () =>
+      submitReschedule(pairing.id, 'VRESCHEDULE1', { newDate: '2027-01-21', newTime: '18:00', reason: 'Conference day' });
     const twice = await Promise.all([submit(), submit()]);
     expect(twice.map((r) => [r.status, r.body])).toEqual([
       [200, ''],
@@ -131,7 +138,9 @@ describe('each request takes effect once', () => {
     expect((await submit()).body).toBe('');
     await h.tandem.services.sender.idle();
     expect(await h.database.db.selectFrom('reschedules').selectAll().execute()).toHaveLength(1);
-    expect(await h.database.db.selectFrom('audit_log').selectAll().where('action', 'like', 'meeting.%').execute()).toHaveLength(1);
+    expect(await h.database.db.selectFrom('audit_log').selectAll().where('action', 'like', 'meeting.%').execute()).toHaveLength(
+      1,
+    );
     const conversation = h.slack.conversations.get(pairing.conversation_id as string);
     const told = conversation?.messages.filter((m) => m.metadata?.event_payload?.kind === 'reschedule') ?? [];
     expect(told).toHaveLength(1);
@@ -140,10 +149,15 @@ describe('each request takes effect once', () => {
 
   test('a reschedule whose announcement cannot be queued is not stored either, so submitting the form again works', async () => {
     const pairing = await h.database.db.selectFrom('pairings').selectAll().where('mentee_id', '=', M1).executeTakeFirstOrThrow();
-    const submit = () => submitReschedule(pairing.id, 'VRESCHEDULE2', { newDate: '2027-01-22', newTime: '09:00', reason: 'Dentist' });
+    const submit = () =>
+      submitReschedule(pairing.id, 'VRESCHEDULE2', { newDate: '2027-01-22', newTime: '09:00', reason: 'Dentist' });
     // The database refuses the outbox row (a real failure inside PostgreSQL, as a full disk would be).
-    await sql`create function refuse_reschedule_delivery() returns trigger language plpgsql as $$ begin raise exception 'outbox unavailable'; end $$`.execute(h.database.db);
-    await sql`create trigger refuse_reschedule_delivery before insert on deliveries for each row when (new.kind = 'reschedule') execute function refuse_reschedule_delivery()`.execute(h.database.db);
+    await sql`create function refuse_reschedule_delivery() returns trigger language plpgsql as $$ begin raise exception 'outbox unavailable'; end $$`.execute(
+      h.database.db,
+    );
+    await sql`create trigger refuse_reschedule_delivery before insert on deliveries for each row when (new.kind = 'reschedule') execute function refuse_reschedule_delivery()`.execute(
+      h.database.db,
+    );
     try {
       const failed = await submit();
       expect(failed.status).toBe(200);
@@ -155,7 +169,10 @@ describe('each request takes effect once', () => {
     expect((await submit()).body).toBe('');
     await h.tandem.services.sender.idle();
     expect(await h.database.db.selectFrom('reschedules').selectAll().execute()).toHaveLength(1);
-    const told = h.slack.conversations.get(pairing.conversation_id as string)?.messages.filter((m) => m.metadata?.event_payload?.kind === 'reschedule') ?? [];
+    const told =
+      h.slack.conversations
+        .get(pairing.conversation_id as string)
+        ?.messages.filter((m) => m.metadata?.event_payload?.kind === 'reschedule') ?? [];
     expect(told.map((m) => m.text)).toEqual([expect.stringContaining('Dentist')]);
   });
 
@@ -164,20 +181,29 @@ describe('each request takes effect once', () => {
     const repeats = logLines('event already handled');
     const event = { type: 'app_home_opened', user: ADA, channel: 'D0HOME', tab: 'home' };
     const eventId = 'EvHOMEOPENED1';
-    const answers = await Promise.all([0, 1, 2, 3].map((retryNum) => h.sender.event(event, { eventId, ...(retryNum > 0 ? { retryNum } : {}) })));
+    const answers = await Promise.all(
+      [0, 1, 2, 3].map((retryNum) => h.sender.event(event, { eventId, ...(retryNum > 0 ? { retryNum } : {}) })),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     await h.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ADA, { from });
     await until('the three retries to be seen', () => logLines('event already handled') === repeats + 3);
     expect(h.slack.calls.slice(from).filter((c) => c.method === 'views.publish' && c.args.user_id === ADA)).toHaveLength(1);
     // Opening Home again is a new event: it publishes again.
     await h.sender.event(event);
-    await until('the second opening to publish', () => h.slack.calls.slice(from).filter((c) => c.method === 'views.publish' && c.args.user_id === ADA).length === 2);
+    await until(
+      'the second opening to publish',
+      () => h.slack.calls.slice(from).filter((c) => c.method === 'views.publish' && c.args.user_id === ADA).length === 2,
+    );
   });
 });
 
 describe('text is normalized on the way in', () => {
   test('a NUL and other control characters in a note are dropped, the text is NFC, and the person gets the usual confirmation', async () => {
-    await h.sender.command({ text: `note <@${M1}> call\u0000 back\u0007 about the cafe\u0301\nline two\tindented`, user_id: ADA, response_url: h.slack.responseUrl('note-nul') });
+    await h.sender.command({
+      text: `note <@${M1}> call\u0000 back\u0007 about the cafe\u0301\nline two\tindented`,
+      user_id: ADA,
+      response_url: h.slack.responseUrl('note-nul'),
+    });
     const answer = await h.slack.waitForResponse((r) => r.id === 'note-nul');
     expect(JSON.stringify(answer.body)).toContain('Saved a private note');
     expect((await notes()).map((n) => n.body)).toEqual(['call back about the caf\u00e9\nline two\tindented']);
@@ -189,12 +215,20 @@ describe('requests Tandem cannot use are refused at the door', () => {
     const before = await rowCounts();
     for (const minutes of [4, 10]) {
       const ts = nowSec() + minutes * 60;
-      const res = await h.sender.send(noteCommand(`note <@${M1}> from the future`, h.slack.responseUrl(`future-${minutes}`)), 'application/x-www-form-urlencoded', { timestamp: ts });
+      const res = await h.sender.send(
+        noteCommand(`note <@${M1}> from the future`, h.slack.responseUrl(`future-${minutes}`)),
+        'application/x-www-form-urlencoded',
+        { timestamp: ts },
+      );
       expect(res.status, `${minutes} minutes ahead`).toBe(401);
     }
     expect(await rowCounts()).toEqual(before);
     expect(h.slack.responses).toHaveLength(0);
-    const skewed = await h.sender.send(noteCommand(`note <@${M1}> slightly ahead`, h.slack.responseUrl('skew')), 'application/x-www-form-urlencoded', { timestamp: nowSec() + 30 });
+    const skewed = await h.sender.send(
+      noteCommand(`note <@${M1}> slightly ahead`, h.slack.responseUrl('skew')),
+      'application/x-www-form-urlencoded',
+      { timestamp: nowSec() + 30 },
+    );
     expect(skewed.status).toBe(200);
     await h.slack.waitForResponse((r) => r.id === 'skew');
     expect((await notes()).map((n) => n.body)).toEqual(['slightly ahead']);
@@ -205,19 +239,43 @@ describe('requests Tandem cannot use are refused at the door', () => {
     const user = { id: ADA, team_id: h.slack.teamId };
     const view = { id: 'VBAD', type: 'modal', callback_id: 'reschedule_submit', private_metadata: '', state: { values: {} } };
     const cases: Record<string, { body: string; type: string }> = {
-      'actions not an array': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'block_actions', user, trigger_id: '1.2.3', actions: 'match_accept' }) },
-      'actions an object': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'block_actions', user, trigger_id: '1.2.3', actions: { action_id: 'match_accept' } }) },
-      'an action without action_id': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'block_actions', user, actions: [{ value: '1' }] }) },
-      'a button without user': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'block_actions', actions: [{ action_id: 'match_accept', value: '1' }] }) },
+      'actions not an array': {
+        type: 'application/x-www-form-urlencoded',
+        body: interaction({ type: 'block_actions', user, trigger_id: '1.2.3', actions: 'match_accept' }),
+      },
+      'actions an object': {
+        type: 'application/x-www-form-urlencoded',
+        body: interaction({ type: 'block_actions', user, trigger_id: '1.2.3', actions: { action_id: 'match_accept' } }),
+      },
+      'an action without action_id': {
+        type: 'application/x-www-form-urlencoded',
+        body: interaction({ type: 'block_actions', user, actions: [{ value: '1' }] }),
+      },
+      'a button without user': {
+        type: 'application/x-www-form-urlencoded',
+        body: interaction({ type: 'block_actions', actions: [{ action_id: 'match_accept', value: '1' }] }),
+      },
       'a form without view': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'view_submission', user }) },
       'a form without user': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'view_submission', view }) },
-      'a form whose user is a string': { type: 'application/x-www-form-urlencoded', body: interaction({ type: 'view_submission', user: ADA, view }) },
+      'a form whose user is a string': {
+        type: 'application/x-www-form-urlencoded',
+        body: interaction({ type: 'view_submission', user: ADA, view }),
+      },
       'payload not JSON': { type: 'application/x-www-form-urlencoded', body: interaction('{"type":"block_actions",') },
       'payload JSON but not an object': { type: 'application/x-www-form-urlencoded', body: interaction('[1,2]') },
-      'a form body that is neither command nor payload': { type: 'application/x-www-form-urlencoded', body: form({ user_id: ADA, text: 'note' }) },
+      'a form body that is neither command nor payload': {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ user_id: ADA, text: 'note' }),
+      },
       'event body not JSON': { type: 'application/json', body: '{"type":"event_callback",' },
-      'event without event': { type: 'application/json', body: JSON.stringify({ type: 'event_callback', event_id: 'EvBAD1', team_id: h.slack.teamId }) },
-      'event without event_id': { type: 'application/json', body: JSON.stringify({ type: 'event_callback', team_id: h.slack.teamId, event: { type: 'app_home_opened', user: ADA } }) },
+      'event without event': {
+        type: 'application/json',
+        body: JSON.stringify({ type: 'event_callback', event_id: 'EvBAD1', team_id: h.slack.teamId }),
+      },
+      'event without event_id': {
+        type: 'application/json',
+        body: JSON.stringify({ type: 'event_callback', team_id: h.slack.teamId, event: { type: 'app_home_opened', user: ADA } }),
+      },
     };
     const before = await rowCounts();
     const calls = h.slack.calls.length;
@@ -239,7 +297,11 @@ describe('requests Tandem cannot use are refused at the door', () => {
 
   test('an unknown action id is acknowledged with 200 and logged', async () => {
     const logged = logLines('acknowledged an interaction no listener handles');
-    const res = await h.sender.action({ user: ADA, actions: [{ type: 'button', action_id: 'retired_button', value: '1', action_ts: '1' }], container: { type: 'message', channel_id: 'C0GENERAL', message_ts: '1.1' } });
+    const res = await h.sender.action({
+      user: ADA,
+      actions: [{ type: 'button', action_id: 'retired_button', value: '1', action_ts: '1' }],
+      container: { type: 'message', channel_id: 'C0GENERAL', message_ts: '1.1' },
+    });
     expect(res.status).toBe(200);
     expect(logLines('acknowledged an interaction no listener handles')).toBe(logged + 1);
     expect(h.logs.lines.find((l) => l.includes('acknowledged an interaction no listener handles'))).toContain('retired_button');

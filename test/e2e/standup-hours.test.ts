@@ -23,18 +23,34 @@ async function openStandup(mentor: string): Promise<View> {
   const prompt = h.messagesTo(mentor, 'standup_prompt')[0] as FakeMessage;
   const value = /"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))?.[1];
   return h.viewOpenedBy(() =>
-    h.sender.action({ user: mentor, trigger_id: '1.2.s', actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }], container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts }, channel: { id: prompt.channel }, message: { ts: prompt.ts } }),
+    h.sender.action({
+      user: mentor,
+      trigger_id: '1.2.s',
+      actions: [{ type: 'button', action_id: 'standup_open', value, action_ts: '1' }],
+      container: { type: 'message', channel_id: prompt.channel, message_ts: prompt.ts },
+      channel: { id: prompt.channel },
+      message: { ts: prompt.ts },
+    }),
   );
 }
 
-function standupState(view: View, perPairing: (pairingId: number) => { status: string; met: string; hours: string; concerns?: string }, generalNote?: string) {
+function standupState(
+  view: View,
+  perPairing: (pairingId: number) => { status: string; met: string; hours: string; concerns?: string },
+  generalNote?: string,
+) {
   const values: Record<string, Record<string, unknown>> = {};
   for (const b of view.blocks) {
     const m = /^(status|met|hours|concerns)_(\d+)$/.exec(b.block_id ?? '');
     if (!m) continue;
     const answer = perPairing(Number(m[2]));
     const field = m[1] as 'status' | 'met' | 'hours' | 'concerns';
-    values[b.block_id as string] = { value: field === 'status' || field === 'met' ? { type: 'static_select', selected_option: { value: answer[field] } } : { type: 'plain_text_input', value: answer[field] ?? null } };
+    values[b.block_id as string] = {
+      value:
+        field === 'status' || field === 'met'
+          ? { type: 'static_select', selected_option: { value: answer[field] } }
+          : { type: 'plain_text_input', value: answer[field] ?? null },
+    };
   }
   if (generalNote !== undefined) values.general_note = { value: { type: 'plain_text_input', value: generalNote } };
   return { values };
@@ -87,7 +103,14 @@ describe('Friday standup', () => {
     const headers = view.blocks.filter((b) => b.type === 'header');
     expect(headers).toHaveLength(2);
     const p1 = await pairingId(M1);
-    const state = standupState(view, (id) => (id === p1 ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs, seems discouraged' } : { status: 'on_track', met: 'yes', hours: '1' }), 'Good week otherwise');
+    const state = standupState(
+      view,
+      (id) =>
+        id === p1
+          ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs, seems discouraged' }
+          : { status: 'on_track', met: 'yes', hours: '1' },
+      'Good week otherwise',
+    );
     const res = await submitStandup(ADA, view, state);
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
@@ -113,7 +136,11 @@ describe('Friday standup', () => {
     await h.tick('2027-01-15T09:00:00Z');
     const view = await openStandup(ADA);
     const p1 = await pairingId(M1);
-    const res = await submitStandup(ADA, view, standupState(view, () => ({ status: 'on_track', met: 'yes', hours: 'lots' })));
+    const res = await submitStandup(
+      ADA,
+      view,
+      standupState(view, () => ({ status: 'on_track', met: 'yes', hours: 'lots' })),
+    );
     const body = res.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(body.errors[`hours_${p1}`]).toMatch(/number/i);
@@ -124,7 +151,11 @@ describe('Friday standup', () => {
     await h.tick('2027-01-15T09:00:00Z');
     await h.tick('2027-01-15T18:00:00Z');
     const view = await openStandup(ADA);
-    await submitStandup(ADA, view, standupState(view, () => ({ status: 'on_track', met: 'yes', hours: '1' })));
+    await submitStandup(
+      ADA,
+      view,
+      standupState(view, () => ({ status: 'on_track', met: 'yes', hours: '1' })),
+    );
     // Lee's day in Los Angeles ends at 08:00Z on Saturday; the nudge comes in its last hour.
     await h.tick('2027-01-16T06:59:00Z');
     expect(h.messagesTo(LEE, 'standup_reminder')).toHaveLength(0);
@@ -134,7 +165,8 @@ describe('Friday standup', () => {
     expect(h.messagesTo(ADA, 'standup_reminder')).toHaveLength(0);
 
     await h.tick('2027-01-18T15:59:00Z');
-    const digest = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'digest');
+    const digest = () =>
+      (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'digest');
     expect(digest()).toHaveLength(0);
     await h.tick('2027-01-18T16:00:00Z'); // Monday 09:00 in Denver
     await h.tick('2027-01-18T17:00:00Z');
@@ -156,11 +188,19 @@ describe('Friday standup', () => {
     const page1 = await openStandup(ADA);
     expect(page1.blocks.filter((b) => b.type === 'header')).toHaveLength(15);
     expect(page1.blocks.length).toBeLessThanOrEqual(100);
-    const res = await submitStandup(ADA, page1, standupState(page1, () => ({ status: 'on_track', met: 'yes', hours: '0.25' })));
+    const res = await submitStandup(
+      ADA,
+      page1,
+      standupState(page1, () => ({ status: 'on_track', met: 'yes', hours: '0.25' })),
+    );
     const next = res.json() as { response_action: string; view: View };
     expect(next.response_action).toBe('update');
     expect(next.view.blocks.filter((b) => b.type === 'header')).toHaveLength(5);
-    const done = await submitStandup(ADA, next.view, standupState(next.view, () => ({ status: 'on_track', met: 'yes', hours: '0.25' })));
+    const done = await submitStandup(
+      ADA,
+      next.view,
+      standupState(next.view, () => ({ status: 'on_track', met: 'yes', hours: '0.25' })),
+    );
     expect(done.body).toBe('');
     expect(await h.database.db.selectFrom('standup_entries').selectAll().execute()).toHaveLength(20);
     const s = await h.database.db.selectFrom('standups').selectAll().where('mentor_id', '=', ADA).executeTakeFirstOrThrow();
@@ -171,8 +211,12 @@ describe('Friday standup', () => {
 describe('weekly standup report', () => {
   const KIM = 'UKIM';
   const M4 = 'UMENTEE4';
-  const reports = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'standup_report');
-  const threadReplies = () => (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'standup_report_thread');
+  const reports = () =>
+    (h.slack.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.metadata?.event_payload?.kind === 'standup_report');
+  const threadReplies = () =>
+    (h.slack.conversations.get(ALERTS)?.messages ?? []).filter(
+      (m) => m.metadata?.event_payload?.kind === 'standup_report_thread',
+    );
   const everything = (m: FakeMessage | undefined) => `${m?.text ?? ''} ${JSON.stringify(m?.blocks ?? [])}`;
 
   /** Kim mentors in Tokyo; her only pair is paused, so she is never asked. */
@@ -183,7 +227,9 @@ describe('weekly standup report', () => {
     if (!r.ok) throw new Error(r.message);
     await h.sender.command({ text: `pause <@${KIM}> <@${M4}>`, user_id: ADMIN });
     await h.slack.waitForResponse((res) => JSON.stringify(res.body).toLowerCase().includes('paus'));
-    expect((await h.database.db.selectFrom('pairings').select('status').where('mentor_id', '=', KIM).executeTakeFirstOrThrow()).status).toBe('paused');
+    expect(
+      (await h.database.db.selectFrom('pairings').select('status').where('mentor_id', '=', KIM).executeTakeFirstOrThrow()).status,
+    ).toBe('paused');
   }
 
   test('after the standup day ends in the last mentor’s zone, one message in the alerts channel: what each mentor sent, who did not; a mentor whose pairs are all paused is not missing', async () => {
@@ -191,7 +237,18 @@ describe('weekly standup report', () => {
     await h.tick('2027-01-15T09:00:00Z'); // 10:00 in Berlin
     const view = await openStandup(ADA);
     const p1 = await pairingId(M1);
-    await submitStandup(ADA, view, standupState(view, (id) => (id === p1 ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs <!channel> & seems discouraged' } : { status: 'on_track', met: 'yes', hours: '1' }), 'Good week <@UEVIL> otherwise'));
+    await submitStandup(
+      ADA,
+      view,
+      standupState(
+        view,
+        (id) =>
+          id === p1
+            ? { status: 'at_risk', met: 'no', hours: '0.5', concerns: 'Missed two labs <!channel> & seems discouraged' }
+            : { status: 'on_track', met: 'yes', hours: '1' },
+        'Good week <@UEVIL> otherwise',
+      ),
+    );
     await h.tick('2027-01-15T18:00:00Z'); // 10:00 in Los Angeles: Lee is asked, and never answers
     expect(h.messagesTo(LEE, 'standup_prompt')).toHaveLength(1);
     expect(h.messagesTo(KIM, 'standup_prompt')).toHaveLength(0);
@@ -221,7 +278,9 @@ describe('weekly standup report', () => {
     await h.tick('2027-01-16T08:01:00Z');
     await h.tick('2027-01-18T16:00:00Z');
     expect(reports()).toHaveLength(1);
-    expect(await h.database.db.selectFrom('deliveries').select('dedupe_key').where('kind', '=', 'standup_report').execute()).toEqual([{ dedupe_key: expect.stringMatching(/^standup-report:\d+:2027-W02$/) }]);
+    expect(
+      await h.database.db.selectFrom('deliveries').select('dedupe_key').where('kind', '=', 'standup_report').execute(),
+    ).toEqual([{ dedupe_key: expect.stringMatching(/^standup-report:\d+:2027-W02$/) }]);
     // Only the private alerts channel has it.
     const elsewhere = [...h.slack.conversations.values()].filter((c) => c.id !== ALERTS).flatMap((c) => c.messages);
     expect(elsewhere.filter((m) => m.metadata?.event_payload?.kind === 'standup_report')).toHaveLength(0);
@@ -244,7 +303,9 @@ describe('weekly standup report', () => {
     // Down from Friday evening until Monday: the first pass posts last week's report.
     await h.tick('2027-01-18T12:00:00Z');
     expect(reports()).toHaveLength(1);
-    expect(reports()[0]?.text).toBe('Standups for Backend, 11–15 Jan: 0 of 2 mentors sent their standup; missing: <@UADA>, <@ULEE>.');
+    expect(reports()[0]?.text).toBe(
+      'Standups for Backend, 11–15 Jan: 0 of 2 mentors sent their standup; missing: <@UADA>, <@ULEE>.',
+    );
     await h.tick('2027-01-18T12:01:00Z');
     expect(reports()).toHaveLength(1);
   });
@@ -259,7 +320,20 @@ describe('weekly standup report', () => {
     await h.tick('2027-01-15T09:00:00Z');
     let page = await openStandup(ADA);
     for (;;) {
-      const res = await submitStandup(ADA, page, standupState(page, (id) => ({ status: id % 3 ? 'on_track' : 'needs_attention', met: 'yes', hours: '1', concerns: `Concern about pairing ${id}: ${'& '.repeat(480)}` }), 'A long week'));
+      const res = await submitStandup(
+        ADA,
+        page,
+        standupState(
+          page,
+          (id) => ({
+            status: id % 3 ? 'on_track' : 'needs_attention',
+            met: 'yes',
+            hours: '1',
+            concerns: `Concern about pairing ${id}: ${'& '.repeat(480)}`,
+          }),
+          'A long week',
+        ),
+      );
       if (!res.body) break;
       page = (res.json() as { view: View }).view;
     }
@@ -269,7 +343,9 @@ describe('weekly standup report', () => {
     const parent = reports()[0] as FakeMessage;
     expect(parent.thread_ts).toBeUndefined();
     const pairings = await h.database.db.selectFrom('pairings').select('id').where('mentor_id', '=', ADA).execute();
-    expect(everything(parent)).toContain(`<@UADA>: 30 mentees · ${pairings.filter((p) => p.id % 3 === 0).length} need attention · 30.00 h`);
+    expect(everything(parent)).toContain(
+      `<@UADA>: 30 mentees · ${pairings.filter((p) => p.id % 3 === 0).length} need attention · 30.00 h`,
+    );
     expect(everything(parent)).toContain('*Missing:* <@ULEE>');
     const replies = threadReplies();
     expect(replies).toHaveLength(1);
@@ -318,7 +394,11 @@ describe('session logs, hours and notes', () => {
     const view = await openStandup(ADA);
     // M1: logged 60 min and reported 1.5 h in the standup -> the log counts. M2: standup only, 2 h.
     const p1 = await pairingId(M1);
-    await submitStandup(ADA, view, standupState(view, (id) => ({ status: 'on_track', met: 'yes', hours: id === p1 ? '1.5' : '2' })));
+    await submitStandup(
+      ADA,
+      view,
+      standupState(view, (id) => ({ status: 'on_track', met: 'yes', hours: id === p1 ? '1.5' : '2' })),
+    );
 
     await h.sender.command({ text: 'hours 2027-01', user_id: ADA });
     const mine = JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Your hours'))).body);
@@ -328,9 +408,13 @@ describe('session logs, hours and notes', () => {
     await h.sender.command({ text: `note <@${M1}|m1> ${SECRET_NOTE}`, user_id: ADA });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Saved a private note'));
     await h.sender.command({ text: `notes <@${M1}>`, user_id: ADA });
-    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Your private notes'))).body)).toContain(SECRET_NOTE);
+    expect(
+      JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Your private notes'))).body),
+    ).toContain(SECRET_NOTE);
     await h.sender.command({ text: `notes <@${M1}>`, user_id: LEE });
-    expect(JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('no notes'))).body)).not.toContain(SECRET_NOTE);
+    expect(
+      JSON.stringify((await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('no notes'))).body),
+    ).not.toContain(SECRET_NOTE);
     await h.sender.command({ text: `note <@${M1}> sneaky`, user_id: LEE });
     await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('not one'));
 
@@ -346,7 +430,15 @@ describe('session logs, hours and notes', () => {
     expect(file?.filename).toBe('tandem-hours-2027-01.csv');
     const dm = h.slack.conversations.get(file?.channel_id ?? '');
     expect(dm?.is_im && dm.members.includes(ADMIN)).toBe(true);
-    const rows = parse(file?.content?.toString('utf8') ?? '', { columns: true }) as { mentor_id: string; mentor: string; mentee_id: string; mentee: string; hours: string; source: string; sessions: string }[];
+    const rows = parse(file?.content?.toString('utf8') ?? '', { columns: true }) as {
+      mentor_id: string;
+      mentor: string;
+      mentee_id: string;
+      mentee: string;
+      hours: string;
+      source: string;
+      sessions: string;
+    }[];
     const total = (mentor: string) => rows.filter((r) => r.mentor_id === mentor).reduce((a, r) => a + Number(r.hours), 0);
     expect(total(ADA)).toBeCloseTo(3, 5);
     expect(rows.find((r) => r.mentee_id === M1)).toMatchObject({ hours: '1.00', source: 'log', sessions: '1' });
@@ -378,7 +470,13 @@ describe('session logs, hours and notes', () => {
         id: 'VX',
         callback_id: 'session_log_submit',
         private_metadata: JSON.stringify({ id: log.id }),
-        state: { values: { pairing: { value: { selected_option: { value: String(await pairingId(M3)) } } }, date: { value: { selected_date: '2027-01-08' } }, minutes: { value: { value: '500' } } } },
+        state: {
+          values: {
+            pairing: { value: { selected_option: { value: String(await pairingId(M3)) } } },
+            date: { value: { selected_date: '2027-01-08' } },
+            minutes: { value: { value: '500' } },
+          },
+        },
       },
     });
     expect(JSON.stringify(forged.json())).toContain('Only the mentor who wrote');

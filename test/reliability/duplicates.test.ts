@@ -1,7 +1,24 @@
 import { beforeAll, describe, expect } from 'vitest';
 import type { World } from '../support/world.js';
 import { programValues, requestFileWorld, responseUrlFor } from './requests.js';
-import { ADMIN, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, buttonValue, dmsTo, mentorKickoff, pressButton, seed, settle, snapshot, snapshotDiff, waitUntil, type Seeded } from './support-seed.js';
+import {
+  ADMIN,
+  MENTEE,
+  MENTEE2,
+  MENTOR,
+  MENTOR2,
+  NEWBIE,
+  buttonValue,
+  dmsTo,
+  mentorKickoff,
+  pressButton,
+  seed,
+  settle,
+  snapshot,
+  snapshotDiff,
+  waitUntil,
+  type Seeded,
+} from './support-seed.js';
 
 /**
  * Duplicate deliveries and double clicks: each happens once.
@@ -34,7 +51,10 @@ describe('duplicate deliveries and double clicks', () => {
     const eventId = 'EvDUPLICATE01';
     const answers = await Promise.all([0, 1, 2, 3].map((retryNum) => h.sender.event(event, { retryNum, eventId })));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-    await waitUntil(async () => (await db().selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length > 0, 'the reply expectation');
+    await waitUntil(
+      async () => (await db().selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute()).length > 0,
+      'the reply expectation',
+    );
     await settle(h);
     const replies = await db().selectFrom('expectations').selectAll().where('kind', '=', 'reply').execute();
     expect(replies).toHaveLength(1);
@@ -55,13 +75,23 @@ describe('duplicate deliveries and double clicks', () => {
     const value = buttonValue(s.checkinMessage2, 'checkin_answer:met');
     const clicks = await Promise.all([0, 1].map(() => pressButton(h, MENTEE2, s.checkinMessage2, 'checkin_answer:met', value)));
     expect(clicks.map((c) => c.status)).toEqual([200, 200]);
-    await waitUntil(async () => (await db().selectFrom('checkin_answers').selectAll().where('person_id', '=', MENTEE2).execute()).length > 0, 'the answer');
+    await waitUntil(
+      async () => (await db().selectFrom('checkin_answers').selectAll().where('person_id', '=', MENTEE2).execute()).length > 0,
+      'the answer',
+    );
     await settle(h);
     const rows = await db().selectFrom('checkin_answers').selectAll().where('checkin_id', '=', s.checkin2).execute();
     expect(rows.map((r) => [r.person_id, r.answer])).toEqual([[MENTEE2, 'met']]);
-    const shown = JSON.stringify(h.slack.conversations.get(s.pairConversation2)?.messages.find((m) => m.ts === s.checkinMessage2.ts)?.blocks);
+    const shown = JSON.stringify(
+      h.slack.conversations.get(s.pairConversation2)?.messages.find((m) => m.ts === s.checkinMessage2.ts)?.blocks,
+    );
     expect(shown.split('<@UMENTEE2>: We met')).toHaveLength(2);
-    const mine = await db().selectFrom('expectations').selectAll().where('kind', '=', 'checkin').where('subject', '=', MENTEE2).execute();
+    const mine = await db()
+      .selectFrom('expectations')
+      .selectAll()
+      .where('kind', '=', 'checkin')
+      .where('subject', '=', MENTEE2)
+      .execute();
     expect(mine.map((e) => e.status)).toEqual(['met']);
   });
 
@@ -71,24 +101,54 @@ describe('duplicate deliveries and double clicks', () => {
     if (!request) throw new Error('no match request in the mentor DM');
     const value = buttonValue(request, 'match_accept');
     const urls = [responseUrlFor(h, MENTOR2), responseUrlFor(h, MENTOR2)];
-    const clicks = await Promise.all(urls.map((url) => pressButton(h, MENTOR2, request, 'match_accept', value, { response_url: url })));
+    const clicks = await Promise.all(
+      urls.map((url) => pressButton(h, MENTOR2, request, 'match_accept', value, { response_url: url })),
+    );
     expect(clicks.map((c) => c.status)).toEqual([200, 200]);
-    await waitUntil(() => h.slack.responses.filter((r) => urls.some((u) => u.endsWith(encodeURIComponent(r.id)))).length === 2, 'both clicks answered');
+    await waitUntil(
+      () => h.slack.responses.filter((r) => urls.some((u) => u.endsWith(encodeURIComponent(r.id)))).length === 2,
+      'both clicks answered',
+    );
     await settle(h);
-    const answers = h.slack.responses.filter((r) => urls.some((u) => u.endsWith(encodeURIComponent(r.id)))).map((r) => JSON.stringify(r.body));
+    const answers = h.slack.responses
+      .filter((r) => urls.some((u) => u.endsWith(encodeURIComponent(r.id))))
+      .map((r) => JSON.stringify(r.body));
     expect(answers.filter((a) => a.includes('You accepted'))).toHaveLength(1);
     expect(answers.filter((a) => a.includes('already answered'))).toHaveLength(1);
     const pairings = await db().selectFrom('pairings').selectAll().where('mentee_id', '=', NEWBIE).execute();
     expect(pairings).toHaveLength(1);
-    const intros = await db().selectFrom('deliveries').selectAll().where('kind', '=', 'pair_intro').where('pairing_id', '=', pairings[0]?.id as number).execute();
+    const intros = await db()
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('kind', '=', 'pair_intro')
+      .where('pairing_id', '=', pairings[0]?.id as number)
+      .execute();
     expect(intros).toHaveLength(1);
-    expect(await db().selectFrom('match_requests').select(['status', 'pairing_id']).where('id', '=', s.matchRequest).executeTakeFirst()).toEqual({ status: 'accepted', pairing_id: pairings[0]?.id });
-    expect(await db().selectFrom('deliveries').selectAll().where('dedupe_key', 'like', 'match-accepted:%').execute()).toHaveLength(1);
+    expect(
+      await db()
+        .selectFrom('match_requests')
+        .select(['status', 'pairing_id'])
+        .where('id', '=', s.matchRequest)
+        .executeTakeFirst(),
+    ).toEqual({ status: 'accepted', pairing_id: pairings[0]?.id });
+    expect(
+      await db().selectFrom('deliveries').selectAll().where('dedupe_key', 'like', 'match-accepted:%').execute(),
+    ).toHaveLength(1);
   });
 
   test('a program form submitted twice at once creates one program', async () => {
     await settle(h);
-    const submit = () => h.sender.viewSubmission({ user: { id: ADMIN }, view: { id: 'VP', type: 'modal', callback_id: 'program_new', private_metadata: '', state: { values: programValues('Frontend') } } });
+    const submit = () =>
+      h.sender.viewSubmission({
+        user: { id: ADMIN },
+        view: {
+          id: 'VP',
+          type: 'modal',
+          callback_id: 'program_new',
+          private_metadata: '',
+          state: { values: programValues('Frontend') },
+        },
+      });
     const [a, b] = await Promise.all([submit(), submit()]);
     expect([a?.status, b?.status]).toEqual([200, 200]);
     await settle(h);
@@ -97,15 +157,43 @@ describe('duplicate deliveries and double clicks', () => {
     expect(bodies[1]).toContain('already exists');
     const programs = await db().selectFrom('programs').selectAll().where('name', '=', 'Frontend').execute();
     expect(programs).toHaveLength(1);
-    expect(await db().selectFrom('deliveries').selectAll().where('dedupe_key', '=', `program-created:${programs[0]?.id}`).execute()).toHaveLength(1);
-    expect(await db().selectFrom('audit_log').selectAll().where('action', '=', 'program.create').where('subject', '=', String(programs[0]?.id)).execute()).toHaveLength(1);
+    expect(
+      await db().selectFrom('deliveries').selectAll().where('dedupe_key', '=', `program-created:${programs[0]?.id}`).execute(),
+    ).toHaveLength(1);
+    expect(
+      await db()
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'program.create')
+        .where('subject', '=', String(programs[0]?.id))
+        .execute(),
+    ).toHaveLength(1);
   });
 
   test('a kick-off DTR submitted twice at once stores one answer row and invites the partner once', async () => {
     await settle(h);
-    const values = Object.fromEntries(Object.entries(mentorKickoff).map(([k, v]) => [k, { value: { type: k === 'meeting_weekday' || k === 'contact_channel' ? 'static_select' : 'plain_text_input', ...(k === 'meeting_weekday' || k === 'contact_channel' ? { selected_option: { value: v } } : { value: v }) } }]));
+    const values = Object.fromEntries(
+      Object.entries(mentorKickoff).map(([k, v]) => [
+        k,
+        {
+          value: {
+            type: k === 'meeting_weekday' || k === 'contact_channel' ? 'static_select' : 'plain_text_input',
+            ...(k === 'meeting_weekday' || k === 'contact_channel' ? { selected_option: { value: v } } : { value: v }),
+          },
+        },
+      ]),
+    );
     const submit = () =>
-      h.sender.viewSubmission({ user: { id: MENTOR2 }, view: { id: 'VD', type: 'modal', callback_id: 'dtr_submit', private_metadata: JSON.stringify({ m: 'kickoff', p: s.pairing2, s: 'builtin', v: 1 }), state: { values } } });
+      h.sender.viewSubmission({
+        user: { id: MENTOR2 },
+        view: {
+          id: 'VD',
+          type: 'modal',
+          callback_id: 'dtr_submit',
+          private_metadata: JSON.stringify({ m: 'kickoff', p: s.pairing2, s: 'builtin', v: 1 }),
+          state: { values },
+        },
+      });
     const answers = await Promise.all([submit(), submit()]);
     expect(answers.map((r) => [r.status, r.body])).toEqual([
       [200, ''],
@@ -113,13 +201,21 @@ describe('duplicate deliveries and double clicks', () => {
     ]);
     await settle(h);
     expect(await db().selectFrom('dtr_answers').selectAll().where('pairing_id', '=', s.pairing2).execute()).toHaveLength(1);
-    expect(await db().selectFrom('deliveries').selectAll().where('kind', '=', 'dtr_invite').where('pairing_id', '=', s.pairing2).execute()).toHaveLength(1);
+    expect(
+      await db()
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('kind', '=', 'dtr_invite')
+        .where('pairing_id', '=', s.pairing2)
+        .execute(),
+    ).toHaveLength(1);
     expect(dmsTo(h, MENTEE2, 'dtr_invite')).toHaveLength(1);
   });
 
   test('a session log form submitted twice at once logs the session once', async () => {
     await settle(h);
-    const count = async () => (await db().selectFrom('session_logs').selectAll().where('author_id', '=', MENTOR).execute()).length;
+    const count = async () =>
+      (await db().selectFrom('session_logs').selectAll().where('author_id', '=', MENTOR).execute()).length;
     const before = await count();
     const submit = () =>
       h.sender.viewSubmission({

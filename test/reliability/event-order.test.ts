@@ -31,10 +31,26 @@ beforeAll(async () => {
   t = await createTestDatabase();
   fake.addChannel({ id: ALERTS, name: 'mentor-alerts', is_private: true, members: ['UBOT', ADMIN] });
   // Starts long after the test's ticks, so no check-in or DTR prompt mixes in: only replies are at stake.
-  programId = await insertProgram(t.db, { name: 'Order', timeZone: 'America/Denver', startDate: '2031-01-06', alertsChannelId: ALERTS });
+  programId = await insertProgram(t.db, {
+    name: 'Order',
+    timeZone: 'America/Denver',
+    startDate: '2031-01-06',
+    alertsChannelId: ALERTS,
+  });
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    const bot = startCli(['start'], cliEnv({ DATABASE_URL: t.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, PORT: String(port), SCHEDULER: 'off', LOG_LEVEL: 'info' }));
+    const bot = startCli(
+      ['start'],
+      cliEnv({
+        DATABASE_URL: t.url,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.url,
+        PORT: String(port),
+        SCHEDULER: 'off',
+        LOG_LEVEL: 'info',
+      }),
+    );
     await bot.waitForLine((l) => l.includes('Tandem is running'), 60_000);
     bots.push(bot);
     senders.push(createSlackSender({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, teamId: fake.teamId }));
@@ -52,12 +68,19 @@ afterAll(async () => {
 
 let pairCount = 0;
 async function newPair(): Promise<SeededPair> {
-  const [pair] = await seedPairs(t.db, fake, { programId, n: 1, prefix: `R${String(++pairCount).padStart(3, '0')}`, createdAt: new Date(), fakeUsers: true });
+  const [pair] = await seedPairs(t.db, fake, {
+    programId,
+    n: 1,
+    prefix: `R${String(++pairCount).padStart(3, '0')}`,
+    createdAt: new Date(),
+    fakeUsers: true,
+  });
   return pair as SeededPair;
 }
 
 const factsOf = (pairingId: number) => t.db.selectFrom('pair_activity').selectAll().where('pairing_id', '=', pairingId).execute();
-const repliesOf = (pairingId: number) => t.db.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('kind', '=', 'reply').execute();
+const repliesOf = (pairingId: number) =>
+  t.db.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('kind', '=', 'reply').execute();
 
 async function waitUntil(check: () => Promise<boolean>, what: string) {
   for (let i = 0; i < 500; i++) {
@@ -70,7 +93,12 @@ async function waitUntil(check: () => Promise<boolean>, what: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One delivery: which event, which process, a retry header or not, and a pause before it. */
-const delivery = fc.record({ bot: fc.integer({ min: 0, max: 1 }), retry: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), delayMs: fc.integer({ min: 0, max: 25 }), together: fc.boolean() });
+const delivery = fc.record({
+  bot: fc.integer({ min: 0, max: 1 }),
+  retry: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  delayMs: fc.integer({ min: 0, max: 25 }),
+  together: fc.boolean(),
+});
 const scenario = fc.record({
   order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
   first: fc.array(delivery, { minLength: 4, maxLength: 4 }),
@@ -96,7 +124,11 @@ test('every order, retry, duplicate and pause over two processes: each fact once
         if (!d) continue;
         await sleep(d.delayMs);
         const sender = senders[d.bot] as SlackSender;
-        batch.push(sender.event(events[e] as Record<string, unknown>, d.retry === undefined ? {} : { retryNum: d.retry }).then((r) => expect(r.status).toBe(200)));
+        batch.push(
+          sender
+            .event(events[e] as Record<string, unknown>, d.retry === undefined ? {} : { retryNum: d.retry })
+            .then((r) => expect(r.status).toBe(200)),
+        );
         if (!d.together) {
           await Promise.all(batch);
           batch = [];
@@ -105,7 +137,11 @@ test('every order, retry, duplicate and pause over two processes: each fact once
       await Promise.all(batch);
       await waitUntil(async () => (await factsOf(pair.pairingId)).length >= 4, 'four facts');
       // Let any handler still running on the other process finish before reading the outcome.
-      await waitUntil(async () => (await repliesOf(pair.pairingId)).length === 2 && (await repliesOf(pair.pairingId)).every((e) => e.status === 'met'), 'both deadlines met');
+      await waitUntil(
+        async () =>
+          (await repliesOf(pair.pairingId)).length === 2 && (await repliesOf(pair.pairingId)).every((e) => e.status === 'met'),
+        'both deadlines met',
+      );
       expect(await factsOf(pair.pairingId)).toHaveLength(4);
       const owed = await repliesOf(pair.pairingId);
       expect(owed.map((e) => [e.subject, e.source_ref, e.status]).sort()).toEqual(
@@ -127,7 +163,13 @@ test('every order, retry, duplicate and pause over two processes: each fact once
   await waitUntil(async () => (await repliesOf(silent.pairingId)).length === 1, 'the silent mentor deadline');
 
   // Two replicas tick at the same instant, a week on, and again a minute later.
-  const env = cliEnv({ DATABASE_URL: t.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' });
+  const env = cliEnv({
+    DATABASE_URL: t.url,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    LOG_LEVEL: 'warn',
+  });
   const weekOn = new Date(Date.now() + 8 * 24 * 3600_000);
   for (const at of [weekOn, new Date(weekOn.getTime() + 60_000)]) {
     const ticks = await Promise.all([0, 1].map(() => runCli(['tick', '--at', at.toISOString()], env)));
@@ -135,7 +177,8 @@ test('every order, retry, duplicate and pause over two processes: each fact once
   }
 
   const alerts = (fake.conversations.get(ALERTS)?.messages ?? []).filter((m) => m.text.includes('Message not answered'));
-  for (const pair of answered) expect(alerts.filter((a) => a.text.includes(`<@${pair.mentor}>`) || a.text.includes(`<@${pair.mentee}>`))).toEqual([]);
+  for (const pair of answered)
+    expect(alerts.filter((a) => a.text.includes(`<@${pair.mentor}>`) || a.text.includes(`<@${pair.mentee}>`))).toEqual([]);
   const aboutSilent = alerts.filter((a) => a.text.includes(`<@${silent.mentor}>`));
   expect(aboutSilent).toHaveLength(1);
   expect(JSON.stringify(aboutSilent[0]?.blocks)).toContain('Slack showed none either');

@@ -3,8 +3,35 @@ import { beforeAll, describe, expect } from 'vitest';
 import { readDtrModal } from '../../src/messages/dtr.js';
 import { parseTandemCommand } from '../../src/slack/listeners/tandem/parse.js';
 import type { World } from '../support/world.js';
-import { asRecord, healthz, logProblems, programValues, requestFileWorld, responseUrlFor, summarize, triggerFor } from './requests.js';
-import { ADMIN, ALERTS, MENTEE, MENTEE2, MENTOR, MENTOR2, NEWBIE, PUBLIC, STRANGER, TEAM, checksums, mentorKickoff, seed, settle, snapshot, snapshotDiff, type Seeded } from './support-seed.js';
+import {
+  asRecord,
+  healthz,
+  logProblems,
+  programValues,
+  requestFileWorld,
+  responseUrlFor,
+  summarize,
+  triggerFor,
+} from './requests.js';
+import {
+  ADMIN,
+  ALERTS,
+  MENTEE,
+  MENTEE2,
+  MENTOR,
+  MENTOR2,
+  NEWBIE,
+  PUBLIC,
+  STRANGER,
+  TEAM,
+  checksums,
+  mentorKickoff,
+  seed,
+  settle,
+  snapshot,
+  snapshotDiff,
+  type Seeded,
+} from './support-seed.js';
 
 /**
  * Fuzzing every entry point with invalid input: it must never change a row, reach Slack on someone's
@@ -82,12 +109,61 @@ const fakeUserId = fc.stringMatching(/^[UW]X9[A-Z0-9]{1,10}$/);
 const mention = fc.oneof(
   fakeUserId.map((id) => `<@${id}>`),
   fc.tuple(fakeUserId, junk).map(([id, name]) => `<@${id}|${name.slice(0, 30)}>`),
-  fc.constantFrom('<#C0GENERAL|general>', '<#GALERTS>', '<!here>', '<!channel>', '<!subteam^S123|@staff>', '@ada', '<@>', '<@U>', '<@UADMIN', '<@|x>', '<mailto:a@b.c|a@b.c>', '<https://evil.example|click>'),
+  fc.constantFrom(
+    '<#C0GENERAL|general>',
+    '<#GALERTS>',
+    '<!here>',
+    '<!channel>',
+    '<!subteam^S123|@staff>',
+    '@ada',
+    '<@>',
+    '<@U>',
+    '<@UADMIN',
+    '<@|x>',
+    '<mailto:a@b.c|a@b.c>',
+    '<https://evil.example|click>',
+  ),
 );
 const keyword = fc.constantFrom(
-  'help', 'program', 'new', 'list', 'ls', 'pair', 'unpair', 'pause', 'resume', 'until', 'staff', 'add', 'log', 'hours', 'export', 'note', 'notes',
-  'match', 'capacity', 'none', 'reschedule', 'kickoff', 'kick-off', 'midmod', 'mid-mod', 'exit', 'show', '|', '"', 'Backend', 'backend', '"Backend"',
-  '2027-01', '2027-13', '2027-1', '2027-01-18', '12', '-3', '51',
+  'help',
+  'program',
+  'new',
+  'list',
+  'ls',
+  'pair',
+  'unpair',
+  'pause',
+  'resume',
+  'until',
+  'staff',
+  'add',
+  'log',
+  'hours',
+  'export',
+  'note',
+  'notes',
+  'match',
+  'capacity',
+  'none',
+  'reschedule',
+  'kickoff',
+  'kick-off',
+  'midmod',
+  'mid-mod',
+  'exit',
+  'show',
+  '|',
+  '"',
+  'Backend',
+  'backend',
+  '"Backend"',
+  '2027-01',
+  '2027-13',
+  '2027-1',
+  '2027-01-18',
+  '12',
+  '-3',
+  '51',
 );
 const token = fc.oneof(
   { weight: 4, arbitrary: keyword },
@@ -104,13 +180,51 @@ const withHead = (heads: string[]) =>
     { weight: 1, arbitrary: junk },
   );
 const tandemText = withHead([
-  'help', 'program new', 'program list', 'program ls', 'program', 'pair', 'unpair', 'pause', 'resume', 'staff add', 'staff', 'list', 'log', 'hours',
-  'hours export', 'note', 'notes', 'match', 'capacity', 'reschedule', 'PAIR', 'Program New', 'frobnicate', '',
+  'help',
+  'program new',
+  'program list',
+  'program ls',
+  'program',
+  'pair',
+  'unpair',
+  'pause',
+  'resume',
+  'staff add',
+  'staff',
+  'list',
+  'log',
+  'hours',
+  'hours export',
+  'note',
+  'notes',
+  'match',
+  'capacity',
+  'reschedule',
+  'PAIR',
+  'Program New',
+  'frobnicate',
+  '',
 ]);
-const dtrText = withHead(['', 'kickoff', 'midmod', 'exit', 'kick-off', 'mid-mod', 'midmodule', 'show', 'show kickoff', 'show exit', 'KICKOFF', 'party']);
+const dtrText = withHead([
+  '',
+  'kickoff',
+  'midmod',
+  'exit',
+  'kick-off',
+  'mid-mod',
+  'midmodule',
+  'show',
+  'show kickoff',
+  'show exit',
+  'KICKOFF',
+  'party',
+]);
 
 const realUsers = [ADMIN, MENTOR, MENTEE, MENTOR2, MENTEE2, NEWBIE, STRANGER];
-const forgedUser = fc.oneof(fc.constantFrom('UBOT', 'USLACKBOT', 'W0FORGED', 'uadmin', 'U', ' UADMIN', 'UADMIN\n', ''), fakeUserId);
+const forgedUser = fc.oneof(
+  fc.constantFrom('UBOT', 'USLACKBOT', 'W0FORGED', 'uadmin', 'U', ' UADMIN', 'UADMIN\n', ''),
+  fakeUserId,
+);
 const actorArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(ADMIN) },
   { weight: 2, arbitrary: fc.constantFrom(MENTOR, MENTEE) },
@@ -118,7 +232,8 @@ const actorArb = fc.oneof(
   { weight: 2, arbitrary: forgedUser },
 );
 /** Something, or (rarely) a field Slack always sends left out or sent twice. */
-const rarely = <T,>(...values: T[]) => fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
+const rarely = <T>(...values: T[]) =>
+  fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
 /** Values of a type Slack would never send where a string is expected. */
 const wrongType = fc.constantFrom<unknown>(null, 5, -1, 0, 1.5, true, {}, [], ['1'], { value: '1' });
 
@@ -149,10 +264,21 @@ const cellValue = (plausible: fc.Arbitrary<string>) =>
 
 /** view.state.values for the given block ids: mostly Slack's shape, sometimes not. */
 function stateValues(cells: Record<string, fc.Arbitrary<unknown>>) {
-  const shaped = fc.record(Object.fromEntries(Object.entries(cells).map(([block, cell]) => [block, fc.oneof({ weight: 6, arbitrary: cell.map((c) => ({ value: c })) }, { weight: 1, arbitrary: cell })])), {
-    requiredKeys: [],
-  });
-  return fc.oneof({ weight: 12, arbitrary: shaped }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 'values', [], 5, {}) });
+  const shaped = fc.record(
+    Object.fromEntries(
+      Object.entries(cells).map(([block, cell]) => [
+        block,
+        fc.oneof({ weight: 6, arbitrary: cell.map((c) => ({ value: c })) }, { weight: 1, arbitrary: cell }),
+      ]),
+    ),
+    {
+      requiredKeys: [],
+    },
+  );
+  return fc.oneof(
+    { weight: 12, arbitrary: shaped },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 'values', [], 5, {}) },
+  );
 }
 
 const parseJson = (s: unknown): unknown => {
@@ -178,7 +304,15 @@ function setCell(values: unknown, block: string, value: string): Record<string, 
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-type CommandCase = { command: string; actor: string; text: string; channel: string; team: string; drop: string | null; dup: string | null };
+type CommandCase = {
+  command: string;
+  actor: string;
+  text: string;
+  channel: string;
+  team: string;
+  drop: string | null;
+  dup: string | null;
+};
 
 function sendCommand(c: CommandCase) {
   const fields: [string, string][] = [
@@ -201,7 +335,15 @@ function sendCommand(c: CommandCase) {
   return h.sender.send(new URLSearchParams(kept).toString(), 'application/x-www-form-urlencoded');
 }
 
-type ActionCase = { actor: string; actionId: string; value: unknown; where: 'message' | 'view' | 'ephemeral'; message: number; team: string; trigger: 'ok' | 'expired' | 'missing' };
+type ActionCase = {
+  actor: string;
+  actionId: string;
+  value: unknown;
+  where: 'message' | 'view' | 'ephemeral';
+  message: number;
+  team: string;
+  trigger: 'ok' | 'expired' | 'missing';
+};
 
 function sendAction(s: Seeded, c: ActionCase) {
   const messages = [s.checkinMessage1, s.checkinMessage2, ...s.alertMessages];
@@ -214,7 +356,11 @@ function sendAction(s: Seeded, c: ActionCase) {
   };
   if (c.where === 'view') {
     // App Home buttons: Slack sends the view, and no response_url.
-    return h.sender.action({ ...base, container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home', callback_id: '', private_metadata: '' } });
+    return h.sender.action({
+      ...base,
+      container: { type: 'view', view_id: 'VHOME' },
+      view: { id: 'VHOME', type: 'home', callback_id: '', private_metadata: '' },
+    });
   }
   return h.sender.action({
     ...base,
@@ -225,14 +371,37 @@ function sendAction(s: Seeded, c: ActionCase) {
   });
 }
 
-type ViewCase = { callbackId: string; actor: string; meta: unknown; values: unknown; blocks: 'none' | 'empty' | 'inputs'; team: string };
+type ViewCase = {
+  callbackId: string;
+  actor: string;
+  meta: unknown;
+  values: unknown;
+  blocks: 'none' | 'empty' | 'inputs';
+  team: string;
+};
 
 function sendView(c: ViewCase) {
-  const blocks = c.blocks === 'none' ? undefined : c.blocks === 'empty' ? [] : Object.keys(asRecord(c.values)).map((id) => ({ type: 'input', block_id: id, element: { type: 'plain_text_input', action_id: 'value' } }));
+  const blocks =
+    c.blocks === 'none'
+      ? undefined
+      : c.blocks === 'empty'
+        ? []
+        : Object.keys(asRecord(c.values)).map((id) => ({
+            type: 'input',
+            block_id: id,
+            element: { type: 'plain_text_input', action_id: 'value' },
+          }));
   return h.sender.viewSubmission({
     user: { id: c.actor, username: 'someone', name: 'someone', team_id: c.team },
     team: { id: c.team, domain: 'fake-team' },
-    view: { id: 'VFUZZ', type: 'modal', callback_id: c.callbackId, private_metadata: c.meta, ...(blocks ? { blocks } : {}), state: { values: c.values } },
+    view: {
+      id: 'VFUZZ',
+      type: 'modal',
+      callback_id: c.callbackId,
+      private_metadata: c.meta,
+      ...(blocks ? { blocks } : {}),
+      state: { values: c.values },
+    },
   });
 }
 
@@ -245,7 +414,11 @@ type Answer = { status: number; elapsedMs: number; body: string };
 const numRuns = 150;
 
 /** Runs the property; every answer that is not a plain 200 is kept (with the request) rather than shrunk. */
-async function fuzz<T>(arb: fc.Arbitrary<T>, send: (c: T) => Promise<Answer>, seedValue: number): Promise<{ anomalies: Anomaly[]; bodies: string[] }> {
+async function fuzz<T>(
+  arb: fc.Arbitrary<T>,
+  send: (c: T) => Promise<Answer>,
+  seedValue: number,
+): Promise<{ anomalies: Anomaly[]; bodies: string[] }> {
   const anomalies: Anomaly[] = [];
   const bodies: string[] = [];
   await fc.assert(
@@ -288,7 +461,9 @@ async function fuzzBatch<T>(arb: fc.Arbitrary<T>, send: (c: T) => Promise<Answer
   const methods: Record<string, number> = {};
   for (const c of h.slack.calls.slice(callsFrom)) methods[c.method] = (methods[c.method] ?? 0) + 1;
   const reach = { answers: bodies, responses: h.slack.responses.length - responsesFrom, methods };
-  console.log(`fuzz seed ${seedValue}: ${numRuns} runs, ${bodies.length} direct answers, reach ${JSON.stringify({ responses: reach.responses, methods })}`);
+  console.log(
+    `fuzz seed ${seedValue}: ${numRuns} runs, ${bodies.length} direct answers, reach ${JSON.stringify({ responses: reach.responses, methods })}`,
+  );
   return reach;
 }
 
@@ -315,7 +490,9 @@ describe('fuzzing every entry point with invalid input', () => {
       // The one command text staff could send that succeeds without naming a person: an hours export.
       .map((c) => {
         const parsed = parseTandemCommand(c.text);
-        return c.command === '/tandem' && c.actor === ADMIN && parsed.ok && parsed.command.name === 'hours export' ? { ...c, actor: MENTEE } : c;
+        return c.command === '/tandem' && c.actor === ADMIN && parsed.ok && parsed.command.name === 'hours export'
+          ? { ...c, actor: MENTEE }
+          : c;
       });
     const reach = await fuzzBatch(arb, sendCommand, 20270115);
     // Not all bounced at the door: commands reached the services and were answered, and forms opened.
@@ -348,12 +525,33 @@ describe('fuzzing every entry point with invalid input', () => {
       'home_export_hours',
     ];
     const homeActionIds = ['standup_open', 'session_log_open', 'reschedule_open', 'home_export_hours'];
-    const ids = [...new Set([s.checkin1, s.checkin2, ...s.alertReasonIds, s.standup1, s.standup2, s.sessionLog, s.matchRequest, s.pairing1, s.pairing2, s.programId])];
-    const idText = fc.oneof(fc.constantFrom(...ids.map(String), ...s.alertIds.map((id) => `p${id}`)), fc.constantFrom('0', '999999', '999999999', '1000000000', '-1', '01', '1.0', ' 1', '1 ', 'p', 'p0', 'P1', 'pp1'));
+    const ids = [
+      ...new Set([
+        s.checkin1,
+        s.checkin2,
+        ...s.alertReasonIds,
+        s.standup1,
+        s.standup2,
+        s.sessionLog,
+        s.matchRequest,
+        s.pairing1,
+        s.pairing2,
+        s.programId,
+      ]),
+    ];
+    const idText = fc.oneof(
+      fc.constantFrom(...ids.map(String), ...s.alertIds.map((id) => `p${id}`)),
+      fc.constantFrom('0', '999999', '999999999', '1000000000', '-1', '01', '1.0', ' 1', '1 ', 'p', 'p0', 'P1', 'pp1'),
+    );
     const anyValue = fc.oneof(
       { weight: 3, arbitrary: junk },
       { weight: 3, arbitrary: idText },
-      { weight: 3, arbitrary: fc.tuple(idText, fc.constantFrom('met', 'not_yet', 'rescheduled', 'kickoff', 'midmod', 'exit', 'MET', '', 'met:met')).map(([a, b]) => `${a}:${b}`) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(idText, fc.constantFrom('met', 'not_yet', 'rescheduled', 'kickoff', 'midmod', 'exit', 'MET', '', 'met:met'))
+          .map(([a, b]) => `${a}:${b}`),
+      },
       { weight: 1, arbitrary: fc.constantFrom('2027-01', '2027-13', '2027-00', '0000-01', '2027-1', '2027-01-01') },
       { weight: 1, arbitrary: fc.oneof(fc.constant(undefined), wrongType) },
     );
@@ -362,11 +560,18 @@ describe('fuzzing every entry point with invalid input', () => {
       actionId.startsWith('checkin_answer')
         ? fc.tuple(idText, fc.constantFrom('met', 'not_yet', 'rescheduled')).map(([a, b]) => `${a}:${b}`)
         : actionId.startsWith('dtr_open')
-          ? fc.tuple(fc.oneof(idText, fc.constant('0')), fc.constantFrom('kickoff', 'midmod', 'exit')).map(([a, b]) => `${a}:${b}`)
+          ? fc
+              .tuple(fc.oneof(idText, fc.constant('0')), fc.constantFrom('kickoff', 'midmod', 'exit'))
+              .map(([a, b]) => `${a}:${b}`)
           : actionId === 'home_export_hours'
             ? fc.constantFrom('2027-01', '2026-12', '2027-02', '2027-13')
             : idText;
-    const actionAndValue = fc.constantFrom(...actionIds).chain((actionId) => fc.record({ actionId: fc.constant(actionId), value: fc.oneof({ weight: 3, arbitrary: shapedValue(actionId) }, { weight: 2, arbitrary: anyValue }) }));
+    const actionAndValue = fc.constantFrom(...actionIds).chain((actionId) =>
+      fc.record({
+        actionId: fc.constant(actionId),
+        value: fc.oneof({ weight: 3, arbitrary: shapedValue(actionId) }, { weight: 2, arbitrary: anyValue }),
+      }),
+    );
     /** The few combinations that are a legitimate change (the right person, a live id): not invalid input. */
     const legitimate = (c: ActionCase): boolean => {
       const v = typeof c.value === 'string' ? c.value : null;
@@ -374,10 +579,20 @@ describe('fuzzing every entry point with invalid input', () => {
       if (c.actionId.startsWith('checkin_answer:')) {
         const m = /^(\d{1,9}):(met|not_yet|rescheduled)$/.exec(v);
         const id = Number(m?.[1]);
-        return Boolean(m) && ((id === s.checkin1 && [MENTOR, MENTEE].includes(c.actor)) || (id === s.checkin2 && [MENTOR2, MENTEE2].includes(c.actor)));
+        return (
+          Boolean(m) &&
+          ((id === s.checkin1 && [MENTOR, MENTEE].includes(c.actor)) ||
+            (id === s.checkin2 && [MENTOR2, MENTEE2].includes(c.actor)))
+        );
       }
-      if (c.actionId === 'alert_message_pair') return /^\d{1,9}$/.test(v) && c.actor === ADMIN && [s.pairing1, s.pairing2].includes(Number(v));
-      if (c.actionId.startsWith('alert_')) return c.actor === ADMIN && ((/^p\d{1,9}$/.test(v) && s.alertIds.includes(Number(v.slice(1)))) || (/^\d{1,9}$/.test(v) && s.alertReasonIds.includes(Number(v))));
+      if (c.actionId === 'alert_message_pair')
+        return /^\d{1,9}$/.test(v) && c.actor === ADMIN && [s.pairing1, s.pairing2].includes(Number(v));
+      if (c.actionId.startsWith('alert_'))
+        return (
+          c.actor === ADMIN &&
+          ((/^p\d{1,9}$/.test(v) && s.alertIds.includes(Number(v.slice(1)))) ||
+            (/^\d{1,9}$/.test(v) && s.alertReasonIds.includes(Number(v))))
+        );
       if (c.actionId === 'match_accept') return /^\d{1,9}$/.test(v) && c.actor === MENTOR2 && Number(v) === s.matchRequest;
       if (c.actionId === 'home_export_hours') return /^\d{4}-(0[1-9]|1[0-2])$/.test(v) && c.actor === ADMIN;
       return false;
@@ -401,7 +616,11 @@ describe('fuzzing every entry point with invalid input', () => {
   });
 
   test('view submissions: every callback id with random state and forged private_metadata', async () => {
-    const id = (...real: number[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom<unknown>(...real) }, { weight: 2, arbitrary: fc.constantFrom<unknown>(999999, 0, -1, 1.5, '1', null, 2 ** 53) });
+    const id = (...real: number[]) =>
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom<unknown>(...real) },
+        { weight: 2, arbitrary: fc.constantFrom<unknown>(999999, 0, -1, 1.5, '1', null, 2 ** 53) },
+      );
     const forgedMeta = (shape: fc.Arbitrary<Record<string, unknown>>) =>
       fc.oneof(
         { weight: 12, arbitrary: shape.map((m) => JSON.stringify(m)) },
@@ -410,9 +629,14 @@ describe('fuzzing every entry point with invalid input', () => {
         { weight: 1, arbitrary: huge.map((x) => JSON.stringify({ padding: x })) },
         { weight: 1, arbitrary: wrongType },
       );
-    const text = (plausible: string[]) => fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...plausible) }, { weight: 1, arbitrary: junk });
+    const text = (plausible: string[]) =>
+      fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...plausible) }, { weight: 1, arbitrary: junk });
     const pairingText = text([String(s.pairing1), String(s.pairing2), ` ${s.pairing1}`, `${s.pairing2}.0`, '999999', '0', '-1']);
-    const common = { actor: actorArb, blocks: fc.constantFrom<ViewCase['blocks']>('inputs', 'inputs', 'none', 'empty'), team: fc.constantFrom(TEAM, TEAM, 'T0OTHER') };
+    const common = {
+      actor: actorArb,
+      blocks: fc.constantFrom<ViewCase['blocks']>('inputs', 'inputs', 'none', 'empty'),
+      team: fc.constantFrom(TEAM, TEAM, 'T0OTHER'),
+    };
 
     const programNew = fc.record({
       ...common,
@@ -430,7 +654,10 @@ describe('fuzzing every entry point with invalid input', () => {
         standupTime: cellValue(text(['10:00', '99:99'])),
         responseWindowDays: cellValue(text(['2', '0', '11'])),
         holidays: cellValue(text(['2027-01-18', '2027-13-01, x'])),
-        alertsChannelId: fc.oneof(cellValue(text([PUBLIC, 'GNOPE', 'D0DM', ALERTS, ` ${ALERTS}`])), fc.constantFrom(...[PUBLIC, ALERTS, 'GNOPE'].map((c) => ({ type: 'conversations_select', selected_conversation: c })))),
+        alertsChannelId: fc.oneof(
+          cellValue(text([PUBLIC, 'GNOPE', 'D0DM', ALERTS, ` ${ALERTS}`])),
+          fc.constantFrom(...[PUBLIC, ALERTS, 'GNOPE'].map((c) => ({ type: 'conversations_select', selected_conversation: c }))),
+        ),
         midmodWeekFrom: cellValue(text(['3', '5'])),
         midmodWeekTo: cellValue(text(['4', '2'])),
         followUpWeeks: cellValue(text(['', '4', '99'])),
@@ -443,8 +670,16 @@ describe('fuzzing every entry point with invalid input', () => {
       callbackId: fc.constant('program_new'),
       meta: fc.constant(''),
       values: fc
-        .tuple(junk, fc.constantFrom(PUBLIC, 'GNOPE', 'D0DM', 'C0GENERAL'), fc.subarray(Object.keys(programValues('x')), { maxLength: 2 }), cellValue(junk))
-        .map(([name, channel, spoiled, cell]) => ({ ...programValues(`Fuzz ${name}`, channel), ...Object.fromEntries(spoiled.map((field) => [field, { value: cell }])) })),
+        .tuple(
+          junk,
+          fc.constantFrom(PUBLIC, 'GNOPE', 'D0DM', 'C0GENERAL'),
+          fc.subarray(Object.keys(programValues('x')), { maxLength: 2 }),
+          cellValue(junk),
+        )
+        .map(([name, channel, spoiled, cell]) => ({
+          ...programValues(`Fuzz ${name}`, channel),
+          ...Object.fromEntries(spoiled.map((field) => [field, { value: cell }])),
+        })),
     });
     const checkinNote = fc.record({
       ...common,
@@ -460,7 +695,14 @@ describe('fuzzing every entry point with invalid input', () => {
     const dtrSubmit = fc.record({
       ...common,
       callbackId: fc.constant('dtr_submit'),
-      meta: forgedMeta(fc.record({ m: fc.constantFrom('kickoff', 'midmod', 'exit', 'other'), p: id(s.pairing1, s.pairing2), s: fc.constantFrom('builtin', 'program', 'x'), v: fc.constantFrom(1, 2, 999, 0, -1, 1.5) })),
+      meta: forgedMeta(
+        fc.record({
+          m: fc.constantFrom('kickoff', 'midmod', 'exit', 'other'),
+          p: id(s.pairing1, s.pairing2),
+          s: fc.constantFrom('builtin', 'program', 'x'),
+          v: fc.constantFrom(1, 2, 999, 0, -1, 1.5),
+        }),
+      ),
       values: stateValues({
         dtr_pairing: cellValue(text([String(s.pairing1), String(s.pairing2), '999'])),
         ...Object.fromEntries(Object.entries(mentorKickoff).map(([k, v]) => [k, cellValue(text([v]))])),
@@ -477,12 +719,14 @@ describe('fuzzing every entry point with invalid input', () => {
       meta: forgedMeta(fc.record({ s: id(s.standup1, s.standup2), page: fc.constantFrom<unknown>(0, 1, 5, -1, 1.5, 1e9, '0') })),
       values: stateValues(
         Object.fromEntries(
-          [s.pairing1, s.pairing2, 999].flatMap((p) => [
-            [`status_${p}`, cellValue(text(['on_track', 'needs_attention', 'at_risk', 'fine']))],
-            [`met_${p}`, cellValue(text(['yes', 'no', 'rescheduled', 'perhaps']))],
-            [`hours_${p}`, cellValue(text(['1', '0.25', '-1', '101', 'lots', '1e3']))],
-            [`concerns_${p}`, cellValue(text(['worried']))],
-          ]).concat([['general_note', cellValue(text(['ok']))]]),
+          [s.pairing1, s.pairing2, 999]
+            .flatMap((p) => [
+              [`status_${p}`, cellValue(text(['on_track', 'needs_attention', 'at_risk', 'fine']))],
+              [`met_${p}`, cellValue(text(['yes', 'no', 'rescheduled', 'perhaps']))],
+              [`hours_${p}`, cellValue(text(['1', '0.25', '-1', '101', 'lots', '1e3']))],
+              [`concerns_${p}`, cellValue(text(['worried']))],
+            ])
+            .concat([['general_note', cellValue(text(['ok']))]]),
         ),
       ),
     });
@@ -516,8 +760,16 @@ describe('fuzzing every entry point with invalid input', () => {
         new_time: cellValue(text(['18:00'])),
         reason: cellValue(text(['Work trip'])),
         cancel: fc.oneof(
-          fc.constantFrom<unknown>({ type: 'checkboxes', selected_options: [{ value: 'cancel' }] }, { type: 'checkboxes', selected_options: [] }),
-          fc.constantFrom<unknown>({ selected_options: 'cancel' }, { selected_options: { value: 'cancel' } }, { selected_options: [null] }, { selected_options: 5 }),
+          fc.constantFrom<unknown>(
+            { type: 'checkboxes', selected_options: [{ value: 'cancel' }] },
+            { type: 'checkboxes', selected_options: [] },
+          ),
+          fc.constantFrom<unknown>(
+            { selected_options: 'cancel' },
+            { selected_options: { value: 'cancel' } },
+            { selected_options: [null] },
+            { selected_options: 5 },
+          ),
         ),
       }),
     });
@@ -533,7 +785,9 @@ describe('fuzzing every entry point with invalid input', () => {
           return pairing && members(s)[pairing]?.includes(c.actor) ? { ...c, values: setCell(c.values, 'answer', 'maybe') } : c;
         }
         case 'dtr_submit': {
-          const p = positiveInt(meta.p) ? meta.p : Number(readDtrModal({ values: asRecord(c.values) as never }).dtr_pairing ?? NaN);
+          const p = positiveInt(meta.p)
+            ? meta.p
+            : Number(readDtrModal({ values: asRecord(c.values) as never }).dtr_pairing ?? NaN);
           return members(s)[p]?.includes(c.actor) ? { ...c, meta: JSON.stringify({ ...meta, p: otherPairing(s, c.actor) }) } : c;
         }
         case 'standup_submit': {
@@ -542,19 +796,25 @@ describe('fuzzing every entry point with invalid input', () => {
         }
         case 'session_log_submit': {
           const p = Number(readCell(c.values, 'pairing', false));
-          return members(s)[p]?.[0] === c.actor ? { ...c, values: setCell(c.values, 'pairing', String(otherPairing(s, c.actor))) } : c;
+          return members(s)[p]?.[0] === c.actor
+            ? { ...c, values: setCell(c.values, 'pairing', String(otherPairing(s, c.actor))) }
+            : c;
         }
         case 'match_decline_submit':
           return c.actor === MENTOR2 && meta.r === s.matchRequest ? { ...c, meta: JSON.stringify({ r: 999999 }) } : c;
         case 'reschedule_submit': {
           const p = Number(readCell(c.values, 'pairing', true));
-          return members(s)[p]?.includes(c.actor) ? { ...c, values: setCell(c.values, 'pairing', String(otherPairing(s, c.actor))) } : c;
+          return members(s)[p]?.includes(c.actor)
+            ? { ...c, values: setCell(c.values, 'pairing', String(otherPairing(s, c.actor))) }
+            : c;
         }
         default:
           return c;
       }
     };
-    const arb = fc.oneof(programNew, programNearlyValid, checkinNote, dtrSubmit, standupSubmit, sessionLog, matchDecline, reschedule).map((c) => invalidOnly(c as ViewCase));
+    const arb = fc
+      .oneof(programNew, programNearlyValid, checkinNote, dtrSubmit, standupSubmit, sessionLog, matchDecline, reschedule)
+      .map((c) => invalidOnly(c as ViewCase));
     const reach = await fuzzBatch(arb, sendView, 20270117);
     // The forms got past parsing to the services: staff checks, ownership checks, field validation,
     // and the alerts-channel check of nearly valid program forms.
@@ -575,7 +835,18 @@ describe('fuzzing every entry point with invalid input', () => {
       type: fc.constant('message'),
       channel,
       user: fc.option(actorArb, { nil: undefined }),
-      subtype: fc.constantFrom(undefined, undefined, 'bot_message', 'message_changed', 'message_deleted', 'channel_join', 'file_share', 'thread_broadcast', 'me_message', 'junk'),
+      subtype: fc.constantFrom(
+        undefined,
+        undefined,
+        'bot_message',
+        'message_changed',
+        'message_deleted',
+        'channel_join',
+        'file_share',
+        'thread_broadcast',
+        'me_message',
+        'junk',
+      ),
       bot_id: fc.constantFrom(undefined, undefined, 'B0BOT', 'B0OTHER'),
       ts,
       channel_type: fc.constantFrom('mpim', 'mpim', 'im', 'channel', 'group', 'app_home', undefined, 'junk'),
@@ -587,7 +858,10 @@ describe('fuzzing every entry point with invalid input', () => {
       user: fc.option(actorArb, { nil: undefined }),
       reaction: junk,
       // Always an object, as Slack sends it: Bolt itself reads item.channel before any listener runs.
-      item: fc.oneof(fc.record({ type: fc.constantFrom('message', 'file'), channel, ts }, { requiredKeys: [] }), fc.constantFrom<unknown>({}, { type: 'file', file: 'F1' }, { type: 'message', channel: 5, ts: [] })),
+      item: fc.oneof(
+        fc.record({ type: fc.constantFrom('message', 'file'), channel, ts }, { requiredKeys: [] }),
+        fc.constantFrom<unknown>({}, { type: 'file', file: 'F1' }, { type: 'message', channel: 5, ts: [] }),
+      ),
       item_user: fc.option(actorArb, { nil: undefined }),
     });
     const home = fc.record({
@@ -596,22 +870,34 @@ describe('fuzzing every entry point with invalid input', () => {
       channel: fc.constantFrom('D0HOME', ''),
       tab: fc.constantFrom(undefined, 'home', 'messages', 'about', 'junk'),
     });
-    const other = fc.record({ type: fc.constantFrom('member_joined_channel', 'app_mention', 'team_join', 'channel_created', 'junk_event', ''), user: fc.option(actorArb, { nil: undefined }), channel, text: junk });
+    const other = fc.record({
+      type: fc.constantFrom('member_joined_channel', 'app_mention', 'team_join', 'channel_created', 'junk_event', ''),
+      user: fc.option(actorArb, { nil: undefined }),
+      channel,
+      text: junk,
+    });
     const envelope = fc.record({
       event: fc.oneof(message, message, reaction, home, other),
       retryNum: fc.constantFrom(undefined, undefined, 1, 3),
       team: fc.constantFrom(TEAM, TEAM, 'T0OTHER'),
     });
     const isMemberOf = (conversation: unknown, user: unknown) =>
-      (conversation === s.pairConversation1 && [MENTOR, MENTEE].includes(user as string)) || (conversation === s.pairConversation2 && [MENTOR2, MENTEE2].includes(user as string));
+      (conversation === s.pairConversation1 && [MENTOR, MENTEE].includes(user as string)) ||
+      (conversation === s.pairConversation2 && [MENTOR2, MENTEE2].includes(user as string));
     type EventCase = { event: Record<string, unknown>; retryNum: number | undefined; team: string };
     /** A member writing or reacting in their own pair conversation is the product working, not invalid input. */
     const invalidOnly = (c: EventCase): EventCase => {
       const e = c.event;
-      if (e.type === 'message' && isMemberOf(e.channel, e.user) && !e.bot_id && [undefined, 'file_share', 'thread_broadcast'].includes(e.subtype as string | undefined)) {
+      if (
+        e.type === 'message' &&
+        isMemberOf(e.channel, e.user) &&
+        !e.bot_id &&
+        [undefined, 'file_share', 'thread_broadcast'].includes(e.subtype as string | undefined)
+      ) {
         return { ...c, event: { ...e, bot_id: 'B0OTHER' } };
       }
-      if (e.type === 'reaction_added' && isMemberOf(asRecord(e.item).channel, e.user)) return { ...c, event: { ...e, item: { ...asRecord(e.item), channel: PUBLIC } } };
+      if (e.type === 'reaction_added' && isMemberOf(asRecord(e.item).channel, e.user))
+        return { ...c, event: { ...e, item: { ...asRecord(e.item), channel: PUBLIC } } };
       return c;
     };
     const arb = envelope.map((c) => invalidOnly(c as EventCase));
@@ -627,7 +913,13 @@ describe('fuzzing every entry point with invalid input', () => {
         event: { event_ts: `${now}.000100`, ...c.event },
         authorizations: [{ team_id: c.team, user_id: 'UBOT', is_bot: true }],
       });
-      return h.sender.send(body, 'application/json', c.retryNum === undefined ? {} : { headers: { 'X-Slack-Retry-Num': String(c.retryNum), 'X-Slack-Retry-Reason': 'http_timeout' } });
+      return h.sender.send(
+        body,
+        'application/json',
+        c.retryNum === undefined
+          ? {}
+          : { headers: { 'X-Slack-Retry-Num': String(c.retryNum), 'X-Slack-Retry-Reason': 'http_timeout' } },
+      );
     };
     const reach = await fuzzBatch(arb, sendEvent, 20270118);
     expect(reach.methods['views.publish'] ?? 0).toBeGreaterThan(0);
@@ -642,13 +934,23 @@ describe('fuzzing every entry point with invalid input', () => {
     // button): acknowledged at once, not left to Bolt's 404 after 3 seconds, which shows the person a warning.
     const results = await Promise.all([
       ...['nope', 'CHECKIN_ANSWER:met', 'alert_ack ', 'dtr_openx', 'home_export', ''].map((actionId) =>
-        h.sender.action({ user: MENTOR, actions: [{ type: 'button', action_id: actionId, value: String(s.checkin1), action_ts: '1' }] }),
+        h.sender.action({
+          user: MENTOR,
+          actions: [{ type: 'button', action_id: actionId, value: String(s.checkin1), action_ts: '1' }],
+        }),
       ),
-      ...['nope', 'program_new ', 'PROGRAM_NEW', ''].map((callbackId) => h.sender.viewSubmission({ user: { id: ADMIN }, view: { id: 'VX', callback_id: callbackId, private_metadata: '', state: { values: {} } } })),
+      ...['nope', 'program_new ', 'PROGRAM_NEW', ''].map((callbackId) =>
+        h.sender.viewSubmission({
+          user: { id: ADMIN },
+          view: { id: 'VX', callback_id: callbackId, private_metadata: '', state: { values: {} } },
+        }),
+      ),
     ]);
     await settle(h);
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
-    expect(h.logs.lines.slice(logFrom).filter((l) => l.includes('acknowledged an interaction no listener handles'))).toHaveLength(results.length);
+    expect(h.logs.lines.slice(logFrom).filter((l) => l.includes('acknowledged an interaction no listener handles'))).toHaveLength(
+      results.length,
+    );
     expect(snapshotDiff(before, await snapshot(db()))).toEqual({});
     expect(processErrors.slice(errorsFrom)).toEqual([]);
     expect((await healthz(h)).status).toBe(200);

@@ -64,7 +64,9 @@ export function noSecretsLogged(h: Harness): void {
 
 /** Long strings shortened so a failing case stays readable. */
 export function summarize(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 60)}…(${v.length} chars)` : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'string' && v.length > 80 ? `${v.slice(0, 60)}…(${v.length} chars)` : v,
+  );
 }
 
 let triggerSeq = 0;
@@ -74,7 +76,8 @@ let responseSeq = 0;
 export const responseUrlFor = (h: Harness, user: string) => h.slack.responseUrl(`${user}~${++responseSeq}`);
 export const responseOwner = (id: string) => id.split('~')[0];
 
-export const asRecord = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+export const asRecord = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** A valid "new program" form's state values. */
 export function programValues(name: string, channel = ALERTS) {

@@ -2,7 +2,17 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
 import type { FakeMessage, RecordedCall } from '../support/fake-slack.js';
 import type { Harness } from '../support/harness.js';
-import { click, findButton, imOf as imOfWorld, messagesTo, pairConversation, settle, sleep, tick, waitUntil } from '../support/world.js';
+import {
+  click,
+  findButton,
+  imOf as imOfWorld,
+  messagesTo,
+  pairConversation,
+  settle,
+  sleep,
+  tick,
+  waitUntil,
+} from '../support/world.js';
 
 /**
  * A realistic state for the reliability tests, seeded through the real bot: a program in Denver
@@ -70,11 +80,15 @@ export async function snapshot(db: Db): Promise<DbSnapshot> {
   // request_keys is left out: it records which requests were seen (a refused command's trigger id too),
   // not anything a person could notice.
   const tables = await sql<{ tablename: string }>`
-    select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%' and tablename <> 'request_keys' order by tablename`.execute(db);
+    select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%' and tablename <> 'request_keys' order by tablename`.execute(
+    db,
+  );
   const out: DbSnapshot = {};
   for (const { tablename } of tables.rows) {
     const agg = await sql<{ rows: number; md5: string | null }>`
-      select count(*)::int as rows, md5(string_agg(t::text, ',' order by t::text)) as md5 from ${sql.table(tablename)} t`.execute(db);
+      select count(*)::int as rows, md5(string_agg(t::text, ',' order by t::text)) as md5 from ${sql.table(tablename)} t`.execute(
+      db,
+    );
     const dump = await sql<{ row: string }>`select t::text as row from ${sql.table(tablename)} t order by 1`.execute(db);
     out[tablename] = { rows: Number(agg.rows[0]?.rows ?? 0), md5: agg.rows[0]?.md5 ?? '', dump: dump.rows.map((r) => r.row) };
   }
@@ -110,7 +124,14 @@ export const imOf = (h: Harness, user: string): string | undefined => imOfWorld(
 export const pairConversationOf = (h: Harness, a: string, b: string): string | undefined => pairConversation(h, a, b)?.id;
 
 /** Presses a button on a message the bot posted, as Slack would send it. */
-export function pressButton(h: Harness, user: string, message: FakeMessage, actionId: string, value: string | undefined, extra: Record<string, unknown> = {}) {
+export function pressButton(
+  h: Harness,
+  user: string,
+  message: FakeMessage,
+  actionId: string,
+  value: string | undefined,
+  extra: Record<string, unknown> = {},
+) {
   return click(h, user, message, actionId, { value, blockId: 'b', extra });
 }
 
@@ -137,10 +158,20 @@ export async function seed(h: Harness): Promise<Seeded> {
   h.slack.addUser({ id: NEWBIE, name: 'dee', real_name: 'Dee New', tz: 'Asia/Tokyo' });
   h.slack.addUser({ id: STRANGER, name: 'eve', real_name: 'Eve Stranger', tz: 'UTC' });
   h.slack.addChannel({ id: ALERTS, name: 'mentor-alerts', is_private: true, members: ['UBOT', ADMIN] });
-  h.slack.addChannel({ id: PUBLIC, name: 'general', is_private: false, members: ['UBOT', ADMIN, MENTOR, MENTEE, MENTOR2, MENTEE2] });
+  h.slack.addChannel({
+    id: PUBLIC,
+    name: 'general',
+    is_private: false,
+    members: ['UBOT', ADMIN, MENTOR, MENTEE, MENTOR2, MENTEE2],
+  });
 
   h.setNow('2027-01-10T12:00:00Z');
-  const program = await s.programs.create(ADMIN, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: ALERTS });
+  const program = await s.programs.create(ADMIN, {
+    name: 'Backend',
+    timeZone: 'America/Denver',
+    startDate: '2027-01-11',
+    alertsChannelId: ALERTS,
+  });
   if (!program.ok) throw new Error(program.message);
   const p1 = await s.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
   if (!p1.ok) throw new Error(p1.message);
@@ -155,9 +186,18 @@ export async function seed(h: Harness): Promise<Seeded> {
   const checkinMessage1 = botMessages(h, pairConversation1, 'checkin')[0];
   const checkinMessage2 = botMessages(h, pairConversation2, 'checkin')[0];
   if (!checkinMessage1 || !checkinMessage2) throw new Error('seed: the check-ins were not posted');
-  const res = await pressButton(h, MENTOR, checkinMessage1, 'checkin_answer:met', buttonValue(checkinMessage1, 'checkin_answer:met'));
+  const res = await pressButton(
+    h,
+    MENTOR,
+    checkinMessage1,
+    'checkin_answer:met',
+    buttonValue(checkinMessage1, 'checkin_answer:met'),
+  );
   if (res.status !== 200) throw new Error(`seed: check-in answer got HTTP ${res.status}`);
-  await waitUntil(async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1, 'the seeded check-in answer');
+  await waitUntil(
+    async () => (await h.database.db.selectFrom('checkin_answers').selectAll().execute()).length === 1,
+    'the seeded check-in answer',
+  );
   await settle(h, 50);
 
   // Half the window (nudges), then its end: an alert for each person who did not answer.
@@ -172,14 +212,30 @@ export async function seed(h: Harness): Promise<Seeded> {
   const standup2 = standups.find((x) => x.mentor_id === MENTOR2)?.id;
   if (!standup1 || !standup2) throw new Error('seed: standups were not planned');
   h.setNow('2027-01-15T11:00:00Z');
-  const saved = await s.standups.savePage(MENTOR, standup1, [{ pairingId: p1.pairing.id, status: 'at_risk', met: 'yes', hours: '1', concerns: 'seeded concern' }], { generalNote: 'seeded note' });
+  const saved = await s.standups.savePage(
+    MENTOR,
+    standup1,
+    [{ pairingId: p1.pairing.id, status: 'at_risk', met: 'yes', hours: '1', concerns: 'seeded concern' }],
+    { generalNote: 'seeded note' },
+  );
   if (!saved.ok) throw new Error('seed: standup not saved');
 
-  const log = await s.records.saveLog(MENTOR, { pairingId: String(p1.pairing.id), sessionDate: '2027-01-14', minutes: '60', done: 'Reviewed the lab', privateNotes: 'seeded private' });
+  const log = await s.records.saveLog(MENTOR, {
+    pairingId: String(p1.pairing.id),
+    sessionDate: '2027-01-14',
+    minutes: '60',
+    done: 'Reviewed the lab',
+    privateNotes: 'seeded private',
+  });
   if (!log.ok) throw new Error('seed: session log not saved');
   const note = await s.records.addNote(MENTOR, MENTEE, 'seeded note about the mentee');
   if (!note.ok) throw new Error(note.message);
-  const dtr = await s.dtr.submit(MENTOR, { milestone: 'kickoff', pairingId: p1.pairing.id, ref: { source: 'builtin', version: 1 }, values: mentorKickoff });
+  const dtr = await s.dtr.submit(MENTOR, {
+    milestone: 'kickoff',
+    pairingId: p1.pairing.id,
+    ref: { source: 'builtin', version: 1 },
+    values: mentorKickoff,
+  });
   if (!dtr.ok) throw new Error('seed: kick-off not saved');
   const match = await s.matching.request(ADMIN, { mentorId: MENTOR2, menteeId: NEWBIE, note: 'seeded background' });
   if (!match.ok) throw new Error(match.message);
@@ -193,7 +249,8 @@ export async function seed(h: Harness): Promise<Seeded> {
   // One message per pair and week, listing that pair's reasons.
   const pairAlerts = await db.selectFrom('pair_alerts').select('id').orderBy('id').execute();
   const alertMessages = botMessages(h, ALERTS, 'alert');
-  if (pairAlerts.length < 2 || alertMessages.length !== pairAlerts.length) throw new Error(`seed: expected posted alerts, got ${pairAlerts.length} pair alerts and ${alertMessages.length} messages`);
+  if (pairAlerts.length < 2 || alertMessages.length !== pairAlerts.length)
+    throw new Error(`seed: expected posted alerts, got ${pairAlerts.length} pair alerts and ${alertMessages.length} messages`);
   const unsent = await db.selectFrom('deliveries').select(['kind', 'status', 'error']).where('status', '<>', 'sent').execute();
   if (unsent.length > 0) throw new Error(`seed: deliveries not sent: ${JSON.stringify(unsent)}`);
   return {

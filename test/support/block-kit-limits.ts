@@ -79,7 +79,8 @@ class Checker {
       return;
     }
     if (!isObj(t)) return this.fail(path, 'must be a text object');
-    if (t.type !== 'plain_text' && t.type !== 'mrkdwn') return this.fail(`${path}.type`, `must be plain_text or mrkdwn, got ${JSON.stringify(t.type)}`);
+    if (t.type !== 'plain_text' && t.type !== 'mrkdwn')
+      return this.fail(`${path}.type`, `must be plain_text or mrkdwn, got ${JSON.stringify(t.type)}`);
     if (opts.plainOnly && t.type !== 'plain_text') this.fail(`${path}.type`, `must be plain_text, got ${t.type}`);
     if (typeof t.text !== 'string') return this.fail(`${path}.text`, 'must be a string');
     if (t.text.length < LIMITS.text.min) this.fail(`${path}.text`, 'must not be empty (minimum 1 character)');
@@ -91,7 +92,12 @@ class Checker {
 
   blocks(kind: Surface, path: string, blocks: unknown): void {
     if (!Array.isArray(blocks)) return this.fail(path, 'must be an array of blocks');
-    const limit = kind === 'message' ? LIMITS.surface.messageBlocks : kind === 'modal' ? LIMITS.surface.modalBlocks : LIMITS.surface.homeBlocks;
+    const limit =
+      kind === 'message'
+        ? LIMITS.surface.messageBlocks
+        : kind === 'modal'
+          ? LIMITS.surface.modalBlocks
+          : LIMITS.surface.homeBlocks;
     if (blocks.length > limit) this.fail(path, `${blocks.length} blocks > ${limit} allowed in a ${kind}`);
     const blockIds = new Map<string, number>();
     blocks.forEach((block, i) => {
@@ -100,11 +106,16 @@ class Checker {
       const type = String(block.type);
       const bp = `${p} (${type})`;
       if ('block_id' in block) {
-        if (typeof block.block_id !== 'string' || block.block_id.length === 0) this.fail(`${bp}.block_id`, 'must be a non-empty string');
+        if (typeof block.block_id !== 'string' || block.block_id.length === 0)
+          this.fail(`${bp}.block_id`, 'must be a non-empty string');
         else {
           this.max(`${bp}.block_id`, block.block_id, LIMITS.blockId);
           const seen = blockIds.get(block.block_id);
-          if (seen !== undefined) this.fail(`${bp}.block_id`, `duplicate block_id ${JSON.stringify(block.block_id)} (also blocks[${seen}]); must be unique within the ${kind}`);
+          if (seen !== undefined)
+            this.fail(
+              `${bp}.block_id`,
+              `duplicate block_id ${JSON.stringify(block.block_id)} (also blocks[${seen}]); must be unique within the ${kind}`,
+            );
           else blockIds.set(block.block_id, i);
         }
       }
@@ -120,7 +131,8 @@ class Checker {
         if (b.fields !== undefined) {
           if (!Array.isArray(b.fields)) this.fail(`${p}.fields`, 'must be an array');
           else {
-            if (b.fields.length > LIMITS.section.fields) this.fail(`${p}.fields`, `${b.fields.length} items > ${LIMITS.section.fields}`);
+            if (b.fields.length > LIMITS.section.fields)
+              this.fail(`${p}.fields`, `${b.fields.length} items > ${LIMITS.section.fields}`);
             b.fields.forEach((f, j) => this.text(`${p}.fields[${j}]`, f, { max: LIMITS.section.fieldText, required: true }));
           }
         }
@@ -131,7 +143,8 @@ class Checker {
         return this.text(`${p}.text`, b.text, { max: LIMITS.header.text, plainOnly: true, required: true });
       case 'context': {
         if (!Array.isArray(b.elements) || b.elements.length === 0) return this.fail(`${p}.elements`, 'must be a non-empty array');
-        if (b.elements.length > LIMITS.context.elements) this.fail(`${p}.elements`, `${b.elements.length} items > ${LIMITS.context.elements}`);
+        if (b.elements.length > LIMITS.context.elements)
+          this.fail(`${p}.elements`, `${b.elements.length} items > ${LIMITS.context.elements}`);
         b.elements.forEach((e, j) => {
           const ep = `${p}.elements[${j}]`;
           if (isObj(e) && e.type === 'image') this.image(ep, e);
@@ -141,7 +154,8 @@ class Checker {
       }
       case 'actions': {
         if (!Array.isArray(b.elements) || b.elements.length === 0) return this.fail(`${p}.elements`, 'must be a non-empty array');
-        if (b.elements.length > LIMITS.actions.elements) this.fail(`${p}.elements`, `${b.elements.length} items > ${LIMITS.actions.elements}`);
+        if (b.elements.length > LIMITS.actions.elements)
+          this.fail(`${p}.elements`, `${b.elements.length} items > ${LIMITS.actions.elements}`);
         this.elements(kind, `${p}.elements`, b.elements, false);
         return;
       }
@@ -178,11 +192,16 @@ class Checker {
       const type = String(e.type);
       const ep = `${p} (${type})`;
       if ('action_id' in e) {
-        if (typeof e.action_id !== 'string' || e.action_id.length === 0) this.fail(`${ep}.action_id`, 'must be a non-empty string');
+        if (typeof e.action_id !== 'string' || e.action_id.length === 0)
+          this.fail(`${ep}.action_id`, 'must be a non-empty string');
         else {
           this.max(`${ep}.action_id`, e.action_id, LIMITS.actionId);
           const seen = actionIds.get(e.action_id);
-          if (seen !== undefined) this.fail(`${ep}.action_id`, `duplicate action_id ${JSON.stringify(e.action_id)} (also element ${seen}); must be unique within the block`);
+          if (seen !== undefined)
+            this.fail(
+              `${ep}.action_id`,
+              `duplicate action_id ${JSON.stringify(e.action_id)} (also element ${seen}); must be unique within the block`,
+            );
           else actionIds.set(e.action_id, j);
         }
       }
@@ -191,15 +210,18 @@ class Checker {
   }
 
   element(kind: Surface, p: string, type: string, e: Obj): void {
-    if (!KNOWN_ELEMENTS.has(type)) return this.fail(p, `element type ${JSON.stringify(type)} is not known to this checker; add its documented limits`);
-    if (type !== 'button' && type !== 'radio_buttons' && type !== 'checkboxes' && type !== 'image') this.text(`${p}.placeholder`, e.placeholder, { max: LIMITS.placeholder, plainOnly: true });
+    if (!KNOWN_ELEMENTS.has(type))
+      return this.fail(p, `element type ${JSON.stringify(type)} is not known to this checker; add its documented limits`);
+    if (type !== 'button' && type !== 'radio_buttons' && type !== 'checkboxes' && type !== 'image')
+      this.text(`${p}.placeholder`, e.placeholder, { max: LIMITS.placeholder, plainOnly: true });
     switch (type) {
       case 'button':
         this.text(`${p}.text`, e.text, { max: LIMITS.button.text, plainOnly: true, required: true });
         this.max(`${p}.value`, e.value, LIMITS.button.value);
         this.max(`${p}.url`, e.url, LIMITS.button.url);
         this.max(`${p}.accessibility_label`, e.accessibility_label, LIMITS.button.accessibilityLabel);
-        if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') this.fail(`${p}.style`, `must be primary or danger, got ${JSON.stringify(e.style)}`);
+        if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger')
+          this.fail(`${p}.style`, `must be primary or danger, got ${JSON.stringify(e.style)}`);
         return;
       case 'static_select':
       case 'external_select':
@@ -209,10 +231,15 @@ class Checker {
         const f = e.filter;
         if (f !== undefined) {
           if (!isObj(f)) return this.fail(`${p}.filter`, 'must be an object');
-          if (f.include === undefined && f.exclude_bot_users === undefined && f.exclude_external_shared_channels === undefined) this.fail(`${p}.filter`, 'needs at least one field');
+          if (f.include === undefined && f.exclude_bot_users === undefined && f.exclude_external_shared_channels === undefined)
+            this.fail(`${p}.filter`, 'needs at least one field');
           if (f.include !== undefined) {
-            if (!Array.isArray(f.include) || f.include.length === 0) this.fail(`${p}.filter.include`, 'must be a non-empty array');
-            else for (const v of f.include) if (!['im', 'mpim', 'private', 'public'].includes(String(v))) this.fail(`${p}.filter.include`, `unknown conversation type ${JSON.stringify(v)}`);
+            if (!Array.isArray(f.include) || f.include.length === 0)
+              this.fail(`${p}.filter.include`, 'must be a non-empty array');
+            else
+              for (const v of f.include)
+                if (!['im', 'mpim', 'private', 'public'].includes(String(v)))
+                  this.fail(`${p}.filter.include`, `unknown conversation type ${JSON.stringify(v)}`);
           }
         }
         return;
@@ -226,25 +253,46 @@ class Checker {
       case 'plain_text_input': {
         const maxLength = e.max_length;
         const minLength = e.min_length;
-        if (maxLength !== undefined && (typeof maxLength !== 'number' || !Number.isInteger(maxLength) || maxLength < 1 || maxLength > LIMITS.plainTextInput.maxLength)) {
+        if (
+          maxLength !== undefined &&
+          (typeof maxLength !== 'number' ||
+            !Number.isInteger(maxLength) ||
+            maxLength < 1 ||
+            maxLength > LIMITS.plainTextInput.maxLength)
+        ) {
           this.fail(`${p}.max_length`, `${JSON.stringify(maxLength)} is outside 1..${LIMITS.plainTextInput.maxLength}`);
         }
-        if (minLength !== undefined && (typeof minLength !== 'number' || !Number.isInteger(minLength) || minLength < 0 || minLength > LIMITS.plainTextInput.maxLength)) {
+        if (
+          minLength !== undefined &&
+          (typeof minLength !== 'number' ||
+            !Number.isInteger(minLength) ||
+            minLength < 0 ||
+            minLength > LIMITS.plainTextInput.maxLength)
+        ) {
           this.fail(`${p}.min_length`, `${JSON.stringify(minLength)} is outside 0..${LIMITS.plainTextInput.maxLength}`);
         }
-        if (typeof maxLength === 'number' && typeof minLength === 'number' && minLength > maxLength) this.fail(`${p}.min_length`, `${minLength} > max_length ${maxLength}`);
+        if (typeof maxLength === 'number' && typeof minLength === 'number' && minLength > maxLength)
+          this.fail(`${p}.min_length`, `${minLength} > max_length ${maxLength}`);
         if (e.initial_value !== undefined) {
           if (typeof e.initial_value !== 'string') this.fail(`${p}.initial_value`, 'must be a string');
-          const cap = typeof maxLength === 'number' ? Math.min(maxLength, LIMITS.plainTextInput.maxLength) : LIMITS.plainTextInput.maxLength;
+          const cap =
+            typeof maxLength === 'number'
+              ? Math.min(maxLength, LIMITS.plainTextInput.maxLength)
+              : LIMITS.plainTextInput.maxLength;
           if (len(e.initial_value) > cap) this.fail(`${p}.initial_value`, `${len(e.initial_value)} chars > max_length ${cap}`);
         }
         return;
       }
       case 'datepicker':
-        if (e.initial_date !== undefined && !validDate(e.initial_date)) this.fail(`${p}.initial_date`, `${JSON.stringify(e.initial_date)} is not a YYYY-MM-DD date`);
+        if (e.initial_date !== undefined && !validDate(e.initial_date))
+          this.fail(`${p}.initial_date`, `${JSON.stringify(e.initial_date)} is not a YYYY-MM-DD date`);
         return;
       case 'timepicker':
-        if (e.initial_time !== undefined && !(typeof e.initial_time === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(e.initial_time))) this.fail(`${p}.initial_time`, `${JSON.stringify(e.initial_time)} is not HH:mm (00:00-23:59)`);
+        if (
+          e.initial_time !== undefined &&
+          !(typeof e.initial_time === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(e.initial_time))
+        )
+          this.fail(`${p}.initial_time`, `${JSON.stringify(e.initial_time)} is not HH:mm (00:00-23:59)`);
         return;
       case 'number_input': {
         if (typeof e.is_decimal_allowed !== 'boolean') this.fail(`${p}.is_decimal_allowed`, 'is required (boolean)');
@@ -261,7 +309,8 @@ class Checker {
         const hi = num('max_value');
         const init = num('initial_value');
         if (lo !== undefined && hi !== undefined && lo > hi) this.fail(`${p}.min_value`, `${lo} is greater than max_value ${hi}`);
-        if (init !== undefined && ((lo !== undefined && init < lo) || (hi !== undefined && init > hi))) this.fail(`${p}.initial_value`, `${init} is outside min_value..max_value`);
+        if (init !== undefined && ((lo !== undefined && init < lo) || (hi !== undefined && init > hi)))
+          this.fail(`${p}.initial_value`, `${init} is outside min_value..max_value`);
         return;
       }
       case 'image':
@@ -272,7 +321,13 @@ class Checker {
   }
 
   /** options (or option_groups) of a select / radio / checkbox element, and its initial selection. */
-  optionList(p: string, e: Obj, maxOptions: number, plainOnly: boolean, initialKey: 'initial_option' | 'initial_options' = 'initial_option'): void {
+  optionList(
+    p: string,
+    e: Obj,
+    maxOptions: number,
+    plainOnly: boolean,
+    initialKey: 'initial_option' | 'initial_options' = 'initial_option',
+  ): void {
     const all: Obj[] = [];
     const collect = (path: string, list: unknown, limit: number) => {
       if (!Array.isArray(list) || list.length === 0) return this.fail(path, 'must be a non-empty array of options');
@@ -287,7 +342,8 @@ class Checker {
       const groups = e.option_groups;
       if (!Array.isArray(groups) || groups.length === 0) this.fail(`${p}.option_groups`, 'must be a non-empty array');
       else {
-        if (groups.length > LIMITS.optionGroup.groups) this.fail(`${p}.option_groups`, `${groups.length} groups > ${LIMITS.optionGroup.groups}`);
+        if (groups.length > LIMITS.optionGroup.groups)
+          this.fail(`${p}.option_groups`, `${groups.length} groups > ${LIMITS.optionGroup.groups}`);
         groups.forEach((g, k) => {
           const gp = `${p}.option_groups[${k}]`;
           if (!isObj(g)) return this.fail(gp, 'must be an option group');
@@ -307,7 +363,8 @@ class Checker {
     if (initial !== undefined) {
       const chosen = Array.isArray(initial) ? initial : [initial];
       for (const c of chosen) {
-        if (!all.some((o) => JSON.stringify(o) === JSON.stringify(c))) this.fail(`${p}.${initialKey}`, `${JSON.stringify(c).slice(0, 120)} does not exactly match one of the options`);
+        if (!all.some((o) => JSON.stringify(o) === JSON.stringify(c)))
+          this.fail(`${p}.${initialKey}`, `${JSON.stringify(c).slice(0, 120)} does not exactly match one of the options`);
       }
     }
   }
@@ -330,7 +387,8 @@ class Checker {
       this.text('title', v.title, { max: LIMITS.view.titleText, plainOnly: true, required: true });
       this.text('submit', v.submit, { max: LIMITS.view.submitText, plainOnly: true });
       this.text('close', v.close, { max: LIMITS.view.closeText, plainOnly: true });
-      if (Array.isArray(v.blocks) && v.blocks.some((b) => isObj(b) && b.type === 'input') && v.submit === undefined) this.fail('submit', 'is required when the modal has an input block');
+      if (Array.isArray(v.blocks) && v.blocks.some((b) => isObj(b) && b.type === 'input') && v.submit === undefined)
+        this.fail('submit', 'is required when the modal has an input block');
     }
     this.blocks(kind, 'blocks', v.blocks);
   }
@@ -341,10 +399,15 @@ class Checker {
     if (msg.text !== undefined) {
       if (typeof msg.text !== 'string') this.fail('text', 'must be a string');
       else {
-        if (msg.text.length > LIMITS.message.text) this.fail('text', `${msg.text.length} chars > ${LIMITS.message.text} (Slack truncates it)`);
-        else if (msg.text.length > LIMITS.message.textAdvised) this.warnings.push(`text: ${msg.text.length} chars > ${LIMITS.message.textAdvised} advised; long texts may be split or cut in notifications`);
+        if (msg.text.length > LIMITS.message.text)
+          this.fail('text', `${msg.text.length} chars > ${LIMITS.message.text} (Slack truncates it)`);
+        else if (msg.text.length > LIMITS.message.textAdvised)
+          this.warnings.push(
+            `text: ${msg.text.length} chars > ${LIMITS.message.textAdvised} advised; long texts may be split or cut in notifications`,
+          );
       }
-    } else if (msg.blocks !== undefined) this.warnings.push('text: missing; Slack uses it for notifications and screen readers when blocks are sent');
+    } else if (msg.blocks !== undefined)
+      this.warnings.push('text: missing; Slack uses it for notifications and screen readers when blocks are sent');
     if (msg.blocks !== undefined) this.blocks('message', 'blocks', msg.blocks);
     else if (msg.text === undefined) this.fail('message', 'needs text or blocks');
   }

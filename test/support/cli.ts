@@ -53,7 +53,11 @@ const running = new Set<ChildProcess>();
 /** `from: 'sources'` runs the repository's own bin/tandem.js (TypeScript through tsx) instead. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { from?: 'built' | 'sources' } = {}): CliProcess {
   const dir = options.from === 'sources' ? repoRoot : inject('cliDir');
-  const child = spawn(process.execPath, [path.join(dir, 'bin', 'tandem.js'), ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(dir, 'bin', 'tandem.js'), ...args], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let stdout = '';
   let stderr = '';
@@ -96,10 +100,19 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { from
           const found = lines().find(match);
           if (found !== undefined) return done(() => resolve(found));
           if (child.exitCode !== null || child.signalCode !== null) {
-            done(() => reject(new Error(`tandem ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before the line appeared.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
+            done(() =>
+              reject(
+                new Error(
+                  `tandem ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before the line appeared.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+                ),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`no matching line within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`))), timeoutMs);
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`no matching line within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`))),
+          timeoutMs,
+        );
         const done = (settle: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -113,13 +126,20 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { from
 }
 
 /** Runs a command to completion; a process still running after timeoutMs is killed and reported. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, options: { from?: 'built' | 'sources' } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  options: { from?: 'built' | 'sources' } = {},
+): Promise<CliResult> {
   const p = startCli(args, env, options);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       p.kill('SIGKILL');
-      reject(new Error(`tandem ${args.join(' ')} did not finish within ${timeoutMs} ms.\nstdout:\n${p.stdout}\nstderr:\n${p.stderr}`));
+      reject(
+        new Error(`tandem ${args.join(' ')} did not finish within ${timeoutMs} ms.\nstdout:\n${p.stdout}\nstderr:\n${p.stderr}`),
+      );
     }, timeoutMs);
   });
   try {

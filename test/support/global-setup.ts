@@ -54,4 +54,3 @@ export default async function setup(project: TestProject) {
     await cli.remove();
   };
 }
-

@@ -44,7 +44,10 @@ export function liveMrkdwnFound(slack: FakeSlack): string[] {
   for (const c of slack.calls) {
     if (!/^(chat\.|views\.)/.test(c.method)) continue;
     const args = c.args as Record<string, unknown>;
-    scan(c.method, [...(typeof args.text === 'string' && c.method.startsWith('chat.') ? [args.text] : []), ...mrkdwnStrings(args)]);
+    scan(c.method, [
+      ...(typeof args.text === 'string' && c.method.startsWith('chat.') ? [args.text] : []),
+      ...mrkdwnStrings(args),
+    ]);
   }
   for (const r of slack.responses) {
     const body = r.body as Record<string, unknown>;

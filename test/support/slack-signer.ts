@@ -114,7 +114,8 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
   const now = options.now ?? Date.now;
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}${options.path ?? '/slack/events'}`;
   const defaultResponseUrl = (): string =>
-    options.responseUrl?.() ?? `https://hooks.slack.com/commands/${teamId}/${randomInt(1e11, 1e12)}/${randomBytes(12).toString('hex')}`;
+    options.responseUrl?.() ??
+    `https://hooks.slack.com/commands/${teamId}/${randomInt(1e11, 1e12)}/${randomBytes(12).toString('hex')}`;
 
   async function send(body: string, contentType: string, opts: SendOptions = {}): Promise<SlackHttpResponse> {
     const rawBody = opts.rawBody ?? body;
@@ -178,7 +179,11 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
 
   function interaction(payload: Payload, opts?: SendOptions): Promise<SlackHttpResponse> {
     if (typeof payload.type !== 'string') throw new Error('interaction(): payload.type is required');
-    return send(form({ payload: JSON.stringify(interactionPayload(undefined, payload)) }), 'application/x-www-form-urlencoded', opts);
+    return send(
+      form({ payload: JSON.stringify(interactionPayload(undefined, payload)) }),
+      'application/x-www-form-urlencoded',
+      opts,
+    );
   }
 
   return {
@@ -209,7 +214,12 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
       const full = interactionPayload('block_actions', payload);
       // Slack includes response_url only for actions on messages, not on views.
       const container = full.container as { type?: string } | undefined;
-      if (full.type === 'block_actions' && full.response_url === undefined && container?.type !== 'view' && full.view === undefined) {
+      if (
+        full.type === 'block_actions' &&
+        full.response_url === undefined &&
+        container?.type !== 'view' &&
+        full.view === undefined
+      ) {
         full.response_url = defaultResponseUrl();
       }
       return send(form({ payload: JSON.stringify(full) }), 'application/x-www-form-urlencoded', opts);
@@ -240,13 +250,20 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
         type: 'event_callback',
         event_id: eventId,
         event_time: eventTime,
-        authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+        authorizations: [
+          { enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false },
+        ],
         is_ext_shared_channel: false,
         event_context: `4-${randomBytes(12).toString('base64url')}`,
       };
       const retryHeaders: Record<string, string> =
-        opts.retryNum !== undefined ? { 'X-Slack-Retry-Num': String(opts.retryNum), 'X-Slack-Retry-Reason': opts.retryReason ?? 'http_timeout' } : {};
-      const res = await send(JSON.stringify(envelope), 'application/json', { ...opts, headers: { ...retryHeaders, ...opts.headers } });
+        opts.retryNum !== undefined
+          ? { 'X-Slack-Retry-Num': String(opts.retryNum), 'X-Slack-Retry-Reason': opts.retryReason ?? 'http_timeout' }
+          : {};
+      const res = await send(JSON.stringify(envelope), 'application/json', {
+        ...opts,
+        headers: { ...retryHeaders, ...opts.headers },
+      });
       return { ...res, eventId };
     },
 

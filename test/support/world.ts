@@ -68,12 +68,15 @@ const ofKind = (kind: string | undefined) => (m: FakeMessage) => !kind || m.meta
  */
 export function messagesTo(h: Harness, to: string | undefined, kind?: string): FakeMessage[] {
   if (to === undefined) return [];
-  const conversations = /^[UW]/.test(to) ? [...h.slack.conversations.values()].filter((c) => c.is_im && c.user === to) : [h.slack.conversations.get(to)];
+  const conversations = /^[UW]/.test(to)
+    ? [...h.slack.conversations.values()].filter((c) => c.is_im && c.user === to)
+    : [h.slack.conversations.get(to)];
   return conversations.flatMap((c) => c?.messages.filter(ofKind(kind)) ?? []);
 }
 
 /** The bot's DM with a person, if it was opened. */
-export const imOf = (h: Harness, user: string): FakeConversation | undefined => [...h.slack.conversations.values()].find((c) => c.is_im && c.user === user);
+export const imOf = (h: Harness, user: string): FakeConversation | undefined =>
+  [...h.slack.conversations.values()].find((c) => c.is_im && c.user === user);
 
 /** The group DM a pair shares with the bot, if it was opened. */
 export const pairConversation = (h: Harness, a: string, b: string): FakeConversation | undefined =>
@@ -82,7 +85,10 @@ export const pairConversation = (h: Harness, a: string, b: string): FakeConversa
 type ButtonBlock = { type: string; block_id?: string; elements?: { action_id?: string; value?: string }[] };
 
 /** The first button (or other element) with this action id on a message, and the block holding it. */
-export function findButton(message: FakeMessage, actionId: string): { blockId: string | undefined; value: string | undefined } | undefined {
+export function findButton(
+  message: FakeMessage,
+  actionId: string,
+): { blockId: string | undefined; value: string | undefined } | undefined {
   for (const b of (message.blocks ?? []) as ButtonBlock[]) {
     const e = b.elements?.find((x) => x.action_id === actionId);
     if (e) return { blockId: b.block_id, value: e.value };
@@ -122,7 +128,11 @@ export function click(h: Harness, user: string, message: FakeMessage, actionId: 
 }
 
 /** A view as the bot opened it: what a submission sends back. */
-export type OpenedView = { callback_id: string; private_metadata: string; blocks: { type: string; block_id?: string; text?: { text: string }; element?: Record<string, unknown> }[] };
+export type OpenedView = {
+  callback_id: string;
+  private_metadata: string;
+  blocks: { type: string; block_id?: string; text?: { text: string }; element?: Record<string, unknown> }[];
+};
 
 /** Runs `open` (a command, a click) and returns the modal the bot opened in answer. */
 export async function viewOpenedBy(h: Harness, open: () => Promise<unknown>): Promise<OpenedView> {
@@ -133,7 +143,10 @@ export async function viewOpenedBy(h: Harness, open: () => Promise<unknown>): Pr
 
 /** A person submits a view with these state values, as Slack sends it (view_submission, over signed HTTP). */
 export function submit(h: Harness, user: string, view: OpenedView, state: { values: Record<string, unknown> }, viewId = 'V') {
-  return h.sender.viewSubmission({ user: { id: user }, view: { id: viewId, callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state } });
+  return h.sender.viewSubmission({
+    user: { id: user },
+    view: { id: viewId, callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state },
+  });
 }
 
 export type ResetOptions = {
@@ -185,9 +198,16 @@ export async function seedProgram(h: Harness, seed: ProgramSeed = {}) {
   const admin = seed.admin ?? 'UADMIN';
   const alerts = seed.alerts ?? { id: 'GALERTS', name: 'alerts' };
   for (const person of seed.people ?? []) h.slack.addUser(person);
-  if (!h.slack.conversations.has(alerts.id)) h.slack.addChannel({ id: alerts.id, name: alerts.name, is_private: true, members: ['UBOT', admin] });
+  if (!h.slack.conversations.has(alerts.id))
+    h.slack.addChannel({ id: alerts.id, name: alerts.name, is_private: true, members: ['UBOT', admin] });
   if (seed.at) h.setNow(seed.at);
-  const program = await s.programs.create(admin, { name: 'Backend', timeZone: 'America/Denver', startDate: '2027-01-11', alertsChannelId: alerts.id, ...seed.program });
+  const program = await s.programs.create(admin, {
+    name: 'Backend',
+    timeZone: 'America/Denver',
+    startDate: '2027-01-11',
+    alertsChannelId: alerts.id,
+    ...seed.program,
+  });
   if (!program.ok) throw new Error(program.message);
   const pairings: number[] = [];
   for (const [mentorId, menteeId] of seed.pairs ?? []) {
@@ -208,9 +228,19 @@ export type World = Harness & {
   messagesTo: (to: string | undefined, kind?: string) => FakeMessage[];
   imOf: (user: string) => FakeConversation | undefined;
   pairConversation: (a: string, b: string) => FakeConversation | undefined;
-  click: (user: string, message: FakeMessage, actionId: string, options?: ClickOptions) => ReturnType<Harness['sender']['action']>;
+  click: (
+    user: string,
+    message: FakeMessage,
+    actionId: string,
+    options?: ClickOptions,
+  ) => ReturnType<Harness['sender']['action']>;
   viewOpenedBy: (open: () => Promise<unknown>) => Promise<OpenedView>;
-  submit: (user: string, view: OpenedView, state: { values: Record<string, unknown> }, viewId?: string) => ReturnType<Harness['sender']['viewSubmission']>;
+  submit: (
+    user: string,
+    view: OpenedView,
+    state: { values: Record<string, unknown> },
+    viewId?: string,
+  ) => ReturnType<Harness['sender']['viewSubmission']>;
   waitUntil: typeof waitUntil;
 };
 

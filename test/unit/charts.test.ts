@@ -46,19 +46,43 @@ describe('program weeks', () => {
 
   test('a program starting mid-week runs in the ISO weeks of its first and last days', () => {
     expect(programWeekKeys(program)).toEqual(['2027-W02', '2027-W03', '2027-W04']);
-    expect(programWeekKeys({ start_date: '2026-12-28', length_weeks: 2, time_zone: 'Pacific/Auckland' })).toEqual(['2026-W53', '2027-W01']);
+    expect(programWeekKeys({ start_date: '2026-12-28', length_weeks: 2, time_zone: 'Pacific/Auckland' })).toEqual([
+      '2026-W53',
+      '2027-W01',
+    ]);
   });
 
   test('a digest shows up to 8 weeks before its own, none before the program', () => {
     expect(weeksEndingAt(program, '2027-W03', 8)).toEqual(['2027-W02', '2027-W03']);
     const long = { start_date: '2026-11-02', length_weeks: 20, time_zone: 'UTC' };
-    expect(weeksEndingAt(long, '2027-W02', 8)).toEqual(['2026-W48', '2026-W49', '2026-W50', '2026-W51', '2026-W52', '2026-W53', '2027-W01', '2027-W02']);
+    expect(weeksEndingAt(long, '2027-W02', 8)).toEqual([
+      '2026-W48',
+      '2026-W49',
+      '2026-W50',
+      '2026-W51',
+      '2026-W52',
+      '2026-W53',
+      '2027-W01',
+      '2027-W02',
+    ]);
   });
 });
 
 describe('the chart', () => {
-  const pairs = [1, 2, 3].map((pairingId) => ({ pairingId, mentorId: 'UMENTOR', menteeId: `UMENTEE${pairingId}`, checkins: 1, answers: 1, met: false, saidNotYet: false, minutes: 0 }));
-  const weeks = [week('2027-01-11', { pairs, checkins: 3, answers: 3, answerRate: 50, pairsMet: 1, openAlerts: 3, minutes: 90 }), week('2027-01-18', { pairs, checkins: 3, answers: 5, answerRate: 83, pairsMet: 3, openAlerts: 5, minutes: 195 })];
+  const pairs = [1, 2, 3].map((pairingId) => ({
+    pairingId,
+    mentorId: 'UMENTOR',
+    menteeId: `UMENTEE${pairingId}`,
+    checkins: 1,
+    answers: 1,
+    met: false,
+    saidNotYet: false,
+    minutes: 0,
+  }));
+  const weeks = [
+    week('2027-01-11', { pairs, checkins: 3, answers: 3, answerRate: 50, pairsMet: 1, openAlerts: 3, minutes: 90 }),
+    week('2027-01-18', { pairs, checkins: 3, answers: 5, answerRate: 83, pairsMet: 3, openAlerts: 5, minutes: 195 }),
+  ];
 
   test('its data: four figures per week, labelled as the digest writes them, weeks by their Monday', () => {
     expect(chartWeekLabel('2027-01-04')).toBe('4 Jan');
@@ -97,17 +121,23 @@ describe('the chart', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tandem-font-'));
     const notFont = path.join(dir, 'font.ttf');
     writeFileSync(notFont, 'hello');
-    await expect(renderPng(programChartSpec('Backend', weeks), { extraFonts: [notFont] })).rejects.toThrow(/not a TrueType or OpenType font/);
+    await expect(renderPng(programChartSpec('Backend', weeks), { extraFonts: [notFont] })).rejects.toThrow(
+      /not a TrueType or OpenType font/,
+    );
     expect(shippedChartFont()).toMatch(/assets\/fonts\/NotoSans-Regular\.ttf$/);
   });
 
   test('vega, vega-lite and resvg are never imported at start-up, only when a chart is drawn', () => {
     const src = fileURLToPath(new URL('../../src/', import.meta.url));
     const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-    const eager = files.filter((f) => /^import (?!type )[^;]*from '(vega|vega-lite|@resvg\/resvg-js)'/m.test(readFileSync(path.join(src, f), 'utf8')));
+    const eager = files.filter((f) =>
+      /^import (?!type )[^;]*from '(vega|vega-lite|@resvg\/resvg-js)'/m.test(readFileSync(path.join(src, f), 'utf8')),
+    );
     expect(eager).toEqual([]);
     // The renderer itself is reached through a dynamic import only.
-    const renderers = files.filter((f) => /^import [^;]*from '[./]*charts\/render\.js'/m.test(readFileSync(path.join(src, f), 'utf8')));
+    const renderers = files.filter((f) =>
+      /^import [^;]*from '[./]*charts\/render\.js'/m.test(readFileSync(path.join(src, f), 'utf8')),
+    );
     expect(renderers).toEqual([]);
   });
 });

@@ -38,8 +38,8 @@ function describeSlot(now: string, s: CheckinSchedule) {
     weekKey: slot.weekKey,
     promptAt: slot.promptAt.toUTC().toISO(),
     closesAt: slot.closesAt.toUTC().toISO(),
-    localPrompt: slot.promptAt.setZone(s.zone).toFormat("cccc yyyy-MM-dd HH:mm"),
-    localClose: slot.closesAt.setZone(s.zone).toFormat("cccc yyyy-MM-dd HH:mm"),
+    localPrompt: slot.promptAt.setZone(s.zone).toFormat('cccc yyyy-MM-dd HH:mm'),
+    localClose: slot.closesAt.setZone(s.zone).toFormat('cccc yyyy-MM-dd HH:mm'),
   };
 }
 
@@ -89,21 +89,31 @@ describe('holidays', () => {
   });
 
   test('consecutive holidays move it past all of them', () => {
-    expect(describeSlot('2027-01-22T12:00:00-05:00', schedule({ holidays: ['2027-01-18', '2027-01-19', '2027-01-20'] }))?.localPrompt).toBe('Thursday 2027-01-21 10:00');
+    expect(
+      describeSlot('2027-01-22T12:00:00-05:00', schedule({ holidays: ['2027-01-18', '2027-01-19', '2027-01-20'] }))?.localPrompt,
+    ).toBe('Thursday 2027-01-21 10:00');
   });
 
   test('a holiday elsewhere in the week (or in another week) leaves the slot alone', () => {
-    expect(describeSlot('2027-01-20T12:00:00-05:00', schedule({ holidays: ['2027-01-19', '2027-01-11', '2027-01-25'] }))?.localPrompt).toBe('Monday 2027-01-18 10:00');
+    expect(
+      describeSlot('2027-01-20T12:00:00-05:00', schedule({ holidays: ['2027-01-19', '2027-01-11', '2027-01-25'] }))?.localPrompt,
+    ).toBe('Monday 2027-01-18 10:00');
   });
 
   test('a holiday on a Friday slot moves it to Saturday (the next non-holiday day, weekends included)', () => {
-    expect(describeSlot('2027-01-22T12:00:00-05:00', schedule({ weekday: 5, holidays: ['2027-01-22'] }))?.localPrompt).toBe('Saturday 2027-01-23 10:00');
+    expect(describeSlot('2027-01-22T12:00:00-05:00', schedule({ weekday: 5, holidays: ['2027-01-22'] }))?.localPrompt).toBe(
+      'Saturday 2027-01-23 10:00',
+    );
   });
 
   test.each([
     ['Friday slot, Friday to Sunday are holidays', 5, ['2027-01-22', '2027-01-23', '2027-01-24']],
     ['Sunday slot on a holiday: the next day is already next week', 7, ['2027-01-24']],
-    ['Monday slot, the whole week is holidays', 1, ['2027-01-18', '2027-01-19', '2027-01-20', '2027-01-21', '2027-01-22', '2027-01-23', '2027-01-24']],
+    [
+      'Monday slot, the whole week is holidays',
+      1,
+      ['2027-01-18', '2027-01-19', '2027-01-20', '2027-01-21', '2027-01-22', '2027-01-23', '2027-01-24'],
+    ],
   ])('no day left in the week -> no check-in: %s', (_name, weekday, holidays) => {
     expect(describeSlot('2027-01-20T12:00:00-05:00', schedule({ weekday, holidays }))).toBeNull();
   });
@@ -112,8 +122,12 @@ describe('holidays', () => {
     // 2027-01-18 in Auckland: the Monday slot there moves; the same date means nothing in a week that
     // is still 2027-01-17 (Sunday) in Honolulu.
     const nowUtc = '2027-01-18T03:00:00Z'; // Monday 16:00 in Auckland, Sunday 17:00 in Honolulu
-    expect(describeSlot(nowUtc, schedule({ zone: AUCKLAND, holidays: ['2027-01-18'] }))?.localPrompt).toBe('Tuesday 2027-01-19 10:00');
-    expect(describeSlot(nowUtc, schedule({ zone: HONOLULU, holidays: ['2027-01-18'] }))?.localPrompt).toBe('Monday 2027-01-11 10:00');
+    expect(describeSlot(nowUtc, schedule({ zone: AUCKLAND, holidays: ['2027-01-18'] }))?.localPrompt).toBe(
+      'Tuesday 2027-01-19 10:00',
+    );
+    expect(describeSlot(nowUtc, schedule({ zone: HONOLULU, holidays: ['2027-01-18'] }))?.localPrompt).toBe(
+      'Monday 2027-01-11 10:00',
+    );
   });
 });
 
@@ -123,15 +137,45 @@ describe('program range', () => {
   test.each([
     ['the week before the program starts', '2027-01-06T12:00:00-05:00', {}, null],
     ['first week, program starts on the slot day', '2027-01-13T12:00:00-05:00', {}, '2027-01-11T15:00:00.000Z'],
-    ['a slot at local midnight of the start day counts', '2027-01-13T12:00:00-05:00', { time: '00:00' }, '2027-01-11T05:00:00.000Z'],
-    ['program starting mid-week: the Monday before its start has no check-in', '2027-01-13T12:00:00-05:00', { programStartDate: '2027-01-12' }, null],
-    ['program starting mid-week: its first Monday counts', '2027-01-20T12:00:00-05:00', { programStartDate: '2027-01-12' }, '2027-01-18T15:00:00.000Z'],
+    [
+      'a slot at local midnight of the start day counts',
+      '2027-01-13T12:00:00-05:00',
+      { time: '00:00' },
+      '2027-01-11T05:00:00.000Z',
+    ],
+    [
+      'program starting mid-week: the Monday before its start has no check-in',
+      '2027-01-13T12:00:00-05:00',
+      { programStartDate: '2027-01-12' },
+      null,
+    ],
+    [
+      'program starting mid-week: its first Monday counts',
+      '2027-01-20T12:00:00-05:00',
+      { programStartDate: '2027-01-12' },
+      '2027-01-18T15:00:00.000Z',
+    ],
     ['last week of the program', '2027-02-17T12:00:00-05:00', {}, '2027-02-15T15:00:00.000Z'],
     ['the week after the program ended', '2027-02-24T12:00:00-05:00', {}, null],
     // Started on a Wednesday, six weeks: the program ends at 00:00 on Wednesday 2027-02-24.
-    ['program ending mid-week: the Monday of its last week counts', '2027-02-24T12:00:00-05:00', { programStartDate: '2027-01-13' }, '2027-02-22T15:00:00.000Z'],
-    ['program ending mid-week: holidays push that slot onto the end day -> none', '2027-02-24T12:00:00-05:00', { programStartDate: '2027-01-13', holidays: ['2027-02-22', '2027-02-23'] }, null],
-    ['program ending mid-week: one holiday keeps it inside', '2027-02-24T12:00:00-05:00', { programStartDate: '2027-01-13', holidays: ['2027-02-22'] }, '2027-02-23T15:00:00.000Z'],
+    [
+      'program ending mid-week: the Monday of its last week counts',
+      '2027-02-24T12:00:00-05:00',
+      { programStartDate: '2027-01-13' },
+      '2027-02-22T15:00:00.000Z',
+    ],
+    [
+      'program ending mid-week: holidays push that slot onto the end day -> none',
+      '2027-02-24T12:00:00-05:00',
+      { programStartDate: '2027-01-13', holidays: ['2027-02-22', '2027-02-23'] },
+      null,
+    ],
+    [
+      'program ending mid-week: one holiday keeps it inside',
+      '2027-02-24T12:00:00-05:00',
+      { programStartDate: '2027-01-13', holidays: ['2027-02-22'] },
+      '2027-02-23T15:00:00.000Z',
+    ],
   ])('%s', (_name, now, extra: Partial<Omit<CheckinSchedule, 'holidays'>> & { holidays?: string[] }, promptAt) => {
     const slot = describeSlot(now, schedule({ ...program, ...extra }));
     expect(slot?.promptAt ?? null).toBe(promptAt);
@@ -141,20 +185,92 @@ describe('program range', () => {
 describe('DST in America/New_York: the slot keeps its local wall time', () => {
   test.each([
     // Spring forward on Sunday 2027-03-14 (EST -05:00 -> EDT -04:00).
-    ['week before the spring change', '2027-03-10T12:00:00-05:00', 1, '10:00', [], '2027-W10', '2027-03-08T15:00:00.000Z', '2027-03-15T14:00:00.000Z', 'Monday 2027-03-08 10:00'],
-    ['week after the spring change', '2027-03-17T12:00:00-04:00', 1, '10:00', [], '2027-W11', '2027-03-15T14:00:00.000Z', '2027-03-22T14:00:00.000Z', 'Monday 2027-03-15 10:00'],
-    ['Sunday slot on the change day itself', '2027-03-10T12:00:00-05:00', 7, '10:00', [], '2027-W10', '2027-03-14T14:00:00.000Z', '2027-03-21T14:00:00.000Z', 'Sunday 2027-03-14 10:00'],
-    ['Saturday holiday moves the slot across the change', '2027-03-10T12:00:00-05:00', 6, '10:00', ['2027-03-13'], '2027-W10', '2027-03-14T14:00:00.000Z', '2027-03-21T14:00:00.000Z', 'Sunday 2027-03-14 10:00'],
+    [
+      'week before the spring change',
+      '2027-03-10T12:00:00-05:00',
+      1,
+      '10:00',
+      [],
+      '2027-W10',
+      '2027-03-08T15:00:00.000Z',
+      '2027-03-15T14:00:00.000Z',
+      'Monday 2027-03-08 10:00',
+    ],
+    [
+      'week after the spring change',
+      '2027-03-17T12:00:00-04:00',
+      1,
+      '10:00',
+      [],
+      '2027-W11',
+      '2027-03-15T14:00:00.000Z',
+      '2027-03-22T14:00:00.000Z',
+      'Monday 2027-03-15 10:00',
+    ],
+    [
+      'Sunday slot on the change day itself',
+      '2027-03-10T12:00:00-05:00',
+      7,
+      '10:00',
+      [],
+      '2027-W10',
+      '2027-03-14T14:00:00.000Z',
+      '2027-03-21T14:00:00.000Z',
+      'Sunday 2027-03-14 10:00',
+    ],
+    [
+      'Saturday holiday moves the slot across the change',
+      '2027-03-10T12:00:00-05:00',
+      6,
+      '10:00',
+      ['2027-03-13'],
+      '2027-W10',
+      '2027-03-14T14:00:00.000Z',
+      '2027-03-21T14:00:00.000Z',
+      'Sunday 2027-03-14 10:00',
+    ],
     // Fall back on Sunday 2027-11-07 (EDT -04:00 -> EST -05:00).
-    ['week before the fall change', '2027-11-03T12:00:00-04:00', 1, '10:00', [], '2027-W44', '2027-11-01T14:00:00.000Z', '2027-11-08T15:00:00.000Z', 'Monday 2027-11-01 10:00'],
-    ['week after the fall change', '2027-11-10T12:00:00-05:00', 1, '10:00', [], '2027-W45', '2027-11-08T15:00:00.000Z', '2027-11-15T15:00:00.000Z', 'Monday 2027-11-08 10:00'],
-    ['Saturday holiday moves the slot onto the fall change day', '2027-11-03T12:00:00-04:00', 6, '10:00', ['2027-11-06'], '2027-W44', '2027-11-07T15:00:00.000Z', '2027-11-14T15:00:00.000Z', 'Sunday 2027-11-07 10:00'],
+    [
+      'week before the fall change',
+      '2027-11-03T12:00:00-04:00',
+      1,
+      '10:00',
+      [],
+      '2027-W44',
+      '2027-11-01T14:00:00.000Z',
+      '2027-11-08T15:00:00.000Z',
+      'Monday 2027-11-01 10:00',
+    ],
+    [
+      'week after the fall change',
+      '2027-11-10T12:00:00-05:00',
+      1,
+      '10:00',
+      [],
+      '2027-W45',
+      '2027-11-08T15:00:00.000Z',
+      '2027-11-15T15:00:00.000Z',
+      'Monday 2027-11-08 10:00',
+    ],
+    [
+      'Saturday holiday moves the slot onto the fall change day',
+      '2027-11-03T12:00:00-04:00',
+      6,
+      '10:00',
+      ['2027-11-06'],
+      '2027-W44',
+      '2027-11-07T15:00:00.000Z',
+      '2027-11-14T15:00:00.000Z',
+      'Sunday 2027-11-07 10:00',
+    ],
   ])('%s', (_name, now, weekday, time, holidays, weekKey, promptAt, closesAt, localPrompt) => {
     const slot = describeSlot(now, schedule({ weekday, time, holidays }));
     expect(slot).toMatchObject({ weekKey, promptAt, closesAt, localPrompt });
     // One week later on the local calendar, at the same wall time, whatever the number of real hours.
     expect(slot?.localClose).toBe(
-      DateTime.fromFormat(localPrompt, 'cccc yyyy-MM-dd HH:mm', { zone: NY }).plus({ weeks: 1 }).toFormat('cccc yyyy-MM-dd HH:mm'),
+      DateTime.fromFormat(localPrompt, 'cccc yyyy-MM-dd HH:mm', { zone: NY })
+        .plus({ weeks: 1 })
+        .toFormat('cccc yyyy-MM-dd HH:mm'),
     );
   });
 
@@ -166,8 +282,12 @@ describe('DST in America/New_York: the slot keeps its local wall time', () => {
   });
 
   test('a slot inside the spring-forward gap moves forward by the gap; in the fall overlap the first 01:30 counts', () => {
-    expect(describeSlot('2027-03-10T12:00:00-05:00', schedule({ weekday: 7, time: '02:30' }))?.promptAt).toBe('2027-03-14T07:30:00.000Z');
-    expect(describeSlot('2027-11-03T12:00:00-04:00', schedule({ weekday: 7, time: '01:30' }))?.promptAt).toBe('2027-11-07T05:30:00.000Z');
+    expect(describeSlot('2027-03-10T12:00:00-05:00', schedule({ weekday: 7, time: '02:30' }))?.promptAt).toBe(
+      '2027-03-14T07:30:00.000Z',
+    );
+    expect(describeSlot('2027-11-03T12:00:00-04:00', schedule({ weekday: 7, time: '01:30' }))?.promptAt).toBe(
+      '2027-11-07T05:30:00.000Z',
+    );
   });
 });
 
@@ -200,7 +320,10 @@ describe('week keys at year boundaries', () => {
     ['…and already Monday in Auckland', '2027-01-04T03:00:00Z', AUCKLAND, '2027-W01', '2027-01-03T21:00:00.000Z'],
     ['Monday 29 December 2025 is 2026-W01', '2025-12-31T12:00:00-05:00', NY, '2026-W01', '2025-12-29T15:00:00.000Z'],
   ])('%s', (_name, now, zone, weekKey, promptAt) => {
-    expect(describeSlot(now, schedule({ zone, programStartDate: '2025-06-02', programLengthWeeks: 104 }))).toMatchObject({ weekKey, promptAt });
+    expect(describeSlot(now, schedule({ zone, programStartDate: '2025-06-02', programLengthWeeks: 104 }))).toMatchObject({
+      weekKey,
+      promptAt,
+    });
   });
 });
 
@@ -221,7 +344,12 @@ describe('previousWeekKey', () => {
   });
 
   test('agrees with the slot: last week’s slot carries the previous key', () => {
-    for (const now of ['2027-01-06T12:00:00-05:00', '2027-03-17T12:00:00-04:00', '2027-11-10T12:00:00-05:00', '2026-01-07T12:00:00-05:00']) {
+    for (const now of [
+      '2027-01-06T12:00:00-05:00',
+      '2027-03-17T12:00:00-04:00',
+      '2027-11-10T12:00:00-05:00',
+      '2026-01-07T12:00:00-05:00',
+    ]) {
       const s = schedule({ programStartDate: '2025-06-02', programLengthWeeks: 150 });
       const thisWeek = checkinSlotForWeek(at(now), s);
       const lastWeek = checkinSlotForWeek(at(now).minus({ weeks: 1 }), s);

@@ -52,8 +52,12 @@ describe('loadConfig: what a working configuration gives', () => {
 
   test('CHART_FONT names a font file for chart text beyond the shipped font; anything else is refused with a hint', () => {
     expect(loadConfig(http).chartFont).toBeUndefined();
-    expect(loadConfig({ ...http, CHART_FONT: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc' }).chartFont).toBe('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
-    expect(() => loadConfig({ ...http, CHART_FONT: '/usr/share/fonts/' })).toThrow(/CHART_FONT must name a .ttf, .otf, .ttc or .otc file: set it to the path of a TrueType or OpenType font/);
+    expect(loadConfig({ ...http, CHART_FONT: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc' }).chartFont).toBe(
+      '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+    );
+    expect(() => loadConfig({ ...http, CHART_FONT: '/usr/share/fonts/' })).toThrow(
+      /CHART_FONT must name a .ttf, .otf, .ttc or .otc file: set it to the path of a TrueType or OpenType font/,
+    );
   });
 
   test('admins are split on commas, trimmed, and empty entries dropped', () => {
@@ -63,8 +67,23 @@ describe('loadConfig: what a working configuration gives', () => {
   });
 
   test('empty strings (as a copied .env.example leaves them) count as unset', () => {
-    const config = loadConfig({ ...http, SLACK_APP_TOKEN: '', SLACK_API_URL: '', DATABASE_URL: '  ', DATA_DIR: '', PORT: '', LOG_LEVEL: '', SCHEDULER: '' });
-    expect(config).toMatchObject({ databaseUrl: undefined, dataDir: './data', port: 3000, logLevel: 'info', schedulerEnabled: true });
+    const config = loadConfig({
+      ...http,
+      SLACK_APP_TOKEN: '',
+      SLACK_API_URL: '',
+      DATABASE_URL: '  ',
+      DATA_DIR: '',
+      PORT: '',
+      LOG_LEVEL: '',
+      SCHEDULER: '',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: './data',
+      port: 3000,
+      logLevel: 'info',
+      schedulerEnabled: true,
+    });
     expect(config.slack).toMatchObject({ appToken: undefined, apiUrl: undefined });
   });
 
@@ -137,7 +156,16 @@ describe('loadConfig: what a broken configuration says', () => {
     );
     const p = problems(err);
     expect([...p.keys()].sort()).toEqual(
-      ['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SCHEDULER', 'SLACK_API_URL', 'SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'].sort(),
+      [
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'PORT',
+        'SCHEDULER',
+        'SLACK_API_URL',
+        'SLACK_APP_TOKEN',
+        'SLACK_BOT_TOKEN',
+        'SLACK_SIGNING_SECRET',
+      ].sort(),
     );
     expect(p.get('SLACK_BOT_TOKEN')).toContain('must start with xoxb-');
     expect(p.get('SLACK_SIGNING_SECRET')).toContain('is too short');
@@ -207,7 +235,9 @@ describe('loadDatabaseConfig', () => {
   });
 
   test('uses the given values', () => {
-    expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://u:p@localhost/tandem', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn' })).toEqual({
+    expect(
+      loadDatabaseConfig({ DATABASE_URL: 'postgres://u:p@localhost/tandem', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn' }),
+    ).toEqual({
       databaseUrl: 'postgres://u:p@localhost/tandem',
       dataDir: '/tmp/x',
       logLevel: 'warn',
@@ -215,7 +245,9 @@ describe('loadDatabaseConfig', () => {
   });
 
   test('reports a bad DATABASE_URL and LOG_LEVEL together, without the URL password, and ignores Slack variables', () => {
-    const err = configError(() => loadDatabaseConfig({ DATABASE_URL: 'mysql://root:s3cretpw@db/tandem', LOG_LEVEL: 'chatty', SLACK_BOT_TOKEN: 'nope' }));
+    const err = configError(() =>
+      loadDatabaseConfig({ DATABASE_URL: 'mysql://root:s3cretpw@db/tandem', LOG_LEVEL: 'chatty', SLACK_BOT_TOKEN: 'nope' }),
+    );
     const p = problems(err);
     expect([...p.keys()].sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL']);
     expect(p.get('DATABASE_URL')).toContain('postgres://tandem:secret@localhost:5432/tandem');

@@ -1,12 +1,27 @@
 /** The outbox's retry policy (src/domain/delivery-retry.ts): back-off, horizon, attempt budget, expiry. */
 import { describe, expect, test } from 'vitest';
-import { attemptBudgetSpent, backoffMs, decideAfterFailure, defaultRetryPolicy, hasExpired, type FailedAttempt } from '../../src/domain/delivery-retry.js';
+import {
+  attemptBudgetSpent,
+  backoffMs,
+  decideAfterFailure,
+  defaultRetryPolicy,
+  hasExpired,
+  type FailedAttempt,
+} from '../../src/domain/delivery-retry.js';
 
 const NOW = Date.parse('2027-01-18T16:00:00Z');
 const policy = { transientHorizonMs: 3_600_000, maxBackoffMs: 600_000 };
 
 function attempt(over: Partial<FailedAttempt> = {}): FailedAttempt {
-  return { failure: { kind: 'transient', error: 'http_503' }, nowMs: NOW, transientSinceMs: null, transientFailures: 0, posting: true, mayHavePosted: true, ...over };
+  return {
+    failure: { kind: 'transient', error: 'http_503' },
+    nowMs: NOW,
+    transientSinceMs: null,
+    transientFailures: 0,
+    posting: true,
+    mayHavePosted: true,
+    ...over,
+  };
 }
 
 describe('defaults', () => {
@@ -61,27 +76,65 @@ describe('backoffMs', () => {
 describe('decideAfterFailure', () => {
   const half = () => 0.5;
   test('a permanent error fails at once, with its error', () => {
-    expect(decideAfterFailure(attempt({ failure: { kind: 'permanent', error: 'channel_not_found' } }), policy, half)).toEqual({ action: 'fail', error: 'channel_not_found' });
+    expect(decideAfterFailure(attempt({ failure: { kind: 'permanent', error: 'channel_not_found' } }), policy, half)).toEqual({
+      action: 'fail',
+      error: 'channel_not_found',
+    });
   });
   test('a first transient failure is retried after the back-off; the horizon starts now', () => {
-    expect(decideAfterFailure(attempt(), policy, half)).toEqual({ action: 'retry', error: 'http_503', waitMs: 750, notPosted: false });
+    expect(decideAfterFailure(attempt(), policy, half)).toEqual({
+      action: 'retry',
+      error: 'http_503',
+      waitMs: 750,
+      notPosted: false,
+    });
   });
   test('the back-off grows with the transient failures so far', () => {
-    expect(decideAfterFailure(attempt({ transientFailures: 2, transientSinceMs: NOW - 1_000 }), policy, half)).toMatchObject({ action: 'retry', waitMs: 3_000 });
+    expect(decideAfterFailure(attempt({ transientFailures: 2, transientSinceMs: NOW - 1_000 }), policy, half)).toMatchObject({
+      action: 'retry',
+      waitMs: 3_000,
+    });
   });
   test('a 429 waits at least its Retry-After', () => {
-    expect(decideAfterFailure(attempt({ failure: { kind: 'rate_limited', retryAfterMs: 30_000, error: 'ratelimited' } }), policy, half)).toMatchObject({ action: 'retry', error: 'ratelimited', waitMs: 30_000 });
+    expect(
+      decideAfterFailure(
+        attempt({ failure: { kind: 'rate_limited', retryAfterMs: 30_000, error: 'ratelimited' } }),
+        policy,
+        half,
+      ),
+    ).toMatchObject({ action: 'retry', error: 'ratelimited', waitMs: 30_000 });
   });
   test('a transient error waits the back-off even if it carried a delay (only 429s have Retry-After)', () => {
-    expect(decideAfterFailure(attempt({ failure: { kind: 'transient', error: 'request_error' } }), { ...policy, maxBackoffMs: 600_000 }, () => 0)).toMatchObject({ waitMs: 500 });
+    expect(
+      decideAfterFailure(
+        attempt({ failure: { kind: 'transient', error: 'request_error' } }),
+        { ...policy, maxBackoffMs: 600_000 },
+        () => 0,
+      ),
+    ).toMatchObject({ waitMs: 500 });
   });
   test('past the horizon since the first transient failure, it fails; just before it, it is retried', () => {
-    expect(decideAfterFailure(attempt({ transientSinceMs: NOW - 3_600_000 }), policy, half)).toEqual({ action: 'fail', error: 'http_503' });
+    expect(decideAfterFailure(attempt({ transientSinceMs: NOW - 3_600_000 }), policy, half)).toEqual({
+      action: 'fail',
+      error: 'http_503',
+    });
     expect(decideAfterFailure(attempt({ transientSinceMs: NOW - 3_599_999 }), policy, half)).toMatchObject({ action: 'retry' });
-    expect(decideAfterFailure(attempt({ failure: { kind: 'rate_limited', retryAfterMs: 1_000, error: 'ratelimited' }, transientSinceMs: NOW - 3_600_001 }), policy, half)).toEqual({ action: 'fail', error: 'ratelimited' });
+    expect(
+      decideAfterFailure(
+        attempt({
+          failure: { kind: 'rate_limited', retryAfterMs: 1_000, error: 'ratelimited' },
+          transientSinceMs: NOW - 3_600_001,
+        }),
+        policy,
+        half,
+      ),
+    ).toEqual({ action: 'fail', error: 'ratelimited' });
   });
   test('a zero horizon fails even the first transient failure', () => {
-    expect(decideAfterFailure(attempt(), { ...policy, transientHorizonMs: 0 }, half)).toEqual({ action: 'fail', error: 'http_503' });
+    expect(decideAfterFailure(attempt(), { ...policy, transientHorizonMs: 0 }, half)).toEqual({
+      action: 'fail',
+      error: 'http_503',
+    });
   });
   test('jitter is drawn only for a retry', () => {
     let draws = 0;

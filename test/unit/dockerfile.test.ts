@@ -10,9 +10,7 @@ const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTI
 
 /** Every dockerfile-utils diagnostic (errors, warnings, everything), formatted for printing. */
 function lint(content: string): string[] {
-  return validate(content).map(
-    (d) => `line ${d.range.start.line + 1}: ${SEVERITY[d.severity ?? 1] ?? d.severity} ${d.message}`,
-  );
+  return validate(content).map((d) => `line ${d.range.start.line + 1}: ${SEVERITY[d.severity ?? 1] ?? d.severity} ${d.message}`);
 }
 
 interface Instruction {
@@ -118,7 +116,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps local state and secrets out of the build context', () => {
-    const entries = DOCKERIGNORE.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const entries = DOCKERIGNORE.split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(entries).toEqual(
       expect.arrayContaining(['node_modules', 'dist', 'data', '.git', 'coverage', 'bench/out', '*.log', '.env']),
     );

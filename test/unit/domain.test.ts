@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest';
-import { builtInQuestionSets, latestBuiltIn, questionSetSchema, questionsFor, validateAnswers } from '../../src/domain/dtr-questions.js';
+import {
+  builtInQuestionSets,
+  latestBuiltIn,
+  questionSetSchema,
+  questionsFor,
+  validateAnswers,
+} from '../../src/domain/dtr-questions.js';
 import { computeHours, hoursLabel, monthRange, type HoursSource } from '../../src/domain/hours.js';
 import { parseUserMention, scan, splitAtBar, tokenize } from '../../src/domain/mentions.js';
 import { fieldErrors, holidayList, programSettingsSchema } from '../../src/domain/program-settings.js';
@@ -12,7 +18,13 @@ test('monthRange: a month and the first day of the next; anything else is refuse
 });
 
 test('computeHours: logs win over the standup in their week, per pair; days outside the month are left out', () => {
-  const row = (pairing: number, day: string, minutes: number, source: 'log' | 'standup', mentee = `UE${pairing}`): HoursSource => ({ mentor_id: 'UM', mentee_id: mentee, pairing_id: pairing, day, minutes, source });
+  const row = (
+    pairing: number,
+    day: string,
+    minutes: number,
+    source: 'log' | 'standup',
+    mentee = `UE${pairing}`,
+  ): HoursSource => ({ mentor_id: 'UM', mentee_id: mentee, pairing_id: pairing, day, minutes, source });
   const rows = [
     row(1, '2027-03-01', 60, 'log'),
     row(1, '2027-03-03', 30, 'log'),
@@ -30,22 +42,34 @@ test('computeHours: logs win over the standup in their week, per pair; days outs
     { mentorId: 'UM', menteeId: 'UE1', week: '2027-W10', sessions: 0, minutes: 90, source: 'standup' },
     { mentorId: 'UM', menteeId: 'UE2', week: '2027-W09', sessions: 0, minutes: 45, source: 'standup' },
   ]);
-  expect(computeHours([row(1, '2027-03-01', 1, 'log', 'UB'), row(2, '2027-03-01', 1, 'log', 'UA'), { ...row(3, '2027-03-08', 1, 'log', 'UA'), mentor_id: 'UA' }], { from: '2027-03-01', to: '2027-04-01' }).map((r) => `${r.mentorId}/${r.menteeId}/${r.week}`)).toEqual([
-    'UA/UA/2027-W10',
-    'UM/UA/2027-W09',
-    'UM/UB/2027-W09',
-  ]);
+  expect(
+    computeHours(
+      [
+        row(1, '2027-03-01', 1, 'log', 'UB'),
+        row(2, '2027-03-01', 1, 'log', 'UA'),
+        { ...row(3, '2027-03-08', 1, 'log', 'UA'), mentor_id: 'UA' },
+      ],
+      { from: '2027-03-01', to: '2027-04-01' },
+    ).map((r) => `${r.mentorId}/${r.menteeId}/${r.week}`),
+  ).toEqual(['UA/UA/2027-W10', 'UM/UA/2027-W09', 'UM/UB/2027-W09']);
   expect(hoursLabel(90)).toBe('1.50');
 });
 
 test('mentions and quoted phrases from slash commands', () => {
   expect(parseUserMention('<@U123ABC|sam>')).toBe('U123ABC');
   expect(parseUserMention(' <@W9Z> ')).toBe('W9Z');
-  for (const bad of [undefined, '', '@sam', '<@u123>', '<@U123', 'x<@U123>', '<@U123>x', '<#C123>']) expect(parseUserMention(bad)).toBeNull();
+  for (const bad of [undefined, '', '@sam', '<@u123>', '<@U123', 'x<@U123>', '<@U123>x', '<#C123>'])
+    expect(parseUserMention(bad)).toBeNull();
   expect(tokenize('pair <@U1> "Data Science 2027" x  y')).toEqual(['pair', '<@U1>', 'Data Science 2027', 'x', 'y']);
   expect(tokenize('""')).toEqual(['']);
   // Slack's markup stays whole, spaces and | included; curly quotes (phones) quote like straight ones.
-  expect(tokenize('match <@U1|Ada Lovelace> <@U2|zoë> “likes Go” <https://go.dev|the Go site>')).toEqual(['match', '<@U1|Ada Lovelace>', '<@U2|zoë>', 'likes Go', '<https://go.dev|the Go site>']);
+  expect(tokenize('match <@U1|Ada Lovelace> <@U2|zoë> “likes Go” <https://go.dev|the Go site>')).toEqual([
+    'match',
+    '<@U1|Ada Lovelace>',
+    '<@U2|zoë>',
+    'likes Go',
+    '<https://go.dev|the Go site>',
+  ]);
   expect(tokenize('<@U1 "a b" <@U2>x "open')).toEqual(['<@U1', 'a b', '<@U2>x', '"open']);
   expect(scan(' a "b c"  <@U1|d e>')).toEqual([
     { value: 'a', start: 1, end: 2, quoted: false },
@@ -70,10 +94,35 @@ test('weekday names, luxon numbering', () => {
 });
 
 test('program settings: defaults, limits and what each field says when wrong', () => {
-  const ok = programSettingsSchema.parse({ name: ' Data ', timeZone: 'Europe/Berlin', startDate: '2027-01-11', alertsChannelId: 'GALERTS' });
-  expect(ok).toMatchObject({ name: 'Data', lengthWeeks: 6, checkinWeekday: 1, checkinTime: '10:00', standupWeekday: 5, standupTime: '10:00', responseWindowDays: 2, holidays: [], midmodWeekFrom: 3, midmodWeekTo: 4 });
+  const ok = programSettingsSchema.parse({
+    name: ' Data ',
+    timeZone: 'Europe/Berlin',
+    startDate: '2027-01-11',
+    alertsChannelId: 'GALERTS',
+  });
+  expect(ok).toMatchObject({
+    name: 'Data',
+    lengthWeeks: 6,
+    checkinWeekday: 1,
+    checkinTime: '10:00',
+    standupWeekday: 5,
+    standupTime: '10:00',
+    responseWindowDays: 2,
+    holidays: [],
+    midmodWeekFrom: 3,
+    midmodWeekTo: 4,
+  });
   expect(ok.followUpWeeks).toBeUndefined();
-  const bad = programSettingsSchema.safeParse({ name: '', timeZone: 'Mars/Base', startDate: '2027-02-30', alertsChannelId: 'D123', checkinTime: '24:00', lengthWeeks: 53, responseWindowDays: 0, followUpWeeks: 0 });
+  const bad = programSettingsSchema.safeParse({
+    name: '',
+    timeZone: 'Mars/Base',
+    startDate: '2027-02-30',
+    alertsChannelId: 'D123',
+    checkinTime: '24:00',
+    lengthWeeks: 53,
+    responseWindowDays: 0,
+    followUpWeeks: 0,
+  });
   expect(bad.success).toBe(false);
   if (!bad.success) {
     expect(fieldErrors(bad.error)).toEqual({
@@ -87,12 +136,44 @@ test('program settings: defaults, limits and what each field says when wrong', (
       followUpWeeks: 'At least 1 week',
     });
   }
-  const order = programSettingsSchema.safeParse({ name: 'D', timeZone: 'UTC', startDate: '2027-01-11', alertsChannelId: 'C1AB', midmodWeekFrom: 4, midmodWeekTo: 3 });
+  const order = programSettingsSchema.safeParse({
+    name: 'D',
+    timeZone: 'UTC',
+    startDate: '2027-01-11',
+    alertsChannelId: 'C1AB',
+    midmodWeekFrom: 4,
+    midmodWeekTo: 3,
+  });
   expect(order.success ? {} : fieldErrors(order.error)).toEqual({ midmodWeekTo: 'Must not be before the first mid-module week' });
-  const late = programSettingsSchema.safeParse({ name: 'D', timeZone: 'UTC', startDate: '2027-01-11', alertsChannelId: 'C1AB', lengthWeeks: 4, midmodWeekTo: 4 });
+  const late = programSettingsSchema.safeParse({
+    name: 'D',
+    timeZone: 'UTC',
+    startDate: '2027-01-11',
+    alertsChannelId: 'C1AB',
+    lengthWeeks: 4,
+    midmodWeekTo: 4,
+  });
   expect(late.success ? {} : fieldErrors(late.error)).toEqual({ midmodWeekTo: 'Must fall before the last week (week 4)' });
-  expect(programSettingsSchema.safeParse({ name: 'D', timeZone: 'UTC', startDate: '2027-01-11', alertsChannelId: 'C1AB', lengthWeeks: 1, midmodWeekFrom: 1, midmodWeekTo: 1 }).success).toBe(true);
-  expect(programSettingsSchema.parse({ name: 'D', timeZone: 'UTC', startDate: '2027-01-11', alertsChannelId: 'C1AB', followUpWeeks: '' }).followUpWeeks).toBeUndefined();
+  expect(
+    programSettingsSchema.safeParse({
+      name: 'D',
+      timeZone: 'UTC',
+      startDate: '2027-01-11',
+      alertsChannelId: 'C1AB',
+      lengthWeeks: 1,
+      midmodWeekFrom: 1,
+      midmodWeekTo: 1,
+    }).success,
+  ).toBe(true);
+  expect(
+    programSettingsSchema.parse({
+      name: 'D',
+      timeZone: 'UTC',
+      startDate: '2027-01-11',
+      alertsChannelId: 'C1AB',
+      followUpWeeks: '',
+    }).followUpWeeks,
+  ).toBeUndefined();
   expect(holidayList.parse('2027-01-01, 2026-12-25;2027-01-01\n2026-12-31')).toEqual(['2026-12-25', '2026-12-31', '2027-01-01']);
   expect(holidayList.safeParse('2027-1-1').success).toBe(false);
 });
@@ -126,10 +207,29 @@ test('DTR question sets: each role sees its own questions; answers are validated
   expect(questionsFor(set, 'mentor').flatMap((s) => s.questions.map((q) => q.id))).toEqual(['note', 'secret']);
   expect(validateAnswers(set, 'mentee', { note: '', n: '4', pick: 'b', t: '25:00', d: '1 May', secret: 'x' })).toEqual({
     ok: false,
-    errors: { note: 'Please answer this one.', n: 'Between 1 and 3.', pick: 'Pick one of the options.', t: 'Use HH:MM.', d: 'Pick a date.' },
+    errors: {
+      note: 'Please answer this one.',
+      n: 'Between 1 and 3.',
+      pick: 'Pick one of the options.',
+      t: 'Use HH:MM.',
+      d: 'Pick a date.',
+    },
   });
-  expect(validateAnswers(set, 'mentee', { note: 'toolong', n: '1.5' })).toEqual({ ok: false, errors: { note: 'At most 5 characters (you have 7).', n: 'A whole number, please.' } });
-  expect(validateAnswers(set, 'mentee', { note: ' hi ', n: '3', pick: 'a', t: '23:59', d: '2027-01-01', secret: 'dropped', extra: 'dropped' })).toEqual({
+  expect(validateAnswers(set, 'mentee', { note: 'toolong', n: '1.5' })).toEqual({
+    ok: false,
+    errors: { note: 'At most 5 characters (you have 7).', n: 'A whole number, please.' },
+  });
+  expect(
+    validateAnswers(set, 'mentee', {
+      note: ' hi ',
+      n: '3',
+      pick: 'a',
+      t: '23:59',
+      d: '2027-01-01',
+      secret: 'dropped',
+      extra: 'dropped',
+    }),
+  ).toEqual({
     ok: true,
     answers: { note: 'hi', n: '3', pick: 'a', t: '23:59', d: '2027-01-01' },
   });

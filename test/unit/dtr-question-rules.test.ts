@@ -37,7 +37,15 @@ const definition = {
         { id: 'story', label: 'Story', kind: 'long_text' },
         { id: 'hours', label: 'Hours', kind: 'number', min: 1, max: 10 },
         { id: 'count', label: 'Count', kind: 'number' },
-        { id: 'day', label: 'Day', kind: 'weekday', options: [{ value: '1', label: 'Monday' }, { value: '2', label: 'Tuesday' }] },
+        {
+          id: 'day',
+          label: 'Day',
+          kind: 'weekday',
+          options: [
+            { value: '1', label: 'Monday' },
+            { value: '2', label: 'Tuesday' },
+          ],
+        },
         { id: 'colour', label: 'Colour', kind: 'select', options: [{ value: 'r', label: 'Red' }] },
         { id: 'at', label: 'At', kind: 'time' },
         { id: 'on', label: 'On', kind: 'date' },
@@ -61,13 +69,18 @@ describe('the question schema', () => {
     expect(q('team')).toMatchObject({ readers: 'staff', private: false });
   });
   test('a private question read by anyone but the mentor is refused; private with readers mentor is fine', () => {
-    const withQuestion = (extra: object) => ({ ...definition, sections: [{ title: 'S', questions: [{ id: 'x', label: 'X', kind: 'text', ...extra }] }] });
+    const withQuestion = (extra: object) => ({
+      ...definition,
+      sections: [{ title: 'S', questions: [{ id: 'x', label: 'X', kind: 'text', ...extra }] }],
+    });
     expect(questionSetSchema.safeParse(withQuestion({ private: true, readers: 'pair' })).success).toBe(false);
     expect(questionSetSchema.safeParse(withQuestion({ private: true, readers: 'mentor' })).success).toBe(true);
     expect(questionSetSchema.safeParse(withQuestion({ private: false, readers: 'staff' })).success).toBe(true);
-    expect(questionSetSchema.parse(withQuestion({ private: false, readers: 'mentor' })).sections[0]!.questions[0]).toMatchObject({ private: true });
+    expect(questionSetSchema.parse(withQuestion({ private: false, readers: 'mentor' })).sections[0]!.questions[0]).toMatchObject({
+      private: true,
+    });
   });
-  test('ids unique and not the partner chooser\'s; choices need options; min not above max; at most 45', () => {
+  test("ids unique and not the partner chooser's; choices need options; min not above max; at most 45", () => {
     const one = (questions: object[]) => questionSetSchema.safeParse({ ...definition, sections: [{ title: 'S', questions }] });
     const t = (id: string) => ({ id, label: 'L', kind: 'text' });
     expect(one([t('a'), t('a')]).success).toBe(false);
@@ -85,8 +98,11 @@ describe('the question schema', () => {
 });
 
 describe('questionSetFor', () => {
-  test('a program\'s own version is its stored definition, with the version the answer names', () => {
-    expect(questionSetFor('kickoff', { source: 'program', version: 7 }, definition)).toMatchObject({ title: 'Our kick-off', version: 7 });
+  test("a program's own version is its stored definition, with the version the answer names", () => {
+    expect(questionSetFor('kickoff', { source: 'program', version: 7 }, definition)).toMatchObject({
+      title: 'Our kick-off',
+      version: 7,
+    });
   });
   test('built-in answers, a missing or broken program definition: the built-in set of that version', () => {
     const builtIn = latestBuiltIn('kickoff');
@@ -150,8 +166,12 @@ describe('questionsFor', () => {
 
 describe('goalsFromAnswers', () => {
   test('each goal with its text, its measure and date coming along; a goal without text is none', () => {
-    expect(goalsFromAnswers(set, { g1_text: 'Ship', g1_measure: 'in prod', g1_date: '2027-03-01', g2_measure: 'orphan', hopes: 'x' })).toEqual([{ text: 'Ship', measure: 'in prod', targetDate: '2027-03-01' }]);
-    expect(goalsFromAnswers(set, { g2_text: 'Learn', g1_measure: 'm1' })).toEqual([{ text: 'Learn', measure: undefined, targetDate: undefined }]);
+    expect(
+      goalsFromAnswers(set, { g1_text: 'Ship', g1_measure: 'in prod', g1_date: '2027-03-01', g2_measure: 'orphan', hopes: 'x' }),
+    ).toEqual([{ text: 'Ship', measure: 'in prod', targetDate: '2027-03-01' }]);
+    expect(goalsFromAnswers(set, { g2_text: 'Learn', g1_measure: 'm1' })).toEqual([
+      { text: 'Learn', measure: undefined, targetDate: undefined },
+    ]);
     expect(goalsFromAnswers(set, { g1_text: 'A', g2_text: 'B', g2_date: '2027-04-01' })).toEqual([
       { text: 'A', measure: undefined, targetDate: undefined },
       { text: 'B', measure: undefined, targetDate: '2027-04-01' },
@@ -167,7 +187,10 @@ describe('validateAnswers', () => {
     return r.ok ? {} : r.errors;
   };
   test('clean answers are trimmed; unknown keys and questions for the other side are dropped', () => {
-    expect(validateAnswers(set, 'mentor', { hopes: '  grow  ', secret: 'not yours', nope: 'x', story: '   ' })).toEqual({ ok: true, answers: { hopes: 'grow' } });
+    expect(validateAnswers(set, 'mentor', { hopes: '  grow  ', secret: 'not yours', nope: 'x', story: '   ' })).toEqual({
+      ok: true,
+      answers: { hopes: 'grow' },
+    });
   });
   test('a required question left empty', () => {
     expect(errorsOf('mentor', { hopes: '  ' })).toEqual({ hopes: 'Please answer this one.' });
@@ -206,10 +229,19 @@ describe('validateAnswers', () => {
     expect(errorsOf('mentor', { ...ok, at: 'x09:30' })).toEqual({ at: 'Use HH:MM.' });
   });
   test('a goal is all three parts or none', () => {
-    expect(errorsOf('mentee', { ...ok, g1_text: 'Ship' })).toEqual({ g1_measure: 'Goal 1 needs this too.', g1_date: 'Goal 1 needs this too.' });
-    expect(errorsOf('mentee', { ...ok, g2_date: '2027-01-01' })).toEqual({ g2_text: 'Goal 2 needs this too.', g2_measure: 'Goal 2 needs this too.' });
+    expect(errorsOf('mentee', { ...ok, g1_text: 'Ship' })).toEqual({
+      g1_measure: 'Goal 1 needs this too.',
+      g1_date: 'Goal 1 needs this too.',
+    });
+    expect(errorsOf('mentee', { ...ok, g2_date: '2027-01-01' })).toEqual({
+      g2_text: 'Goal 2 needs this too.',
+      g2_measure: 'Goal 2 needs this too.',
+    });
     expect(errorsOf('mentee', { ...ok, g1_text: 'Ship', g1_measure: 'm', g1_date: 'soon' })).toEqual({ g1_date: 'Pick a date.' });
-    expect(validateAnswers(set, 'mentee', { ...ok, g1_text: 'Ship', g1_measure: 'm', g1_date: '2027-01-01' })).toEqual({ ok: true, answers: { ...ok, g1_text: 'Ship', g1_measure: 'm', g1_date: '2027-01-01' } });
+    expect(validateAnswers(set, 'mentee', { ...ok, g1_text: 'Ship', g1_measure: 'm', g1_date: '2027-01-01' })).toEqual({
+      ok: true,
+      answers: { ...ok, g1_text: 'Ship', g1_measure: 'm', g1_date: '2027-01-01' },
+    });
     // The mentor is not asked the mentee's goals, so they are no part of the mentor's answers.
     expect(errorsOf('mentor', { ...ok, g1_text: 'Ship' })).toEqual({});
   });

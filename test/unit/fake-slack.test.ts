@@ -5,7 +5,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPModuleFunctions } from '@slack/bolt';
-import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError, type WebAPIHTTPError } from '@slack/web-api';
+import {
+  ErrorCode,
+  LogLevel,
+  WebClient,
+  type WebAPIPlatformError,
+  type WebAPIRateLimitedError,
+  type WebAPIHTTPError,
+} from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { createSlackSender, signSlackRequest } from '../support/slack-signer.js';
@@ -119,8 +126,12 @@ describe('fake Slack', () => {
     expect(mp2.channel?.id).toBe(mp1.channel?.id);
     expect(fake.conversations.get(mp1.channel?.id as string)?.members).toEqual(expect.arrayContaining(['U1', 'U2', 'UBOT']));
 
-    expect(((await rejection(client.conversations.open({ users: 'U404' }))) as WebAPIPlatformError).data.error).toBe('user_not_found');
-    expect(((await rejection(client.conversations.open({ users: 'UBOT' }))) as WebAPIPlatformError).data.error).toBe('cannot_dm_bot');
+    expect(((await rejection(client.conversations.open({ users: 'U404' }))) as WebAPIPlatformError).data.error).toBe(
+      'user_not_found',
+    );
+    expect(((await rejection(client.conversations.open({ users: 'UBOT' }))) as WebAPIPlatformError).data.error).toBe(
+      'cannot_dm_bot',
+    );
 
     // Posting to a user id lands in the IM with that user.
     const post = await client.chat.postMessage({ channel: 'U1', text: 'hi' });
@@ -146,7 +157,11 @@ describe('fake Slack', () => {
     await client.chat.update({ channel: 'C1', ts, text: 'v2' });
     await client.reactions.add({ channel: 'C1', timestamp: ts, name: 'tada' });
     const message = fake.conversations.get('C1')?.messages[0];
-    expect(message).toMatchObject({ text: 'v2', edits: [{ text: 'v1' }], reactions: [{ name: 'tada', users: ['UBOT'], count: 1 }] });
+    expect(message).toMatchObject({
+      text: 'v2',
+      edits: [{ text: 'v1' }],
+      reactions: [{ name: 'tada', users: ['UBOT'], count: 1 }],
+    });
 
     const link = await client.chat.getPermalink({ channel: 'C1', message_ts: ts });
     expect(link.permalink).toBe(`https://fake.slack.test/archives/C1/p${ts.replace('.', '')}`);
@@ -164,7 +179,10 @@ describe('fake Slack', () => {
 
     const opened = await client.views.open({ trigger_id: '123.456.abc', view });
     expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'modal', title: view.title });
-    const updated = await client.views.update({ view_id: opened.view?.id as string, view: { ...view, blocks: [{ type: 'divider' }] } });
+    const updated = await client.views.update({
+      view_id: opened.view?.id as string,
+      view: { ...view, blocks: [{ type: 'divider' }] },
+    });
     expect(updated.view?.id).toBe(opened.view?.id);
 
     await client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: [{ type: 'divider' }] } });
@@ -237,13 +255,25 @@ describe('fake Slack', () => {
 
   it('round-trips files.uploadV2', async () => {
     const content = Buffer.from('pair,checkins\nada+grace,4\n');
-    await client.files.uploadV2({ channel_id: 'C1', file: content, filename: 'report.csv', title: 'Weekly report', initial_comment: 'Here you go' });
+    await client.files.uploadV2({
+      channel_id: 'C1',
+      file: content,
+      filename: 'report.csv',
+      title: 'Weekly report',
+      initial_comment: 'Here you go',
+    });
 
     expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
     expect(fake.files).toHaveLength(1);
     const file = fake.files[0];
-    expect(file).toMatchObject({ filename: 'report.csv', title: 'Weekly report', channel_id: 'C1', initial_comment: 'Here you go', completed: true });
+    expect(file).toMatchObject({
+      filename: 'report.csv',
+      title: 'Weekly report',
+      channel_id: 'C1',
+      initial_comment: 'Here you go',
+      completed: true,
+    });
     expect(file?.content?.equals(content)).toBe(true);
     expect(fake.conversations.get('C1')?.messages[0]).toMatchObject({ text: 'Here you go', files: [{ id: file?.id }] });
   });
@@ -254,14 +284,20 @@ describe('fake Slack', () => {
     await client.chat.postMessage({ channel: 'C1', text: 'x' });
     expect((await waiting).args).toMatchObject({ text: 'x' });
 
-    await expect(fake.waitFor('views.open', { timeoutMs: 50 })).rejects.toThrow(/views\.open.*auth\.test x1, chat\.postMessage x1/);
+    await expect(fake.waitFor('views.open', { timeoutMs: 50 })).rejects.toThrow(
+      /views\.open.*auth\.test x1, chat\.postMessage x1/,
+    );
     fake.reset();
     expect(fake.calls).toHaveLength(0);
   });
 
   it('records response_url posts', async () => {
     const url = fake.responseUrl('cmd-1');
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'done', response_type: 'ephemeral' }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'done', response_type: 'ephemeral' }),
+    });
     expect(await res.json()).toEqual({ ok: true });
     const recorded = await fake.waitForResponse('cmd-1');
     expect(recorded.body).toEqual({ text: 'done', response_type: 'ephemeral' });
@@ -337,8 +373,17 @@ describe('slack signer', () => {
 
   it('sends interactions as a payload form field', async () => {
     const sender = createSlackSender({ baseUrl, signingSecret: secret });
-    await sender.action({ user: 'U1', actions: [{ action_id: 'ack', type: 'button', value: '1' }], container: { type: 'message' } });
-    expect(received?.body).toMatchObject({ type: 'block_actions', user: { id: 'U1' }, team: { id: 'T0TEAM' }, actions: [{ action_id: 'ack' }] });
+    await sender.action({
+      user: 'U1',
+      actions: [{ action_id: 'ack', type: 'button', value: '1' }],
+      container: { type: 'message' },
+    });
+    expect(received?.body).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'U1' },
+      team: { id: 'T0TEAM' },
+      actions: [{ action_id: 'ack' }],
+    });
     expect((received?.body as { response_url?: string }).response_url).toMatch(/^https:\/\/hooks\.slack\.com\//);
 
     await sender.viewSubmission({ user: { id: 'U2' }, view: { id: 'V1', callback_id: 'checkin', state: { values: {} } } });

@@ -27,9 +27,23 @@ describe('normalizeInputText', () => {
 
 describe('normalizeInputStrings', () => {
   test('cleans every string of a nested body in place, leaving other values', () => {
-    const body = { text: 'a\u0000b', n: 3, flag: true, none: null, view: { state: { values: { b: { a: { value: 'e\u0301' } } } } }, list: ['x\u0007', { y: 'q\u001f' }] };
+    const body = {
+      text: 'a\u0000b',
+      n: 3,
+      flag: true,
+      none: null,
+      view: { state: { values: { b: { a: { value: 'e\u0301' } } } } },
+      list: ['x\u0007', { y: 'q\u001f' }],
+    };
     normalizeInputStrings(body);
-    expect(body).toEqual({ text: 'ab', n: 3, flag: true, none: null, view: { state: { values: { b: { a: { value: 'é' } } } } }, list: ['x', { y: 'q' }] });
+    expect(body).toEqual({
+      text: 'ab',
+      n: 3,
+      flag: true,
+      none: null,
+      view: { state: { values: { b: { a: { value: 'é' } } } } },
+      list: ['x', { y: 'q' }],
+    });
   });
   test('leaves a clean string as the same value and ignores non-objects', () => {
     const body = { text: 'fine' };

@@ -154,7 +154,10 @@ describe('createLogger', () => {
 
   test('a deeply nested config dump leaks none of its secrets', () => {
     const { out, logger } = setup();
-    logger.info({ config: { slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: APP_TOKEN }, databaseUrl: DB_URL } }, 'starting');
+    logger.info(
+      { config: { slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: APP_TOKEN }, databaseUrl: DB_URL } },
+      'starting',
+    );
     const [rec] = out.records();
     expect(rec?.msg).toBe('starting');
     expectNoSecrets(out.text);
@@ -195,8 +198,14 @@ describe('slackLoggerFrom', () => {
   test('request and response bodies are cut to method, channel and ids at every level', () => {
     const { out, logger } = setup('trace');
     const slack = slackLoggerFrom(logger, 'web-api');
-    slack.debug(`http request body: ${JSON.stringify({ channel: 'C1', text: 'my private worry', blocks: [{ text: 'my private worry' }], thread_ts: '1.2' })}`);
-    slack.warn('http request failed', { channel: { id: 'D9', name: 'x' }, view: { state: { values: { a: 'my private worry' } } }, user_id: 'U1' });
+    slack.debug(
+      `http request body: ${JSON.stringify({ channel: 'C1', text: 'my private worry', blocks: [{ text: 'my private worry' }], thread_ts: '1.2' })}`,
+    );
+    slack.warn('http request failed', {
+      channel: { id: 'D9', name: 'x' },
+      view: { state: { values: { a: 'my private worry' } } },
+      user_id: 'U1',
+    });
     slack.info('not json {my private worry');
     const [a, b, c] = out.records();
     expect(a?.msg).toBe('http request body: {"channel":"C1","thread_ts":"1.2"}');

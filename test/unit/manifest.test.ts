@@ -73,10 +73,7 @@ function buildValidator(): ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true, formats: { uri: isUri } });
   const refs = [...remoteRefs(top)];
   // There is no network: register each versioned schema under the exact URL the top level refers to.
-  expect(refs.map((r) => r.replace(/^.*\//, '')).sort()).toEqual([
-    'manifest.schema.1.0.0.json',
-    'manifest.schema.2.0.0.json',
-  ]);
+  expect(refs.map((r) => r.replace(/^.*\//, '')).sort()).toEqual(['manifest.schema.1.0.0.json', 'manifest.schema.2.0.0.json']);
   for (const ref of refs) {
     const file = new URL(`schemas/${ref.replace(/^.*\//, '')}`, SCHEMA_DIR);
     const schema = readJson(file);

@@ -11,19 +11,28 @@ import { slackTime, userText } from '../../src/messages/text.js';
  * does that): the people named as mentions, times as Slack date tokens each reader sees in their own
  * zone, text a person typed escaped so it stays inert, and the labels on the buttons.
  */
-type Block = { type: string; text?: { text: string }; elements?: { type: string; text?: string | { text: string }; action_id?: string; value?: string }[] };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { type: string; text?: string | { text: string }; action_id?: string; value?: string }[];
+};
 
 /** Everything a reader sees: the sections' and contexts' text, in order. */
 function readable(message: { blocks: unknown[] }): string {
   return (message.blocks as Block[])
-    .flatMap((b) => [b.text?.text, ...(b.type === 'context' ? (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : undefined)) : [])])
+    .flatMap((b) => [
+      b.text?.text,
+      ...(b.type === 'context' ? (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : undefined)) : []),
+    ])
     .filter((t): t is string => Boolean(t))
     .join('\n');
 }
 
 /** The buttons' labels, in order. */
 function buttonLabels(message: { blocks: unknown[] }): string[] {
-  return (message.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).map((e) => (typeof e.text === 'object' ? e.text.text : ''));
+  return (message.blocks as Block[])
+    .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+    .map((e) => (typeof e.text === 'object' ? e.text.text : ''));
 }
 
 const HOSTILE = userText('<!channel> & <@UEVIL> <https://evil.example|slack.com>');
@@ -61,14 +70,25 @@ describe('the weekly check-in', () => {
 describe('times', () => {
   test('are Slack date tokens each reader sees in their own zone, with a fallback in the program zone that names it', () => {
     const at = new Date('2027-01-13T15:00:00Z');
-    expect(slackTime(at, 'America/Denver')).toBe(`<!date^${at.getTime() / 1000}^{date_short_pretty} at {time}|Wed 13 Jan, 08:00 MST>`);
-    expect(slackTime(at, 'Europe/Berlin', '{date_long}')).toBe(`<!date^${at.getTime() / 1000}^{date_long}|Wed 13 Jan, 16:00 GMT+1>`);
+    expect(slackTime(at, 'America/Denver')).toBe(
+      `<!date^${at.getTime() / 1000}^{date_short_pretty} at {time}|Wed 13 Jan, 08:00 MST>`,
+    );
+    expect(slackTime(at, 'Europe/Berlin', '{date_long}')).toBe(
+      `<!date^${at.getTime() / 1000}^{date_long}|Wed 13 Jan, 16:00 GMT+1>`,
+    );
   });
 });
 
 describe('the pair introduction', () => {
   test('says who mentors whom, in which program, and when the check-in comes', () => {
-    const m = pairIntroMessage({ mentorId: 'UADA', menteeId: 'UBO', programName: userText('Backend'), checkinDay: 'Monday', checkinTime: '10:00', responseWindowDays: 2 });
+    const m = pairIntroMessage({
+      mentorId: 'UADA',
+      menteeId: 'UBO',
+      programName: userText('Backend'),
+      checkinDay: 'Monday',
+      checkinTime: '10:00',
+      responseWindowDays: 2,
+    });
     expect(m.text).toBe('Welcome, <@UADA> and <@UBO>: you are paired for Backend.');
     const text = readable(m);
     expect(text).toContain('<@UADA> is the mentor and <@UBO> the mentee.');
@@ -78,7 +98,14 @@ describe('the pair introduction', () => {
   });
 
   test('keeps a program name someone typed inert', () => {
-    const m = pairIntroMessage({ mentorId: 'UADA', menteeId: 'UBO', programName: HOSTILE, checkinDay: 'Monday', checkinTime: '10:00', responseWindowDays: 2 });
+    const m = pairIntroMessage({
+      mentorId: 'UADA',
+      menteeId: 'UBO',
+      programName: HOSTILE,
+      checkinDay: 'Monday',
+      checkinTime: '10:00',
+      responseWindowDays: 2,
+    });
     expect(m.text).toContain(HOSTILE_ESCAPED);
     expect(JSON.stringify(m)).not.toContain('<!channel>');
   });
@@ -86,15 +113,25 @@ describe('the pair introduction', () => {
 
 describe('match requests', () => {
   test('name the staff member asking and the mentee, with the note escaped, and offer Accept and Decline', () => {
-    const m = matchRequestMessage({ requestId: 3, menteeId: 'UCY', programName: userText('Backend'), note: HOSTILE, staffId: 'USAM' });
+    const m = matchRequestMessage({
+      requestId: 3,
+      menteeId: 'UCY',
+      programName: userText('Backend'),
+      note: HOSTILE,
+      staffId: 'USAM',
+    });
     expect(m.text).toBe('<@USAM> asks whether you would mentor <@UCY> in Backend.');
     expect(readable(m)).toContain(`*About <@UCY>*\n${HOSTILE_ESCAPED}`);
     expect(buttonLabels(m)).toEqual(['Accept', 'Decline']);
   });
 
   test('the answer tells the mentor what happens next', () => {
-    expect(matchDecidedMessage({ menteeId: 'UCY', programName: userText('Backend'), accepted: true }).text).toContain('You accepted to mentor <@UCY> in Backend.');
-    expect(matchDecidedMessage({ menteeId: 'UCY', programName: userText('Backend'), accepted: false }).text).toBe('You declined mentoring <@UCY>. Program staff have been told. Thank you for answering.');
+    expect(matchDecidedMessage({ menteeId: 'UCY', programName: userText('Backend'), accepted: true }).text).toContain(
+      'You accepted to mentor <@UCY> in Backend.',
+    );
+    expect(matchDecidedMessage({ menteeId: 'UCY', programName: userText('Backend'), accepted: false }).text).toBe(
+      'You declined mentoring <@UCY>. Program staff have been told. Thank you for answering.',
+    );
   });
 });
 
@@ -117,7 +154,18 @@ describe('staff alerts', () => {
     menteeId: 'UBO',
     programName: userText('Backend'),
     weekLabel: 'week of 11 Jan',
-    reasons: [{ reason: 'checkin_unanswered', subject: 'UBO', since, overdueLabel: 'has not answered', permalink: 'https://fake.slack.test/archives/G1/p1', resolved: null, staffNote: null, evidence: 'slack_confirmed' }],
+    reasons: [
+      {
+        reason: 'checkin_unanswered',
+        subject: 'UBO',
+        since,
+        overdueLabel: 'has not answered',
+        permalink: 'https://fake.slack.test/archives/G1/p1',
+        resolved: null,
+        staffNote: null,
+        evidence: 'slack_confirmed',
+      },
+    ],
     previous: null,
     ownerId: null,
     snoozedUntilLabel: null,
@@ -139,7 +187,13 @@ describe('staff alerts', () => {
   test('a concern in the mentor’s own words is quoted, escaped; once resolved, only the report buttons stay', () => {
     const concern = alertMessage({ ...alert, reasons: [{ ...alert.reasons[0]!, reason: 'mentor_concern', staffNote: HOSTILE }] });
     expect(readable(concern)).toContain(`>${HOSTILE_ESCAPED}`);
-    const resolved = alertMessage({ ...alert, status: 'resolved', resolvedBy: 'USAM', resolvedLabel: since, reasons: [{ ...alert.reasons[0]!, resolved: { at: since, by: 'USAM' } }] });
+    const resolved = alertMessage({
+      ...alert,
+      status: 'resolved',
+      resolvedBy: 'USAM',
+      resolvedLabel: since,
+      reasons: [{ ...alert.reasons[0]!, resolved: { at: since, by: 'USAM' } }],
+    });
     expect(resolved.text).toMatch(/^Resolved: Backend/);
     expect(readable(resolved)).toContain(`Resolved ${since} by <@USAM>.`);
     expect(buttonLabels(resolved)).toEqual(['Report', 'Message the pair']);

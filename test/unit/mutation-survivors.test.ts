@@ -37,11 +37,34 @@ test('a program question set is refused when a modal could not hold or answer it
     return r.success ? [] : r.error.issues.map((i) => i.message);
   };
   expect(issues([{ title: 'S', questions: Array.from({ length: 45 }, (_, i) => q(`q${i}`)) }])).toEqual([]);
-  expect(issues([{ title: 'S', questions: Array.from({ length: 46 }, (_, i) => q(`q${i}`)) }])).toEqual(['At most 45 questions: a modal holds 100 blocks']);
-  expect(issues([{ title: 'S', questions: [q('a')] }, { title: 'S2', questions: [q('a')] }])).toEqual(['Question id "a" is used twice or reserved']);
-  expect(issues([{ title: 'S', questions: [q('dtr_pairing')] }])).toEqual(['Question id "dtr_pairing" is used twice or reserved']);
-  expect(issues([{ title: 'S', questions: [q('s', { kind: 'select', options: [] }), q('w', { kind: 'weekday' })] }])).toEqual(['Question "s" needs options', 'Question "w" needs options']);
-  expect(issues([{ title: 'S', questions: [q('n', { kind: 'number', min: 3, max: 2 }), q('m', { kind: 'number', min: 2, max: 2 }), q('o', { kind: 'number', min: 3 })] }])).toEqual(['Question "n" has min above max']);
+  expect(issues([{ title: 'S', questions: Array.from({ length: 46 }, (_, i) => q(`q${i}`)) }])).toEqual([
+    'At most 45 questions: a modal holds 100 blocks',
+  ]);
+  expect(
+    issues([
+      { title: 'S', questions: [q('a')] },
+      { title: 'S2', questions: [q('a')] },
+    ]),
+  ).toEqual(['Question id "a" is used twice or reserved']);
+  expect(issues([{ title: 'S', questions: [q('dtr_pairing')] }])).toEqual([
+    'Question id "dtr_pairing" is used twice or reserved',
+  ]);
+  expect(issues([{ title: 'S', questions: [q('s', { kind: 'select', options: [] }), q('w', { kind: 'weekday' })] }])).toEqual([
+    'Question "s" needs options',
+    'Question "w" needs options',
+  ]);
+  expect(
+    issues([
+      {
+        title: 'S',
+        questions: [
+          q('n', { kind: 'number', min: 3, max: 2 }),
+          q('m', { kind: 'number', min: 2, max: 2 }),
+          q('o', { kind: 'number', min: 3 }),
+        ],
+      },
+    ]),
+  ).toEqual(['Question "n" has min above max']);
 });
 
 test('answers: default lengths per kind, bounds inclusive, anchored formats, goals all or nothing', () => {
@@ -68,7 +91,10 @@ test('answers: default lengths per kind, bounds inclusive, anchored formats, goa
     return r.ok ? {} : r.errors;
   };
   expect(errorsOf({ short: 's'.repeat(150), long: 'l'.repeat(1500), n: '2' })).toEqual({});
-  expect(errorsOf({ short: 's'.repeat(151), long: 'l'.repeat(1501), n: '4' })).toEqual({ short: 'At most 150 characters (you have 151).', long: 'At most 1500 characters (you have 1501).' });
+  expect(errorsOf({ short: 's'.repeat(151), long: 'l'.repeat(1501), n: '4' })).toEqual({
+    short: 'At most 150 characters (you have 151).',
+    long: 'At most 1500 characters (you have 1501).',
+  });
   expect(errorsOf({ n: '1' })).toEqual({ n: 'Between 2 and 4.' });
   expect(errorsOf({ n: '5' })).toEqual({ n: 'Between 2 and 4.' });
   expect(errorsOf({ t: '10:00x', d: 'x2027-01-01' })).toEqual({ t: 'Use HH:MM.', d: 'Pick a date.' });

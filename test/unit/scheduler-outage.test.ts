@@ -10,7 +10,8 @@ describe('a scheduler pass that cannot run', () => {
     outage.succeeded();
     expect(logs.lines).toHaveLength(0);
     for (let i = 0; i < 5; i++) outage.failed(new Error('connect ECONNREFUSED'), 'scheduler pass could not start');
-    const records = () => logs.lines.map((l) => JSON.parse(l) as { level: string; msg: string; missedPasses?: number; err?: { message?: string } });
+    const records = () =>
+      logs.lines.map((l) => JSON.parse(l) as { level: string; msg: string; missedPasses?: number; err?: { message?: string } });
     expect(records()).toHaveLength(1);
     expect(records()[0]).toMatchObject({ level: 'error', err: { message: 'connect ECONNREFUSED' } });
     expect(records()[0]?.msg).toContain('scheduler pass could not start');

@@ -19,9 +19,18 @@ describe('parseTandemCommand: commands that parse', () => {
     ['pair <@U123|ada> <@U456>', { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: undefined }],
     ['pair <@W0ENTERPRISE|ent> <@U456>', { name: 'pair', mentorId: 'W0ENTERPRISE', menteeId: 'U456', program: undefined }],
     ['PAIR <@U123> <@U456> Backend', { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend' }],
-    ['pair <@U123|ada> <@U456|bo> Backend Module 3', { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend Module 3' }],
-    ['  pair   <@U123>   <@U456>   Backend    Module 3  ', { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend Module 3' }],
-    ['pair <@U123> <@U456> "Backend Module 3"', { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend Module 3' }],
+    [
+      'pair <@U123|ada> <@U456|bo> Backend Module 3',
+      { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend Module 3' },
+    ],
+    [
+      '  pair   <@U123>   <@U456>   Backend    Module 3  ',
+      { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend Module 3' },
+    ],
+    [
+      'pair <@U123> <@U456> "Backend Module 3"',
+      { name: 'pair', mentorId: 'U123', menteeId: 'U456', program: 'Backend Module 3' },
+    ],
     ['unpair <@U123|ada> <@U456|bo>', { name: 'unpair', users: ['U123', 'U456'], program: undefined }],
     ['unpair <@U123> <@U456> Backend Module 3', { name: 'unpair', users: ['U123', 'U456'], program: 'Backend Module 3' }],
     ['resume <@U123> <@U456>', { name: 'resume', users: ['U123', 'U456'], program: undefined }],
@@ -30,34 +39,85 @@ describe('parseTandemCommand: commands that parse', () => {
     // A mentor or mentee names just their partner.
     ['pause <@U456|bo>', { name: 'pause', users: ['U456'], program: undefined }],
     ['pause <@U456> Backend Module 3', { name: 'pause', users: ['U456'], program: 'Backend Module 3' }],
-    ['pause <@U123> <@U456> until 2027-02-01', { name: 'pause', users: ['U123', 'U456'], until: '2027-02-01', program: undefined }],
+    [
+      'pause <@U123> <@U456> until 2027-02-01',
+      { name: 'pause', users: ['U123', 'U456'], until: '2027-02-01', program: undefined },
+    ],
     ['pause <@U456> UNTIL 2028-02-29', { name: 'pause', users: ['U456'], until: '2028-02-29', program: undefined }],
-    ['pause <@U123> <@U456> until 2027-02-01 Backend Module 3', { name: 'pause', users: ['U123', 'U456'], until: '2027-02-01', program: 'Backend Module 3' }],
+    [
+      'pause <@U123> <@U456> until 2027-02-01 Backend Module 3',
+      { name: 'pause', users: ['U123', 'U456'], until: '2027-02-01', program: 'Backend Module 3' },
+    ],
     ['staff add <@U789|cy>', { name: 'staff add', userId: 'U789' }],
     ['Staff ADD <@U789>', { name: 'staff add', userId: 'U789' }],
     ['staff remove <@U789|cy>', { name: 'staff remove', userId: 'U789' }],
     ['list', { name: 'list', program: undefined }],
     ['list Backend Module 3', { name: 'list', program: 'Backend Module 3' }],
     // match: the | inside <@U…|name> belongs to the mention; the note follows the first | outside one.
-    ['match <@UA|ada> <@UB|bo> | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    [
+      'match <@UA|ada> <@UB|bo> | likes Go',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
     ['match <@UA> <@UB> | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
-    ['match <@UA|ada.l-ovelace> <@UB|zoë>|likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
-    ['match <@UA|Ada Lovelace> <@UB|Zoë Ø> | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    [
+      'match <@UA|ada.l-ovelace> <@UB|zoë>|likes Go',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
+    [
+      'match <@UA|Ada Lovelace> <@UB|Zoë Ø> | likes Go',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
     ['match <@UA|ada> <@UB|bo>', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: undefined }],
     ['match <@UA|ada> <@UB|bo> |', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: undefined }],
-    ['match <@UA|ada> <@UB|bo> Backend Module 3 | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' }],
-    ['match <@UA|ada> <@UB|bo> "Backend Module 3" | likes Go', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' }],
+    [
+      'match <@UA|ada> <@UB|bo> Backend Module 3 | likes Go',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' },
+    ],
+    [
+      'match <@UA|ada> <@UB|bo> "Backend Module 3" | likes Go',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' },
+    ],
     ['match <@UA|ada> <@UB|bo> Backend', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend', note: undefined }],
     // The note as typed: later bars, mentions, links and quotes in it are kept.
-    ['match <@UA|ada> <@UB|bo> |  likes Go | and Rust, ask <@UC|cy> <https://go.dev|go.dev>  ', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go | and Rust, ask <@UC|cy> <https://go.dev|go.dev>' }],
-    ['match <@UA|ada> <@UB|bo> | she said "hi"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'she said "hi"' }],
+    [
+      'match <@UA|ada> <@UB|bo> |  likes Go | and Rust, ask <@UC|cy> <https://go.dev|go.dev>  ',
+      {
+        name: 'match',
+        mentorId: 'UA',
+        menteeId: 'UB',
+        program: undefined,
+        note: 'likes Go | and Rust, ask <@UC|cy> <https://go.dev|go.dev>',
+      },
+    ],
+    [
+      'match <@UA|ada> <@UB|bo> | she said "hi"',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'she said "hi"' },
+    ],
     // Or the note in quotes: after a |, or alone (then the program never needs quotes).
-    ['match <@UA|ada> <@UB|bo> | "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
-    ['match <@UA|ada> <@UB|bo> "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
-    ['match <@UA|ada> <@UB|bo> “likes Go”', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
-    ['match <@UA|ada> <@UB|bo> "likes Go | and Rust"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go | and Rust' }],
-    ['match <@UA|ada> <@UB|bo> Backend Module 3 "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' }],
-    ['MATCH "<@UA|ada>" <@UB> "likes Go"', { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' }],
+    [
+      'match <@UA|ada> <@UB|bo> | "likes Go"',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
+    [
+      'match <@UA|ada> <@UB|bo> "likes Go"',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
+    [
+      'match <@UA|ada> <@UB|bo> “likes Go”',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
+    [
+      'match <@UA|ada> <@UB|bo> "likes Go | and Rust"',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go | and Rust' },
+    ],
+    [
+      'match <@UA|ada> <@UB|bo> Backend Module 3 "likes Go"',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: 'Backend Module 3', note: 'likes Go' },
+    ],
+    [
+      'MATCH "<@UA|ada>" <@UB> "likes Go"',
+      { name: 'match', mentorId: 'UA', menteeId: 'UB', program: undefined, note: 'likes Go' },
+    ],
     // note: everything after the mention, as typed.
     ['note <@UB|zoë> likes Go | and Rust', { name: 'note', menteeId: 'UB', text: 'likes Go | and Rust' }],
     ['note <@UB|Zoë Ø>  "likes" Go ', { name: 'note', menteeId: 'UB', text: '"likes" Go' }],
@@ -110,29 +170,46 @@ describe('parseTandemCommand: mistakes get a usage line', () => {
     ['match <@UA|ada>', 'Mention the mentee too, after the mentor, with @.', null],
     ['match <@UA|ada> bo | likes Go', 'Mention the mentee too, after the mentor, with @.', 'likes Go'],
     ['match <@UA|ada> | <@UB|bo> likes Go', 'Mention the mentee too, after the mentor, with @.', '&lt;@UB|bo&gt; likes Go'],
-    ['match @ada @bo | likes <b>Go</b> & <!channel>', 'Mention the mentor, then the mentee, with @.', 'likes &lt;b&gt;Go&lt;/b&gt; &amp; &lt;!channel&gt;'],
+    [
+      'match @ada @bo | likes <b>Go</b> & <!channel>',
+      'Mention the mentor, then the mentee, with @.',
+      'likes &lt;b&gt;Go&lt;/b&gt; &amp; &lt;!channel&gt;',
+    ],
     ['match <@UA|ada> <@UB|bo> "likes Go" "and Rust"', 'Give one note: after a | or in one pair of quotes.', 'likes Go and Rust'],
     ['note bo likes Go', 'Mention the mentee with @ first.', 'bo likes Go'],
     ['note', 'Mention the mentee with @ first.', null],
   ])('%j is refused and gives back the note', (text, why, kept) => {
-    expect(parseTandemCommand(text)).toEqual({ ok: false, message: `${why} Usage: ${(text.startsWith('note') ? usage.note : usage.match) as string}${kept === null ? '' : `\nNothing was sent. Your note, to copy: “${kept}”`}` });
+    expect(parseTandemCommand(text)).toEqual({
+      ok: false,
+      message: `${why} Usage: ${(text.startsWith('note') ? usage.note : usage.match) as string}${kept === null ? '' : `\nNothing was sent. Your note, to copy: “${kept}”`}`,
+    });
   });
 
   test('program with no or an unknown subcommand points at every program command', () => {
     for (const text of ['program', 'program delete Backend']) {
       const r = parseTandemCommand(text);
-      expect(r).toEqual({ ok: false, message: 'Try `/tandem program new`, `/tandem program list`, `/tandem program edit [program]` or `/tandem program close [program]`.' });
+      expect(r).toEqual({
+        ok: false,
+        message:
+          'Try `/tandem program new`, `/tandem program list`, `/tandem program edit [program]` or `/tandem program close [program]`.',
+      });
     }
   });
 
   test('program edit and program close take an optional program name, spaces and all', () => {
     expect(parseTandemCommand('program edit')).toEqual({ ok: true, command: { name: 'program edit', program: undefined } });
-    expect(parseTandemCommand('program close Spring 2027')).toEqual({ ok: true, command: { name: 'program close', program: 'Spring 2027' } });
+    expect(parseTandemCommand('program close Spring 2027')).toEqual({
+      ok: true,
+      command: { name: 'program close', program: 'Spring 2027' },
+    });
     expect(parseTandemCommand('PROGRAM Edit R&amp;D')).toEqual({ ok: true, command: { name: 'program edit', program: 'R&D' } });
   });
 
   test('an unknown subcommand is named back and help is suggested', () => {
-    expect(parseTandemCommand('frobnicate <@U123>')).toEqual({ ok: false, message: "I don't know “frobnicate”. Try `/tandem help`." });
+    expect(parseTandemCommand('frobnicate <@U123>')).toEqual({
+      ok: false,
+      message: "I don't know “frobnicate”. Try `/tandem help`.",
+    });
   });
 
   test('an unknown subcommand is echoed back at most 40 characters long', () => {
@@ -177,8 +254,14 @@ test('the help text lists every command it can parse, and says how to give a mat
 
 describe('free text arrives the way Slack sends it', () => {
   test('&amp;, &lt; and &gt; in a note, a match note and a program name are stored as the person typed them', () => {
-    expect(parseTandemCommand('note <@U1|ada> R&amp;D went well &lt;3 -&gt; next')).toEqual({ ok: true, command: { name: 'note', menteeId: 'U1', text: 'R&D went well <3 -> next' } });
-    expect(parseTandemCommand('match <@U1|ada> <@U2|bo> Q&amp;A | likes &lt;b&gt; &amp;amp;')).toMatchObject({ ok: true, command: { program: 'Q&A', note: 'likes <b> &amp;' } });
+    expect(parseTandemCommand('note <@U1|ada> R&amp;D went well &lt;3 -&gt; next')).toEqual({
+      ok: true,
+      command: { name: 'note', menteeId: 'U1', text: 'R&D went well <3 -> next' },
+    });
+    expect(parseTandemCommand('match <@U1|ada> <@U2|bo> Q&amp;A | likes &lt;b&gt; &amp;amp;')).toMatchObject({
+      ok: true,
+      command: { program: 'Q&A', note: 'likes <b> &amp;' },
+    });
     expect(parseTandemCommand('pair <@U1> <@U2> R&amp;D')).toMatchObject({ ok: true, command: { program: 'R&D' } });
   });
 });

@@ -25,7 +25,8 @@ function mrkdwnOf(value: unknown): string[] {
     }
   };
   walk(value);
-  if (value && typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string') out.push((value as { text: string }).text);
+  if (value && typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string')
+    out.push((value as { text: string }).text);
   return out;
 }
 
@@ -62,7 +63,17 @@ describe('every builder that renders person text shows it escaped', () => {
     menteeId: MENTEE,
     programName: hostile,
     weekLabel: 'week of 4 Mar',
-    reasons: [{ reason: 'mentor_concern', subject: MENTEE, since: 'Mon 4 Mar', overdueLabel: 'raised a concern', permalink: null, resolved: null, staffNote: hostile }],
+    reasons: [
+      {
+        reason: 'mentor_concern',
+        subject: MENTEE,
+        since: 'Mon 4 Mar',
+        overdueLabel: 'raised a concern',
+        permalink: null,
+        resolved: null,
+        staffNote: hostile,
+      },
+    ],
     previous: null,
     ownerId: null,
     snoozedUntilLabel: null,
@@ -85,20 +96,74 @@ describe('every builder that renders person text shows it escaped', () => {
   });
 
   test('the pair intro names the program', () => {
-    expectInert(pairIntroMessage({ mentorId: MENTOR, menteeId: MENTEE, programName: hostile, checkinDay: 'Monday', checkinTime: '10:00', responseWindowDays: 2 }), 2);
+    expectInert(
+      pairIntroMessage({
+        mentorId: MENTOR,
+        menteeId: MENTEE,
+        programName: hostile,
+        checkinDay: 'Monday',
+        checkinTime: '10:00',
+        responseWindowDays: 2,
+      }),
+      2,
+    );
   });
 
   test('the digest names the program', () => {
-    expectInert(digestMessage({ programName: hostile, weekLabel: 'week of 4 March', pairs: [], week: { answerRate: null, answers: 0, checkins: 0, pairsMet: 0, pairs: 0, openAlerts: 0, minutes: 0 }, missingStandups: [], hoursByMentor: [], undelivered: { failed: 0, stuck: 0 } }), 1);
+    expectInert(
+      digestMessage({
+        programName: hostile,
+        weekLabel: 'week of 4 March',
+        pairs: [],
+        week: { answerRate: null, answers: 0, checkins: 0, pairsMet: 0, pairs: 0, openAlerts: 0, minutes: 0 },
+        missingStandups: [],
+        hoursByMentor: [],
+        undelivered: { failed: 0, stuck: 0 },
+      }),
+      1,
+    );
   });
 
   test('App Home: program names, goals and homework', () => {
     const view = homeView({
       userId: MENTEE,
-      asMentee: [{ pairingId: 1, mentorId: MENTOR, programName: hostile, nextMeeting: null, goals: [{ text: hostile, targetDate: '2025-06-01' }], homework: hostile, due: [], status: 'active' }],
-      asMentor: [{ pairingId: 2, menteeId: 'UOTHER001', programName: hostile, lastAnswer: null, nextMeeting: null, openMilestones: [], status: 'active' }],
+      asMentee: [
+        {
+          pairingId: 1,
+          mentorId: MENTOR,
+          programName: hostile,
+          nextMeeting: null,
+          goals: [{ text: hostile, targetDate: '2025-06-01' }],
+          homework: hostile,
+          due: [],
+          status: 'active',
+        },
+      ],
+      asMentor: [
+        {
+          pairingId: 2,
+          menteeId: 'UOTHER001',
+          programName: hostile,
+          lastAnswer: null,
+          nextMeeting: null,
+          openMilestones: [],
+          status: 'active',
+        },
+      ],
       standup: null,
-      staff: [{ programId: 1, name: hostile, active: 1, paused: 0, answerRate: '1/1', openAlerts: [], lateAnswers: 0, missingStandups: [], undelivered: { failed: 0, stuck: 0 } }],
+      staff: [
+        {
+          programId: 1,
+          name: hostile,
+          active: 1,
+          paused: 0,
+          answerRate: '1/1',
+          openAlerts: [],
+          lateAnswers: 0,
+          missingStandups: [],
+          undelivered: { failed: 0, stuck: 0 },
+        },
+      ],
       month: '2025-03',
     });
     const texts = mrkdwnOf(view);
@@ -109,35 +174,60 @@ describe('every builder that renders person text shows it escaped', () => {
   /** Every free-text answer of a set filled with what the issue typed; choices keep a valid value. */
   const hostileAnswers = (set: QuestionSet, role: 'mentor' | 'mentee') => {
     const a: Record<string, string> = {};
-    for (const q of questionsFor(set, role).flatMap((s) => s.questions)) if (q.kind === 'text' || q.kind === 'long_text') a[q.id] = TYPED;
+    for (const q of questionsFor(set, role).flatMap((s) => s.questions))
+      if (q.kind === 'text' || q.kind === 'long_text') a[q.id] = TYPED;
     return a;
   };
   /** Free-text questions of one side: those the pair reads, the mentor-only ones, or all. */
   const freeText = (set: QuestionSet, role: 'mentor' | 'mentee', which: 'shared' | 'private' | 'all') =>
     questionsFor(set, role)
       .flatMap((s) => s.questions)
-      .filter((q) => (q.kind === 'text' || q.kind === 'long_text') && (which === 'all' || (which === 'private' ? q.readers === 'mentor' : pairReads(q)))).length;
+      .filter(
+        (q) =>
+          (q.kind === 'text' || q.kind === 'long_text') &&
+          (which === 'all' || (which === 'private' ? q.readers === 'mentor' : pairReads(q))),
+      ).length;
 
-  test.each(builtInQuestionSets.map((s) => [s.milestone, s] as const))('DTR %s: the summary, the private DM and /dtr show', (_m, set) => {
-    const mentor = userAnswers(hostileAnswers(set, 'mentor'));
-    const mentee = userAnswers(hostileAnswers(set, 'mentee'));
-    const summary = dtrSummaryMessage({ milestone: set.milestone, mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: mentor }, mentee: { set, answers: mentee }, updated: false });
-    expectInert(summary, freeText(set, 'mentor', 'shared') + freeText(set, 'mentee', 'shared'));
-    const priv = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: mentee });
-    if (freeText(set, 'mentee', 'private') > 0) expectInert(priv, freeText(set, 'mentee', 'private'));
-    const sides = [
-      { personId: MENTOR, role: 'mentor' as const, set, answers: mentor, updatedAt: new Date('2025-03-04T10:00:00Z') },
-      { personId: MENTEE, role: 'mentee' as const, set, answers: mentee, updatedAt: new Date('2025-03-04T10:00:00Z') },
-    ];
-    // The mentor reads all of their own part and the mentee's part but what the mentee wrote for the program team.
-    expectInert(dtrShowBlocks({ milestone: set.milestone, viewerIsMentor: true, viewerId: MENTOR, sides }), freeText(set, 'mentor', 'all') + freeText(set, 'mentee', 'shared') + freeText(set, 'mentee', 'private'));
-  });
+  test.each(builtInQuestionSets.map((s) => [s.milestone, s] as const))(
+    'DTR %s: the summary, the private DM and /dtr show',
+    (_m, set) => {
+      const mentor = userAnswers(hostileAnswers(set, 'mentor'));
+      const mentee = userAnswers(hostileAnswers(set, 'mentee'));
+      const summary = dtrSummaryMessage({
+        milestone: set.milestone,
+        mentorId: MENTOR,
+        menteeId: MENTEE,
+        mentor: { set, answers: mentor },
+        mentee: { set, answers: mentee },
+        updated: false,
+      });
+      expectInert(summary, freeText(set, 'mentor', 'shared') + freeText(set, 'mentee', 'shared'));
+      const priv = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: mentee });
+      if (freeText(set, 'mentee', 'private') > 0) expectInert(priv, freeText(set, 'mentee', 'private'));
+      const sides = [
+        { personId: MENTOR, role: 'mentor' as const, set, answers: mentor, updatedAt: new Date('2025-03-04T10:00:00Z') },
+        { personId: MENTEE, role: 'mentee' as const, set, answers: mentee, updatedAt: new Date('2025-03-04T10:00:00Z') },
+      ];
+      // The mentor reads all of their own part and the mentee's part but what the mentee wrote for the program team.
+      expectInert(
+        dtrShowBlocks({ milestone: set.milestone, viewerIsMentor: true, viewerId: MENTOR, sides }),
+        freeText(set, 'mentor', 'all') + freeText(set, 'mentee', 'shared') + freeText(set, 'mentee', 'private'),
+      );
+    },
+  );
 
   test('DTR kick-off summary: contact channel, goals, action plan and homework', () => {
     const set = builtInQuestionSets.find((s) => s.milestone === 'kickoff')!;
     const mentor = userAnswers({ contact_channel: TYPED, action_plan: TYPED, homework: TYPED });
     const mentee = userAnswers({ goal1_text: TYPED, goal1_measure: TYPED, goal1_date: '2025-06-01' });
-    const summary = dtrSummaryMessage({ milestone: 'kickoff', mentorId: MENTOR, menteeId: MENTEE, mentor: { set, answers: mentor }, mentee: { set, answers: mentee }, updated: false });
+    const summary = dtrSummaryMessage({
+      milestone: 'kickoff',
+      mentorId: MENTOR,
+      menteeId: MENTEE,
+      mentor: { set, answers: mentor },
+      mentee: { set, answers: mentee },
+      updated: false,
+    });
     expectInert(summary, 5);
   });
 });
@@ -152,12 +242,50 @@ export const rawStringsRefused = () => {
   // @ts-expect-error a standup concern is person text
   const concern: AlertViewInput['staffNote'] = raw;
   void concern;
-  // @ts-expect-error DTR answers are person text
-  dtrPrivateMessage({ menteeId: MENTEE, milestone: 'midmod', set: builtInQuestionSets[1]!, answers: { concerns: raw } as Record<string, string> });
-  // @ts-expect-error program names in the pair intro
-  pairIntroMessage({ mentorId: MENTOR, menteeId: MENTEE, programName: raw, checkinDay: 'Monday', checkinTime: '10:00', responseWindowDays: 2 });
-  // @ts-expect-error goals on App Home
-  homeView({ userId: MENTEE, asMentee: [{ pairingId: 1, mentorId: MENTOR, programName: hostile, nextMeeting: null, goals: [{ text: raw, targetDate: null }], homework: null, due: [], status: 'active' }], asMentor: [], standup: null, staff: null, month: '2025-03' });
-  // @ts-expect-error the digest's program name
-  digestMessage({ programName: raw, weekLabel: 'w', pairs: [], week: { answerRate: null, answers: 0, checkins: 0, pairsMet: 0, pairs: 0, openAlerts: 0, minutes: 0 }, missingStandups: [], hoursByMentor: [], undelivered: { failed: 0, stuck: 0 } });
+  dtrPrivateMessage({
+    menteeId: MENTEE,
+    milestone: 'midmod',
+    set: builtInQuestionSets[1]!,
+    // @ts-expect-error DTR answers are person text
+    answers: { concerns: raw } as Record<string, string>,
+  });
+  pairIntroMessage({
+    mentorId: MENTOR,
+    menteeId: MENTEE,
+    // @ts-expect-error program names in the pair intro
+    programName: raw,
+    checkinDay: 'Monday',
+    checkinTime: '10:00',
+    responseWindowDays: 2,
+  });
+  homeView({
+    userId: MENTEE,
+    asMentee: [
+      {
+        pairingId: 1,
+        mentorId: MENTOR,
+        programName: hostile,
+        nextMeeting: null,
+        // @ts-expect-error goals on App Home
+        goals: [{ text: raw, targetDate: null }],
+        homework: null,
+        due: [],
+        status: 'active',
+      },
+    ],
+    asMentor: [],
+    standup: null,
+    staff: null,
+    month: '2025-03',
+  });
+  digestMessage({
+    // @ts-expect-error the digest's program name
+    programName: raw,
+    weekLabel: 'w',
+    pairs: [],
+    week: { answerRate: null, answers: 0, checkins: 0, pairsMet: 0, pairs: 0, openAlerts: 0, minutes: 0 },
+    missingStandups: [],
+    hoursByMentor: [],
+    undelivered: { failed: 0, stuck: 0 },
+  });
 };

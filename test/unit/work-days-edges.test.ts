@@ -14,12 +14,26 @@ describe('validation', () => {
     }
   });
   test('negative, infinite or non-number work days are a RangeError', () => {
-    for (const n of [-1, Number.NaN, Number.POSITIVE_INFINITY, '1' as never]) expect(() => addWorkDays(utc('2027-01-18T10:00'), n, 'UTC', none)).toThrow(RangeError);
+    for (const n of [-1, Number.NaN, Number.POSITIVE_INFINITY, '1' as never])
+      expect(() => addWorkDays(utc('2027-01-18T10:00'), n, 'UTC', none)).toThrow(RangeError);
     expect(addWorkDays(utc('2027-01-18T10:00'), 0, 'UTC', none).toISO()).toBe('2027-01-18T10:00:00.000Z');
   });
   test('impossible calendar dates are refused as holidays; real ones, leap days by the Gregorian rules, accepted', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-00-10', '2026-04-31', '1900-02-29', '2100-02-29', '2027-02-29']) expect(() => holidaySet([bad]), bad).toThrow(RangeError);
-    for (const good of ['2000-02-29', '2400-02-29', '2024-02-29', '2027-03-01', '2027-02-28', '2000-03-01', '2000-12-31', '2001-01-01', '1600-02-29', '2099-12-31', '2100-03-01']) {
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-00-10', '2026-04-31', '1900-02-29', '2100-02-29', '2027-02-29'])
+      expect(() => holidaySet([bad]), bad).toThrow(RangeError);
+    for (const good of [
+      '2000-02-29',
+      '2400-02-29',
+      '2024-02-29',
+      '2027-03-01',
+      '2027-02-28',
+      '2000-03-01',
+      '2000-12-31',
+      '2001-01-01',
+      '1600-02-29',
+      '2099-12-31',
+      '2100-03-01',
+    ]) {
       expect(() => holidaySet([good]), good).not.toThrow();
     }
   });

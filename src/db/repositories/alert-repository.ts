@@ -14,9 +14,20 @@ export type PairAlertView = PairAlert & {
 };
 
 /** An open reason of a program, with its pair and the message of its pair-week alert. */
-export type OpenProgramAlert = Pick<Alert, 'pairing_id' | 'reason' | 'owner_id' | 'subject' | 'since'> & { mentor_id: string; mentee_id: string; sent_channel: string | null; sent_ts: string | null };
+export type OpenProgramAlert = Pick<Alert, 'pairing_id' | 'reason' | 'owner_id' | 'subject' | 'since'> & {
+  mentor_id: string;
+  mentee_id: string;
+  sent_channel: string | null;
+  sent_ts: string | null;
+};
 
-type GroupChanges = { status: AlertStatus; owner_id?: string | null; snoozed_until?: Date | null; resolved_at?: Date | null; resolved_by?: string | null };
+type GroupChanges = {
+  status: AlertStatus;
+  owner_id?: string | null;
+  snoozed_until?: Date | null;
+  resolved_at?: Date | null;
+  resolved_by?: string | null;
+};
 
 export function createAlertRepository(db: Db) {
   const groupView = () =>
@@ -26,7 +37,15 @@ export function createAlertRepository(db: Db) {
       .innerJoin('programs as pr', 'pr.id', 'g.program_id')
       .leftJoin('deliveries as d', 'd.id', 'g.delivery_id')
       .selectAll('g')
-      .select(['p.mentor_id', 'p.mentee_id', 'pr.name as program_name', 'pr.alerts_channel_id', 'pr.time_zone', 'd.sent_channel', 'd.sent_ts']);
+      .select([
+        'p.mentor_id',
+        'p.mentee_id',
+        'pr.name as program_name',
+        'pr.alerts_channel_id',
+        'pr.time_zone',
+        'd.sent_channel',
+        'd.sent_ts',
+      ]);
 
   /**
    * Reasons answered (or otherwise over): each is struck through on its alert, and an alert with
@@ -44,13 +63,27 @@ export function createAlertRepository(db: Db) {
         .execute();
       const groups = [...new Set(done.map((d) => d.pair_alert_id))];
       if (groups.length > 0) {
-        await trx.updateTable('pair_alerts').set({ version: sql`version + 1` }).where('id', 'in', groups).execute();
+        await trx
+          .updateTable('pair_alerts')
+          .set({ version: sql`version + 1` })
+          .where('id', 'in', groups)
+          .execute();
         await trx
           .updateTable('pair_alerts')
           .set({ status: 'resolved', resolved_at: at, resolved_by: by, snoozed_until: null })
           .where('id', 'in', groups)
           .where('status', '<>', 'resolved')
-          .where((eb) => eb.not(eb.exists(eb.selectFrom('alerts as r').select('r.id').whereRef('r.pair_alert_id', '=', 'pair_alerts.id').where('r.status', '<>', 'resolved'))))
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('alerts as r')
+                  .select('r.id')
+                  .whereRef('r.pair_alert_id', '=', 'pair_alerts.id')
+                  .where('r.status', '<>', 'resolved'),
+              ),
+            ),
+          )
           .execute();
       }
       return done.length;
@@ -64,10 +97,24 @@ export function createAlertRepository(db: Db) {
      * linked to the pair's alert of an earlier week; a pair-week alert that was resolved opens again.
      */
     async raise(
-      a: { pairingId: number; programId: number; reason: AlertReason; episodeKey: string; subject: string | null; since: Date; details: Record<string, string | number | null> },
+      a: {
+        pairingId: number;
+        programId: number;
+        reason: AlertReason;
+        episodeKey: string;
+        subject: string | null;
+        since: Date;
+        details: Record<string, string | number | null>;
+      },
       now: Date,
     ): Promise<{ alert: Alert; groupIsNew: boolean } | undefined> {
-      const known = await db.selectFrom('alerts').select('id').where('pairing_id', '=', a.pairingId).where('reason', '=', a.reason).where('episode_key', '=', a.episodeKey).executeTakeFirst();
+      const known = await db
+        .selectFrom('alerts')
+        .select('id')
+        .where('pairing_id', '=', a.pairingId)
+        .where('reason', '=', a.reason)
+        .where('episode_key', '=', a.episodeKey)
+        .executeTakeFirst();
       if (known) return undefined;
       const weekStart = sql<string>`(date_trunc('week', ${now}::timestamptz at time zone pr.time_zone))::date`;
       const made = await sql<PairAlert>`
@@ -79,7 +126,11 @@ export function createAlertRepository(db: Db) {
         returning *`.execute(db);
       const group =
         made.rows[0] ??
-        (await sql<PairAlert>`select g.* from pair_alerts g join programs pr on pr.id = ${a.programId} where g.pairing_id = ${a.pairingId} and g.week_start = ${weekStart} for update of g`.execute(db)).rows[0];
+        (
+          await sql<PairAlert>`select g.* from pair_alerts g join programs pr on pr.id = ${a.programId} where g.pairing_id = ${a.pairingId} and g.week_start = ${weekStart} for update of g`.execute(
+            db,
+          )
+        ).rows[0];
       if (!group) throw new Error(`program ${a.programId} not found for an alert`);
       // The reason takes the alert's state: staff who are on it, or snoozed it, are so for the new reason too.
       const open = group.status === 'resolved';
@@ -105,7 +156,11 @@ export function createAlertRepository(db: Db) {
       if (!made.rows[0]) {
         await db
           .updateTable('pair_alerts')
-          .set(open ? { version: sql`version + 1`, status: 'open', resolved_at: null, resolved_by: null, snoozed_until: null } : { version: sql`version + 1` })
+          .set(
+            open
+              ? { version: sql`version + 1`, status: 'open', resolved_at: null, resolved_by: null, snoozed_until: null }
+              : { version: sql`version + 1` },
+          )
           .where('id', '=', group.id)
           .execute();
       }
@@ -126,21 +181,41 @@ export function createAlertRepository(db: Db) {
     },
 
     async setGroupDelivery(id: number, deliveryId: number): Promise<void> {
-      await db.updateTable('pair_alerts').set({ delivery_id: deliveryId }).where('id', '=', id).where('delivery_id', 'is', null).execute();
+      await db
+        .updateTable('pair_alerts')
+        .set({ delivery_id: deliveryId })
+        .where('id', '=', id)
+        .where('delivery_id', 'is', null)
+        .execute();
     },
 
     async markGroupRendered(id: number, version: number): Promise<void> {
-      await db.updateTable('pair_alerts').set({ rendered_version: version }).where('id', '=', id).where('rendered_version', '<', version).execute();
+      await db
+        .updateTable('pair_alerts')
+        .set({ rendered_version: version })
+        .where('id', '=', id)
+        .where('rendered_version', '<', version)
+        .execute();
     },
 
     /** Live pair-week alerts not yet posted (e.g. the alerts channel was unusable when they were raised). */
     async unpostedGroups(limit: number): Promise<PairAlertView[]> {
-      return groupView().where('g.delivery_id', 'is', null).where('g.status', '<>', 'resolved').orderBy('g.id').limit(limit).execute();
+      return groupView()
+        .where('g.delivery_id', 'is', null)
+        .where('g.status', '<>', 'resolved')
+        .orderBy('g.id')
+        .limit(limit)
+        .execute();
     },
 
     /** Posted pair-week alerts whose message no longer shows their current state. */
     async unrenderedGroups(limit: number): Promise<PairAlertView[]> {
-      return groupView().where(sql<boolean>`g.rendered_version < g.version`).where('d.sent_ts', 'is not', null).orderBy('g.id').limit(limit).execute();
+      return groupView()
+        .where(sql<boolean>`g.rendered_version < g.version`)
+        .where('d.sent_ts', 'is not', null)
+        .orderBy('g.id')
+        .limit(limit)
+        .execute();
     },
 
     /**
@@ -149,8 +224,20 @@ export function createAlertRepository(db: Db) {
      */
     async transitionGroup(id: number, from: readonly AlertStatus[], changes: GroupChanges): Promise<PairAlert | undefined> {
       return db.transaction().execute(async (trx) => {
-        const group = await trx.updateTable('pair_alerts').set({ ...changes, version: sql`version + 1` }).where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();
-        if (group) await trx.updateTable('alerts').set({ ...changes, version: sql`version + 1` }).where('pair_alert_id', '=', id).where('status', '<>', 'resolved').execute();
+        const group = await trx
+          .updateTable('pair_alerts')
+          .set({ ...changes, version: sql`version + 1` })
+          .where('id', '=', id)
+          .where('status', 'in', from)
+          .returningAll()
+          .executeTakeFirst();
+        if (group)
+          await trx
+            .updateTable('alerts')
+            .set({ ...changes, version: sql`version + 1` })
+            .where('pair_alert_id', '=', id)
+            .where('status', '<>', 'resolved')
+            .execute();
         return group;
       });
     },
@@ -160,12 +247,22 @@ export function createAlertRepository(db: Db) {
     /** Snoozes that ran out: the alert and its open reasons are open again. */
     async snoozeExpiredGroups(now: Date): Promise<PairAlert[]> {
       return db.transaction().execute(async (trx) => {
-        const woken = await trx.updateTable('pair_alerts').set({ status: 'open', snoozed_until: null, version: sql`version + 1` }).where('status', '=', 'snoozed').where('snoozed_until', '<=', now).returningAll().execute();
+        const woken = await trx
+          .updateTable('pair_alerts')
+          .set({ status: 'open', snoozed_until: null, version: sql`version + 1` })
+          .where('status', '=', 'snoozed')
+          .where('snoozed_until', '<=', now)
+          .returningAll()
+          .execute();
         if (woken.length > 0) {
           await trx
             .updateTable('alerts')
             .set({ status: 'open', snoozed_until: null, version: sql`version + 1` })
-            .where('pair_alert_id', 'in', woken.map((w) => w.id))
+            .where(
+              'pair_alert_id',
+              'in',
+              woken.map((w) => w.id),
+            )
             .where('status', '=', 'snoozed')
             .execute();
         }
@@ -175,15 +272,18 @@ export function createAlertRepository(db: Db) {
 
     /** Every open reason of a program's pairs resolved as the given actor (e.g. 'program_ended'). */
     async resolveProgram(programId: number, by: string, at: Date): Promise<number> {
-      const open = await db.selectFrom('alerts').select('id').where('program_id', '=', programId).where('status', '<>', 'resolved').execute();
-      return resolveReasons(open.map((o) => o.id), by, at);
+      const open = await db
+        .selectFrom('alerts')
+        .select('id')
+        .where('program_id', '=', programId)
+        .where('status', '<>', 'resolved')
+        .execute();
+      return resolveReasons(
+        open.map((o) => o.id),
+        by,
+        at,
+      );
     },
-
-
-
-
-
-
 
     /** Alerts that end when this person answers in this pair (what they were late with). */
     /** A program's reasons not resolved yet, oldest first. */
@@ -193,7 +293,17 @@ export function createAlertRepository(db: Db) {
         .innerJoin('pairings as p', 'p.id', 'a.pairing_id')
         .innerJoin('pair_alerts as g', 'g.id', 'a.pair_alert_id')
         .leftJoin('deliveries as d', 'd.id', 'g.delivery_id')
-        .select(['a.pairing_id', 'a.reason', 'a.owner_id', 'a.subject', 'a.since', 'p.mentor_id', 'p.mentee_id', 'd.sent_channel', 'd.sent_ts'])
+        .select([
+          'a.pairing_id',
+          'a.reason',
+          'a.owner_id',
+          'a.subject',
+          'a.since',
+          'p.mentor_id',
+          'p.mentee_id',
+          'd.sent_channel',
+          'd.sent_ts',
+        ])
         .where('a.program_id', '=', programId)
         .where('a.status', '<>', 'resolved')
         .orderBy('a.since')
@@ -222,8 +332,6 @@ export function createAlertRepository(db: Db) {
         .where('status', '<>', 'resolved')
         .execute();
     },
-
-
   };
 }
 

@@ -26,7 +26,11 @@ export function createCheckinRepository(db: Db) {
      * luxon (holidays, program range) before planning. Paging walks the primary key first, so a pass
      * costs the same per page however many pairings there are.
      */
-    async dueCandidates(now: Date, afterPairingId: number, limit: number): Promise<{ rows: CheckinCandidate[]; scannedTo: number | null }> {
+    async dueCandidates(
+      now: Date,
+      afterPairingId: number,
+      limit: number,
+    ): Promise<{ rows: CheckinCandidate[]; scannedTo: number | null }> {
       const window = await db
         .selectFrom('pairings')
         .select((eb) => eb.fn.max('id').as('last'))
@@ -39,7 +43,9 @@ export function createCheckinRepository(db: Db) {
       const time = sql<string>`coalesce(p.checkin_time, pr.checkin_time)`;
       // Every zone's current ISO week is the UTC week of now, a day before or a day after: a constant
       // bound lets the index skip all older check-ins, the per-zone key keeps the test exact.
-      const weeks = [-1, 0, 1].map((d) => DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ days: d })).map((d) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`);
+      const weeks = [-1, 0, 1]
+        .map((d) => DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ days: d }))
+        .map((d) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`);
       const rows = await sql<CheckinCandidate>`
         select p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
                ${weekday} as weekday, ${time} as time, ${zone} as zone,
@@ -96,14 +102,25 @@ export function createCheckinRepository(db: Db) {
     },
 
     async findByWeek(pairingId: number, weekKey: string): Promise<Checkin | undefined> {
-      return db.selectFrom('checkins').selectAll().where('pairing_id', '=', pairingId).where('week_key', '=', weekKey).executeTakeFirst();
+      return db
+        .selectFrom('checkins')
+        .selectAll()
+        .where('pairing_id', '=', pairingId)
+        .where('week_key', '=', weekKey)
+        .executeTakeFirst();
     },
 
     async answers(checkinId: number): Promise<CheckinAnswerRow[]> {
       return db.selectFrom('checkin_answers').selectAll().where('checkin_id', '=', checkinId).execute();
     },
 
-    async upsertAnswer(row: { checkinId: number; personId: string; answer: CheckinAnswer | null; at: Date; note?: { rating: number | null; topics: string | null; blockers: string | null } }): Promise<void> {
+    async upsertAnswer(row: {
+      checkinId: number;
+      personId: string;
+      answer: CheckinAnswer | null;
+      at: Date;
+      note?: { rating: number | null; topics: string | null; blockers: string | null };
+    }): Promise<void> {
       const values = {
         checkin_id: row.checkinId,
         person_id: row.personId,
@@ -138,7 +155,10 @@ export function createCheckinRepository(db: Db) {
     },
 
     /** A person's latest answer in a pair (not-answered rows skipped), with when its check-in was asked. */
-    async lastAnswerOf(pairingId: number, personId: string): Promise<{ answer: CheckinAnswer | null; prompt_at: Date } | undefined> {
+    async lastAnswerOf(
+      pairingId: number,
+      personId: string,
+    ): Promise<{ answer: CheckinAnswer | null; prompt_at: Date } | undefined> {
       return db
         .selectFrom('checkin_answers as a')
         .innerJoin('checkins as c', 'c.id', 'a.checkin_id')

@@ -47,7 +47,8 @@ function tokenPattern(id: string): string {
   return `(?<![A-Z0-9])${id}(?![A-Z0-9])`;
 }
 
-const count = (r: { numAffectedRows?: bigint; numUpdatedRows?: bigint; numDeletedRows?: bigint }) => Number(r.numAffectedRows ?? r.numUpdatedRows ?? r.numDeletedRows ?? 0);
+const count = (r: { numAffectedRows?: bigint; numUpdatedRows?: bigint; numDeletedRows?: bigint }) =>
+  Number(r.numAffectedRows ?? r.numUpdatedRows ?? r.numDeletedRows ?? 0);
 
 /** The name of the per-installation key `forget` pseudonyms are made with. */
 const pseudonymKeyName = 'forget_pseudonym_hmac_key';
@@ -66,8 +67,16 @@ export function createDataRightsRepository(db: Db) {
      * the first insert wins and every replica reads that one back.
      */
     async pseudonymKey(newKey: () => string): Promise<string> {
-      await db.insertInto('installation_secrets').values({ name: pseudonymKeyName, value: newKey() }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const row = await db.selectFrom('installation_secrets').select('value').where('name', '=', pseudonymKeyName).executeTakeFirstOrThrow();
+      await db
+        .insertInto('installation_secrets')
+        .values({ name: pseudonymKeyName, value: newKey() })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('installation_secrets')
+        .select('value')
+        .where('name', '=', pseudonymKeyName)
+        .executeTakeFirstOrThrow();
       return row.value;
     },
 
@@ -85,33 +94,85 @@ export function createDataRightsRepository(db: Db) {
       const checkinAnswers = await db
         .selectFrom('checkin_answers as a')
         .innerJoin('checkins as c', 'c.id', 'a.checkin_id')
-        .select(['a.checkin_id', 'c.pairing_id', 'c.week_key', 'a.answer', 'a.rating', 'a.topics', 'a.blockers', 'a.answered_at', 'a.updated_at'])
+        .select([
+          'a.checkin_id',
+          'c.pairing_id',
+          'c.week_key',
+          'a.answer',
+          'a.rating',
+          'a.topics',
+          'a.blockers',
+          'a.answered_at',
+          'a.updated_at',
+        ])
         .where('a.person_id', '=', id)
         .orderBy('a.checkin_id')
         .execute();
       const dtrAnswers = await db
         .selectFrom('dtr_answers')
-        .select(['pairing_id', 'milestone', 'role', 'set_source', 'set_version', 'answers', 'revision', 'submitted_at', 'updated_at'])
+        .select([
+          'pairing_id',
+          'milestone',
+          'role',
+          'set_source',
+          'set_version',
+          'answers',
+          'revision',
+          'submitted_at',
+          'updated_at',
+        ])
         .where('person_id', '=', id)
         .orderBy('pairing_id')
         .orderBy('milestone')
         .execute();
       const expectations = await db
         .selectFrom('expectations')
-        .select(['id', 'pairing_id', 'kind', 'status', 'started_at', 'remind_at', 'due_at', 'met_at', 'reminded_at', 'escalated_at'])
+        .select([
+          'id',
+          'pairing_id',
+          'kind',
+          'status',
+          'started_at',
+          'remind_at',
+          'due_at',
+          'met_at',
+          'reminded_at',
+          'escalated_at',
+        ])
         .where('subject', '=', id)
         .orderBy('id')
         .execute();
       const alerts = await db
         .selectFrom('alerts')
-        .select(['id', 'pairing_id', 'program_id', 'reason', 'status', 'since', 'details', 'owner_id', 'snoozed_until', 'resolved_at', 'resolved_by', 'created_at'])
+        .select([
+          'id',
+          'pairing_id',
+          'program_id',
+          'reason',
+          'status',
+          'since',
+          'details',
+          'owner_id',
+          'snoozed_until',
+          'resolved_at',
+          'resolved_by',
+          'created_at',
+        ])
         .where('subject', '=', id)
         .orderBy('id')
         .execute();
       const standupRows = await db
         .selectFrom('standups as s')
         .innerJoin('programs as pr', 'pr.id', 's.program_id')
-        .select(['s.id', 's.program_id', 'pr.name as program_name', 's.week_key', 's.prompt_at', 's.submitted_at', 's.general_note'])
+        .select([
+          's.id',
+          's.program_id',
+          'pr.name as program_name',
+          's.week_key',
+          's.prompt_at',
+          's.submitted_at',
+          's.general_note',
+        ])
         .where('s.mentor_id', '=', id)
         .orderBy('s.prompt_at')
         .orderBy('s.id')
@@ -130,7 +191,10 @@ export function createDataRightsRepository(db: Db) {
               .orderBy('standup_id')
               .orderBy('pairing_id')
               .execute();
-      const standups = standupRows.map((s) => ({ ...s, entries: entries.filter((e) => e.standup_id === s.id).map(({ standup_id: _, ...e }) => e) }));
+      const standups = standupRows.map((s) => ({
+        ...s,
+        entries: entries.filter((e) => e.standup_id === s.id).map(({ standup_id: _, ...e }) => e),
+      }));
       const sessionLogs = await db
         .selectFrom('session_logs')
         .select(['id', 'pairing_id', 'session_date', 'minutes', 'done', 'private_notes', 'created_at', 'updated_at'])
@@ -138,7 +202,13 @@ export function createDataRightsRepository(db: Db) {
         .orderBy('session_date')
         .orderBy('id')
         .execute();
-      const privateNotes = await db.selectFrom('private_notes').select(['id', 'subject_id', 'body', 'created_at']).where('author_id', '=', id).orderBy('created_at').orderBy('id').execute();
+      const privateNotes = await db
+        .selectFrom('private_notes')
+        .select(['id', 'subject_id', 'body', 'created_at'])
+        .where('author_id', '=', id)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       const about = await db
         .selectFrom('private_notes')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -160,7 +230,12 @@ export function createDataRightsRepository(db: Db) {
         .orderBy('id')
         .execute();
       // Messages addressed to them: what and when, not the text.
-      const deliveries = await db.selectFrom('deliveries').select(['id', 'kind', 'status', 'created_at', 'sent_at']).where('channel', '=', id).orderBy('id').execute();
+      const deliveries = await db
+        .selectFrom('deliveries')
+        .select(['id', 'kind', 'status', 'created_at', 'sent_at'])
+        .where('channel', '=', id)
+        .orderBy('id')
+        .execute();
       const auditLog = await db
         .selectFrom('audit_log')
         .selectAll()
@@ -193,7 +268,12 @@ export function createDataRightsRepository(db: Db) {
      * and statuses that feed aggregates are kept. `audit` is written in the same transaction, after
      * the sweep, so it must not name the person.
      */
-    async forget(id: string, pseudonym: string, at: Date, audit: { actor: string; action: string; details: (changes: ForgetChanges) => Record<string, unknown> }): Promise<ForgetChanges> {
+    async forget(
+      id: string,
+      pseudonym: string,
+      at: Date,
+      audit: { actor: string; action: string; details: (changes: ForgetChanges) => Record<string, unknown> },
+    ): Promise<ForgetChanges> {
       const pattern = tokenPattern(id);
       return db.transaction().execute(async (trx) => {
         const deleted: Record<string, number> = {};
@@ -205,7 +285,16 @@ export function createDataRightsRepository(db: Db) {
         const pairingIds = (await pairingIdsOf(trx, id).execute()).map((p) => p.id);
         const inPairings = pairingIds.length > 0 ? pairingIds : [-1];
 
-        add(deleted, 'private_notes', count(await trx.deleteFrom('private_notes').where((eb) => eb.or([eb('author_id', '=', id), eb('subject_id', '=', id)])).executeTakeFirst()));
+        add(
+          deleted,
+          'private_notes',
+          count(
+            await trx
+              .deleteFrom('private_notes')
+              .where((eb) => eb.or([eb('author_id', '=', id), eb('subject_id', '=', id)]))
+              .executeTakeFirst(),
+          ),
+        );
         add(deleted, 'dtr_answers', count(await trx.deleteFrom('dtr_answers').where('person_id', '=', id).executeTakeFirst()));
         add(deleted, 'staff', count(await trx.deleteFrom('staff').where('slack_id', '=', id).executeTakeFirst()));
         add(deleted, 'people', count(await trx.deleteFrom('people').where('slack_id', '=', id).executeTakeFirst()));
@@ -214,14 +303,39 @@ export function createDataRightsRepository(db: Db) {
         add(
           anonymised,
           'checkin_answers',
-          count(await trx.updateTable('checkin_answers').set({ rating: null, topics: null, blockers: null }).where('person_id', '=', id).where((eb) => eb.or([eb('rating', 'is not', null), eb('topics', 'is not', null), eb('blockers', 'is not', null)])).executeTakeFirst()),
+          count(
+            await trx
+              .updateTable('checkin_answers')
+              .set({ rating: null, topics: null, blockers: null })
+              .where('person_id', '=', id)
+              .where((eb) => eb.or([eb('rating', 'is not', null), eb('topics', 'is not', null), eb('blockers', 'is not', null)]))
+              .executeTakeFirst(),
+          ),
         );
         add(
           anonymised,
           'session_logs',
-          count(await trx.updateTable('session_logs').set({ done: null, private_notes: null }).where('author_id', '=', id).where((eb) => eb.or([eb('done', 'is not', null), eb('private_notes', 'is not', null)])).executeTakeFirst()),
+          count(
+            await trx
+              .updateTable('session_logs')
+              .set({ done: null, private_notes: null })
+              .where('author_id', '=', id)
+              .where((eb) => eb.or([eb('done', 'is not', null), eb('private_notes', 'is not', null)]))
+              .executeTakeFirst(),
+          ),
         );
-        add(anonymised, 'standups', count(await trx.updateTable('standups').set({ general_note: null }).where('mentor_id', '=', id).where('general_note', 'is not', null).executeTakeFirst()));
+        add(
+          anonymised,
+          'standups',
+          count(
+            await trx
+              .updateTable('standups')
+              .set({ general_note: null })
+              .where('mentor_id', '=', id)
+              .where('general_note', 'is not', null)
+              .executeTakeFirst(),
+          ),
+        );
         add(
           anonymised,
           'standup_entries',
@@ -230,21 +344,70 @@ export function createDataRightsRepository(db: Db) {
               .updateTable('standup_entries')
               .set({ concerns: null })
               .where('concerns', 'is not', null)
-              .where((eb) => eb.or([eb('pairing_id', 'in', inPairings), eb('standup_id', 'in', trx.selectFrom('standups').select('id').where('mentor_id', '=', id))]))
+              .where((eb) =>
+                eb.or([
+                  eb('pairing_id', 'in', inPairings),
+                  eb('standup_id', 'in', trx.selectFrom('standups').select('id').where('mentor_id', '=', id)),
+                ]),
+              )
               .executeTakeFirst(),
           ),
         );
-        add(anonymised, 'reschedules', count(await trx.updateTable('reschedules').set({ reason: null }).where('requested_by', '=', id).where('reason', 'is not', null).executeTakeFirst()));
+        add(
+          anonymised,
+          'reschedules',
+          count(
+            await trx
+              .updateTable('reschedules')
+              .set({ reason: null })
+              .where('requested_by', '=', id)
+              .where('reason', 'is not', null)
+              .executeTakeFirst(),
+          ),
+        );
         const involvedInMatch = trx
           .selectFrom('match_requests')
           .select('id')
           .where((eb) => eb.or([eb('mentor_id', '=', id), eb('mentee_id', '=', id), eb('requested_by', '=', id)]));
-        add(anonymised, 'match_requests', count(await trx.updateTable('match_requests').set({ note: null, decline_reason: null }).where('id', 'in', involvedInMatch).where((eb) => eb.or([eb('note', 'is not', null), eb('decline_reason', 'is not', null)])).executeTakeFirst()));
+        add(
+          anonymised,
+          'match_requests',
+          count(
+            await trx
+              .updateTable('match_requests')
+              .set({ note: null, decline_reason: null })
+              .where('id', 'in', involvedInMatch)
+              .where((eb) => eb.or([eb('note', 'is not', null), eb('decline_reason', 'is not', null)]))
+              .executeTakeFirst(),
+          ),
+        );
         // A pending request for someone who is gone can never be decided.
-        add(anonymised, 'match_requests', count(await trx.updateTable('match_requests').set({ status: 'cancelled', decided_at: at }).where('id', 'in', involvedInMatch).where('status', '=', 'pending').executeTakeFirst()));
+        add(
+          anonymised,
+          'match_requests',
+          count(
+            await trx
+              .updateTable('match_requests')
+              .set({ status: 'cancelled', decided_at: at })
+              .where('id', 'in', involvedInMatch)
+              .where('status', '=', 'pending')
+              .executeTakeFirst(),
+          ),
+        );
 
         // Their live pairings end, and with them everything still running for those pairs.
-        add(anonymised, 'pairings', count(await trx.updateTable('pairings').set({ status: 'ended', ended_at: at }).where('id', 'in', inPairings).where('status', '<>', 'ended').executeTakeFirst()));
+        add(
+          anonymised,
+          'pairings',
+          count(
+            await trx
+              .updateTable('pairings')
+              .set({ status: 'ended', ended_at: at })
+              .where('id', 'in', inPairings)
+              .where('status', '<>', 'ended')
+              .executeTakeFirst(),
+          ),
+        );
         add(
           anonymised,
           'pairings',
@@ -254,15 +417,39 @@ export function createDataRightsRepository(db: Db) {
               // Without the group DM nothing is posted to the pair again (a program's follow-up check-in, say).
               .set({ goals: '[]', pause_reason: null, conversation_id: null })
               .where('id', 'in', inPairings)
-              .where((eb) => eb.or([sql<boolean>`goals <> '[]'::jsonb`, eb('pause_reason', 'is not', null), eb('conversation_id', 'is not', null)]))
+              .where((eb) =>
+                eb.or([
+                  sql<boolean>`goals <> '[]'::jsonb`,
+                  eb('pause_reason', 'is not', null),
+                  eb('conversation_id', 'is not', null),
+                ]),
+              )
               .executeTakeFirst(),
           ),
         );
-        add(anonymised, 'expectations', count(await trx.updateTable('expectations').set({ status: 'cancelled' }).where('pairing_id', 'in', inPairings).where('status', '=', 'open').executeTakeFirst()));
+        add(
+          anonymised,
+          'expectations',
+          count(
+            await trx
+              .updateTable('expectations')
+              .set({ status: 'cancelled' })
+              .where('pairing_id', 'in', inPairings)
+              .where('status', '=', 'open')
+              .executeTakeFirst(),
+          ),
+        );
         add(
           anonymised,
           'alerts',
-          count(await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null }).where('pairing_id', 'in', inPairings).where('status', '<>', 'resolved').executeTakeFirst()),
+          count(
+            await trx
+              .updateTable('alerts')
+              .set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null })
+              .where('pairing_id', 'in', inPairings)
+              .where('status', '<>', 'resolved')
+              .executeTakeFirst(),
+          ),
         );
         add(
           anonymised,
@@ -270,7 +457,13 @@ export function createDataRightsRepository(db: Db) {
           count(
             await trx
               .updateTable('pair_alerts')
-              .set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null, version: sql`version + 1` })
+              .set({
+                status: 'resolved',
+                resolved_at: at,
+                resolved_by: audit.actor,
+                snoozed_until: null,
+                version: sql`version + 1`,
+              })
               .where('pairing_id', 'in', inPairings)
               .where('status', '<>', 'resolved')
               .executeTakeFirst(),
@@ -280,12 +473,37 @@ export function createDataRightsRepository(db: Db) {
         // Messages to them or to their pairs: keep kind, status and times, drop the text, send nothing more.
         // The weekly standup report quotes what mentors wrote about their mentees: naming them, it is theirs too.
         const theirDeliveries = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
-          eb.or([eb('channel', '=', id), eb('pairing_id', 'in', inPairings), eb.and([eb('kind', 'in', ['standup_report', 'standup_report_thread']), sql<boolean>`strpos(payload::text, ${id}) > 0`])]);
-        add(anonymised, 'deliveries', count(await trx.updateTable('deliveries').set({ status: 'skipped', claimed_by: null, claimed_until: null }).where(theirDeliveries).where('status', '=', 'pending').executeTakeFirst()));
+          eb.or([
+            eb('channel', '=', id),
+            eb('pairing_id', 'in', inPairings),
+            eb.and([
+              eb('kind', 'in', ['standup_report', 'standup_report_thread']),
+              sql<boolean>`strpos(payload::text, ${id}) > 0`,
+            ]),
+          ]);
         add(
           anonymised,
           'deliveries',
-          count(await trx.updateTable('deliveries').set({ payload: forgottenPayload }).where(theirDeliveries).where(sql<boolean>`payload <> ${forgottenPayload}::jsonb`).executeTakeFirst()),
+          count(
+            await trx
+              .updateTable('deliveries')
+              .set({ status: 'skipped', claimed_by: null, claimed_until: null })
+              .where(theirDeliveries)
+              .where('status', '=', 'pending')
+              .executeTakeFirst(),
+          ),
+        );
+        add(
+          anonymised,
+          'deliveries',
+          count(
+            await trx
+              .updateTable('deliveries')
+              .set({ payload: forgottenPayload })
+              .where(theirDeliveries)
+              .where(sql<boolean>`payload <> ${forgottenPayload}::jsonb`)
+              .executeTakeFirst(),
+          ),
         );
         // Dedupe keys are unique: a key that named them gets its row id too, so two keys that differed
         // only by this person (before and after an earlier forget) cannot collide.
@@ -307,14 +525,23 @@ export function createDataRightsRepository(db: Db) {
         const changes = { deleted, anonymised };
         await trx
           .insertInto('audit_log')
-          .values({ at, actor: audit.actor, action: audit.action, subject: pseudonym, details: JSON.stringify(audit.details(changes)) })
+          .values({
+            at,
+            actor: audit.actor,
+            action: audit.action,
+            subject: pseudonym,
+            details: JSON.stringify(audit.details(changes)),
+          })
           .execute();
         return changes;
       });
     },
 
     async recordExport(id: string, at: Date, actor: string, details: Record<string, unknown>): Promise<void> {
-      await db.insertInto('audit_log').values({ at, actor, action: 'data.export', subject: id, details: JSON.stringify(details) }).execute();
+      await db
+        .insertInto('audit_log')
+        .values({ at, actor, action: 'data.export', subject: id, details: JSON.stringify(details) })
+        .execute();
     },
   };
 }
@@ -339,14 +566,17 @@ async function replaceEverywhere(trx: Trx, pattern: string, pseudonym: string): 
 
   const changed: Record<string, number> = {};
   for (const [table, cols] of byTable) {
-    const asText = (c: TextColumn) => (c.data_type === 'json' || c.data_type === 'jsonb' ? sql`${sql.ref(c.column_name)}::text` : sql`${sql.ref(c.column_name)}`);
+    const asText = (c: TextColumn) =>
+      c.data_type === 'json' || c.data_type === 'jsonb' ? sql`${sql.ref(c.column_name)}::text` : sql`${sql.ref(c.column_name)}`;
     const assignments = cols.map((c) => {
       const replaced = sql`regexp_replace(${asText(c)}, ${pattern}, ${pseudonym}, 'g')`;
       const value = c.data_type === 'json' || c.data_type === 'jsonb' ? sql`${replaced}::${sql.raw(c.data_type)}` : replaced;
       return sql`${sql.ref(c.column_name)} = ${value}`;
     });
     const matches = cols.map((c) => sql`${asText(c)} ~ ${pattern}`);
-    const r = await sql`update ${sql.table(table)} set ${sql.join(assignments)} where ${sql.join(matches, sql` or `)}`.execute(trx);
+    const r = await sql`update ${sql.table(table)} set ${sql.join(assignments)} where ${sql.join(matches, sql` or `)}`.execute(
+      trx,
+    );
     const n = Number(r.numAffectedRows ?? 0n);
     if (n > 0) changed[table] = n;
   }

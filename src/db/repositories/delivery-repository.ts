@@ -42,7 +42,11 @@ export function createDeliveryRepository(db: Db) {
         .returning('id')
         .executeTakeFirst();
       if (inserted) return { id: inserted.id, created: true };
-      const existing = await db.selectFrom('deliveries').select('id').where('dedupe_key', '=', delivery.dedupeKey).executeTakeFirstOrThrow();
+      const existing = await db
+        .selectFrom('deliveries')
+        .select('id')
+        .where('dedupe_key', '=', delivery.dedupeKey)
+        .executeTakeFirstOrThrow();
       return { id: existing.id, created: false };
     },
 
@@ -75,7 +79,13 @@ export function createDeliveryRepository(db: Db) {
         .updateTable('deliveries')
         // A lapsed lease means the last attempt's outcome is unknown (may_have_posted tells whether it
         // got as far as posting); a pending row keeps the error its last attempt recorded.
-        .set({ status: 'sending', claimed_by: owner, claimed_until: until, attempts: sql`attempts + 1`, error: sql`case when status = 'sending' then 'lease_expired' else error end` })
+        .set({
+          status: 'sending',
+          claimed_by: owner,
+          claimed_until: until,
+          attempts: sql`attempts + 1`,
+          error: sql`case when status = 'sending' then 'lease_expired' else error end`,
+        })
         .where(
           'id',
           'in',
@@ -120,7 +130,15 @@ export function createDeliveryRepository(db: Db) {
     async markSent(id: number, owner: string, sent: { channel: string; ts: string | null }, at: Date): Promise<boolean> {
       const r = await db
         .updateTable('deliveries')
-        .set({ status: 'sent', sent_channel: sent.channel, sent_ts: sent.ts, sent_at: at, claimed_by: null, claimed_until: null, error: null })
+        .set({
+          status: 'sent',
+          sent_channel: sent.channel,
+          sent_ts: sent.ts,
+          sent_at: at,
+          claimed_by: null,
+          claimed_until: null,
+          error: null,
+        })
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .executeTakeFirst();
@@ -131,7 +149,14 @@ export function createDeliveryRepository(db: Db) {
     async retryLater(id: number, owner: string, notBefore: Date, error: string, notPosted = false): Promise<void> {
       await db
         .updateTable('deliveries')
-        .set({ status: 'pending', not_before: notBefore, claimed_by: null, claimed_until: null, error, ...(notPosted ? { may_have_posted: false } : {}) })
+        .set({
+          status: 'pending',
+          not_before: notBefore,
+          claimed_by: null,
+          claimed_until: null,
+          error,
+          ...(notPosted ? { may_have_posted: false } : {}),
+        })
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .execute();
@@ -141,7 +166,14 @@ export function createDeliveryRepository(db: Db) {
      * Back to pending after a 429, 5xx or network error: the claim's attempt is given back (these
      * never spend the attempt budget) and the run of such failures is counted for the back-off.
      */
-    async retryTransient(id: number, owner: string, now: Date, notBefore: Date, error: string, notPosted: boolean): Promise<void> {
+    async retryTransient(
+      id: number,
+      owner: string,
+      now: Date,
+      notBefore: Date,
+      error: string,
+      notPosted: boolean,
+    ): Promise<void> {
       await db
         .updateTable('deliveries')
         .set({
@@ -175,7 +207,15 @@ export function createDeliveryRepository(db: Db) {
     async requeueFailed(now: Date, ids?: readonly number[]): Promise<number> {
       let q = db
         .updateTable('deliveries')
-        .set({ status: 'pending', not_before: now, attempts: 0, transient_failures: 0, transient_since: null, claimed_by: null, claimed_until: null })
+        .set({
+          status: 'pending',
+          not_before: now,
+          attempts: 0,
+          transient_failures: 0,
+          transient_since: null,
+          claimed_by: null,
+          claimed_until: null,
+        })
         .where('status', '=', 'failed');
       if (ids) {
         if (ids.length === 0) return 0;
@@ -204,7 +244,16 @@ export function createDeliveryRepository(db: Db) {
         q = q.where((eb) =>
           eb.or([
             eb('d.pairing_id', 'in', eb.selectFrom('pairings').select('id').where('program_id', '=', programId)),
-            eb('d.channel', 'in', eb.selectFrom('programs').select('alerts_channel_id').where('id', '=', programId).where('alerts_channel_id', 'is not', null).$narrowType<{ alerts_channel_id: string }>()),
+            eb(
+              'd.channel',
+              'in',
+              eb
+                .selectFrom('programs')
+                .select('alerts_channel_id')
+                .where('id', '=', programId)
+                .where('alerts_channel_id', 'is not', null)
+                .$narrowType<{ alerts_channel_id: string }>(),
+            ),
           ]),
         );
       }
@@ -235,7 +284,11 @@ export function createDeliveryRepository(db: Db) {
     },
 
     /** A delivery's state by its key and whether its payload carries replies for its thread, without reading the payload. */
-    async threadParentByKey(key: string): Promise<{ id: number; status: Delivery['status']; channel: string; sent_ts: string | null; threaded: boolean } | undefined> {
+    async threadParentByKey(
+      key: string,
+    ): Promise<
+      { id: number; status: Delivery['status']; channel: string; sent_ts: string | null; threaded: boolean } | undefined
+    > {
       return db
         .selectFrom('deliveries')
         .select(['id', 'status', 'channel', 'sent_ts', sql<boolean>`payload -> 'threadReplies' is not null`.as('threaded')])
@@ -250,7 +303,13 @@ export function createDeliveryRepository(db: Db) {
     /** A closing program: what is still queued for its pairs is dropped, except the kind `except` (its goodbye). */
     async skipPendingForProgram(programId: number, except: string): Promise<void> {
       const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-      await db.updateTable('deliveries').set({ status: 'skipped' }).where('status', '=', 'pending').where('pairing_id', 'in', pairIds).where('kind', '<>', except).execute();
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'skipped' })
+        .where('status', '=', 'pending')
+        .where('pairing_id', 'in', pairIds)
+        .where('kind', '<>', except)
+        .execute();
     },
   };
 }

@@ -4,8 +4,16 @@ import type { DtrAnswerRow, Milestone } from '../schema.js';
 
 export function createDtrRepository(db: Db) {
   return {
-    async programSet(programId: number, milestone: Milestone, version?: number): Promise<{ version: number; definition: unknown } | undefined> {
-      let q = db.selectFrom('program_question_sets').select(['version', 'definition']).where('program_id', '=', programId).where('milestone', '=', milestone);
+    async programSet(
+      programId: number,
+      milestone: Milestone,
+      version?: number,
+    ): Promise<{ version: number; definition: unknown } | undefined> {
+      let q = db
+        .selectFrom('program_question_sets')
+        .select(['version', 'definition'])
+        .where('program_id', '=', programId)
+        .where('milestone', '=', milestone);
       if (version !== undefined) q = q.where('version', '=', version);
       return q.orderBy('version', 'desc').limit(1).executeTakeFirst();
     },
@@ -26,11 +34,25 @@ export function createDtrRepository(db: Db) {
     },
 
     async answers(pairingId: number, milestone: Milestone): Promise<DtrAnswerRow[]> {
-      return db.selectFrom('dtr_answers').selectAll().where('pairing_id', '=', pairingId).where('milestone', '=', milestone).execute();
+      return db
+        .selectFrom('dtr_answers')
+        .selectAll()
+        .where('pairing_id', '=', pairingId)
+        .where('milestone', '=', milestone)
+        .execute();
     },
 
     /** Stores one side's answers; a resubmission replaces them and bumps the revision. */
-    async save(row: { pairingId: number; milestone: Milestone; personId: string; role: 'mentor' | 'mentee'; setSource: string; setVersion: number; answers: Record<string, string>; at: Date }): Promise<DtrAnswerRow> {
+    async save(row: {
+      pairingId: number;
+      milestone: Milestone;
+      personId: string;
+      role: 'mentor' | 'mentee';
+      setSource: string;
+      setVersion: number;
+      answers: Record<string, string>;
+      at: Date;
+    }): Promise<DtrAnswerRow> {
       return db
         .insertInto('dtr_answers')
         .values({
@@ -66,7 +88,20 @@ export function createDtrRepository(db: Db) {
       return db
         .selectFrom('pairings as p')
         .innerJoin('programs as pr', 'pr.id', 'p.program_id')
-        .select(['p.id', 'p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id', 'p.created_at', 'pr.start_date', 'pr.length_weeks', 'pr.time_zone', 'pr.kickoff_week', 'pr.midmod_week_from', 'pr.midmod_week_to'])
+        .select([
+          'p.id',
+          'p.program_id',
+          'p.mentor_id',
+          'p.mentee_id',
+          'p.conversation_id',
+          'p.created_at',
+          'pr.start_date',
+          'pr.length_weeks',
+          'pr.time_zone',
+          'pr.kickoff_week',
+          'pr.midmod_week_from',
+          'pr.midmod_week_to',
+        ])
         .where('p.status', '=', 'active')
         .where('pr.status', '=', 'active')
         .where('p.conversation_id', 'is not', null)
@@ -78,7 +113,12 @@ export function createDtrRepository(db: Db) {
 
     /** The milestones these pairings have completed. */
     async completedMilestones(pairingIds: readonly number[]): Promise<{ pairing_id: number; milestone: Milestone }[]> {
-      return db.selectFrom('milestones').select(['pairing_id', 'milestone']).where('pairing_id', 'in', pairingIds).where('completed_at', 'is not', null).execute();
+      return db
+        .selectFrom('milestones')
+        .select(['pairing_id', 'milestone'])
+        .where('pairing_id', 'in', pairingIds)
+        .where('completed_at', 'is not', null)
+        .execute();
     },
 
     /** Every DTR answer in a program's pairings, with the pair and the program's question set it was given with (if any). */
@@ -86,8 +126,24 @@ export function createDtrRepository(db: Db) {
       return db
         .selectFrom('dtr_answers as d')
         .innerJoin('pairings as p', 'p.id', 'd.pairing_id')
-        .leftJoin('program_question_sets as q', (j) => j.on('q.program_id', '=', programId).onRef('q.milestone', '=', 'd.milestone').onRef('q.version', '=', 'd.set_version').on('d.set_source', '=', 'program'))
-        .select(['d.milestone', 'd.person_id', 'd.role', 'd.set_source', 'd.set_version', 'd.answers', 'q.definition', 'p.mentor_id', 'p.mentee_id'])
+        .leftJoin('program_question_sets as q', (j) =>
+          j
+            .on('q.program_id', '=', programId)
+            .onRef('q.milestone', '=', 'd.milestone')
+            .onRef('q.version', '=', 'd.set_version')
+            .on('d.set_source', '=', 'program'),
+        )
+        .select([
+          'd.milestone',
+          'd.person_id',
+          'd.role',
+          'd.set_source',
+          'd.set_version',
+          'd.answers',
+          'q.definition',
+          'p.mentor_id',
+          'p.mentee_id',
+        ])
         .where('p.program_id', '=', programId)
         .orderBy('p.id')
         .orderBy('d.role')
@@ -97,14 +153,24 @@ export function createDtrRepository(db: Db) {
     /** The mentees' exit DTR answers in a program. */
     async menteeExitAnswers(programId: number): Promise<Pick<DtrAnswerRow, 'answers'>[]> {
       const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-      return db.selectFrom('dtr_answers').select('answers').where('milestone', '=', 'exit').where('role', '=', 'mentee').where('pairing_id', 'in', pairIds).execute();
+      return db
+        .selectFrom('dtr_answers')
+        .select('answers')
+        .where('milestone', '=', 'exit')
+        .where('role', '=', 'mentee')
+        .where('pairing_id', 'in', pairIds)
+        .execute();
     },
 
     async markMilestoneDone(pairingId: number, milestone: Milestone, at: Date): Promise<void> {
       await db
         .insertInto('milestones')
         .values({ pairing_id: pairingId, milestone, completed_at: at })
-        .onConflict((oc) => oc.columns(['pairing_id', 'milestone']).doUpdateSet({ completed_at: sql`coalesce(milestones.completed_at, excluded.completed_at)` }))
+        .onConflict((oc) =>
+          oc
+            .columns(['pairing_id', 'milestone'])
+            .doUpdateSet({ completed_at: sql`coalesce(milestones.completed_at, excluded.completed_at)` }),
+        )
         .execute();
     },
   };

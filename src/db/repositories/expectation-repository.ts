@@ -52,13 +52,28 @@ export function createExpectationRepository(db: Db) {
       if (rows.length === 0) return;
       await db
         .insertInto('expectations')
-        .values(rows.map((e) => ({ pairing_id: e.pairingId, kind: e.kind, subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt })))
+        .values(
+          rows.map((e) => ({
+            pairing_id: e.pairingId,
+            kind: e.kind,
+            subject: e.subject,
+            source_ref: e.sourceRef,
+            started_at: e.startedAt,
+            remind_at: e.remindAt,
+            due_at: e.dueAt,
+          })),
+        )
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
 
     /** Marks what a person owed in a pair as met; returns the ids that changed (for auto-resolving alerts). */
-    async meet(pairingId: number, subject: string, filter: { kind: ExpectationKind; sourceRef?: string }, at: Date): Promise<Expectation[]> {
+    async meet(
+      pairingId: number,
+      subject: string,
+      filter: { kind: ExpectationKind; sourceRef?: string },
+      at: Date,
+    ): Promise<Expectation[]> {
       let q = db
         .updateTable('expectations')
         .set({ status: 'met', met_at: at })
@@ -73,28 +88,58 @@ export function createExpectationRepository(db: Db) {
     /** A closing program: what its pairs still owe is cancelled. */
     async cancelOpenInProgram(programId: number): Promise<void> {
       const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-      await db.updateTable('expectations').set({ status: 'cancelled' }).where('status', '=', 'open').where('pairing_id', 'in', pairIds).execute();
+      await db
+        .updateTable('expectations')
+        .set({ status: 'cancelled' })
+        .where('status', '=', 'open')
+        .where('pairing_id', 'in', pairIds)
+        .execute();
     },
 
     /** What one person still owes in a pair, soonest due first. */
     async openOwedBy(pairingId: number, subject: string): Promise<Pick<Expectation, 'kind' | 'due_at'>[]> {
-      return db.selectFrom('expectations').select(['kind', 'due_at']).where('pairing_id', '=', pairingId).where('subject', '=', subject).where('status', '=', 'open').orderBy('due_at').execute();
+      return db
+        .selectFrom('expectations')
+        .select(['kind', 'due_at'])
+        .where('pairing_id', '=', pairingId)
+        .where('subject', '=', subject)
+        .where('status', '=', 'open')
+        .orderBy('due_at')
+        .execute();
     },
 
     /** How many answers in a program's pairs are owed past their deadline. */
     async countOverdueInProgram(programId: number, now: Date): Promise<number> {
       const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
-      const late = await db.selectFrom('expectations').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').where('due_at', '<=', now).where('pairing_id', 'in', pairIds).executeTakeFirst();
+      const late = await db
+        .selectFrom('expectations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'open')
+        .where('due_at', '<=', now)
+        .where('pairing_id', 'in', pairIds)
+        .executeTakeFirst();
       return Number(late?.n ?? 0);
     },
 
     async cancelForPairing(pairingId: number, at: Date): Promise<number> {
-      const r = await db.updateTable('expectations').set({ status: 'cancelled', cancelled_at: at }).where('pairing_id', '=', pairingId).where('status', '=', 'open').executeTakeFirst();
+      const r = await db
+        .updateTable('expectations')
+        .set({ status: 'cancelled', cancelled_at: at })
+        .where('pairing_id', '=', pairingId)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
 
     async hasOpenReply(pairingId: number, subject: string): Promise<boolean> {
-      const r = await db.selectFrom('expectations').select('id').where('pairing_id', '=', pairingId).where('subject', '=', subject).where('kind', '=', 'reply').where('status', '=', 'open').executeTakeFirst();
+      const r = await db
+        .selectFrom('expectations')
+        .select('id')
+        .where('pairing_id', '=', pairingId)
+        .where('subject', '=', subject)
+        .where('kind', '=', 'reply')
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       return r !== undefined;
     },
 
@@ -105,30 +150,70 @@ export function createExpectationRepository(db: Db) {
      * the escalation says it better than a late nudge.
      */
     async dueReminders(now: Date, limit: number): Promise<DueExpectation[]> {
-      await db.updateTable('expectations').set({ reminded_at: now }).where('status', '=', 'open').where('reminded_at', 'is', null).where('remind_at', '<=', now).where('due_at', '<=', now).execute();
-      return live().where('e.reminded_at', 'is', null).where('e.remind_at', '<=', now).where('e.due_at', '>', now).orderBy('e.remind_at').orderBy('e.id').limit(limit).execute();
+      await db
+        .updateTable('expectations')
+        .set({ reminded_at: now })
+        .where('status', '=', 'open')
+        .where('reminded_at', 'is', null)
+        .where('remind_at', '<=', now)
+        .where('due_at', '<=', now)
+        .execute();
+      return live()
+        .where('e.reminded_at', 'is', null)
+        .where('e.remind_at', '<=', now)
+        .where('e.due_at', '>', now)
+        .orderBy('e.remind_at')
+        .orderBy('e.id')
+        .limit(limit)
+        .execute();
     },
 
     /** Overdue expectations in live pairings not yet escalated; markEscalated once the alert exists. */
     async dueEscalations(now: Date, limit: number): Promise<DueExpectation[]> {
-      return live().where('e.escalated_at', 'is', null).where('e.due_at', '<=', now).orderBy('e.due_at').orderBy('e.id').limit(limit).execute();
+      return live()
+        .where('e.escalated_at', 'is', null)
+        .where('e.due_at', '<=', now)
+        .orderBy('e.due_at')
+        .orderBy('e.id')
+        .limit(limit)
+        .execute();
     },
 
     async markReminded(id: number, at: Date): Promise<void> {
-      await db.updateTable('expectations').set({ reminded_at: at }).where('id', '=', id).where('reminded_at', 'is', null).execute();
+      await db
+        .updateTable('expectations')
+        .set({ reminded_at: at })
+        .where('id', '=', id)
+        .where('reminded_at', 'is', null)
+        .execute();
     },
 
     async markEscalated(id: number, at: Date): Promise<void> {
-      await db.updateTable('expectations').set({ escalated_at: at }).where('id', '=', id).where('escalated_at', 'is', null).execute();
+      await db
+        .updateTable('expectations')
+        .set({ escalated_at: at })
+        .where('id', '=', id)
+        .where('escalated_at', 'is', null)
+        .execute();
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {
-      return db.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('status', '=', 'open').orderBy('id').execute();
+      return db
+        .selectFrom('expectations')
+        .selectAll()
+        .where('pairing_id', '=', pairingId)
+        .where('status', '=', 'open')
+        .orderBy('id')
+        .execute();
     },
 
     /** For benchmarks and operators: how the due scan is planned. */
     async explainOverdueScan(now: Date): Promise<string[]> {
-      const r = await sql<{ 'QUERY PLAN': string }>`explain select id from expectations where status = 'open' and escalated_at is null and due_at <= ${now} order by due_at limit 500`.execute(db);
+      const r = await sql<{
+        'QUERY PLAN': string;
+      }>`explain select id from expectations where status = 'open' and escalated_at is null and due_at <= ${now} order by due_at limit 500`.execute(
+        db,
+      );
       return r.rows.map((row) => row['QUERY PLAN']);
     },
   };

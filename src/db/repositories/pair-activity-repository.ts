@@ -47,14 +47,28 @@ export function createPairActivityRepository(db: Db) {
       };
       const q =
         a.kind === 'message'
-          ? db.insertInto('pair_activity').values(values).onConflict((oc) => oc.columns(['pairing_id', 'ts']).where('kind', '=', 'message').doNothing())
-          : db.insertInto('pair_activity').values(values).onConflict((oc) => oc.columns(['pairing_id', 'item_ts', 'actor', 'reaction']).where('kind', '=', 'reaction').doNothing());
+          ? db
+              .insertInto('pair_activity')
+              .values(values)
+              .onConflict((oc) => oc.columns(['pairing_id', 'ts']).where('kind', '=', 'message').doNothing())
+          : db
+              .insertInto('pair_activity')
+              .values(values)
+              .onConflict((oc) =>
+                oc.columns(['pairing_id', 'item_ts', 'actor', 'reaction']).where('kind', '=', 'reaction').doNothing(),
+              );
       return (await q.returning('id').executeTakeFirst()) !== undefined;
     },
 
     /** The thread a stored message is in (its parent's ts), or undefined for a top-level message. */
     async threadOf(pairingId: number, ts: string): Promise<string | undefined> {
-      const r = await db.selectFrom('pair_activity').select('thread_ts').where('pairing_id', '=', pairingId).where('kind', '=', 'message').where('ts', '=', ts).executeTakeFirst();
+      const r = await db
+        .selectFrom('pair_activity')
+        .select('thread_ts')
+        .where('pairing_id', '=', pairingId)
+        .where('kind', '=', 'message')
+        .where('ts', '=', ts)
+        .executeTakeFirst();
       return r?.thread_ts ?? undefined;
     },
 
@@ -84,7 +98,11 @@ export function createPairActivityRepository(db: Db) {
      * theirs that answers it (null: unanswered). Messages before a cancelled episode (a pause) start
      * nothing, and history before their last answered episode is left alone.
      */
-    async episodeStarts(pairingId: number, subject: string, partner: string): Promise<{ ts: string; first_answer: string | null }[]> {
+    async episodeStarts(
+      pairingId: number,
+      subject: string,
+      partner: string,
+    ): Promise<{ ts: string; first_answer: string | null }[]> {
       const r = await sql<{ ts: string; first_answer: string | null }>`
         with partner as (
           select m.ts, lag(m.ts) over (order by m.ts::numeric) as prev
@@ -104,16 +122,41 @@ export function createPairActivityRepository(db: Db) {
     },
 
     /** An episode already answered when it is first known: stored as met at once (idempotent by source). */
-    async insertAnswered(e: { pairingId: number; subject: string; sourceRef: string; startedAt: Date; remindAt: Date; dueAt: Date; metAt: Date }): Promise<void> {
+    async insertAnswered(e: {
+      pairingId: number;
+      subject: string;
+      sourceRef: string;
+      startedAt: Date;
+      remindAt: Date;
+      dueAt: Date;
+      metAt: Date;
+    }): Promise<void> {
       await db
         .insertInto('expectations')
-        .values({ pairing_id: e.pairingId, kind: 'reply', subject: e.subject, source_ref: e.sourceRef, started_at: e.startedAt, remind_at: e.remindAt, due_at: e.dueAt, status: 'met', met_at: e.metAt })
+        .values({
+          pairing_id: e.pairingId,
+          kind: 'reply',
+          subject: e.subject,
+          source_ref: e.sourceRef,
+          started_at: e.startedAt,
+          remind_at: e.remindAt,
+          due_at: e.dueAt,
+          status: 'met',
+          met_at: e.metAt,
+        })
         .onConflict((oc) => oc.columns(['pairing_id', 'kind', 'subject', 'source_ref']).doNothing())
         .execute();
     },
 
     async openReply(pairingId: number, subject: string): Promise<Expectation | undefined> {
-      return db.selectFrom('expectations').selectAll().where('pairing_id', '=', pairingId).where('subject', '=', subject).where('kind', '=', 'reply').where('status', '=', 'open').executeTakeFirst();
+      return db
+        .selectFrom('expectations')
+        .selectAll()
+        .where('pairing_id', '=', pairingId)
+        .where('subject', '=', subject)
+        .where('kind', '=', 'reply')
+        .where('status', '=', 'open')
+        .executeTakeFirst();
     },
 
     /**
@@ -124,7 +167,9 @@ export function createPairActivityRepository(db: Db) {
       const r = await sql`
         update expectations e set source_ref = ${to.sourceRef}, started_at = ${to.startedAt}, remind_at = ${to.remindAt}, due_at = ${to.dueAt}
         where e.id = ${id} and e.status = 'open' and e.reminded_at is null and e.escalated_at is null
-          and not exists (select 1 from expectations o where o.pairing_id = e.pairing_id and o.kind = e.kind and o.subject = e.subject and o.source_ref = ${to.sourceRef})`.execute(db);
+          and not exists (select 1 from expectations o where o.pairing_id = e.pairing_id and o.kind = e.kind and o.subject = e.subject and o.source_ref = ${to.sourceRef})`.execute(
+        db,
+      );
       return Number(r.numAffectedRows ?? 0) > 0;
     },
 

@@ -22,14 +22,24 @@ export function createProgramFigures(deps: { db: Db; sessionLogs: SessionLogRepo
       const bounds = keys.map((weekKey) => {
         const monday = mondayOf(weekKey);
         const start = programStart(monday, zone);
-        return { weekKey, monday, start: start.toJSDate(), end: programStart(DateTime.fromISO(monday, { zone: 'UTC' }).plus({ weeks: 1 }).toISODate() as string, zone).toJSDate() };
+        return {
+          weekKey,
+          monday,
+          start: start.toJSDate(),
+          end: programStart(DateTime.fromISO(monday, { zone: 'UTC' }).plus({ weeks: 1 }).toISODate() as string, zone).toJSDate(),
+        };
       });
       const first = bounds[0] as (typeof bounds)[number];
       const last = bounds.at(-1) as (typeof bounds)[number];
       const inProgram = deps.db.selectFrom('pairings').select('id').where('program_id', '=', program.id);
 
       const [pairings, checkins, standupMet, alerts, hourRows] = await Promise.all([
-        deps.db.selectFrom('pairings').select(['id', 'mentor_id', 'mentee_id', 'created_at', 'ended_at']).where('program_id', '=', program.id).orderBy('id').execute(),
+        deps.db
+          .selectFrom('pairings')
+          .select(['id', 'mentor_id', 'mentee_id', 'created_at', 'ended_at'])
+          .where('program_id', '=', program.id)
+          .orderBy('id')
+          .execute(),
         deps.db
           .selectFrom('checkins as c')
           .leftJoin('checkin_answers as a', 'a.checkin_id', 'c.id')
@@ -76,7 +86,16 @@ export function createProgramFigures(deps: { db: Db; sessionLogs: SessionLogRepo
           if (existing) return existing;
           const p = pairings.find((x) => x.id === pairingId);
           if (!p) return undefined;
-          const created: PairWeek = { pairingId, mentorId: p.mentor_id, menteeId: p.mentee_id, checkins: 0, answers: 0, met: false, saidNotYet: false, minutes: 0 };
+          const created: PairWeek = {
+            pairingId,
+            mentorId: p.mentor_id,
+            menteeId: p.mentee_id,
+            checkins: 0,
+            answers: 0,
+            met: false,
+            saidNotYet: false,
+            minutes: 0,
+          };
           rows.set(pairingId, created);
           return created;
         };

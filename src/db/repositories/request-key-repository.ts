@@ -6,7 +6,12 @@ import type { Database } from '../schema.js';
  * Takes a request key unless a live holder has it; an expired key is taken over. Runs on the caller's
  * transaction when the key must be claimed together with the rows it guards.
  */
-export async function claimRequestKey(db: Kysely<Database> | Transaction<Database>, key: string, until: Date, now: Date): Promise<boolean> {
+export async function claimRequestKey(
+  db: Kysely<Database> | Transaction<Database>,
+  key: string,
+  until: Date,
+  now: Date,
+): Promise<boolean> {
   const row = await db
     .insertInto('request_keys')
     .values({ key, expires_at: until })

@@ -8,11 +8,19 @@ export function createSchedulerRunRepository(db: Db) {
      * key was free, or the claim on it ran out before `now`). Claims a day past their end are cleared first.
      */
     async claim(key: string, owner: string, now: Date, expiresAt: Date): Promise<boolean> {
-      await db.deleteFrom('scheduler_runs').where('expires_at', '<', new Date(now.getTime() - 86_400_000)).execute();
+      await db
+        .deleteFrom('scheduler_runs')
+        .where('expires_at', '<', new Date(now.getTime() - 86_400_000))
+        .execute();
       const won = await db
         .insertInto('scheduler_runs')
         .values({ key, owner, expires_at: expiresAt })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ owner, expires_at: sql`excluded.expires_at` }).where('scheduler_runs.expires_at', '<', now))
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ owner, expires_at: sql`excluded.expires_at` })
+            .where('scheduler_runs.expires_at', '<', now),
+        )
         .returning('key')
         .executeTakeFirst();
       return won !== undefined;

@@ -15,23 +15,65 @@ export type HoursSourceRow = {
 export function createSessionLogRepository(db: Db) {
   return {
     /** A new log; the same form (formId) submitted again returns the log it already made. */
-    async create(row: { pairingId: number; authorId: string; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; formId?: string | null; at: Date }): Promise<SessionLog> {
+    async create(row: {
+      pairingId: number;
+      authorId: string;
+      sessionDate: string;
+      minutes: number;
+      done: string | null;
+      privateNotes: string | null;
+      formId?: string | null;
+      at: Date;
+    }): Promise<SessionLog> {
       const formId = row.formId ?? null;
       const inserted = await db
         .insertInto('session_logs')
-        .values({ pairing_id: row.pairingId, author_id: row.authorId, session_date: row.sessionDate, minutes: row.minutes, done: row.done, private_notes: row.privateNotes, form_id: formId, created_at: row.at, updated_at: row.at })
+        .values({
+          pairing_id: row.pairingId,
+          author_id: row.authorId,
+          session_date: row.sessionDate,
+          minutes: row.minutes,
+          done: row.done,
+          private_notes: row.privateNotes,
+          form_id: formId,
+          created_at: row.at,
+          updated_at: row.at,
+        })
         .onConflict((oc) => oc.columns(['author_id', 'form_id']).where('form_id', 'is not', null).doNothing())
         .returningAll()
         .executeTakeFirst();
       if (inserted) return inserted;
-      return db.selectFrom('session_logs').selectAll().where('author_id', '=', row.authorId).where('form_id', '=', formId as string).executeTakeFirstOrThrow();
+      return db
+        .selectFrom('session_logs')
+        .selectAll()
+        .where('author_id', '=', row.authorId)
+        .where('form_id', '=', formId as string)
+        .executeTakeFirstOrThrow();
     },
 
     /** Only the author may change a log: the author is part of the WHERE, not a check before it. */
-    async update(id: number, authorId: string, row: { pairingId: number; sessionDate: string; minutes: number; done: string | null; privateNotes: string | null; at: Date }): Promise<SessionLog | undefined> {
+    async update(
+      id: number,
+      authorId: string,
+      row: {
+        pairingId: number;
+        sessionDate: string;
+        minutes: number;
+        done: string | null;
+        privateNotes: string | null;
+        at: Date;
+      },
+    ): Promise<SessionLog | undefined> {
       return db
         .updateTable('session_logs')
-        .set({ pairing_id: row.pairingId, session_date: row.sessionDate, minutes: row.minutes, done: row.done, private_notes: row.privateNotes, updated_at: row.at })
+        .set({
+          pairing_id: row.pairingId,
+          session_date: row.sessionDate,
+          minutes: row.minutes,
+          done: row.done,
+          private_notes: row.privateNotes,
+          updated_at: row.at,
+        })
         .where('id', '=', id)
         .where('author_id', '=', authorId)
         .returningAll()
@@ -43,7 +85,14 @@ export function createSessionLogRepository(db: Db) {
     },
 
     async recentFor(authorId: string, limit: number): Promise<SessionLog[]> {
-      return db.selectFrom('session_logs').selectAll().where('author_id', '=', authorId).orderBy('session_date', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return db
+        .selectFrom('session_logs')
+        .selectAll()
+        .where('author_id', '=', authorId)
+        .orderBy('session_date', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
     },
 
     /** Session logs and standup hours whose day falls in [from, to), for the hours rules; one mentor's, one program's, or all. */
@@ -61,7 +110,13 @@ export function createSessionLogRepository(db: Db) {
         .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
         .innerJoin('programs as pr', 'pr.id', 's.program_id')
         // A standup's hours belong to the day it was asked, in the program's calendar.
-        .select(['p.mentor_id', 'p.mentee_id', 'p.id as pairing_id', sql<string>`to_char(s.prompt_at at time zone pr.time_zone, 'YYYY-MM-DD')`.as('day'), 'e.minutes'])
+        .select([
+          'p.mentor_id',
+          'p.mentee_id',
+          'p.id as pairing_id',
+          sql<string>`to_char(s.prompt_at at time zone pr.time_zone, 'YYYY-MM-DD')`.as('day'),
+          'e.minutes',
+        ])
         .where('e.minutes', '>', 0)
         .where('s.prompt_at', '>=', sql<Date>`${from}::date - 2`)
         .where('s.prompt_at', '<', sql<Date>`${to}::date + 2`);

@@ -41,10 +41,24 @@ export function createStandupRepository(db: Db) {
       return r.rows;
     },
 
-    async create(row: { programId: number; mentorId: string; weekKey: string; promptAt: Date; remindAt: Date; closesAt: Date }): Promise<Standup | undefined> {
+    async create(row: {
+      programId: number;
+      mentorId: string;
+      weekKey: string;
+      promptAt: Date;
+      remindAt: Date;
+      closesAt: Date;
+    }): Promise<Standup | undefined> {
       return db
         .insertInto('standups')
-        .values({ program_id: row.programId, mentor_id: row.mentorId, week_key: row.weekKey, prompt_at: row.promptAt, remind_at: row.remindAt, closes_at: row.closesAt })
+        .values({
+          program_id: row.programId,
+          mentor_id: row.mentorId,
+          week_key: row.weekKey,
+          prompt_at: row.promptAt,
+          remind_at: row.remindAt,
+          closes_at: row.closesAt,
+        })
         .onConflict((oc) => oc.columns(['program_id', 'mentor_id', 'week_key']).doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -72,11 +86,25 @@ export function createStandupRepository(db: Db) {
     },
 
     /** Saves entries; returns those whose status or concern is new or changed (for alerts). */
-    async saveEntries(standupId: number, entries: { pairingId: number; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[], at: Date): Promise<void> {
+    async saveEntries(
+      standupId: number,
+      entries: { pairingId: number; status: StandupStatus; met: StandupMet; minutes: number; concerns: string | null }[],
+      at: Date,
+    ): Promise<void> {
       if (entries.length === 0) return;
       await db
         .insertInto('standup_entries')
-        .values(entries.map((e) => ({ standup_id: standupId, pairing_id: e.pairingId, status: e.status, met: e.met, minutes: e.minutes, concerns: e.concerns, updated_at: at })))
+        .values(
+          entries.map((e) => ({
+            standup_id: standupId,
+            pairing_id: e.pairingId,
+            status: e.status,
+            met: e.met,
+            minutes: e.minutes,
+            concerns: e.concerns,
+            updated_at: at,
+          })),
+        )
         .onConflict((oc) =>
           oc.columns(['standup_id', 'pairing_id']).doUpdateSet({
             status: sql`excluded.status`,
@@ -90,7 +118,11 @@ export function createStandupRepository(db: Db) {
     },
 
     async markSubmitted(standupId: number, generalNote: string | null, at: Date): Promise<void> {
-      await db.updateTable('standups').set({ submitted_at: sql`coalesce(submitted_at, ${at}::timestamptz)`, general_note: generalNote }).where('id', '=', standupId).execute();
+      await db
+        .updateTable('standups')
+        .set({ submitted_at: sql`coalesce(submitted_at, ${at}::timestamptz)`, general_note: generalNote })
+        .where('id', '=', standupId)
+        .execute();
     },
 
     /** Marks due reminders as sent (through repositories bound to the transaction that also queues them). */
@@ -101,7 +133,16 @@ export function createStandupRepository(db: Db) {
         .where(
           'id',
           'in',
-          db.selectFrom('standups').select('id').where('submitted_at', 'is', null).where('reminded_at', 'is', null).where('remind_at', '<=', now).where('closes_at', '>', now).limit(limit).forUpdate().skipLocked(),
+          db
+            .selectFrom('standups')
+            .select('id')
+            .where('submitted_at', 'is', null)
+            .where('reminded_at', 'is', null)
+            .where('remind_at', '<=', now)
+            .where('closes_at', '>', now)
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
         )
         .returningAll()
         .execute();
@@ -144,7 +185,13 @@ export function createStandupRepository(db: Db) {
     },
 
     async latestFor(mentorId: string): Promise<Standup | undefined> {
-      return db.selectFrom('standups').selectAll().where('mentor_id', '=', mentorId).orderBy('prompt_at', 'desc').limit(1).executeTakeFirst();
+      return db
+        .selectFrom('standups')
+        .selectAll()
+        .where('mentor_id', '=', mentorId)
+        .orderBy('prompt_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
     },
   };
 }

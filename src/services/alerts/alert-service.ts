@@ -21,7 +21,14 @@ export type RaiseAlert = {
   subject: string | null;
   since: Date;
   /** Ids and times only: what to link to and when it was due. Never message text. */
-  details: { linkChannel?: string | null; linkTs?: string | null; dueAt?: string | null; staffNote?: string | null; overdue?: string | null; evidence?: AlertEvidence | null };
+  details: {
+    linkChannel?: string | null;
+    linkTs?: string | null;
+    dueAt?: string | null;
+    staffNote?: string | null;
+    overdue?: string | null;
+    evidence?: AlertEvidence | null;
+  };
 };
 
 /** How an overdue answer was established before staff were alerted. */
@@ -62,7 +69,10 @@ export function createAlertService(deps: {
       overdueLabel: String(d.overdue ?? overdueText[r.reason]),
       permalink,
       resolved: r.status === 'resolved' ? { at: r.resolved_at ? slackTime(r.resolved_at, zone) : '', by: r.resolved_by } : null,
-      staffNote: r.reason === 'mentor_concern' || r.reason === 'note_signal' ? userTextOrNull(d.staffNote as string | null | undefined) : null,
+      staffNote:
+        r.reason === 'mentor_concern' || r.reason === 'note_signal'
+          ? userTextOrNull(d.staffNote as string | null | undefined)
+          : null,
       evidence: d.evidence === 'slack_confirmed' || d.evidence === 'records_only' ? d.evidence : null,
     };
   }
@@ -71,7 +81,8 @@ export function createAlertService(deps: {
     const zone = g.time_zone;
     const reasons = await Promise.all((await deps.alerts.reasonsOf(g.id)).map((r) => reasonView(r, zone)));
     const before = g.previous_id ? await deps.alerts.getGroup(g.previous_id) : undefined;
-    const beforeLink = before?.sent_channel && before.sent_ts ? await deps.slack.permalink(before.sent_channel, before.sent_ts) : null;
+    const beforeLink =
+      before?.sent_channel && before.sent_ts ? await deps.slack.permalink(before.sent_channel, before.sent_ts) : null;
     return alertMessage({
       alertId: g.id,
       pairingId: g.pairing_id,
@@ -81,7 +92,10 @@ export function createAlertService(deps: {
       programName: userText(g.program_name),
       weekLabel: weekLabel(g.week_start),
       reasons,
-      previous: before && beforeLink ? { permalink: beforeLink, weekLabel: weekLabel(before.week_start), resolved: before.status === 'resolved' } : null,
+      previous:
+        before && beforeLink
+          ? { permalink: beforeLink, weekLabel: weekLabel(before.week_start), resolved: before.status === 'resolved' }
+          : null,
       ownerId: g.owner_id,
       snoozedUntilLabel: g.snoozed_until ? slackTime(g.snoozed_until, zone) : null,
       resolvedLabel: g.resolved_at ? slackTime(g.resolved_at, zone) : null,
@@ -97,7 +111,10 @@ export function createAlertService(deps: {
     const channel = program.alerts_channel_id;
     const problem = channel ? await deps.checkAlertsChannel(channel) : 'The program has no alerts channel.';
     if (!problem) return null;
-    log.error({ programId: program.id, channel }, 'refusing to post pair details: the alerts channel is not a private channel Tandem is in');
+    log.error(
+      { programId: program.id, channel },
+      'refusing to post pair details: the alerts channel is not a private channel Tandem is in',
+    );
     for (const staffId of await deps.staff.list()) {
       const q = await deps.deliveries.enqueue({
         dedupeKey: `alerts-channel-problem:${program.id}:${channel ?? 'none'}:${staffId}`,
@@ -120,7 +137,14 @@ export function createAlertService(deps: {
     const channel = g.alerts_channel_id;
     if (!channel || (await channelProblem({ id: g.program_id, name: g.program_name, alerts_channel_id: channel }))) return false;
     const message = await render(g);
-    const q = await deps.deliveries.enqueue({ dedupeKey: `pair-alert:${g.id}`, kind: 'alert', pairingId: g.pairing_id, channel, payload: message, notBefore: deps.clock() });
+    const q = await deps.deliveries.enqueue({
+      dedupeKey: `pair-alert:${g.id}`,
+      kind: 'alert',
+      pairingId: g.pairing_id,
+      channel,
+      payload: message,
+      notBefore: deps.clock(),
+    });
     await deps.alerts.setGroupDelivery(g.id, q.id);
     await deps.alerts.markGroupRendered(g.id, g.version);
     deps.onEnqueued();
@@ -143,8 +167,18 @@ export function createAlertService(deps: {
   }
 
   async function record(input: RaiseAlert, alerts: AlertRepository = deps.alerts): Promise<Alert | undefined> {
-    const raised = await alerts.raise({ ...input, details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null } }, deps.clock());
-    if (raised) log.info({ alertId: raised.alert.id, pairAlertId: raised.alert.pair_alert_id, pairingId: input.pairingId, reason: input.reason }, 'alert raised');
+    const raised = await alerts.raise(
+      {
+        ...input,
+        details: { ...input.details, overdue: input.details.overdue ?? null, evidence: input.details.evidence ?? null },
+      },
+      deps.clock(),
+    );
+    if (raised)
+      log.info(
+        { alertId: raised.alert.id, pairAlertId: raised.alert.pair_alert_id, pairingId: input.pairingId, reason: input.reason },
+        'alert raised',
+      );
     return raised?.alert;
   }
 
@@ -159,7 +193,14 @@ export function createAlertService(deps: {
     const g = await deps.alerts.getGroup(reason.pair_alert_id);
     if (!g?.sent_channel || !g.sent_ts) return false;
     const line = alertReasonAdded(await reasonView(reason, g.time_zone));
-    const q = await deps.deliveries.enqueue({ dedupeKey: `alert-reason:${reason.id}`, kind: 'alert_reason', pairingId: g.pairing_id, channel: g.sent_channel, payload: { text: line, thread_ts: g.sent_ts }, notBefore: deps.clock() });
+    const q = await deps.deliveries.enqueue({
+      dedupeKey: `alert-reason:${reason.id}`,
+      kind: 'alert_reason',
+      pairingId: g.pairing_id,
+      channel: g.sent_channel,
+      payload: { text: line, thread_ts: g.sent_ts },
+      notBefore: deps.clock(),
+    });
     if (q.created) deps.onEnqueued();
     await syncMessages();
     return true;
@@ -210,13 +251,28 @@ export function createAlertService(deps: {
       if (!g) return refuse('not_found', 'That alert no longer exists.');
       const now = deps.clock();
       let changed;
-      if (action === 'ack') changed = await deps.alerts.transitionGroup(g.id, ['open', 'snoozed'], { status: 'acknowledged', owner_id: actor, snoozed_until: null });
-      else if (action === 'resolve') changed = await deps.alerts.transitionGroup(g.id, ['open', 'acknowledged', 'snoozed'], { status: 'resolved', resolved_at: now, resolved_by: actor, snoozed_until: null });
+      if (action === 'ack')
+        changed = await deps.alerts.transitionGroup(g.id, ['open', 'snoozed'], {
+          status: 'acknowledged',
+          owner_id: actor,
+          snoozed_until: null,
+        });
+      else if (action === 'resolve')
+        changed = await deps.alerts.transitionGroup(g.id, ['open', 'acknowledged', 'snoozed'], {
+          status: 'resolved',
+          resolved_at: now,
+          resolved_by: actor,
+          snoozed_until: null,
+        });
       else {
         const program = await deps.programs.get(g.program_id);
         const zone = (await deps.people.find(actor))?.time_zone ?? g.time_zone;
         const until = addWorkDays(DateTime.fromJSDate(now, { zone }), 2, zone, holidaySet(program?.holidays ?? []));
-        changed = await deps.alerts.transitionGroup(g.id, ['open', 'acknowledged'], { status: 'snoozed', snoozed_until: until.toJSDate(), owner_id: g.owner_id ?? actor });
+        changed = await deps.alerts.transitionGroup(g.id, ['open', 'acknowledged'], {
+          status: 'snoozed',
+          snoozed_until: until.toJSDate(),
+          owner_id: g.owner_id ?? actor,
+        });
       }
       if (changed) await syncMessages();
       return { ok: true, changed: Boolean(changed) };

@@ -15,18 +15,30 @@ export type { PairReport, ReportWeek };
 
 export type ReportTarget = { pairingId: number } | { a: string; b: string; program?: string | undefined };
 
-export function createReportService(deps: { reports: ReportRepository; staff: StaffRepository; people: PeopleService; deliveries: DeliveryRepository; slack: SlackPort; clock: Clock; onEnqueued: () => void }) {
+export function createReportService(deps: {
+  reports: ReportRepository;
+  staff: StaffRepository;
+  people: PeopleService;
+  deliveries: DeliveryRepository;
+  slack: SlackPort;
+  clock: Clock;
+  onEnqueued: () => void;
+}) {
   return {
     /**
      * Staff are not members of a pair's own conversation (and its permalink does not open for them):
      * this opens a group DM of the staff member, the mentor and the mentee, says once in it who
      * opened it and why, and returns it.
      */
-    async messagePair(actor: string, pairingId: number): Promise<Outcome<{ channel: string; mentorId: string; menteeId: string }>> {
+    async messagePair(
+      actor: string,
+      pairingId: number,
+    ): Promise<Outcome<{ channel: string; mentorId: string; menteeId: string }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const pair = await deps.reports.pairBasics(pairingId);
       if (!pair) return refuse('not_found', 'That pairing no longer exists.');
-      if (actor === pair.mentorId || actor === pair.menteeId) return refuse('invalid', 'You are in this pair: write to your partner in your own conversation.');
+      if (actor === pair.mentorId || actor === pair.menteeId)
+        return refuse('invalid', 'You are in this pair: write to your partner in your own conversation.');
       const channel = await deps.slack.openConversation([actor, pair.mentorId, pair.menteeId]);
       const q = await deps.deliveries.enqueue({
         dedupeKey: `message-pair:${channel}`,
@@ -48,9 +60,15 @@ export function createReportService(deps: { reports: ReportRepository; staff: St
       let pairingId: number;
       if ('pairingId' in target) pairingId = target.pairingId;
       else {
-        const found = (await deps.reports.pairingsBetween(target.a, target.b)).filter((p) => !target.program || p.programName.toLowerCase() === target.program.toLowerCase());
+        const found = (await deps.reports.pairingsBetween(target.a, target.b)).filter(
+          (p) => !target.program || p.programName.toLowerCase() === target.program.toLowerCase(),
+        );
         const first = found[0];
-        if (!first) return refuse('not_found', `<@${target.a}> and <@${target.b}> have never been paired${target.program ? ' in that program' : ''}.`);
+        if (!first)
+          return refuse(
+            'not_found',
+            `<@${target.a}> and <@${target.b}> have never been paired${target.program ? ' in that program' : ''}.`,
+          );
         pairingId = (found.find((p) => p.status !== 'ended') ?? first).id;
       }
       const rows = await deps.reports.pairReport(pairingId);
@@ -71,7 +89,9 @@ export function groupByWeek(rows: PairReportRows): Omit<PairReport, 'readerZone'
       const monday = DateTime.fromISO(`${key}-1`, { zone });
       w = {
         monday: monday.toISODate() ?? key,
-        programWeek: monday.isValid ? programWeek(rows.pairing.startDate, rows.pairing.lengthWeeks, monday.plus({ days: 6 }), zone) : null,
+        programWeek: monday.isValid
+          ? programWeek(rows.pairing.startDate, rows.pairing.lengthWeeks, monday.plus({ days: 6 }), zone)
+          : null,
         checkins: [],
         sessions: [],
         standups: [],
@@ -95,7 +115,11 @@ export function groupByWeek(rows: PairReportRows): Omit<PairReport, 'readerZone'
       role: d.role,
       submittedAt: d.submittedAt,
       // Who reads each answer is its question's `readers`; kick-off goal parts show once, as the pair's goals.
-      answers: answersWhere(questionSetFor(d.milestone, { source: d.setSource, version: d.setVersion }, d.setDefinition), d.answers, (q) => staffReads(q) && !q.goal),
+      answers: answersWhere(
+        questionSetFor(d.milestone, { source: d.setSource, version: d.setVersion }, d.setDefinition),
+        d.answers,
+        (q) => staffReads(q) && !q.goal,
+      ),
     }))
     .filter((d) => d.answers.length > 0);
   return {

@@ -70,19 +70,42 @@ export function createCheckinService(deps: {
     return planned;
 
     async function planPage(page: Awaited<ReturnType<CheckinRepository['dueCandidates']>>['rows']): Promise<number> {
-      const zones = new Map((await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p.time_zone]));
+      const zones = new Map(
+        (await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [
+          p.slack_id,
+          p.time_zone,
+        ]),
+      );
       for (const c of page) {
-        if (!holidaysByProgram.has(c.program_id)) holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
+        if (!holidaysByProgram.has(c.program_id))
+          holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
       }
-      const slots = new Map<number, { candidate: (typeof page)[number]; slot: NonNullable<ReturnType<typeof checkinSlotForWeek>> }>();
+      const slots = new Map<
+        number,
+        { candidate: (typeof page)[number]; slot: NonNullable<ReturnType<typeof checkinSlotForWeek>> }
+      >();
       for (const c of page) {
         const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-        const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays, programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
+        const slot = checkinSlotForWeek(nowDt, {
+          weekday: c.weekday,
+          time: c.time,
+          zone: c.zone,
+          holidays,
+          programStartDate: c.start_date,
+          programLengthWeeks: c.length_weeks,
+        });
         if (slot && slot.promptAt.toMillis() <= now.getTime()) slots.set(c.pairing_id, { candidate: c, slot });
       }
       // One transaction and three statements per page: the check-ins, their messages, what each person owes.
       const created = await deps.transact(async (tx) => {
-        const rows = await tx.checkins.createMany([...slots.values()].map(({ candidate, slot }) => ({ pairingId: candidate.pairing_id, weekKey: slot.weekKey, promptAt: slot.promptAt.toJSDate(), closesAt: slot.closesAt.toJSDate() })));
+        const rows = await tx.checkins.createMany(
+          [...slots.values()].map(({ candidate, slot }) => ({
+            pairingId: candidate.pairing_id,
+            weekKey: slot.weekKey,
+            promptAt: slot.promptAt.toJSDate(),
+            closesAt: slot.closesAt.toJSDate(),
+          })),
+        );
         const deliveries = [];
         const expectations = [];
         for (const checkin of rows) {
@@ -94,7 +117,13 @@ export function createCheckinService(deps: {
             kind: 'checkin',
             pairingId: c.pairing_id,
             channel: c.conversation_id,
-            payload: checkinMessage({ checkinId: checkin.id, mentorId: c.mentor_id, menteeId: c.mentee_id, weekLabel: weekLabel(checkin.prompt_at, c.zone), answers: [] }),
+            payload: checkinMessage({
+              checkinId: checkin.id,
+              mentorId: c.mentor_id,
+              menteeId: c.mentee_id,
+              weekLabel: weekLabel(checkin.prompt_at, c.zone),
+              answers: [],
+            }),
             notBefore: now,
             // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
             expiresAt: checkin.closes_at,
@@ -102,17 +131,32 @@ export function createCheckinService(deps: {
           // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
           const startedAt = DateTime.max(slot.promptAt, nowDt);
           for (const subject of [c.mentor_id, c.mentee_id]) {
-            const d = responseDeadlines(startedAt, c.response_window_days, zones.get(subject) ?? c.zone, holidaysByProgram.get(c.program_id) ?? new Set<string>());
-            expectations.push({ pairingId: c.pairing_id, kind: 'checkin' as const, subject, sourceRef: String(checkin.id), startedAt: startedAt.toJSDate(), remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() });
+            const d = responseDeadlines(
+              startedAt,
+              c.response_window_days,
+              zones.get(subject) ?? c.zone,
+              holidaysByProgram.get(c.program_id) ?? new Set<string>(),
+            );
+            expectations.push({
+              pairingId: c.pairing_id,
+              kind: 'checkin' as const,
+              subject,
+              sourceRef: String(checkin.id),
+              startedAt: startedAt.toJSDate(),
+              remindAt: d.remindAt.toJSDate(),
+              dueAt: d.dueAt.toJSDate(),
+            });
           }
         }
         await tx.deliveries.enqueueMany(deliveries);
         // Each check-in keeps a link to its message, so answering it finds the message without its key.
         const ids = await tx.deliveries.idsByKeys(deliveries.map((d) => d.dedupeKey));
-        await tx.checkins.linkDeliveries(rows.flatMap((r) => {
-          const deliveryId = ids.get(checkinDeliveryKey(r.pairing_id, r.week_key));
-          return deliveryId === undefined ? [] : [{ checkinId: r.id, deliveryId }];
-        }));
+        await tx.checkins.linkDeliveries(
+          rows.flatMap((r) => {
+            const deliveryId = ids.get(checkinDeliveryKey(r.pairing_id, r.week_key));
+            return deliveryId === undefined ? [] : [{ checkinId: r.id, deliveryId }];
+          }),
+        );
         await tx.expectations.createMany(expectations);
         return rows.length;
       });
@@ -122,16 +166,33 @@ export function createCheckinService(deps: {
     }
   }
 
-  async function load(actor: string, checkinId: number): Promise<Outcome<{ checkin: Checkin; mentorId: string; menteeId: string; zone: string; programId: number; pairingId: number }>> {
+  async function load(
+    actor: string,
+    checkinId: number,
+  ): Promise<
+    Outcome<{ checkin: Checkin; mentorId: string; menteeId: string; zone: string; programId: number; pairingId: number }>
+  > {
     const checkin = await deps.checkins.get(checkinId);
     if (!checkin) return refuse('not_found', 'I could not find that check-in.');
     const pairing = await deps.pairings.get(checkin.pairing_id);
     if (!pairing) return refuse('not_found', 'I could not find that check-in.');
-    if (!isInPair(pairing, actor)) return refuse('forbidden', `This check-in is for <@${pairing.mentor_id}> and <@${pairing.mentee_id}>; only they can answer it.`);
+    if (!isInPair(pairing, actor))
+      return refuse(
+        'forbidden',
+        `This check-in is for <@${pairing.mentor_id}> and <@${pairing.mentee_id}>; only they can answer it.`,
+      );
     if (pairing.status === 'ended') return refuse('invalid', 'This pairing has ended, so the check-in is closed.');
     if (deps.clock() >= checkin.closes_at) return refuse('invalid', "This check-in is closed; next week's is on its way.");
     const program = await deps.programs.get(pairing.program_id);
-    return { ok: true, checkin, mentorId: pairing.mentor_id, menteeId: pairing.mentee_id, zone: pairing.checkin_zone ?? program?.time_zone ?? 'UTC', programId: pairing.program_id, pairingId: pairing.id };
+    return {
+      ok: true,
+      checkin,
+      mentorId: pairing.mentor_id,
+      menteeId: pairing.mentee_id,
+      zone: pairing.checkin_zone ?? program?.time_zone ?? 'UTC',
+      programId: pairing.program_id,
+      pairingId: pairing.id,
+    };
   }
 
   /** Re-renders the check-in message with who has answered. */
@@ -147,10 +208,25 @@ export function createCheckinService(deps: {
     const program = await deps.programs.get(pairing.program_id);
     const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
     const zone = pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
-    await deps.slack.updateMessage({ channel, ts, ...checkinMessage({ checkinId, mentorId: pairing.mentor_id, menteeId: pairing.mentee_id, weekLabel: weekLabel(checkin.prompt_at, zone), answers }) });
+    await deps.slack.updateMessage({
+      channel,
+      ts,
+      ...checkinMessage({
+        checkinId,
+        mentorId: pairing.mentor_id,
+        menteeId: pairing.mentee_id,
+        weekLabel: weekLabel(checkin.prompt_at, zone),
+        answers,
+      }),
+    });
   }
 
-  async function recordAnswer(actor: string, checkinId: number, answer: CheckinAnswer | null, note?: Omit<CheckinNote, 'answer'>): Promise<Outcome<{ checkin: Checkin; mentorId: string; pairingId: number }>> {
+  async function recordAnswer(
+    actor: string,
+    checkinId: number,
+    answer: CheckinAnswer | null,
+    note?: Omit<CheckinNote, 'answer'>,
+  ): Promise<Outcome<{ checkin: Checkin; mentorId: string; pairingId: number }>> {
     const loaded = await load(actor, checkinId);
     if (!loaded.ok) return loaded;
     const now = deps.clock();
@@ -175,7 +251,11 @@ export function createCheckinService(deps: {
       episodeKey: checkin.week_key,
       subject: null,
       since: checkin.prompt_at,
-      details: { linkChannel: delivery?.sent_channel ?? pairing?.conversation_id ?? null, linkTs: delivery?.sent_ts ?? null, overdue: `answered “not yet” two weeks in a row (latest from <@${actor}>)` },
+      details: {
+        linkChannel: delivery?.sent_channel ?? pairing?.conversation_id ?? null,
+        linkTs: delivery?.sent_ts ?? null,
+        overdue: `answered “not yet” two weeks in a row (latest from <@${actor}>)`,
+      },
     });
   }
 
@@ -189,7 +269,9 @@ export function createCheckinService(deps: {
     if (!low && !blockers) return;
     const pairing = await deps.pairings.get(pairingId);
     if (!pairing) return;
-    const what = [low ? `rated the week ${note.rating}/5` : null, blockers ? 'says something is blocking them' : null].filter(Boolean).join(' and ');
+    const what = [low ? `rated the week ${note.rating}/5` : null, blockers ? 'says something is blocking them' : null]
+      .filter(Boolean)
+      .join(' and ');
     await deps.alerts.raise({
       pairingId,
       programId: pairing.program_id,
@@ -197,7 +279,12 @@ export function createCheckinService(deps: {
       episodeKey: checkin.week_key,
       subject: actor,
       since: deps.clock(),
-      details: { linkChannel: pairing.conversation_id, linkTs: null, overdue: what, staffNote: blockers ? `Blocking: ${blockers}` : null },
+      details: {
+        linkChannel: pairing.conversation_id,
+        linkTs: null,
+        overdue: what,
+        staffNote: blockers ? `Blocking: ${blockers}` : null,
+      },
     });
   }
 
@@ -219,10 +306,16 @@ export function createCheckinService(deps: {
      * background, so the form (which Slack gives three seconds) is answered first.
      */
     async addNote(actor: string, checkinId: number, note: CheckinNote) {
-      const r = await recordAnswer(actor, checkinId, note.answer, { rating: note.rating, topics: note.topics, blockers: note.blockers });
+      const r = await recordAnswer(actor, checkinId, note.answer, {
+        rating: note.rating,
+        topics: note.topics,
+        blockers: note.blockers,
+      });
       if (!r.ok) return r;
       await signalFromNote(actor, r.checkin, r.pairingId, note);
-      void refreshMessage(checkinId).catch((err: unknown) => log.warn({ err, checkinId }, 'could not refresh the check-in message'));
+      void refreshMessage(checkinId).catch((err: unknown) =>
+        log.warn({ err, checkinId }, 'could not refresh the check-in message'),
+      );
       return r;
     },
 
@@ -234,7 +327,12 @@ export function createCheckinService(deps: {
       return {
         ok: true as const,
         weekLabel: weekLabel(loaded.checkin.prompt_at, loaded.zone),
-        defaults: { answer: mine?.answer ?? null, rating: mine?.rating ?? null, topics: mine?.topics ?? null, blockers: mine?.blockers ?? null },
+        defaults: {
+          answer: mine?.answer ?? null,
+          rating: mine?.rating ?? null,
+          topics: mine?.topics ?? null,
+          blockers: mine?.blockers ?? null,
+        },
       };
     },
   };

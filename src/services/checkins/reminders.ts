@@ -53,8 +53,21 @@ export function createResponseWindowService(deps: {
     const program = await deps.programs.get(pairing.program_id);
     if (!program) return undefined;
     const zones = new Map<string, string>();
-    for (const id of [pairing.mentor_id, pairing.mentee_id]) zones.set(id, (await deps.people.ensure(id).catch(() => undefined))?.time_zone ?? program.time_zone);
-    return { pairing, windowDays: pairing.reply_within_days ?? program.response_window_days, holidays: holidaySet(program.holidays), zones };
+    for (const id of [pairing.mentor_id, pairing.mentee_id])
+      zones.set(
+        id,
+        (
+          await deps.people
+            .ensure(id)
+            .catch((err: unknown) => void log.warn({ err }, 'could not look up a zone; using the program zone'))
+        )?.time_zone ?? program.time_zone,
+      );
+    return {
+      pairing,
+      windowDays: pairing.reply_within_days ?? program.response_window_days,
+      holidays: holidaySet(program.holidays),
+      zones,
+    };
   }
 
   function replyDeadlines(ctx: PairContext, subject: string, sourceTs: string) {
@@ -79,12 +92,19 @@ export function createResponseWindowService(deps: {
       for (const start of await tx.activity.episodeStarts(pairing.id, subject, partner)) {
         const d = replyDeadlines(ctx, subject, start.ts);
         if (start.first_answer !== null) {
-          await tx.activity.insertAnswered({ pairingId: pairing.id, subject, sourceRef: start.ts, ...d, metAt: new Date(Math.round(Number(start.first_answer) * 1000)) });
+          await tx.activity.insertAnswered({
+            pairingId: pairing.id,
+            subject,
+            sourceRef: start.ts,
+            ...d,
+            metAt: new Date(Math.round(Number(start.first_answer) * 1000)),
+          });
           continue;
         }
         const open = await tx.activity.openReply(pairing.id, subject);
         if (!open) await tx.expectations.create({ pairingId: pairing.id, kind: 'reply', subject, sourceRef: start.ts, ...d });
-        else if (slackTs.test(open.source_ref) && tsMicros(start.ts) < tsMicros(open.source_ref)) await tx.activity.rewindReply(open.id, { sourceRef: start.ts, ...d });
+        else if (slackTs.test(open.source_ref) && tsMicros(start.ts) < tsMicros(open.source_ref))
+          await tx.activity.rewindReply(open.id, { sourceRef: start.ts, ...d });
       }
     }
     met.push(...(await tx.activity.meetCheckins(pairing.id, deps.clock())));
@@ -121,8 +141,19 @@ export function createResponseWindowService(deps: {
     const facts: Fact[] = [];
     for (const m of messages) {
       if (!slackTs.test(m.ts)) continue;
-      const human = !m.isBot && m.user !== null && people.has(m.user) && (m.subtype === null || m.subtype === 'file_share' || m.subtype === 'thread_broadcast');
-      if (human) facts.push({ kind: 'message', actor: m.user as string, ts: m.ts, threadTs: m.threadTs && m.threadTs !== m.ts ? m.threadTs : null, learnedFrom: 'slack_check' });
+      const human =
+        !m.isBot &&
+        m.user !== null &&
+        people.has(m.user) &&
+        (m.subtype === null || m.subtype === 'file_share' || m.subtype === 'thread_broadcast');
+      if (human)
+        facts.push({
+          kind: 'message',
+          actor: m.user as string,
+          ts: m.ts,
+          threadTs: m.threadTs && m.threadTs !== m.ts ? m.threadTs : null,
+          learnedFrom: 'slack_check',
+        });
       facts.push(...reactionFacts(ctx, m.ts, m.reactions));
     }
     return facts;
@@ -130,7 +161,11 @@ export function createResponseWindowService(deps: {
 
   function reactionFacts(ctx: PairContext, itemTs: string, reactions: { name: string; users: string[] }[]): Fact[] {
     const people = new Set([ctx.pairing.mentor_id, ctx.pairing.mentee_id]);
-    return reactions.flatMap((r) => r.users.filter((u) => people.has(u)).map((u): Fact => ({ kind: 'reaction', actor: u, ts: null, itemTs, reaction: r.name, learnedFrom: 'slack_check' })));
+    return reactions.flatMap((r) =>
+      r.users
+        .filter((u) => people.has(u))
+        .map((u): Fact => ({ kind: 'reaction', actor: u, ts: null, itemTs, reaction: r.name, learnedFrom: 'slack_check' })),
+    );
   }
 
   /**
@@ -141,14 +176,22 @@ export function createResponseWindowService(deps: {
   async function doubleCheckWithSlack(ctx: PairContext, e: Expectation, messageTs: string | undefined): Promise<boolean> {
     const channel = ctx.pairing.conversation_id;
     if (!channel || !messageTs) return true;
-    const gone = (err: unknown) => err instanceof SlackCallError && (err.failure.error === 'message_not_found' || err.failure.error === 'thread_not_found');
+    const gone = (err: unknown) =>
+      err instanceof SlackCallError && (err.failure.error === 'message_not_found' || err.failure.error === 'thread_not_found');
     try {
       const facts: Fact[] = [];
-      const reactions = await deps.slack.reactionsOn(channel, messageTs).catch((err: unknown) => (gone(err) ? [] : Promise.reject(err)));
+      const reactions = await deps.slack
+        .reactionsOn(channel, messageTs)
+        .catch((err: unknown) => (gone(err) ? [] : Promise.reject(err)));
       facts.push(...reactionFacts(ctx, messageTs, reactions));
       if (e.kind === 'reply') {
         const thread = (await deps.activity.threadOf(ctx.pairing.id, messageTs)) ?? messageTs;
-        facts.push(...factsFromSlack(ctx, await deps.slack.threadMessages(channel, thread).catch((err: unknown) => (gone(err) ? [] : Promise.reject(err)))));
+        facts.push(
+          ...factsFromSlack(
+            ctx,
+            await deps.slack.threadMessages(channel, thread).catch((err: unknown) => (gone(err) ? [] : Promise.reject(err))),
+          ),
+        );
         facts.push(...factsFromSlack(ctx, await deps.slack.messagesAfter(channel, messageTs)));
       }
       if (facts.length > 0) await ingest(ctx, facts);
@@ -167,15 +210,31 @@ export function createResponseWindowService(deps: {
     async onPairMessage(e: { channel: string; user: string; ts: string; threadTs?: string | undefined }): Promise<void> {
       const ctx = await fromPairConversation(e.channel, e.user);
       if (!ctx) return;
-      await ingest(ctx, [{ kind: 'message', actor: e.user, ts: e.ts, threadTs: e.threadTs && e.threadTs !== e.ts ? e.threadTs : null, learnedFrom: 'event' }]);
+      await ingest(ctx, [
+        {
+          kind: 'message',
+          actor: e.user,
+          ts: e.ts,
+          threadTs: e.threadTs && e.threadTs !== e.ts ? e.threadTs : null,
+          learnedFrom: 'event',
+        },
+      ]);
     },
 
     /** A reaction acknowledges: messages up to the one it is on, and the check-in it was put on. */
-    async onReaction(e: { channel: string; user: string; itemTs: string; reaction: string; eventTs?: string | undefined }): Promise<void> {
+    async onReaction(e: {
+      channel: string;
+      user: string;
+      itemTs: string;
+      reaction: string;
+      eventTs?: string | undefined;
+    }): Promise<void> {
       const ctx = await fromPairConversation(e.channel, e.user);
       if (!ctx) return;
       const eventTs = e.eventTs && slackTs.test(e.eventTs) ? e.eventTs : null;
-      await ingest(ctx, [{ kind: 'reaction', actor: e.user, ts: eventTs, itemTs: e.itemTs, reaction: e.reaction, learnedFrom: 'event' }]);
+      await ingest(ctx, [
+        { kind: 'reaction', actor: e.user, ts: eventTs, itemTs: e.itemTs, reaction: e.reaction, learnedFrom: 'event' },
+      ]);
     },
 
     /** Scheduler step: a DM nudge at half the window, once per expectation. */
@@ -185,13 +244,24 @@ export function createResponseWindowService(deps: {
       // Queue first (idempotent by key), mark after: a crash in between repeats a no-op, loses nothing.
       for (const e of await deps.expectations.dueReminders(now, limit)) {
         // A reaction on the check-in can arrive before the bot has stored the message's ts.
-        if (e.kind === 'checkin' && (await deps.withPairLock(e.pairing_id, (tx) => tx.activity.meetCheckins(e.pairing_id, now))).some((m) => m.id === e.id)) continue;
+        if (
+          e.kind === 'checkin' &&
+          (await deps.withPairLock(e.pairing_id, (tx) => tx.activity.meetCheckins(e.pairing_id, now))).some((m) => m.id === e.id)
+        )
+          continue;
         const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
         const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
         const due = DateTime.fromJSDate(e.due_at, { zone }).toFormat("cccc d LLLL 'at' HH:mm");
-        const linkTs = e.kind === 'reply' ? e.source_ref : (await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null;
+        const linkTs = e.kind === 'reply' ? e.source_ref : ((await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null);
         const permalink = e.conversation_id && linkTs ? await deps.slack.permalink(e.conversation_id, linkTs) : null;
-        const q = await deps.deliveries.enqueue({ dedupeKey: `remind:${e.id}`, kind: 'reminder', pairingId: e.pairing_id, channel: e.subject, payload: reminderMessage(e.kind, partner, due, permalink), notBefore: now });
+        const q = await deps.deliveries.enqueue({
+          dedupeKey: `remind:${e.id}`,
+          kind: 'reminder',
+          pairingId: e.pairing_id,
+          channel: e.subject,
+          payload: reminderMessage(e.kind, partner, due, permalink),
+          notBefore: now,
+        });
         await deps.expectations.markReminded(e.id, now);
         if (q.created) sent++;
       }
@@ -224,7 +294,8 @@ export function createResponseWindowService(deps: {
         const { met, alert } = await deps.withPairLock(e.pairing_id, async (tx) => {
           const met = await settle(tx, ctx);
           const current = await tx.activity.current(e.id);
-          if (!current || current.status !== 'open' || current.escalated_at !== null || current.due_at > now) return { met, alert: undefined };
+          if (!current || current.status !== 'open' || current.escalated_at !== null || current.due_at > now)
+            return { met, alert: undefined };
           const alert = await deps.alerts.record(
             {
               pairingId: e.pairing_id,
@@ -233,7 +304,12 @@ export function createResponseWindowService(deps: {
               episodeKey: `${current.kind}:${current.source_ref}:${current.subject}`,
               subject: current.subject,
               since: current.started_at,
-              details: { linkChannel: e.conversation_id, linkTs: current.kind === 'reply' ? current.source_ref : (messageTs ?? null), dueAt: current.due_at.toISOString(), evidence },
+              details: {
+                linkChannel: e.conversation_id,
+                linkTs: current.kind === 'reply' ? current.source_ref : (messageTs ?? null),
+                dueAt: current.due_at.toISOString(),
+                evidence,
+              },
             },
             tx.alerts,
           );

@@ -4,7 +4,15 @@ import type { DtrRepository } from '../../db/repositories/dtr-repository.js';
 import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { Goal, Milestone, PairingUpdate } from '../../db/schema.js';
-import { goalsFromAnswers, latestBuiltIn, questionSetFor, questionSetSchema, validateAnswers, type Answers, type QuestionSet } from '../../domain/dtr-questions.js';
+import {
+  goalsFromAnswers,
+  latestBuiltIn,
+  questionSetFor,
+  questionSetSchema,
+  validateAnswers,
+  type Answers,
+  type QuestionSet,
+} from '../../domain/dtr-questions.js';
 import type { Logger } from '../../logger.js';
 import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../../messages/dtr.js';
 import { userAnswers } from '../../messages/text.js';
@@ -35,7 +43,8 @@ export function createDtrService(deps: {
     const own = await deps.dtr.programSet(programId, milestone);
     if (own) {
       const parsed = questionSetSchema.safeParse(own.definition);
-      if (parsed.success) return { set: { ...parsed.data, version: own.version }, ref: { source: 'program', version: own.version } };
+      if (parsed.success)
+        return { set: { ...parsed.data, version: own.version }, ref: { source: 'program', version: own.version } };
       log.error({ programId, milestone, version: own.version }, 'stored program question set is invalid; using the built-in one');
     }
     const set = latestBuiltIn(milestone);
@@ -48,17 +57,27 @@ export function createDtrService(deps: {
     return questionSetFor(milestone, ref, own?.definition);
   }
 
-  const roleOf = (p: PairingRow, person: string): Role | null => (p.mentor_id === person ? 'mentor' : p.mentee_id === person ? 'mentee' : null);
+  const roleOf = (p: PairingRow, person: string): Role | null =>
+    p.mentor_id === person ? 'mentor' : p.mentee_id === person ? 'mentee' : null;
   const partnerOf = (p: PairingRow, person: string) => (p.mentor_id === person ? p.mentee_id : p.mentor_id);
-  const partnerLabel = (p: PairingRow, person: string) => `${p.mentor_id === person ? 'Mentee' : 'Mentor'} ${partnerOf(p, person)} — ${p.program_name}`;
+  const partnerLabel = (p: PairingRow, person: string) =>
+    `${p.mentor_id === person ? 'Mentee' : 'Mentor'} ${partnerOf(p, person)} — ${p.program_name}`;
 
   /** Which pairing a /dtr is about: the one with @partner, the only one, or a choice in the modal. */
   async function resolve(actor: string, partnerId: string | undefined): Promise<Outcome<{ pairings: PairingRow[] }>> {
     const mine = (await deps.pairings.listLiveFor(actor)).filter((p) => p.status !== 'ended');
-    if (mine.length === 0) return refuse('not_found', 'You are not in a mentoring pair yet, so there is no DTR to fill in. Program staff pair people with `/tandem pair`.');
+    if (mine.length === 0)
+      return refuse(
+        'not_found',
+        'You are not in a mentoring pair yet, so there is no DTR to fill in. Program staff pair people with `/tandem pair`.',
+      );
     if (partnerId) {
       const withPartner = mine.filter((p) => partnerOf(p, actor) === partnerId);
-      if (withPartner.length === 0) return refuse('not_found', `You are not paired with <@${partnerId}>. Your partners: ${[...new Set(mine.map((p) => `<@${partnerOf(p, actor)}>`))].join(', ')}.`);
+      if (withPartner.length === 0)
+        return refuse(
+          'not_found',
+          `You are not paired with <@${partnerId}>. Your partners: ${[...new Set(mine.map((p) => `<@${partnerOf(p, actor)}>`))].join(', ')}.`,
+        );
       return { ok: true, pairings: withPartner };
     }
     return { ok: true, pairings: mine };
@@ -69,13 +88,21 @@ export function createDtrService(deps: {
    * from now on. A DTR already answered keeps the version it was answered with.
    */
   const questionSets = {
-    async current(programName: string, milestone: Milestone): Promise<Outcome<{ source: 'program' | 'builtin'; set: QuestionSet }>> {
+    async current(
+      programName: string,
+      milestone: Milestone,
+    ): Promise<Outcome<{ source: 'program' | 'builtin'; set: QuestionSet }>> {
       const program = await deps.programs.findByName(programName);
       if (!program) return refuse('not_found', `No program is called “${programName}”.`);
       const { set, ref } = await currentSet(program.id, milestone);
       return { ok: true, source: ref.source === 'program' ? 'program' : 'builtin', set };
     },
-    async replace(actor: string, programName: string, milestone: Milestone, definition: unknown): Promise<Outcome<{ version: number }>> {
+    async replace(
+      actor: string,
+      programName: string,
+      milestone: Milestone,
+      definition: unknown,
+    ): Promise<Outcome<{ version: number }>> {
       const program = await deps.programs.findByName(programName);
       if (!program) return refuse('not_found', `No program is called “${programName}”.`);
       const parsed = questionSetSchema.safeParse(definition);
@@ -83,9 +110,13 @@ export function createDtrService(deps: {
         const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(the file)'}: ${i.message}`);
         return refuse('invalid', `Those questions cannot be used:\n${problems.join('\n')}`);
       }
-      if (parsed.data.milestone !== milestone) return refuse('invalid', `The file is for the ${parsed.data.milestone} DTR, not ${milestone}.`);
+      if (parsed.data.milestone !== milestone)
+        return refuse('invalid', `The file is for the ${parsed.data.milestone} DTR, not ${milestone}.`);
       const version = await deps.dtr.addProgramSet(program.id, milestone, parsed.data, actor);
-      await deps.audit.record({ actor, action: `dtr.${milestone}.questions`, subject: String(program.id), details: { version } }, deps.clock());
+      await deps.audit.record(
+        { actor, action: `dtr.${milestone}.questions`, subject: String(program.id), details: { version } },
+        deps.clock(),
+      );
       return { ok: true, version };
     },
   };
@@ -105,7 +136,11 @@ export function createDtrService(deps: {
       const first = pairings[0] as PairingRow;
       const roles = new Set(pairings.map((p) => roleOf(p, actor)));
       // Several pairings in different roles (a mentee who also mentors) need the partner named.
-      if (roles.size > 1) return refuse('invalid', `You are a mentor in one pairing and a mentee in another; say which with \`/dtr ${milestone} @partner\`.`);
+      if (roles.size > 1)
+        return refuse(
+          'invalid',
+          `You are a mentor in one pairing and a mentee in another; say which with \`/dtr ${milestone} @partner\`.`,
+        );
       const role = roleOf(first, actor) as Role;
       const { set, ref } = await currentSet(first.program_id, milestone);
       const single = pairings.length === 1 ? first : null;
@@ -125,7 +160,10 @@ export function createDtrService(deps: {
      * Saves one side. Returns field errors for the modal, or applies what the answers decide: the
      * pairing's settings, the partner's invitation, the summary once both are in.
      */
-    async submit(actor: string, input: { milestone: Milestone; pairingId: number; ref: DtrSetRef; values: Record<string, string | null> }): Promise<Outcome<{ both: boolean }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async submit(
+      actor: string,
+      input: { milestone: Milestone; pairingId: number; ref: DtrSetRef; values: Record<string, string | null> },
+    ): Promise<Outcome<{ both: boolean }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const pairing = await deps.pairings.get(input.pairingId);
       const role = pairing ? roleOf(pairing, actor) : null;
       if (!pairing || !role || pairing.status === 'ended') return refuse('forbidden', 'That DTR belongs to another pair.');
@@ -133,8 +171,20 @@ export function createDtrService(deps: {
       const checked = validateAnswers(set, role, input.values);
       if (!checked.ok) return { ok: false, reason: 'fields', errors: checked.errors };
       const now = deps.clock();
-      const saved = await deps.dtr.save({ pairingId: pairing.id, milestone: input.milestone, personId: actor, role, setSource: input.ref.source, setVersion: set.version, answers: checked.answers, at: now });
-      await deps.audit.record({ actor, action: `dtr.${input.milestone}.save`, subject: String(pairing.id), details: { revision: saved.revision } }, now);
+      const saved = await deps.dtr.save({
+        pairingId: pairing.id,
+        milestone: input.milestone,
+        personId: actor,
+        role,
+        setSource: input.ref.source,
+        setVersion: set.version,
+        answers: checked.answers,
+        at: now,
+      });
+      await deps.audit.record(
+        { actor, action: `dtr.${input.milestone}.save`, subject: String(pairing.id), details: { revision: saved.revision } },
+        now,
+      );
       await applySettings(pairing, role, actor, set, checked.answers);
 
       const sides = await deps.dtr.answers(pairing.id, input.milestone);
@@ -154,8 +204,14 @@ export function createDtrService(deps: {
         return { ok: true, both: false };
       }
       await deps.dtr.markMilestoneDone(pairing.id, input.milestone, now);
-      const mentorSet = await setFor(pairing.program_id, input.milestone, { source: mentorSide.set_source as DtrSetRef['source'], version: mentorSide.set_version });
-      const menteeSet = await setFor(pairing.program_id, input.milestone, { source: menteeSide.set_source as DtrSetRef['source'], version: menteeSide.set_version });
+      const mentorSet = await setFor(pairing.program_id, input.milestone, {
+        source: mentorSide.set_source as DtrSetRef['source'],
+        version: mentorSide.set_version,
+      });
+      const menteeSet = await setFor(pairing.program_id, input.milestone, {
+        source: menteeSide.set_source as DtrSetRef['source'],
+        version: menteeSide.set_version,
+      });
       // The revision pair keys the summary: an amendment after both were in sends an updated one.
       const revision = `${mentorSide.revision}.${menteeSide.revision}`;
       const firstTime = mentorSide.revision === 1 && menteeSide.revision === 1;
@@ -176,7 +232,12 @@ export function createDtrService(deps: {
           notBefore: now,
         });
       }
-      const privateMessage = dtrPrivateMessage({ menteeId: pairing.mentee_id, milestone: input.milestone, set: menteeSet, answers: userAnswers(menteeSide.answers) });
+      const privateMessage = dtrPrivateMessage({
+        menteeId: pairing.mentee_id,
+        milestone: input.milestone,
+        set: menteeSet,
+        answers: userAnswers(menteeSide.answers),
+      });
       if (privateMessage) {
         await deps.deliveries.enqueue({
           dedupeKey: `dtr-private:${pairing.id}:${input.milestone}:${menteeSide.revision}`,
@@ -195,20 +256,37 @@ export function createDtrService(deps: {
     async show(actor: string, milestone: Milestone, partnerId?: string) {
       const r = await resolve(actor, partnerId);
       if (!r.ok) return r;
-      if (r.pairings.length > 1) return refuse('invalid', `You have several partners; add one: \`/dtr show ${milestone} @partner\`.`);
+      if (r.pairings.length > 1)
+        return refuse('invalid', `You have several partners; add one: \`/dtr show ${milestone} @partner\`.`);
       const pairing = r.pairings[0] as PairingRow;
       const rows = await deps.dtr.answers(pairing.id, milestone);
-      if (rows.length === 0) return refuse('not_found', `Nothing recorded for the ${milestone} DTR yet. Start it with \`/dtr ${milestone}\`.`);
+      if (rows.length === 0)
+        return refuse('not_found', `Nothing recorded for the ${milestone} DTR yet. Start it with \`/dtr ${milestone}\`.`);
       const sides = [];
       for (const row of rows.sort((a, b) => (a.role === b.role ? 0 : a.role === 'mentor' ? -1 : 1))) {
-        sides.push({ personId: row.person_id, role: row.role, set: await setFor(pairing.program_id, milestone, { source: row.set_source as DtrSetRef['source'], version: row.set_version }), answers: row.answers, updatedAt: row.updated_at });
+        sides.push({
+          personId: row.person_id,
+          role: row.role,
+          set: await setFor(pairing.program_id, milestone, {
+            source: row.set_source as DtrSetRef['source'],
+            version: row.set_version,
+          }),
+          answers: row.answers,
+          updatedAt: row.updated_at,
+        });
       }
       return { ok: true as const, pairing, viewerIsMentor: pairing.mentor_id === actor, sides };
     },
   };
 
   /** The kick-off's structured answers become the pairing's settings; the reply window feeds the engine. */
-  async function applySettings(pairing: PairingRow, role: Role, actor: string, set: QuestionSet, answers: Answers): Promise<void> {
+  async function applySettings(
+    pairing: PairingRow,
+    role: Role,
+    actor: string,
+    set: QuestionSet,
+    answers: Answers,
+  ): Promise<void> {
     const changes: PairingUpdate = {};
     for (const q of set.sections.flatMap((s) => s.questions)) {
       const v = answers[q.id];

@@ -11,7 +11,12 @@ import type { Clock } from '../clock.js';
 export type MilestoneWindow = { milestone: Milestone; from: number; to: number };
 
 /** Kick-off in its week, mid-module in its weeks, exit in the last week. */
-export function milestoneWindows(p: { kickoff_week: number; midmod_week_from: number; midmod_week_to: number; length_weeks: number }): MilestoneWindow[] {
+export function milestoneWindows(p: {
+  kickoff_week: number;
+  midmod_week_from: number;
+  midmod_week_to: number;
+  length_weeks: number;
+}): MilestoneWindow[] {
   return [
     { milestone: 'kickoff', from: p.kickoff_week, to: p.kickoff_week },
     { milestone: 'midmod', from: p.midmod_week_from, to: p.midmod_week_to },
@@ -30,7 +35,14 @@ const openText: Record<Milestone, { title: string; command: string }> = {
  * downtime does not send reminders for windows already closed) and raises one alert for a milestone
  * not completed when its window has closed.
  */
-export function createMilestoneService(deps: { dtr: DtrRepository; deliveries: DeliveryRepository; alerts: AlertService; clock: Clock; logger: Logger; onEnqueued: () => void }) {
+export function createMilestoneService(deps: {
+  dtr: DtrRepository;
+  deliveries: DeliveryRepository;
+  alerts: AlertService;
+  clock: Clock;
+  logger: Logger;
+  onEnqueued: () => void;
+}) {
   return {
     async pass(pageSize = 1000): Promise<{ reminded: number; escalated: number }> {
       const now = deps.clock();
@@ -46,7 +58,9 @@ export function createMilestoneService(deps: { dtr: DtrRepository; deliveries: D
         for (const p of page) {
           const nowDt = DateTime.fromJSDate(now, { zone: p.time_zone });
           // After the last week programWeek is null; treat it as one past the end so the exit DTR can escalate.
-          const week = programWeek(p.start_date, p.length_weeks, nowDt, p.time_zone) ?? (nowDt.toISODate()! >= p.start_date ? p.length_weeks + 1 : 0);
+          const week =
+            programWeek(p.start_date, p.length_weeks, nowDt, p.time_zone) ??
+            (nowDt.toISODate()! >= p.start_date ? p.length_weeks + 1 : 0);
           if (week === 0 || week > p.length_weeks + 1) continue;
           for (const w of milestoneWindows(p)) {
             if (completed.has(`${p.id}:${w.milestone}`)) continue;
@@ -74,7 +88,10 @@ export function createMilestoneService(deps: { dtr: DtrRepository; deliveries: D
                 episodeKey: w.milestone,
                 subject: null,
                 since: windowEnd.toJSDate(),
-                details: { linkChannel: p.conversation_id, overdue: `the ${openText[w.milestone].title} (${openText[w.milestone].command}) was due by the end of week ${w.to}` },
+                details: {
+                  linkChannel: p.conversation_id,
+                  overdue: `the ${openText[w.milestone].title} (${openText[w.milestone].command}) was due by the end of week ${w.to}`,
+                },
               });
               if (ok) escalated++;
             }

@@ -50,7 +50,7 @@ export function createHomeService(deps: {
   async function build(userId: string): Promise<HomeInput> {
     const now = deps.clock();
     const zone = (await deps.people.find(userId))?.time_zone ?? 'UTC';
-    const fmt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone }).toFormat("ccc d LLL, HH:mm") : null);
+    const fmt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('ccc d LLL, HH:mm') : null);
     const pairings = (await deps.pairings.listLiveFor(userId)).filter((p) => p.status !== 'ended');
     const asMentee: HomeInput['asMentee'] = [];
     const asMentor: HomeInput['asMentor'] = [];
@@ -59,8 +59,15 @@ export function createHomeService(deps: {
       const nextLabel = next ? `${fmt(next.at)}${next.moved ? ' (moved)' : ''}` : null;
       const program = await deps.programs.get(p.program_id);
       const done = new Set((await deps.dtr.completedMilestones([p.id])).map((m) => m.milestone));
-      const week = program ? programWeek(program.start_date, program.length_weeks, DateTime.fromJSDate(now), program.time_zone) : null;
-      const openMilestones = program && week ? milestoneWindows(program).filter((w) => week >= w.from && !done.has(w.milestone)).map((w) => `${milestoneNames[w.milestone]} (\`/dtr ${w.milestone}\`)`) : [];
+      const week = program
+        ? programWeek(program.start_date, program.length_weeks, DateTime.fromJSDate(now), program.time_zone)
+        : null;
+      const openMilestones =
+        program && week
+          ? milestoneWindows(program)
+              .filter((w) => week >= w.from && !done.has(w.milestone))
+              .map((w) => `${milestoneNames[w.milestone]} (\`/dtr ${w.milestone}\`)`)
+          : [];
       if (p.mentee_id === userId) {
         const owed = await deps.expectations.openOwedBy(p.id, userId);
         const kickoff = (await deps.dtr.answers(p.id, 'kickoff')).find((a) => a.role === 'mentor');
@@ -72,15 +79,31 @@ export function createHomeService(deps: {
           nextMeeting: nextLabel,
           goals: (p.goals ?? []).map((g) => ({ text: userText(g.text), targetDate: g.targetDate ?? null })),
           homework: userTextOrNull(kickoff?.answers.homework),
-          due: [...owed.map((o) => `${o.kind === 'checkin' ? "this week's check-in" : 'an answer to your mentor'} by ${fmt(o.due_at)}`), ...openMilestones.map((m) => `the ${m} DTR`)],
+          due: [
+            ...owed.map(
+              (o) => `${o.kind === 'checkin' ? "this week's check-in" : 'an answer to your mentor'} by ${fmt(o.due_at)}`,
+            ),
+            ...openMilestones.map((m) => `the ${m} DTR`),
+          ],
         });
       } else {
         const last = await deps.checkins.lastAnswerOf(p.id, p.mentee_id);
-        asMentor.push({ pairingId: p.id, menteeId: p.mentee_id, programName: userText(p.program_name), status: p.status, nextMeeting: nextLabel, lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${weekLabel(last.prompt_at, zone)})` : null, openMilestones });
+        asMentor.push({
+          pairingId: p.id,
+          menteeId: p.mentee_id,
+          programName: userText(p.program_name),
+          status: p.status,
+          nextMeeting: nextLabel,
+          lastAnswer: last?.answer ? `${answerLabels[last.answer]} (${weekLabel(last.prompt_at, zone)})` : null,
+          openMilestones,
+        });
       }
     }
     const latest = asMentor.length > 0 ? await deps.standups.latestFor(userId) : undefined;
-    const standup = latest && latest.closes_at > now ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: weekLabel(latest.prompt_at, zone) } : null;
+    const standup =
+      latest && latest.closes_at > now
+        ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: weekLabel(latest.prompt_at, zone) }
+        : null;
     const staff = (await deps.staff.isStaff(userId)) ? await staffView(now, zone) : null;
     return { userId, asMentee, asMentor, standup, staff, month: DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM') };
   }
@@ -120,7 +143,8 @@ export function createHomeService(deps: {
     return Promise.all(
       pairs.map(async ({ message, ...pair }, i) => ({
         ...pair,
-        alertLink: i < homeAlertPairs && message ? await deps.slack.permalink(message.channel, message.ts).catch(() => null) : null,
+        alertLink:
+          i < homeAlertPairs && message ? await deps.slack.permalink(message.channel, message.ts).catch(() => null) : null,
       })),
     );
   }
@@ -160,7 +184,9 @@ export function createHomeService(deps: {
       const ids = [...timers.keys()];
       for (const id of ids) clearTimeout(timers.get(id));
       timers.clear();
-      await Promise.all(ids.map((id) => publish(id).catch(() => undefined)));
+      await Promise.all(
+        ids.map((id) => publish(id).catch((err: unknown) => log.warn({ err, userId: id }, 'could not refresh App Home'))),
+      );
     },
   };
 }
@@ -178,7 +204,11 @@ function openPairs(alerts: OpenProgramAlert[], zone: string): OpenPair[] {
       pair = { pairingId: a.pairing_id, mentorId: a.mentor_id, menteeId: a.mentee_id, reasons: [], ownerId: null, message: null };
       pairs.set(a.pairing_id, pair);
     }
-    pair.reasons.push({ reason: a.reason, subject: a.subject, since: DateTime.fromJSDate(a.since, { zone }).toFormat('ccc d LLL') });
+    pair.reasons.push({
+      reason: a.reason,
+      subject: a.subject,
+      since: DateTime.fromJSDate(a.since, { zone }).toFormat('ccc d LLL'),
+    });
     pair.ownerId ??= a.owner_id;
     if (a.sent_channel && a.sent_ts) pair.message = { channel: a.sent_channel, ts: a.sent_ts };
   }

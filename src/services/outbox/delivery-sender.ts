@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { Delivery, DeliveryPayload } from '../../db/schema.js';
-import { attemptBudgetSpent, decideAfterFailure, defaultRetryPolicy, hasExpired, type RetryPolicy } from '../../domain/delivery-retry.js';
+import {
+  attemptBudgetSpent,
+  decideAfterFailure,
+  defaultRetryPolicy,
+  hasExpired,
+  type RetryPolicy,
+} from '../../domain/delivery-retry.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import { SlackCallError, type SlackPort } from '../slack-port.js';
@@ -98,7 +104,8 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     const file = payload.file ? { ...payload.file, filename: fileNameFor(payload.file.filename, d.id) } : null;
     let posting = false;
     if (hasExpired(d.expires_at, options.clock())) {
-      if (await options.deliveries.cancel(d.id, owner, 'expired')) log.info({ deliveryId: d.id, kind: d.kind }, 'delivery outlived its purpose; cancelled, not sent late');
+      if (await options.deliveries.cancel(d.id, owner, 'expired'))
+        log.info({ deliveryId: d.id, kind: d.kind }, 'delivery outlived its purpose; cancelled, not sent late');
       return;
     }
     if (attemptBudgetSpent(d.attempts, policy)) {
@@ -114,7 +121,14 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       if (d.may_have_posted) {
         const ts = file
           ? await options.slack.findFileShare(channel, file.filename, d.created_at)
-          : await options.slack.findMessageByMetadata(channel, deliveryEventType, 'delivery_id', d.id, d.created_at, payload.thread_ts);
+          : await options.slack.findMessageByMetadata(
+              channel,
+              deliveryEventType,
+              'delivery_id',
+              d.id,
+              d.created_at,
+              payload.thread_ts,
+            );
         if (ts) {
           await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
           report.recovered++;
@@ -129,7 +143,13 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       await pace(channel);
       posting = true;
       if (file) {
-        await options.slack.uploadFile({ channel, filename: file.filename, title: file.title, content: Buffer.from(file.base64, 'base64'), initialComment: payload.text });
+        await options.slack.uploadFile({
+          channel,
+          filename: file.filename,
+          title: file.title,
+          content: Buffer.from(file.base64, 'base64'),
+          initialComment: payload.text,
+        });
         if (await options.deliveries.markSent(d.id, owner, { channel, ts: null }, options.clock())) report.sent++;
         return;
       }
@@ -145,17 +165,40 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       if (!(err instanceof SlackCallError)) throw err;
       const now = options.clock().getTime();
       const decision = decideAfterFailure(
-        { failure: err.failure, nowMs: now, transientSinceMs: d.transient_since?.getTime() ?? null, transientFailures: d.transient_failures, posting, mayHavePosted: d.may_have_posted },
+        {
+          failure: err.failure,
+          nowMs: now,
+          transientSinceMs: d.transient_since?.getTime() ?? null,
+          transientFailures: d.transient_failures,
+          posting,
+          mayHavePosted: d.may_have_posted,
+        },
         policy,
         random,
       );
       if (decision.action === 'fail') {
         await options.deliveries.markFailed(d.id, owner, decision.error);
         report.failed++;
-        log.warn({ deliveryId: d.id, kind: d.kind, error: decision.error, attempts: d.attempts, transientFailures: d.transient_failures }, 'delivery failed for good');
+        log.warn(
+          {
+            deliveryId: d.id,
+            kind: d.kind,
+            error: decision.error,
+            attempts: d.attempts,
+            transientFailures: d.transient_failures,
+          },
+          'delivery failed for good',
+        );
         return;
       }
-      await options.deliveries.retryTransient(d.id, owner, new Date(now), new Date(now + decision.waitMs), decision.error, decision.notPosted);
+      await options.deliveries.retryTransient(
+        d.id,
+        owner,
+        new Date(now),
+        new Date(now + decision.waitMs),
+        decision.error,
+        decision.notPosted,
+      );
       report.retried++;
       log.info({ deliveryId: d.id, error: decision.error, retryInMs: decision.waitMs }, 'delivery will be retried');
     }
@@ -201,7 +244,14 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       });
   }
 
-  return { owner, deliverDue, kick, idle: async () => { while (running) await running; } };
+  return {
+    owner,
+    deliverDue,
+    kick,
+    idle: async () => {
+      while (running) await running;
+    },
+  };
 }
 
 export type DeliverySender = ReturnType<typeof createDeliverySender>;

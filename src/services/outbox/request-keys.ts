@@ -38,7 +38,9 @@ export function createRequestKeyService(deps: { keys: RequestKeyRepository; cloc
       }
     },
     async extend(key: string, ttlMs: number): Promise<void> {
-      await deps.keys.extend(key, new Date(deps.clock().getTime() + ttlMs)).catch((err: unknown) => log.warn({ err }, 'could not keep a request key'));
+      await deps.keys
+        .extend(key, new Date(deps.clock().getTime() + ttlMs))
+        .catch((err: unknown) => log.warn({ err }, 'could not keep a request key'));
     },
     async release(key: string): Promise<void> {
       await deps.keys.release(key).catch((err: unknown) => log.warn({ err }, 'could not release a request key'));

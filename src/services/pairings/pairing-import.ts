@@ -41,13 +41,22 @@ export async function importPairings(csv: string, pairings: PairingService): Pro
       continue;
     }
     if (!mentorId || !menteeId) {
-      out.push({ line, status: 'error', message: `${!mentorId ? 'mentor' : 'mentee'} must be a Slack user id such as U012ABCDEF` });
+      out.push({
+        line,
+        status: 'error',
+        message: `${!mentorId ? 'mentor' : 'mentee'} must be a Slack user id such as U012ABCDEF`,
+      });
       continue;
     }
     try {
       const r = await pairings.pair(cliActor, { mentorId, menteeId, programName: program });
       if (!r.ok) out.push({ line, status: 'error', message: r.message.replace(/<@([A-Z0-9]+)>/g, '$1') });
-      else out.push({ line, status: r.created ? 'created' : 'unchanged', message: `${mentorId} -> ${menteeId} in ${r.program.name}` });
+      else
+        out.push({
+          line,
+          status: r.created ? 'created' : 'unchanged',
+          message: `${mentorId} -> ${menteeId} in ${r.program.name}`,
+        });
     } catch (err) {
       out.push({ line, status: 'error', message: `could not be stored: ${(err as Error).message}` });
     }

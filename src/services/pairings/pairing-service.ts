@@ -39,7 +39,9 @@ export function createPairingService(deps: PairingDeps) {
   async function resolveProgram(name: string | undefined): Promise<Outcome<{ program: ProgramWithHolidays }>> {
     if (name) {
       const program = await deps.programs.findByName(name);
-      return program ? { ok: true, program } : refuse('not_found', `There is no program called “${name}”. \`/tandem program list\` shows them.`);
+      return program
+        ? { ok: true, program }
+        : refuse('not_found', `There is no program called “${name}”. \`/tandem program list\` shows them.`);
     }
     const active = await deps.programs.listActive();
     if (active.length === 1 && active[0]) return { ok: true, program: active[0] };
@@ -78,9 +80,10 @@ export function createPairingService(deps: PairingDeps) {
     resolveProgram,
     ensureConversation,
 
-    async pair(actor: string, input: { mentorId: string; menteeId: string; programName?: string | undefined }): Promise<
-      Outcome<{ pairing: Pairing; program: ProgramWithHolidays; created: boolean; conversationId: string | null }>
-    > {
+    async pair(
+      actor: string,
+      input: { mentorId: string; menteeId: string; programName?: string | undefined },
+    ): Promise<Outcome<{ pairing: Pairing; program: ProgramWithHolidays; created: boolean; conversationId: string | null }>> {
       if (actor !== cliActor && !(await deps.staff.isStaff(actor))) return staffOnly();
       if (input.mentorId === input.menteeId) return refuse('invalid', 'A mentor and a mentee must be two different people.');
       const resolved = await resolveProgram(input.programName);
@@ -106,16 +109,27 @@ export function createPairingService(deps: PairingDeps) {
       let created = false;
       if (existing) {
         if (existing.mentor_id !== input.mentorId) {
-          return refuse('conflict', `<@${input.menteeId}> is already paired with <@${existing.mentor_id}> in “${program.name}”. Unpair them first with \`/tandem unpair <@${existing.mentor_id}> <@${input.menteeId}>\`.`);
+          return refuse(
+            'conflict',
+            `<@${input.menteeId}> is already paired with <@${existing.mentor_id}> in “${program.name}”. Unpair them first with \`/tandem unpair <@${existing.mentor_id}> <@${input.menteeId}>\`.`,
+          );
         }
         pairing = existing;
       } else {
-        const inserted = await deps.pairings.create({ programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, createdBy: actor }, deps.clock());
+        const inserted = await deps.pairings.create(
+          { programId: program.id, mentorId: input.mentorId, menteeId: input.menteeId, createdBy: actor },
+          deps.clock(),
+        );
         // Lost a race with a concurrent request: use the winner's row if it is the same pair.
         pairing = inserted ?? (await deps.pairings.findLiveByMentee(program.id, input.menteeId));
-        if (!pairing || pairing.mentor_id !== input.mentorId) return refuse('conflict', 'That pairing changed while I was making it. Try again.');
+        if (!pairing || pairing.mentor_id !== input.mentorId)
+          return refuse('conflict', 'That pairing changed while I was making it. Try again.');
         created = inserted !== undefined;
-        if (created) await deps.audit.record({ actor, action: 'pairing.create', subject: String(pairing.id), details: { program: program.id } }, deps.clock());
+        if (created)
+          await deps.audit.record(
+            { actor, action: 'pairing.create', subject: String(pairing.id), details: { program: program.id } },
+            deps.clock(),
+          );
       }
 
       let conversationId: string | null = pairing.conversation_id;
@@ -131,9 +145,16 @@ export function createPairingService(deps: PairingDeps) {
     /** The live pairing of a and b. Staff find any; a mentor or mentee finds only their own. */
     async findBetween(actor: string, a: string, b: string, programName?: string): Promise<Outcome<{ pairing: PairingRow }>> {
       if (actor !== a && actor !== b && !(await deps.staff.isStaff(actor))) return staffOnly();
-      const rows = (await deps.pairings.findLiveBetween(a, b)).filter((p) => !programName || p.program_name.toLowerCase() === programName.toLowerCase());
-      if (rows.length === 0) return refuse('not_found', `<@${a}> and <@${b}> are not paired${programName ? ` in “${programName}”` : ''}.`);
-      if (rows.length > 1) return refuse('invalid', `They are paired in several programs (${rows.map((r) => `“${r.program_name}”`).join(', ')}); add the program's name.`);
+      const rows = (await deps.pairings.findLiveBetween(a, b)).filter(
+        (p) => !programName || p.program_name.toLowerCase() === programName.toLowerCase(),
+      );
+      if (rows.length === 0)
+        return refuse('not_found', `<@${a}> and <@${b}> are not paired${programName ? ` in “${programName}”` : ''}.`);
+      if (rows.length > 1)
+        return refuse(
+          'invalid',
+          `They are paired in several programs (${rows.map((r) => `“${r.program_name}”`).join(', ')}); add the program's name.`,
+        );
       return { ok: true, pairing: rows[0] as PairingRow };
     },
 
@@ -148,7 +169,12 @@ export function createPairingService(deps: PairingDeps) {
         if (!pairing || !isInPair(pairing, actor) || change.to === 'ended') return staffOnly();
       }
       const now = deps.clock();
-      const from = change.to === 'ended' ? (['active', 'paused'] as const) : change.to === 'paused' ? (['active'] as const) : (['paused'] as const);
+      const from =
+        change.to === 'ended'
+          ? (['active', 'paused'] as const)
+          : change.to === 'paused'
+            ? (['active'] as const)
+            : (['paused'] as const);
       const updated = await deps.pairings.transition(pairingId, from, {
         status: change.to,
         ...(change.to === 'ended' ? { ended_at: now } : {}),
@@ -164,7 +190,14 @@ export function createPairingService(deps: PairingDeps) {
             change.to === 'paused'
               ? `${who} paused this pairing${change.until ? ` until ${change.until}` : ''}. No check-ins or reminders until then${change.until ? '; it resumes by itself' : ''}.`
               : `${actor === 'scheduler' ? 'This pairing' : who} is back on: check-ins resume at the next slot.`;
-          await deps.deliveries.enqueue({ dedupeKey: `pairing-${change.to}:${pairingId}:${now.getTime()}`, kind: `pairing_${change.to}`, pairingId, channel: updated.conversation_id, payload: { text }, notBefore: now });
+          await deps.deliveries.enqueue({
+            dedupeKey: `pairing-${change.to}:${pairingId}:${now.getTime()}`,
+            kind: `pairing_${change.to}`,
+            pairingId,
+            channel: updated.conversation_id,
+            payload: { text },
+            notBefore: now,
+          });
           deps.onEnqueued?.();
         }
         await deps.audit.record({ actor, action: `pairing.${change.to}`, subject: String(pairingId) }, now);
@@ -177,12 +210,22 @@ export function createPairingService(deps: PairingDeps) {
     },
 
     /** A program's pairings for staff, with the list as they read it (`text`). */
-    async list(actor: string, programName: string | undefined): Promise<Outcome<{ program: ProgramWithHolidays; pairings: PairingRow[]; text: string }>> {
+    async list(
+      actor: string,
+      programName: string | undefined,
+    ): Promise<Outcome<{ program: ProgramWithHolidays; pairings: PairingRow[]; text: string }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const resolved = await resolveProgram(programName);
       if (!resolved.ok) return resolved;
       const pairings = await deps.pairings.listByProgram(resolved.program.id);
-      const listed = pairings.map((p) => ({ mentorId: p.mentor_id, menteeId: p.mentee_id, status: p.status, pausedUntil: p.paused_until, meetingWeekday: p.meeting_weekday, meetingTime: p.meeting_time }));
+      const listed = pairings.map((p) => ({
+        mentorId: p.mentor_id,
+        menteeId: p.mentee_id,
+        status: p.status,
+        pausedUntil: p.paused_until,
+        meetingWeekday: p.meeting_weekday,
+        meetingTime: p.meeting_time,
+      }));
       return { ok: true, program: resolved.program, pairings, text: pairingListText(resolved.program.name, listed) };
     },
 
@@ -190,9 +233,19 @@ export function createPairingService(deps: PairingDeps) {
     async resumeDuePauses(): Promise<number> {
       const resumed = await deps.pairings.resumeDue(deps.clock());
       for (const p of resumed) {
-        await deps.audit.record({ actor: 'scheduler', action: 'pairing.active', subject: String(p.id), details: { auto: true } }, deps.clock());
+        await deps.audit.record(
+          { actor: 'scheduler', action: 'pairing.active', subject: String(p.id), details: { auto: true } },
+          deps.clock(),
+        );
         if (p.conversation_id) {
-          await deps.deliveries.enqueue({ dedupeKey: `pairing-active:${p.id}:${deps.clock().getTime()}`, kind: 'pairing_active', pairingId: p.id, channel: p.conversation_id, payload: { text: 'Welcome back! The pause is over and the weekly check-ins resume at the next slot.' }, notBefore: deps.clock() });
+          await deps.deliveries.enqueue({
+            dedupeKey: `pairing-active:${p.id}:${deps.clock().getTime()}`,
+            kind: 'pairing_active',
+            pairingId: p.id,
+            channel: p.conversation_id,
+            payload: { text: 'Welcome back! The pause is over and the weekly check-ins resume at the next slot.' },
+            notBefore: deps.clock(),
+          });
           deps.onEnqueued?.();
         }
       }

@@ -30,8 +30,10 @@ export const rescheduleSchema = z
     reason: z.string().trim().max(500, 'At most 500 characters').nullable(),
   })
   .superRefine((v, ctx) => {
-    if (!v.cancel && !v.newDate) ctx.addIssue({ code: 'custom', path: ['newDate'], message: 'Pick the new date, or tick “cancel”.' });
-    if (!v.cancel && !v.newTime) ctx.addIssue({ code: 'custom', path: ['newTime'], message: 'Pick the new time, or tick “cancel”.' });
+    if (!v.cancel && !v.newDate)
+      ctx.addIssue({ code: 'custom', path: ['newDate'], message: 'Pick the new date, or tick “cancel”.' });
+    if (!v.cancel && !v.newTime)
+      ctx.addIssue({ code: 'custom', path: ['newTime'], message: 'Pick the new time, or tick “cancel”.' });
   });
 export type RescheduleInput = z.input<typeof rescheduleSchema>;
 
@@ -51,12 +53,22 @@ export function createRescheduleService(deps: {
     if (!p.meeting_weekday || !p.meeting_time) return null;
     const now = deps.clock();
     const zone = p.meeting_zone ?? 'UTC';
-    const slot = nextOccurrence(DateTime.fromJSDate(now).minus({ hours: 1 }), p.meeting_weekday as IsoWeekday, p.meeting_time, zone).toJSDate();
+    const slot = nextOccurrence(
+      DateTime.fromJSDate(now).minus({ hours: 1 }),
+      p.meeting_weekday as IsoWeekday,
+      p.meeting_time,
+      zone,
+    ).toJSDate();
     const changes = await deps.reschedules.between(p.id, new Date(slot.getTime() - 60_000), new Date(slot.getTime() + 60_000));
     const last = changes.at(-1);
     if (!last) return { at: slot, moved: false };
     if (last.cancelled || !last.new_at) {
-      const following = nextOccurrence(DateTime.fromJSDate(slot), p.meeting_weekday as IsoWeekday, p.meeting_time, zone).toJSDate();
+      const following = nextOccurrence(
+        DateTime.fromJSDate(slot),
+        p.meeting_weekday as IsoWeekday,
+        p.meeting_time,
+        zone,
+      ).toJSDate();
       return { at: following, moved: false };
     }
     return { at: last.new_at, moved: true };
@@ -70,14 +82,23 @@ export function createRescheduleService(deps: {
       const pairings = (await deps.pairings.listLiveFor(actor)).filter((p) => p.status === 'active');
       if (pairings.length === 0) return refuse('not_found', 'You have no active pairing with meetings to move.');
       const chosen = pairings.find((p) => p.id === pairingId) ?? (pairings.length === 1 ? pairings[0] : undefined);
-      const people = new Map((await deps.people.findMany([actor, ...pairings.map((p) => (p.mentor_id === actor ? p.mentee_id : p.mentor_id))])).map((p) => [p.slack_id, p]));
+      const people = new Map(
+        (await deps.people.findMany([actor, ...pairings.map((p) => (p.mentor_id === actor ? p.mentee_id : p.mentor_id))])).map(
+          (p) => [p.slack_id, p],
+        ),
+      );
       const zone = people.get(actor)?.time_zone ?? 'UTC';
       const next = chosen ? await nextMeeting(chosen) : null;
       const local = next ? DateTime.fromJSDate(next.at, { zone }) : null;
       const view = rescheduleModal({
         pairings: pairings.map((p) => {
           const partner = p.mentor_id === actor ? p.mentee_id : p.mentor_id;
-          return { pairingId: p.id, partnerRole: p.mentor_id === actor ? 'Mentee' : 'Mentor', partnerName: personName(people.get(partner), partner), programName: p.program_name };
+          return {
+            pairingId: p.id,
+            partnerRole: p.mentor_id === actor ? 'Mentee' : 'Mentor',
+            partnerName: personName(people.get(partner), partner),
+            programName: p.program_name,
+          };
         }),
         preselect: chosen?.id,
         next: local ? { date: local.toISODate() as string, time: local.toFormat('HH:mm') } : null,
@@ -90,18 +111,29 @@ export function createRescheduleService(deps: {
      * the actor's own zone; under 48 hours' notice is late notice (counted in the staff digest). With a
      * form key, a form already saved (a double submit, a replay) is acknowledged and changes nothing.
      */
-    async reschedule(actor: string, input: RescheduleInput, formKey?: { key: string; until: Date }): Promise<Outcome<{ reschedule: Reschedule | null }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async reschedule(
+      actor: string,
+      input: RescheduleInput,
+      formKey?: { key: string; until: Date },
+    ): Promise<Outcome<{ reschedule: Reschedule | null }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const parsed = rescheduleSchema.safeParse(input);
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
       const pairing = await deps.pairings.get(v.pairingId);
-      if (!pairing || !isInPair(pairing, actor) || pairing.status === 'ended') return refuse('forbidden', 'You can only move meetings of your own pairing.');
+      if (!pairing || !isInPair(pairing, actor) || pairing.status === 'ended')
+        return refuse('forbidden', 'You can only move meetings of your own pairing.');
       const zone = (await deps.people.find(actor))?.time_zone ?? 'UTC';
       const now = deps.clock();
       const original = DateTime.fromISO(`${v.originalDate}T${v.originalTime}`, { zone });
-      if (original.toMillis() <= now.getTime()) return { ok: false, reason: 'fields', errors: { originalDate: 'That meeting has already started; pick an upcoming one.' } };
+      if (original.toMillis() <= now.getTime())
+        return {
+          ok: false,
+          reason: 'fields',
+          errors: { originalDate: 'That meeting has already started; pick an upcoming one.' },
+        };
       const moved = v.cancel || !v.newDate || !v.newTime ? null : DateTime.fromISO(`${v.newDate}T${v.newTime}`, { zone });
-      if (moved && moved.toMillis() <= now.getTime()) return { ok: false, reason: 'fields', errors: { newDate: 'The new time must be in the future.' } };
+      if (moved && moved.toMillis() <= now.getTime())
+        return { ok: false, reason: 'fields', errors: { newDate: 'The new time must be in the future.' } };
       const hours = Math.floor((original.toMillis() - now.getTime()) / 3_600_000);
       const late = hours < noticeHours;
       const row = {
@@ -124,14 +156,31 @@ export function createRescheduleService(deps: {
       const conversation = pairing.conversation_id;
       const announce = (r: Reschedule, deliveries = deps.deliveries) =>
         conversation
-          ? deliveries.enqueue({ dedupeKey: `reschedule:${r.id}`, kind: 'reschedule', pairingId: pairing.id, channel: conversation, payload: { text, blocks: [section(text)] }, notBefore: now })
+          ? deliveries.enqueue({
+              dedupeKey: `reschedule:${r.id}`,
+              kind: 'reschedule',
+              pairingId: pairing.id,
+              channel: conversation,
+              payload: { text, blocks: [section(text)] },
+              notBefore: now,
+            })
           : Promise.resolve();
       // With a form key the announcement is written with the reschedule: a crash between the two would
       // otherwise lose it for good, since a resubmitted form is (rightly) a no-op.
-      const r = formKey ? await deps.reschedules.createOnce(row, formKey, (created, deliveries) => announce(created, deliveries)) : await deps.reschedules.create(row);
+      const r = formKey
+        ? await deps.reschedules.createOnce(row, formKey, (created, deliveries) => announce(created, deliveries))
+        : await deps.reschedules.create(row);
       if (!r) return { ok: true, reschedule: null };
       if (!formKey) await announce(r);
-      await deps.audit.record({ actor, action: late ? 'meeting.late_notice' : 'meeting.rescheduled', subject: String(pairing.id), details: { reschedule: r.id, noticeHours: hours } }, now);
+      await deps.audit.record(
+        {
+          actor,
+          action: late ? 'meeting.late_notice' : 'meeting.rescheduled',
+          subject: String(pairing.id),
+          details: { reschedule: r.id, noticeHours: hours },
+        },
+        now,
+      );
       if (conversation) deps.onEnqueued();
       return { ok: true, reschedule: r };
     },

@@ -61,9 +61,18 @@ function plain(value: unknown, sortKeys: boolean): unknown {
 const row = (r: Row): Row => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v, true)]));
 const rows = (rs: readonly Row[]): Row[] => rs.map(row);
 
-const invalidId = (id: string | undefined) => refuse('invalid', `“${id ?? ''}” is not a Slack user id: it looks like U012ABCDEF (find it in the person's Slack profile under “Copy member ID”).`);
+const invalidId = (id: string | undefined) =>
+  refuse(
+    'invalid',
+    `“${id ?? ''}” is not a Slack user id: it looks like U012ABCDEF (find it in the person's Slack profile under “Copy member ID”).`,
+  );
 
-export function createDataRightsService(deps: { dataRights: DataRightsRepository; clock: Clock; logger: Logger; actor?: string }) {
+export function createDataRightsService(deps: {
+  dataRights: DataRightsRepository;
+  clock: Clock;
+  logger: Logger;
+  actor?: string;
+}) {
   const actor = deps.actor ?? cliActor;
   return {
     /** What Tandem stores about a person; an unknown person gets the same shape with empty collections. */
@@ -90,15 +99,23 @@ export function createDataRightsService(deps: { dataRights: DataRightsRepository
         deliveries: rows(r.deliveries),
         audit_log: rows(r.auditLog),
       };
-      const counts = Object.fromEntries(Object.entries(data).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, (v as unknown[]).length]));
-      const found = data.person !== null || data.staff !== null || data.notes_about_you_count > 0 || Object.values(counts).some((n) => n > 0);
+      const counts = Object.fromEntries(
+        Object.entries(data)
+          .filter(([, v]) => Array.isArray(v))
+          .map(([k, v]) => [k, (v as unknown[]).length]),
+      );
+      const found =
+        data.person !== null || data.staff !== null || data.notes_about_you_count > 0 || Object.values(counts).some((n) => n > 0);
       // The access is recorded after the read, so an export never contains its own audit row. It names
       // the person only when Tandem holds data about them anyway (a later forget anonymises it with the
       // rest); asking about a stranger does not start storing their id. Log lines, which no forget
       // can reach, carry the pseudonym only.
       const pseudonym = pseudonymFor(await deps.dataRights.pseudonymKey(newPseudonymKey), slackId);
       await deps.dataRights.recordExport(found ? slackId : pseudonym, now, actor, { found, counts });
-      deps.logger.info({ action: 'data.export', actor, subject: pseudonym, found, counts }, 'exported what Tandem stores about a person');
+      deps.logger.info(
+        { action: 'data.export', actor, subject: pseudonym, found, counts },
+        'exported what Tandem stores about a person',
+      );
       return { ok: true, found, data };
     },
 
@@ -107,7 +124,9 @@ export function createDataRightsService(deps: { dataRights: DataRightsRepository
      * every count and total staff report on. A second run finds nothing and changes nothing but the
      * audit trail. The log line and the audit row name the pseudonym only, never the Slack id.
      */
-    async forgetPerson(slackId: string | undefined): Promise<Outcome<{ found: boolean; pseudonym: string; changes: ForgetChanges }>> {
+    async forgetPerson(
+      slackId: string | undefined,
+    ): Promise<Outcome<{ found: boolean; pseudonym: string; changes: ForgetChanges }>> {
       if (!slackId || !slackUserIdPattern.test(slackId)) return invalidId(slackId);
       const pseudonym = pseudonymFor(await deps.dataRights.pseudonymKey(newPseudonymKey), slackId);
       const changes = await deps.dataRights.forget(slackId, pseudonym, deps.clock(), {
@@ -116,7 +135,10 @@ export function createDataRightsService(deps: { dataRights: DataRightsRepository
         details: (c) => ({ found: isFound(c), ...c }),
       });
       const found = isFound(changes);
-      deps.logger.info({ action: 'data.forget', actor, subject: pseudonym, found, deleted: changes.deleted, anonymised: changes.anonymised }, found ? 'forgot a person' : 'nothing stored about that person');
+      deps.logger.info(
+        { action: 'data.forget', actor, subject: pseudonym, found, deleted: changes.deleted, anonymised: changes.anonymised },
+        found ? 'forgot a person' : 'nothing stored about that person',
+      );
       return { ok: true, found, pseudonym, changes };
     },
   };

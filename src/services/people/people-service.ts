@@ -19,7 +19,15 @@ export function createPeopleService(deps: { people: PeopleRepository; slack: Sla
     try {
       const u = await deps.slack.userInfo(slackId);
       return await deps.people.upsert(
-        { slackId: u.id, teamId: u.teamId, name: u.name, realName: u.realName, timeZone: u.timeZone, isBot: u.isBot, deleted: u.deleted },
+        {
+          slackId: u.id,
+          teamId: u.teamId,
+          name: u.name,
+          realName: u.realName,
+          timeZone: u.timeZone,
+          isBot: u.isBot,
+          deleted: u.deleted,
+        },
         now,
       );
     } catch (err) {

@@ -4,7 +4,12 @@ import type { Clock } from '../clock.js';
 import { refuse, staffOnly, type Outcome } from '../outcome.js';
 import type { PeopleService } from './people-service.js';
 
-export function createStaffService(deps: { staff: StaffRepository; audit: AuditRepository; people: PeopleService; clock: Clock }) {
+export function createStaffService(deps: {
+  staff: StaffRepository;
+  audit: AuditRepository;
+  people: PeopleService;
+  clock: Clock;
+}) {
   return {
     isStaff: (slackId: string) => deps.staff.isStaff(slackId),
 
@@ -20,7 +25,11 @@ export function createStaffService(deps: { staff: StaffRepository; audit: AuditR
     async remove(actor: string, userId: string): Promise<Outcome<{ removed: boolean }>> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const r = await deps.staff.remove(userId);
-      if (r === 'last') return refuse('conflict', `<@${userId}> is the last staff member, so they stay: add someone else with \`/tandem staff add @person\` first.`);
+      if (r === 'last')
+        return refuse(
+          'conflict',
+          `<@${userId}> is the last staff member, so they stay: add someone else with \`/tandem staff add @person\` first.`,
+        );
       if (r === 'removed') await deps.audit.record({ actor, action: 'staff.remove', subject: userId }, deps.clock());
       return { ok: true, removed: r === 'removed' };
     },

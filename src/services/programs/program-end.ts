@@ -63,7 +63,13 @@ export function createLifecycleService(deps: {
         kind: 'program_end',
         pairingId: p.id,
         channel: p.conversation_id,
-        payload: { text, blocks: [section(text), context('Tandem stops the weekly check-ins now. Your DTR summaries stay available with `/dtr show`.')] },
+        payload: {
+          text,
+          blocks: [
+            section(text),
+            context('Tandem stops the weekly check-ins now. Your DTR summaries stay available with `/dtr show`.'),
+          ],
+        },
         notBefore: now,
       });
     }
@@ -80,7 +86,11 @@ export function createLifecycleService(deps: {
   async function programTeamAnswers(programId: number): Promise<ProgramTeamAnswer[]> {
     const rows = await deps.dtr.programAnswers(programId);
     return rows.flatMap((r) =>
-      answersWhere(questionSetFor(r.milestone, { source: r.set_source, version: r.set_version }, r.definition), r.answers, (q) => q.readers === 'staff').map((answer) => ({
+      answersWhere(
+        questionSetFor(r.milestone, { source: r.set_source, version: r.set_version }, r.definition),
+        r.answers,
+        (q) => q.readers === 'staff',
+      ).map((answer) => ({
         personId: r.person_id,
         role: r.role,
         partnerId: r.role === 'mentor' ? r.mentee_id : r.mentor_id,
@@ -93,7 +103,9 @@ export function createLifecycleService(deps: {
     const program = await deps.programs.get(programId);
     if (!program?.alerts_channel_id) return;
     const exits = await deps.dtr.menteeExitAnswers(programId);
-    const outcomes = exits.flatMap((e) => [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'));
+    const outcomes = exits.flatMap((e) =>
+      [1, 2, 3].map((n) => e.answers[`goal${n}_outcome`]).filter((o): o is string => Boolean(o) && o !== 'none'),
+    );
     const pairs = await deps.pairings.countInProgram(programId);
     // The same read model as the Monday digests and their charts, over every week of the program.
     const weeks = await deps.figures.weeks(program, programWeekKeys(program));
@@ -118,11 +130,28 @@ export function createLifecycleService(deps: {
     if (await deps.alerts.channelProblem(program)) return;
     if (await deps.deliveries.findByKey(`program-summary:${programId}`)) return;
     // A chart that fails to render is logged and left out; the summary goes regardless.
-    const chart = await deps.charts.programChart({ id: program.id, name: userText(program.name) }, chartWeeks(weeks, 52), 'summary');
+    const chart = await deps.charts.programChart(
+      { id: program.id, name: userText(program.name) },
+      chartWeeks(weeks, 52),
+      'summary',
+    );
     const channel = program.alerts_channel_id;
     await deps.transact(async (tx) => {
-      const summary = await tx.deliveries.enqueue({ dedupeKey: `program-summary:${programId}`, kind: 'program_summary', channel, payload: { text, blocks }, notBefore: deps.clock() });
-      if (summary.created && chart) await tx.deliveries.enqueue({ dedupeKey: `program-summary-chart:${programId}`, kind: 'summary_chart', channel, payload: chart, notBefore: deps.clock() });
+      const summary = await tx.deliveries.enqueue({
+        dedupeKey: `program-summary:${programId}`,
+        kind: 'program_summary',
+        channel,
+        payload: { text, blocks },
+        notBefore: deps.clock(),
+      });
+      if (summary.created && chart)
+        await tx.deliveries.enqueue({
+          dedupeKey: `program-summary-chart:${programId}`,
+          kind: 'summary_chart',
+          channel,
+          payload: chart,
+          notBefore: deps.clock(),
+        });
     });
   }
 

@@ -3,7 +3,13 @@ import { programCreatedText, programSavedText } from '../../messages/program-mod
 import type { AuditRepository } from '../../db/repositories/audit-repository.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../../db/repositories/program-repository.js';
 import type { StaffRepository } from '../../db/repositories/staff-repository.js';
-import { fieldErrors, programSettingsSchema, type ProgramSettings, type ProgramSettingsForm, type ProgramSettingsInput } from '../../domain/program-settings.js';
+import {
+  fieldErrors,
+  programSettingsSchema,
+  type ProgramSettings,
+  type ProgramSettingsForm,
+  type ProgramSettingsInput,
+} from '../../domain/program-settings.js';
 import { DateTime } from 'luxon';
 import { programWeek } from '../../domain/work-days.js';
 import type { Clock } from '../clock.js';
@@ -41,7 +47,13 @@ export function createProgramService(deps: {
   onEnqueued?: () => void;
 }) {
   /** From the Slack form: the staff member who saved it gets a DM saying what was saved (once per form submission). */
-  async function confirm(actor: string, form: { key: string } | undefined, dedupeKey: string, kind: string, text: string): Promise<void> {
+  async function confirm(
+    actor: string,
+    form: { key: string } | undefined,
+    dedupeKey: string,
+    kind: string,
+    text: string,
+  ): Promise<void> {
     if (!form) return;
     await deps.deliveries.enqueue({ dedupeKey, kind, channel: actor, payload: { text }, notBefore: deps.clock() });
     deps.onEnqueued?.();
@@ -54,7 +66,8 @@ export function createProgramService(deps: {
   async function checkAlertsChannel(channelId: string): Promise<string | null> {
     try {
       const info = await deps.slack.conversationInfo(channelId);
-      if (!info.isPrivate || info.isIm || info.isMpim) return 'Alerts name pairs, so pick a private channel (public channels and DMs are refused).';
+      if (!info.isPrivate || info.isIm || info.isMpim)
+        return 'Alerts name pairs, so pick a private channel (public channels and DMs are refused).';
       if (!info.isMember) return 'Invite Tandem to that channel first (type /invite @Tandem in it), then save again.';
       return null;
     } catch (err) {
@@ -68,7 +81,11 @@ export function createProgramService(deps: {
   return {
     checkAlertsChannel,
 
-    async create(actor: string, input: ProgramSettingsInput | ProgramSettingsForm, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+    async create(
+      actor: string,
+      input: ProgramSettingsInput | ProgramSettingsForm,
+      form?: { key: string },
+    ): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const parsed = programSettingsSchema.safeParse(input);
       if (!parsed.success) return { ...refuse('invalid', 'Some fields need another look.'), fields: fieldErrors(parsed.error) };
@@ -91,7 +108,12 @@ export function createProgramService(deps: {
      * once the program has started (its weeks would be renumbered), nor can the program be made
      * shorter than the week it is in.
      */
-    async update(actor: string, programId: number, input: ProgramSettingsInput | ProgramSettingsForm, form?: { key: string }): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
+    async update(
+      actor: string,
+      programId: number,
+      input: ProgramSettingsInput | ProgramSettingsForm,
+      form?: { key: string },
+    ): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
       if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const current = await deps.programs.get(programId);
       if (!current) return refuse('not_found', 'That program no longer exists.');
@@ -107,7 +129,9 @@ export function createProgramService(deps: {
       }
       if (started) {
         // The week it is in (null once past its end, when it closes at the next pass anyway).
-        const week = programWeek(current.start_date, current.length_weeks, DateTime.fromJSDate(deps.clock()), current.time_zone) ?? current.length_weeks;
+        const week =
+          programWeek(current.start_date, current.length_weeks, DateTime.fromJSDate(deps.clock()), current.time_zone) ??
+          current.length_weeks;
         if (s.lengthWeeks < week) {
           const message = `The program is in week ${week}: make it at least ${week} weeks long, or close it with /tandem program close.`;
           return { ...refuse('invalid', message), fields: { lengthWeeks: message } };

@@ -31,9 +31,23 @@ export function neutralizeCsvCell(value: string): string {
 export async function hoursCsv(repos: Repos, month: string): Promise<{ csv: string; rows: HoursRow[] } | null> {
   const rows = await hoursRows(repos, month);
   if (!rows) return null;
-  const names = new Map((await repos.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [p.slack_id, personName(p, p.slack_id)]));
+  const names = new Map(
+    (await repos.people.findMany([...new Set(rows.flatMap((r) => [r.mentorId, r.menteeId]))])).map((p) => [
+      p.slack_id,
+      personName(p, p.slack_id),
+    ]),
+  );
   const csv = stringify(
-    rows.map((r) => ({ mentor_id: r.mentorId, mentor: names.get(r.mentorId) ?? '', mentee_id: r.menteeId, mentee: names.get(r.menteeId) ?? '', week: r.week, sessions: r.sessions, hours: hoursLabel(r.minutes), source: r.source })),
+    rows.map((r) => ({
+      mentor_id: r.mentorId,
+      mentor: names.get(r.mentorId) ?? '',
+      mentee_id: r.menteeId,
+      mentee: names.get(r.menteeId) ?? '',
+      week: r.week,
+      sessions: r.sessions,
+      hours: hoursLabel(r.minutes),
+      source: r.source,
+    })),
     { header: true, columns: [...hoursCsvColumns], cast: { string: neutralizeCsvCell } },
   );
   return { csv, rows };

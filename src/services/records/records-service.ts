@@ -21,7 +21,11 @@ import { personName } from '../people/people-service.js';
 export const sessionLogSchema = z.object({
   pairingId: z.coerce.number({ error: 'Pick the mentee' }).int().positive('Pick the mentee'),
   sessionDate: isoDate,
-  minutes: z.coerce.number({ error: 'Minutes as a whole number' }).int('Whole minutes').min(5, 'At least 5 minutes').max(600, 'At most 600 minutes'),
+  minutes: z.coerce
+    .number({ error: 'Minutes as a whole number' })
+    .int('Whole minutes')
+    .min(5, 'At least 5 minutes')
+    .max(600, 'At most 600 minutes'),
   done: z.string().trim().max(2000, 'At most 2000 characters').nullable(),
   privateNotes: z.string().trim().max(2000, 'At most 2000 characters').nullable(),
 });
@@ -38,7 +42,8 @@ export function createMentorRecordsService(deps: {
   slack: SlackPort;
   clock: Clock;
 }) {
-  const menteesOf = async (mentorId: string): Promise<PairingRow[]> => (await deps.pairings.listLiveFor(mentorId)).filter((p) => p.mentor_id === mentorId);
+  const menteesOf = async (mentorId: string): Promise<PairingRow[]> =>
+    (await deps.pairings.listLiveFor(mentorId)).filter((p) => p.mentor_id === mentorId);
 
   const csvFor = (month: string) => hoursCsv(deps, month);
 
@@ -46,26 +51,53 @@ export function createMentorRecordsService(deps: {
     menteesOf,
 
     /** The session-log form, new (optionally for one mentee) or filled in with a log the mentor wrote. */
-    async logForm(actor: string, opts: { logId?: number | undefined; pairingId?: number | undefined } = {}): Promise<Outcome<{ view: ReturnType<typeof sessionLogModal> }>> {
+    async logForm(
+      actor: string,
+      opts: { logId?: number | undefined; pairingId?: number | undefined } = {},
+    ): Promise<Outcome<{ view: ReturnType<typeof sessionLogModal> }>> {
       const mentees = await menteesOf(actor);
       if (mentees.length === 0) return refuse('not_found', 'Session logs are for mentors, and you have no mentee right now.');
       let existing: SessionLog | undefined;
       if (opts.logId !== undefined) {
         existing = await deps.sessionLogs.get(opts.logId);
-        if (!existing || existing.author_id !== actor) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
+        if (!existing || existing.author_id !== actor)
+          return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
       }
-      const people = new Map((await deps.people.findMany([actor, ...mentees.map((m) => m.mentee_id)])).map((p) => [p.slack_id, p]));
+      const people = new Map(
+        (await deps.people.findMany([actor, ...mentees.map((m) => m.mentee_id)])).map((p) => [p.slack_id, p]),
+      );
       const zone = people.get(actor)?.time_zone ?? 'UTC';
       const view = sessionLogModal({
-        mentees: mentees.map((m) => ({ pairingId: m.id, menteeName: personName(people.get(m.mentee_id), m.mentee_id), programName: m.program_name })),
-        existing: existing ? { id: existing.id, pairingId: existing.pairing_id, sessionDate: existing.session_date, minutes: existing.minutes, done: existing.done, privateNotes: existing.private_notes } : null,
+        mentees: mentees.map((m) => ({
+          pairingId: m.id,
+          menteeName: personName(people.get(m.mentee_id), m.mentee_id),
+          programName: m.program_name,
+        })),
+        existing: existing
+          ? {
+              id: existing.id,
+              pairingId: existing.pairing_id,
+              sessionDate: existing.session_date,
+              minutes: existing.minutes,
+              done: existing.done,
+              privateNotes: existing.private_notes,
+            }
+          : null,
         today: DateTime.fromJSDate(deps.clock(), { zone }).toISODate() as string,
         preselect: opts.pairingId,
       });
       return { ok: true, view };
     },
 
-    async saveLog(actor: string, input: SessionLogInput, logId?: number, formId?: string): Promise<Outcome<{ log: SessionLog; confirmation: ReturnType<typeof sessionLoggedMessage> }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async saveLog(
+      actor: string,
+      input: SessionLogInput,
+      logId?: number,
+      formId?: string,
+    ): Promise<
+      | Outcome<{ log: SessionLog; confirmation: ReturnType<typeof sessionLoggedMessage> }>
+      | { ok: false; reason: 'fields'; errors: Record<string, string> }
+    > {
       const parsed = sessionLogSchema.safeParse(input);
       if (!parsed.success) return { ok: false, reason: 'fields', errors: fieldErrors(parsed.error) };
       const v = parsed.data;
@@ -73,14 +105,34 @@ export function createMentorRecordsService(deps: {
       if (!isMentorOf(pairing, actor)) return refuse('forbidden', 'You can only log sessions with your own mentees.');
       const today = DateTime.fromJSDate(deps.clock(), { zone: 'UTC' }).plus({ days: 1 }).toISODate() as string;
       if (v.sessionDate > today) return { ok: false, reason: 'fields', errors: { sessionDate: 'That date is in the future.' } };
-      const row = { pairingId: v.pairingId, sessionDate: v.sessionDate, minutes: v.minutes, done: v.done || null, privateNotes: v.privateNotes || null, at: deps.clock() };
-      const log = logId === undefined ? await deps.sessionLogs.create({ ...row, authorId: actor, formId: formId ?? null }) : await deps.sessionLogs.update(logId, actor, row);
+      const row = {
+        pairingId: v.pairingId,
+        sessionDate: v.sessionDate,
+        minutes: v.minutes,
+        done: v.done || null,
+        privateNotes: v.privateNotes || null,
+        at: deps.clock(),
+      };
+      const log =
+        logId === undefined
+          ? await deps.sessionLogs.create({ ...row, authorId: actor, formId: formId ?? null })
+          : await deps.sessionLogs.update(logId, actor, row);
       if (!log) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
-      return { ok: true, log, confirmation: sessionLoggedMessage({ id: log.id, minutes: log.minutes, sessionDate: log.session_date }, pairing.mentee_id) };
+      return {
+        ok: true,
+        log,
+        confirmation: sessionLoggedMessage(
+          { id: log.id, minutes: log.minutes, sessionDate: log.session_date },
+          pairing.mentee_id,
+        ),
+      };
     },
 
     /** A mentor's own month: total and per mentee. */
-    async myHours(actor: string, month: string): Promise<Outcome<{ total: number; byMentee: { menteeId: string; minutes: number; sessions: number }[] }>> {
+    async myHours(
+      actor: string,
+      month: string,
+    ): Promise<Outcome<{ total: number; byMentee: { menteeId: string; minutes: number; sessions: number }[] }>> {
       const rows = await hoursRows(deps, month, actor);
       if (!rows) return refuse('invalid', 'Give the month as YYYY-MM, e.g. 2027-02.');
       const byMentee = new Map<string, { menteeId: string; minutes: number; sessions: number }>();
@@ -101,7 +153,13 @@ export function createMentorRecordsService(deps: {
       const out = await csvFor(month);
       if (!out) return refuse('invalid', 'Give the month as YYYY-MM, e.g. `/tandem hours export 2027-02`.');
       const dm = await deps.slack.openConversation([actor]);
-      await deps.slack.uploadFile({ channel: dm, filename: `tandem-hours-${month}.csv`, title: `Mentor hours ${month}`, content: out.csv, initialComment: `Mentor hours for ${month}: ${counted(out.rows.length, 'row')}.` });
+      await deps.slack.uploadFile({
+        channel: dm,
+        filename: `tandem-hours-${month}.csv`,
+        title: `Mentor hours ${month}`,
+        content: out.csv,
+        initialComment: `Mentor hours for ${month}: ${counted(out.rows.length, 'row')}.`,
+      });
       await deps.audit.record({ actor, action: 'hours.export', subject: month }, deps.clock());
       return { ok: true, rows: out.rows.length };
     },

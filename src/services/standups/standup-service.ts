@@ -12,7 +12,15 @@ import type { DeliveryPayload, StandupMet, StandupStatus } from '../../db/schema
 import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
 import { endOfLocalDay, holidaySet, isoWeekKey, programEnd } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
-import { digestMessage, standupModal, standupPageSize, standupPromptMessage, standupReminderMessage, standupReportMessages, weekRangeLabel } from '../../messages/standup.js';
+import {
+  digestMessage,
+  standupModal,
+  standupPageSize,
+  standupPromptMessage,
+  standupReminderMessage,
+  standupReportMessages,
+  weekRangeLabel,
+} from '../../messages/standup.js';
 import { userText, userTextOrNull } from '../../messages/text.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { ChartService } from '../charts/chart-service.js';
@@ -68,10 +76,18 @@ export function createStandupService(deps: {
     for (const m of await deps.standups.reportMentors(program.id, weekKey)) {
       const asked = standups.find((s) => s.mentor_id === m.mentor_id);
       let end: DateTime | null;
-      if (asked) end = DateTime.fromJSDate(asked.remind_at).plus({ hours: 1 }); // remind_at is an hour before the end of their day
+      if (asked)
+        end = DateTime.fromJSDate(asked.remind_at).plus({ hours: 1 }); // remind_at is an hour before the end of their day
       else {
         const midweek = DateTime.fromISO(`${weekKey}-3T12:00`, { zone: m.zone });
-        const slot = checkinSlotForWeek(midweek, { weekday: program.standup_weekday, time: program.standup_time, zone: m.zone, holidays, programStartDate: program.start_date, programLengthWeeks: program.length_weeks });
+        const slot = checkinSlotForWeek(midweek, {
+          weekday: program.standup_weekday,
+          time: program.standup_time,
+          zone: m.zone,
+          holidays,
+          programStartDate: program.start_date,
+          programLengthWeeks: program.length_weeks,
+        });
         end = slot ? endOfLocalDay(slot.promptAt, m.zone) : null;
       }
       if (end && (!closes || end > closes)) closes = end;
@@ -81,7 +97,9 @@ export function createStandupService(deps: {
 
   /** Programs whose standup reports may be due: with an alerts channel, running or closed in the last week. */
   async function reportPrograms(now: Date): Promise<ProgramWithHolidays[]> {
-    return (await deps.programs.listActive()).filter((p) => p.alerts_channel_id && (!p.closed_at || now.getTime() - p.closed_at.getTime() < 8 * 86_400_000));
+    return (await deps.programs.listActive()).filter(
+      (p) => p.alerts_channel_id && (!p.closed_at || now.getTime() - p.closed_at.getTime() < 8 * 86_400_000),
+    );
   }
 
   /** The outbox keys of a program's reports for the week before and this week (its zone), which may be due now. */
@@ -94,14 +112,32 @@ export function createStandupService(deps: {
   async function forMentor(actor: string, standupId: number) {
     const s = await deps.standups.get(standupId);
     if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
-    if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
+    if (deps.clock() >= s.closes_at)
+      return refuse('invalid', "This week's standup is closed; the next one comes at the usual time.");
     const program = await deps.programs.get(s.program_id);
-    const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({ pairingId: m.pairing_id, menteeId: m.mentee_id, menteeName: m.mentee_name }));
+    const mentees = (await deps.standups.mentees(s.program_id, actor)).map((m) => ({
+      pairingId: m.pairing_id,
+      menteeId: m.mentee_id,
+      menteeName: m.mentee_name,
+    }));
     if (mentees.length === 0) return refuse('invalid', 'You have no active mentees in this program right now.');
     // The mentor reads it: their week, in their zone (as in the DM that asked them).
     const zone = (await deps.people.find(actor))?.time_zone ?? program?.time_zone ?? 'UTC';
-    const entries = (await deps.standups.entries(s.id)).map((e) => ({ pairingId: e.pairing_id, status: e.status, met: e.met, minutes: e.minutes, concerns: e.concerns }));
-    return { ok: true as const, standup: s, mentees, entries, weekLabel: weekLabel(s.prompt_at, zone), pages: Math.max(1, Math.ceil(mentees.length / standupPageSize)) };
+    const entries = (await deps.standups.entries(s.id)).map((e) => ({
+      pairingId: e.pairing_id,
+      status: e.status,
+      met: e.met,
+      minutes: e.minutes,
+      concerns: e.concerns,
+    }));
+    return {
+      ok: true as const,
+      standup: s,
+      mentees,
+      entries,
+      weekLabel: weekLabel(s.prompt_at, zone),
+      pages: Math.max(1, Math.ceil(mentees.length / standupPageSize)),
+    };
   }
 
   return {
@@ -112,7 +148,14 @@ export function createStandupService(deps: {
       let planned = 0;
       for (const c of await deps.standups.dueCandidates(now, limit)) {
         const program = await deps.programs.get(c.program_id);
-        const slot = checkinSlotForWeek(nowDt, { weekday: c.weekday, time: c.time, zone: c.zone, holidays: holidaySet(program?.holidays ?? []), programStartDate: c.start_date, programLengthWeeks: c.length_weeks });
+        const slot = checkinSlotForWeek(nowDt, {
+          weekday: c.weekday,
+          time: c.time,
+          zone: c.zone,
+          holidays: holidaySet(program?.holidays ?? []),
+          programStartDate: c.start_date,
+          programLengthWeeks: c.length_weeks,
+        });
         if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
         const promptAt = DateTime.max(slot.promptAt, nowDt);
         const mentees = await deps.standups.mentees(c.program_id, c.mentor_id);
@@ -132,7 +175,11 @@ export function createStandupService(deps: {
             dedupeKey: `standup:${standup.id}`,
             kind: 'standup_prompt',
             channel: c.mentor_id,
-            payload: standupPromptMessage({ standupId: standup.id, weekLabel: weekLabel(standup.prompt_at, c.zone), menteeCount: mentees.length }),
+            payload: standupPromptMessage({
+              standupId: standup.id,
+              weekLabel: weekLabel(standup.prompt_at, c.zone),
+              menteeCount: mentees.length,
+            }),
             notBefore: now,
           });
           return true;
@@ -147,7 +194,15 @@ export function createStandupService(deps: {
       // Marked and queued in one transaction: a crash loses neither half.
       const due = await deps.transact(async (tx) => {
         const rows = await tx.standups.claimReminders(deps.clock(), 500);
-        await tx.deliveries.enqueueMany(rows.map((s) => ({ dedupeKey: `standup-reminder:${s.id}`, kind: 'standup_reminder', channel: s.mentor_id, payload: standupReminderMessage({ standupId: s.id }), notBefore: deps.clock() })));
+        await tx.deliveries.enqueueMany(
+          rows.map((s) => ({
+            dedupeKey: `standup-reminder:${s.id}`,
+            kind: 'standup_reminder',
+            channel: s.mentor_id,
+            payload: standupReminderMessage({ standupId: s.id }),
+            notBefore: deps.clock(),
+          })),
+        );
         return rows;
       });
       if (due.length > 0) deps.onEnqueued();
@@ -161,14 +216,29 @@ export function createStandupService(deps: {
     async form(actor: string, standupId: number, page = 0): Promise<Outcome<{ view: ReturnType<typeof standupModal> }>> {
       const r = await forMentor(actor, standupId);
       if (!r.ok) return r;
-      return { ok: true, view: standupModal({ standupId, page, weekLabel: r.weekLabel, mentees: r.mentees, entries: r.entries, generalNote: r.standup.general_note }) };
+      return {
+        ok: true,
+        view: standupModal({
+          standupId,
+          page,
+          weekLabel: r.weekLabel,
+          mentees: r.mentees,
+          entries: r.entries,
+          generalNote: r.standup.general_note,
+        }),
+      };
     },
 
     /**
      * Saves one page of entries. Each "needs attention", "at risk" or written concern raises one staff
      * alert for that pair and week, carrying the mentor's words (to the private alerts channel only).
      */
-    async savePage(actor: string, standupId: number, entries: (StandupEntryInput | StandupEntryForm)[], final: { generalNote: string | null } | null): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
+    async savePage(
+      actor: string,
+      standupId: number,
+      entries: (StandupEntryInput | StandupEntryForm)[],
+      final: { generalNote: string | null } | null,
+    ): Promise<Outcome<{ alerts: number }> | { ok: false; reason: 'fields'; errors: Record<string, string> }> {
       const s = await deps.standups.get(standupId);
       if (!isMentorOf(s, actor)) return refuse('forbidden', 'That standup belongs to someone else.');
       if (deps.clock() >= s.closes_at) return refuse('invalid', "This week's standup is closed.");
@@ -182,7 +252,13 @@ export function createStandupService(deps: {
           for (const issue of r.error.issues) errors[`${String(issue.path[0])}_${e.pairingId}`] ??= issue.message;
           continue;
         }
-        clean.push({ pairingId: r.data.pairingId, status: r.data.status, met: r.data.met, minutes: Math.round(r.data.hours * 60), concerns: r.data.concerns || null });
+        clean.push({
+          pairingId: r.data.pairingId,
+          status: r.data.status,
+          met: r.data.met,
+          minutes: Math.round(r.data.hours * 60),
+          concerns: r.data.concerns || null,
+        });
       }
       if (Object.keys(errors).length > 0) return { ok: false, reason: 'fields', errors };
       const now = deps.clock();
@@ -191,7 +267,12 @@ export function createStandupService(deps: {
       let alerts = 0;
       for (const e of clean) {
         if (e.status === 'on_track' && !e.concerns) continue;
-        const words = e.status === 'at_risk' ? 'marked this pair *at risk*' : e.status === 'needs_attention' ? 'marked this pair as needing attention' : 'raised a concern';
+        const words =
+          e.status === 'at_risk'
+            ? 'marked this pair *at risk*'
+            : e.status === 'needs_attention'
+              ? 'marked this pair as needing attention'
+              : 'raised a concern';
         const raised = await deps.alerts.raise({
           pairingId: e.pairingId,
           programId: s.program_id,
@@ -231,16 +312,42 @@ export function createStandupService(deps: {
             sent: sent.map((s) => ({
               mentorId: s.mentor_id,
               generalNote: userTextOrNull(s.general_note),
-              entries: entries.filter((e) => e.standup_id === s.id).map((e) => ({ menteeId: e.mentee_id, status: e.status, met: e.met, minutes: e.minutes, concerns: userTextOrNull(e.concerns) })),
+              entries: entries
+                .filter((e) => e.standup_id === s.id)
+                .map((e) => ({
+                  menteeId: e.mentee_id,
+                  status: e.status,
+                  met: e.met,
+                  minutes: e.minutes,
+                  concerns: userTextOrNull(e.concerns),
+                })),
             })),
             missing: missingStandups(standups),
           });
           if (await deps.alerts.channelProblem(program)) break;
-          const payload: StandupReportPayload = { ...message, ...(thread.length ? { threadReplies: thread.map((t) => ({ text: t.text, blocks: t.blocks })) } : {}) };
-          const q = await deps.deliveries.enqueue({ dedupeKey: key, kind: 'standup_report', channel: program.alerts_channel_id as string, payload, notBefore: now });
+          const payload: StandupReportPayload = {
+            ...message,
+            ...(thread.length ? { threadReplies: thread.map((t) => ({ text: t.text, blocks: t.blocks })) } : {}),
+          };
+          const q = await deps.deliveries.enqueue({
+            dedupeKey: key,
+            kind: 'standup_report',
+            channel: program.alerts_channel_id as string,
+            payload,
+            notBefore: now,
+          });
           if (q.created) {
             queued++;
-            log.info({ programId: program.id, weekKey, sent: sent.length, missing: standups.length - sent.length, threaded: thread.length }, 'standup report queued');
+            log.info(
+              {
+                programId: program.id,
+                weekKey,
+                sent: sent.length,
+                missing: standups.length - sent.length,
+                threaded: thread.length,
+              },
+              'standup report queued',
+            );
           }
         }
       }
@@ -261,12 +368,24 @@ export function createStandupService(deps: {
         for (const { key } of reportWeeks(program, now)) {
           // Light lookups by the unique key: a long report's payload is not read every pass.
           const parent = await deps.deliveries.threadParentByKey(key);
-          if (!parent?.threaded || parent.status !== 'sent' || !parent.sent_ts || (await deps.deliveries.existsByKey(`${key}:thread:0`))) continue;
+          if (
+            !parent?.threaded ||
+            parent.status !== 'sent' ||
+            !parent.sent_ts ||
+            (await deps.deliveries.existsByKey(`${key}:thread:0`))
+          )
+            continue;
           if (parent.channel !== program.alerts_channel_id || (await deps.alerts.channelProblem(program))) continue;
           const payload = (await deps.deliveries.payloadOf(parent.id)) as StandupReportPayload;
           const threadTs = parent.sent_ts;
           queued += await deps.deliveries.enqueueMany(
-            (payload.threadReplies ?? []).map((reply, i) => ({ dedupeKey: `${key}:thread:${i}`, kind: 'standup_report_thread', channel: parent.channel, payload: { ...reply, thread_ts: threadTs }, notBefore: now })),
+            (payload.threadReplies ?? []).map((reply, i) => ({
+              dedupeKey: `${key}:thread:${i}`,
+              kind: 'standup_report_thread',
+              channel: parent.channel,
+              payload: { ...reply, thread_ts: threadTs },
+              notBefore: now,
+            })),
           );
         }
       }
@@ -296,11 +415,18 @@ export function createStandupService(deps: {
         const weeks = await deps.figures.weeks(program, weeksEndingAt(program, lastWeek, 8));
         const week = weeks.at(-1);
         if (!week) continue;
-        const lateNotices = await deps.audit.countsBySubject('meeting.late_notice', start.toJSDate(), start.plus({ weeks: 1 }).toJSDate());
+        const lateNotices = await deps.audit.countsBySubject(
+          'meeting.late_notice',
+          start.toJSDate(),
+          start.plus({ weeks: 1 }).toJSDate(),
+        );
         const standups = await deps.standups.forProgramWeek(program.id, lastWeek);
         const mentors = [...new Set(week.pairs.map((p) => p.mentorId))];
         const missing = missingStandups(standups);
-        const byMentor = mentors.map((m) => ({ mentorId: m, minutes: week.pairs.filter((p) => p.mentorId === m).reduce((a, p) => a + p.minutes, 0) }));
+        const byMentor = mentors.map((m) => ({
+          mentorId: m,
+          minutes: week.pairs.filter((p) => p.mentorId === m).reduce((a, p) => a + p.minutes, 0),
+        }));
         const message = digestMessage({
           programName: userText(program.name),
           weekLabel: `week of ${start.toFormat('d LLLL yyyy')}`,
@@ -312,7 +438,15 @@ export function createStandupService(deps: {
             missedMeeting: p.saidNotYet && !p.met,
             lateNotices: Number(lateNotices.find((l) => l.subject === String(p.pairingId))?.n ?? 0),
           })),
-          week: { answerRate: week.answerRate, answers: week.answers, checkins: week.checkins, pairsMet: week.pairsMet, pairs: week.pairs.length, openAlerts: week.openAlerts, minutes: week.minutes },
+          week: {
+            answerRate: week.answerRate,
+            answers: week.answers,
+            checkins: week.checkins,
+            pairsMet: week.pairsMet,
+            pairs: week.pairs.length,
+            openAlerts: week.openAlerts,
+            minutes: week.minutes,
+          },
           missingStandups: missing,
           hoursByMentor: byMentor,
           undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
@@ -323,8 +457,21 @@ export function createStandupService(deps: {
         const channel = program.alerts_channel_id;
         // The digest and its chart are queued together: the outbox sends each once, the chart right after the text.
         const q = await deps.transact(async (tx) => {
-          const digest = await tx.deliveries.enqueue({ dedupeKey: key, kind: 'digest', channel, payload: message, notBefore: now });
-          if (digest.created && chart) await tx.deliveries.enqueue({ dedupeKey: `digest-chart:${program.id}:${lastWeek}`, kind: 'digest_chart', channel, payload: chart, notBefore: now });
+          const digest = await tx.deliveries.enqueue({
+            dedupeKey: key,
+            kind: 'digest',
+            channel,
+            payload: message,
+            notBefore: now,
+          });
+          if (digest.created && chart)
+            await tx.deliveries.enqueue({
+              dedupeKey: `digest-chart:${program.id}:${lastWeek}`,
+              kind: 'digest_chart',
+              channel,
+              payload: chart,
+              notBefore: now,
+            });
           return digest;
         });
         if (q.created) sent++;

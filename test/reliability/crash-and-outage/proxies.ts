@@ -8,7 +8,13 @@
  *   in the fake just before forwarding the call, so the fake itself serves the 429 / 5xx / held
  *   answer and records it with the time it did.
  */
-import { Agent, createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createNetServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Fault, FakeSlack } from '../../support/fake-slack.js';
 
@@ -200,7 +206,11 @@ function channelOf(body: string): string | undefined {
   return new URLSearchParams(body).get('channel') ?? undefined;
 }
 
-export async function startFaultProxy(fake: FakeSlack, rules: Record<string, FaultRule>, random: () => number): Promise<FaultProxy> {
+export async function startFaultProxy(
+  fake: FakeSlack,
+  rules: Record<string, FaultRule>,
+  random: () => number,
+): Promise<FaultProxy> {
   const target = new URL(fake.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const injected = new Map<string, Fault[]>();
@@ -221,11 +231,26 @@ export async function startFaultProxy(fake: FakeSlack, rules: Record<string, Fau
       body += chunk.toString('utf8');
     });
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host }, agent },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+        agent,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         if (answer.statusCode === 429 && method) {
-          res.on('finish', () => heard429.push({ method, channel: channelOf(body), at: Date.now(), retryAfter: Number(answer.headers['retry-after'] ?? 0), elapsedMs: Date.now() - arrivedAt }));
+          res.on('finish', () =>
+            heard429.push({
+              method,
+              channel: channelOf(body),
+              at: Date.now(),
+              retryAfter: Number(answer.headers['retry-after'] ?? 0),
+              elapsedMs: Date.now() - arrivedAt,
+            }),
+          );
         }
         answer.pipe(res);
       },

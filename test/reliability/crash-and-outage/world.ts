@@ -66,7 +66,18 @@ export async function insertPeople(db: Db, people: PeopleSpec[], refreshedAt: Da
   await inChunks(people, 1000, (chunk) =>
     db
       .insertInto('people')
-      .values(chunk.map((p) => ({ slack_id: p.id, team_id: 'T0TEAM', name: p.id.toLowerCase(), real_name: null, time_zone: p.tz, is_bot: false, deleted: false, refreshed_at: refreshedAt })))
+      .values(
+        chunk.map((p) => ({
+          slack_id: p.id,
+          team_id: 'T0TEAM',
+          name: p.id.toLowerCase(),
+          real_name: null,
+          time_zone: p.tz,
+          is_bot: false,
+          deleted: false,
+          refreshed_at: refreshedAt,
+        })),
+      )
       .onConflict((oc) => oc.column('slack_id').doNothing())
       .execute(),
   );
@@ -92,19 +103,37 @@ export async function seedPairs(
   const pad = (i: number) => String(i).padStart(5, '0');
   const mentorOf = options.mentorOf ?? ((i: number) => `U${options.prefix}M${pad(i)}`);
   const zoneOf = options.zoneOf ?? (() => 'America/New_York');
-  const specs = Array.from({ length: options.n }, (_, i) => ({ i, mentor: mentorOf(i), mentee: `U${options.prefix}E${pad(i)}`, conversation: `G${options.prefix}P${pad(i)}` }));
+  const specs = Array.from({ length: options.n }, (_, i) => ({
+    i,
+    mentor: mentorOf(i),
+    mentee: `U${options.prefix}E${pad(i)}`,
+    conversation: `G${options.prefix}P${pad(i)}`,
+  }));
   const people = new Map<string, string>();
   for (const s of specs) {
     if (!people.has(s.mentor)) people.set(s.mentor, zoneOf(s.mentor, s.i));
     people.set(s.mentee, zoneOf(s.mentee, s.i));
   }
-  await insertPeople(db, [...people].map(([id, tz]) => ({ id, tz })), options.createdAt);
+  await insertPeople(
+    db,
+    [...people].map(([id, tz]) => ({ id, tz })),
+    options.createdAt,
+  );
   if (options.fakeUsers) for (const [id, tz] of people) if (!fake.users.has(id)) fake.addUser({ id, name: id.toLowerCase(), tz });
   const ids: number[] = [];
   await inChunks(specs, 1000, async (chunk) => {
     const rows = await db
       .insertInto('pairings')
-      .values(chunk.map((s) => ({ program_id: options.programId, mentor_id: s.mentor, mentee_id: s.mentee, conversation_id: s.conversation, created_by: ADMIN, created_at: options.createdAt })))
+      .values(
+        chunk.map((s) => ({
+          program_id: options.programId,
+          mentor_id: s.mentor,
+          mentee_id: s.mentee,
+          conversation_id: s.conversation,
+          created_by: ADMIN,
+          created_at: options.createdAt,
+        })),
+      )
       .returning('id')
       .execute();
     ids.push(...rows.map((r) => r.id));

@@ -27,7 +27,10 @@ export function reactionsMethods(ws: Workspace): Record<string, Handler> {
       return {
         type: 'message',
         channel: conv.id,
-        message: { ...ws.wireMessage(conv, message, false), permalink: `https://fake.slack.test/archives/${conv.id}/p${message.ts.replace('.', '')}` },
+        message: {
+          ...ws.wireMessage(conv, message, false),
+          permalink: `https://fake.slack.test/archives/${conv.id}/p${message.ts.replace('.', '')}`,
+        },
       };
     },
 

@@ -141,13 +141,17 @@ export class FakeSlack extends Workspace {
     );
   }
 
-  waitForResponse(match: string | ((r: RecordedResponse) => boolean) = () => true, options: WaitOptions = {}): Promise<RecordedResponse> {
+  waitForResponse(
+    match: string | ((r: RecordedResponse) => boolean) = () => true,
+    options: WaitOptions = {},
+  ): Promise<RecordedResponse> {
     const predicate = typeof match === 'string' ? (r: RecordedResponse) => r.id === match : match;
     return this.waitUntil(
       'response',
       () => this.responses.slice(options.from ?? 0).find(predicate),
       options.timeoutMs ?? 2000,
-      () => `fake Slack: timed out waiting for a response_url post; ids seen: ${this.responses.map((r) => r.id).join(', ') || '(none)'}`,
+      () =>
+        `fake Slack: timed out waiting for a response_url post; ids seen: ${this.responses.map((r) => r.id).join(', ') || '(none)'}`,
     );
   }
 
@@ -220,7 +224,11 @@ export class FakeSlack extends Workspace {
   }
 
   /** Accepts x-www-form-urlencoded (WebClient's default), JSON, multipart, and query-string GETs. */
-  private async parseArgs(req: IncomingMessage, url: URL, body: Buffer): Promise<{ parsed: Record<string, unknown>; raw: Record<string, string> }> {
+  private async parseArgs(
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+  ): Promise<{ parsed: Record<string, unknown>; raw: Record<string, string> }> {
     const parsed: Record<string, unknown> = {};
     const raw: Record<string, string> = {};
     const addString = (k: string, v: string): void => {
@@ -317,11 +325,17 @@ export class FakeSlack extends Workspace {
     const handler = this.handlers[method];
     if (!handler) return { status: 200, response: { ok: false, error: 'unknown_method' }, headers: {}, rateLimited: false };
     if (!token) return { status: 200, response: { ok: false, error: 'not_authed' }, headers: {}, rateLimited: false };
-    if (token !== this.botToken) return { status: 200, response: { ok: false, error: 'invalid_auth' }, headers: {}, rateLimited: false };
+    if (token !== this.botToken)
+      return { status: 200, response: { ok: false, error: 'invalid_auth' }, headers: {}, rateLimited: false };
     if (method === 'chat.postMessage') {
       const retryAfter = this.checkRateLimit(args.str('channel') ?? '');
       if (retryAfter !== undefined) {
-        return { status: 429, response: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(retryAfter) }, rateLimited: true };
+        return {
+          status: 429,
+          response: { ok: false, error: 'ratelimited' },
+          headers: { 'Retry-After': String(retryAfter) },
+          rateLimited: true,
+        };
       }
     }
     try {
@@ -356,7 +370,12 @@ export class FakeSlack extends Workspace {
 
   private async handleUpload(fileId: string, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const fault = this.takeFault(UPLOAD_URL_METHOD);
-    const base = { method: UPLOAD_URL_METHOD, args: { file_id: fileId, bytes: body.length }, token: undefined, rateLimited: false };
+    const base = {
+      method: UPLOAD_URL_METHOD,
+      args: { file_id: fileId, bytes: body.length },
+      token: undefined,
+      rateLimited: false,
+    };
     if (fault && fault.kind !== 'timeout') {
       const status = fault.kind === 'ratelimited' ? 429 : fault.kind === 'server_error' ? (fault.status ?? 500) : 500;
       this.record({ ...base, status, response: 'error', fault: fault.kind });

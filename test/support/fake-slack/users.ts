@@ -19,7 +19,11 @@ export function usersMethods(ws: Workspace): Record<string, Handler> {
 
     'users.list': (args) => {
       const { page, nextCursor } = paginate([...ws.users.values()], args, 200);
-      return { members: page.map((u) => ws.wireUser(u)), cache_ts: Math.floor(ws.now() / 1000), response_metadata: { next_cursor: nextCursor } };
+      return {
+        members: page.map((u) => ws.wireUser(u)),
+        cache_ts: Math.floor(ws.now() / 1000),
+        response_metadata: { next_cursor: nextCursor },
+      };
     },
   };
 }

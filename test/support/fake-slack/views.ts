@@ -7,17 +7,24 @@ export function viewsMethods(ws: Workspace): Record<string, Handler> {
   const validateView = (args: Args, type: 'modal' | 'home'): Record<string, unknown> => {
     const view = args.json('view');
     const problems: string[] = [];
-    if (!isRecord(view)) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+    if (!isRecord(view))
+      throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
     if (view.type !== type) problems.push(`[ERROR] must be '${type}' [json-pointer:/view/type]`);
     const title = isRecord(view.title) ? view.title.text : undefined;
     if (type === 'modal' && (typeof title !== 'string' || title.length > 24)) {
       problems.push('[ERROR] must be a plain_text object of at most 24 characters [json-pointer:/view/title/text]');
     }
-    if (!Array.isArray(view.blocks) || view.blocks.length > 100) problems.push('[ERROR] must be an array of at most 100 items [json-pointer:/view/blocks]');
+    if (!Array.isArray(view.blocks) || view.blocks.length > 100)
+      problems.push('[ERROR] must be an array of at most 100 items [json-pointer:/view/blocks]');
     if (problems.length > 0) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: problems } });
     return view;
   };
-  const storeView = (view: Record<string, unknown>, id: string, rootId: string, previousId: string | null): Record<string, unknown> => {
+  const storeView = (
+    view: Record<string, unknown>,
+    id: string,
+    rootId: string,
+    previousId: string | null,
+  ): Record<string, unknown> => {
     const wire: Record<string, unknown> = {
       callback_id: '',
       private_metadata: '',
@@ -65,7 +72,14 @@ export function viewsMethods(ws: Workspace): Record<string, Handler> {
       const hash = args.str('hash');
       if (hash !== undefined && hash !== current.hash) throw new SlackApiError('hash_conflict');
       const view = validateView(args, current.type === 'home' ? 'home' : 'modal');
-      return { view: storeView(view, current.id as string, current.root_view_id as string, (current.previous_view_id as string | null) ?? null) };
+      return {
+        view: storeView(
+          view,
+          current.id as string,
+          current.root_view_id as string,
+          (current.previous_view_id as string | null) ?? null,
+        ),
+      };
     },
 
     'views.publish': (args) => {

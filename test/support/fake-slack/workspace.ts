@@ -65,7 +65,13 @@ export class Workspace {
   }
 
   /** `members` is taken as given; when omitted the channel holds just the bot. */
-  addChannel(spec: { id?: string; name?: string; is_private?: boolean; is_archived?: boolean; members?: string[] }): FakeConversation {
+  addChannel(spec: {
+    id?: string;
+    name?: string;
+    is_private?: boolean;
+    is_archived?: boolean;
+    members?: string[];
+  }): FakeConversation {
     const id = spec.id ?? this.newId(spec.is_private ? 'G' : 'C', this.conversations);
     const conv: FakeConversation = {
       id,
@@ -282,7 +288,9 @@ export class Workspace {
       is_archived: c.is_archived,
       is_general: false,
       is_member: c.members.includes(this.botUserId),
-      ...(c.is_im ? { user: c.user, is_user_deleted: this.users.get(c.user ?? '')?.deleted ?? false } : { num_members: c.members.length }),
+      ...(c.is_im
+        ? { user: c.user, is_user_deleted: this.users.get(c.user ?? '')?.deleted ?? false }
+        : { num_members: c.members.length }),
       context_team_id: this.teamId,
     };
   }

@@ -6,7 +6,10 @@ import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 // `p<id>`: a pair's alert of the week; a bare number: one reason, on messages posted before those.
 const alertIdValue = z.string().regex(/^p?\d{1,9}$/);
-const pairingValue = z.string().regex(/^\d{1,9}$/).transform(Number);
+const pairingValue = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 const actions = { [actionIds.alertAck]: 'ack', [actionIds.alertResolve]: 'resolve', [actionIds.alertSnooze]: 'snooze' } as const;
 
 export function registerAlertActions(app: App, services: Services): void {
@@ -34,7 +37,10 @@ export function registerAlertActions(app: App, services: Services): void {
     try {
       const r = await services.reports.messagePair(body.user.id, v.data);
       if (!r.ok) return await tellClicker(clicker, r.message);
-      await tellClicker(clicker, `<https://slack.com/app_redirect?channel=${r.channel}|Open your conversation> with <@${r.mentorId}> and <@${r.menteeId}>. Tandem said who opened it and why; what you write there is between the three of you.`);
+      await tellClicker(
+        clicker,
+        `<https://slack.com/app_redirect?channel=${r.channel}|Open your conversation> with <@${r.mentorId}> and <@${r.menteeId}>. Tandem said who opened it and why; what you write there is between the three of you.`,
+      );
     } catch (err) {
       log.error({ err }, 'could not open a conversation with the pair');
       await tellClicker(clicker, somethingWentWrong);

@@ -17,7 +17,10 @@ export function registerCheckinActions(app: App, services: Services): void {
     if (!value.success) return;
     const [id, answer] = value.data.split(':') as [string, 'met' | 'not_yet' | 'rescheduled'];
     try {
-      const where = body.container?.channel_id && body.container?.message_ts ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string } : undefined;
+      const where =
+        body.container?.channel_id && body.container?.message_ts
+          ? { channel: body.container.channel_id as string, ts: body.container.message_ts as string }
+          : undefined;
       const r = await services.checkins.answer(body.user.id, Number(id), answer, where);
       if (!r.ok) {
         await tellClicker({ body, respond, client, logger: log }, r.message);
@@ -40,7 +43,10 @@ export function registerCheckinActions(app: App, services: Services): void {
         await tellClicker({ body, respond, client, logger: log }, r.message);
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: checkinNoteModal(Number(value.data), r.weekLabel, r.defaults) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: checkinNoteModal(Number(value.data), r.weekLabel, r.defaults),
+      });
     } catch (err) {
       log.error({ err }, 'could not open the check-in note');
       await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);

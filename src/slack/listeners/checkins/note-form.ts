@@ -12,21 +12,30 @@ const note = z.object({
   blockers: z.string().max(1000, 'At most 1000 characters').nullable(),
 });
 
-
 export function registerCheckinNoteView(app: App, services: Services): void {
   const log = services.logger.child({ component: 'checkin-note' });
   app.view(viewIds.checkinNote, async ({ ack, body, view }) => {
-    const meta = metadata.safeParse((() => {
-      try {
-        return JSON.parse(view.private_metadata || '{}');
-      } catch {
-        return {};
-      }
-    })());
+    const meta = metadata.safeParse(
+      (() => {
+        try {
+          return JSON.parse(view.private_metadata || '{}');
+        } catch {
+          return {};
+        }
+      })(),
+    );
     const read = (block: string) => filledValue(view.state, block);
-    const parsed = note.safeParse({ answer: read(checkinNoteFields.answer), rating: read(checkinNoteFields.rating), topics: read(checkinNoteFields.topics), blockers: read(checkinNoteFields.blockers) });
+    const parsed = note.safeParse({
+      answer: read(checkinNoteFields.answer),
+      rating: read(checkinNoteFields.rating),
+      topics: read(checkinNoteFields.topics),
+      blockers: read(checkinNoteFields.blockers),
+    });
     if (!meta.success) {
-      await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: 'This form is out of date. Close it and press “Add a note” again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [checkinNoteFields.answer]: 'This form is out of date. Close it and press “Add a note” again.' },
+      });
       return;
     }
     if (!parsed.success) {
@@ -45,7 +54,12 @@ export function registerCheckinNoteView(app: App, services: Services): void {
       await ack();
     } catch (err) {
       log.error({ err }, 'saving a check-in note failed');
-      await ack({ response_action: 'errors', errors: { [checkinNoteFields.answer]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [checkinNoteFields.answer]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.',
+        },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     }
   });
 }

@@ -16,7 +16,15 @@ export function registerDtrActions(app: App, services: Services): void {
     if (!v.success) return;
     const [id, milestone] = v.data.split(':') as [string, 'kickoff' | 'midmod' | 'exit'];
     try {
-      const problem = await openDtrModal(services, client, body.user.id, body.trigger_id, milestone, undefined, Number(id) > 0 ? Number(id) : undefined);
+      const problem = await openDtrModal(
+        services,
+        client,
+        body.user.id,
+        body.trigger_id,
+        milestone,
+        undefined,
+        Number(id) > 0 ? Number(id) : undefined,
+      );
       if (problem) await tellClicker({ body, respond, client, logger: log }, problem);
     } catch (err) {
       log.error({ err }, 'could not open the DTR form');

@@ -10,10 +10,20 @@ import { dtrIds } from '../../../messages/ids.js';
 import { onceForTrigger, somethingWentWrong } from '../kit/respond.js';
 
 const milestones = ['kickoff', 'midmod', 'exit'] as const;
-const aliases: Record<string, Milestone> = { kickoff: 'kickoff', 'kick-off': 'kickoff', midmod: 'midmod', 'mid-mod': 'midmod', midmodule: 'midmod', exit: 'exit' };
+const aliases: Record<string, Milestone> = {
+  kickoff: 'kickoff',
+  'kick-off': 'kickoff',
+  midmod: 'midmod',
+  'mid-mod': 'midmod',
+  midmodule: 'midmod',
+  exit: 'exit',
+};
 const usage = 'Usage: `/dtr kickoff | midmod | exit [@partner]`, or `/dtr show [kickoff|midmod|exit] [@partner]`.';
 
-export type DtrCommand = { kind: 'choose' } | { kind: 'open'; milestone: Milestone; partnerId?: string } | { kind: 'show'; milestone: Milestone; partnerId?: string };
+export type DtrCommand =
+  | { kind: 'choose' }
+  | { kind: 'open'; milestone: Milestone; partnerId?: string }
+  | { kind: 'show'; milestone: Milestone; partnerId?: string };
 
 export function parseDtrCommand(text: string): { ok: true; command: DtrCommand } | { ok: false; message: string } {
   const words = tokenize(text.slice(0, 500));
@@ -30,24 +40,46 @@ export function parseDtrCommand(text: string): { ok: true; command: DtrCommand }
     else if (p && !partnerId) partnerId = p;
     else return { ok: false, message: `I did not understand “${a.slice(0, 40)}”. ${usage}` };
   }
-  if (!milestone) return show ? { ok: true, command: { kind: 'show', milestone: 'kickoff', ...(partnerId ? { partnerId } : {}) } } : { ok: false, message: usage };
+  if (!milestone)
+    return show
+      ? { ok: true, command: { kind: 'show', milestone: 'kickoff', ...(partnerId ? { partnerId } : {}) } }
+      : { ok: false, message: usage };
   return { ok: true, command: { kind: show ? 'show' : 'open', milestone, ...(partnerId ? { partnerId } : {}) } };
 }
 
-const commandPayload = z.object({ user_id: z.string().regex(/^[UW][A-Z0-9]+$/), text: z.string().max(4000).default(''), trigger_id: z.string().min(1) });
+const commandPayload = z.object({
+  user_id: z.string().regex(/^[UW][A-Z0-9]+$/),
+  text: z.string().max(4000).default(''),
+  trigger_id: z.string().min(1),
+});
 
 /** Opens the DTR modal for `actor` right away: the trigger id is only good for three seconds. */
-export async function openDtrModal(services: Services, client: WebClient, actor: string, triggerId: string, milestone: Milestone, partnerId?: string, pairingId?: number): Promise<string | null> {
+export async function openDtrModal(
+  services: Services,
+  client: WebClient,
+  actor: string,
+  triggerId: string,
+  milestone: Milestone,
+  partnerId?: string,
+  pairingId?: number,
+): Promise<string | null> {
   const p = await services.dtr.prepare(actor, milestone, partnerId, pairingId);
   if (!p.ok) return p.message;
-  const view = dtrModal({ set: p.set, role: p.role, meta: { m: milestone, p: p.pairingId, s: p.ref.source, v: p.ref.version }, prefill: p.prefill, partnerChoices: p.choices });
+  const view = dtrModal({
+    set: p.set,
+    role: p.role,
+    meta: { m: milestone, p: p.pairingId, s: p.ref.source, v: p.ref.version },
+    prefill: p.prefill,
+    partnerChoices: p.choices,
+  });
   await client.views.open({ trigger_id: triggerId, view });
   return null;
 }
 
 export function registerDtrCommand(app: App, services: Services): void {
   const log = services.logger.child({ component: 'dtr-command' });
-  const say = (respond: RespondFn, text: string, blocks?: KnownBlock[]) => respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
+  const say = (respond: RespondFn, text: string, blocks?: KnownBlock[]) =>
+    respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
 
   app.command('/dtr', async ({ command, ack, respond, client }) => {
     const payload = commandPayload.safeParse(command);
@@ -86,10 +118,19 @@ export function registerDtrCommand(app: App, services: Services): void {
         await say(respond, r.message);
         return;
       }
-      await say(respond, `${milestoneTitles[cmd.milestone]} of <@${r.pairing.mentor_id}> and <@${r.pairing.mentee_id}>`, dtrShowBlocks({ milestone: cmd.milestone, viewerIsMentor: r.viewerIsMentor, viewerId: actor, sides: r.sides.map((side) => ({ ...side, answers: userAnswers(side.answers) })) }));
+      await say(
+        respond,
+        `${milestoneTitles[cmd.milestone]} of <@${r.pairing.mentor_id}> and <@${r.pairing.mentee_id}>`,
+        dtrShowBlocks({
+          milestone: cmd.milestone,
+          viewerIsMentor: r.viewerIsMentor,
+          viewerId: actor,
+          sides: r.sides.map((side) => ({ ...side, answers: userAnswers(side.answers) })),
+        }),
+      );
     } catch (err) {
       log.error({ err }, '/dtr failed');
-      await say(respond, somethingWentWrong).catch(() => undefined);
+      await say(respond, somethingWentWrong).catch((e: unknown) => log.warn({ err: e }, 'could not tell the person it failed'));
     }
   });
 }

@@ -5,7 +5,12 @@ import type { Services } from '../../../services/index.js';
 import { readDtrModal } from '../../../messages/dtr.js';
 import { dtrIds } from '../../../messages/ids.js';
 
-const meta = z.object({ m: z.enum(['kickoff', 'midmod', 'exit']), p: z.number().int().positive().nullable(), s: z.enum(['builtin', 'program']), v: z.number().int().positive() });
+const meta = z.object({
+  m: z.enum(['kickoff', 'midmod', 'exit']),
+  p: z.number().int().positive().nullable(),
+  s: z.enum(['builtin', 'program']),
+  v: z.number().int().positive(),
+});
 
 /** Slack waits three seconds for the answer to a submission; leave room for the network. */
 const budgetMs = 2_500;
@@ -23,7 +28,10 @@ export function registerDtrSubmitView(app: App, services: Services): void {
     const values = readDtrModal(view.state);
     const firstBlock = firstInputBlockId(view.blocks) ?? 'name';
     if (!parsedMeta) {
-      await ack({ response_action: 'errors', errors: { [firstBlock]: 'This form is out of date. Close it and run the /dtr command again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [firstBlock]: 'This form is out of date. Close it and run the /dtr command again.' },
+      });
       return;
     }
     const pairingId = parsedMeta.p ?? Number(values[dtrIds.pairingBlock] ?? NaN);
@@ -37,20 +45,42 @@ export function registerDtrSubmitView(app: App, services: Services): void {
     });
     try {
       // Who answers is who Slack says submitted; the pairing in the metadata is checked against them.
-      const r = await Promise.race([services.dtr.submit(body.user.id, { milestone: parsedMeta.m, pairingId, ref: { source: parsedMeta.s, version: parsedMeta.v }, values }), timeout]);
+      const r = await Promise.race([
+        services.dtr.submit(body.user.id, {
+          milestone: parsedMeta.m,
+          pairingId,
+          ref: { source: parsedMeta.s, version: parsedMeta.v },
+          values,
+        }),
+        timeout,
+      ]);
       if (r === 'timeout') {
-        await ack({ response_action: 'errors', errors: { [firstBlock]: 'Tandem is slow to answer right now. Wait a moment and press Save again; nothing you typed is lost.' } });
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [firstBlock]: 'Tandem is slow to answer right now. Wait a moment and press Save again; nothing you typed is lost.',
+          },
+        });
         return;
       }
       if (!r.ok) {
-        const errors = r.reason === 'fields' && 'errors' in r ? r.errors : { [parsedMeta.p === null ? dtrIds.pairingBlock : firstBlock]: 'message' in r ? r.message : 'Please check your answers.' };
+        const errors =
+          r.reason === 'fields' && 'errors' in r
+            ? r.errors
+            : {
+                [parsedMeta.p === null ? dtrIds.pairingBlock : firstBlock]:
+                  'message' in r ? r.message : 'Please check your answers.',
+              };
         await ack({ response_action: 'errors', errors });
         return;
       }
       await ack();
     } catch (err) {
       log.error({ err }, 'saving a DTR failed');
-      await ack({ response_action: 'errors', errors: { [firstBlock]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: { [firstBlock]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     } finally {
       clearTimeout(timer);
     }

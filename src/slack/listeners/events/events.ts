@@ -6,7 +6,10 @@ const humanMessage = z.object({
   channel: z.string().min(1),
   user: z.string().regex(/^[UW][A-Z0-9]+$/),
   ts: z.string().regex(/^\d{9,11}\.\d{1,6}$/),
-  thread_ts: z.string().regex(/^\d{9,11}\.\d{1,6}$/).optional(),
+  thread_ts: z
+    .string()
+    .regex(/^\d{9,11}\.\d{1,6}$/)
+    .optional(),
   channel_type: z.enum(['mpim', 'im', 'group', 'channel']).optional(),
 });
 
@@ -32,7 +35,12 @@ export function registerEvents(app: App, services: Services): void {
     if (e.bot_id) return;
     const m = humanMessage.safeParse(e);
     if (!m.success || m.data.channel_type !== 'mpim') return;
-    await services.responseWindow.onPairMessage({ channel: m.data.channel, user: m.data.user, ts: m.data.ts, threadTs: m.data.thread_ts });
+    await services.responseWindow.onPairMessage({
+      channel: m.data.channel,
+      user: m.data.user,
+      ts: m.data.ts,
+      threadTs: m.data.thread_ts,
+    });
   });
 
   app.event('app_home_opened', async ({ event }) => {
@@ -44,6 +52,12 @@ export function registerEvents(app: App, services: Services): void {
   app.event('reaction_added', async ({ event }) => {
     const r = reaction.safeParse(event);
     if (!r.success) return;
-    await services.responseWindow.onReaction({ channel: r.data.item.channel, user: r.data.user, itemTs: r.data.item.ts, reaction: r.data.reaction, eventTs: r.data.event_ts });
+    await services.responseWindow.onReaction({
+      channel: r.data.item.channel,
+      user: r.data.user,
+      itemTs: r.data.item.ts,
+      reaction: r.data.reaction,
+      eventTs: r.data.event_ts,
+    });
   });
 }

@@ -7,14 +7,26 @@ import { somethingWentWrong, tellClicker } from './respond.js';
 const idValue = z.string().regex(/^\d{1,9}$/);
 
 /** What a button handler gets: who clicked, the id the button carries, and one way to answer them. */
-export type IdButtonClick = { actor: string; id: number; triggerId: string; client: WebClient; respond: (text: string, replace?: boolean) => Promise<unknown> };
+export type IdButtonClick = {
+  actor: string;
+  id: number;
+  triggerId: string;
+  client: WebClient;
+  respond: (text: string, replace?: boolean) => Promise<unknown>;
+};
 
 /**
  * A button whose value is a row id: acknowledged first, a malformed value ignored, the handler's failure
  * logged and answered with one "something went wrong" to the clicker (never a 5xx, never silence).
  */
 export function idButton(logger: Logger, fn: (click: IdButtonClick) => Promise<void>) {
-  return async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const v = idValue.safeParse(action.value);
     if (!v.success) return;

@@ -27,12 +27,20 @@ export async function onceForTrigger(services: Services, logger: Logger, trigger
  * Runs the slow part of a command after ack() and always answers the person: with the outcome,
  * or — when the database or Slack failed — with a clear "try again" and a log line.
  */
-export async function answerAfterAck(respond: RespondFn, logger: Logger, work: () => Promise<string | { text: string; blocks?: unknown[] }>): Promise<void> {
+export async function answerAfterAck(
+  respond: RespondFn,
+  logger: Logger,
+  work: () => Promise<string | { text: string; blocks?: unknown[] }>,
+): Promise<void> {
   let reply: string | { text: string; blocks?: unknown[] };
   try {
     reply = await work();
   } catch (err) {
-    if (err instanceof SlackCallError && err.method === 'users.info' && (err.failure.error === 'user_not_found' || err.failure.error === 'user_not_visible')) {
+    if (
+      err instanceof SlackCallError &&
+      err.method === 'users.info' &&
+      (err.failure.error === 'user_not_found' || err.failure.error === 'user_not_visible')
+    ) {
       logger.info({ error: err.failure.error }, 'a command named someone Slack does not know');
       reply = userNotFound;
     } else {

@@ -43,10 +43,15 @@ export function registerMatching(app: App, services: Services): void {
         return;
       }
       await ack();
-      await client.chat.postMessage({ channel: body.user.id, text: r.reply }).catch((err: unknown) => log.warn({ err }, 'could not confirm the decline to the mentor'));
+      await client.chat
+        .postMessage({ channel: body.user.id, text: r.reply })
+        .catch((err: unknown) => log.warn({ err }, 'could not confirm the decline to the mentor'));
     } catch (err) {
       log.error({ err }, 'decline failed');
-      await ack({ response_action: 'errors', errors: { [matchIds.reason]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: { [matchIds.reason]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     }
   });
 }

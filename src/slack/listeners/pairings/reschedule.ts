@@ -5,7 +5,13 @@ import { filledValue, isChecked } from '../../../messages/form-state.js';
 import { rescheduleIds } from '../../../messages/ids.js';
 import { idButton } from '../kit/button.js';
 
-export async function openRescheduleModal(services: Services, client: WebClient, actor: string, triggerId: string, pairingId?: number): Promise<string | null> {
+export async function openRescheduleModal(
+  services: Services,
+  client: WebClient,
+  actor: string,
+  triggerId: string,
+  pairingId?: number,
+): Promise<string | null> {
   const form = await services.reschedules.form(actor, pairingId);
   if (!form.ok) return form.message;
   await client.views.open({ trigger_id: triggerId, view: form.view });
@@ -27,25 +33,43 @@ export function registerReschedule(app: App, services: Services): void {
     const f = rescheduleIds.fields;
     try {
       const cancel = isChecked(view.state, f.cancel, 'cancel');
-      const r = await services.reschedules.reschedule(body.user.id, {
-        pairingId: filledValue(view.state, f.pairing) ?? '',
-        originalDate: filledValue(view.state, f.originalDate) ?? '',
-        originalTime: filledValue(view.state, f.originalTime) ?? '',
-        cancel,
-        newDate: filledValue(view.state, f.newDate),
-        newTime: filledValue(view.state, f.newTime),
-        reason: filledValue(view.state, f.reason),
-      }, typeof view.id === 'string' && view.id !== '' ? services.requestKeys.viewKey(view.id) : undefined);
+      const r = await services.reschedules.reschedule(
+        body.user.id,
+        {
+          pairingId: filledValue(view.state, f.pairing) ?? '',
+          originalDate: filledValue(view.state, f.originalDate) ?? '',
+          originalTime: filledValue(view.state, f.originalTime) ?? '',
+          cancel,
+          newDate: filledValue(view.state, f.newDate),
+          newTime: filledValue(view.state, f.newTime),
+          reason: filledValue(view.state, f.reason),
+        },
+        typeof view.id === 'string' && view.id !== '' ? services.requestKeys.viewKey(view.id) : undefined,
+      );
       if (!r.ok) {
-        const map: Record<string, string> = { pairingId: f.pairing, originalDate: f.originalDate, originalTime: f.originalTime, newDate: f.newDate, newTime: f.newTime, reason: f.reason, cancel: f.cancel };
-        const errors = 'errors' in r ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v])) : { [f.pairing]: r.message };
+        const map: Record<string, string> = {
+          pairingId: f.pairing,
+          originalDate: f.originalDate,
+          originalTime: f.originalTime,
+          newDate: f.newDate,
+          newTime: f.newTime,
+          reason: f.reason,
+          cancel: f.cancel,
+        };
+        const errors =
+          'errors' in r
+            ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v]))
+            : { [f.pairing]: r.message };
         await ack({ response_action: 'errors', errors });
         return;
       }
       await ack();
     } catch (err) {
       log.error({ err }, 'reschedule failed');
-      await ack({ response_action: 'errors', errors: { [f.pairing]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: { [f.pairing]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     }
   });
 }

@@ -5,10 +5,16 @@ import { ids } from '../../../messages/ids.js';
 import { escapeMrkdwn, plain, section, userText } from '../../../messages/text.js';
 import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
-const programValue = z.string().regex(/^\d{1,9}$/).transform(Number);
+const programValue = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 
 /** What `/tandem program close` answers: what closing does, and one button (with Slack's own confirm dialog) to do it. */
-export function programCloseConfirmation(program: { id: number; name: string; pairings: number }): { text: string; blocks: unknown[] } {
+export function programCloseConfirmation(program: { id: number; name: string; pairings: number }): {
+  text: string;
+  blocks: unknown[];
+} {
   const name = escapeMrkdwn(userText(program.name));
   const text = `Close “${name}” now? Its ${program.pairings === 1 ? 'pairing ends' : `${program.pairings} pairings end`} with a thank-you in each pair conversation, no more check-ins, standups, reminders or digests go out, open alerts are resolved as “program ended”, and the program summary is posted to the alerts channel. This cannot be undone.`;
   return {
@@ -24,7 +30,13 @@ export function programCloseConfirmation(program: { id: number; name: string; pa
             style: 'danger',
             text: plain(`Close ${program.name}`),
             value: String(program.id),
-            confirm: { title: plain('Close the program?', 100), text: plain(`“${program.name}” ends now for every pair in it.`, 300), confirm: plain('Close it', 30), deny: plain('Keep it running', 30), style: 'danger' },
+            confirm: {
+              title: plain('Close the program?', 100),
+              text: plain(`“${program.name}” ends now for every pair in it.`, 300),
+              confirm: plain('Close it', 30),
+              deny: plain('Keep it running', 30),
+              style: 'danger',
+            },
           },
         ],
       },
@@ -43,7 +55,11 @@ export function registerProgramActions(app: App, services: Services): void {
       const r = await services.lifecycle.closeByStaff(body.user.id, v.data);
       if (!r.ok) return await tellClicker(clicker, r.message);
       const name = escapeMrkdwn(userText(r.programName));
-      await respond({ response_type: 'ephemeral', replace_original: true, text: `Closed “${name}”: ${r.ended === 1 ? 'one pairing ended' : `${r.ended} pairings ended`}, and the program summary is on its way to the alerts channel.` });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        text: `Closed “${name}”: ${r.ended === 1 ? 'one pairing ended' : `${r.ended} pairings ended`}, and the program summary is on its way to the alerts channel.`,
+      });
     } catch (err) {
       log.error({ err }, 'could not close the program');
       await tellClicker(clicker, somethingWentWrong);

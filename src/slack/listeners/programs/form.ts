@@ -17,7 +17,15 @@ type SaveOutcome = { ok: true } | { ok: false; message: string; fields?: Record<
 function registerProgramForm(
   app: App,
   services: Services,
-  form: { callbackId: string; component: string; button: string; save: (actor: string, view: { id: string; hash?: string; private_metadata?: string; state?: FormState }) => Promise<SaveOutcome> },
+  form: {
+    callbackId: string;
+    component: string;
+    button: string;
+    save: (
+      actor: string,
+      view: { id: string; hash?: string; private_metadata?: string; state?: FormState },
+    ) => Promise<SaveOutcome>;
+  },
 ): void {
   const log = services.logger.child({ component: form.component });
   app.view(form.callbackId, async ({ ack, body, view }) => {
@@ -29,17 +37,31 @@ function registerProgramForm(
     try {
       const result = await Promise.race([form.save(actor, view), timeout]);
       if (result === 'timeout') {
-        await ack({ response_action: 'errors', errors: { [ids.programFields.name]: `Tandem is slow to answer right now. Wait a moment and press ${form.button} again.` } });
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [ids.programFields.name]: `Tandem is slow to answer right now. Wait a moment and press ${form.button} again.`,
+          },
+        });
         return;
       }
       if (!result.ok) {
-        await ack({ response_action: 'errors', errors: onlyKnownBlocks(result.fields ?? { [ids.programFields.name]: result.message }, result.message) });
+        await ack({
+          response_action: 'errors',
+          errors: onlyKnownBlocks(result.fields ?? { [ids.programFields.name]: result.message }, result.message),
+        });
         return;
       }
       await ack();
     } catch (err) {
       log.error({ err }, 'program form failed');
-      await ack({ response_action: 'errors', errors: { [ids.programFields.name]: `Something went wrong on our side; nothing was saved. Press ${form.button} again in a minute.` } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [ids.programFields.name]:
+            `Something went wrong on our side; nothing was saved. Press ${form.button} again in a minute.`,
+        },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     } finally {
       clearTimeout(timer);
     }
@@ -60,7 +82,8 @@ export function registerProgramNewView(app: App, services: Services): void {
     button: 'Save',
     save: async (actor, view) => {
       const programId = Number(view.private_metadata);
-      if (!Number.isInteger(programId) || programId <= 0) return { ok: false, message: 'This form lost track of its program. Close it and run /tandem program edit again.' };
+      if (!Number.isInteger(programId) || programId <= 0)
+        return { ok: false, message: 'This form lost track of its program. Close it and run /tandem program edit again.' };
       return services.programs.update(actor, programId, readProgramModal(view.state), { key: `${view.id}:${view.hash ?? ''}` });
     },
   });

@@ -8,14 +8,26 @@ import { somethingWentWrong, tellClicker } from '../kit/respond.js';
 
 const idValue = z.string().regex(/^\d{1,9}$/);
 
-export async function openSessionLogModal(services: Services, client: WebClient, actor: string, triggerId: string, opts: { logId?: number; pairingId?: number } = {}): Promise<string | null> {
+export async function openSessionLogModal(
+  services: Services,
+  client: WebClient,
+  actor: string,
+  triggerId: string,
+  opts: { logId?: number; pairingId?: number } = {},
+): Promise<string | null> {
   const form = await services.records.logForm(actor, opts);
   if (!form.ok) return form.message;
   await client.views.open({ trigger_id: triggerId, view: form.view });
   return null;
 }
 
-export async function openStandupModal(services: Services, client: WebClient, actor: string, triggerId: string, standupId: number): Promise<string | null> {
+export async function openStandupModal(
+  services: Services,
+  client: WebClient,
+  actor: string,
+  triggerId: string,
+  standupId: number,
+): Promise<string | null> {
   const form = await services.standups.form(actor, standupId);
   if (!form.ok) return form.message;
   await client.views.open({ trigger_id: triggerId, view: form.view });
@@ -24,7 +36,10 @@ export async function openStandupModal(services: Services, client: WebClient, ac
 
 export function registerRecordsActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'records-actions' });
-  const handle = (actionId: string, open: (actor: string, triggerId: string, client: WebClient, id: number) => Promise<string | null>) =>
+  const handle = (
+    actionId: string,
+    open: (actor: string, triggerId: string, client: WebClient, id: number) => Promise<string | null>,
+  ) =>
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const v = idValue.safeParse(action.value);
@@ -38,8 +53,12 @@ export function registerRecordsActions(app: App, services: Services): void {
       }
     });
   handle(standupIds.open, (actor, trigger, client, id) => openStandupModal(services, client, actor, trigger, id));
-  handle(sessionLogIds.open, (actor, trigger, client, id) => openSessionLogModal(services, client, actor, trigger, { pairingId: id }));
-  handle(sessionLogIds.edit, (actor, trigger, client, id) => openSessionLogModal(services, client, actor, trigger, { logId: id }));
+  handle(sessionLogIds.open, (actor, trigger, client, id) =>
+    openSessionLogModal(services, client, actor, trigger, { pairingId: id }),
+  );
+  handle(sessionLogIds.edit, (actor, trigger, client, id) =>
+    openSessionLogModal(services, client, actor, trigger, { logId: id }),
+  );
 
   app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action, client, respond }) => {
     await ack();

@@ -23,14 +23,20 @@ export function registerRecordsViews(app: App, services: Services): void {
   app.view(standupIds.view, async ({ ack, body, view }) => {
     const meta = standupMeta.safeParse(parseJson(view.private_metadata));
     if (!meta.success) {
-      await ack({ response_action: 'errors', errors: { [standupIds.generalNote]: 'This form is out of date; open the standup again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [standupIds.generalNote]: 'This form is out of date; open the standup again.' },
+      });
       return;
     }
     const actor = body.user.id;
     try {
       const r = await services.standups.forMentor(actor, meta.data.s);
       if (!r.ok) {
-        await ack({ response_action: 'errors', errors: { [firstInputBlockId(view.blocks) ?? standupIds.generalNote]: r.message } });
+        await ack({
+          response_action: 'errors',
+          errors: { [firstInputBlockId(view.blocks) ?? standupIds.generalNote]: r.message },
+        });
         return;
       }
       const pages = r.pages;
@@ -43,9 +49,17 @@ export function registerRecordsViews(app: App, services: Services): void {
         concerns: filledValue(view.state, standupIds.field('concerns', m.pairingId)),
       }));
       const last = meta.data.page >= pages - 1;
-      const saved = await services.standups.savePage(actor, meta.data.s, entries, last ? { generalNote: filledValue(view.state, standupIds.generalNote) } : null);
+      const saved = await services.standups.savePage(
+        actor,
+        meta.data.s,
+        entries,
+        last ? { generalNote: filledValue(view.state, standupIds.generalNote) } : null,
+      );
       if (!saved.ok) {
-        await ack({ response_action: 'errors', errors: 'errors' in saved ? saved.errors : { [standupIds.generalNote]: saved.message } });
+        await ack({
+          response_action: 'errors',
+          errors: 'errors' in saved ? saved.errors : { [standupIds.generalNote]: saved.message },
+        });
         return;
       }
       if (!last) {
@@ -59,7 +73,12 @@ export function registerRecordsViews(app: App, services: Services): void {
       await ack();
     } catch (err) {
       log.error({ err }, 'saving the standup failed');
-      await ack({ response_action: 'errors', errors: { [standupIds.generalNote]: 'Something went wrong on our side; nothing was lost. Press Submit again in a minute.' } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [standupIds.generalNote]: 'Something went wrong on our side; nothing was lost. Press Submit again in a minute.',
+        },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     }
   });
 
@@ -73,21 +92,41 @@ export function registerRecordsViews(app: App, services: Services): void {
     try {
       const r = await services.records.saveLog(
         body.user.id,
-        { pairingId: filledValue(view.state, f.pairing) ?? '', sessionDate: filledValue(view.state, f.date) ?? '', minutes: filledValue(view.state, f.minutes) ?? '', done: filledValue(view.state, f.done), privateNotes: filledValue(view.state, f.privateNotes) },
+        {
+          pairingId: filledValue(view.state, f.pairing) ?? '',
+          sessionDate: filledValue(view.state, f.date) ?? '',
+          minutes: filledValue(view.state, f.minutes) ?? '',
+          done: filledValue(view.state, f.done),
+          privateNotes: filledValue(view.state, f.privateNotes),
+        },
         meta.data.id ?? undefined,
         typeof view.id === 'string' && view.id !== '' ? view.id : undefined,
       );
       if (!r.ok) {
-        const map: Record<string, string> = { pairingId: f.pairing, sessionDate: f.date, minutes: f.minutes, done: f.done, privateNotes: f.privateNotes };
-        const errors = 'errors' in r ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v])) : { [f.pairing]: r.message };
+        const map: Record<string, string> = {
+          pairingId: f.pairing,
+          sessionDate: f.date,
+          minutes: f.minutes,
+          done: f.done,
+          privateNotes: f.privateNotes,
+        };
+        const errors =
+          'errors' in r
+            ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v]))
+            : { [f.pairing]: r.message };
         await ack({ response_action: 'errors', errors });
         return;
       }
       await ack();
-      await client.chat.postEphemeral({ channel: body.user.id, user: body.user.id, ...r.confirmation }).catch(() => undefined);
+      await client.chat
+        .postEphemeral({ channel: body.user.id, user: body.user.id, ...r.confirmation })
+        .catch((err: unknown) => log.warn({ err }, 'could not confirm the session log'));
     } catch (err) {
       log.error({ err }, 'saving a session log failed');
-      await ack({ response_action: 'errors', errors: { [f.pairing]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' } }).catch(() => undefined);
+      await ack({
+        response_action: 'errors',
+        errors: { [f.pairing]: 'Something went wrong on our side; nothing was saved. Press Save again in a minute.' },
+      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
     }
   });
 }

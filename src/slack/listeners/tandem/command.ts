@@ -28,7 +28,10 @@ export function registerTandemCommand(app: App, services: Services): void {
   app.command('/tandem', async ({ command, ack, respond, client }) => {
     const payload = commandPayload.safeParse(command);
     if (!payload.success) {
-      await ack({ response_type: 'ephemeral', text: 'That request was incomplete, so I ignored it. Please try the command again.' });
+      await ack({
+        response_type: 'ephemeral',
+        text: 'That request was incomplete, so I ignored it. Please try the command again.',
+      });
       return;
     }
     const { user_id: actor, text, trigger_id } = payload.data;
@@ -57,7 +60,9 @@ export function registerTandemCommand(app: App, services: Services): void {
         await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }) });
       } catch (err) {
         log.error({ err }, 'could not open the program form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
+          log.warn({ err: e }, 'could not tell the person it failed'),
+        );
       }
       return;
     }
@@ -75,7 +80,10 @@ export function registerTandemCommand(app: App, services: Services): void {
         }
         const p = found.program;
         if (p.closed_at) {
-          await respond({ response_type: 'ephemeral', text: `“${escapeMrkdwn(p.name)}” is closed; its settings can no longer change.` });
+          await respond({
+            response_type: 'ephemeral',
+            text: `“${escapeMrkdwn(p.name)}” is closed; its settings can no longer change.`,
+          });
           return;
         }
         const zone = (await services.people.find(actor))?.time_zone ?? p.time_zone;
@@ -96,10 +104,15 @@ export function registerTandemCommand(app: App, services: Services): void {
           alertsChannelId: p.alerts_channel_id,
         };
         const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
-        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }, { programId: p.id, values }) });
+        await client.views.open({
+          trigger_id,
+          view: programModal({ timeZone: zone, startDate: today }, { programId: p.id, values }),
+        });
       } catch (err) {
         log.error({ err }, 'could not open the program form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
+          log.warn({ err: e }, 'could not tell the person it failed'),
+        );
       }
       return;
     }
@@ -117,11 +130,17 @@ export function registerTandemCommand(app: App, services: Services): void {
     }
     if (cmd.name === 'report') {
       try {
-        const problem = await openPairReport(services, client, actor, trigger_id, { a: cmd.mentorId, b: cmd.menteeId, program: cmd.program });
+        const problem = await openPairReport(services, client, actor, trigger_id, {
+          a: cmd.mentorId,
+          b: cmd.menteeId,
+          program: cmd.program,
+        });
         if (problem) await respond({ response_type: 'ephemeral', text: problem });
       } catch (err) {
         log.error({ err }, 'could not open the pair report');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
+          log.warn({ err: e }, 'could not tell the person it failed'),
+        );
       }
       return;
     }
@@ -133,32 +152,53 @@ export function registerTandemCommand(app: App, services: Services): void {
         if (problem) await respond({ response_type: 'ephemeral', text: problem });
       } catch (err) {
         log.error({ err, form: cmd.name }, 'could not open the form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch(() => undefined);
+        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
+          log.warn({ err: e }, 'could not tell the person it failed'),
+        );
       }
       return;
     }
     await answerAfterAck(respond, log, () => run(cmd, actor));
   });
 
-  async function run(cmd: Exclude<TandemCommand, { name: 'help' | 'program new' | 'program edit' | 'program close' | 'log' | 'reschedule' | 'report' }>, actor: string): Promise<string> {
+  async function run(
+    cmd: Exclude<
+      TandemCommand,
+      { name: 'help' | 'program new' | 'program edit' | 'program close' | 'log' | 'reschedule' | 'report' }
+    >,
+    actor: string,
+  ): Promise<string> {
     switch (cmd.name) {
       case 'match': {
-        const r = await services.matching.request(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program, note: cmd.note });
+        const r = await services.matching.request(actor, {
+          mentorId: cmd.mentorId,
+          menteeId: cmd.menteeId,
+          programName: cmd.program,
+          note: cmd.note,
+        });
         if (!r.ok) return `${r.message}${yourText('note', cmd.note)}`;
         const withNote = r.request.note ? `, with your note: “${escapeMrkdwn(r.request.note)}”` : ' (no note)';
         return `Asked <@${cmd.mentorId}> whether they will mentor <@${cmd.menteeId}> in “${escapeMrkdwn(r.programName)}”${withNote}. I will tell you when they answer.`;
       }
       case 'capacity': {
         const r = await services.matching.setCapacity(actor, cmd.mentorId, cmd.max);
-        return r.ok ? (r.max === null ? `<@${cmd.mentorId}> has no mentee limit now.` : `<@${cmd.mentorId}> takes at most ${counted(r.max, 'mentee')}.`) : r.message;
+        return r.ok
+          ? r.max === null
+            ? `<@${cmd.mentorId}> has no mentee limit now.`
+            : `<@${cmd.mentorId}> takes at most ${counted(r.max, 'mentee')}.`
+          : r.message;
       }
       case 'hours': {
         const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
         const month = cmd.month ?? DateTime.fromJSDate(services.clock(), { zone }).toFormat('yyyy-MM');
         const r = await services.records.myHours(actor, month);
         if (!r.ok) return r.message;
-        if (r.total === 0) return `No hours for ${month} yet. Log sessions with \`/tandem log\`, or they come from your standups.`;
-        return [`*Your hours for ${month}: ${hoursLabel(r.total)}*`, ...r.byMentee.map((m) => `• <@${m.menteeId}>: ${hoursLabel(m.minutes)} h (${counted(m.sessions, 'logged session')})`)].join('\n');
+        if (r.total === 0)
+          return `No hours for ${month} yet. Log sessions with \`/tandem log\`, or they come from your standups.`;
+        return [
+          `*Your hours for ${month}: ${hoursLabel(r.total)}*`,
+          ...r.byMentee.map((m) => `• <@${m.menteeId}>: ${hoursLabel(m.minutes)} h (${counted(m.sessions, 'logged session')})`),
+        ].join('\n');
       }
       case 'hours export': {
         const r = await services.records.exportToSlack(actor, cmd.month);
@@ -167,23 +207,43 @@ export function registerTandemCommand(app: App, services: Services): void {
       }
       case 'note': {
         const r = await services.records.addNote(actor, cmd.menteeId, cmd.text);
-        return r.ok ? `Saved a private note about <@${cmd.menteeId}>. Only you can read it (\`/tandem notes <@${cmd.menteeId}>\`).` : `${r.message}${yourText('note', cmd.text)}`;
+        return r.ok
+          ? `Saved a private note about <@${cmd.menteeId}>. Only you can read it (\`/tandem notes <@${cmd.menteeId}>\`).`
+          : `${r.message}${yourText('note', cmd.text)}`;
       }
       case 'notes': {
         const notes = await services.records.listNotes(actor, cmd.menteeId);
         if (notes.length === 0) return `You have no notes about <@${cmd.menteeId}>.`;
-        return [`*Your private notes about <@${cmd.menteeId}>* (only you see these)`, ...notes.map((n) => `• ${n.created_at.toISOString().slice(0, 10)}: ${escapeMrkdwn(n.body.length > 2500 / notes.length ? `${n.body.slice(0, Math.floor(2500 / notes.length))}…` : n.body)}`)].join('\n');
+        return [
+          `*Your private notes about <@${cmd.menteeId}>* (only you see these)`,
+          ...notes.map(
+            (n) =>
+              `• ${n.created_at.toISOString().slice(0, 10)}: ${escapeMrkdwn(n.body.length > 2500 / notes.length ? `${n.body.slice(0, Math.floor(2500 / notes.length))}…` : n.body)}`,
+          ),
+        ].join('\n');
       }
       case 'program list': {
         const r = await services.programs.list(actor);
         if (!r.ok) return r.message;
         if (r.programs.length === 0) return 'No programs yet. Create one with `/tandem program new`.';
-        return ['*Programs*', ...r.programs.map((p) => `• *${escapeMrkdwn(p.name)}* — starts ${p.start_date}, ${p.length_weeks} weeks, ${p.time_zone}; check-in ${weekdayName(p.checkin_weekday)} ${p.checkin_time}; alerts in <#${p.alerts_channel_id}>`)].join('\n');
+        return [
+          '*Programs*',
+          ...r.programs.map(
+            (p) =>
+              `• *${escapeMrkdwn(p.name)}* — starts ${p.start_date}, ${p.length_weeks} weeks, ${p.time_zone}; check-in ${weekdayName(p.checkin_weekday)} ${p.checkin_time}; alerts in <#${p.alerts_channel_id}>`,
+          ),
+        ].join('\n');
       }
       case 'pair': {
-        const r = await services.pairings.pair(actor, { mentorId: cmd.mentorId, menteeId: cmd.menteeId, programName: cmd.program });
+        const r = await services.pairings.pair(actor, {
+          mentorId: cmd.mentorId,
+          menteeId: cmd.menteeId,
+          programName: cmd.program,
+        });
         if (!r.ok) return r.message;
-        const where = r.conversationId ? ' I opened their group DM and introduced them.' : ' Slack did not let me open their group DM yet; I will keep trying and introduce them there.';
+        const where = r.conversationId
+          ? ' I opened their group DM and introduced them.'
+          : ' Slack did not let me open their group DM yet; I will keep trying and introduce them there.';
         return r.created
           ? `Paired <@${cmd.mentorId}> (mentor) with <@${cmd.menteeId}> (mentee) in “${escapeMrkdwn(r.program.name)}”.${where}`
           : `<@${cmd.mentorId}> and <@${cmd.menteeId}> were already paired in “${escapeMrkdwn(r.program.name)}”; nothing changed.`;
@@ -195,13 +255,20 @@ export function registerTandemCommand(app: App, services: Services): void {
         const found = await services.pairings.findBetween(actor, a as string, b as string, cmd.program);
         if (!found.ok) return found.message;
         const pairing = found.pairing;
-        const change = cmd.name === 'unpair' ? ({ to: 'ended' } as const) : cmd.name === 'pause' ? ({ to: 'paused', until: cmd.until } as const) : ({ to: 'active' } as const);
+        const change =
+          cmd.name === 'unpair'
+            ? ({ to: 'ended' } as const)
+            : cmd.name === 'pause'
+              ? ({ to: 'paused', until: cmd.until } as const)
+              : ({ to: 'active' } as const);
         const r = await services.pairings.setStatus(actor, pairing.id, change);
         if (!r.ok) return r.message;
         const who = `<@${pairing.mentor_id}> and <@${pairing.mentee_id}>`;
         if (!r.changed) return `${who} were already ${r.pairing.status}; nothing changed.`;
-        if (change.to === 'ended') return `Ended the pairing of ${who} in “${escapeMrkdwn(pairing.program_name)}”. Their history is kept.`;
-        if (change.to === 'paused') return `Paused ${who}${cmd.name === 'pause' && cmd.until ? ` until ${cmd.until}` : ''}: no prompts, reminders or alerts until it resumes.`;
+        if (change.to === 'ended')
+          return `Ended the pairing of ${who} in “${escapeMrkdwn(pairing.program_name)}”. Their history is kept.`;
+        if (change.to === 'paused')
+          return `Paused ${who}${cmd.name === 'pause' && cmd.until ? ` until ${cmd.until}` : ''}: no prompts, reminders or alerts until it resumes.`;
         return `Resumed ${who}: check-ins start again at the next slot.`;
       }
       case 'staff remove': {

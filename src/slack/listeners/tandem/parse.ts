@@ -83,18 +83,27 @@ export type Parsed = { ok: true; command: TandemCommand } | { ok: false; message
 const bad = (name: string, why: string): Parsed => ({ ok: false, message: `${why} Usage: ${usage[name]}` });
 
 /** Slack empties the message box once a command is sent: a refusal gives back what the person wrote. */
-export const yourText = (what: string, text: string | undefined): string => (text?.trim() ? `\nNothing was sent. Your ${what}, to copy: “${escapeMrkdwn(text.trim())}”` : '');
-const badKeeping = (name: string, why: string, what: string, text: string | undefined): Parsed => ({ ok: false, message: `${why} Usage: ${usage[name]}${yourText(what, text)}` });
+export const yourText = (what: string, text: string | undefined): string =>
+  text?.trim() ? `\nNothing was sent. Your ${what}, to copy: “${escapeMrkdwn(text.trim())}”` : '';
+const badKeeping = (name: string, why: string, what: string, text: string | undefined): Parsed => ({
+  ok: false,
+  message: `${why} Usage: ${usage[name]}${yourText(what, text)}`,
+});
 
 /** A note may be given in "quotes" too; the quotes are not part of it. */
-const unquote = (text: string): string => /^(?:"([^"]*)"|“([^”]*)”)$/.exec(text)?.slice(1).find((q) => q !== undefined) ?? text;
+const unquote = (text: string): string =>
+  /^(?:"([^"]*)"|“([^”]*)”)$/
+    .exec(text)
+    ?.slice(1)
+    .find((q) => q !== undefined) ?? text;
 
 /** Turns the text after /tandem into a command, or a usage line saying what was wrong. */
 export function parseTandemCommand(text: string): Parsed {
   const parsed = parseCommandText(text);
   if (!parsed.ok) return parsed;
   const c: Record<string, unknown> = { ...parsed.command };
-  for (const field of ['text', 'note', 'program'] as const) if (typeof c[field] === 'string') c[field] = decodeSlackEntities(c[field]);
+  for (const field of ['text', 'note', 'program'] as const)
+    if (typeof c[field] === 'string') c[field] = decodeSlackEntities(c[field]);
   return { ok: true, command: c as TandemCommand };
 }
 
@@ -104,7 +113,7 @@ function parseCommandText(text: string): Parsed {
   const [first = 'help', second, ...rest] = words;
   const head = first.toLowerCase();
   const mentionsIn = (list: string[]) => list.map(parseUserMention);
-  const restAfter = (list: string[], n: number) => (list.slice(n).join(' ').trim() || undefined);
+  const restAfter = (list: string[], n: number) => list.slice(n).join(' ').trim() || undefined;
 
   switch (head) {
     case 'help':
@@ -115,7 +124,11 @@ function parseCommandText(text: string): Parsed {
       if (sub === 'list' || sub === 'ls') return { ok: true, command: { name: 'program list' } };
       if (sub === 'edit') return { ok: true, command: { name: 'program edit', program: restAfter(words, 2) } };
       if (sub === 'close') return { ok: true, command: { name: 'program close', program: restAfter(words, 2) } };
-      return { ok: false, message: 'Try `/tandem program new`, `/tandem program list`, `/tandem program edit [program]` or `/tandem program close [program]`.' };
+      return {
+        ok: false,
+        message:
+          'Try `/tandem program new`, `/tandem program list`, `/tandem program edit [program]` or `/tandem program close [program]`.',
+      };
     }
     case 'report': {
       const args = words.slice(1);
@@ -140,7 +153,8 @@ function parseCommandText(text: string): Parsed {
         if (!id) break;
         users.push(id);
       }
-      if (users.length === 0 || (head === 'unpair' && users.length < 2)) return bad(head, head === 'unpair' ? 'Mention the mentor and the mentee with @.' : 'Mention the pair with @.');
+      if (users.length === 0 || (head === 'unpair' && users.length < 2))
+        return bad(head, head === 'unpair' ? 'Mention the mentor and the mentee with @.' : 'Mention the pair with @.');
       if (head === 'pause' && args[i]?.toLowerCase() === 'until') {
         const date = isoDate.safeParse(args[i + 1] ?? '');
         if (!date.success) return bad('pause', 'After “until” give a date as YYYY-MM-DD.');
@@ -151,7 +165,10 @@ function parseCommandText(text: string): Parsed {
     case 'staff': {
       const userId = parseUserMention(rest[0]);
       const verb = second?.toLowerCase();
-      if (verb === 'remove') return userId ? { ok: true, command: { name: 'staff remove', userId } } : bad('staff remove', 'Mention the person to remove with @.');
+      if (verb === 'remove')
+        return userId
+          ? { ok: true, command: { name: 'staff remove', userId } }
+          : bad('staff remove', 'Mention the person to remove with @.');
       if (verb !== 'add' || !userId) return bad('staff add', 'Mention the person to add with @.');
       return { ok: true, command: { name: 'staff add', userId } };
     }
@@ -190,14 +207,20 @@ function parseCommandText(text: string): Parsed {
       if (!mentorId) return badKeeping('match', 'Mention the mentor, then the mentee, with @.', 'note', note);
       if (!menteeId) return badKeeping('match', 'Mention the mentee too, after the mentor, with @.', 'note', note);
       if (quoted.length > 1) return badKeeping('match', 'Give one note: after a | or in one pair of quotes.', 'note', note);
-      const program = rest.filter((t) => !quoted.includes(t)).map((t) => t.value).join(' ').trim() || undefined;
+      const program =
+        rest
+          .filter((t) => !quoted.includes(t))
+          .map((t) => t.value)
+          .join(' ')
+          .trim() || undefined;
       return { ok: true, command: { name: 'match', mentorId, menteeId, program, note: note.trim() || undefined } };
     }
     case 'capacity': {
       const mentorId = parseUserMention(second);
       const raw = rest[0]?.toLowerCase();
       const max = raw === 'none' ? null : Number(raw);
-      if (!mentorId || raw === undefined || (max !== null && (!Number.isInteger(max) || max < 0 || max > 50))) return bad('capacity', 'Mention the mentor and give a number from 0 to 50, or none.');
+      if (!mentorId || raw === undefined || (max !== null && (!Number.isInteger(max) || max < 0 || max > 50)))
+        return bad('capacity', 'Mention the mentor and give a number from 0 to 50, or none.');
       return { ok: true, command: { name: 'capacity', mentorId, max } };
     }
     case 'reschedule':
