@@ -8,6 +8,7 @@ import { weekdayName } from '../domain/weekdays.js';
 import { fieldValues, type FormState } from './form-state.js';
 import { dtrIds, ids } from './ids.js';
 import {
+  button,
   clip,
   context,
   escapeAndClip,
@@ -16,8 +17,8 @@ import {
   packSections,
   plain,
   section,
-  userText,
   type UserAnswers,
+  userText,
   type UserText,
 } from './text.js';
 
@@ -273,15 +274,7 @@ export function dtrInviteMessage(input: { fromId: string; milestone: Milestone; 
       section(text),
       {
         type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: dtrIds.open,
-            style: 'primary',
-            text: plain('Add my part'),
-            value: `${input.pairingId}:${input.milestone}`,
-          },
-        ],
+        elements: [button(dtrIds.open, 'Add my part', `${input.pairingId}:${input.milestone}`, 'primary')],
       },
     ],
   };

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { Message } from './text.js';
 import { ids, matchIds } from './ids.js';
-import { clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
+import { button, clip, context, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export function matchRequestMessage(input: {
   requestId: number;
@@ -20,8 +20,8 @@ export function matchRequestMessage(input: {
         type: 'actions',
         block_id: `match:${input.requestId}`,
         elements: [
-          { type: 'button', action_id: matchIds.accept, style: 'primary', text: plain('Accept'), value: String(input.requestId) },
-          { type: 'button', action_id: matchIds.decline, text: plain('Decline'), value: String(input.requestId) },
+          button(matchIds.accept, 'Accept', String(input.requestId), 'primary'),
+          button(matchIds.decline, 'Decline', String(input.requestId)),
         ],
       },
       context('If you accept, Tandem opens a group DM for the two of you and introduces you.'),

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { Message } from './text.js';
 import { ids, sessionLogIds } from './ids.js';
-import { context, plain, section } from './text.js';
+import { button, context, plain, section } from './text.js';
 
 const f = sessionLogIds.fields;
 
@@ -103,7 +103,7 @@ export function sessionLoggedMessage(log: { id: number; minutes: number; session
       section(text),
       {
         type: 'actions',
-        elements: [{ type: 'button', action_id: sessionLogIds.edit, text: plain('Edit'), value: String(log.id) }],
+        elements: [button(sessionLogIds.edit, 'Edit', String(log.id))],
       },
       context('Hours come from your session logs; a week without any uses your standup hours instead.'),
     ],
@@ -118,7 +118,7 @@ export function logThisSessionOffer(pairingId: number): Message {
       section(text),
       {
         type: 'actions',
-        elements: [{ type: 'button', action_id: sessionLogIds.open, text: plain('Log this session'), value: String(pairingId) }],
+        elements: [button(sessionLogIds.open, 'Log this session', String(pairingId))],
       },
     ],
   };

@@ -7,7 +7,7 @@ import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer
 import { hoursLabel } from '../domain/hours.js';
 import { ids, standupIds } from './ids.js';
 import {
-  type UserText,
+  button,
   clip,
   context,
   divider,
@@ -17,6 +17,7 @@ import {
   packSections,
   plain,
   section,
+  type UserText,
 } from './text.js';
 
 /** Mentees per modal page: 5 blocks each keeps a page well under the 100-block limit. */
@@ -41,15 +42,7 @@ export function standupPromptMessage(input: { standupId: number; weekLabel: stri
       section(text),
       {
         type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: standupIds.open,
-            style: 'primary',
-            text: plain('Fill in standup'),
-            value: String(input.standupId),
-          },
-        ],
+        elements: [button(standupIds.open, 'Fill in standup', String(input.standupId), 'primary')],
       },
       context('Status, whether you met, hours and anything staff should know. You can edit it until next week’s standup.'),
     ],
@@ -64,9 +57,7 @@ export function standupReminderMessage(input: { standupId: number }): Message {
       section(text),
       {
         type: 'actions',
-        elements: [
-          { type: 'button', action_id: standupIds.open, text: plain('Fill in standup'), value: String(input.standupId) },
-        ],
+        elements: [button(standupIds.open, 'Fill in standup', String(input.standupId))],
       },
     ],
   };

@@ -335,8 +335,10 @@ describe('/tandem program new', () => {
 describe('request authenticity', () => {
   test('a bad signature gets 401 and changes nothing', async () => {
     await seedProgram();
-    // What seeding sent is not the forged requests' doing: count from here.
+    // What seeding (and any earlier request) sent is not the forged requests' doing: count from here,
+    // once queued messages and App Home refreshes still waiting out their debounce have gone.
     await h.tandem.services.sender.idle();
+    await h.tandem.services.home.flush();
     const before = await rowCounts();
     const callsBefore = h.slack.calls.length;
     const forged = await h.sender.command(

@@ -164,6 +164,8 @@ export type ResetOptions = {
  * the fake knows stay known.
  */
 export async function resetWorld(h: Harness, options: ResetOptions = {}): Promise<void> {
+  // App Home refreshes the last test asked for would otherwise land in this one's recordings.
+  await h.tandem.services.home.flush();
   await h.tandem.services.sender.idle();
   await h.database.reset();
   if (options.admins) await h.tandem.services.staff.bootstrap(options.admins);

@@ -281,193 +281,154 @@ export function createDataRightsRepository(db: Db) {
         const add = (bucket: Record<string, number>, table: string, n: number) => {
           if (n > 0) bucket[table] = (bucket[table] ?? 0) + n;
         };
+        /** Runs one statement and counts the rows it changed under its table. */
+        const tally = async (
+          bucket: Record<string, number>,
+          table: string,
+          statement: { executeTakeFirst(): Promise<Parameters<typeof count>[0]> },
+        ) => add(bucket, table, count(await statement.executeTakeFirst()));
         // Their pairings, captured before the sweep renames them.
         const pairingIds = (await pairingIdsOf(trx, id).execute()).map((p) => p.id);
         const inPairings = pairingIds.length > 0 ? pairingIds : [-1];
 
-        add(
+        await tally(
           deleted,
           'private_notes',
-          count(
-            await trx
-              .deleteFrom('private_notes')
-              .where((eb) => eb.or([eb('author_id', '=', id), eb('subject_id', '=', id)]))
-              .executeTakeFirst(),
-          ),
+          trx.deleteFrom('private_notes').where((eb) => eb.or([eb('author_id', '=', id), eb('subject_id', '=', id)])),
         );
-        add(deleted, 'dtr_answers', count(await trx.deleteFrom('dtr_answers').where('person_id', '=', id).executeTakeFirst()));
-        add(deleted, 'staff', count(await trx.deleteFrom('staff').where('slack_id', '=', id).executeTakeFirst()));
-        add(deleted, 'people', count(await trx.deleteFrom('people').where('slack_id', '=', id).executeTakeFirst()));
+        await tally(deleted, 'dtr_answers', trx.deleteFrom('dtr_answers').where('person_id', '=', id));
+        await tally(deleted, 'staff', trx.deleteFrom('staff').where('slack_id', '=', id));
+        await tally(deleted, 'people', trx.deleteFrom('people').where('slack_id', '=', id));
 
         // Free text they wrote or that is about them; the choices, minutes and statuses stay.
-        add(
+        await tally(
           anonymised,
           'checkin_answers',
-          count(
-            await trx
-              .updateTable('checkin_answers')
-              .set({ rating: null, topics: null, blockers: null })
-              .where('person_id', '=', id)
-              .where((eb) => eb.or([eb('rating', 'is not', null), eb('topics', 'is not', null), eb('blockers', 'is not', null)]))
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('checkin_answers')
+            .set({ rating: null, topics: null, blockers: null })
+            .where('person_id', '=', id)
+            .where((eb) => eb.or([eb('rating', 'is not', null), eb('topics', 'is not', null), eb('blockers', 'is not', null)])),
         );
-        add(
+        await tally(
           anonymised,
           'session_logs',
-          count(
-            await trx
-              .updateTable('session_logs')
-              .set({ done: null, private_notes: null })
-              .where('author_id', '=', id)
-              .where((eb) => eb.or([eb('done', 'is not', null), eb('private_notes', 'is not', null)]))
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('session_logs')
+            .set({ done: null, private_notes: null })
+            .where('author_id', '=', id)
+            .where((eb) => eb.or([eb('done', 'is not', null), eb('private_notes', 'is not', null)])),
         );
-        add(
+        await tally(
           anonymised,
           'standups',
-          count(
-            await trx
-              .updateTable('standups')
-              .set({ general_note: null })
-              .where('mentor_id', '=', id)
-              .where('general_note', 'is not', null)
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('standups')
+            .set({ general_note: null })
+            .where('mentor_id', '=', id)
+            .where('general_note', 'is not', null),
         );
-        add(
+        await tally(
           anonymised,
           'standup_entries',
-          count(
-            await trx
-              .updateTable('standup_entries')
-              .set({ concerns: null })
-              .where('concerns', 'is not', null)
-              .where((eb) =>
-                eb.or([
-                  eb('pairing_id', 'in', inPairings),
-                  eb('standup_id', 'in', trx.selectFrom('standups').select('id').where('mentor_id', '=', id)),
-                ]),
-              )
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('standup_entries')
+            .set({ concerns: null })
+            .where('concerns', 'is not', null)
+            .where((eb) =>
+              eb.or([
+                eb('pairing_id', 'in', inPairings),
+                eb('standup_id', 'in', trx.selectFrom('standups').select('id').where('mentor_id', '=', id)),
+              ]),
+            ),
         );
-        add(
+        await tally(
           anonymised,
           'reschedules',
-          count(
-            await trx
-              .updateTable('reschedules')
-              .set({ reason: null })
-              .where('requested_by', '=', id)
-              .where('reason', 'is not', null)
-              .executeTakeFirst(),
-          ),
+          trx.updateTable('reschedules').set({ reason: null }).where('requested_by', '=', id).where('reason', 'is not', null),
         );
         const involvedInMatch = trx
           .selectFrom('match_requests')
           .select('id')
           .where((eb) => eb.or([eb('mentor_id', '=', id), eb('mentee_id', '=', id), eb('requested_by', '=', id)]));
-        add(
+        await tally(
           anonymised,
           'match_requests',
-          count(
-            await trx
-              .updateTable('match_requests')
-              .set({ note: null, decline_reason: null })
-              .where('id', 'in', involvedInMatch)
-              .where((eb) => eb.or([eb('note', 'is not', null), eb('decline_reason', 'is not', null)]))
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('match_requests')
+            .set({ note: null, decline_reason: null })
+            .where('id', 'in', involvedInMatch)
+            .where((eb) => eb.or([eb('note', 'is not', null), eb('decline_reason', 'is not', null)])),
         );
         // A pending request for someone who is gone can never be decided.
-        add(
+        await tally(
           anonymised,
           'match_requests',
-          count(
-            await trx
-              .updateTable('match_requests')
-              .set({ status: 'cancelled', decided_at: at })
-              .where('id', 'in', involvedInMatch)
-              .where('status', '=', 'pending')
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('match_requests')
+            .set({ status: 'cancelled', decided_at: at })
+            .where('id', 'in', involvedInMatch)
+            .where('status', '=', 'pending'),
         );
 
         // Their live pairings end, and with them everything still running for those pairs.
-        add(
+        await tally(
           anonymised,
           'pairings',
-          count(
-            await trx
-              .updateTable('pairings')
-              .set({ status: 'ended', ended_at: at })
-              .where('id', 'in', inPairings)
-              .where('status', '<>', 'ended')
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('pairings')
+            .set({ status: 'ended', ended_at: at })
+            .where('id', 'in', inPairings)
+            .where('status', '<>', 'ended'),
         );
-        add(
+        await tally(
           anonymised,
           'pairings',
-          count(
-            await trx
-              .updateTable('pairings')
-              // Without the group DM nothing is posted to the pair again (a program's follow-up check-in, say).
-              .set({ goals: '[]', pause_reason: null, conversation_id: null })
-              .where('id', 'in', inPairings)
-              .where((eb) =>
-                eb.or([
-                  sql<boolean>`goals <> '[]'::jsonb`,
-                  eb('pause_reason', 'is not', null),
-                  eb('conversation_id', 'is not', null),
-                ]),
-              )
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('pairings')
+            // Without the group DM nothing is posted to the pair again (a program's follow-up check-in, say).
+            .set({ goals: '[]', pause_reason: null, conversation_id: null })
+            .where('id', 'in', inPairings)
+            .where((eb) =>
+              eb.or([
+                sql<boolean>`goals <> '[]'::jsonb`,
+                eb('pause_reason', 'is not', null),
+                eb('conversation_id', 'is not', null),
+              ]),
+            ),
         );
-        add(
+        await tally(
           anonymised,
           'expectations',
-          count(
-            await trx
-              .updateTable('expectations')
-              .set({ status: 'cancelled' })
-              .where('pairing_id', 'in', inPairings)
-              .where('status', '=', 'open')
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('expectations')
+            .set({ status: 'cancelled' })
+            .where('pairing_id', 'in', inPairings)
+            .where('status', '=', 'open'),
         );
-        add(
+        await tally(
           anonymised,
           'alerts',
-          count(
-            await trx
-              .updateTable('alerts')
-              .set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null })
-              .where('pairing_id', 'in', inPairings)
-              .where('status', '<>', 'resolved')
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('alerts')
+            .set({ status: 'resolved', resolved_at: at, resolved_by: audit.actor, snoozed_until: null })
+            .where('pairing_id', 'in', inPairings)
+            .where('status', '<>', 'resolved'),
         );
-        add(
+        await tally(
           anonymised,
           'pair_alerts',
-          count(
-            await trx
-              .updateTable('pair_alerts')
-              .set({
-                status: 'resolved',
-                resolved_at: at,
-                resolved_by: audit.actor,
-                snoozed_until: null,
-                version: sql`version + 1`,
-              })
-              .where('pairing_id', 'in', inPairings)
-              .where('status', '<>', 'resolved')
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('pair_alerts')
+            .set({
+              status: 'resolved',
+              resolved_at: at,
+              resolved_by: audit.actor,
+              snoozed_until: null,
+              version: sql`version + 1`,
+            })
+            .where('pairing_id', 'in', inPairings)
+            .where('status', '<>', 'resolved'),
         );
 
         // Messages to them or to their pairs: keep kind, status and times, drop the text, send nothing more.
@@ -481,42 +442,33 @@ export function createDataRightsRepository(db: Db) {
               sql<boolean>`strpos(payload::text, ${id}) > 0`,
             ]),
           ]);
-        add(
+        await tally(
           anonymised,
           'deliveries',
-          count(
-            await trx
-              .updateTable('deliveries')
-              .set({ status: 'skipped', claimed_by: null, claimed_until: null })
-              .where(theirDeliveries)
-              .where('status', '=', 'pending')
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('deliveries')
+            .set({ status: 'skipped', claimed_by: null, claimed_until: null })
+            .where(theirDeliveries)
+            .where('status', '=', 'pending'),
         );
-        add(
+        await tally(
           anonymised,
           'deliveries',
-          count(
-            await trx
-              .updateTable('deliveries')
-              .set({ payload: forgottenPayload })
-              .where(theirDeliveries)
-              .where(sql<boolean>`payload <> ${forgottenPayload}::jsonb`)
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('deliveries')
+            .set({ payload: forgottenPayload })
+            .where(theirDeliveries)
+            .where(sql<boolean>`payload <> ${forgottenPayload}::jsonb`),
         );
         // Dedupe keys are unique: a key that named them gets its row id too, so two keys that differed
         // only by this person (before and after an earlier forget) cannot collide.
-        add(
+        await tally(
           anonymised,
           'deliveries',
-          count(
-            await trx
-              .updateTable('deliveries')
-              .set({ dedupe_key: sql`regexp_replace(dedupe_key, ${pattern}, ${pseudonym}, 'g') || '#' || id::text` })
-              .where(sql<boolean>`dedupe_key ~ ${pattern}`)
-              .executeTakeFirst(),
-          ),
+          trx
+            .updateTable('deliveries')
+            .set({ dedupe_key: sql`regexp_replace(dedupe_key, ${pattern}, ${pseudonym}, 'g') || '#' || id::text` })
+            .where(sql<boolean>`dedupe_key ~ ${pattern}`),
         );
 
         // Every other mention of the id, wherever it is: ids, keys, JSON details, message text.

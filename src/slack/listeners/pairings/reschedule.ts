@@ -1,3 +1,4 @@
+import { formErrors } from '../kit/form-errors.js';
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Services } from '../../../services/index.js';
@@ -47,20 +48,22 @@ export function registerReschedule(app: App, services: Services): void {
         typeof view.id === 'string' && view.id !== '' ? services.requestKeys.viewKey(view.id) : undefined,
       );
       if (!r.ok) {
-        const map: Record<string, string> = {
-          pairingId: f.pairing,
-          originalDate: f.originalDate,
-          originalTime: f.originalTime,
-          newDate: f.newDate,
-          newTime: f.newTime,
-          reason: f.reason,
-          cancel: f.cancel,
-        };
-        const errors =
-          'errors' in r
-            ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v]))
-            : { [f.pairing]: r.message };
-        await ack({ response_action: 'errors', errors });
+        await ack({
+          response_action: 'errors',
+          errors: formErrors(
+            r,
+            {
+              pairingId: f.pairing,
+              originalDate: f.originalDate,
+              originalTime: f.originalTime,
+              newDate: f.newDate,
+              newTime: f.newTime,
+              reason: f.reason,
+              cancel: f.cancel,
+            },
+            f.pairing,
+          ),
+        });
         return;
       }
       await ack();

@@ -1,3 +1,4 @@
+import { formErrors } from '../kit/form-errors.js';
 import type { App } from '@slack/bolt';
 import { firstInputBlockId } from '../kit/payload.js';
 import { z } from 'zod';
@@ -103,18 +104,20 @@ export function registerRecordsViews(app: App, services: Services): void {
         typeof view.id === 'string' && view.id !== '' ? view.id : undefined,
       );
       if (!r.ok) {
-        const map: Record<string, string> = {
-          pairingId: f.pairing,
-          sessionDate: f.date,
-          minutes: f.minutes,
-          done: f.done,
-          privateNotes: f.privateNotes,
-        };
-        const errors =
-          'errors' in r
-            ? Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [map[k] ?? f.pairing, v]))
-            : { [f.pairing]: r.message };
-        await ack({ response_action: 'errors', errors });
+        await ack({
+          response_action: 'errors',
+          errors: formErrors(
+            r,
+            {
+              pairingId: f.pairing,
+              sessionDate: f.date,
+              minutes: f.minutes,
+              done: f.done,
+              privateNotes: f.privateNotes,
+            },
+            f.pairing,
+          ),
+        });
         return;
       }
       await ack();
