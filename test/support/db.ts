@@ -31,7 +31,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     reset: () => truncateAll(opened.db),
     close: async () => {
       await opened.close();
-      await adminQuery(base, `drop database if exists ${name} with (force)`);
+      await dropDatabase(base, name);
     },
   };
 }
@@ -42,4 +42,22 @@ async function truncateAll(db: Db): Promise<void> {
   if (tables.rows.length === 0) return;
   const list = tables.rows.map((t) => `"${t.tablename}"`).join(', ');
   await sql.raw(`truncate ${list} restart identity cascade`).execute(db);
+}
+
+/**
+ * Drops a test database. WITH (FORCE) ends our own connections to it, but a role that is not superuser
+ * may not end an autovacuum worker that happens to be in it (PostgreSQL 15: "must be a member of the role
+ * whose process is being terminated"): the worker is gone in a moment, so try again.
+ */
+async function dropDatabase(base: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(base, `drop database if exists ${name} with (force)`);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
