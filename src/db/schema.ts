@@ -14,19 +14,7 @@ import type {
   StandupStatus,
 } from '../domain/vocabulary.js';
 
-export type {
-  AlertReason,
-  AlertStatus,
-  CheckinAnswer,
-  DeliveryStatus,
-  ExpectationKind,
-  Goal,
-  Milestone,
-  PairActivityKind,
-  PairingStatus,
-  StandupMet,
-  StandupStatus,
-};
+export type * from '../domain/vocabulary.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;

@@ -1,16 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import type { HoursSource } from '../../domain/hours.js';
 import type { SessionLog } from '../schema.js';
 
-export type HoursSourceRow = {
-  mentor_id: string;
-  mentee_id: string;
-  pairing_id: number;
-  /** 'YYYY-MM-DD' */
-  day: string;
-  minutes: number;
-  source: 'log' | 'standup';
-};
+/** A session log or standup entry as a source of mentor hours ('YYYY-MM-DD' days). */
+export type HoursSourceRow = HoursSource;
 
 export function createSessionLogRepository(db: Db) {
   return {
