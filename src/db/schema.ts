@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type {
   AlertReason,
   AlertStatus,
+  Cadence,
   CheckinAnswer,
   DeliveryStatus,
   ExpectationKind,
@@ -31,6 +32,10 @@ export interface PeopleTable {
   refreshed_at: Timestamp;
   created_at: DefaultTimestamp;
   max_mentees: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Out of office: the first and last day away ('YYYY-MM-DD', inclusive, in the person's zone). */
+  away_from: ColumnType<string | null, string | null | undefined, string | null>;
+  away_until: ColumnType<string | null, string | null | undefined, string | null>;
+  away_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StaffTable {
@@ -57,6 +62,12 @@ export interface ProgramsTable {
   midmod_week_to: Generated<number>;
   status: Generated<'active' | 'archived'>;
   follow_up_weeks: ColumnType<number | null, number | null | undefined, number | null>;
+  cadence: Generated<Cadence>;
+  session_target: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The check-in is asked this many hours after the pair's meeting ends. */
+  checkin_after_hours: Generated<number>;
+  /** A DM to each person the day before a meeting. */
+  meeting_reminders: Generated<boolean>;
   closed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_by: string;
   created_at: DefaultTimestamp;
@@ -87,6 +98,7 @@ export interface PairingsTable {
   goals: ColumnType<Goal[], string | undefined, string>;
   paused_until: string | null;
   pause_reason: string | null;
+  paused_by: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string;
   created_at: DefaultTimestamp;
   ended_at: Timestamp | null;
@@ -158,6 +170,10 @@ export interface CheckinsTable {
   prompt_at: Timestamp;
   closes_at: Timestamp;
   delivery_id: number | null;
+  /** The pair's meeting this check-in follows (moved if it was rescheduled); null before a kick-off. */
+  meeting_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The meeting was cancelled: the check-in asks whether they found another time. */
+  meeting_cancelled: Generated<boolean>;
   created_at: DefaultTimestamp;
 }
 
@@ -309,6 +325,8 @@ export interface SessionLogsTable {
   minutes: number;
   done: string | null;
   private_notes: string | null;
+  /** Homework for next time, shown at the next meeting's reminder and check-in. */
+  homework: ColumnType<string | null, string | null | undefined, string | null>;
   /** The Slack view the log was typed into: one log per form, however often it is submitted. */
   form_id: string | null;
   created_at: Timestamp;

@@ -30,8 +30,24 @@ export const programSettingsSchema = z
     timeZone,
     startDate: isoDate,
     lengthWeeks: z.coerce.number().int('Whole weeks only').min(1, 'At least 1 week').max(52, 'At most 52 weeks').default(6),
-    checkinWeekday: weekday.default(1),
-    checkinTime: timeOfDay.default('10:00'),
+    // Until a pair's kick-off agrees their own meeting, their check-in is asked at this slot: by
+    // default at the end of the week, once the week's meeting could have happened.
+    checkinWeekday: weekday.default(4),
+    checkinTime: timeOfDay.default('16:00'),
+    cadence: z.enum(['weekly', 'every_two_weeks', 'sessions'], { error: 'Pick how often pairs meet' }).default('weekly'),
+    sessionTarget: z.preprocess(
+      (v) => (v === '' || v === null ? undefined : v),
+      z.coerce.number().int('Whole sessions').min(1, 'At least 1 session').max(100, 'At most 100 sessions').optional(),
+    ),
+    checkinAfterHours: z.coerce
+      .number()
+      .int('Whole hours only')
+      .min(0, 'At least 0 hours')
+      .max(48, 'At most 48 hours')
+      .default(3),
+    meetingReminders: z
+      .preprocess((v) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v), z.enum(['on', 'off']).default('on'))
+      .transform((v) => v === 'on'),
     standupWeekday: weekday.default(5),
     standupTime: timeOfDay.default('10:00'),
     responseWindowDays: z.coerce
@@ -53,6 +69,14 @@ export const programSettingsSchema = z
     ),
   })
   .superRefine((p, ctx) => {
+    if (p.cadence === 'sessions' && p.sessionTarget === undefined)
+      ctx.addIssue({ code: 'custom', path: ['sessionTarget'], message: 'Say how many sessions the program aims for' });
+    if (p.cadence === 'sessions' && p.sessionTarget !== undefined && p.sessionTarget > p.lengthWeeks)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionTarget'],
+        message: `At most one session a week: ${p.lengthWeeks} in a ${p.lengthWeeks}-week program`,
+      });
     if (p.midmodWeekFrom > p.midmodWeekTo)
       ctx.addIssue({ code: 'custom', path: ['midmodWeekTo'], message: 'Must not be before the first mid-module week' });
     if (p.midmodWeekTo >= p.lengthWeeks && p.lengthWeeks > 1) {

@@ -39,3 +39,6 @@ export type SlackProfile = {
   isBot: boolean;
   deleted: boolean;
 };
+
+/** How often a program's pairs meet: every week, every other week, or a number of sessions spread over the program. */
+export type Cadence = 'weekly' | 'every_two_weeks' | 'sessions';

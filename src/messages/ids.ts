@@ -21,6 +21,10 @@ export const ids = {
     midmodWeekFrom: 'midmodWeekFrom',
     midmodWeekTo: 'midmodWeekTo',
     followUpWeeks: 'followUpWeeks',
+    cadence: 'cadence',
+    sessionTarget: 'sessionTarget',
+    checkinAfterHours: 'checkinAfterHours',
+    meetingReminders: 'meetingReminders',
   },
   /** The action_id of the single input element inside each input block. */
   value: 'value',

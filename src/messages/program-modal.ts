@@ -1,5 +1,6 @@
 import type { InputBlock, InputBlockElement, ModalView, NumberInput, StaticSelect } from '@slack/types';
 import { weekdayName, weekdayNames } from '../domain/weekdays.js';
+import type { Cadence } from '../domain/vocabulary.js';
 import type { ProgramSettingsForm } from '../domain/program-settings.js';
 import { fieldValue, type FormState } from './form-state.js';
 import { ids } from './ids.js';
@@ -32,6 +33,17 @@ const number = (min: number, max: number, initial: number): NumberInput => ({
   initial_value: String(initial),
 });
 
+export const cadenceLabels: Record<Cadence, string> = {
+  weekly: 'Every week',
+  every_two_weeks: 'Every two weeks',
+  sessions: 'A number of sessions over the program',
+};
+const cadenceOptions = (Object.keys(cadenceLabels) as Cadence[]).map((c) => ({ text: plain(cadenceLabels[c]), value: c }));
+const onOffOptions = [
+  { text: plain('On'), value: 'on' },
+  { text: plain('Off'), value: 'off' },
+];
+
 const weekdaySelect = (initial: number): StaticSelect => ({
   type: 'static_select',
   options: weekdayOptions,
@@ -52,6 +64,10 @@ export type ProgramFormValues = {
   midmodWeekFrom: number;
   midmodWeekTo: number;
   followUpWeeks: number | null;
+  cadence: Cadence;
+  sessionTarget: number | null;
+  checkinAfterHours: number;
+  meetingReminders: boolean;
   holidays: readonly string[];
   alertsChannelId: string | null;
 };
@@ -100,8 +116,46 @@ export function programModal(
         edit ? { hint: 'It cannot move once the program has started.' } : {},
       ),
       input(f.lengthWeeks, 'Length in weeks', number(1, 52, v?.lengthWeeks ?? 6)),
-      input(f.checkinWeekday, 'Weekly check-in day', weekdaySelect(v?.checkinWeekday ?? 1)),
-      input(f.checkinTime, 'Weekly check-in time', { type: 'timepicker', initial_time: v?.checkinTime ?? '10:00' }),
+      input(f.cadence, 'Pairs meet', {
+        type: 'static_select',
+        options: cadenceOptions,
+        initial_option: cadenceOptions.find((o) => o.value === (v?.cadence ?? 'weekly')),
+      }),
+      input(
+        f.sessionTarget,
+        'Sessions each pair aims for',
+        {
+          type: 'number_input',
+          is_decimal_allowed: false,
+          min_value: '1',
+          max_value: '100',
+          ...(v?.sessionTarget ? { initial_value: String(v.sessionTarget) } : {}),
+        },
+        {
+          optional: true,
+          hint: 'Shown to each pair as “session 4 of 8”, and to staff as pairs behind. Needed for “a number of sessions”: they are spread evenly over the program.',
+        },
+      ),
+      input(f.checkinAfterHours, 'Check-in, hours after the pair’s meeting', number(0, 48, v?.checkinAfterHours ?? 3), {
+        hint: 'Once a kick-off agrees the pair’s meeting, their check-in is asked this long after it ends.',
+      }),
+      input(f.checkinWeekday, 'Check-in day before a kick-off', weekdaySelect(v?.checkinWeekday ?? 4)),
+      input(
+        f.checkinTime,
+        'Check-in time before a kick-off',
+        { type: 'timepicker', initial_time: v?.checkinTime ?? '16:00' },
+        { hint: 'In the program’s time zone, for pairs that have not agreed a meeting yet.' },
+      ),
+      input(
+        f.meetingReminders,
+        'Reminder the day before each meeting',
+        {
+          type: 'static_select',
+          options: onOffOptions,
+          initial_option: onOffOptions[v?.meetingReminders === false ? 1 : 0],
+        },
+        { hint: 'A DM to each person in their morning: the time, their goals, the homework from last time.' },
+      ),
       input(f.standupWeekday, 'Mentor standup day', weekdaySelect(v?.standupWeekday ?? 5)),
       input(
         f.standupTime,

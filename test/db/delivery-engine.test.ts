@@ -113,6 +113,8 @@ async function seedProgram(s: Wired, extra: { timeZone?: string; startDate?: str
       start_date: extra.startDate ?? '2027-01-11',
       alerts_channel_id: ALERTS,
       created_by: ADMIN,
+      checkin_weekday: 1,
+      checkin_time: '10:00',
     },
     [],
   );

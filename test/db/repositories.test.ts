@@ -67,10 +67,14 @@ describe(`programs (${testServer})`, () => {
     // Defaults from the schema come back as numbers and strings.
     expect(loaded).toMatchObject({
       length_weeks: 6,
-      checkin_weekday: 1,
-      checkin_time: '10:00',
+      checkin_weekday: 4,
+      checkin_time: '16:00',
       standup_weekday: 5,
       response_window_days: 2,
+      cadence: 'weekly',
+      session_target: null,
+      checkin_after_hours: 3,
+      meeting_reminders: true,
     });
     expect(await count('program_holidays')).toBe(2);
   });

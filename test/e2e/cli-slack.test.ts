@@ -39,7 +39,7 @@ async function createStore(): Promise<Store> {
 
 async function seedProgram(db: Db, name = PROGRAM) {
   const program = await createProgramRepository(db).create(
-    { name, time_zone: 'America/Denver', start_date: '2027-01-11', created_by: ADMIN },
+    { name, time_zone: 'America/Denver', start_date: '2027-01-11', created_by: ADMIN, checkin_weekday: 1, checkin_time: '10:00' },
     ['2027-01-18'],
   );
   if (!program) throw new Error('program not created');

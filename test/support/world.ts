@@ -185,7 +185,7 @@ export type ProgramSeed = {
   alerts?: { id: string; name: string };
   /** The pinned clock is set here before the program is created (default: left as it is). */
   at?: string;
-  /** The program's settings, over: "Backend", America/Denver, starting Monday 2027-01-11, alerts to the channel above. */
+  /** The program's settings, over: "Backend", America/Denver, starting Monday 2027-01-11, check-ins Mondays 10:00, alerts to the channel above. */
   program?: Partial<ProgramInput>;
   /** [mentor, mentee] pairs, paired in this order. */
   pairs?: (readonly [string, string])[];
@@ -208,6 +208,9 @@ export async function seedProgram(h: Harness, seed: ProgramSeed = {}) {
     timeZone: 'America/Denver',
     startDate: '2027-01-11',
     alertsChannelId: alerts.id,
+    // The suite's dates are written around check-ins on Mondays at 10:00 (the default before pairs' own meetings).
+    checkinWeekday: '1',
+    checkinTime: '10:00',
     ...seed.program,
   });
   if (!program.ok) throw new Error(program.message);

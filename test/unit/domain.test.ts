@@ -103,16 +103,42 @@ test('program settings: defaults, limits and what each field says when wrong', (
   expect(ok).toMatchObject({
     name: 'Data',
     lengthWeeks: 6,
-    checkinWeekday: 1,
-    checkinTime: '10:00',
+    // Before a pair's kick-off agrees their meeting: the end of the week, once it could have happened.
+    checkinWeekday: 4,
+    checkinTime: '16:00',
     standupWeekday: 5,
     standupTime: '10:00',
     responseWindowDays: 2,
     holidays: [],
     midmodWeekFrom: 3,
     midmodWeekTo: 4,
+    cadence: 'weekly',
+    checkinAfterHours: 3,
+    meetingReminders: true,
   });
   expect(ok.followUpWeeks).toBeUndefined();
+  expect(ok.sessionTarget).toBeUndefined();
+  const sessions = (extra: Record<string, unknown>) =>
+    programSettingsSchema.safeParse({
+      name: 'D',
+      timeZone: 'UTC',
+      startDate: '2027-01-11',
+      alertsChannelId: 'GALERTS',
+      lengthWeeks: 8,
+      ...extra,
+    });
+  expect(sessions({ cadence: 'sessions' }).error?.issues[0]).toMatchObject({
+    path: ['sessionTarget'],
+    message: 'Say how many sessions the program aims for',
+  });
+  expect(sessions({ cadence: 'sessions', sessionTarget: '9' }).error?.issues[0]?.message).toBe(
+    'At most one session a week: 8 in a 8-week program',
+  );
+  expect(sessions({ cadence: 'sessions', sessionTarget: '2', meetingReminders: 'off' }).data).toMatchObject({
+    sessionTarget: 2,
+    meetingReminders: false,
+  });
+  expect(sessions({ cadence: 'fortnightly' }).error?.issues[0]?.message).toBe('Pick how often pairs meet');
   const bad = programSettingsSchema.safeParse({
     name: '',
     timeZone: 'Mars/Base',

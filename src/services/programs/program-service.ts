@@ -34,6 +34,10 @@ function programRow(s: ProgramSettings) {
     midmod_week_from: s.midmodWeekFrom,
     midmod_week_to: s.midmodWeekTo,
     follow_up_weeks: s.followUpWeeks ?? null,
+    cadence: s.cadence,
+    session_target: s.sessionTarget ?? null,
+    checkin_after_hours: s.checkinAfterHours,
+    meeting_reminders: s.meetingReminders,
   };
 }
 

@@ -50,6 +50,7 @@ export async function insertProgram(db: Db, spec: ProgramSpec): Promise<number> 
       name: spec.name,
       time_zone: spec.timeZone,
       start_date: spec.startDate,
+      checkin_weekday: 1,
       checkin_time: spec.checkinTime ?? '10:00',
       length_weeks: spec.lengthWeeks ?? 6,
       alerts_channel_id: spec.alertsChannelId ?? null,

@@ -100,6 +100,10 @@ export function registerTandemCommand(app: App, services: Services): void {
           midmodWeekFrom: p.midmod_week_from,
           midmodWeekTo: p.midmod_week_to,
           followUpWeeks: p.follow_up_weeks,
+          cadence: p.cadence,
+          sessionTarget: p.session_target,
+          checkinAfterHours: p.checkin_after_hours,
+          meetingReminders: p.meeting_reminders,
           holidays: p.holidays,
           alertsChannelId: p.alerts_channel_id,
         };

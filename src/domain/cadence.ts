@@ -1,0 +1,27 @@
+import { DateTime } from 'luxon';
+import type { Cadence } from './vocabulary.js';
+
+export type CadenceRule = { cadence: Cadence; sessionTarget: number | null; lengthWeeks: number };
+
+/**
+ * How many weeks apart a program's pairs meet (and are asked about it): every week, every other week,
+ * or, for a number of sessions over the program, the program's weeks spread evenly over its sessions
+ * (8 weeks, 2 sessions: every 4 weeks).
+ */
+export function cadenceWeeks(r: CadenceRule): number {
+  if (r.cadence === 'every_two_weeks') return 2;
+  if (r.cadence === 'sessions' && r.sessionTarget) return Math.max(1, Math.floor(r.lengthWeeks / r.sessionTarget));
+  return 1;
+}
+
+/** The program week (0 = the week it starts) of a date, counted from Monday to Monday. */
+export function programWeekIndex(programStartDate: string, date: string): number {
+  const monday = (d: string) => DateTime.fromISO(d, { zone: 'UTC' }).startOf('week');
+  return Math.round(monday(date).diff(monday(programStartDate), 'weeks').weeks);
+}
+
+/** Whether pairs meet (and are checked in with) in the week of `date` ('YYYY-MM-DD'). */
+export function isMeetingWeek(r: CadenceRule & { programStartDate: string }, date: string): boolean {
+  const index = programWeekIndex(r.programStartDate, date);
+  return index >= 0 && index % cadenceWeeks(r) === 0;
+}
