@@ -25,3 +25,11 @@ export function isMeetingWeek(r: CadenceRule & { programStartDate: string }, dat
   const index = programWeekIndex(r.programStartDate, date);
   return index >= 0 && index % cadenceWeeks(r) === 0;
 }
+
+/**
+ * Sessions a pair should have had after `weeksDone` whole weeks of the program, to be on course for
+ * its target: the target spread evenly over the program's weeks, rounded down.
+ */
+export function sessionsExpected(target: number, lengthWeeks: number, weeksDone: number): number {
+  return Math.floor((target * Math.min(Math.max(weeksDone, 0), lengthWeeks)) / lengthWeeks);
+}

@@ -17,15 +17,29 @@ export type CheckinView = {
   /** e.g. "week of 11 January" */
   weekLabel: string;
   answers: { personId: string; answer: CheckinAnswer | null }[];
+  /** The week's meeting was cancelled: the question is whether they found another time. */
+  cancelled?: boolean;
+  /** "Session 4 of 8", once someone says they met (the program's target). */
+  session?: { number: number; target: number | null } | null;
+};
+
+/** The answers as a cancelled meeting's check-in words them. */
+export const cancelledAnswerLabels: Record<CheckinAnswer, string> = {
+  met: 'We met another time',
+  not_yet: 'Not yet',
+  rescheduled: 'We picked a new time',
 };
 
 /** The weekly check-in in the pair conversation; re-rendered on every answer to show who answered. */
 export function checkinMessage(v: CheckinView): Message {
-  const text = `Weekly check-in (${v.weekLabel}): ${mention(v.mentorId)} and ${mention(v.menteeId)}, did you meet this week?`;
+  const labels = v.cancelled ? cancelledAnswerLabels : answerLabels;
+  const text = v.cancelled
+    ? `Check-in (${v.weekLabel}): ${mention(v.mentorId)} and ${mention(v.menteeId)}, your meeting this week was cancelled. Did you find another time?`
+    : `Check-in (${v.weekLabel}): ${mention(v.mentorId)} and ${mention(v.menteeId)}, did you meet this week?`;
   const status = [v.mentorId, v.menteeId].map((id) => {
     const a = v.answers.find((x) => x.personId === id);
     return a?.answer
-      ? `:white_check_mark: ${mention(id)}: ${answerLabels[a.answer]}`
+      ? `:white_check_mark: ${mention(id)}: ${labels[a.answer]}`
       : `:hourglass_flowing_sand: ${mention(id)}: not answered yet`;
   });
   return {
@@ -39,7 +53,7 @@ export function checkinMessage(v: CheckinView): Message {
           ...(Object.keys(answerLabels) as CheckinAnswer[]).map((answer) =>
             button(
               `${actionIds.checkinAnswer}:${answer}`,
-              answerLabels[answer],
+              labels[answer],
               `${v.checkinId}:${answer}`,
               answer === 'met' ? 'primary' : undefined,
             ),
@@ -48,6 +62,15 @@ export function checkinMessage(v: CheckinView): Message {
         ],
       },
       context(status.join('   ')),
+      ...(v.session
+        ? [
+            context(
+              v.session.target
+                ? `:calendar: Session ${v.session.number} of ${v.session.target}.`
+                : `:calendar: Session ${v.session.number} so far.`,
+            ),
+          ]
+        : []),
       context(
         'Each of you answers for yourself. You can change your answer until next week’s check-in. Notes go to your program staff, never to this conversation.',
       ),

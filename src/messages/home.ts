@@ -4,6 +4,7 @@ import type { AlertReason } from '../domain/vocabulary.js';
 import { homeIds, rescheduleIds, sessionLogIds, standupIds } from './ids.js';
 import { reportIds } from './report.js';
 import { alertReasonShort } from './labels.js';
+import { awayAndPausedLines, awayIds, cappedList, dayLabel, type AwayEntry, type PausedPair } from './away.js';
 import { button, clip, context, divider, escapeMrkdwn, mention, plain, section, type UserText } from './text.js';
 
 export type HomeMenteeView = {
@@ -43,6 +44,10 @@ export type HomeStaffProgram = {
   lateAnswers: number;
   missingStandups: string[];
   undelivered: { failed: number; stuck: number };
+  /** People of the program's pairs who are out of office now or soon ('YYYY-MM-DD', inclusive). */
+  away: AwayEntry[];
+  /** Paused pairs, with who paused them and until when (null: until someone resumes). */
+  pausedPairs: PausedPair[];
 };
 export type HomeInput = {
   userId: string;
@@ -51,6 +56,8 @@ export type HomeInput = {
   standup: { id: number; submitted: boolean; weekLabel: string } | null;
   staff: HomeStaffProgram[] | null;
   month: string;
+  /** The reader's own out-of-office (shown to anyone in a pair). */
+  away: { until: string; note: UserText | null } | null;
 };
 
 /** Pairs with open alerts listed per program; the rest are counted. */
@@ -70,6 +77,21 @@ export function homeView(h: HomeInput): HomeView {
       section(
         'You are not in a mentoring pair yet. When program staff pair you, your mentor or mentees, meetings and goals show up here.',
       ),
+    );
+  }
+  if (h.asMentee.length > 0 || h.asMentor.length > 0) {
+    blocks.push(
+      h.away
+        ? {
+            ...section(
+              `:palm_tree: *You are away until ${dayLabel(h.away.until)}.* No check-in questions, reminders or standups for you until then.`,
+            ),
+            accessory: button(awayIds.back, 'I’m back', 'back'),
+          }
+        : {
+            ...section('Going on holiday or to a conference? Tell Tandem once for all your pairs and your standup.'),
+            accessory: button(awayIds.open, 'I’m away…', 'away'),
+          },
     );
   }
   for (const m of h.asMentee.slice(0, 5)) {
@@ -164,6 +186,8 @@ export function homeView(h: HomeInput): HomeView {
           `*Missing standups:* ${p.missingStandups.length === 0 ? 'none' : p.missingStandups.slice(0, 30).map(mention).join(', ')}${p.missingStandups.length > 30 ? ` and ${p.missingStandups.length - 30} more` : ''}`,
         ),
       );
+      const absent = awayAndPausedLines(p.away, p.pausedPairs);
+      if (absent.length > 0) blocks.push(section(`*Away and paused:* ${cappedList(absent, 20)}`));
       if (p.undelivered.failed + p.undelivered.stuck > 0) blocks.push(section(undeliveredLine(p.undelivered)));
     }
     if (h.staff.length > 6) blocks.push(context(`…and ${h.staff.length - 6} more programs (\`/tandem program list\`).`));

@@ -95,8 +95,13 @@ export function sessionLogModal(input: {
   };
 }
 
-export function sessionLoggedMessage(log: { id: number; minutes: number; sessionDate: string }, menteeId: string): Message {
-  const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.sessionDate}.`;
+export function sessionLoggedMessage(
+  log: { id: number; minutes: number; sessionDate: string },
+  menteeId: string,
+  session?: { number: number; target: number | null },
+): Message {
+  const count = session ? ` Session ${session.number}${session.target ? ` of ${session.target}` : ''}.` : '';
+  const text = `Logged ${log.minutes} minutes with <@${menteeId}> on ${log.sessionDate}.${count}`;
   return {
     text,
     blocks: [

@@ -3,6 +3,7 @@ import type { Message, KnownBlock } from './text.js';
 import { DateTime } from 'luxon';
 import type { StandupMet, StandupStatus } from '../domain/vocabulary.js';
 import { undeliveredLine } from './home.js';
+import { awayAndPausedLines, cappedList, type AwayEntry, type PausedPair } from './away.js';
 import { answerRate, answerRateLabel, answersPerCheckin } from '../domain/answer-rate.js';
 import { hoursLabel } from '../domain/hours.js';
 import { ids, standupIds } from './ids.js';
@@ -180,6 +181,11 @@ export type DigestInput = {
   missingStandups: string[];
   hoursByMentor: { mentorId: string; minutes: number }[];
   undelivered: { failed: number; stuck: number };
+  /** Pairs with fewer sessions than the program's target calls for by now (only with a target). */
+  behind?: { mentorId: string; menteeId: string; held: number; expected: number; target: number }[];
+  /** Who is away, and which pairs are paused (by whom, until when). */
+  away?: AwayEntry[];
+  pausedPairs?: PausedPair[];
 };
 
 /** Monday's digest for staff: last week in numbers, no message text, no notes. */
@@ -220,6 +226,17 @@ export function digestMessage(d: DigestInput): Message {
       `*Missing standups:* ${d.missingStandups.length === 0 ? 'none' : d.missingStandups.slice(0, 100).map(mention).join(', ')}`,
     ),
   );
+  if (d.behind && d.behind.length > 0)
+    blocks.push(
+      section(
+        `*Behind their session target:* ${cappedList(
+          d.behind.map((b) => `${mention(b.mentorId)} & ${mention(b.menteeId)} ${b.held} of ${b.target} (${b.expected} by now)`),
+          40,
+        )}`,
+      ),
+    );
+  const absent = awayAndPausedLines(d.away ?? [], d.pausedPairs ?? []);
+  if (absent.length > 0) blocks.push(section(`*Away and paused:* ${cappedList(absent, 40)}`));
   if (d.undelivered.failed + d.undelivered.stuck > 0) blocks.push(section(undeliveredLine(d.undelivered)));
   return { text, blocks: blocks.slice(0, 50) };
 }

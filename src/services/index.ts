@@ -19,6 +19,7 @@ import { createProgramService } from './programs/program-service.js';
 import { createResponseWindowService } from './checkins/reminders.js';
 import type { SlackPort } from './slack-port.js';
 import { createStaffService } from './people/staff-service.js';
+import { createAwayService } from './people/away-service.js';
 import { createStandupService } from './standups/standup-service.js';
 import { createRequestKeyService } from './outbox/request-keys.js';
 import { createReportService } from './alerts/report-service.js';
@@ -96,11 +97,21 @@ export function createServices(options: ServiceOptions) {
     clock,
     onEnqueued,
   });
-  const milestones = createMilestoneService({ dtr: repos.dtr, deliveries: repos.deliveries, alerts, clock, logger, onEnqueued });
+  const away = createAwayService({ ...repos, peopleService: people, clock, onEnqueued });
+  const milestones = createMilestoneService({
+    dtr: repos.dtr,
+    people: repos.people,
+    deliveries: repos.deliveries,
+    alerts,
+    clock,
+    logger,
+    onEnqueued,
+  });
   // Use-cases only: listeners, the scheduler and the CLI reach the database and Slack through these.
   return {
     sender,
     people,
+    away,
     staff,
     programs,
     pairings,

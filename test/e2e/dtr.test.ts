@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliEnv, runCli, BOT_TOKEN, SIGNING_SECRET } from '../support/cli.js';
 import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
+import { openDtrForm, submitDtr } from '../support/dtr-forms.js';
 
 let h: World;
 const ADMIN = 'UADMIN';
@@ -22,36 +23,8 @@ const ALERTS = 'GALERTS';
 
 type View = OpenedView;
 
-async function openForm(user: string, text: string): Promise<View> {
-  return h.viewOpenedBy(async () => {
-    const res = await h.sender.command({ command: '/dtr', text, user_id: user });
-    expect(res.status).toBe(200);
-  });
-}
-
-/** Builds view.state.values the way Slack sends them, from plain answers keyed by question id. */
-function stateFor(view: View, answers: Record<string, string>) {
-  const values: Record<string, Record<string, unknown>> = {};
-  for (const b of view.blocks) {
-    if (b.type !== 'input' || !b.block_id) continue;
-    const type = String(b.element?.type);
-    const v = answers[b.block_id];
-    const cell =
-      type === 'static_select'
-        ? { type, selected_option: v ? { value: v } : null }
-        : type === 'datepicker'
-          ? { type, selected_date: v ?? null }
-          : type === 'timepicker'
-            ? { type, selected_time: v ?? null }
-            : { type, value: v ?? null };
-    values[b.block_id] = { value: cell };
-  }
-  return { values };
-}
-
-function submit(user: string, view: View, answers: Record<string, string>) {
-  return h.submit(user, view, stateFor(view, answers), 'V1');
-}
+const openForm = (user: string, text: string): Promise<View> => openDtrForm(h, user, text);
+const submit = (user: string, view: View, answers: Record<string, string>) => submitDtr(h, user, view, answers);
 
 const mentorAnswers = {
   name: 'Ada',

@@ -1,6 +1,13 @@
 import { DateTime } from 'luxon';
 import { describe, expect, test } from 'vitest';
-import { checkinSlotForWeek, previousWeekKey, type CheckinSchedule } from '../../src/domain/checkin-slot.js';
+import {
+  checkinSlotForWeek,
+  dueCheckinSlot,
+  pairCheckinSlotForWeek,
+  previousWeekKey,
+  type CheckinSchedule,
+  type PairCheckinSchedule,
+} from '../../src/domain/checkin-slot.js';
 import { holidaySet } from '../../src/domain/work-days.js';
 
 // Expectations are worked out from the calendar (and cross-checked with an independent tz database),
@@ -355,5 +362,63 @@ describe('previousWeekKey', () => {
       const lastWeek = checkinSlotForWeek(at(now).minus({ weeks: 1 }), s);
       expect(thisWeek && lastWeek && previousWeekKey(thisWeek.weekKey)).toBe(lastWeek?.weekKey);
     }
+  });
+});
+
+describe('a pair’s own check-in: after their meeting, in its zone, on the weeks the cadence asks', () => {
+  const BERLIN = 'Europe/Berlin';
+  const pair = (extra: Partial<PairCheckinSchedule> = {}): PairCheckinSchedule => ({
+    ...schedule({ programStartDate: '2027-01-11', programLengthWeeks: 8 }),
+    meeting: { weekday: 3, time: '18:00', zone: BERLIN, minutes: 45 },
+    afterHours: 3,
+    cadence: { cadence: 'weekly', sessionTarget: null, lengthWeeks: 8 },
+    changes: [],
+    ...extra,
+  });
+  const local = (d: DateTime | null | undefined) => d?.setZone(BERLIN).toFormat('ccc yyyy-MM-dd HH:mm') ?? null;
+
+  test('Wednesday 18:00 for 45 minutes, asked 3 hours after: Wednesday 21:45; not due before it', () => {
+    expect(local(dueCheckinSlot(at('2027-01-20T21:44:00+01:00'), pair())?.promptAt)).toBeNull();
+    const slot = dueCheckinSlot(at('2027-01-20T21:45:00+01:00'), pair());
+    expect([slot?.weekKey, local(slot?.promptAt), local(slot?.closesAt), local(slot?.meetingAt)]).toEqual([
+      '2027-W03',
+      'Wed 2027-01-20 21:45',
+      'Wed 2027-01-27 21:45',
+      'Wed 2027-01-20 18:00',
+    ]);
+  });
+
+  test('a Sunday-night meeting is asked about on Monday, still as the week it was held', () => {
+    const late = pair({ meeting: { weekday: 7, time: '22:00', zone: BERLIN, minutes: 60 } });
+    const slot = dueCheckinSlot(at('2027-01-25T02:00:00+01:00'), late);
+    expect([slot?.weekKey, local(slot?.promptAt)]).toEqual(['2027-W03', 'Mon 2027-01-25 02:00']);
+  });
+
+  test('a holiday moves the question to the next day; a moved meeting is asked about as moved', () => {
+    const holiday = pair({ holidays: holidaySet(['2027-01-20']) });
+    expect(local(pairCheckinSlotForWeek(at('2027-01-18T12:00:00+01:00'), holiday)?.promptAt)).toBe('Thu 2027-01-21 21:45');
+    const moved = pair({
+      changes: [{ originalAt: new Date('2027-01-20T17:00:00Z'), newAt: new Date('2027-01-22T09:00:00Z'), cancelled: false }],
+    });
+    expect(local(pairCheckinSlotForWeek(at('2027-01-18T12:00:00+01:00'), moved)?.promptAt)).toBe('Fri 2027-01-22 13:45');
+  });
+
+  test('every two weeks, and 2 sessions over 8 weeks (every 4): off weeks have none', () => {
+    const weeks = ['2027-01-13', '2027-01-20', '2027-01-27', '2027-02-03', '2027-02-10'];
+    const asked = (cadence: PairCheckinSchedule['cadence']) =>
+      weeks.map((d) => pairCheckinSlotForWeek(at(`${d}T12:00:00+01:00`), pair({ cadence }))?.weekKey ?? null);
+    expect(asked({ cadence: 'every_two_weeks', sessionTarget: null, lengthWeeks: 8 })).toEqual([
+      '2027-W02',
+      null,
+      '2027-W04',
+      null,
+      '2027-W06',
+    ]);
+    expect(asked({ cadence: 'sessions', sessionTarget: 2, lengthWeeks: 8 })).toEqual(['2027-W02', null, null, null, '2027-W06']);
+    const biweekly = pairCheckinSlotForWeek(
+      at('2027-01-13T12:00:00+01:00'),
+      pair({ cadence: { cadence: 'every_two_weeks', sessionTarget: null, lengthWeeks: 8 } }),
+    );
+    expect(local(biweekly?.closesAt)).toBe('Wed 2027-01-27 21:45');
   });
 });

@@ -43,7 +43,7 @@ describe('the weekly check-in', () => {
 
   test('names both people and the week, and offers the three answers and a note', () => {
     const m = checkinMessage({ ...base, answers: [] });
-    expect(m.text).toBe('Weekly check-in (week of 11 January): <@UADA> and <@UBO>, did you meet this week?');
+    expect(m.text).toBe('Check-in (week of 11 January): <@UADA> and <@UBO>, did you meet this week?');
     expect(readable(m)).toContain('<@UADA>: not answered yet');
     expect(readable(m)).toContain('<@UBO>: not answered yet');
     expect(buttonLabels(m)).toEqual(['We met', 'Not yet', 'Rescheduled', 'Add a note']);

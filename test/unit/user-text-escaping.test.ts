@@ -162,9 +162,12 @@ describe('every builder that renders person text shows it escaped', () => {
           lateAnswers: 0,
           missingStandups: [],
           undelivered: { failed: 0, stuck: 0 },
+          away: [],
+          pausedPairs: [],
         },
       ],
       month: '2025-03',
+      away: null,
     });
     const texts = mrkdwnOf(view);
     expect(texts.filter((t) => t.includes(ESCAPED)).length).toBe(5);
@@ -277,6 +280,7 @@ export const rawStringsRefused = () => {
     standup: null,
     staff: null,
     month: '2025-03',
+    away: null,
   });
   digestMessage({
     // @ts-expect-error the digest's program name

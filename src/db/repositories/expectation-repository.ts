@@ -20,14 +20,20 @@ export type DueExpectation = Expectation & {
 };
 
 export function createExpectationRepository(db: Db) {
-  const live = () =>
+  const live = (now: Date) =>
     db
       .selectFrom('expectations as e')
       .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
       .selectAll('e')
       .select(['p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id'])
       .where('e.status', '=', 'open')
-      .where('p.status', '=', 'active');
+      .where('p.status', '=', 'active')
+      // Nobody is nudged or escalated while they, or the partner a deadline waits on, are away.
+      .where(
+        sql<boolean>`not exists (
+          select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id)
+            and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
+      );
 
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
@@ -158,7 +164,7 @@ export function createExpectationRepository(db: Db) {
         .where('remind_at', '<=', now)
         .where('due_at', '<=', now)
         .execute();
-      return live()
+      return live(now)
         .where('e.reminded_at', 'is', null)
         .where('e.remind_at', '<=', now)
         .where('e.due_at', '>', now)
@@ -170,7 +176,7 @@ export function createExpectationRepository(db: Db) {
 
     /** Overdue expectations in live pairings not yet escalated; markEscalated once the alert exists. */
     async dueEscalations(now: Date, limit: number): Promise<DueExpectation[]> {
-      return live()
+      return live(now)
         .where('e.escalated_at', 'is', null)
         .where('e.due_at', '<=', now)
         .orderBy('e.due_at')
@@ -195,6 +201,32 @@ export function createExpectationRepository(db: Db) {
         .where('id', '=', id)
         .where('escalated_at', 'is', null)
         .execute();
+    },
+
+    /**
+     * Moves the open deadlines of every live pairing of an away person (theirs and their partners') that
+     * fall after `from` by the time away, so nobody is late for the days the pair could not meet.
+     */
+    async shiftForAway(personId: string, from: Date, back: Date): Promise<number> {
+      const shift = back.getTime() - from.getTime();
+      if (shift <= 0) return 0;
+      const r = await db
+        .updateTable('expectations')
+        .set({
+          due_at: sql`due_at + ${`${shift} milliseconds`}::interval`,
+          remind_at: sql`remind_at + ${`${shift} milliseconds`}::interval`,
+        })
+        .where('status', '=', 'open')
+        .where('due_at', '>', from)
+        .where('pairing_id', 'in', (eb) =>
+          eb
+            .selectFrom('pairings')
+            .select('id')
+            .where('status', '<>', 'ended')
+            .where((w) => w.or([w('mentor_id', '=', personId), w('mentee_id', '=', personId)])),
+        )
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
     },
 
     async openFor(pairingId: number): Promise<Expectation[]> {

@@ -32,6 +32,13 @@ export function createStandupRepository(db: Db) {
           and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date
           and (date_trunc('week', ${now}::timestamptz at time zone ${mentorZone}) + make_interval(days => pr.standup_weekday - 1) + pr.standup_time::time)
               at time zone ${mentorZone} <= ${now}::timestamptz
+          -- Standups follow the program's cadence: only in the weeks pairs meet.
+          and ((date_trunc('week', ${now}::timestamptz at time zone ${mentorZone})::date - date_trunc('week', pr.start_date)::date) / 7)
+              % (case pr.cadence when 'every_two_weeks' then 2
+                   when 'sessions' then greatest(1, pr.length_weeks / coalesce(nullif(pr.session_target, 0), pr.length_weeks))
+                   else 1 end) = 0
+          -- Nobody is asked while away.
+          and not coalesce((${now}::timestamptz at time zone pe.time_zone)::date between pe.away_from and pe.away_until, false)
           and not exists (
             select 1 from standups s
             where s.program_id = p.program_id and s.mentor_id = p.mentor_id
@@ -140,6 +147,11 @@ export function createStandupRepository(db: Db) {
             .where('reminded_at', 'is', null)
             .where('remind_at', '<=', now)
             .where('closes_at', '>', now)
+            // No reminder for a mentor who has gone away since they were asked.
+            .where(
+              sql<boolean>`not exists (select 1 from people a where a.slack_id = standups.mentor_id
+                and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
+            )
             .limit(limit)
             .forUpdate()
             .skipLocked(),

@@ -5,11 +5,13 @@ import type { DeliveryRepository } from '../../db/repositories/delivery-reposito
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
 import type { PairingRepository } from '../../db/repositories/pairing-repository.js';
+import type { RescheduleRepository } from '../../db/repositories/match-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { Transact, WithPairLock } from '../../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../../db/schema.js';
-import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
+import { dueCheckinSlot, type MeetingChange, type PairCheckinSlot } from '../../domain/checkin-slot.js';
+import { awayUntilEnd } from '../../domain/away.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { logThisSessionOffer } from '../../messages/session-log.js';
@@ -39,6 +41,7 @@ export function createCheckinService(deps: {
   deliveries: DeliveryRepository;
   pairings: PairingRepository;
   programs: ProgramRepository;
+  reschedules: RescheduleRepository;
   people: PeopleRepository;
   alerts: AlertService;
   slack: SlackPort;
@@ -70,31 +73,54 @@ export function createCheckinService(deps: {
     return planned;
 
     async function planPage(page: Awaited<ReturnType<CheckinRepository['dueCandidates']>>['rows']): Promise<number> {
-      const zones = new Map(
-        (await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [
-          p.slack_id,
-          p.time_zone,
-        ]),
+      const people = new Map(
+        (await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p]),
       );
       for (const c of page) {
         if (!holidaysByProgram.has(c.program_id))
           holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
       }
-      const slots = new Map<
-        number,
-        { candidate: (typeof page)[number]; slot: NonNullable<ReturnType<typeof checkinSlotForWeek>> }
-      >();
+      const changes = new Map<number, MeetingChange[]>();
+      for (const r of await deps.reschedules.forPairs(
+        page.filter((c) => c.meeting_weekday !== null).map((c) => c.pairing_id),
+        nowDt.minus({ weeks: 3 }).toJSDate(),
+        nowDt.plus({ weeks: 2 }).toJSDate(),
+      ))
+        changes.set(r.pairing_id, [
+          ...(changes.get(r.pairing_id) ?? []),
+          { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
+        ]);
+      const slots = new Map<number, { candidate: (typeof page)[number]; slot: PairCheckinSlot; startedAt: DateTime }>();
       for (const c of page) {
         const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-        const slot = checkinSlotForWeek(nowDt, {
+        const slot = dueCheckinSlot(nowDt, {
           weekday: c.weekday,
           time: c.time,
           zone: c.zone,
           holidays,
           programStartDate: c.start_date,
           programLengthWeeks: c.length_weeks,
+          meeting:
+            c.meeting_weekday !== null && c.meeting_time !== null
+              ? {
+                  weekday: c.meeting_weekday,
+                  time: c.meeting_time,
+                  zone: c.meeting_zone ?? c.zone,
+                  minutes: c.meeting_minutes ?? 0,
+                }
+              : null,
+          afterHours: c.checkin_after_hours,
+          cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
+          changes: changes.get(c.pairing_id) ?? [],
         });
-        if (slot && slot.promptAt.toMillis() <= now.getTime()) slots.set(c.pairing_id, { candidate: c, slot });
+        if (!slot) continue;
+        // Nobody is asked while away: with both away the week waits for the first back; with one away, the
+        // question goes out and the clock for both starts when they are back.
+        const back = [c.mentor_id, c.mentee_id].map((id) => awayUntilEnd(people.get(id), nowDt));
+        if (back.every((b) => b !== null)) continue;
+        // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
+        const startedAt = DateTime.max(slot.promptAt, nowDt, ...back.filter((b) => b !== null));
+        slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
       // One transaction and three statements per page: the check-ins, their messages, what each person owes.
       const created = await deps.transact(async (tx) => {
@@ -104,6 +130,8 @@ export function createCheckinService(deps: {
             weekKey: slot.weekKey,
             promptAt: slot.promptAt.toJSDate(),
             closesAt: slot.closesAt.toJSDate(),
+            meetingAt: slot.meetingAt?.toJSDate() ?? null,
+            meetingCancelled: slot.cancelled,
           })),
         );
         const deliveries = [];
@@ -111,7 +139,7 @@ export function createCheckinService(deps: {
         for (const checkin of rows) {
           const entry = slots.get(checkin.pairing_id);
           if (!entry) continue;
-          const { candidate: c, slot } = entry;
+          const { candidate: c, slot, startedAt } = entry;
           deliveries.push({
             dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
             kind: 'checkin',
@@ -121,20 +149,19 @@ export function createCheckinService(deps: {
               checkinId: checkin.id,
               mentorId: c.mentor_id,
               menteeId: c.mentee_id,
-              weekLabel: weekLabel(checkin.prompt_at, c.zone),
+              weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, c.meeting_zone ?? c.zone),
               answers: [],
+              cancelled: checkin.meeting_cancelled,
             }),
             notBefore: now,
             // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
             expiresAt: checkin.closes_at,
           });
-          // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
-          const startedAt = DateTime.max(slot.promptAt, nowDt);
           for (const subject of [c.mentor_id, c.mentee_id]) {
             const d = responseDeadlines(
               startedAt,
               c.response_window_days,
-              zones.get(subject) ?? c.zone,
+              people.get(subject)?.time_zone ?? c.zone,
               holidaysByProgram.get(c.program_id) ?? new Set<string>(),
             );
             expectations.push({
@@ -207,7 +234,11 @@ export function createCheckinService(deps: {
     if (!channel || !ts) return;
     const program = await deps.programs.get(pairing.program_id);
     const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
-    const zone = pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
+    const zone = pairing.meeting_zone ?? pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
+    // Once someone says they met: which session this was, against the program's target.
+    const session = answers.some((a) => a.answer === 'met')
+      ? { number: await deps.checkins.sessionsHeld(pairing.id, checkin.week_key), target: program?.session_target ?? null }
+      : null;
     await deps.slack.updateMessage({
       channel,
       ts,
@@ -215,8 +246,10 @@ export function createCheckinService(deps: {
         checkinId,
         mentorId: pairing.mentor_id,
         menteeId: pairing.mentee_id,
-        weekLabel: weekLabel(checkin.prompt_at, zone),
+        weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, zone),
         answers,
+        cancelled: checkin.meeting_cancelled,
+        session,
       }),
     });
   }
@@ -238,9 +271,9 @@ export function createCheckinService(deps: {
     return { ok: true, checkin: loaded.checkin, mentorId: loaded.mentorId, pairingId: loaded.pairingId };
   }
 
-  /** "Not yet" this week and last week: the pair has not met for two weeks; staff hear about it once. */
+  /** "Not yet" at this check-in and the one before: the pair has not met twice running; staff hear about it once. */
   async function checkMissedMeetings(pairingId: number, programId: number, checkin: Checkin, actor: string) {
-    const last = await deps.checkins.answersForWeek(pairingId, previousWeekKey(checkin.week_key));
+    const last = await deps.checkins.answersBefore(pairingId, checkin.week_key);
     if (!last.some((a) => a.answer === 'not_yet')) return;
     const pairing = await deps.pairings.get(pairingId);
     const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);

@@ -8,6 +8,7 @@ import type { ProgramRepository } from '../../db/repositories/program-repository
 import type { TxRepositories, WithPairLock } from '../../db/repositories/index.js';
 import type { AlertReason, Expectation } from '../../db/schema.js';
 import { holidaySet, responseDeadlines } from '../../domain/work-days.js';
+import { awayUntilEnd } from '../../domain/away.js';
 import type { Logger } from '../../logger.js';
 import { reminderMessage } from '../../messages/checkin.js';
 import type { AlertEvidence, AlertService } from '../alerts/alert-service.js';
@@ -29,7 +30,14 @@ const slackTs = /^\d{9,11}\.\d{1,6}$/;
 const recordsOnlyAfterMs = 60 * 60 * 1000;
 
 type Fact = Omit<NewPairActivity, 'pairingId'>;
-type PairContext = { pairing: PairingRow; windowDays: number; holidays: ReadonlySet<string>; zones: Map<string, string> };
+type PairContext = {
+  pairing: PairingRow;
+  windowDays: number;
+  holidays: ReadonlySet<string>;
+  zones: Map<string, string>;
+  /** When the last of the pair who is away now is back: no reply is due before it. */
+  back: DateTime | null;
+};
 
 export function createResponseWindowService(deps: {
   withPairLock: WithPairLock;
@@ -53,26 +61,29 @@ export function createResponseWindowService(deps: {
     const program = await deps.programs.get(pairing.program_id);
     if (!program) return undefined;
     const zones = new Map<string, string>();
-    for (const id of [pairing.mentor_id, pairing.mentee_id])
-      zones.set(
-        id,
-        (
-          await deps.people
-            .ensure(id)
-            .catch((err: unknown) => void log.warn({ err }, 'could not look up a zone; using the program zone'))
-        )?.time_zone ?? program.time_zone,
-      );
+    let back: DateTime | null = null;
+    for (const id of [pairing.mentor_id, pairing.mentee_id]) {
+      const person = await deps.people
+        .ensure(id)
+        .catch((err: unknown) => void log.warn({ err }, 'could not look up a zone; using the program zone'));
+      zones.set(id, person?.time_zone ?? program.time_zone);
+      const returns = awayUntilEnd(person ?? undefined, DateTime.fromJSDate(deps.clock()));
+      if (returns && (!back || returns > back)) back = returns;
+    }
     return {
       pairing,
       windowDays: pairing.reply_within_days ?? program.response_window_days,
       holidays: holidaySet(program.holidays),
       zones,
+      back,
     };
   }
 
   function replyDeadlines(ctx: PairContext, subject: string, sourceTs: string) {
     const at = tsToDate(sourceTs);
-    const d = responseDeadlines(DateTime.fromJSDate(at), ctx.windowDays, ctx.zones.get(subject) ?? 'UTC', ctx.holidays);
+    // A message to someone away (or from someone about to be away) is owed an answer from their return.
+    const from = ctx.back ? DateTime.max(DateTime.fromJSDate(at), ctx.back) : DateTime.fromJSDate(at);
+    const d = responseDeadlines(from, ctx.windowDays, ctx.zones.get(subject) ?? 'UTC', ctx.holidays);
     return { startedAt: at, remindAt: d.remindAt.toJSDate(), dueAt: d.dueAt.toJSDate() };
   }
 

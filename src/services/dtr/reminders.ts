@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { DtrRepository } from '../../db/repositories/dtr-repository.js';
+import type { PeopleRepository } from '../../db/repositories/people-repository.js';
+import { isAway } from '../../domain/away.js';
 import type { Milestone } from '../../db/schema.js';
 import { programWeek } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
@@ -36,6 +38,7 @@ const openText: Record<Milestone, { title: string; command: string }> = {
  * not completed when its window has closed.
  */
 export function createMilestoneService(deps: {
+  people: PeopleRepository;
   dtr: DtrRepository;
   deliveries: DeliveryRepository;
   alerts: AlertService;
@@ -55,8 +58,13 @@ export function createMilestoneService(deps: {
         after = page[page.length - 1]?.id ?? after;
         const done = await deps.dtr.completedMilestones(page.map((p) => p.id));
         const completed = new Set(done.map((d) => `${d.pairing_id}:${d.milestone}`));
+        const people = new Map(
+          (await deps.people.findMany([...new Set(page.flatMap((p) => [p.mentor_id, p.mentee_id]))])).map((x) => [x.slack_id, x]),
+        );
         for (const p of page) {
           const nowDt = DateTime.fromJSDate(now, { zone: p.time_zone });
+          // Nothing is asked of a pair, or said to staff about it, while one of them is away.
+          if (isAway(people.get(p.mentor_id), nowDt) || isAway(people.get(p.mentee_id), nowDt)) continue;
           // After the last week programWeek is null; treat it as one past the end so the exit DTR can escalate.
           const week =
             programWeek(p.start_date, p.length_weeks, nowDt, p.time_zone) ??

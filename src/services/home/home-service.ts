@@ -49,7 +49,10 @@ export function createHomeService(deps: {
 
   async function build(userId: string): Promise<HomeInput> {
     const now = deps.clock();
-    const zone = (await deps.people.find(userId))?.time_zone ?? 'UTC';
+    const me = await deps.people.find(userId);
+    const zone = me?.time_zone ?? 'UTC';
+    const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? '';
+    const away = me?.away_until && me.away_until >= today ? { until: me.away_until, note: userTextOrNull(me.away_note) } : null;
     const fmt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('ccc d LLL, HH:mm') : null);
     const pairings = (await deps.pairings.listLiveFor(userId)).filter((p) => p.status !== 'ended');
     const asMentee: HomeInput['asMentee'] = [];
@@ -105,7 +108,15 @@ export function createHomeService(deps: {
         ? { id: latest.id, submitted: Boolean(latest.submitted_at), weekLabel: weekLabel(latest.prompt_at, zone) }
         : null;
     const staff = (await deps.staff.isStaff(userId)) ? await staffView(now, zone) : null;
-    return { userId, asMentee, asMentor, standup, staff, month: DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM') };
+    return {
+      userId,
+      asMentee,
+      asMentor,
+      standup,
+      staff,
+      month: DateTime.fromJSDate(now, { zone }).toFormat('yyyy-MM'),
+      away,
+    };
   }
 
   async function staffView(now: Date, zone: string): Promise<HomeStaffProgram[]> {
@@ -133,6 +144,17 @@ export function createHomeService(deps: {
         openAlerts: await withLinks(openPairs(alerts, zone)),
         missingStandups: missing,
         undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
+        away: (await deps.people.awayInProgram(program.id, now)).map((a) => ({
+          personId: a.slack_id,
+          from: a.away_from ?? a.away_until ?? '',
+          until: a.away_until ?? '',
+        })),
+        pausedPairs: (await deps.pairings.listByProgram(program.id, ['paused'])).map((q) => ({
+          mentorId: q.mentor_id,
+          menteeId: q.mentee_id,
+          pausedBy: q.paused_by,
+          until: q.paused_until,
+        })),
       });
     }
     return out;

@@ -178,8 +178,10 @@ export function createPairingService(deps: PairingDeps) {
       const updated = await deps.pairings.transition(pairingId, from, {
         status: change.to,
         ...(change.to === 'ended' ? { ended_at: now } : {}),
-        ...(change.to === 'paused' ? { paused_until: change.until ?? null, pause_reason: change.reason ?? null } : {}),
-        ...(change.to === 'active' ? { paused_until: null, pause_reason: null } : {}),
+        ...(change.to === 'paused'
+          ? { paused_until: change.until ?? null, pause_reason: change.reason ?? null, paused_by: actor }
+          : {}),
+        ...(change.to === 'active' ? { paused_until: null, pause_reason: null, paused_by: null } : {}),
       });
       if (updated) {
         // Paused and ended pairs owe nothing: no reminders, no escalations, no deadline running.

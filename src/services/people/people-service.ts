@@ -43,6 +43,7 @@ export function createPeopleService(deps: { people: PeopleRepository; slack: Sla
     find: (id: string) => deps.people.find(id),
     findMany: (ids: readonly string[]) => deps.people.findMany(ids),
     setMaxMentees: (id: string, max: number | null) => deps.people.setMaxMentees(id, max),
+    awayInProgram: (programId: number, now: Date) => deps.people.awayInProgram(programId, now),
   };
 }
 

@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import { isMentorOf } from '../../domain/authorization.js';
 import { z } from 'zod';
 import type { NoteRepository } from '../../db/repositories/note-repository.js';
+import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
+import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
@@ -34,6 +36,8 @@ export type SessionLogInput = z.input<typeof sessionLogSchema>;
 /** Session logs, hours and a mentor's private notes: the mentor's own records. */
 export function createMentorRecordsService(deps: {
   sessionLogs: SessionLogRepository;
+  checkins: CheckinRepository;
+  programs: ProgramRepository;
   notes: NoteRepository;
   pairings: PairingRepository;
   people: PeopleRepository;
@@ -118,12 +122,19 @@ export function createMentorRecordsService(deps: {
           ? await deps.sessionLogs.create({ ...row, authorId: actor, formId: formId ?? null })
           : await deps.sessionLogs.update(logId, actor, row);
       if (!log) return refuse('forbidden', 'Only the mentor who wrote a session log can change it.');
+      const week = DateTime.fromISO(log.session_date, { zone: 'UTC' });
+      const weekKey = `${week.weekYear}-W${String(week.weekNumber).padStart(2, '0')}`;
+      const session = {
+        number: await deps.checkins.sessionsHeld(pairing.id, weekKey),
+        target: (await deps.programs.get(pairing.program_id))?.session_target ?? null,
+      };
       return {
         ok: true,
         log,
         confirmation: sessionLoggedMessage(
           { id: log.id, minutes: log.minutes, sessionDate: log.session_date },
           pairing.mentee_id,
+          session,
         ),
       };
     },

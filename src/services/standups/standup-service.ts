@@ -6,6 +6,9 @@ import type { AuditRepository } from '../../db/repositories/audit-repository.js'
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { Transact } from '../../db/repositories/index.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
+import type { PairingRepository } from '../../db/repositories/pairing-repository.js';
+import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
+import { programWeekIndex, sessionsExpected } from '../../domain/cadence.js';
 import type { ProgramRepository, ProgramWithHolidays } from '../../db/repositories/program-repository.js';
 import type { StandupRepository } from '../../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../../db/schema.js';
@@ -14,6 +17,7 @@ import { endOfLocalDay, holidaySet, isoWeekKey, programEnd } from '../../domain/
 import type { Logger } from '../../logger.js';
 import {
   digestMessage,
+  type DigestInput,
   standupModal,
   standupPageSize,
   standupPromptMessage,
@@ -52,6 +56,8 @@ export function createStandupService(deps: {
   deliveries: DeliveryRepository;
   sessionLogs: SessionLogRepository;
   people: PeopleRepository;
+  pairings: PairingRepository;
+  checkins: CheckinRepository;
   audit: AuditRepository;
   alerts: AlertService;
   figures: ProgramFigures;
@@ -138,6 +144,22 @@ export function createStandupService(deps: {
       weekLabel: weekLabel(s.prompt_at, zone),
       pages: Math.max(1, Math.ceil(mentees.length / standupPageSize)),
     };
+  }
+
+  /** Pairs of the digest with fewer sessions by the end of `weekKey` than the program's target calls for. */
+  async function behindTarget(
+    program: ProgramWithHolidays,
+    weekKey: string,
+    pairs: readonly { pairingId: number; mentorId: string; menteeId: string }[],
+  ): Promise<NonNullable<DigestInput['behind']>> {
+    const target = program.session_target;
+    if (!target) return [];
+    const monday = DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' }).toISODate() ?? '';
+    const expected = sessionsExpected(target, program.length_weeks, programWeekIndex(program.start_date, monday) + 1);
+    const held = await deps.checkins.sessionsHeldInProgram(program.id, weekKey);
+    return pairs
+      .map((p) => ({ mentorId: p.mentorId, menteeId: p.menteeId, held: held.get(p.pairingId) ?? 0, expected, target }))
+      .filter((p) => p.held < p.expected);
   }
 
   return {
@@ -450,6 +472,18 @@ export function createStandupService(deps: {
           missingStandups: missing,
           hoursByMentor: byMentor,
           undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
+          behind: await behindTarget(program, lastWeek, week.pairs),
+          away: (await deps.people.awayInProgram(program.id, now)).map((a) => ({
+            personId: a.slack_id,
+            from: a.away_from ?? a.away_until ?? '',
+            until: a.away_until ?? '',
+          })),
+          pausedPairs: (await deps.pairings.listByProgram(program.id, ['paused'])).map((q) => ({
+            mentorId: q.mentor_id,
+            menteeId: q.mentee_id,
+            pausedBy: q.paused_by,
+            until: q.paused_until,
+          })),
         });
         if (await deps.alerts.channelProblem(program)) continue;
         // A chart that fails to render is logged and left out; the text goes regardless.

@@ -9,6 +9,7 @@ import { registerDtrSubmitView } from './dtr/form.js';
 import { registerEvents } from './events/events.js';
 import { registerMatching } from './matching/listeners.js';
 import { registerReschedule } from './pairings/reschedule.js';
+import { registerAway } from './people/away.js';
 import { registerProgramActions } from './programs/buttons.js';
 import { registerProgramNewView } from './programs/form.js';
 import { registerRecordsActions } from './records/buttons.js';
@@ -35,5 +36,6 @@ export function registerListeners(app: App, services: Services): void {
   registerRecordsViews(app, services);
   registerMatching(app, services);
   registerReschedule(app, services);
+  registerAway(app, services);
   registerEvents(app, services);
 }

@@ -12,7 +12,8 @@ import { openSessionLogModal } from '../records/buttons.js';
 import { openRescheduleModal } from '../pairings/reschedule.js';
 import { openPairReport } from '../reports/buttons.js';
 import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../kit/respond.js';
-import { helpText, parseTandemCommand, yourText, type TandemCommand } from './parse.js';
+import { helpText, parseTandemCommand, usage, yourText, type TandemCommand } from './parse.js';
+import { dayLabel } from '../../../messages/away.js';
 
 const commandPayload = z.object({
   user_id: z.string().regex(/^[UW][A-Z0-9]+$/),
@@ -288,6 +289,16 @@ export function registerTandemCommand(app: App, services: Services): void {
       case 'list': {
         const r = await services.pairings.list(actor, cmd.program);
         return r.ok ? r.text : r.message;
+      }
+      case 'away': {
+        const r = await services.away.setAway(actor, { until: cmd.until, note: cmd.note ?? null });
+        if (!r.ok) return r.reason === 'fields' ? `${Object.values(r.errors).join(' ')} ${usage.away}` : r.message;
+        return `You are away until ${dayLabel(r.until)}: no check-in questions, reminders or standups for you until then${r.pairs > 0 ? `, and your ${r.pairs === 1 ? 'partner has' : 'partners have'} been told` : ''}. \`/tandem back\` ends it early.`;
+      }
+      case 'back': {
+        const r = await services.away.back(actor);
+        if (!r.ok) return r.message;
+        return r.wasAway ? 'Welcome back! Check-ins and reminders carry on as usual.' : 'You were not away; nothing changed.';
       }
     }
   }

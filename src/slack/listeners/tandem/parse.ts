@@ -22,7 +22,9 @@ export type TandemCommand =
   | { name: 'report'; mentorId: string; menteeId: string; program?: string | undefined }
   | { name: 'match'; mentorId: string; menteeId: string; program?: string | undefined; note?: string | undefined }
   | { name: 'capacity'; mentorId: string; max: number | null }
-  | { name: 'reschedule' };
+  | { name: 'reschedule' }
+  | { name: 'away'; until: string; note?: string | undefined }
+  | { name: 'back' };
 
 export const usage: Record<string, string> = {
   help: '`/tandem help`',
@@ -46,6 +48,8 @@ export const usage: Record<string, string> = {
   capacity: '`/tandem capacity @mentor N` (or `none`)',
   report: '`/tandem report @mentor @mentee [program]` opens what the pair and the mentor wrote, week by week',
   reschedule: '`/tandem reschedule` moves or cancels a meeting',
+  away: '`/tandem away until YYYY-MM-DD [note for your partners]`',
+  back: '`/tandem back`',
 };
 
 export const helpText = [
@@ -75,6 +79,7 @@ export const helpText = [
   `• ${usage.pause} — no prompts or reminders while paused`,
   `• ${usage.resume}`,
   `• ${usage.reschedule} — your partner is told; under 48 hours is late notice`,
+  `• ${usage.away} — out of office in every pairing and standup: no questions or reminders, deadlines wait; ${usage.back} ends it early`,
   '• `/dtr kickoff | midmod | exit` — define how you work together',
 ].join('\n');
 
@@ -174,6 +179,14 @@ function parseCommandText(text: string): Parsed {
     }
     case 'list':
       return { ok: true, command: { name: 'list', program: restAfter(words, 1) } };
+    case 'away': {
+      if (second?.toLowerCase() !== 'until') return bad('away', 'Say until when, as YYYY-MM-DD (your last day away).');
+      const date = isoDate.safeParse(rest[0] ?? '');
+      if (!date.success) return bad('away', 'After “until” give your last day away as YYYY-MM-DD.');
+      return { ok: true, command: { name: 'away', until: date.data, note: unquote(restAfter(words, 3) ?? '') || undefined } };
+    }
+    case 'back':
+      return { ok: true, command: { name: 'back' } };
     case 'log':
       return { ok: true, command: { name: 'log' } };
     case 'hours': {
