@@ -1,12 +1,14 @@
 import type { Message } from './text.js';
 import { context, escapeMrkdwn, mention, section, type UserText } from './text.js';
+import { slackTime } from './time.js';
 
 export type PairIntroInput = {
   mentorId: string;
   menteeId: string;
   programName: UserText;
-  checkinDay: string;
-  checkinTime: string;
+  /** When the first check-in is asked (null: none left in the program), and the zone its slot is set in. */
+  firstCheckinAt: Date | null;
+  checkinZone: string;
   responseWindowDays: number;
 };
 
@@ -21,7 +23,9 @@ export function pairIntroMessage(input: PairIntroInput): Message {
       section(
         [
           '*How Tandem helps this pair*',
-          `• Every ${input.checkinDay} at ${input.checkinTime} I ask you both here whether you met this week. One click answers it.`,
+          input.firstCheckinAt
+            ? `• Each week I ask you both here whether you met, first ${slackTime(input.firstCheckinAt, input.checkinZone, '{date_long_pretty} at {time}')}. One click answers it.`
+            : '• Each week I ask you both here whether you met. One click answers it.',
           `• Messages in this conversation get an answer or a reaction within ${input.responseWindowDays} work days; I nudge before then and tell program staff if a conversation stalls.`,
           '• You can move or cancel a meeting with `/tandem reschedule`; the earlier you say so, the better.',
         ].join('\n'),
