@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/reliability/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // Fails a test in which the bot showed a clock time without a date token or a zone.
+    setupFiles: ['test/support/bare-times-check.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -33,3 +33,9 @@ export function isMeetingWeek(r: CadenceRule & { programStartDate: string }, dat
 export function sessionsExpected(target: number, lengthWeeks: number, weeksDone: number): number {
   return Math.floor((target * Math.min(Math.max(weeksDone, 0), lengthWeeks)) / lengthWeeks);
 }
+
+/** How often pairs are asked, as the pair reads it: "Each week", "Every other week", "Every 4 weeks". */
+export function cadenceOften(r: CadenceRule): string {
+  const weeks = cadenceWeeks(r);
+  return weeks === 1 ? 'Each week' : weeks === 2 ? 'Every other week' : `Every ${weeks} weeks`;
+}

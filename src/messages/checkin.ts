@@ -3,6 +3,7 @@ import type { Message } from './text.js';
 import type { CheckinAnswer } from '../domain/vocabulary.js';
 import { actionIds, checkinNoteFields, ids, viewIds } from './ids.js';
 import { button, clip, context, mention, plain, section } from './text.js';
+import { slackTime } from './time.js';
 
 export const answerLabels: Record<CheckinAnswer, string> = {
   met: 'We met',
@@ -140,9 +141,11 @@ export function checkinNoteModal(checkinId: number, weekLabel: string, d: NoteDe
 export function reminderMessage(
   kind: 'checkin' | 'reply',
   partnerId: string,
-  dueLabel: string,
+  /** The deadline, shown in each reader's zone; `zone` (the person nudged) is the fallback's. */
+  due: { at: Date; zone: string },
   permalink: string | null,
 ): Message {
+  const dueLabel = slackTime(due.at, due.zone);
   const where = permalink ? `<${permalink}|your pair conversation>` : 'your pair conversation';
   const text =
     kind === 'checkin'

@@ -1,10 +1,10 @@
 import type { ModalView } from '@slack/types';
 import type { InputBlockElement } from '@slack/types';
 import type { Message, KnownBlock } from './text.js';
+import { clockIn, slackDate, slackTime, weeklySlot } from './time.js';
 import type { Milestone } from '../domain/vocabulary.js';
 import type { Answers, Question, QuestionSet } from '../domain/dtr-questions.js';
 import { allQuestions, pairReads, personReads, questionsFor, type ShownAnswer } from '../domain/dtr-questions.js';
-import { weekdayName } from '../domain/weekdays.js';
 import { fieldValues, type FormState } from './form-state.js';
 import { dtrIds, ids } from './ids.js';
 import {
@@ -26,7 +26,7 @@ export const milestoneTitles: Record<Milestone, string> = { kickoff: 'Kick-off D
 
 export type DtrModalMeta = { m: Milestone; p: number | null; s: string; v: number };
 
-function element(q: Question, value: string | undefined): InputBlockElement {
+function element(q: Question, value: string | undefined, zone: string): InputBlockElement {
   const opts = (q.options ?? []).map((o) => ({ text: plain(o.label), value: o.value }));
   const initialOption = opts.find((o) => o.value === value);
   switch (q.kind) {
@@ -48,7 +48,7 @@ function element(q: Question, value: string | undefined): InputBlockElement {
         ...(initialOption ? { initial_option: initialOption } : {}),
       };
     case 'time':
-      return { type: 'timepicker', action_id: ids.value, ...(value ? { initial_time: value } : {}) };
+      return { type: 'timepicker', action_id: ids.value, timezone: zone, ...(value ? { initial_time: value } : {}) };
     case 'date':
       return { type: 'datepicker', action_id: ids.value, ...(value ? { initial_date: value } : {}) };
     case 'number':
@@ -70,6 +70,8 @@ export function dtrModal(input: {
   meta: DtrModalMeta;
   prefill: Answers;
   partnerChoices?: { pairingId: number; label: string }[];
+  /** The person's own zone: their times are read in it, and the time pickers name it. */
+  zone: string;
 }): ModalView {
   const blocks: KnownBlock[] = [context(input.set.intro)];
   if (input.partnerChoices && input.partnerChoices.length > 1) {
@@ -90,7 +92,7 @@ export function dtrModal(input: {
         optional: !q.required,
         label: plain(q.label, 2000),
         ...(q.hint ? { hint: plain(q.hint, 2000) } : {}),
-        element: element(q, input.prefill[q.id]),
+        element: element(q, input.prefill[q.id], input.zone),
       });
     }
   }
@@ -110,10 +112,12 @@ export function readDtrModal(state: FormState): Record<string, string | null> {
   return fieldValues(state);
 }
 
-const answerOf = (set: QuestionSet, answers: UserAnswers, id: string): UserText | string | undefined => {
+/** An answer as its reader sees it: an option's label, a time with the zone its author meant it in. */
+const answerOf = (set: QuestionSet, answers: UserAnswers, id: string, zone: string): UserText | string | undefined => {
   const q = set.sections.flatMap((s) => s.questions).find((x) => x.id === id);
   const v = answers[id];
   if (!q || !v) return v;
+  if (q.kind === 'time') return clockIn(v, zone);
   return q.options?.find((o) => o.value === v)?.label ?? v;
 };
 
@@ -121,8 +125,11 @@ export type SummaryInput = {
   milestone: Milestone;
   mentorId: string;
   menteeId: string;
-  mentor: { set: QuestionSet; answers: UserAnswers };
-  mentee: { set: QuestionSet; answers: UserAnswers };
+  /** Each side's answers and their own zone (the one their times are in). */
+  mentor: { set: QuestionSet; answers: UserAnswers; zone: string };
+  mentee: { set: QuestionSet; answers: UserAnswers; zone: string };
+  /** The agreed weekly meeting's next occurrence, when the kick-off set one. */
+  nextMeetingAt: Date | null;
   updated: boolean;
 };
 
@@ -157,20 +164,22 @@ export function dtrSummaryMessage(s: SummaryInput): Message {
   const title = `${milestoneTitles[s.milestone]}${s.updated ? ' (updated)' : ''}`;
   const text = `${title}: ${mention(s.mentorId)} and ${mention(s.menteeId)} have both recorded their part.`;
   const blocks: KnownBlock[] = [{ type: 'header', text: plain(title, 150) }, section(text)];
-  const mentor = { set: s.mentor.set, answers: pairAnswers(s.mentor.set, s.mentor.answers) };
-  const mentee = { set: s.mentee.set, answers: pairAnswers(s.mentee.set, s.mentee.answers) };
+  const mentor = { set: s.mentor.set, answers: pairAnswers(s.mentor.set, s.mentor.answers), zone: s.mentor.zone };
+  const mentee = { set: s.mentee.set, answers: pairAnswers(s.mentee.set, s.mentee.answers), zone: s.mentee.zone };
   const kickoff = s.milestone === 'kickoff';
   if (kickoff) {
     const m = mentor.answers;
     const slot =
       m.meeting_weekday && m.meeting_time
-        ? `${weekdayName(Number(m.meeting_weekday))}s at ${m.meeting_time} (${mention(s.mentorId)}'s time), ${m.meeting_minutes ?? '?'} minutes`
+        ? `${weeklySlot(Number(m.meeting_weekday), m.meeting_time, mentor.zone)}, ${m.meeting_minutes ?? '?'} minutes${
+            s.nextMeetingAt ? `; next ${slackTime(s.nextMeetingAt, mentor.zone, '{date_long_pretty} at {time}')}` : ''
+          }`
         : 'not set yet';
     blocks.push(
       section(
         [
           `*Weekly meeting:* ${slot}`,
-          `*Where you reach each other:* ${escapeMrkdwn(answerOf(mentor.set, m, 'contact_channel') ?? 'not set yet')}`,
+          `*Where you reach each other:* ${escapeMrkdwn(answerOf(mentor.set, m, 'contact_channel', mentor.zone) ?? 'not set yet')}`,
           `*Say "seen it" within:* ${m.ack_within_hours ? `${m.ack_within_hours} hours` : 'not set yet'}`,
           `*Answer within:* ${m.reply_within_days ? `${m.reply_within_days} work days` : 'not set yet'}`,
         ].join('\n'),
@@ -199,7 +208,7 @@ export function dtrSummaryMessage(s: SummaryInput): Message {
   ] as const) {
     const lines = allQuestions(side.set)
       .filter((q) => side.answers[q.id] && !(kickoff && agreementIds.has(q.id)))
-      .map((q) => `*${escapeMrkdwn(q.label)}*\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`);
+      .map((q) => `*${escapeMrkdwn(q.label)}*\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id, side.zone) ?? '')}`);
     if (lines.length === 0) continue;
     blocks.push(section(`*${mention(who)}*`));
     blocks.push(...packSections(lines));
@@ -234,9 +243,6 @@ export function dtrPrivateMessage(input: {
   };
 }
 
-/** A date each reader's Slack shows in their own zone ("Jan 12th"), with the UTC date as the fallback. */
-const slackDate = (d: Date) => `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty}|${d.toISOString().slice(0, 10)}>`;
-
 const readersMark: Partial<Record<Question['readers'], string>> = { mentor: ' _(private)_', staff: ' _(for the program team)_' };
 
 /**
@@ -247,18 +253,18 @@ export function dtrShowBlocks(input: {
   milestone: Milestone;
   viewerIsMentor: boolean;
   viewerId: string;
-  sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date }[];
+  sides: { personId: string; role: 'mentor' | 'mentee'; set: QuestionSet; answers: UserAnswers; updatedAt: Date; zone: string }[];
 }): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'header', text: plain(milestoneTitles[input.milestone], 150) }];
   for (const side of input.sides) {
     const viewer = { isAuthor: side.personId === input.viewerId, isMentor: input.viewerIsMentor };
     const qs = allQuestions(side.set).filter((q) => side.answers[q.id] && personReads(q, viewer));
-    blocks.push(section(`*${mention(side.personId)}* (${side.role}) — saved ${slackDate(side.updatedAt)}`));
+    blocks.push(section(`*${mention(side.personId)}* (${side.role}) — saved ${slackDate(side.updatedAt, side.zone)}`));
     blocks.push(
       ...packSections(
         qs.map(
           (q) =>
-            `*${escapeMrkdwn(q.label)}*${readersMark[q.readers] ?? ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id) ?? '')}`,
+            `*${escapeMrkdwn(q.label)}*${readersMark[q.readers] ?? ''}\n${escapeMrkdwn(answerOf(side.set, side.answers, q.id, side.zone) ?? '')}`,
         ),
       ),
     );

@@ -1,13 +1,19 @@
 import type { Message } from './text.js';
 import { context, escapeMrkdwn, mention, section, type UserText } from './text.js';
+import { slackTime } from './time.js';
 
 export type PairIntroInput = {
   mentorId: string;
   menteeId: string;
   programName: UserText;
-  checkinDay: string;
-  checkinTime: string;
+  /** When the first check-in is asked (null: none left in the program), and the zone its slot is set in. */
+  firstCheckinAt: Date | null;
+  checkinZone: string;
   responseWindowDays: number;
+  /** How often the program's pairs meet ("Each week", "Every other week", …). */
+  often?: string;
+  /** Hours after the pair's meeting ends that its check-in comes, once the kick-off has set the meeting. */
+  afterHours?: number;
 };
 
 /** The first message in a pair's group DM: who is who, what Tandem will do, and the first step. */
@@ -21,7 +27,15 @@ export function pairIntroMessage(input: PairIntroInput): Message {
       section(
         [
           '*How Tandem helps this pair*',
-          `• Every ${input.checkinDay} at ${input.checkinTime} I ask you both here whether you met this week. One click answers it.`,
+          `• ${input.often ?? 'Each week'} I ask you both here whether you met${
+            input.firstCheckinAt
+              ? `, first ${slackTime(input.firstCheckinAt, input.checkinZone, '{date_long_pretty} at {time}')}`
+              : ''
+          }. One click answers it.${
+            input.afterHours !== undefined
+              ? ` Once your kick-off sets your meeting, I ask ${input.afterHours === 0 ? 'as it ends' : `${input.afterHours === 1 ? 'an hour' : `${input.afterHours} hours`} after it ends`}.`
+              : ''
+          }`,
           `• Messages in this conversation get an answer or a reaction within ${input.responseWindowDays} work days; I nudge before then and tell program staff if a conversation stalls.`,
           '• You can move or cancel a meeting with `/tandem reschedule`; the earlier you say so, the better.',
         ].join('\n'),

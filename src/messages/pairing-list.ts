@@ -1,6 +1,6 @@
 import type { PairingStatus } from '../domain/vocabulary.js';
-import { weekdayName } from '../domain/weekdays.js';
 import { counted, escapeMrkdwn } from './text.js';
+import { weeklySlot } from './time.js';
 
 /** A pairing as the staff list shows it. */
 export type PairingListed = {
@@ -10,6 +10,8 @@ export type PairingListed = {
   pausedUntil: string | null;
   meetingWeekday: number | null;
   meetingTime: string | null;
+  /** The zone the slot was agreed in (the mentor's, from the kick-off). */
+  meetingZone: string | null;
 };
 
 /** Longest list one ephemeral reply holds comfortably. */
@@ -20,7 +22,8 @@ export function pairingListText(programName: string, pairings: readonly PairingL
   if (pairings.length === 0)
     return `“${escapeMrkdwn(programName)}” has no pairings yet. Add one with \`/tandem pair @mentor @mentee\`.`;
   const line = (p: PairingListed) => {
-    const slot = p.meetingWeekday && p.meetingTime ? ` · meets ${weekdayName(p.meetingWeekday)} ${p.meetingTime}` : '';
+    const slot =
+      p.meetingWeekday && p.meetingTime ? ` · meets ${weeklySlot(p.meetingWeekday, p.meetingTime, p.meetingZone ?? 'UTC')}` : '';
     const status = p.status === 'active' ? '' : ` · _${p.status}${p.pausedUntil ? ` until ${p.pausedUntil}` : ''}_`;
     return `• <@${p.mentorId}> → <@${p.menteeId}>${slot}${status}`;
   };

@@ -5,6 +5,7 @@ import type { ProgramSettingsForm } from '../domain/program-settings.js';
 import { fieldValue, type FormState } from './form-state.js';
 import { ids } from './ids.js';
 import { context, escapeMrkdwn, plain } from './text.js';
+import { weeklySlot } from './time.js';
 
 const f = ids.programFields;
 const weekdayOptions = weekdayNames.map((name, i) => ({ text: plain(name), value: String(i + 1) }));
@@ -228,10 +229,10 @@ type ProgramSaved = {
 
 /** The DM to the staff member who created a program. */
 export function programCreatedText(p: ProgramSaved): string {
-  return `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`;
+  return `Program “${escapeMrkdwn(p.name)}” is ready: starts ${p.start_date} for ${p.length_weeks} weeks (${p.time_zone}). Check-ins go out ${weeklySlot(p.checkin_weekday, p.checkin_time, p.time_zone)}; alerts go to <#${p.alerts_channel_id}>. Pair people with \`/tandem pair @mentor @mentee ${escapeMrkdwn(p.name)}\`.`;
 }
 
 /** The DM to the staff member who edited a program. */
 export function programSavedText(p: ProgramSaved): string {
-  return `Saved “${escapeMrkdwn(p.name)}”: ${p.length_weeks} weeks from ${p.start_date} (${p.time_zone}); check-ins ${weekdayName(p.checkin_weekday)} at ${p.checkin_time}, standups ${weekdayName(p.standup_weekday)} at ${p.standup_time}; alerts to <#${p.alerts_channel_id}>. The changes apply from the next check-in and standup.`;
+  return `Saved “${escapeMrkdwn(p.name)}”: ${p.length_weeks} weeks from ${p.start_date} (${p.time_zone}); check-ins ${weeklySlot(p.checkin_weekday, p.checkin_time, p.time_zone)}, standups ${weekdayName(p.standup_weekday)}s at ${p.standup_time} in each mentor's own zone; alerts to <#${p.alerts_channel_id}>. The changes apply from the next check-in and standup.`;
 }

@@ -28,8 +28,8 @@ const hours = (minutes: number) => `${Math.round((minutes / 60) * 100) / 100} h`
 
 /**
  * The pair report modal: who the pair are, their DTRs and what the exit told staff, then week by
- * week, newest first, everything the pair and the mentor wrote for staff. Dates are in the
- * reader's zone (a modal cannot use Slack's date tokens), and the zone is named.
+ * week, newest first, everything the pair and the mentor wrote for staff. Dates (days, never clock
+ * times) are in the reader's zone, and the zone is named.
  */
 export function pairReportView(report: PairReport, page = 0): ModalView {
   const { pairing } = report;

@@ -1,6 +1,8 @@
 import type { ModalView } from '@slack/types';
 import { ids, rescheduleIds } from './ids.js';
-import { context, plain } from './text.js';
+import type { Message } from './text.js';
+import { escapeMrkdwn, mention, plain, context, section, type UserText } from './text.js';
+import { slackTime } from './time.js';
 
 const f = rescheduleIds.fields;
 
@@ -12,6 +14,8 @@ export function rescheduleModal(input: {
   pairings: MeetingChoice[];
   preselect?: number | undefined;
   next: { date: string; time: string } | null;
+  /** The person's own zone: the form's times are read in it, and it is named next to them. */
+  zone: string;
 }): ModalView {
   const options = input.pairings
     .slice(0, 100)
@@ -25,7 +29,7 @@ export function rescheduleModal(input: {
     close: plain('Cancel', 24),
     blocks: [
       context(
-        'Times are in your own time zone. Please give at least 48 hours’ notice when you can; less is recorded as late notice.',
+        `Times are in your own time zone, ${input.zone}. Please give at least 48 hours’ notice when you can; less is recorded as late notice.`,
       ),
       {
         type: 'input',
@@ -43,7 +47,12 @@ export function rescheduleModal(input: {
         type: 'input',
         block_id: f.originalTime,
         label: plain('Meeting time'),
-        element: { type: 'timepicker', action_id: ids.value, ...(input.next ? { initial_time: input.next.time } : {}) },
+        element: {
+          type: 'timepicker',
+          action_id: ids.value,
+          timezone: input.zone,
+          ...(input.next ? { initial_time: input.next.time } : {}),
+        },
       },
       {
         type: 'input',
@@ -68,7 +77,7 @@ export function rescheduleModal(input: {
         block_id: f.newTime,
         optional: true,
         label: plain('New time'),
-        element: { type: 'timepicker', action_id: ids.value },
+        element: { type: 'timepicker', action_id: ids.value, timezone: input.zone },
       },
       {
         type: 'input',
@@ -79,4 +88,25 @@ export function rescheduleModal(input: {
       },
     ],
   };
+}
+
+/**
+ * What the pair conversation is told when a meeting moves or is cancelled: the times as date tokens,
+ * so each of the two reads them in their own zone (the fallback in the partner's).
+ */
+export function rescheduleNotice(input: {
+  actorId: string;
+  original: Date;
+  moved: Date | null;
+  zone: string;
+  reason: UserText | null;
+  lateNoticeHours: number | null;
+}): Message {
+  const what = input.moved
+    ? `moved your meeting of ${slackTime(input.original, input.zone)} to *${slackTime(input.moved, input.zone)}*`
+    : `cancelled your meeting of ${slackTime(input.original, input.zone)}`;
+  const text = `${mention(input.actorId)} ${what}.${input.reason ? ` Reason: ${escapeMrkdwn(input.reason)}` : ''}${
+    input.lateNoticeHours ? ` This is less than ${input.lateNoticeHours} hours' notice.` : ''
+  }`;
+  return { text, blocks: [section(text)] };
 }

@@ -1,5 +1,4 @@
 import type { Button, ContextBlock, DividerBlock, KnownBlock, PlainTextElement, SectionBlock } from '@slack/types';
-import { DateTime } from 'luxon';
 
 /** A message as Slack takes it: the notification text and its Block Kit blocks. */
 export type Message = { text: string; blocks: KnownBlock[] };
@@ -77,15 +76,6 @@ export function packSections(lines: readonly string[], separator = '\n\n'): Sect
   }
   if (current) out.push(current);
   return out.map(section);
-}
-
-/**
- * An instant every reader sees in their own zone (a Slack date token); the fallback, for clients
- * that cannot show it, is in the given zone and names it.
- */
-export function slackTime(at: Date, zone: string, format = '{date_short_pretty} at {time}'): string {
-  const fallback = DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL, HH:mm ZZZZ');
-  return `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
 }
 
 /** "1 mentee", "3 mentees": a count with its noun, never "mentee(s)". */

@@ -67,7 +67,8 @@ describe('App Home', () => {
     const mentee = await openHome(MENTEE);
     expect(mentee).toContain('Your mentor:* <@UMENTOR>');
     expect(mentee).toContain('Ship the capstone');
-    expect(mentee).toContain('Thu 14 Jan, 12:00'); // Thursday 18:00 Berlin is 12:00 in New York
+    // Thursday 18:00 Berlin, as a date token; the fallback in the mentee's zone (12:00 in New York).
+    expect(mentee).toContain('<!date^1799946000^{date_short_pretty} at {time}|Thu 14 Jan at 12:00 America/New_York>');
     expect(mentee).not.toContain('UMENTOR2');
     expect(mentee).not.toContain('UMENTEE2');
     expect(mentee).not.toContain('Programs (staff)');
@@ -331,7 +332,8 @@ describe('reschedule and pause', () => {
     await h.tandem.services.sender.idle();
     const told = h.pairConversation(MENTOR, MENTEE)?.messages.find((m) => m.metadata?.event_payload?.kind === 'reschedule');
     expect(told?.text).toContain('less than 48 hours');
-    expect(told?.text).toContain('Friday 15 January at 12:00'); // in the mentee's New York time
+    // A date token each reads in their own zone; the fallback in the mentee's New York time.
+    expect(told?.text).toContain('*<!date^1800032400^{date_short_pretty} at {time}|Fri 15 Jan at 12:00 America/New_York>*');
     expect(told?.text).toContain('Reason: Work trip &lt;!channel&gt; &lt;!here&gt;');
     expect(h.logs.text).not.toContain('Work trip');
     expect(liveMarkupFound(h.slack)).toEqual([]);

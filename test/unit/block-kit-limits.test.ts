@@ -358,7 +358,14 @@ describe('DTR question sets', () => {
     (_, set) => {
       expect(questionSetSchema.safeParse(set).success).toBe(true);
       for (const role of roles) {
-        const view = dtrModal({ set, role, meta: dtrMeta(set.milestone), prefill: {}, partnerChoices: partnerChoices('amp') });
+        const view = dtrModal({
+          set,
+          role,
+          meta: dtrMeta(set.milestone),
+          prefill: {},
+          partnerChoices: partnerChoices('amp'),
+          zone: 'America/Argentina/ComodRivadavia',
+        });
         expect(view.blocks.length).toBeLessThanOrEqual(100);
       }
     },
@@ -376,9 +383,28 @@ describe('DTR builders at their largest (built-in question sets)', () => {
 
     test.each(roles)('dtrModal for the %s, every answer pre-filled, with and without 150 partner choices', (role) => {
       const prefill = role === 'mentor' ? mentor : mentee;
-      clean('modal', dtrModal({ set, role, meta: dtrMeta(set.milestone), prefill, partnerChoices: partnerChoices(filler) }));
-      clean('modal', dtrModal({ set, role, meta: dtrMeta(set.milestone), prefill }));
-      clean('modal', dtrModal({ set, role, meta: { m: set.milestone, p: null, s: 'builtin', v: set.version }, prefill: {} }));
+      clean(
+        'modal',
+        dtrModal({
+          set,
+          role,
+          meta: dtrMeta(set.milestone),
+          prefill,
+          partnerChoices: partnerChoices(filler),
+          zone: 'America/Argentina/ComodRivadavia',
+        }),
+      );
+      clean('modal', dtrModal({ set, role, meta: dtrMeta(set.milestone), prefill, zone: 'America/Argentina/ComodRivadavia' }));
+      clean(
+        'modal',
+        dtrModal({
+          set,
+          role,
+          meta: { m: set.milestone, p: null, s: 'builtin', v: set.version },
+          prefill: {},
+          zone: 'America/Argentina/ComodRivadavia',
+        }),
+      );
     });
 
     test('dtrSummaryMessage, first and updated', () => {
@@ -389,8 +415,9 @@ describe('DTR builders at their largest (built-in question sets)', () => {
             milestone: set.milestone,
             mentorId: MENTOR,
             menteeId: MENTEE,
-            mentor: { set, answers: userAnswers(mentor) },
-            mentee: { set, answers: userAnswers(mentee) },
+            mentor: { set, answers: userAnswers(mentor), zone: 'America/Argentina/ComodRivadavia' },
+            mentee: { set, answers: userAnswers(mentee), zone: 'America/Argentina/ComodRivadavia' },
+            nextMeetingAt: null,
             updated,
           }),
         );
@@ -412,6 +439,7 @@ describe('DTR builders at their largest (built-in question sets)', () => {
           set,
           answers: userAnswers(mentor),
           updatedAt: new Date('2099-12-31T23:59:59Z'),
+          zone: 'America/Argentina/ComodRivadavia',
         },
         {
           personId: MENTEE,
@@ -419,6 +447,7 @@ describe('DTR builders at their largest (built-in question sets)', () => {
           set,
           answers: userAnswers(mentee),
           updatedAt: new Date('2099-12-31T23:59:59Z'),
+          zone: 'America/Argentina/ComodRivadavia',
         },
       ];
       // commands/dtr.ts sends these as an ephemeral message with this text.
@@ -488,6 +517,7 @@ describe('DTR builders at their largest (a program question set at every schema 
       const view = dtrModal({
         set,
         role,
+        zone: 'America/Argentina/ComodRivadavia',
         meta: dtrMeta(set.milestone),
         prefill: maxAnswers(set, role, filler),
         partnerChoices: partnerChoices(filler),
@@ -507,8 +537,9 @@ describe('DTR builders at their largest (a program question set at every schema 
             milestone: set.milestone,
             mentorId: MENTOR,
             menteeId: MENTEE,
-            mentor: { set, answers: userAnswers(mentor) },
-            mentee: { set, answers: userAnswers(mentee) },
+            mentor: { set, answers: userAnswers(mentor), zone: 'America/Argentina/ComodRivadavia' },
+            mentee: { set, answers: userAnswers(mentee), zone: 'America/Argentina/ComodRivadavia' },
+            nextMeetingAt: null,
             updated: true,
           }),
         );
@@ -519,6 +550,7 @@ describe('DTR builders at their largest (a program question set at every schema 
             set,
             answers: userAnswers(mentor),
             updatedAt: new Date('2099-12-31T23:59:59Z'),
+            zone: 'America/Argentina/ComodRivadavia',
           },
           {
             personId: MENTEE,
@@ -526,6 +558,7 @@ describe('DTR builders at their largest (a program question set at every schema 
             set,
             answers: userAnswers(mentee),
             updatedAt: new Date('2099-12-31T23:59:59Z'),
+            zone: 'America/Argentina/ComodRivadavia',
           },
         ];
         clean('message', {
@@ -608,7 +641,10 @@ describe('DTR modal for program question sets the schema accepts at its edges', 
       }),
     );
     for (const role of roles)
-      clean('modal', dtrModal({ set: valid, role, meta: dtrMeta('exit'), prefill: {}, partnerChoices: partnerChoices('amp') }));
+      clean(
+        'modal',
+        dtrModal({ set: valid, role, meta: dtrMeta('exit'), prefill: {}, partnerChoices: partnerChoices('amp'), zone: 'UTC' }),
+      );
   });
 });
 
@@ -619,15 +655,15 @@ describe('other builders at their largest', () => {
   });
 
   test.each(fillerNames)('pairIntroMessage with an 80-character program name (%s)', (filler) => {
-    for (const checkinDay of ['Wednesday', 'Saturday']) {
+    for (const firstCheckinAt of [new Date('2027-01-13T22:59:00Z'), null]) {
       clean(
         'message',
         pairIntroMessage({
           mentorId: MENTOR,
           menteeId: MENTEE,
           programName: userText(text(filler, PROGRAM_NAME_MAX)),
-          checkinDay,
-          checkinTime: '23:59',
+          firstCheckinAt,
+          checkinZone: 'America/Argentina/ComodRivadavia',
           responseWindowDays: 10,
         }),
       );
@@ -674,7 +710,11 @@ describe('other builders at their largest', () => {
 
   test('reminderMessage, both kinds, with and without a permalink', () => {
     for (const kind of ['checkin', 'reply'] as const) {
-      for (const link of [PERMALINK, null]) clean('message', reminderMessage(kind, MENTEE, TIME_LABEL, link));
+      for (const link of [PERMALINK, null])
+        clean(
+          'message',
+          reminderMessage(kind, MENTEE, { at: new Date('2027-09-30T13:29:00Z'), zone: 'America/Argentina/ComodRivadavia' }, link),
+        );
     }
   });
 

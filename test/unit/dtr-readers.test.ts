@@ -101,8 +101,22 @@ function render(
 ): Record<Surface, string> {
   const a = { mentor: userAnswers(answers.mentor), mentee: userAnswers(answers.mentee) };
   const sides = [
-    { personId: MENTOR, role: 'mentor' as const, set, answers: a.mentor, updatedAt: new Date('2027-02-19T10:00:00Z') },
-    { personId: MENTEE, role: 'mentee' as const, set, answers: a.mentee, updatedAt: new Date('2027-02-19T10:00:00Z') },
+    {
+      personId: MENTOR,
+      role: 'mentor' as const,
+      set,
+      answers: a.mentor,
+      updatedAt: new Date('2027-02-19T10:00:00Z'),
+      zone: 'Europe/Berlin',
+    },
+    {
+      personId: MENTEE,
+      role: 'mentee' as const,
+      set,
+      answers: a.mentee,
+      updatedAt: new Date('2027-02-19T10:00:00Z'),
+      zone: 'Europe/Berlin',
+    },
   ];
   const rows: PairReportRows = {
     pairing: {
@@ -143,8 +157,9 @@ function render(
         milestone: set.milestone,
         mentorId: MENTOR,
         menteeId: MENTEE,
-        mentor: { set, answers: a.mentor },
-        mentee: { set, answers: a.mentee },
+        mentor: { set, answers: a.mentor, zone: 'Europe/Berlin' },
+        mentee: { set, answers: a.mentee, zone: 'Europe/Berlin' },
+        nextMeetingAt: null,
         updated: false,
       }),
     ),

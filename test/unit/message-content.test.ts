@@ -4,7 +4,8 @@ import { checkinMessage, reminderMessage } from '../../src/messages/checkin.js';
 import { matchDecidedMessage, matchRequestMessage } from '../../src/messages/match.js';
 import { pairIntroMessage } from '../../src/messages/pair-intro.js';
 import { standupPromptMessage, standupReminderMessage } from '../../src/messages/standup.js';
-import { slackTime, userText } from '../../src/messages/text.js';
+import { userText } from '../../src/messages/text.js';
+import { slackTime } from '../../src/messages/time.js';
 
 /**
  * What a person reads in the bot's messages, not only that Slack accepts them (block-kit-limits.test.ts
@@ -56,26 +57,15 @@ describe('the weekly check-in', () => {
   });
 
   test('a reminder names the partner, the due time and links the conversation', () => {
-    const due = slackTime(new Date('2027-01-13T15:00:00Z'), 'America/Denver');
-    const checkin = reminderMessage('checkin', 'UADA', due, 'https://fake.slack.test/archives/G1/p1');
+    const at = new Date('2027-01-13T15:00:00Z');
+    const checkin = reminderMessage('checkin', 'UADA', { at, zone: 'America/Denver' }, 'https://fake.slack.test/archives/G1/p1');
     expect(checkin.text).toContain('check-in with <@UADA>');
-    expect(checkin.text).toContain(`due by ${due}`);
+    // The deadline is a date token each reader sees in their zone; the fallback names the zone.
+    expect(checkin.text).toContain('due by <!date^1799852400^{date_short_pretty} at {time}|Wed 13 Jan at 08:00 America/Denver>.');
     expect(checkin.text).toContain('<https://fake.slack.test/archives/G1/p1|your pair conversation>');
-    const reply = reminderMessage('reply', 'UBO', due, null);
+    const reply = reminderMessage('reply', 'UBO', { at, zone: 'UTC' }, null);
     expect(reply.text).toContain('<@UBO> wrote to you in your pair conversation.');
     expect(reply.text).not.toContain('<https://');
-  });
-});
-
-describe('times', () => {
-  test('are Slack date tokens each reader sees in their own zone, with a fallback in the program zone that names it', () => {
-    const at = new Date('2027-01-13T15:00:00Z');
-    expect(slackTime(at, 'America/Denver')).toBe(
-      `<!date^${at.getTime() / 1000}^{date_short_pretty} at {time}|Wed 13 Jan, 08:00 MST>`,
-    );
-    expect(slackTime(at, 'Europe/Berlin', '{date_long}')).toBe(
-      `<!date^${at.getTime() / 1000}^{date_long}|Wed 13 Jan, 16:00 GMT+1>`,
-    );
   });
 });
 
@@ -85,14 +75,17 @@ describe('the pair introduction', () => {
       mentorId: 'UADA',
       menteeId: 'UBO',
       programName: userText('Backend'),
-      checkinDay: 'Monday',
-      checkinTime: '10:00',
+      firstCheckinAt: new Date('2027-01-18T09:00:00Z'),
+      checkinZone: 'Europe/Berlin',
       responseWindowDays: 2,
     });
     expect(m.text).toBe('Welcome, <@UADA> and <@UBO>: you are paired for Backend.');
     const text = readable(m);
     expect(text).toContain('<@UADA> is the mentor and <@UBO> the mentee.');
-    expect(text).toContain('Every Monday at 10:00 I ask you both here');
+    // Each reads the first check-in in their own zone: 10:00 in Berlin is 14:30 in Kolkata.
+    expect(text).toContain(
+      'Each week I ask you both here whether you met, first <!date^1800262800^{date_long_pretty} at {time}|Mon 18 Jan at 10:00 Europe/Berlin>.',
+    );
     expect(text).toContain('within 2 work days');
     expect(text).toContain('`/dtr kickoff`');
   });
@@ -102,8 +95,8 @@ describe('the pair introduction', () => {
       mentorId: 'UADA',
       menteeId: 'UBO',
       programName: HOSTILE,
-      checkinDay: 'Monday',
-      checkinTime: '10:00',
+      firstCheckinAt: null,
+      checkinZone: 'UTC',
       responseWindowDays: 2,
     });
     expect(m.text).toContain(HOSTILE_ESCAPED);

@@ -1,6 +1,6 @@
 /** The small helpers of the escaping module (src/messages/text.ts) not covered elsewhere. */
 import { describe, expect, test } from 'vitest';
-import { counted, escapeAndClip, slackTime } from '../../src/messages/text.js';
+import { counted, escapeAndClip } from '../../src/messages/text.js';
 
 describe('escapeAndClip', () => {
   test('text that fits once escaped is left whole, up to exactly max', () => {
@@ -13,14 +13,6 @@ describe('escapeAndClip', () => {
     // An & already closed by its ; before the cut stays.
     expect(escapeAndClip('&x&yyyy', 10)).toBe('&amp;x…');
     expect(escapeAndClip('abcdefgh', 5)).toBe('abcd…');
-  });
-});
-
-describe('slackTime', () => {
-  test('a date token every reader sees in their zone, with a fallback in the given zone', () => {
-    const at = new Date('2027-01-18T15:00:59.900Z');
-    expect(slackTime(at, 'America/New_York')).toBe('<!date^1800284459^{date_short_pretty} at {time}|Mon 18 Jan, 10:00 EST>');
-    expect(slackTime(at, 'Europe/Berlin', '{date}')).toBe('<!date^1800284459^{date}|Mon 18 Jan, 16:00 GMT+1>');
   });
 });
 

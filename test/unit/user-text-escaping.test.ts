@@ -101,8 +101,8 @@ describe('every builder that renders person text shows it escaped', () => {
         mentorId: MENTOR,
         menteeId: MENTEE,
         programName: hostile,
-        checkinDay: 'Monday',
-        checkinTime: '10:00',
+        firstCheckinAt: new Date('2027-01-18T17:00:00Z'),
+        checkinZone: 'America/Denver',
         responseWindowDays: 2,
       }),
       2,
@@ -200,16 +200,31 @@ describe('every builder that renders person text shows it escaped', () => {
         milestone: set.milestone,
         mentorId: MENTOR,
         menteeId: MENTEE,
-        mentor: { set, answers: mentor },
-        mentee: { set, answers: mentee },
+        mentor: { set, answers: mentor, zone: 'Europe/Berlin' },
+        mentee: { set, answers: mentee, zone: 'Europe/Berlin' },
+        nextMeetingAt: null,
         updated: false,
       });
       expectInert(summary, freeText(set, 'mentor', 'shared') + freeText(set, 'mentee', 'shared'));
       const priv = dtrPrivateMessage({ menteeId: MENTEE, milestone: set.milestone, set, answers: mentee });
       if (freeText(set, 'mentee', 'private') > 0) expectInert(priv, freeText(set, 'mentee', 'private'));
       const sides = [
-        { personId: MENTOR, role: 'mentor' as const, set, answers: mentor, updatedAt: new Date('2025-03-04T10:00:00Z') },
-        { personId: MENTEE, role: 'mentee' as const, set, answers: mentee, updatedAt: new Date('2025-03-04T10:00:00Z') },
+        {
+          personId: MENTOR,
+          role: 'mentor' as const,
+          set,
+          answers: mentor,
+          updatedAt: new Date('2025-03-04T10:00:00Z'),
+          zone: 'Europe/Berlin',
+        },
+        {
+          personId: MENTEE,
+          role: 'mentee' as const,
+          set,
+          answers: mentee,
+          updatedAt: new Date('2025-03-04T10:00:00Z'),
+          zone: 'Europe/Berlin',
+        },
       ];
       // The mentor reads all of their own part and the mentee's part but what the mentee wrote for the program team.
       expectInert(
@@ -227,8 +242,9 @@ describe('every builder that renders person text shows it escaped', () => {
       milestone: 'kickoff',
       mentorId: MENTOR,
       menteeId: MENTEE,
-      mentor: { set, answers: mentor },
-      mentee: { set, answers: mentee },
+      mentor: { set, answers: mentor, zone: 'Europe/Berlin' },
+      mentee: { set, answers: mentee, zone: 'Europe/Berlin' },
+      nextMeetingAt: null,
       updated: false,
     });
     expectInert(summary, 5);

@@ -262,7 +262,6 @@ export function createResponseWindowService(deps: {
           continue;
         const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
         const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
-        const due = DateTime.fromJSDate(e.due_at, { zone }).toFormat("cccc d LLLL 'at' HH:mm");
         const linkTs = e.kind === 'reply' ? e.source_ref : ((await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null);
         const permalink = e.conversation_id && linkTs ? await deps.slack.permalink(e.conversation_id, linkTs) : null;
         const q = await deps.deliveries.enqueue({
@@ -270,7 +269,7 @@ export function createResponseWindowService(deps: {
           kind: 'reminder',
           pairingId: e.pairing_id,
           channel: e.subject,
-          payload: reminderMessage(e.kind, partner, due, permalink),
+          payload: reminderMessage(e.kind, partner, { at: e.due_at, zone }, permalink),
           notBefore: now,
         });
         await deps.expectations.markReminded(e.id, now);

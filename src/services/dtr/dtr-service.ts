@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { AuditRepository } from '../../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { DtrRepository } from '../../db/repositories/dtr-repository.js';
@@ -13,6 +14,7 @@ import {
   type Answers,
   type QuestionSet,
 } from '../../domain/dtr-questions.js';
+import { nextOccurrence, type IsoWeekday } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../../messages/dtr.js';
 import { userAnswers } from '../../messages/text.js';
@@ -153,6 +155,7 @@ export function createDtrService(deps: {
         pairingId: single?.id ?? null,
         choices: single ? [] : pairings.map((p) => ({ pairingId: p.id, label: partnerLabel(p, actor) })),
         prefill: (earlier?.answers ?? {}) as Answers,
+        zone: (await deps.people.find(actor))?.time_zone ?? 'UTC',
       };
     },
 
@@ -216,6 +219,16 @@ export function createDtrService(deps: {
       const revision = `${mentorSide.revision}.${menteeSide.revision}`;
       const firstTime = mentorSide.revision === 1 && menteeSide.revision === 1;
       if (pairing.conversation_id) {
+        const [mentorZone, menteeZone] = await Promise.all(
+          [pairing.mentor_id, pairing.mentee_id].map(async (id) => (await deps.people.find(id))?.time_zone ?? 'UTC'),
+        );
+        const weekday = Number(mentorSide.answers.meeting_weekday);
+        const time = mentorSide.answers.meeting_time;
+        // The agreed slot is in the mentor's zone (they set it); each reader sees its next time in theirs.
+        const nextMeetingAt =
+          weekday >= 1 && weekday <= 7 && time && /^([01]\d|2[0-3]):[0-5]\d$/.test(time)
+            ? nextOccurrence(DateTime.fromJSDate(now), weekday as IsoWeekday, time, mentorZone ?? 'UTC').toJSDate()
+            : null;
         await deps.deliveries.enqueue({
           dedupeKey: `dtr-summary:${pairing.id}:${input.milestone}:${revision}`,
           kind: 'dtr_summary',
@@ -225,8 +238,9 @@ export function createDtrService(deps: {
             milestone: input.milestone,
             mentorId: pairing.mentor_id,
             menteeId: pairing.mentee_id,
-            mentor: { set: mentorSet, answers: userAnswers(mentorSide.answers) },
-            mentee: { set: menteeSet, answers: userAnswers(menteeSide.answers) },
+            mentor: { set: mentorSet, answers: userAnswers(mentorSide.answers), zone: mentorZone ?? 'UTC' },
+            mentee: { set: menteeSet, answers: userAnswers(menteeSide.answers), zone: menteeZone ?? 'UTC' },
+            nextMeetingAt,
             updated: !firstTime,
           }),
           notBefore: now,
@@ -273,6 +287,7 @@ export function createDtrService(deps: {
           }),
           answers: row.answers,
           updatedAt: row.updated_at,
+          zone: (await deps.people.find(row.person_id))?.time_zone ?? 'UTC',
         });
       }
       return { ok: true as const, pairing, viewerIsMentor: pairing.mentor_id === actor, sides };

@@ -15,6 +15,7 @@ import { weekLabel } from '../checkins/checkin-service.js';
 import { missingStandups } from '../standups/standup-service.js';
 import { homeAlertPairs, homeView, type HomeInput, type HomeStaffProgram } from '../../messages/home.js';
 import { userText, userTextOrNull } from '../../messages/text.js';
+import { slackTime } from '../../messages/time.js';
 import { isoWeekKey, programWeek } from '../../domain/work-days.js';
 import { milestoneWindows } from '../dtr/reminders.js';
 import type { Logger } from '../../logger.js';
@@ -53,7 +54,7 @@ export function createHomeService(deps: {
     const zone = me?.time_zone ?? 'UTC';
     const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? '';
     const away = me?.away_until && me.away_until >= today ? { until: me.away_until, note: userTextOrNull(me.away_note) } : null;
-    const fmt = (d: Date | null | undefined) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('ccc d LLL, HH:mm') : null);
+    const fmt = (d: Date | null | undefined) => (d ? slackTime(d, zone) : null);
     const pairings = (await deps.pairings.listLiveFor(userId)).filter((p) => p.status !== 'ended');
     const asMentee: HomeInput['asMentee'] = [];
     const asMentor: HomeInput['asMentor'] = [];

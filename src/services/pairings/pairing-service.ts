@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { AuditRepository } from '../../db/repositories/audit-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
@@ -6,7 +7,9 @@ import type { ProgramRepository, ProgramWithHolidays } from '../../db/repositori
 import type { StaffRepository } from '../../db/repositories/staff-repository.js';
 import type { Pairing } from '../../db/schema.js';
 import { isInPair } from '../../domain/authorization.js';
-import { weekdayName } from '../../domain/weekdays.js';
+import { pairCheckinSlotForWeek } from '../../domain/checkin-slot.js';
+import { cadenceOften } from '../../domain/cadence.js';
+import { holidaySet } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { pairIntroMessage } from '../../messages/pair-intro.js';
 import { pairingListText } from '../../messages/pairing-list.js';
@@ -60,9 +63,11 @@ export function createPairingService(deps: PairingDeps) {
       mentorId: pairing.mentor_id,
       menteeId: pairing.mentee_id,
       programName: userText(program.name),
-      checkinDay: weekdayName(pairing.checkin_weekday ?? program.checkin_weekday),
-      checkinTime: pairing.checkin_time ?? program.checkin_time,
+      firstCheckinAt: firstCheckinAt(pairing, program),
+      checkinZone: pairing.checkin_zone ?? program.time_zone,
       responseWindowDays: pairing.reply_within_days ?? program.response_window_days,
+      often: cadenceOften({ cadence: program.cadence, sessionTarget: program.session_target, lengthWeeks: program.length_weeks }),
+      afterHours: pairing.checkin_weekday === null ? program.checkin_after_hours : undefined,
     });
     const queued = await deps.deliveries.enqueue({
       dedupeKey: `intro:${pairing.id}`,
@@ -74,6 +79,32 @@ export function createPairingService(deps: PairingDeps) {
     });
     if (queued.created) deps.onEnqueued?.();
     return conversationId;
+  }
+
+  /**
+   * When the pair is first asked: this week's slot or a later week's, as the check-in planner finds it
+   * (a slot already passed this week is asked at the next pass); null when the program has none left.
+   */
+  function firstCheckinAt(pairing: Pairing, program: ProgramWithHolidays): Date | null {
+    const now = DateTime.fromJSDate(deps.clock());
+    const schedule = {
+      weekday: pairing.checkin_weekday ?? program.checkin_weekday,
+      time: pairing.checkin_time ?? program.checkin_time,
+      zone: pairing.checkin_zone ?? program.time_zone,
+      holidays: holidaySet(program.holidays),
+      programStartDate: program.start_date,
+      programLengthWeeks: program.length_weeks,
+      // A new pair has not agreed a meeting yet: the program's slot, on the weeks its cadence asks.
+      meeting: null,
+      afterHours: program.checkin_after_hours,
+      cadence: { cadence: program.cadence, sessionTarget: program.session_target, lengthWeeks: program.length_weeks },
+      changes: [],
+    };
+    for (let week = 0; week <= program.length_weeks + 1; week++) {
+      const slot = pairCheckinSlotForWeek(now.plus({ weeks: week }), schedule);
+      if (slot) return DateTime.max(slot.promptAt, now).toJSDate();
+    }
+    return null;
   }
 
   return {
@@ -227,6 +258,7 @@ export function createPairingService(deps: PairingDeps) {
         pausedUntil: p.paused_until,
         meetingWeekday: p.meeting_weekday,
         meetingTime: p.meeting_time,
+        meetingZone: p.meeting_zone,
       }));
       return { ok: true, program: resolved.program, pairings, text: pairingListText(resolved.program.name, listed) };
     },

@@ -1,4 +1,4 @@
-import { rescheduleModal } from '../../messages/reschedule.js';
+import { rescheduleModal, rescheduleNotice } from '../../messages/reschedule.js';
 import { personName } from '../people/people-service.js';
 import { DateTime } from 'luxon';
 import { isInPair } from '../../domain/authorization.js';
@@ -10,7 +10,7 @@ import type { PairingRepository, PairingRow } from '../../db/repositories/pairin
 import type { Reschedule } from '../../db/schema.js';
 import { isoDate, timeOfDay } from '../../domain/program-settings.js';
 import { nextOccurrence, type IsoWeekday } from '../../domain/work-days.js';
-import { escapeMrkdwn, section, userText } from '../../messages/text.js';
+import { userText } from '../../messages/text.js';
 import { fieldErrors } from '../../domain/program-settings.js';
 import type { Clock } from '../clock.js';
 import { refuse, type Outcome } from '../outcome.js';
@@ -46,8 +46,6 @@ export function createRescheduleService(deps: {
   clock: Clock;
   onEnqueued: () => void;
 }) {
-  const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("cccc d LLLL 'at' HH:mm ZZZZ");
-
   /** The pair's next agreed meeting (their weekly slot), moved if it was rescheduled. */
   async function nextMeeting(p: PairingRow): Promise<{ at: Date; moved: boolean } | null> {
     if (!p.meeting_weekday || !p.meeting_time) return null;
@@ -102,6 +100,7 @@ export function createRescheduleService(deps: {
         }),
         preselect: chosen?.id,
         next: local ? { date: local.toISODate() as string, time: local.toFormat('HH:mm') } : null,
+        zone,
       });
       return { ok: true, view };
     },
@@ -149,10 +148,14 @@ export function createRescheduleService(deps: {
       };
       const partner = actor === pairing.mentor_id ? pairing.mentee_id : pairing.mentor_id;
       const partnerZone = (await deps.people.find(partner))?.time_zone ?? zone;
-      const what = moved
-        ? `moved your meeting of ${fmt(original.toJSDate(), partnerZone)} to *${fmt(moved.toJSDate(), partnerZone)}* (your time, <@${partner}>)`
-        : `cancelled your meeting of ${fmt(original.toJSDate(), partnerZone)}`;
-      const text = `<@${actor}> ${what}.${row.reason ? ` Reason: ${escapeMrkdwn(userText(row.reason))}` : ''}${late ? ` This is less than ${noticeHours} hours' notice.` : ''}`;
+      const notice = rescheduleNotice({
+        actorId: actor,
+        original: original.toJSDate(),
+        moved: moved?.toJSDate() ?? null,
+        zone: partnerZone,
+        reason: row.reason ? userText(row.reason) : null,
+        lateNoticeHours: late ? noticeHours : null,
+      });
       const conversation = pairing.conversation_id;
       const announce = (r: Reschedule, deliveries = deps.deliveries) =>
         conversation
@@ -161,7 +164,7 @@ export function createRescheduleService(deps: {
               kind: 'reschedule',
               pairingId: pairing.id,
               channel: conversation,
-              payload: { text, blocks: [section(text)] },
+              payload: notice,
               notBefore: now,
             })
           : Promise.resolve();

@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authMethods } from './auth.js';
+import { bareTimesIn, fakesToCheck, showsText } from './bare-times.js';
 import { chatMethods } from './chat.js';
 import { conversationsMethods } from './conversations.js';
 import { filesMethods } from './files.js';
@@ -43,6 +44,12 @@ export class FakeSlack extends Workspace {
 
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** Clock times the bot showed without a date token or a zone (bare-times.ts); the test that ran fails on them. */
+  readonly bareTimes: string[] = [];
+  /** For the fake's own tests, which post whatever text they like. */
+  ignoreBareTimes = false;
+  /** Set by close(); the check after the test forgets a closed fake once it has read its bare times. */
+  closed = false;
 
   private readonly server: Server;
   private readonly handlers: Record<string, Handler>;
@@ -59,6 +66,7 @@ export class FakeSlack extends Workspace {
     this.botToken = options.botToken ?? 'xoxb-test-token';
     this.rateLimits = options.rateLimits;
     this.emitter.setMaxListeners(0);
+    fakesToCheck.add(this);
     this.handlers = {
       ...authMethods(this),
       ...usersMethods(this),
@@ -92,6 +100,7 @@ export class FakeSlack extends Workspace {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const reject of this.waiters) reject(new Error('fake Slack closed while waiting'));
@@ -196,6 +205,7 @@ export class FakeSlack extends Workspace {
   }
 
   private record(call: Omit<RecordedCall, 'at'>): void {
+    if (showsText(call.method)) this.bareTimes.push(...bareTimesIn(call.method, call.args));
     this.calls.push({ ...call, at: new Date() });
     this.emitter.emit('call');
   }
@@ -419,6 +429,7 @@ export class FakeSlack extends Workspace {
       const payload = new URLSearchParams(text).get('payload');
       if (payload !== null) parsed = parseFormValue(payload);
     }
+    this.bareTimes.push(...bareTimesIn('response_url', parsed));
     this.responses.push({ id, body: parsed, at: new Date() });
     this.emitter.emit('response');
     this.send(res, 200, { ok: true });

@@ -71,6 +71,7 @@ export async function openDtrModal(
     meta: { m: milestone, p: p.pairingId, s: p.ref.source, v: p.ref.version },
     prefill: p.prefill,
     partnerChoices: p.choices,
+    zone: p.zone,
   });
   await client.views.open({ trigger_id: triggerId, view });
   return null;

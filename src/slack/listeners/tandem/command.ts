@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { weekdayName } from '../../../domain/weekdays.js';
 import type { Services } from '../../../services/index.js';
 import { staffOnly } from '../../../services/outcome.js';
 import { programModal } from '../../../messages/program-modal.js';
 import { programCloseConfirmation } from '../programs/buttons.js';
 import { counted, escapeMrkdwn } from '../../../messages/text.js';
+import { weeklySlot } from '../../../messages/time.js';
 import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../records/buttons.js';
 import { openRescheduleModal } from '../pairings/reschedule.js';
@@ -235,7 +235,7 @@ export function registerTandemCommand(app: App, services: Services): void {
           '*Programs*',
           ...r.programs.map(
             (p) =>
-              `• *${escapeMrkdwn(p.name)}* — starts ${p.start_date}, ${p.length_weeks} weeks, ${p.time_zone}; check-in ${weekdayName(p.checkin_weekday)} ${p.checkin_time}; alerts in <#${p.alerts_channel_id}>`,
+              `• *${escapeMrkdwn(p.name)}* — starts ${p.start_date}, ${p.length_weeks} weeks, ${p.time_zone}; check-ins ${weeklySlot(p.checkin_weekday, p.checkin_time, p.time_zone)}; alerts in <#${p.alerts_channel_id}>`,
           ),
         ].join('\n');
       }
