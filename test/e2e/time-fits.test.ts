@@ -231,6 +231,47 @@ describe('out of office', () => {
     expect(await h.database.db.selectFrom('standups').selectAll().execute()).toHaveLength(1);
   });
 
+  test('from App Home: “I’m away…” opens the form, a saved day is stored and shown; “I’m back” ends it', async () => {
+    await seed();
+    h.setNow('2027-01-14T08:00:00Z');
+    await h.services.home.publish(MENTEE);
+    expect(JSON.stringify(h.slack.homeViews.get(MENTEE))).toContain('away_open');
+    const homeClick = (actionId: string, value: string) =>
+      h.sender.action({
+        user: MENTEE,
+        trigger_id: '4.4.x',
+        actions: [{ type: 'button', action_id: actionId, value, action_ts: '1' }],
+        view: { id: 'VHOME', hash: 'h', type: 'home' },
+        container: { type: 'view', view_id: 'VHOME' },
+      });
+    const form = await h.viewOpenedBy(async () => expect((await homeClick('away_open', 'away')).status).toBe(200));
+    expect(form.callback_id).toBe('away_form');
+    const refused = await h.submit(MENTEE, form, {
+      values: {
+        until: { value: { type: 'datepicker', selected_date: '2027-01-01' } },
+        note: { value: { type: 'plain_text_input', value: null } },
+      },
+    });
+    expect(JSON.stringify(await refused.json())).toContain('That day is over');
+    const saved = await h.submit(MENTEE, form, {
+      values: {
+        until: { value: { type: 'datepicker', selected_date: '2027-01-20' } },
+        note: { value: { type: 'plain_text_input', value: 'exams' } },
+      },
+    });
+    expect(saved.status).toBe(200);
+    await h.settle();
+    await h.services.home.publish(MENTEE);
+    expect(JSON.stringify(h.slack.homeViews.get(MENTEE))).toContain('You are away until Wednesday 20 January');
+    expect(h.pairConversation(MENTOR, MENTEE)?.messages.at(-1)?.text).toContain('(“exams”)');
+
+    expect((await homeClick('away_back', 'back')).status).toBe(200);
+    await h.settle();
+    const row = await h.database.db.selectFrom('people').select(['away_until']).where('slack_id', '=', MENTEE).executeTakeFirst();
+    expect(row?.away_until).toBeNull();
+    expect(JSON.stringify(h.slack.homeViews.get(MENTEE))).toContain('away_open');
+  });
+
   test('a day that is over, a date that does not exist, or no date: a clear message, nothing stored', async () => {
     await seed();
     h.setNow('2027-01-14T08:00:00Z');
