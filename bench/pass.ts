@@ -163,7 +163,7 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
     report.table(['statement', 'count', 'total', 'mean', 'max'], statRows(secondStats));
 
     // The no-op pass is one candidate query over every pairing; show how it is executed.
-    const candidates = await captureStatement((db) => createCheckinRepository(db).dueCandidates(new Date(), 0, 500));
+    const candidates = await captureStatement((db) => createCheckinRepository(db).dueCandidates(new Date()));
     const plan = await explainAnalyze(database.db, candidates);
     report.line();
     report.line('EXPLAIN ANALYZE of the candidate query (repos.checkins.dueCandidates) with every pair already planned:');
@@ -212,7 +212,7 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
     const t4 = performance.now();
     const plannedFourth = await services.checkins.plan();
     const fourthMs = performance.now() - t4;
-    const historyCandidates = await captureStatement((db) => createCheckinRepository(db).dueCandidates(new Date(), 0, 500));
+    const historyCandidates = await captureStatement((db) => createCheckinRepository(db).dueCandidates(new Date()));
     const historyPlan = await explainAnalyze(database.db, historyCandidates);
     report.line();
     report.item(

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { DateTime } from 'luxon';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../database.js';
 import type { Cadence, Checkin, CheckinAnswer, CheckinAnswerRow } from '../schema.js';
 
@@ -23,36 +22,40 @@ export type CheckinCandidate = {
   start_date: string;
   length_weeks: number;
   response_window_days: number;
+  /** The two people's zones and out of office (null when the person is not known yet). */
+  mentor_zone: string | null;
+  mentor_away_from: string | null;
+  mentor_away_until: string | null;
+  mentee_zone: string | null;
+  mentee_away_from: string | null;
+  mentee_away_until: string | null;
+  /** The pair has a meeting moved or cancelled around now. */
+  has_changes: boolean;
+  /** With has_changes: the pair's weeks planned in the last three weeks. */
+  recent_weeks: string[];
 };
+
+/** The advisory lock namespace of check-in planning (pair locks use their own, see pair-activity-repository). */
+const planningLockNamespace = 16_0015;
 
 export function createCheckinRepository(db: Db) {
   return {
     /**
-     * Active pairings whose check-in for the current week (in their zone) may be due and that have no
-     * check-in row for that week yet, among the next `limit` pairings after `afterPairingId`. The time is
-     * computed in SQL only to keep the candidate list short (the program's slot, or the end of the pair's
-     * own meeting plus the program's hours, in the weeks its cadence asks; last week's meeting when its
-     * question falls into this week; any pair with a meeting moved in the last week); the service
-     * recomputes it with luxon (holidays, reschedules, program range) before planning. Paging walks the
-     * primary key first, so a pass costs the same per page however many pairings there are.
+     * Every active pair whose check-in is due at `now` and not planned yet, in one statement over all
+     * pairings (a quiet minute costs this one statement). The time of each distinct schedule (program,
+     * zone, weekday, time, the meeting's length plus the hours after it) is computed once, in a
+     * materialized step, for this week and the last: the slot moved past the program's holidays, in the
+     * weeks its cadence asks, inside the program; then joined back to the pairs whose week has no
+     * check-in row yet. Pairs with a meeting moved or cancelled in the last week come along until that
+     * week is planned, and pairs with both people away are left out. SQL only keeps the list short and
+     * errs on the early side (the earlier instant of a repeated local time, an hour's slack at the
+     * program's edges): the service decides with the time rules in domain/ (luxon) what is planned.
      */
-    async dueCandidates(
-      now: Date,
-      afterPairingId: number,
-      limit: number,
-    ): Promise<{ rows: CheckinCandidate[]; scannedTo: number | null }> {
-      const window = await db
-        .selectFrom('pairings')
-        .select((eb) => eb.fn.max('id').as('last'))
-        .where('id', 'in', db.selectFrom('pairings').select('id').where('id', '>', afterPairingId).orderBy('id').limit(limit))
-        .executeTakeFirst();
-      const last = window?.last ?? null;
-      if (last === null) return { rows: [], scannedTo: null };
-      // Every zone's current ISO week is the UTC week of now, a day before or a day after: a constant
-      // bound lets the index skip all older check-ins, the per-zone key keeps the test exact.
-      const weeks = [-8, -1, 0, 1]
-        .map((d) => DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ days: d }))
-        .map((d) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`);
+    async dueCandidates(now: Date): Promise<CheckinCandidate[]> {
+      // The earlier of the two instants a local time has when clocks fall back (PostgreSQL may take either).
+      const earliest = (local: RawBuilder<unknown>, zone: RawBuilder<unknown>) =>
+        sql`least((${local}) at time zone ${zone}, ((${local}) - interval '1 hour') at time zone ${zone} + interval '1 hour')`;
+      const slack = sql`interval '2 hours'`;
       const rows = await sql<CheckinCandidate>`
         with c as (
           select p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
@@ -70,47 +73,118 @@ export function createCheckinRepository(db: Db) {
                    else 1 end as every
           from pairings p
           join programs pr on pr.id = p.program_id
-          where p.id > ${afterPairingId} and p.id <= ${last}
-            and p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
+          where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
             and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date + 1
             and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date - 1
-        ), s as materialized (
+        ), k as (
           select c.*,
+                 c.meeting_weekday is not null and c.meeting_time is not null as has_meeting,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_zone else c.zone end as slot_zone,
-                 coalesce(c.meeting_weekday, c.weekday) as slot_weekday,
+                 case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_weekday else c.weekday end as slot_weekday,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_time else c.time end as slot_time,
                  case when c.meeting_weekday is not null and c.meeting_time is not null
-                   then make_interval(mins => c.meeting_minutes + c.checkin_after_hours * 60) else interval '0' end as gap
+                   then c.meeting_minutes + c.checkin_after_hours * 60 else 0 end as gap
           from c
-        ), w as (
-          select s.*, date_trunc('week', ${now}::timestamptz at time zone s.slot_zone) as monday from s
+        ), s as materialized (
+          -- One row per distinct schedule: a few hundred for 100k pairs.
+          select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
+                 slot_zone, slot_weekday, slot_time, gap,
+                 date_trunc('week', ${now}::timestamptz at time zone slot_zone) as monday
+          from k
+        ), sw as materialized (
+          -- This week's (w = 0) and, after a meeting, last week's (w = 1) question of each schedule.
+          select s.*, w.w, w.monday_w, w.agreed, w.agreed + make_interval(mins => s.gap) as unshifted
+          from s
+          cross join lateral (
+            select w, s.monday - make_interval(days => 7 * w) as monday_w,
+                   ${earliest(sql`s.monday - make_interval(days => 7 * w) + make_interval(days => s.slot_weekday - 1) + s.slot_time::time`, sql`s.slot_zone`)} as agreed
+            from generate_series(0, case when s.has_meeting then 1 else 0 end) w
+          ) w
+          where ((w.monday_w::date - date_trunc('week', s.start_date)::date) / 7) % s.every = 0
+        ), due as materialized (
+          select sw.program_id, sw.start_date, sw.length_weeks, sw.every, sw.zone, sw.has_meeting,
+                 sw.slot_zone, sw.slot_weekday, sw.slot_time, sw.gap,
+                 to_char(sw.monday_w, 'IYYY-"W"IW') as week_key
+          from sw
+          cross join lateral (
+            -- A holiday moves the question to the next day that is not one (a fixed slot stays in its week).
+            select min(d) as shift from generate_series(0, 7) d
+            where not exists (
+              select 1 from program_holidays h
+              where h.program_id = sw.program_id and h.day = ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => d))::date)
+          ) h
+          cross join lateral (
+            select ${earliest(sql`(sw.unshifted at time zone sw.slot_zone) + make_interval(days => h.shift)`, sql`sw.slot_zone`)} as prompt_at
+          ) q
+          where h.shift is not null
+            and (sw.has_meeting or ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => h.shift))::date < sw.monday_w::date + 7)
+            and q.prompt_at <= ${now}::timestamptz
+            and (sw.w = 0 or q.prompt_at at time zone sw.slot_zone >= sw.monday)
+            and case when sw.has_meeting then sw.agreed else q.prompt_at end
+                between (sw.start_date::timestamp at time zone sw.zone) - ${slack}
+                    and ((sw.start_date + sw.length_weeks * 7)::timestamp at time zone sw.zone) + ${slack}
+        ), pick as (
+          select k.pairing_id from k
+          join due using (program_id, start_date, length_weeks, every, zone, has_meeting,
+                          slot_zone, slot_weekday, slot_time, gap)
+          where not exists (select 1 from checkins x where x.pairing_id = k.pairing_id and x.week_key = due.week_key)
+          union
+          -- A meeting moved (or cancelled) in the last week: its week is decided by the service until planned.
+          select k.pairing_id from k
+          join reschedules r on r.pairing_id = k.pairing_id
+          where k.has_meeting
+            and ((r.new_at + make_interval(mins => k.gap) <= ${now}::timestamptz and r.new_at > ${now}::timestamptz - interval '8 days')
+              or (r.cancelled and r.original_at <= ${now}::timestamptz and r.original_at > ${now}::timestamptz - interval '8 days'))
+            and not exists (
+              select 1 from checkins x
+              where x.pairing_id = k.pairing_id and x.week_key = to_char(r.original_at at time zone k.slot_zone, 'IYYY-"W"IW'))
         )
-        select pairing_id, program_id, mentor_id, mentee_id, conversation_id, weekday, time, zone,
-               meeting_weekday, meeting_time, case when meeting_weekday is not null then meeting_zone end as meeting_zone,
-               case when meeting_weekday is not null then meeting_minutes end as meeting_minutes,
-               checkin_after_hours, cadence, session_target, start_date, length_weeks, response_window_days
-        from w
-        where (
-            ((monday::date - date_trunc('week', start_date)::date) / 7) % every = 0
-            and ((monday + make_interval(days => slot_weekday - 1) + slot_time::time) at time zone slot_zone) + gap <= ${now}::timestamptz
-            and not exists (
-              select 1 from checkins k
-              where k.pairing_id = w.pairing_id and k.week_key in (${weeks[1]}, ${weeks[2]}, ${weeks[3]})
-                and k.week_key = to_char(monday, 'IYYY-"W"IW'))
-          ) or (
-            gap > interval '0'
-            and ((monday::date - 7 - date_trunc('week', start_date)::date) / 7) % every = 0
-            and ((monday - interval '7 days' + make_interval(days => slot_weekday - 1) + slot_time::time) at time zone slot_zone) + gap
-                between (monday at time zone slot_zone) and ${now}::timestamptz
-            and not exists (
-              select 1 from checkins k
-              where k.pairing_id = w.pairing_id and k.week_key in (${weeks[0]}, ${weeks[1]}, ${weeks[2]})
-                and k.week_key = to_char(monday - interval '7 days', 'IYYY-"W"IW'))
-          ) or exists (
-            select 1 from reschedules r
-            where r.pairing_id = w.pairing_id and r.new_at <= ${now}::timestamptz and r.new_at > ${now}::timestamptz - interval '8 days')
-        order by pairing_id`.execute(db);
-      return { rows: rows.rows, scannedTo: last };
+        select c.pairing_id, c.program_id, c.mentor_id, c.mentee_id, c.conversation_id, c.weekday, c.time, c.zone,
+               c.meeting_weekday, c.meeting_time, c.checkin_after_hours, c.cadence, c.session_target, c.start_date,
+               c.length_weeks, c.response_window_days,
+               case when c.meeting_weekday is not null then c.meeting_zone end as meeting_zone,
+               case when c.meeting_weekday is not null then c.meeting_minutes end as meeting_minutes,
+               m.time_zone as mentor_zone, m.away_from as mentor_away_from, m.away_until as mentor_away_until,
+               e.time_zone as mentee_zone, e.away_from as mentee_away_from, e.away_until as mentee_away_until,
+               -- Only these need the pair's moved meetings read (a window wider than the service's).
+               exists (select 1 from reschedules r where r.pairing_id = c.pairing_id
+                         and r.original_at >= ${now}::timestamptz - interval '22 days'
+                         and r.original_at < ${now}::timestamptz + interval '15 days') as has_changes,
+        -- and their weeks planned lately, so the service skips a week it would find planned.
+               array(select x.week_key from checkins x
+                     where x.pairing_id = c.pairing_id and x.week_key >= to_char(${now}::timestamptz - interval '22 days', 'IYYY-"W"IW')
+                       and exists (select 1 from reschedules r where r.pairing_id = c.pairing_id
+                                     and r.original_at >= ${now}::timestamptz - interval '22 days'
+                                     and r.original_at < ${now}::timestamptz + interval '15 days')) as recent_weeks
+        from c
+        join pick using (pairing_id)
+        left join people m on m.slack_id = c.mentor_id
+        left join people e on e.slack_id = c.mentee_id
+        -- Nobody is asked while away: with both away the week waits for the first back.
+        where not (
+          coalesce((${now}::timestamptz at time zone m.time_zone)::date between coalesce(m.away_from, '-infinity') and m.away_until, false)
+          and coalesce((${now}::timestamptz at time zone e.time_zone)::date between coalesce(e.away_from, '-infinity') and e.away_until, false))
+        order by c.pairing_id`.execute(db);
+      return rows.rows;
+    },
+
+    /** The holidays of each of these programs ('YYYY-MM-DD'), for the pass that plans their pairs. */
+    async holidaysOf(programIds: readonly number[]): Promise<Map<number, string[]>> {
+      const byProgram = new Map<number, string[]>(programIds.map((id) => [id, []]));
+      if (programIds.length === 0) return byProgram;
+      const rows = await db
+        .selectFrom('program_holidays')
+        .select(['program_id', 'day'])
+        .where('program_id', 'in', programIds)
+        .orderBy('day')
+        .execute();
+      for (const r of rows) byProgram.get(r.program_id)?.push(r.day);
+      return byProgram;
+    },
+
+    /** Serializes check-in planning between replicas for one transaction (its own statement, before any insert). */
+    async lockPlanning(): Promise<void> {
+      await sql`select pg_advisory_xact_lock(${planningLockNamespace}::int4, 0)`.execute(db);
     },
 
     /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */

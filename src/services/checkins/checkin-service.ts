@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { isInPair } from '../../domain/authorization.js';
-import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
+import type { CheckinCandidate, CheckinRepository } from '../../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
@@ -10,9 +10,9 @@ import type { PeopleRepository } from '../../db/repositories/people-repository.j
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { Transact, WithPairLock } from '../../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../../db/schema.js';
-import { dueCheckinSlot, type MeetingChange, type PairCheckinSlot } from '../../domain/checkin-slot.js';
-import { awayUntilEnd } from '../../domain/away.js';
-import { holidaySet, responseDeadlines, type Holidays } from '../../domain/work-days.js';
+import { dueCheckinSlot, type MeetingChange, type PairCheckinSchedule, type PairCheckinSlot } from '../../domain/checkin-slot.js';
+import { awayUntilEnd, type Away } from '../../domain/away.js';
+import { holidaySet, responseDeadlines, type Holidays, type ResponseDeadlines } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { logThisSessionOffer } from '../../messages/session-log.js';
 import { checkinMessage } from '../../messages/checkin.js';
@@ -54,76 +54,85 @@ export function createCheckinService(deps: {
   /**
    * Plans this week's check-in for every pair whose slot has come: the check-in row, the message in
    * the outbox and what each person owes, in one transaction per page. Only the current week is ever
-   * planned, so a pass after downtime asks once, late, rather than replaying missed weeks.
+   * planned, so a pass after downtime asks once, late, rather than replaying missed weeks. One statement
+   * finds the pairs due (a quiet minute costs nothing more); thousands of pairs share a few hundred
+   * schedules, so each distinct slot, deadline and week label is computed once per pass.
    */
-  async function plan(pageSize = 500, scanSize = 5_000): Promise<number> {
+  async function plan(pageSize = 1_000): Promise<number> {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
-    const holidaysByProgram = new Map<number, Holidays>();
+    const candidates = await deps.checkins.dueCandidates(now);
+    if (candidates.length === 0) return 0;
+    const holidays = new Map<number, Holidays>();
+    for (const [programId, days] of await deps.checkins.holidaysOf([...new Set(candidates.map((c) => c.program_id))]))
+      holidays.set(programId, holidaySet(days));
+    const changes = new Map<number, MeetingChange[]>();
+    for (const r of await deps.reschedules.forPairs(
+      candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id),
+      nowDt.minus({ weeks: 3 }).toJSDate(),
+      nowDt.plus({ weeks: 2 }).toJSDate(),
+    ))
+      changes.set(r.pairing_id, [
+        ...(changes.get(r.pairing_id) ?? []),
+        { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
+      ]);
+    const slotOf = memo<PairCheckinSlot | null>();
+    const deadlinesOf = memo<ResponseDeadlines>();
+    const labelOf = memo<string>();
     let planned = 0;
-    let after = 0;
-    for (;;) {
-      // Scan pairings in wide windows (few queries on a quiet minute), plan in pages of pageSize.
-      const { rows: scanned, scannedTo } = await deps.checkins.dueCandidates(now, after, scanSize);
-      if (scannedTo === null) break;
-      after = scannedTo;
-      for (let i = 0; i < scanned.length; i += pageSize) planned += await planPage(scanned.slice(i, i + pageSize));
+    for (let i = 0; i < candidates.length; i += pageSize) {
+      // A big pass shares the event loop with the bot's requests: they get a turn between pages.
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      planned += await planPage(candidates.slice(i, i + pageSize));
     }
     if (planned > 0) log.info({ planned }, 'check-ins planned');
     return planned;
 
-    async function planPage(page: Awaited<ReturnType<CheckinRepository['dueCandidates']>>['rows']): Promise<number> {
-      const people = new Map(
-        (await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p]),
-      );
+    async function planPage(page: CheckinCandidate[]): Promise<number> {
+      const slots = new Map<number, PlannedSlot>();
       for (const c of page) {
-        if (!holidaysByProgram.has(c.program_id))
-          holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
-      }
-      const changes = new Map<number, MeetingChange[]>();
-      for (const r of await deps.reschedules.forPairs(
-        page.filter((c) => c.meeting_weekday !== null).map((c) => c.pairing_id),
-        nowDt.minus({ weeks: 3 }).toJSDate(),
-        nowDt.plus({ weeks: 2 }).toJSDate(),
-      ))
-        changes.set(r.pairing_id, [
-          ...(changes.get(r.pairing_id) ?? []),
-          { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
-        ]);
-      const slots = new Map<number, { candidate: (typeof page)[number]; slot: PairCheckinSlot; startedAt: DateTime }>();
-      for (const c of page) {
-        const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-        const slot = dueCheckinSlot(nowDt, {
-          weekday: c.weekday,
-          time: c.time,
-          zone: c.zone,
-          holidays,
-          programStartDate: c.start_date,
-          programLengthWeeks: c.length_weeks,
-          meeting:
-            c.meeting_weekday !== null && c.meeting_time !== null
-              ? {
-                  weekday: c.meeting_weekday,
-                  time: c.meeting_time,
-                  zone: c.meeting_zone ?? c.zone,
-                  minutes: c.meeting_minutes ?? 0,
-                }
-              : null,
-          afterHours: c.checkin_after_hours,
-          cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
-          changes: changes.get(c.pairing_id) ?? [],
-        });
-        if (!slot) continue;
+        const pairChanges = changes.get(c.pairing_id) ?? [];
+        const schedule = pairSchedule(c, holidays.get(c.program_id) ?? new Set<string>(), pairChanges);
+        // A pair with moved meetings has a slot of its own; every other pair shares its schedule's.
+        const slot =
+          pairChanges.length > 0
+            ? dueCheckinSlot(nowDt, schedule)
+            : slotOf(
+                [
+                  c.program_id,
+                  c.weekday,
+                  c.time,
+                  c.zone,
+                  schedule.meeting?.weekday,
+                  schedule.meeting?.time,
+                  schedule.meeting?.zone,
+                  schedule.meeting?.minutes,
+                ],
+                () => dueCheckinSlot(nowDt, schedule),
+              );
+        if (!slot || c.recent_weeks.includes(slot.weekKey)) continue;
         // Nobody is asked while away: with both away the week waits for the first back; with one away, the
         // question goes out and the clock for both starts when they are back.
-        const back = [c.mentor_id, c.mentee_id].map((id) => awayUntilEnd(people.get(id), nowDt));
+        const back = [
+          awayUntilEnd(
+            c.mentor_zone === null ? undefined : awayOf(c.mentor_zone, c.mentor_away_from, c.mentor_away_until),
+            nowDt,
+          ),
+          awayUntilEnd(
+            c.mentee_zone === null ? undefined : awayOf(c.mentee_zone, c.mentee_away_from, c.mentee_away_until),
+            nowDt,
+          ),
+        ];
         if (back.every((b) => b !== null)) continue;
         // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
         const startedAt = DateTime.max(slot.promptAt, nowDt, ...back.filter((b) => b !== null));
         slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
-      // One transaction and three statements per page: the check-ins, their messages, what each person owes.
+      if (slots.size === 0) return 0;
+      // One transaction per page, under the planning lock taken first: another replica's pass waits and then
+      // finds these weeks planned (the unique keys would stop duplicates; the lock saves the wasted work).
       const created = await deps.transact(async (tx) => {
+        await tx.checkins.lockPlanning();
         const rows = await tx.checkins.createMany(
           [...slots.values()].map(({ candidate, slot }) => ({
             pairingId: candidate.pairing_id,
@@ -139,30 +148,14 @@ export function createCheckinService(deps: {
         for (const checkin of rows) {
           const entry = slots.get(checkin.pairing_id);
           if (!entry) continue;
-          const { candidate: c, slot, startedAt } = entry;
-          deliveries.push({
-            dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
-            kind: 'checkin',
-            pairingId: c.pairing_id,
-            channel: c.conversation_id,
-            payload: checkinMessage({
-              checkinId: checkin.id,
-              mentorId: c.mentor_id,
-              menteeId: c.mentee_id,
-              weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, c.meeting_zone ?? c.zone),
-              answers: [],
-              cancelled: checkin.meeting_cancelled,
-            }),
-            notBefore: now,
-            // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
-            expiresAt: checkin.closes_at,
-          });
-          for (const subject of [c.mentor_id, c.mentee_id]) {
-            const d = responseDeadlines(
-              startedAt,
-              c.response_window_days,
-              people.get(subject)?.time_zone ?? c.zone,
-              holidaysByProgram.get(c.program_id) ?? new Set<string>(),
+          deliveries.push(checkinDelivery(checkin, entry.candidate, now, labelOf));
+          const { candidate: c, startedAt } = entry;
+          for (const [subject, zone] of [
+            [c.mentor_id, c.mentor_zone ?? c.zone],
+            [c.mentee_id, c.mentee_zone ?? c.zone],
+          ] as const) {
+            const d = deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, c.program_id], () =>
+              responseDeadlines(startedAt, c.response_window_days, zone, holidays.get(c.program_id) ?? new Set<string>()),
             );
             expectations.push({
               pairingId: c.pairing_id,
@@ -372,3 +365,67 @@ export function createCheckinService(deps: {
 }
 
 export type CheckinService = ReturnType<typeof createCheckinService>;
+
+type PlannedSlot = { candidate: CheckinCandidate; slot: PairCheckinSlot; startedAt: DateTime };
+
+/** The time rules' view of a candidate pair. */
+function pairSchedule(c: CheckinCandidate, holidays: Holidays, changes: readonly MeetingChange[]): PairCheckinSchedule {
+  return {
+    weekday: c.weekday,
+    time: c.time,
+    zone: c.zone,
+    holidays,
+    programStartDate: c.start_date,
+    programLengthWeeks: c.length_weeks,
+    meeting:
+      c.meeting_weekday !== null && c.meeting_time !== null
+        ? { weekday: c.meeting_weekday, time: c.meeting_time, zone: c.meeting_zone ?? c.zone, minutes: c.meeting_minutes ?? 0 }
+        : null,
+    afterHours: c.checkin_after_hours,
+    cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
+    changes,
+  };
+}
+
+function awayOf(time_zone: string, away_from: string | null, away_until: string | null): Away {
+  return { time_zone, away_from, away_until };
+}
+
+/**
+ * The outbox delivery that carries a newly planned check-in's message (the one place it is built).
+ * A question about a week that is over would only confuse: it is cancelled if it cannot go out in time.
+ */
+function checkinDelivery(checkin: Checkin, c: CheckinCandidate, now: Date, labelOf: Memo<string>) {
+  const shownAt = checkin.meeting_at ?? checkin.prompt_at;
+  const zone = c.meeting_zone ?? c.zone;
+  return {
+    dedupeKey: checkinDeliveryKey(c.pairing_id, checkin.week_key),
+    kind: 'checkin',
+    pairingId: c.pairing_id,
+    channel: c.conversation_id,
+    payload: checkinMessage({
+      checkinId: checkin.id,
+      mentorId: c.mentor_id,
+      menteeId: c.mentee_id,
+      weekLabel: labelOf([shownAt.getTime(), zone], () => weekLabel(shownAt, zone)),
+      answers: [],
+      cancelled: checkin.meeting_cancelled,
+    }),
+    notBefore: now,
+    expiresAt: checkin.closes_at,
+  };
+}
+
+type Memo<R> = (key: readonly unknown[], compute: () => R) => R;
+
+/** A pure function's results by its inputs (the key's parts, joined), for as long as one pass. */
+function memo<R>(): Memo<R> {
+  const results = new Map<string, R>();
+  return (key, compute) => {
+    const k = key.join('|');
+    if (results.has(k)) return results.get(k) as R;
+    const r = compute();
+    results.set(k, r);
+    return r;
+  };
+}
