@@ -20,6 +20,7 @@ import { isoWeekKey, programWeek } from '../../domain/work-days.js';
 import { milestoneWindows } from '../dtr/reminders.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
+import { programAbsences } from '../people/absences.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { RescheduleService } from '../pairings/reschedule-service.js';
 import type { SlackPort } from '../slack-port.js';
@@ -145,17 +146,7 @@ export function createHomeService(deps: {
         openAlerts: await withLinks(openPairs(alerts, zone)),
         missingStandups: missing,
         undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
-        away: (await deps.people.awayInProgram(program.id, now)).map((a) => ({
-          personId: a.slack_id,
-          from: a.away_from ?? a.away_until ?? '',
-          until: a.away_until ?? '',
-        })),
-        pausedPairs: (await deps.pairings.listByProgram(program.id, ['paused'])).map((q) => ({
-          mentorId: q.mentor_id,
-          menteeId: q.mentee_id,
-          pausedBy: q.paused_by,
-          until: q.paused_until,
-        })),
+        ...(await programAbsences(deps, program.id, now)),
       });
     }
     return out;

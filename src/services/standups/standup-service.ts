@@ -29,6 +29,7 @@ import { userText, userTextOrNull } from '../../messages/text.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { ChartService } from '../charts/chart-service.js';
 import type { Clock } from '../clock.js';
+import { programAbsences } from '../people/absences.js';
 import { weekLabel } from '../checkins/checkin-service.js';
 import { refuse, type Outcome } from '../outcome.js';
 import type { ProgramFigures } from '../../db/repositories/program-figures-repository.js';
@@ -473,17 +474,7 @@ export function createStandupService(deps: {
           hoursByMentor: byMentor,
           undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
           behind: await behindTarget(program, lastWeek, week.pairs),
-          away: (await deps.people.awayInProgram(program.id, now)).map((a) => ({
-            personId: a.slack_id,
-            from: a.away_from ?? a.away_until ?? '',
-            until: a.away_until ?? '',
-          })),
-          pausedPairs: (await deps.pairings.listByProgram(program.id, ['paused'])).map((q) => ({
-            mentorId: q.mentor_id,
-            menteeId: q.mentee_id,
-            pausedBy: q.paused_by,
-            until: q.paused_until,
-          })),
+          ...(await programAbsences(deps, program.id, now)),
         });
         if (await deps.alerts.channelProblem(program)) continue;
         // A chart that fails to render is logged and left out; the text goes regardless.
