@@ -57,6 +57,13 @@ export function createCheckinService(deps: {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
     const holidaysByProgram = new Map<number, Holidays>();
+    // Thousands of pairs share a few hundred schedules, and every zone lookup in luxon is costly: the
+    // pure time rules are computed once per distinct input of this pass.
+    const slotFor = memo<ReturnType<typeof checkinSlotForWeek>>();
+    const deadlinesFor = memo<ReturnType<typeof responseDeadlines>>();
+    const labelFor = memo<string>();
+    // The pass shares the event loop with the bot's requests: it never computes for long without a break.
+    const breather = pauseEvery(10);
     let planned = 0;
     let after = 0;
     for (;;) {
@@ -85,15 +92,18 @@ export function createCheckinService(deps: {
         { candidate: (typeof page)[number]; slot: NonNullable<ReturnType<typeof checkinSlotForWeek>> }
       >();
       for (const c of page) {
+        await breather();
         const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-        const slot = checkinSlotForWeek(nowDt, {
-          weekday: c.weekday,
-          time: c.time,
-          zone: c.zone,
-          holidays,
-          programStartDate: c.start_date,
-          programLengthWeeks: c.length_weeks,
-        });
+        const slot = slotFor([c.program_id, c.weekday, c.time, c.zone, c.start_date, c.length_weeks], () =>
+          checkinSlotForWeek(nowDt, {
+            weekday: c.weekday,
+            time: c.time,
+            zone: c.zone,
+            holidays,
+            programStartDate: c.start_date,
+            programLengthWeeks: c.length_weeks,
+          }),
+        );
         if (slot && slot.promptAt.toMillis() <= now.getTime()) slots.set(c.pairing_id, { candidate: c, slot });
       }
       // One transaction and three statements per page: the check-ins, their messages, what each person owes.
@@ -109,6 +119,7 @@ export function createCheckinService(deps: {
         const deliveries = [];
         const expectations = [];
         for (const checkin of rows) {
+          await breather();
           const entry = slots.get(checkin.pairing_id);
           if (!entry) continue;
           const { candidate: c, slot } = entry;
@@ -121,7 +132,7 @@ export function createCheckinService(deps: {
               checkinId: checkin.id,
               mentorId: c.mentor_id,
               menteeId: c.mentee_id,
-              weekLabel: weekLabel(checkin.prompt_at, c.zone),
+              weekLabel: labelFor([checkin.prompt_at.getTime(), c.zone], () => weekLabel(checkin.prompt_at, c.zone)),
               answers: [],
             }),
             notBefore: now,
@@ -131,11 +142,14 @@ export function createCheckinService(deps: {
           // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
           const startedAt = DateTime.max(slot.promptAt, nowDt);
           for (const subject of [c.mentor_id, c.mentee_id]) {
-            const d = responseDeadlines(
-              startedAt,
-              c.response_window_days,
-              zones.get(subject) ?? c.zone,
-              holidaysByProgram.get(c.program_id) ?? new Set<string>(),
+            const zone = zones.get(subject) ?? c.zone;
+            const d = deadlinesFor([startedAt.toMillis(), c.response_window_days, zone, c.program_id], () =>
+              responseDeadlines(
+                startedAt,
+                c.response_window_days,
+                zone,
+                holidaysByProgram.get(c.program_id) ?? new Set<string>(),
+              ),
             );
             expectations.push({
               pairingId: c.pairing_id,
@@ -339,3 +353,25 @@ export function createCheckinService(deps: {
 }
 
 export type CheckinService = ReturnType<typeof createCheckinService>;
+
+/** A pure function's results by their inputs (the key's parts, joined), for as long as one pass. */
+function memo<R>(): (key: readonly unknown[], compute: () => R) => R {
+  const results = new Map<string, R>();
+  return (key, compute) => {
+    const k = key.join('|');
+    if (results.has(k)) return results.get(k) as R;
+    const r = compute();
+    results.set(k, r);
+    return r;
+  };
+}
+
+/** Resolves at once, except every `ms` of computing: then after the event loop has had a turn (setImmediate). */
+function pauseEvery(ms: number): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < ms) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
