@@ -60,6 +60,13 @@ export function createCheckinService(deps: {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
     const holidaysByProgram = new Map<number, Holidays>();
+    // Thousands of pairs share a few hundred schedules, and every zone lookup in luxon is costly: the
+    // pure time rules are computed once per distinct input of this pass.
+    const slotFor = memo<PairCheckinSlot | null>();
+    const deadlinesFor = memo<ReturnType<typeof responseDeadlines>>();
+    const labelFor = memo<string>();
+    // The pass shares the event loop with the bot's requests: it never computes for long without a break.
+    const breather = pauseEvery(10);
     let planned = 0;
     let after = 0;
     for (;;) {
@@ -92,27 +99,34 @@ export function createCheckinService(deps: {
         ]);
       const slots = new Map<number, { candidate: (typeof page)[number]; slot: PairCheckinSlot; startedAt: DateTime }>();
       for (const c of page) {
+        await breather();
         const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-        const slot = dueCheckinSlot(nowDt, {
-          weekday: c.weekday,
-          time: c.time,
-          zone: c.zone,
-          holidays,
-          programStartDate: c.start_date,
-          programLengthWeeks: c.length_weeks,
-          meeting:
-            c.meeting_weekday !== null && c.meeting_time !== null
-              ? {
-                  weekday: c.meeting_weekday,
-                  time: c.meeting_time,
-                  zone: c.meeting_zone ?? c.zone,
-                  minutes: c.meeting_minutes ?? 0,
-                }
-              : null,
-          afterHours: c.checkin_after_hours,
-          cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
-          changes: changes.get(c.pairing_id) ?? [],
-        });
+        const moved = changes.get(c.pairing_id);
+        const key = moved
+          ? [c.pairing_id]
+          : [c.program_id, c.weekday, c.time, c.zone, c.meeting_weekday, c.meeting_time, c.meeting_zone, c.meeting_minutes];
+        const slot = slotFor(key, () =>
+          dueCheckinSlot(nowDt, {
+            weekday: c.weekday,
+            time: c.time,
+            zone: c.zone,
+            holidays,
+            programStartDate: c.start_date,
+            programLengthWeeks: c.length_weeks,
+            meeting:
+              c.meeting_weekday !== null && c.meeting_time !== null
+                ? {
+                    weekday: c.meeting_weekday,
+                    time: c.meeting_time,
+                    zone: c.meeting_zone ?? c.zone,
+                    minutes: c.meeting_minutes ?? 0,
+                  }
+                : null,
+            afterHours: c.checkin_after_hours,
+            cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
+            changes: moved ?? [],
+          }),
+        );
         if (!slot) continue;
         // Nobody is asked while away: with both away the week waits for the first back; with one away, the
         // question goes out and the clock for both starts when they are back.
@@ -137,6 +151,7 @@ export function createCheckinService(deps: {
         const deliveries = [];
         const expectations = [];
         for (const checkin of rows) {
+          await breather();
           const entry = slots.get(checkin.pairing_id);
           if (!entry) continue;
           const { candidate: c, slot, startedAt } = entry;
@@ -149,7 +164,9 @@ export function createCheckinService(deps: {
               checkinId: checkin.id,
               mentorId: c.mentor_id,
               menteeId: c.mentee_id,
-              weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, c.meeting_zone ?? c.zone),
+              weekLabel: labelFor([(checkin.meeting_at ?? checkin.prompt_at).getTime(), c.meeting_zone ?? c.zone], () =>
+                weekLabel(checkin.meeting_at ?? checkin.prompt_at, c.meeting_zone ?? c.zone),
+              ),
               answers: [],
               cancelled: checkin.meeting_cancelled,
             }),
@@ -158,11 +175,14 @@ export function createCheckinService(deps: {
             expiresAt: checkin.closes_at,
           });
           for (const subject of [c.mentor_id, c.mentee_id]) {
-            const d = responseDeadlines(
-              startedAt,
-              c.response_window_days,
-              people.get(subject)?.time_zone ?? c.zone,
-              holidaysByProgram.get(c.program_id) ?? new Set<string>(),
+            const zone = people.get(subject)?.time_zone ?? c.zone;
+            const d = deadlinesFor([startedAt.toMillis(), c.response_window_days, zone, c.program_id], () =>
+              responseDeadlines(
+                startedAt,
+                c.response_window_days,
+                zone,
+                holidaysByProgram.get(c.program_id) ?? new Set<string>(),
+              ),
             );
             expectations.push({
               pairingId: c.pairing_id,
@@ -372,3 +392,25 @@ export function createCheckinService(deps: {
 }
 
 export type CheckinService = ReturnType<typeof createCheckinService>;
+
+/** A pure function's results by their inputs (the key's parts, joined), for as long as one pass. */
+function memo<R>(): (key: readonly unknown[], compute: () => R) => R {
+  const results = new Map<string, R>();
+  return (key, compute) => {
+    const k = key.join('|');
+    if (results.has(k)) return results.get(k) as R;
+    const r = compute();
+    results.set(k, r);
+    return r;
+  };
+}
+
+/** Resolves at once, except every `ms` of computing: then after the event loop has had a turn (setImmediate). */
+function pauseEvery(ms: number): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < ms) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
