@@ -117,13 +117,8 @@ export function createCheckinService(deps: {
             kind: 'checkin',
             pairingId: c.pairing_id,
             channel: c.conversation_id,
-            payload: checkinMessage({
-              checkinId: checkin.id,
-              mentorId: c.mentor_id,
-              menteeId: c.mentee_id,
-              weekLabel: weekLabel(checkin.prompt_at, c.zone),
-              answers: [],
-            }),
+            // Rendered by the sender when it posts (renderMessage), so a late message shows who has answered.
+            payload: { render: { kind: 'checkin', ids: { checkinId: checkin.id } } },
             notBefore: now,
             // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
             expiresAt: checkin.closes_at,
@@ -195,30 +190,38 @@ export function createCheckinService(deps: {
     };
   }
 
+  /** The check-in message as it is now, with who has answered; undefined once the check-in or its pair is gone. */
+  async function renderMessage(checkinId: number) {
+    const checkin = await deps.checkins.get(checkinId);
+    return checkin ? renderFor(checkin) : undefined;
+  }
+
+  async function renderFor(checkin: Checkin) {
+    const checkinId = checkin.id;
+    const pairing = await deps.pairings.get(checkin.pairing_id);
+    if (!pairing) return undefined;
+    const program = await deps.programs.get(pairing.program_id);
+    const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
+    const zone = pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
+    return checkinMessage({
+      checkinId,
+      mentorId: pairing.mentor_id,
+      menteeId: pairing.mentee_id,
+      weekLabel: weekLabel(checkin.prompt_at, zone),
+      answers,
+    });
+  }
+
   /** Re-renders the check-in message with who has answered. */
   async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
     const checkin = await deps.checkins.get(checkinId);
     if (!checkin) return;
-    const pairing = await deps.pairings.get(checkin.pairing_id);
-    if (!pairing) return;
     const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
     const channel = delivery?.sent_channel ?? where?.channel;
     const ts = delivery?.sent_ts ?? where?.ts;
     if (!channel || !ts) return;
-    const program = await deps.programs.get(pairing.program_id);
-    const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
-    const zone = pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
-    await deps.slack.updateMessage({
-      channel,
-      ts,
-      ...checkinMessage({
-        checkinId,
-        mentorId: pairing.mentor_id,
-        menteeId: pairing.mentee_id,
-        weekLabel: weekLabel(checkin.prompt_at, zone),
-        answers,
-      }),
-    });
+    const message = await renderFor(checkin);
+    if (message) await deps.slack.updateMessage({ channel, ts, ...message });
   }
 
   async function recordAnswer(
@@ -290,6 +293,9 @@ export function createCheckinService(deps: {
 
   return {
     plan,
+    /** The outbox's renderer for check-in messages (kind 'checkin'). */
+    renderMessage: (ids: { checkinId?: number }) =>
+      ids.checkinId === undefined ? Promise.resolve(undefined) : renderMessage(ids.checkinId),
     /**
      * A button on the check-in: the answer is stored, deadlines met, alerts resolved, and the message (`where`
      * Slack says it is, when the outbox has not recorded it yet) shows who answered. The mentor who met
