@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { Delivery, StoredDeliveryPayload } from '../schema.js';
 
@@ -29,6 +29,12 @@ const deliveryRow = (d: NewDelivery) => ({
 });
 
 export function createDeliveryRepository(db: Db) {
+  /** EXPLAIN of a statement as it is issued (planned only, never run). */
+  async function explain(query: CompiledQuery): Promise<string[]> {
+    const r = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
+    return r.rows.map((row) => row['QUERY PLAN']);
+  }
+
   /**
    * Pending rows in send order and lapsed claims are read apart, each by its own partial index (an OR
    * of the two defeats both and reads the whole table), then the earliest `limit` of them are claimed.
@@ -86,6 +92,21 @@ export function createDeliveryRepository(db: Db) {
     );
   }
 
+  function pruneQuery(kinds: readonly string[], before: Date, limit: number) {
+    return db.deleteFrom('deliveries').where('id', 'in', (eb) =>
+      eb
+        .selectFrom('deliveries')
+        .select('id')
+        .where('status', 'in', ['sent', 'failed', 'skipped'])
+        .where('kind', 'in', [...kinds])
+        // When it was sent, or else last due (a failed or cancelled one): deliveries_settled_idx's expression.
+        .where(sql<Date>`coalesce(sent_at, not_before)`, '<', before)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    );
+  }
+
   return {
     /**
      * Stores the intent to send. The dedupe key makes planning idempotent: a second pass, a replica
@@ -138,8 +159,7 @@ export function createDeliveryRepository(db: Db) {
 
     /** For tests, benchmarks and operators: how the claim is planned (EXPLAIN, nothing claimed). */
     async explainClaim(now: Date, limit = 50): Promise<string[]> {
-      const rows = await claimQuery(now, 'explain', limit, 60_000).explain();
-      return rows.map((r) => String(r['QUERY PLAN']));
+      return explain(claimQuery(now, 'explain', limit, 60_000).returningAll().compile());
     },
 
     /**
@@ -340,22 +360,13 @@ export function createDeliveryRepository(db: Db) {
      * as their kind is never given here.
      */
     async pruneSettled(kinds: readonly string[], before: Date, limit: number): Promise<number> {
-      const r = await db
-        .deleteFrom('deliveries')
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('deliveries')
-            .select('id')
-            .where('status', 'in', ['sent', 'failed', 'skipped'])
-            .where('kind', 'in', [...kinds])
-            // When it was sent, or else last due (a failed or cancelled one): deliveries_settled_idx's expression.
-            .where(sql<Date>`coalesce(sent_at, not_before)`, '<', before)
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .executeTakeFirst();
+      const r = await pruneQuery(kinds, before, limit).executeTakeFirst();
       return Number(r.numDeletedRows);
+    },
+
+    /** For tests and operators: how pruning is planned (EXPLAIN, nothing deleted). */
+    async explainPrune(kinds: readonly string[], before: Date, limit: number): Promise<string[]> {
+      return explain(pruneQuery(kinds, before, limit).compile());
     },
 
     /** A closing program: what is still queued for its pairs is dropped, except the kind `except` (its goodbye). */
