@@ -1,8 +1,8 @@
 /**
  * Tandem's benchmarks: `npm run bench [-- options]`.
  *
- *   --only fanout|pass|plan|ack|startup
- *                             run one benchmark (comma-separate for several); default all five
+ *   --only fanout|pass|plan|ack|startup|claim
+ *                             run one benchmark (comma-separate for several); default all six
  *   --pairings N              fan-out size (default 5000)
  *   --time-scale K            fan-out speed-up of Slack's limits and the sender's pacing (default 20)
  *   --strict-windows          fan-out: also run the fake Slack's clock K times faster, so its 1 s /
@@ -15,6 +15,7 @@
  *   --ack-rates R,R,...       ack: request rates per second (default 50,100,200)
  *   --ack-seconds S           ack: seconds per rate and target (default 10)
  *   --startup-runs N          startup: spawns per engine (default 3)
+ *   --claim-pending N         claim: pending deliveries in the outbox (default 100000)
  *
  * A fresh database per benchmark, dropped afterwards, on the PostgreSQL that BENCH_DATABASE_URL (or
  * DATABASE_URL) names, or else on an embedded PostgreSQL started for the run in a temp directory. Results are printed and
@@ -32,8 +33,9 @@ import { runPass } from './pass.js';
 import { runPlan } from './plan.js';
 import { runAck } from './ack.js';
 import { runStartup } from './startup.js';
+import { runClaim } from './claim.js';
 
-const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup'] as const;
+const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup', 'claim'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** BENCH_RESULTS overrides where results are appended (e.g. for trial runs). */
@@ -76,6 +78,7 @@ async function main(): Promise<number> {
       'ack-rates': { type: 'string' },
       'ack-seconds': { type: 'string' },
       'startup-runs': { type: 'string' },
+      'claim-pending': { type: 'string' },
     },
     strict: true,
   });
@@ -96,6 +99,7 @@ async function main(): Promise<number> {
     ackRates: (values['ack-rates'] ?? '50,100,200').split(',').map((r) => Math.round(positiveNumber('ack-rates', r.trim(), 0))),
     ackSeconds: positiveNumber('ack-seconds', values['ack-seconds'], 10),
     startupRuns: Math.round(positiveNumber('startup-runs', values['startup-runs'], 3)),
+    claimPending: Math.round(positiveNumber('claim-pending', values['claim-pending'], 100_000)),
   };
 
   const report = new Report();
@@ -142,6 +146,7 @@ async function main(): Promise<number> {
       if (b === 'plan') await runPlan(report, { expectations: settings.expectations });
       if (b === 'ack') await runAck(report, { rates: settings.ackRates, seconds: settings.ackSeconds });
       if (b === 'startup') await runStartup(report, { runs: settings.startupRuns });
+      if (b === 'claim') await runClaim(report, { pending: settings.claimPending });
     } catch (err) {
       report.failed = true;
       report.line();
