@@ -1,8 +1,8 @@
 /**
  * Tandem's benchmarks: `npm run bench [-- options]`.
  *
- *   --only fanout|pass|plan|ack|startup
- *                             run one benchmark (comma-separate for several); default all five
+ *   --only fanout|pass|plan|ack|startup|claim
+ *                             run one benchmark (comma-separate for several); default all six
  *   --pairings N              fan-out size (default 5000)
  *   --time-scale K            fan-out speed-up of Slack's limits and the sender's pacing (default 20)
  *   --strict-windows          fan-out: also run the fake Slack's clock K times faster, so its 1 s /
@@ -17,6 +17,7 @@
  *   --ack-pairs N             ack: interleaved pairs of runs (Tandem, bare Bolt) per rate (default 5)
  *   --ack-fake-in-process     ack: run the fake Slack in the bot's process instead of its own
  *   --startup-runs N          startup: spawns per engine (default 3)
+ *   --claim-pending N         claim: pending deliveries in the outbox (default 100000)
  *
  * A fresh database per benchmark, dropped afterwards, on the PostgreSQL that BENCH_DATABASE_URL (or
  * DATABASE_URL) names, or else on an embedded PostgreSQL started for the run in a temp directory. Results are printed and
@@ -34,8 +35,9 @@ import { runPass } from './pass.js';
 import { runPlan } from './plan.js';
 import { runAck } from './ack.js';
 import { runStartup } from './startup.js';
+import { runClaim } from './claim.js';
 
-const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup'] as const;
+const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup', 'claim'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** BENCH_RESULTS overrides where results are appended (e.g. for trial runs). */
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
       'ack-pairs': { type: 'string' },
       'ack-fake-in-process': { type: 'boolean', default: false },
       'startup-runs': { type: 'string' },
+      'claim-pending': { type: 'string' },
     },
     strict: true,
   });
@@ -102,6 +105,7 @@ async function main(): Promise<number> {
     ackPairs: Math.round(positiveNumber('ack-pairs', values['ack-pairs'], 5)),
     ackFakeInProcess: values['ack-fake-in-process'] ?? false,
     startupRuns: Math.round(positiveNumber('startup-runs', values['startup-runs'], 3)),
+    claimPending: Math.round(positiveNumber('claim-pending', values['claim-pending'], 100_000)),
   };
 
   const report = new Report();
@@ -154,6 +158,7 @@ async function main(): Promise<number> {
           fakeInProcess: settings.ackFakeInProcess,
         });
       if (b === 'startup') await runStartup(report, { runs: settings.startupRuns });
+      if (b === 'claim') await runClaim(report, { pending: settings.claimPending });
     } catch (err) {
       report.failed = true;
       report.line();

@@ -122,6 +122,15 @@ export type DeliveryPayload = {
   file?: DeliveryFile;
 };
 
+/**
+ * What the sender renders when it posts, instead of a rendered message: for messages that show state
+ * that can change (a check-in shows who has answered). `kind` names the renderer, `ids` what it reads.
+ */
+export type DeliveryRenderRef = { kind: string; ids: Record<string, number> };
+
+/** A delivery's payload as stored: rendered when queued, or rendered by the sender when it posts. */
+export type StoredDeliveryPayload = DeliveryPayload | { render: DeliveryRenderRef };
+
 /** A file in the outbox. The sender adds the delivery id to the name, which is how a resend finds an earlier upload. */
 export type DeliveryFile = { filename: string; title: string; base64: string };
 
@@ -131,7 +140,7 @@ export interface DeliveriesTable {
   kind: string;
   pairing_id: number | null;
   channel: string;
-  payload: Json<DeliveryPayload>;
+  payload: Json<StoredDeliveryPayload>;
   status: Generated<DeliveryStatus>;
   attempts: Generated<number>;
   not_before: DefaultTimestamp;

@@ -6,6 +6,8 @@ import { createChartService } from './charts/chart-service.js';
 import { createCheckinService } from './checkins/checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './outbox/delivery-sender.js';
+import { createDeliveryPruning, type DeliveryPruningOptions } from './outbox/delivery-pruning.js';
+import { createRendererRegistry } from './outbox/renderers.js';
 import { createDtrService } from './dtr/dtr-service.js';
 import { createMentorRecordsService } from './records/records-service.js';
 import { createHomeService } from './home/home-service.js';
@@ -48,13 +50,18 @@ export type ServiceOptions = {
   >;
   /** Font files for chart text beyond the shipped font (CHART_FONT). */
   chartFonts?: readonly string[];
+  /** How long settled deliveries are kept (DELIVERY_RETENTION_DAYS), and how much one pass prunes. */
+  pruning?: Partial<Pick<DeliveryPruningOptions, 'retentionDays' | 'batchSize' | 'batchesPerPass'>>;
 };
 
 /** Wires repositories into services; the one place that knows how they fit together. Returns the use-cases only. */
 export function createServices(options: ServiceOptions) {
   const { db, slack, clock, logger } = options;
   const repos = options.repos ?? createRepositories(db);
-  const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
+  // Filled in below, once the features that render their messages at send time exist.
+  const renderers = createRendererRegistry();
+  const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, renderers, ...options.sender });
+  const pruning = createDeliveryPruning({ deliveries: repos.deliveries, clock, logger, ...options.pruning });
   const onEnqueued = () => sender.kick();
   const people = createPeopleService({ people: repos.people, slack, clock });
   const staff = createStaffService({ staff: repos.staff, audit: repos.audit, people, clock });
@@ -78,6 +85,7 @@ export function createServices(options: ServiceOptions) {
     onEnqueued,
   });
   const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
+  renderers.register('checkin', checkins.renderMessage);
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
@@ -110,6 +118,7 @@ export function createServices(options: ServiceOptions) {
   // Use-cases only: listeners, the scheduler and the CLI reach the database and Slack through these.
   return {
     sender,
+    pruning,
     people,
     away,
     staff,

@@ -64,7 +64,6 @@ export function createCheckinService(deps: {
     // pure time rules are computed once per distinct input of this pass.
     const slotFor = memo<PairCheckinSlot | null>();
     const deadlinesFor = memo<ReturnType<typeof responseDeadlines>>();
-    const labelFor = memo<string>();
     // The pass shares the event loop with the bot's requests: it never computes for long without a break.
     const breather = pauseEvery(10);
     let planned = 0;
@@ -160,16 +159,8 @@ export function createCheckinService(deps: {
             kind: 'checkin',
             pairingId: c.pairing_id,
             channel: c.conversation_id,
-            payload: checkinMessage({
-              checkinId: checkin.id,
-              mentorId: c.mentor_id,
-              menteeId: c.mentee_id,
-              weekLabel: labelFor([(checkin.meeting_at ?? checkin.prompt_at).getTime(), c.meeting_zone ?? c.zone], () =>
-                weekLabel(checkin.meeting_at ?? checkin.prompt_at, c.meeting_zone ?? c.zone),
-              ),
-              answers: [],
-              cancelled: checkin.meeting_cancelled,
-            }),
+            // Rendered by the sender when it posts (renderMessage), so a late message shows who has answered.
+            payload: { render: { kind: 'checkin', ids: { checkinId: checkin.id } } },
             notBefore: now,
             // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
             expiresAt: checkin.closes_at,
@@ -242,36 +233,43 @@ export function createCheckinService(deps: {
     };
   }
 
-  /** Re-renders the check-in message with who has answered. */
-  async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
+  /** The check-in message as it is now, with who has answered; undefined once the check-in or its pair is gone. */
+  async function renderMessage(checkinId: number) {
     const checkin = await deps.checkins.get(checkinId);
-    if (!checkin) return;
+    return checkin ? renderFor(checkin) : undefined;
+  }
+
+  async function renderFor(checkin: Checkin) {
     const pairing = await deps.pairings.get(checkin.pairing_id);
-    if (!pairing) return;
-    const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
-    const channel = delivery?.sent_channel ?? where?.channel;
-    const ts = delivery?.sent_ts ?? where?.ts;
-    if (!channel || !ts) return;
+    if (!pairing) return undefined;
     const program = await deps.programs.get(pairing.program_id);
-    const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
+    const answers = (await deps.checkins.answers(checkin.id)).map((a) => ({ personId: a.person_id, answer: a.answer }));
     const zone = pairing.meeting_zone ?? pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
     // Once someone says they met: which session this was, against the program's target.
     const session = answers.some((a) => a.answer === 'met')
       ? { number: await deps.checkins.sessionsHeld(pairing.id, checkin.week_key), target: program?.session_target ?? null }
       : null;
-    await deps.slack.updateMessage({
-      channel,
-      ts,
-      ...checkinMessage({
-        checkinId,
-        mentorId: pairing.mentor_id,
-        menteeId: pairing.mentee_id,
-        weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, zone),
-        answers,
-        cancelled: checkin.meeting_cancelled,
-        session,
-      }),
+    return checkinMessage({
+      checkinId: checkin.id,
+      mentorId: pairing.mentor_id,
+      menteeId: pairing.mentee_id,
+      weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, zone),
+      answers,
+      cancelled: checkin.meeting_cancelled,
+      session,
     });
+  }
+
+  /** Re-renders the check-in message with who has answered. */
+  async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
+    const checkin = await deps.checkins.get(checkinId);
+    if (!checkin) return;
+    const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
+    const channel = delivery?.sent_channel ?? where?.channel;
+    const ts = delivery?.sent_ts ?? where?.ts;
+    if (!channel || !ts) return;
+    const message = await renderFor(checkin);
+    if (message) await deps.slack.updateMessage({ channel, ts, ...message });
   }
 
   async function recordAnswer(
@@ -343,6 +341,9 @@ export function createCheckinService(deps: {
 
   return {
     plan,
+    /** The outbox's renderer for check-in messages (kind 'checkin'). */
+    renderMessage: (ids: { checkinId?: number }) =>
+      ids.checkinId === undefined ? Promise.resolve(undefined) : renderMessage(ids.checkinId),
     /**
      * A button on the check-in: the answer is stored, deadlines met, alerts resolved, and the message (`where`
      * Slack says it is, when the outbox has not recorded it yet) shows who answered. The mentor who met

@@ -11,6 +11,7 @@ import {
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import { SlackCallError, type SlackPort } from '../slack-port.js';
+import { createRendererRegistry, NoRendererError, type RendererRegistry } from './renderers.js';
 
 /** Every message Tandem posts carries this metadata, so a resend can first look for the original. */
 export const deliveryEventType = 'tandem_delivery';
@@ -50,6 +51,8 @@ export type DeliverySenderOptions = {
   /** Posts per minute across the workspace, spread evenly (default 291: 3% under Slack's 300). */
   workspacePerMinute?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Renders deliveries stored as { render: { kind, ids } } when they are posted. */
+  renderers?: RendererRegistry;
 };
 
 /**
@@ -75,6 +78,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   const lastPostAt = new Map<string, number>();
   let workspaceNextFree = 0;
   const log = options.logger.child({ component: 'delivery-sender' });
+  const renderers = options.renderers ?? createRendererRegistry();
 
   /**
    * Pacing in real time (not the domain clock): one post per channel per channelGapMs, and an even
@@ -99,9 +103,11 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   }
 
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
-    const payload = d.payload as DeliveryPayload;
+    // Stored either rendered (sent as is) or as what to render, which is rendered just before posting.
+    const ref = 'render' in d.payload ? d.payload.render : null;
+    const stored = 'render' in d.payload ? null : d.payload;
     // A file carries no metadata; its name, made unique by the delivery id, is what a resend looks for.
-    const file = payload.file ? { ...payload.file, filename: fileNameFor(payload.file.filename, d.id) } : null;
+    const file = stored?.file ? { ...stored.file, filename: fileNameFor(stored.file.filename, d.id) } : null;
     let posting = false;
     if (hasExpired(d.expires_at, options.clock())) {
       if (await options.deliveries.cancel(d.id, owner, 'expired'))
@@ -127,7 +133,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
               'delivery_id',
               d.id,
               d.created_at,
-              payload.thread_ts,
+              stored?.thread_ts,
             );
         if (ts) {
           await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
@@ -141,6 +147,13 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         return;
       }
       await pace(channel);
+      // Rendered as late as possible: a check-in posted late already shows who has answered.
+      const payload: DeliveryPayload | undefined = ref ? await renderers.render(ref) : (stored ?? undefined);
+      if (!payload) {
+        if (await options.deliveries.cancel(d.id, owner, 'nothing_to_render'))
+          log.info({ deliveryId: d.id, kind: d.kind }, 'what the delivery was about is gone; cancelled, not sent');
+        return;
+      }
       posting = true;
       if (file) {
         await options.slack.uploadFile({
@@ -162,6 +175,12 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       });
       if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) report.sent++;
     } catch (err) {
+      if (err instanceof NoRendererError) {
+        await options.deliveries.markFailed(d.id, owner, 'no_renderer');
+        report.failed++;
+        log.error({ deliveryId: d.id, kind: d.kind, renderKind: err.kind }, 'delivery failed: nothing renders its kind');
+        return;
+      }
       if (!(err instanceof SlackCallError)) throw err;
       const now = options.clock().getTime();
       const decision = decideAfterFailure(
