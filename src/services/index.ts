@@ -86,6 +86,8 @@ export function createServices(options: ServiceOptions) {
   });
   const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
   renderers.register('checkin', checkins.renderMessage);
+  // A check-in's response window starts when its message is posted, not when it was planned.
+  renderers.onSent('checkin', checkins.startWindow);
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });

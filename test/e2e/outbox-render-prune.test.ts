@@ -37,6 +37,36 @@ test.beforeEach(async ({ world }) => {
   });
 });
 
+describe('the window starts when the message is posted', () => {
+  test('a check-in that Slack would not take for three hours keeps its whole response window from the post', async () => {
+    for (let i = 0; i < 3; i++) h.slack.inject('chat.postMessage', { kind: 'server_error', status: 503 });
+    await h.tick(SLOT);
+    const planned = await h.database.db.selectFrom('expectations').select(['subject', 'due_at']).orderBy('subject').execute();
+    expect(planned).toHaveLength(2);
+    // Slack takes it three hours later: the deadlines count from then, each in its person's zone.
+    await h.tick('2027-01-11T18:00:00Z');
+    await h.tick('2027-01-11T20:00:00Z');
+    await h.tick('2027-01-11T20:00:00Z');
+    const posted = h.messagesTo(pairConversation()?.id, 'checkin');
+    expect(posted).toHaveLength(1);
+    const postedAt = await h.database.db
+      .selectFrom('deliveries')
+      .select('sent_at')
+      .where('kind', '=', 'checkin')
+      .executeTakeFirstOrThrow();
+    const after = await h.database.db
+      .selectFrom('expectations')
+      .select(['subject', 'started_at', 'due_at'])
+      .orderBy('subject')
+      .execute();
+    for (const e of after) expect(e.started_at).toEqual(postedAt.sent_at);
+    // Two work days from Monday's post, in each person's zone: Wednesday, the same hours later than planned.
+    expect(after.map((e, i) => e.due_at.getTime() - planned[i]!.due_at.getTime())).toEqual(
+      after.map(() => postedAt.sent_at!.getTime() - Date.parse(SLOT)),
+    );
+  });
+});
+
 describe('render at send time', () => {
   test('a check-in whose message goes out after one partner answered already shows that answer; the outbox stores only what to render', async () => {
     // Slack fails the first post: the check-in stays queued, to be retried after a back-off.

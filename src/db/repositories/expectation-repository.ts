@@ -229,6 +229,28 @@ export function createExpectationRepository(db: Db) {
       return Number(r.numUpdatedRows);
     },
 
+    /** A check-in's open deadlines (one per person who has not answered yet). */
+    async openForCheckin(checkinId: number): Promise<Expectation[]> {
+      return db
+        .selectFrom('expectations')
+        .selectAll()
+        .where('kind', '=', 'checkin')
+        .where('source_ref', '=', String(checkinId))
+        .where('status', '=', 'open')
+        .execute();
+    },
+
+    /** Starts a deadline's window again, later (a question posted after it was planned). */
+    async restart(id: number, window: { startedAt: Date; remindAt: Date; dueAt: Date }): Promise<void> {
+      await db
+        .updateTable('expectations')
+        .set({ started_at: window.startedAt, remind_at: window.remindAt, due_at: window.dueAt })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .where('started_at', '<', window.startedAt)
+        .execute();
+    },
+
     async openFor(pairingId: number): Promise<Expectation[]> {
       return db
         .selectFrom('expectations')

@@ -339,8 +339,42 @@ export function createCheckinService(deps: {
     });
   }
 
+  /**
+   * The check-in's message is out: each open deadline's window starts now if it started earlier (the
+   * question was planned, then waited in the outbox behind thousands of others or an outage), so the last
+   * pair of a big program keeps its whole window.
+   */
+  async function startWindow(checkinId: number, postedAt: Date): Promise<void> {
+    const open = (await deps.expectations.openForCheckin(checkinId)).filter((e) => e.started_at < postedAt);
+    if (open.length === 0) return;
+    const checkin = await deps.checkins.get(checkinId);
+    const pairing = checkin && (await deps.pairings.get(checkin.pairing_id));
+    const program = pairing && (await deps.programs.get(pairing.program_id));
+    if (!pairing || !program) return;
+    const people = new Map((await deps.people.findMany(open.map((e) => e.subject))).map((p) => [p.slack_id, p]));
+    const holidays = holidaySet(program.holidays);
+    for (const e of open) {
+      const zone = people.get(e.subject)?.time_zone ?? program.time_zone;
+      const d = responseDeadlines(
+        DateTime.fromJSDate(postedAt),
+        pairing.reply_within_days ?? program.response_window_days,
+        zone,
+        holidays,
+      );
+      // A window already moved later (someone away) keeps the later start.
+      if (d.dueAt.toJSDate() > e.due_at)
+        await deps.expectations.restart(e.id, {
+          startedAt: postedAt,
+          remindAt: d.remindAt.toJSDate(),
+          dueAt: d.dueAt.toJSDate(),
+        });
+    }
+  }
+
   return {
     plan,
+    startWindow: (ids: { checkinId?: number }, at: Date) =>
+      ids.checkinId === undefined ? Promise.resolve() : startWindow(ids.checkinId, at),
     /** The outbox's renderer for check-in messages (kind 'checkin'). */
     renderMessage: (ids: { checkinId?: number }) =>
       ids.checkinId === undefined ? Promise.resolve(undefined) : renderMessage(ids.checkinId),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
-import type { Delivery, DeliveryPayload } from '../../db/schema.js';
+import type { Delivery, DeliveryPayload, DeliveryRenderRef } from '../../db/schema.js';
 import {
   attemptBudgetSpent,
   decideAfterFailure,
@@ -102,6 +102,16 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     return /^[UW]/.test(channel) ? options.slack.openConversation([channel]) : channel;
   }
 
+  /** What follows a posted message (a check-in's response window starts); its failure never unsends it. */
+  async function afterSent(d: Delivery, ref: DeliveryRenderRef | null): Promise<void> {
+    if (!ref) return;
+    try {
+      await renderers.sent(ref, options.clock());
+    } catch (err) {
+      log.error({ err, deliveryId: d.id, kind: d.kind }, 'the step after a sent delivery failed');
+    }
+  }
+
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
     // Stored either rendered (sent as is) or as what to render, which is rendered just before posting.
     const ref = 'render' in d.payload ? d.payload.render : null;
@@ -136,7 +146,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
               stored?.thread_ts,
             );
         if (ts) {
-          await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
+          if (await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock())) await afterSent(d, ref);
           report.recovered++;
           log.info({ deliveryId: d.id, kind: d.kind }, 'delivery found in history; not sent again');
           return;
@@ -173,7 +183,10 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         threadTs: payload.thread_ts,
         metadata: { eventType: deliveryEventType, payload: { delivery_id: d.id, kind: d.kind } },
       });
-      if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) report.sent++;
+      if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) {
+        report.sent++;
+        await afterSent(d, ref);
+      }
     } catch (err) {
       if (err instanceof NoRendererError) {
         await options.deliveries.markFailed(d.id, owner, 'no_renderer');

@@ -20,7 +20,16 @@ export class NoRendererError extends Error {
  */
 export function createRendererRegistry() {
   const byKind = new Map<string, DeliveryRenderer>();
+  const afterSent = new Map<string, (ids: DeliveryRenderRef['ids'], at: Date) => Promise<void>>();
   return {
+    /** What follows a posted message of this kind (a check-in's window starts when it is posted). */
+    onSent(kind: string, fn: (ids: DeliveryRenderRef['ids'], at: Date) => Promise<void>): void {
+      if (afterSent.has(kind)) throw new Error(`an after-send step for deliveries of kind ${kind} is already registered`);
+      afterSent.set(kind, fn);
+    },
+    async sent(ref: DeliveryRenderRef, at: Date): Promise<void> {
+      await afterSent.get(ref.kind)?.(ref.ids, at);
+    },
     register(kind: string, renderer: DeliveryRenderer): void {
       if (byKind.has(kind)) throw new Error(`a renderer for deliveries of kind ${kind} is already registered`);
       byKind.set(kind, renderer);
