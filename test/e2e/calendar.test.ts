@@ -175,6 +175,20 @@ describe('calendar file after the kick-off', () => {
     expect(google.searchParams.get('details')).toContain(`app_redirect?channel=${pairConversation()?.id}`);
   });
 
+  test('a program that meets every two weeks: INTERVAL=2 in the file and in the Google link, meetings in its meeting weeks', async () => {
+    await h.database.db.updateTable('programs').set({ cadence: 'every_two_weeks' }).execute();
+    await recordKickoff(MENTOR, mentorAnswers);
+    await recordKickoff(MENTEE, menteeAnswers);
+    const { vevent, event } = parse(calendarFiles()[0]);
+    expect((vevent.getFirstPropertyValue('rrule') as ICAL.Recur).interval).toBe(2);
+    const starts: string[] = [];
+    const it = event.iterator();
+    for (let next = it.next(); next && starts.length < 20; next = it.next()) starts.push(next.toJSDate().toISOString());
+    expect(starts).toEqual(['2027-03-03T17:00:00.000Z', '2027-03-17T17:00:00.000Z', '2027-03-31T16:00:00.000Z']);
+    expect(calendarFiles()[0]?.initial_comment).toContain('45 minutes every 2 weeks');
+    expect(calendarFiles()[0]?.initial_comment).toContain('INTERVAL%3D2');
+  });
+
   test('a re-recorded kick-off with the same slot sends nothing; a new slot sends the series again, same UID, SEQUENCE 1', async () => {
     await recordKickoff(MENTOR, mentorAnswers);
     await recordKickoff(MENTEE, menteeAnswers);

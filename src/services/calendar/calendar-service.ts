@@ -1,6 +1,6 @@
 import type { CalendarRepository } from '../../db/repositories/calendar-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
-import type { TxRepositories } from '../../db/repositories/index.js';
+import type { Transact } from '../../db/repositories/index.js';
 import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
@@ -26,7 +26,7 @@ export function createCalendarService(deps: {
   programs: ProgramRepository;
   people: PeopleRepository;
   deliveries: DeliveryRepository;
-  withPairLock: <T>(pairingId: number, fn: (tx: TxRepositories) => Promise<T>) => Promise<T>;
+  transact: Transact;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -85,7 +85,9 @@ export function createCalendarService(deps: {
       const now = deps.clock();
       const base = pairing && slot ? await seriesOf(pairing, slot, now) : null;
       if (!pairing || !base) return;
-      const queued = await deps.withPairLock(pairing.id, async (tx) => {
+      // The version and its file in one transaction; two submits at once meet on the row's key, and the
+      // second finds this slot already sent.
+      const queued = await deps.transact(async (tx) => {
         const sent = await tx.calendars.recordSeries(pairing.id, base.series.slot, base.series.first.toJSDate(), now);
         if (!sent) return false;
         const file = meetingSeriesFile({ ...base, uid: sent.uid, sequence: sent.sequence }, sent.sequence > 0);
