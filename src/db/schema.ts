@@ -381,9 +381,24 @@ export interface ReschedulesTable {
   created_at: Timestamp;
 }
 
+/** The calendar series a pair was sent (migration 0012). */
+export interface MeetingCalendarsTable {
+  pairing_id: number;
+  uid: Generated<string>;
+  sequence: Generated<number>;
+  /** The slot it was sent for. */
+  meeting_weekday: number;
+  meeting_time: string;
+  meeting_zone: string;
+  meeting_minutes: number;
+  first_at: Timestamp;
+  sent_at: Timestamp;
+}
+
 export interface Database {
   match_requests: MatchRequestsTable;
   reschedules: ReschedulesTable;
+  meeting_calendars: MeetingCalendarsTable;
   standups: StandupsTable;
   standup_entries: StandupEntriesTable;
   session_logs: SessionLogsTable;
@@ -429,3 +444,4 @@ export type SessionLog = Selectable<SessionLogsTable>;
 export type PrivateNote = Selectable<PrivateNotesTable>;
 export type MatchRequest = Selectable<MatchRequestsTable>;
 export type Reschedule = Selectable<ReschedulesTable>;
+export type MeetingCalendar = Selectable<MeetingCalendarsTable>;

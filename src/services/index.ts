@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import type { Logger } from '../logger.js';
 import { createAlertService } from './alerts/alert-service.js';
+import { createCalendarService } from './calendar/calendar-service.js';
 import { createChartService } from './charts/chart-service.js';
 import { createCheckinService } from './checkins/checkin-service.js';
 import type { Clock } from './clock.js';
@@ -89,13 +90,14 @@ export function createServices(options: ServiceOptions) {
   // A check-in's response window starts when its message is posted, not when it was planned.
   renderers.onSent('checkin', checkins.startWindow);
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
-  const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
+  const calendar = createCalendarService({ ...repos, clock, logger, onEnqueued });
+  const dtr = createDtrService({ ...repos, people, alerts, calendar, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
   const standups = createStandupService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
-  const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
+  const reschedules = createRescheduleService({ ...repos, people, calendar, clock, onEnqueued });
   const lifecycle = createLifecycleService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({
