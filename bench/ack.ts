@@ -401,6 +401,8 @@ export async function runAck(report: Report, o: AckOptions): Promise<void> {
       timeZone: 'America/Denver',
       startDate: '2027-01-11',
       alertsChannelId: ALERTS,
+      checkinWeekday: '1',
+      checkinTime: '10:00',
     });
     if (!program.ok) throw new Error(program.message);
     const paired = await tandem.services.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });
