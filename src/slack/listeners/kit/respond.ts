@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger.js';
 import type { Services } from '../../../services/index.js';
@@ -64,15 +64,19 @@ export interface Clicker {
   logger: Logger;
 }
 
+/** An answer to one person: text, or a message with blocks (shown only where it can be: in place, under a message). */
+export type Reply = string | { text: string; blocks?: KnownBlock[] };
+
 /**
  * Tells the clicker something only they see. Buttons in messages carry a response_url (an ephemeral
- * answer in place); buttons in App Home or a modal do not, so the answer opens as a small notice modal
- * on the click's trigger, and — when the trigger has lapsed — arrives as a DM from the bot.
+ * answer in place); buttons in App Home or a modal do not, so the answer's text opens as a small notice
+ * modal on the click's trigger, and — when the trigger has lapsed — arrives as a DM from the bot.
  */
-export async function tellClicker({ body, respond, client, logger }: Clicker, text: string, replace = false): Promise<void> {
+export async function tellClicker({ body, respond, client, logger }: Clicker, reply: Reply, replace = false): Promise<void> {
+  const text = typeof reply === 'string' ? reply : reply.text;
   try {
     if (respond && body.response_url) {
-      await respond({ response_type: 'ephemeral', replace_original: replace, text });
+      await respond({ response_type: 'ephemeral', replace_original: replace, ...(typeof reply === 'string' ? { text } : reply) });
       return;
     }
     if (body.trigger_id) {
