@@ -73,24 +73,6 @@ export function createExpectationRepository(db: Db) {
         .execute();
     },
 
-    /** Marks what a person owed in a pair as met; returns the ids that changed (for auto-resolving alerts). */
-    async meet(
-      pairingId: number,
-      subject: string,
-      filter: { kind: ExpectationKind; sourceRef?: string },
-      at: Date,
-    ): Promise<Expectation[]> {
-      let q = db
-        .updateTable('expectations')
-        .set({ status: 'met', met_at: at })
-        .where('pairing_id', '=', pairingId)
-        .where('subject', '=', subject)
-        .where('kind', '=', filter.kind)
-        .where('status', '=', 'open');
-      if (filter.sourceRef) q = q.where('source_ref', '=', filter.sourceRef);
-      return q.returningAll().execute();
-    },
-
     /** A closing program: what its pairs still owe is cancelled. */
     async cancelOpenInProgram(programId: number): Promise<void> {
       const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
@@ -135,18 +117,6 @@ export function createExpectationRepository(db: Db) {
         .where('status', '=', 'open')
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
-    },
-
-    async hasOpenReply(pairingId: number, subject: string): Promise<boolean> {
-      const r = await db
-        .selectFrom('expectations')
-        .select('id')
-        .where('pairing_id', '=', pairingId)
-        .where('subject', '=', subject)
-        .where('kind', '=', 'reply')
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      return r !== undefined;
     },
 
     /**
@@ -227,16 +197,6 @@ export function createExpectationRepository(db: Db) {
         )
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
-    },
-
-    async openFor(pairingId: number): Promise<Expectation[]> {
-      return db
-        .selectFrom('expectations')
-        .selectAll()
-        .where('pairing_id', '=', pairingId)
-        .where('status', '=', 'open')
-        .orderBy('id')
-        .execute();
     },
 
     /** For benchmarks and operators: how the due scan is planned. */

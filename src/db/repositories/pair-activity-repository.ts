@@ -196,9 +196,6 @@ export function createPairActivityRepository(db: Db) {
       return db.selectFrom('expectations').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    async forPairing(pairingId: number) {
-      return db.selectFrom('pair_activity').selectAll().where('pairing_id', '=', pairingId).orderBy('id').execute();
-    },
   };
 }
 
