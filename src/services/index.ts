@@ -81,12 +81,13 @@ export function createServices(options: ServiceOptions) {
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
-  const standups = createStandupService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const reporting = { ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued };
+  const standups = createStandupService(reporting);
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
-  const lifecycle = createLifecycleService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const lifecycle = createLifecycleService(reporting);
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({
     reports: repos.reports,

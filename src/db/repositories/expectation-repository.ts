@@ -19,6 +19,16 @@ export type DueExpectation = Expectation & {
   conversation_id: string | null;
 };
 
+const expectationValues = (e: NewExpectation) => ({
+  pairing_id: e.pairingId,
+  kind: e.kind,
+  subject: e.subject,
+  source_ref: e.sourceRef,
+  started_at: e.startedAt,
+  remind_at: e.remindAt,
+  due_at: e.dueAt,
+});
+
 export function createExpectationRepository(db: Db) {
   const live = (now: Date) =>
     db
@@ -34,21 +44,21 @@ export function createExpectationRepository(db: Db) {
           select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id)
             and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
       );
+  // A step of an expectation's life is stamped once: a second call (a retried pass) leaves the first time.
+  const markOnce = (id: number, step: 'reminded_at' | 'escalated_at', at: Date) =>
+    db
+      .updateTable('expectations')
+      .set({ [step]: at })
+      .where('id', '=', id)
+      .where(step, 'is', null)
+      .execute();
 
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
     async create(e: NewExpectation): Promise<Expectation | undefined> {
       return db
         .insertInto('expectations')
-        .values({
-          pairing_id: e.pairingId,
-          kind: e.kind,
-          subject: e.subject,
-          source_ref: e.sourceRef,
-          started_at: e.startedAt,
-          remind_at: e.remindAt,
-          due_at: e.dueAt,
-        })
+        .values(expectationValues(e))
         .onConflict((oc) => oc.doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -58,17 +68,7 @@ export function createExpectationRepository(db: Db) {
       if (rows.length === 0) return;
       await db
         .insertInto('expectations')
-        .values(
-          rows.map((e) => ({
-            pairing_id: e.pairingId,
-            kind: e.kind,
-            subject: e.subject,
-            source_ref: e.sourceRef,
-            started_at: e.startedAt,
-            remind_at: e.remindAt,
-            due_at: e.dueAt,
-          })),
-        )
+        .values(rows.map(expectationValues))
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
@@ -156,21 +156,11 @@ export function createExpectationRepository(db: Db) {
     },
 
     async markReminded(id: number, at: Date): Promise<void> {
-      await db
-        .updateTable('expectations')
-        .set({ reminded_at: at })
-        .where('id', '=', id)
-        .where('reminded_at', 'is', null)
-        .execute();
+      await markOnce(id, 'reminded_at', at);
     },
 
     async markEscalated(id: number, at: Date): Promise<void> {
-      await db
-        .updateTable('expectations')
-        .set({ escalated_at: at })
-        .where('id', '=', id)
-        .where('escalated_at', 'is', null)
-        .execute();
+      await markOnce(id, 'escalated_at', at);
     },
 
     /**

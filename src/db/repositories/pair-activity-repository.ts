@@ -195,7 +195,6 @@ export function createPairActivityRepository(db: Db) {
     async current(id: number): Promise<Expectation | undefined> {
       return db.selectFrom('expectations').selectAll().where('id', '=', id).executeTakeFirst();
     },
-
   };
 }
 
