@@ -5,6 +5,7 @@ import { filledValue } from '../../../messages/form-state.js';
 import { matchIds } from '../../../messages/ids.js';
 import { idButton } from '../kit/button.js';
 import { form } from '../kit/form.js';
+import { openForm } from '../kit/respond.js';
 
 /** A mentor's answer to a match request: Accept, or Decline with an optional reason in a small form. */
 export function registerMatching(app: App, services: Services): void {
@@ -20,9 +21,8 @@ export function registerMatching(app: App, services: Services): void {
   app.action<BlockButtonAction>(
     matchIds.decline,
     idButton(log, async ({ actor, value: id, triggerId, client, respond }) => {
-      const form = await services.matching.declineForm(actor, id);
-      if (!form.ok) return void (await respond(form.message));
-      await client.views.open({ trigger_id: triggerId, view: form.view });
+      const problem = await openForm(client, triggerId, await services.matching.declineForm(actor, id));
+      if (problem) await respond(problem);
     }),
   );
 

@@ -6,6 +6,7 @@ import { filledValue, isChecked } from '../../../messages/form-state.js';
 import { rescheduleIds } from '../../../messages/ids.js';
 import { idButton } from '../kit/button.js';
 import { form } from '../kit/form.js';
+import { openForm } from '../kit/respond.js';
 
 // The service's field names -> the form's blocks.
 const fieldBlocks = { ...rescheduleIds.fields, pairingId: rescheduleIds.fields.pairing };
@@ -17,10 +18,7 @@ export async function openRescheduleModal(
   triggerId: string,
   pairingId?: number,
 ): Promise<string | null> {
-  const form = await services.reschedules.form(actor, pairingId);
-  if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view });
-  return null;
+  return openForm(client, triggerId, await services.reschedules.form(actor, pairingId));
 }
 
 /** Moving or cancelling a pair's meeting: the button (App Home, reminders) and the form. */

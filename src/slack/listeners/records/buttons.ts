@@ -5,6 +5,7 @@ import type { Services } from '../../../services/index.js';
 import { homeIds, sessionLogIds, standupIds } from '../../../messages/ids.js';
 import { counted } from '../../../messages/text.js';
 import { button, idButton } from '../kit/button.js';
+import { openForm } from '../kit/respond.js';
 
 const monthValue = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
@@ -15,10 +16,7 @@ export async function openSessionLogModal(
   triggerId: string,
   opts: { logId?: number; pairingId?: number } = {},
 ): Promise<string | null> {
-  const form = await services.records.logForm(actor, opts);
-  if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view });
-  return null;
+  return openForm(client, triggerId, await services.records.logForm(actor, opts));
 }
 
 export async function openStandupModal(
@@ -28,10 +26,7 @@ export async function openStandupModal(
   triggerId: string,
   standupId: number,
 ): Promise<string | null> {
-  const form = await services.standups.form(actor, standupId);
-  if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view });
-  return null;
+  return openForm(client, triggerId, await services.standups.form(actor, standupId));
 }
 
 export function registerRecordsActions(app: App, services: Services): void {

@@ -5,6 +5,7 @@ import type { ReportTarget } from '../../../services/alerts/report-service.js';
 import type { Services } from '../../../services/index.js';
 import { pairReportView, reportIds } from '../../../messages/report.js';
 import { button, idButton } from '../kit/button.js';
+import { openForm } from '../kit/respond.js';
 
 const pageValue = z
   .string()
@@ -14,9 +15,7 @@ const pageValue = z
 /** Opens the pair report on a trigger (a command or a button); returns a refusal to tell the person instead. */
 export async function openPairReport(services: Services, client: WebClient, actor: string, triggerId: string, target: ReportTarget): Promise<string | null> {
   const r = await services.reports.pairReport(actor, target);
-  if (!r.ok) return r.message;
-  await client.views.open({ trigger_id: triggerId, view: pairReportView(r.report) });
-  return null;
+  return openForm(client, triggerId, r.ok ? { ok: true, view: pairReportView(r.report) } : r);
 }
 
 export function registerReportActions(app: App, services: Services): void {
