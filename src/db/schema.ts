@@ -227,45 +227,37 @@ export interface PairActivityTable {
   recorded_at: DefaultTimestamp;
 }
 
-export interface AlertsTable {
+/** What a reason and its pair-week alert share: a pair's alert, taken, snoozed and resolved by staff, and its message. */
+interface AlertLifecycleColumns {
   id: Generated<number>;
   pairing_id: number;
   program_id: number;
+  status: Generated<AlertStatus>;
+  owner_id: string | null;
+  snoozed_until: Timestamp | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  version: Generated<number>;
+  rendered_version: Generated<number>;
+  delivery_id: number | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface AlertsTable extends AlertLifecycleColumns {
   reason: AlertReason;
   episode_key: string;
   subject: string | null;
   since: Timestamp;
   details: ColumnType<Record<string, string | number | null>, string | undefined, string>;
-  status: Generated<AlertStatus>;
-  owner_id: string | null;
-  snoozed_until: Timestamp | null;
-  resolved_at: Timestamp | null;
-  resolved_by: string | null;
-  version: Generated<number>;
-  rendered_version: Generated<number>;
-  delivery_id: number | null;
   /** The pair-week alert message this reason is listed on. */
   pair_alert_id: number;
-  created_at: DefaultTimestamp;
 }
 
 /** One staff alert message per pair and week; its reasons are rows of `alerts`. */
-export interface PairAlertsTable {
-  id: Generated<number>;
-  pairing_id: number;
-  program_id: number;
+export interface PairAlertsTable extends AlertLifecycleColumns {
   /** Monday of the week, in the program's zone, as YYYY-MM-DD. */
   week_start: ColumnType<string, string, string>;
-  status: Generated<AlertStatus>;
-  owner_id: string | null;
-  snoozed_until: Timestamp | null;
-  resolved_at: Timestamp | null;
-  resolved_by: string | null;
-  version: Generated<number>;
-  rendered_version: Generated<number>;
-  delivery_id: number | null;
   previous_id: number | null;
-  created_at: DefaultTimestamp;
 }
 
 export interface MilestonesTable {

@@ -93,12 +93,13 @@ export function createServices(options: ServiceOptions) {
   const calendar = createCalendarService({ ...repos, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, calendar, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
-  const standups = createStandupService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const reporting = { ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued };
+  const standups = createStandupService(reporting);
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, calendar, clock, onEnqueued });
-  const lifecycle = createLifecycleService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const lifecycle = createLifecycleService(reporting);
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({
     reports: repos.reports,
