@@ -5,6 +5,7 @@ import { createServices } from '../src/services/index.js';
 import { createRepositories } from '../src/db/repositories/index.js';
 import { createWebApiPort, createWebClient } from '../src/slack/web-api-port.js';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeChildMessage, FakeChildReady, FakeChildReport, FakeChildStart } from './lib/fake-child.js';
@@ -151,6 +152,7 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     const deadline = performance.now() + Math.max(600_000, minimumMs * 5);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const loadAtStart = os.loadavg()[0] ?? 0;
     const t0 = performance.now();
     const planned = await services.checkins.plan();
     const tPlanned = performance.now();
@@ -219,7 +221,9 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
     const ratio = deliveryMs / minimumMs;
     const tickRatio = tickMs / minimumMs;
     const realScaleMs = tPlanned - t0 + deliveryMs * k;
-    const met = ratio <= 1.05 && duplicates === 0 && !timedOut;
+    // The target is the whole tick: what a person waits from the tick to the last message. The
+    // delivery-only ratio can fall below 1, as sending starts with plan()'s first page.
+    const met = tickRatio <= 1.05 && duplicates === 0 && !timedOut;
 
     report.item('engine', `${database.engine} (${database.where})`);
     report.item(
@@ -245,8 +249,12 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
       `${fmtMs(deliveryMs)} in ${rounds} deliverDue round(s)${timedOut ? ' — TIMED OUT' : ''}`,
     );
     report.item('rate-limit minimum at this scale', `${fmtInt(o.pairings)} / ${fmtInt(300 * k)} per min = ${fmtMs(minimumMs)}`);
-    report.item('ratio delivery / minimum', `**${ratio.toFixed(3)}** (target <= 1.05)`);
-    report.item('whole tick (plan + delivery)', `${fmtMs(tickMs)}, ratio ${tickRatio.toFixed(3)}`);
+    report.item(
+      'whole tick (start of plan() -> every delivery settled) / minimum',
+      `${fmtMs(tickMs)} / ${fmtMs(minimumMs)} = **${tickRatio.toFixed(3)}** (target <= 1.05)`,
+    );
+    report.item('delivery phase only (end of plan -> settled) / minimum', `${ratio.toFixed(3)} (sending starts during plan())`);
+    report.item('load average (1 min) at the start of the tick', loadAtStart.toFixed(2));
     report.item(
       'real-scale equivalent (plan time + delivery x K; an upper bound, as per-batch DB overheads are multiplied by K too)',
       `${fmtMs(realScaleMs)} (minimum at 300/min: ${fmtMs(minimumMs * k)})`,
@@ -286,7 +294,7 @@ export async function runFanout(report: Report, o: FanoutOptions): Promise<void>
       `${fmtMiB(rssPeak)} (${fmtMiB(rssBefore)} before the run, under tsx: the run itself added ${fmtMiB(Math.max(0, rssPeak - rssBefore))})`,
     );
     report.summary(
-      `fanout${o.strictWindows ? ' (strict windows)' : ''}${o.singleLoop ? ' (single loop)' : ''}: ${fmtInt(o.pairings)} pairs at K=${k} on ${database.engine}: delivery ${fmtMs(deliveryMs)} vs minimum ${fmtMs(minimumMs)} = ratio ${ratio.toFixed(3)} (whole tick ${tickRatio.toFixed(3)}), ` +
+      `fanout${o.strictWindows ? ' (strict windows)' : ''}${o.singleLoop ? ' (single loop)' : ''}: ${fmtInt(o.pairings)} pairs at K=${k} on ${database.engine}: whole tick ${fmtMs(tickMs)} vs minimum ${fmtMs(minimumMs)} = ratio ${tickRatio.toFixed(3)} (delivery phase alone ${ratio.toFixed(3)}), ` +
         `real-scale ~${fmtMs(realScaleMs)}; duplicates ${duplicates}, failures ${notSent}, 429s ${limited.length}, RSS peak ${fmtMiB(rssPeak)} — target ${met ? 'MET' : 'NOT MET'}`,
     );
     // A missed throughput target is reported; a duplicate or an unfinished run fails the benchmark.

@@ -1,8 +1,8 @@
 /**
  * Tandem's benchmarks: `npm run bench [-- options]`.
  *
- *   --only fanout|pass|plan|ack|startup
- *                             run one benchmark (comma-separate for several); default all five
+ *   --only fanout|pass|plan|ack|startup|claim
+ *                             run one benchmark (comma-separate for several); default all six
  *   --pairings N              fan-out size (default 5000)
  *   --time-scale K            fan-out speed-up of Slack's limits and the sender's pacing (default 20)
  *   --strict-windows          fan-out: also run the fake Slack's clock K times faster, so its 1 s /
@@ -12,9 +12,12 @@
  *                             in its own process, as deployed, and report that process's RSS
  *   --pass-pairings N         scheduler pass size (default 100000)
  *   --expectations N          escalation scan size (default 1000000)
- *   --ack-rates R,R,...       ack: request rates per second (default 50,100,200)
- *   --ack-seconds S           ack: seconds per rate and target (default 10)
+ *   --ack-rates R,R,...       ack: request rates per second (default 100)
+ *   --ack-seconds S           ack: seconds per run (default 10)
+ *   --ack-pairs N             ack: interleaved pairs of runs (Tandem, bare Bolt) per rate (default 5)
+ *   --ack-fake-in-process     ack: run the fake Slack in the bot's process instead of its own
  *   --startup-runs N          startup: spawns per engine (default 3)
+ *   --claim-pending N         claim: pending deliveries in the outbox (default 100000)
  *
  * A fresh database per benchmark, dropped afterwards, on the PostgreSQL that BENCH_DATABASE_URL (or
  * DATABASE_URL) names, or else on an embedded PostgreSQL started for the run in a temp directory. Results are printed and
@@ -32,8 +35,9 @@ import { runPass } from './pass.js';
 import { runPlan } from './plan.js';
 import { runAck } from './ack.js';
 import { runStartup } from './startup.js';
+import { runClaim } from './claim.js';
 
-const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup'] as const;
+const benchmarks = ['fanout', 'pass', 'plan', 'ack', 'startup', 'claim'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** BENCH_RESULTS overrides where results are appended (e.g. for trial runs). */
@@ -75,7 +79,10 @@ async function main(): Promise<number> {
       expectations: { type: 'string' },
       'ack-rates': { type: 'string' },
       'ack-seconds': { type: 'string' },
+      'ack-pairs': { type: 'string' },
+      'ack-fake-in-process': { type: 'boolean', default: false },
       'startup-runs': { type: 'string' },
+      'claim-pending': { type: 'string' },
     },
     strict: true,
   });
@@ -93,9 +100,12 @@ async function main(): Promise<number> {
     botProcess: values['bot-process'] ?? false,
     passPairings: Math.round(positiveNumber('pass-pairings', values['pass-pairings'], 100_000)),
     expectations: Math.round(positiveNumber('expectations', values.expectations, 1_000_000)),
-    ackRates: (values['ack-rates'] ?? '50,100,200').split(',').map((r) => Math.round(positiveNumber('ack-rates', r.trim(), 0))),
+    ackRates: (values['ack-rates'] ?? '100').split(',').map((r) => Math.round(positiveNumber('ack-rates', r.trim(), 0))),
     ackSeconds: positiveNumber('ack-seconds', values['ack-seconds'], 10),
+    ackPairs: Math.round(positiveNumber('ack-pairs', values['ack-pairs'], 5)),
+    ackFakeInProcess: values['ack-fake-in-process'] ?? false,
     startupRuns: Math.round(positiveNumber('startup-runs', values['startup-runs'], 3)),
+    claimPending: Math.round(positiveNumber('claim-pending', values['claim-pending'], 100_000)),
   };
 
   const report = new Report();
@@ -124,7 +134,7 @@ async function main(): Promise<number> {
   report.item('statement round trip (select 1, mean of 500)', `${engine.roundTripMs.toFixed(3)} ms`);
   report.item(
     'settings',
-    `benchmarks ${only.join(', ')}; pairings ${settings.pairings}, time-scale ${settings.timeScale}${settings.strictWindows ? ' (strict windows)' : ''}${settings.singleLoop ? ' (single loop)' : ''}, pass-pairings ${settings.passPairings}, expectations ${settings.expectations}, ack rates ${settings.ackRates.join('/')} req/s × ${settings.ackSeconds} s, startup runs ${settings.startupRuns}`,
+    `benchmarks ${only.join(', ')}; pairings ${settings.pairings}, time-scale ${settings.timeScale}${settings.strictWindows ? ' (strict windows)' : ''}${settings.singleLoop ? ' (single loop)' : ''}, pass-pairings ${settings.passPairings}, expectations ${settings.expectations}, ack rates ${settings.ackRates.join('/')} req/s × ${settings.ackSeconds} s × ${settings.ackPairs} interleaved pairs${settings.ackFakeInProcess ? ' (fake Slack in process)' : ''}, startup runs ${settings.startupRuns}`,
   );
 
   const t0 = performance.now();
@@ -140,8 +150,15 @@ async function main(): Promise<number> {
         });
       if (b === 'pass') await runPass(report, { pairings: settings.passPairings });
       if (b === 'plan') await runPlan(report, { expectations: settings.expectations });
-      if (b === 'ack') await runAck(report, { rates: settings.ackRates, seconds: settings.ackSeconds });
+      if (b === 'ack')
+        await runAck(report, {
+          rates: settings.ackRates,
+          seconds: settings.ackSeconds,
+          pairs: settings.ackPairs,
+          fakeInProcess: settings.ackFakeInProcess,
+        });
       if (b === 'startup') await runStartup(report, { runs: settings.startupRuns });
+      if (b === 'claim') await runClaim(report, { pending: settings.claimPending });
     } catch (err) {
       report.failed = true;
       report.line();

@@ -21,6 +21,8 @@ const hints: Record<string, string> = {
   SCHEDULER: 'on or off (default on); off leaves ticking to `tandem tick` from an external cron',
   DELIVERY_RETRY_HOURS:
     'how many hours a message keeps being retried through Slack 429s, 5xx and network errors, a number from 1 to 720 (default 24)',
+  DELIVERY_RETENTION_DAYS:
+    'how many days sent, failed and cancelled messages are kept in the outbox before they are deleted, a whole number from 15 to 3650 (default 30)',
   CHART_FONT:
     'the path of a TrueType or OpenType font file for chart text the shipped font lacks, e.g. /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
 };
@@ -72,6 +74,7 @@ const appShape = {
   TICK_CRON: z.preprocess(emptyToUndefined, z.string().default('* * * * *')),
   SCHEDULER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   DELIVERY_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(1).max(720).default(24)),
+  DELIVERY_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(15).max(3650).default(30)),
   CHART_FONT: z.preprocess(
     emptyToUndefined,
     z
@@ -103,6 +106,8 @@ export type Config = DatabaseConfig & {
   schedulerEnabled: boolean;
   /** How long a message is retried through transient Slack failures (default 24). */
   deliveryRetryHours?: number;
+  /** How many days settled deliveries are kept before they are pruned (default 30). */
+  deliveryRetentionDays?: number;
   /** A font file for chart text beyond the shipped font's Latin, Greek and Cyrillic (CHART_FONT). */
   chartFont?: string | undefined;
 };
@@ -158,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickCron: e.TICK_CRON,
     schedulerEnabled: e.SCHEDULER === 'on',
     deliveryRetryHours: e.DELIVERY_RETRY_HOURS,
+    deliveryRetentionDays: e.DELIVERY_RETENTION_DAYS,
     chartFont: e.CHART_FONT,
   };
 }

@@ -112,10 +112,12 @@ export function slackLoggerFrom(logger: Logger, name: string): SlackLogger {
   const child = logger.child({ component: name });
   const toLine = (msgs: unknown[]) => scrubSecrets(msgs.map(withoutContent).join(' '));
   return {
-    debug: (...msgs) => child.debug(toLine(msgs)),
-    info: (...msgs) => child.info(toLine(msgs)),
-    warn: (...msgs) => child.warn(toLine(msgs)),
-    error: (...msgs) => child.error(toLine(msgs)),
+    // Bolt and the Web API client call debug() several times per request: a line that will not be
+    // written is not built (cutting bodies down to ids means parsing them).
+    debug: (...msgs) => child.isLevelEnabled('debug') && child.debug(toLine(msgs)),
+    info: (...msgs) => child.isLevelEnabled('info') && child.info(toLine(msgs)),
+    warn: (...msgs) => child.isLevelEnabled('warn') && child.warn(toLine(msgs)),
+    error: (...msgs) => child.isLevelEnabled('error') && child.error(toLine(msgs)),
     setLevel: () => undefined,
     getLevel: () => (child.level === 'debug' || child.level === 'trace' ? 'debug' : 'info') as LogLevel,
     setName: () => undefined,

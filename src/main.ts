@@ -20,7 +20,7 @@ export type Tandem = {
 
 /** Builds the services for one Slack token and database; used by `start`, `tick` and `import`. */
 export function buildServices(
-  config: Pick<Config, 'slack' | 'deliveryRetryHours' | 'chartFont'>,
+  config: Pick<Config, 'slack' | 'deliveryRetryHours' | 'deliveryRetentionDays' | 'chartFont'>,
   database: OpenedDatabase,
   logger: Logger,
   clock: Clock = systemClock,
@@ -34,6 +34,7 @@ export function buildServices(
     clock,
     logger,
     sender: { ...horizon, ...sender },
+    ...(config.deliveryRetentionDays === undefined ? {} : { pruning: { retentionDays: config.deliveryRetentionDays } }),
     chartFonts: config.chartFont ? [config.chartFont] : [],
   });
 }

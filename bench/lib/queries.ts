@@ -17,6 +17,8 @@ import type { Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 
 export type StatementStat = { label: string; count: number; totalMs: number; maxMs: number };
+/** The first statement of a shape as it was really sent (SQL and parameters), for EXPLAIN. */
+export type SampledStatement = { label: string; query: CompiledQuery };
 
 function tableOf(node: unknown): string {
   // TableNode, or AliasNode wrapping one; anything else is reported by kind.
@@ -31,6 +33,7 @@ function tableOf(node: unknown): string {
  */
 export function createStatementStats(db: Db) {
   const stats = new Map<string, StatementStat>();
+  const samples = new Map<string, CompiledQuery>();
   const started = new WeakMap<object, { label: string; at: number }>();
   const executor = db.getExecutor();
 
@@ -54,7 +57,9 @@ export function createStatementStats(db: Db) {
 
   const plugin: KyselyPlugin = {
     transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-      started.set(args.queryId, { label: label(args), at: performance.now() });
+      const l = label(args);
+      if (!samples.has(l)) samples.set(l, executor.compileQuery(args.node, args.queryId));
+      started.set(args.queryId, { label: l, at: performance.now() });
       return args.node;
     },
     async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -73,7 +78,12 @@ export function createStatementStats(db: Db) {
 
   return {
     db: db.withPlugin(plugin),
-    reset: () => stats.clear(),
+    reset: () => {
+      stats.clear();
+      samples.clear();
+    },
+    /** The first statement of each shape run since the last reset, exactly as compiled and sent. */
+    sampled: (): SampledStatement[] => [...samples].map(([l, query]) => ({ label: l, query })),
     snapshot: (): StatementStat[] => [...stats.values()].map((st) => ({ ...st })).sort((a, b) => b.totalMs - a.totalMs),
   };
 }

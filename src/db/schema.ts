@@ -122,6 +122,15 @@ export type DeliveryPayload = {
   file?: DeliveryFile;
 };
 
+/**
+ * What the sender renders when it posts, instead of a rendered message: for messages that show state
+ * that can change (a check-in shows who has answered). `kind` names the renderer, `ids` what it reads.
+ */
+export type DeliveryRenderRef = { kind: string; ids: Record<string, number> };
+
+/** A delivery's payload as stored: rendered when queued, or rendered by the sender when it posts. */
+export type StoredDeliveryPayload = DeliveryPayload | { render: DeliveryRenderRef };
+
 /** A file in the outbox. The sender adds the delivery id to the name, which is how a resend finds an earlier upload. */
 export type DeliveryFile = { filename: string; title: string; base64: string };
 
@@ -131,7 +140,7 @@ export interface DeliveriesTable {
   kind: string;
   pairing_id: number | null;
   channel: string;
-  payload: Json<DeliveryPayload>;
+  payload: Json<StoredDeliveryPayload>;
   status: Generated<DeliveryStatus>;
   attempts: Generated<number>;
   not_before: DefaultTimestamp;
@@ -218,45 +227,37 @@ export interface PairActivityTable {
   recorded_at: DefaultTimestamp;
 }
 
-export interface AlertsTable {
+/** What a reason and its pair-week alert share: a pair's alert, taken, snoozed and resolved by staff, and its message. */
+interface AlertLifecycleColumns {
   id: Generated<number>;
   pairing_id: number;
   program_id: number;
+  status: Generated<AlertStatus>;
+  owner_id: string | null;
+  snoozed_until: Timestamp | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  version: Generated<number>;
+  rendered_version: Generated<number>;
+  delivery_id: number | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface AlertsTable extends AlertLifecycleColumns {
   reason: AlertReason;
   episode_key: string;
   subject: string | null;
   since: Timestamp;
   details: ColumnType<Record<string, string | number | null>, string | undefined, string>;
-  status: Generated<AlertStatus>;
-  owner_id: string | null;
-  snoozed_until: Timestamp | null;
-  resolved_at: Timestamp | null;
-  resolved_by: string | null;
-  version: Generated<number>;
-  rendered_version: Generated<number>;
-  delivery_id: number | null;
   /** The pair-week alert message this reason is listed on. */
   pair_alert_id: number;
-  created_at: DefaultTimestamp;
 }
 
 /** One staff alert message per pair and week; its reasons are rows of `alerts`. */
-export interface PairAlertsTable {
-  id: Generated<number>;
-  pairing_id: number;
-  program_id: number;
+export interface PairAlertsTable extends AlertLifecycleColumns {
   /** Monday of the week, in the program's zone, as YYYY-MM-DD. */
   week_start: ColumnType<string, string, string>;
-  status: Generated<AlertStatus>;
-  owner_id: string | null;
-  snoozed_until: Timestamp | null;
-  resolved_at: Timestamp | null;
-  resolved_by: string | null;
-  version: Generated<number>;
-  rendered_version: Generated<number>;
-  delivery_id: number | null;
   previous_id: number | null;
-  created_at: DefaultTimestamp;
 }
 
 export interface MilestonesTable {
@@ -372,9 +373,24 @@ export interface ReschedulesTable {
   created_at: Timestamp;
 }
 
+/** The calendar series a pair was sent (migration 0012). */
+export interface MeetingCalendarsTable {
+  pairing_id: number;
+  uid: Generated<string>;
+  sequence: Generated<number>;
+  /** The slot it was sent for. */
+  meeting_weekday: number;
+  meeting_time: string;
+  meeting_zone: string;
+  meeting_minutes: number;
+  first_at: Timestamp;
+  sent_at: Timestamp;
+}
+
 export interface Database {
   match_requests: MatchRequestsTable;
   reschedules: ReschedulesTable;
+  meeting_calendars: MeetingCalendarsTable;
   standups: StandupsTable;
   standup_entries: StandupEntriesTable;
   session_logs: SessionLogsTable;
@@ -420,3 +436,4 @@ export type SessionLog = Selectable<SessionLogsTable>;
 export type PrivateNote = Selectable<PrivateNotesTable>;
 export type MatchRequest = Selectable<MatchRequestsTable>;
 export type Reschedule = Selectable<ReschedulesTable>;
+export type MeetingCalendar = Selectable<MeetingCalendarsTable>;

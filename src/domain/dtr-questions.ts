@@ -105,36 +105,34 @@ const weekdayOptions = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 const SHORT = 150;
 const LONG = 1500;
 
+// A SMART goal's three parts: the mentee's, read by the pair and staff, the first goal required.
+const goalPart = (
+  n: number,
+  part: 'text' | 'measure' | 'targetDate',
+  q: Pick<BuiltInQuestion, 'id' | 'label' | 'kind' | 'maxLength'>,
+) =>
+  ({
+    ...q,
+    readers: 'pair_and_staff',
+    audience: 'mentee',
+    required: n === 1,
+    goal: { index: n, part },
+  }) satisfies BuiltInQuestion;
+
 const goalQuestions = [1, 2, 3].flatMap((n): BuiltInQuestion[] => [
-  {
+  goalPart(n, 'text', {
     id: `goal${n}_text`,
     label: `Goal ${n}: what exactly do you want to achieve?`,
     kind: 'long_text',
-    readers: 'pair_and_staff',
-    audience: 'mentee',
-    required: n === 1,
     maxLength: 300,
-    goal: { index: n, part: 'text' },
-  },
-  {
+  }),
+  goalPart(n, 'measure', {
     id: `goal${n}_measure`,
     label: `Goal ${n}: how will you know you got there?`,
     kind: 'text',
-    readers: 'pair_and_staff',
-    audience: 'mentee',
-    required: n === 1,
     maxLength: SHORT,
-    goal: { index: n, part: 'measure' },
-  },
-  {
-    id: `goal${n}_date`,
-    label: `Goal ${n}: by when?`,
-    kind: 'date',
-    readers: 'pair_and_staff',
-    audience: 'mentee',
-    required: n === 1,
-    goal: { index: n, part: 'targetDate' },
-  },
+  }),
+  goalPart(n, 'targetDate', { id: `goal${n}_date`, label: `Goal ${n}: by when?`, kind: 'date' }),
 ]);
 
 const kickoffV1 = {
@@ -583,6 +581,16 @@ export function questionsFor(set: QuestionSet, role: 'mentor' | 'mentee'): { tit
 
 export type Answers = Record<string, string>;
 
+/** One person's part of a pair's DTR: their answers to the question set (source and version) they were shown. */
+export type DtrPart = {
+  milestone: Milestone;
+  personId: string;
+  role: 'mentor' | 'mentee';
+  setSource: string;
+  setVersion: number;
+  answers: Answers;
+};
+
 /**
  * Validates one side's answers against the questions it was shown. Returns per-question messages
  * (the modal shows them under each field) or the clean answers; unknown keys are dropped.
@@ -594,7 +602,8 @@ export function validateAnswers(
 ): { ok: true; answers: Answers } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const answers: Answers = {};
-  for (const q of questionsFor(set, role).flatMap((s) => s.questions)) {
+  const shown = questionsFor(set, role).flatMap((s) => s.questions);
+  for (const q of shown) {
     const value = (raw[q.id] ?? '').trim();
     if (!value) {
       if (q.required) errors[q.id] = 'Please answer this one.';
@@ -616,9 +625,7 @@ export function validateAnswers(
   }
   // A goal is all three parts or none: half a SMART goal is not one.
   for (const n of [1, 2, 3]) {
-    const parts = set.sections
-      .flatMap((s) => s.questions)
-      .filter((q) => q.goal?.index === n && (q.audience === 'both' || q.audience === role));
+    const parts = shown.filter((q) => q.goal?.index === n);
     if (parts.length === 0) continue;
     const given = parts.filter((q) => answers[q.id]);
     if (given.length > 0 && given.length < parts.length)

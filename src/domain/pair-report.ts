@@ -1,4 +1,4 @@
-import type { ShownAnswer } from './dtr-questions.js';
+import type { DtrPart, ShownAnswer } from './dtr-questions.js';
 import type {
   AlertReason,
   AlertStatus,
@@ -54,16 +54,7 @@ export type PairReportRows = {
     createdAt: Date;
   }[];
   milestones: { milestone: Milestone; completedAt: Date | null }[];
-  dtrAnswers: {
-    milestone: Milestone;
-    personId: string;
-    role: 'mentor' | 'mentee';
-    setSource: string;
-    setVersion: number;
-    answers: Record<string, string>;
-    submittedAt: Date;
-    setDefinition: unknown;
-  }[];
+  dtrAnswers: (DtrPart & { submittedAt: Date; setDefinition: unknown })[];
   alerts: {
     id: number;
     reason: AlertReason;

@@ -45,6 +45,15 @@ const onOffOptions = [
   { text: plain('Off'), value: 'off' },
 ];
 
+/** A whole number that may be left empty. */
+const optionalNumber = (min: number, max: number, initial: number | null | undefined): NumberInput => ({
+  type: 'number_input',
+  is_decimal_allowed: false,
+  min_value: String(min),
+  max_value: String(max),
+  ...(initial ? { initial_value: String(initial) } : {}),
+});
+
 const weekdaySelect = (initial: number): StaticSelect => ({
   type: 'static_select',
   options: weekdayOptions,
@@ -122,21 +131,10 @@ export function programModal(
         options: cadenceOptions,
         initial_option: cadenceOptions.find((o) => o.value === (v?.cadence ?? 'weekly')),
       }),
-      input(
-        f.sessionTarget,
-        'Sessions each pair aims for',
-        {
-          type: 'number_input',
-          is_decimal_allowed: false,
-          min_value: '1',
-          max_value: '100',
-          ...(v?.sessionTarget ? { initial_value: String(v.sessionTarget) } : {}),
-        },
-        {
-          optional: true,
-          hint: 'Shown to each pair as “session 4 of 8”, and to staff as pairs behind. Needed for “a number of sessions”: they are spread evenly over the program.',
-        },
-      ),
+      input(f.sessionTarget, 'Sessions each pair aims for', optionalNumber(1, 100, v?.sessionTarget), {
+        optional: true,
+        hint: 'Shown to each pair as “session 4 of 8”, and to staff as pairs behind. Needed for “a number of sessions”: they are spread evenly over the program.',
+      }),
       input(f.checkinAfterHours, 'Check-in, hours after the pair’s meeting', number(0, 48, v?.checkinAfterHours ?? 3), {
         hint: 'Once a kick-off agrees the pair’s meeting, their check-in is asked this long after it ends.',
       }),
@@ -169,18 +167,10 @@ export function programModal(
       }),
       input(f.midmodWeekFrom, 'Mid-module DTR opens in week', number(1, 52, v?.midmodWeekFrom ?? 3)),
       input(f.midmodWeekTo, 'Mid-module DTR due by week', number(1, 52, v?.midmodWeekTo ?? 4)),
-      input(
-        f.followUpWeeks,
-        'Follow-up check-in, weeks after the end',
-        {
-          type: 'number_input',
-          is_decimal_allowed: false,
-          min_value: '1',
-          max_value: '52',
-          ...(v?.followUpWeeks ? { initial_value: String(v.followUpWeeks) } : {}),
-        },
-        { optional: true, hint: 'Leave empty for none: Tandem then asks each pair how they are doing on their goals.' },
-      ),
+      input(f.followUpWeeks, 'Follow-up check-in, weeks after the end', optionalNumber(1, 52, v?.followUpWeeks), {
+        optional: true,
+        hint: 'Leave empty for none: Tandem then asks each pair how they are doing on their goals.',
+      }),
       input(
         f.holidays,
         'Holidays',

@@ -22,6 +22,8 @@ export type TickReport = {
   recovered: number;
   retried: number;
   failed: number;
+  /** Settled deliveries past the retention, deleted this pass (a bounded batch). */
+  pruned: number;
 };
 
 export type TickOptions = {
@@ -57,6 +59,7 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
     for (const k of ['sent', 'recovered', 'retried', 'failed'] as const) sent[k] += more[k];
   }
   const alertsUpdated = await services.alerts.syncMessages();
+  const pruned = await services.pruning.prune();
   return {
     at: at.toISOString(),
     resumed,
@@ -75,5 +78,6 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
     alertsPosted,
     alertsUpdated,
     ...sent,
+    pruned,
   };
 }

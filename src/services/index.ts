@@ -2,10 +2,13 @@ import type { Db } from '../db/database.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import type { Logger } from '../logger.js';
 import { createAlertService } from './alerts/alert-service.js';
+import { createCalendarService } from './calendar/calendar-service.js';
 import { createChartService } from './charts/chart-service.js';
 import { createCheckinService } from './checkins/checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './outbox/delivery-sender.js';
+import { createDeliveryPruning, type DeliveryPruningOptions } from './outbox/delivery-pruning.js';
+import { createRendererRegistry } from './outbox/renderers.js';
 import { createDtrService } from './dtr/dtr-service.js';
 import { createMentorRecordsService } from './records/records-service.js';
 import { createHomeService } from './home/home-service.js';
@@ -48,13 +51,18 @@ export type ServiceOptions = {
   >;
   /** Font files for chart text beyond the shipped font (CHART_FONT). */
   chartFonts?: readonly string[];
+  /** How long settled deliveries are kept (DELIVERY_RETENTION_DAYS), and how much one pass prunes. */
+  pruning?: Partial<Pick<DeliveryPruningOptions, 'retentionDays' | 'batchSize' | 'batchesPerPass'>>;
 };
 
 /** Wires repositories into services; the one place that knows how they fit together. Returns the use-cases only. */
 export function createServices(options: ServiceOptions) {
   const { db, slack, clock, logger } = options;
   const repos = options.repos ?? createRepositories(db);
-  const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, ...options.sender });
+  // Filled in below, once the features that render their messages at send time exist.
+  const renderers = createRendererRegistry();
+  const sender = createDeliverySender({ deliveries: repos.deliveries, slack, clock, logger, renderers, ...options.sender });
+  const pruning = createDeliveryPruning({ deliveries: repos.deliveries, clock, logger, ...options.pruning });
   const onEnqueued = () => sender.kick();
   const people = createPeopleService({ people: repos.people, slack, clock });
   const staff = createStaffService({ staff: repos.staff, audit: repos.audit, people, clock });
@@ -78,15 +86,20 @@ export function createServices(options: ServiceOptions) {
     onEnqueued,
   });
   const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
+  renderers.register('checkin', checkins.renderMessage);
+  // A check-in's response window starts when its message is posted, not when it was planned.
+  renderers.onSent('checkin', checkins.startWindow);
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
-  const dtr = createDtrService({ ...repos, people, alerts, clock, logger, onEnqueued });
+  const calendar = createCalendarService({ ...repos, clock, logger, onEnqueued });
+  const dtr = createDtrService({ ...repos, people, alerts, calendar, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
-  const standups = createStandupService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const reporting = { ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued };
+  const standups = createStandupService(reporting);
   const records = createMentorRecordsService({ ...repos, slack, clock });
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
-  const reschedules = createRescheduleService({ ...repos, people, clock, onEnqueued });
-  const lifecycle = createLifecycleService({ ...repos, alerts, figures: repos.figures, charts, clock, logger, onEnqueued });
+  const reschedules = createRescheduleService({ ...repos, people, calendar, clock, onEnqueued });
+  const lifecycle = createLifecycleService(reporting);
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({
     reports: repos.reports,
@@ -110,6 +123,7 @@ export function createServices(options: ServiceOptions) {
   // Use-cases only: listeners, the scheduler and the CLI reach the database and Slack through these.
   return {
     sender,
+    pruning,
     people,
     away,
     staff,

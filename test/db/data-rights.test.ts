@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Db } from '../../src/db/database.js';
+import type { DeliveryPayload } from '../../src/db/schema.js';
 import { createDataRightsRepository } from '../../src/db/repositories/data-rights-repository.js';
 import { createPairingRepository } from '../../src/db/repositories/pairing-repository.js';
 import { createPeopleRepository } from '../../src/db/repositories/people-repository.js';
@@ -1017,11 +1018,11 @@ describe(`export and forget a person (${testServer})`, () => {
     // A standup report that quotes what they wrote keeps its kind and times, not its text; the others are untouched.
     expect(
       (await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'standup_report').orderBy('id').execute()).map(
-        (d) => d.payload.text,
+        (d) => (d.payload as DeliveryPayload).text,
       ),
     ).toEqual(['[forgotten]', `Standups: <@${OTHER_MENTOR}> wrote “other concern”`]);
     const digest = await t.db.selectFrom('deliveries').select('payload').where('kind', '=', 'digest').executeTakeFirstOrThrow();
-    expect(digest.payload.text).toBe(`Week 2: <@${pseudonym}> on track, <@${OTHER_MENTOR}> on track`);
+    expect((digest.payload as DeliveryPayload).text).toBe(`Week 2: <@${pseudonym}> on track, <@${OTHER_MENTOR}> on track`);
     expect(await t.db.selectFrom('staff').select(['slack_id', 'added_by']).orderBy('slack_id').execute()).toEqual([
       { slack_id: ADMIN, added_by: 'TANDEM_ADMINS' },
       { slack_id: OTHER_MENTOR, added_by: pseudonym },

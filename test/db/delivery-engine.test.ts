@@ -868,7 +868,12 @@ describe(`paused pairings (${testServer})`, () => {
     // This week's check-in, asked late; the active pair is not asked twice.
     expect(posted(paused.conversation, { kind: 'checkin' })).toHaveLength(1);
     expect(posted(active.conversation, { kind: 'checkin' })).toHaveLength(1);
-    const checkin = await s.repos.checkins.findByWeek(paused.pairing.id, '2027-W03');
+    const checkin = await t.db
+      .selectFrom('checkins')
+      .selectAll()
+      .where('pairing_id', '=', paused.pairing.id)
+      .where('week_key', '=', '2027-W03')
+      .executeTakeFirst();
     expect(checkin?.prompt_at.toISOString()).toBe('2027-01-18T18:00:00.000Z');
     // Its answer window starts when it was actually asked, not at the missed slot.
     const owed = await t.db.selectFrom('expectations').selectAll().where('pairing_id', '=', paused.pairing.id).execute();

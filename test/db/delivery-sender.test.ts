@@ -19,6 +19,7 @@ import {
   stuckAfterMs,
   type DeliverySenderOptions,
 } from '../../src/services/outbox/delivery-sender.js';
+import { createRendererRegistry } from '../../src/services/outbox/renderers.js';
 import { createWebApiPort, createWebClient } from '../../src/slack/web-api-port.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
@@ -219,6 +220,52 @@ describe('sending', () => {
     const s = sender();
     expect(await s.deliverDue(1)).toMatchObject({ sent: 50 });
     expect(await s.deliverDue()).toMatchObject({ sent: 1 });
+  });
+});
+
+describe('rendered at send time ({ render: { kind, ids } })', () => {
+  test('the renderer of its kind renders it as things are when it is posted; a rendered payload is sent as is', async () => {
+    const ch = channel();
+    let answered = 'nobody';
+    const renderers = createRendererRegistry();
+    renderers.register('status', async (ids) => ({ text: `item ${ids.item}: ${answered} answered`, blocks: [section('now')] }));
+    const ref = await enqueue({ channel: ch, kind: 'status', payload: { render: { kind: 'status', ids: { item: 7 } } } });
+    const old = await enqueue({ channel: ch, kind: 'status', payload: { text: 'rendered when queued' } });
+    answered = 'one person';
+    expect(await sender({ renderers }).deliverDue()).toEqual({ sent: 2, recovered: 0, retried: 0, failed: 0 });
+    expect(messages(ch).map((m) => [m.text, m.metadata?.event_payload?.delivery_id])).toEqual([
+      ['item 7: one person answered', ref.id],
+      ['rendered when queued', old.id],
+    ]);
+    expect(messages(ch)[0]?.blocks).toEqual([section('now')]);
+    expect((await row(ref.id)).payload).toEqual({ render: { kind: 'status', ids: { item: 7 } } });
+  });
+
+  test('what it was about is gone (the renderer finds nothing): cancelled, nothing posted', async () => {
+    const ch = channel();
+    const renderers = createRendererRegistry();
+    renderers.register('status', async () => undefined);
+    const d = await enqueue({ channel: ch, payload: { render: { kind: 'status', ids: { item: 1 } } } });
+    expect(await sender({ renderers }).deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 0 });
+    expect(messages(ch)).toEqual([]);
+    expect(await row(d.id)).toMatchObject({ status: 'skipped', error: 'nothing_to_render', claimed_by: null });
+  });
+
+  test('a kind nobody renders fails the delivery at once, logged as an error, nothing posted', async () => {
+    const ch = channel();
+    const d = await enqueue({ channel: ch, kind: 'status', payload: { render: { kind: 'status', ids: { item: 1 } } } });
+    expect(await sender().deliverDue()).toEqual({ sent: 0, recovered: 0, retried: 0, failed: 1 });
+    expect(messages(ch)).toEqual([]);
+    expect(await row(d.id)).toMatchObject({ status: 'failed', error: 'no_renderer' });
+    expect(logged('delivery failed: nothing renders its kind')).toMatchObject([
+      { level: 'error', deliveryId: d.id, renderKind: 'status' },
+    ]);
+  });
+
+  test('a kind is registered once', () => {
+    const renderers = createRendererRegistry();
+    renderers.register('status', async () => undefined);
+    expect(() => renderers.register('status', async () => undefined)).toThrow(/already registered/);
   });
 });
 

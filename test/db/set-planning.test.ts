@@ -78,7 +78,8 @@ async function plannedRows(db: Db) {
           JSON.stringify(payload)
             .replaceAll(`checkin:${id}"`, 'checkin:#"')
             .replaceAll(`"${id}:`, '"#:')
-            .replaceAll(`"${id}"`, '"#"'),
+            .replaceAll(`"${id}"`, '"#"')
+            .replaceAll(`"checkinId":${id}}`, '"checkinId":"#"}'),
         );
   return {
     checkins: checkins.rows.map(({ id: _id, ...r }) => r),

@@ -324,6 +324,22 @@ describe('weekly check-in', () => {
     const missing = await submit({ blockers: { value: { type: 'plain_text_input', value: secret } } });
     expect(missing.json()).toMatchObject({ response_action: 'errors', errors: { answer: expect.any(String) } });
 
+    // A form whose metadata does not name a check-in is out of date: said under the first field, nothing stored.
+    const stale = await h.sender.viewSubmission({
+      user: { id: MENTEE },
+      view: {
+        id: 'V1',
+        callback_id: 'checkin_note',
+        private_metadata: '{"checkinId":"1; drop table"}',
+        state: { values: { answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } } } },
+      },
+    });
+    expect(stale.json()).toEqual({
+      response_action: 'errors',
+      errors: { answer: 'This form is out of date. Close it and press “Add a note” again.' },
+    });
+    expect(await h.database.db.selectFrom('checkin_answers').selectAll().execute()).toEqual([]);
+
     const stranger = await submit({ answer: { value: { type: 'radio_buttons', selected_option: { value: 'met' } } } }, ADMIN);
     expect(JSON.stringify(stranger.json())).toContain('only they can answer it');
 

@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
+import { dtrStateFor } from '../support/dtr-forms.js';
 
 /**
  * Every time a person reads is theirs: a mentor in Berlin and a mentee in Kolkata, in a program run on
@@ -40,25 +41,7 @@ async function openForm(user: string, command: string, text: string): Promise<Op
   return h.viewOpenedBy(() => h.sender.command({ command, text, user_id: user }));
 }
 
-/** view.state.values as Slack sends them, from answers keyed by block id. */
-function stateFor(view: OpenedView, answers: Record<string, string>) {
-  const values: Record<string, Record<string, unknown>> = {};
-  for (const b of view.blocks) {
-    if (b.type !== 'input' || !b.block_id) continue;
-    const type = String(b.element?.type);
-    const v = answers[b.block_id];
-    const cell =
-      type === 'static_select'
-        ? { type, selected_option: v ? { value: v } : null }
-        : type === 'datepicker'
-          ? { type, selected_date: v ?? null }
-          : type === 'timepicker'
-            ? { type, selected_time: v ?? null }
-            : { type, value: v ?? null };
-    values[b.block_id] = { value: cell };
-  }
-  return { values };
-}
+const stateFor = dtrStateFor;
 
 describe('the pair introduction', () => {
   test('names the first check-in as a date token (Monday 10:00 Denver is 18:00 in Berlin, 22:30 in Kolkata), not a bare "Every Monday at 10:00"', async () => {

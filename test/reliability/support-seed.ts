@@ -171,6 +171,9 @@ export async function seed(h: Harness): Promise<Seeded> {
     timeZone: 'America/Denver',
     startDate: '2027-01-11',
     alertsChannelId: ALERTS,
+    // The dates below are written around check-ins on Mondays at 10:00 (the default before pairs' own meetings).
+    checkinWeekday: '1',
+    checkinTime: '10:00',
   });
   if (!program.ok) throw new Error(program.message);
   const p1 = await s.pairings.pair(ADMIN, { mentorId: MENTOR, menteeId: MENTEE });

@@ -11,8 +11,7 @@ import type { Cadence } from '../../src/db/schema.js';
 import { awayUntilEnd } from '../../src/domain/away.js';
 import { dueCheckinSlot, type MeetingChange, type PairCheckinSlot } from '../../src/domain/checkin-slot.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../../src/domain/work-days.js';
-import { checkinMessage } from '../../src/messages/checkin.js';
-import { checkinDeliveryKey, weekLabel } from '../../src/services/checkins/checkin-service.js';
+import { checkinDeliveryKey } from '../../src/services/checkins/checkin-service.js';
 
 type CheckinCandidate = {
   pairing_id: number;
@@ -210,14 +209,8 @@ export function createPreviousPlanner(db: Db, clock: () => Date) {
             kind: 'checkin',
             pairingId: c.pairing_id,
             channel: c.conversation_id,
-            payload: checkinMessage({
-              checkinId: checkin.id,
-              mentorId: c.mentor_id,
-              menteeId: c.mentee_id,
-              weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, c.meeting_zone ?? c.zone),
-              answers: [],
-              cancelled: checkin.meeting_cancelled,
-            }),
+            // Since the outbox renders at send time (merged after this copy was taken), the payload names what to render.
+            payload: { render: { kind: 'checkin' as const, ids: { checkinId: checkin.id } } },
             notBefore: now,
             // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
             expiresAt: checkin.closes_at,

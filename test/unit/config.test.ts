@@ -42,12 +42,21 @@ describe('loadConfig: what a working configuration gives', () => {
       tickCron: '* * * * *',
       schedulerEnabled: true,
       deliveryRetryHours: 24,
+      deliveryRetentionDays: 30,
     });
   });
 
   test('DELIVERY_RETRY_HOURS sets the retry horizon; nonsense is refused with a hint', () => {
     expect(loadConfig({ ...http, DELIVERY_RETRY_HOURS: '48' }).deliveryRetryHours).toBe(48);
     expect(() => loadConfig({ ...http, DELIVERY_RETRY_HOURS: '0' })).toThrow(/DELIVERY_RETRY_HOURS .*default 24/);
+  });
+
+  test('DELIVERY_RETENTION_DAYS sets how long settled deliveries are kept; too short or nonsense is refused with a hint', () => {
+    expect(loadConfig({ ...http, DELIVERY_RETENTION_DAYS: '90' }).deliveryRetentionDays).toBe(90);
+    expect(() => loadConfig({ ...http, DELIVERY_RETENTION_DAYS: '14' })).toThrow(
+      /DELIVERY_RETENTION_DAYS .*from 15 to 3650 \(default 30\)/,
+    );
+    expect(() => loadConfig({ ...http, DELIVERY_RETENTION_DAYS: 'a month' })).toThrow(/DELIVERY_RETENTION_DAYS/);
   });
 
   test('CHART_FONT names a font file for chart text beyond the shipped font; anything else is refused with a hint', () => {

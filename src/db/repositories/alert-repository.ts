@@ -21,6 +21,17 @@ export type OpenProgramAlert = Pick<Alert, 'pairing_id' | 'reason' | 'owner_id' 
   sent_ts: string | null;
 };
 
+/** One reason to alert staff about a pair; `details` holds ids and times only. */
+export type NewAlert = {
+  pairingId: number;
+  programId: number;
+  reason: AlertReason;
+  episodeKey: string;
+  subject: string | null;
+  since: Date;
+  details: Record<string, string | number | null>;
+};
+
 type GroupChanges = {
   status: AlertStatus;
   owner_id?: string | null;
@@ -30,6 +41,8 @@ type GroupChanges = {
 };
 
 export function createAlertRepository(db: Db) {
+  const live = (pairingId: number) =>
+    db.selectFrom('alerts').selectAll().where('pairing_id', '=', pairingId).where('status', '<>', 'resolved');
   const groupView = () =>
     db
       .selectFrom('pair_alerts as g')
@@ -96,18 +109,7 @@ export function createAlertRepository(db: Db) {
      * goes on the pair's alert of this week (in the program's zone), made if there is none yet and
      * linked to the pair's alert of an earlier week; a pair-week alert that was resolved opens again.
      */
-    async raise(
-      a: {
-        pairingId: number;
-        programId: number;
-        reason: AlertReason;
-        episodeKey: string;
-        subject: string | null;
-        since: Date;
-        details: Record<string, string | number | null>;
-      },
-      now: Date,
-    ): Promise<{ alert: Alert; groupIsNew: boolean } | undefined> {
+    async raise(a: NewAlert, now: Date): Promise<{ alert: Alert; groupIsNew: boolean } | undefined> {
       const known = await db
         .selectFrom('alerts')
         .select('id')
@@ -285,7 +287,6 @@ export function createAlertRepository(db: Db) {
       );
     },
 
-    /** Alerts that end when this person answers in this pair (what they were late with). */
     /** A program's reasons not resolved yet, oldest first. */
     async openInProgram(programId: number): Promise<OpenProgramAlert[]> {
       return db
@@ -311,26 +312,13 @@ export function createAlertRepository(db: Db) {
         .execute();
     },
 
+    /** A pair's alerts not resolved yet, for these reasons about this subject (what answering ends). */
     async liveFor(pairingId: number, subject: string, reasons: readonly AlertReason[]): Promise<Alert[]> {
-      return db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('pairing_id', '=', pairingId)
-        .where('subject', '=', subject)
-        .where('reason', 'in', reasons)
-        .where('status', '<>', 'resolved')
-        .execute();
+      return live(pairingId).where('subject', '=', subject).where('reason', 'in', reasons).execute();
     },
 
     async liveForEpisode(pairingId: number, reason: AlertReason, episodeKey: string): Promise<Alert[]> {
-      return db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('pairing_id', '=', pairingId)
-        .where('reason', '=', reason)
-        .where('episode_key', '=', episodeKey)
-        .where('status', '<>', 'resolved')
-        .execute();
+      return live(pairingId).where('reason', '=', reason).where('episode_key', '=', episodeKey).execute();
     },
   };
 }

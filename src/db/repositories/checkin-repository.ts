@@ -216,16 +216,6 @@ export function createCheckinRepository(db: Db) {
         .execute();
     },
 
-    /** Returns the new row, or undefined when another pass planned this week already. */
-    async create(row: { pairingId: number; weekKey: string; promptAt: Date; closesAt: Date }): Promise<Checkin | undefined> {
-      return db
-        .insertInto('checkins')
-        .values({ pairing_id: row.pairingId, week_key: row.weekKey, prompt_at: row.promptAt, closes_at: row.closesAt })
-        .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-    },
-
     /** Links check-ins to the outbox deliveries that carry their messages (one statement). */
     async linkDeliveries(links: readonly { checkinId: number; deliveryId: number }[]): Promise<void> {
       if (links.length === 0) return;
@@ -238,15 +228,6 @@ export function createCheckinRepository(db: Db) {
 
     async get(id: number): Promise<Checkin | undefined> {
       return db.selectFrom('checkins').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-
-    async findByWeek(pairingId: number, weekKey: string): Promise<Checkin | undefined> {
-      return db
-        .selectFrom('checkins')
-        .selectAll()
-        .where('pairing_id', '=', pairingId)
-        .where('week_key', '=', weekKey)
-        .executeTakeFirst();
     },
 
     async answers(checkinId: number): Promise<CheckinAnswerRow[]> {

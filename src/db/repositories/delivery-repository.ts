@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { Delivery, DeliveryPayload } from '../schema.js';
+import type { Delivery, StoredDeliveryPayload } from '../schema.js';
 
 export type NewDelivery = {
   dedupeKey: string;
@@ -8,7 +8,8 @@ export type NewDelivery = {
   pairingId?: number | null;
   /** A conversation id, or a user id for a DM. */
   channel: string;
-  payload: DeliveryPayload;
+  /** The message, or what the sender renders when it posts ({ render: { kind, ids } }). */
+  payload: StoredDeliveryPayload;
   notBefore: Date;
   /** Cancel instead of sending after this instant (a check-in whose week closed). */
   expiresAt?: Date | null;
@@ -28,6 +29,84 @@ const deliveryRow = (d: NewDelivery) => ({
 });
 
 export function createDeliveryRepository(db: Db) {
+  /** EXPLAIN of a statement as it is issued (planned only, never run). */
+  async function explain(query: CompiledQuery): Promise<string[]> {
+    const r = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
+    return r.rows.map((row) => row['QUERY PLAN']);
+  }
+
+  /**
+   * Pending rows in send order and lapsed claims are read apart, each by its own partial index (an OR
+   * of the two defeats both and reads the whole table), then the earliest `limit` of them are claimed.
+   */
+  function claimQuery(now: Date, owner: string, limit: number, leaseMs: number) {
+    return (
+      db
+        .with('pending', (qc) =>
+          qc
+            .selectFrom('deliveries')
+            .select(['id', 'not_before'])
+            .where('status', '=', 'pending')
+            .where('not_before', '<=', now)
+            .orderBy('not_before')
+            .orderBy('id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .with('lapsed', (qc) =>
+          qc
+            .selectFrom('deliveries')
+            .select(['id', 'not_before'])
+            .where('status', '=', 'sending')
+            .where('claimed_until', '<', now)
+            .orderBy('claimed_until')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .updateTable('deliveries')
+        // A lapsed lease means the last attempt's outcome is unknown (may_have_posted tells whether it
+        // got as far as posting); a pending row keeps the error its last attempt recorded.
+        .set({
+          status: 'sending',
+          claimed_by: owner,
+          claimed_until: new Date(now.getTime() + leaseMs),
+          attempts: sql`attempts + 1`,
+          error: sql`case when status = 'sending' then 'lease_expired' else error end`,
+        })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom((q) =>
+              q
+                .selectFrom('pending')
+                .select(['pending.id', 'pending.not_before'])
+                .unionAll(q.selectFrom('lapsed').select(['lapsed.id', 'lapsed.not_before']))
+                .as('due'),
+            )
+            .select('due.id')
+            .orderBy('due.not_before')
+            .orderBy('due.id')
+            .limit(limit),
+        )
+    );
+  }
+
+  function pruneQuery(kinds: readonly string[], before: Date, limit: number) {
+    return db.deleteFrom('deliveries').where('id', 'in', (eb) =>
+      eb
+        .selectFrom('deliveries')
+        .select('id')
+        .where('status', 'in', ['sent', 'failed', 'skipped'])
+        .where('kind', 'in', [...kinds])
+        // When it was sent, or else last due (a failed or cancelled one): deliveries_settled_idx's expression.
+        .where(sql<Date>`coalesce(sent_at, not_before)`, '<', before)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    );
+  }
+
   return {
     /**
      * Stores the intent to send. The dedupe key makes planning idempotent: a second pass, a replica
@@ -74,39 +153,13 @@ export function createDeliveryRepository(db: Db) {
      * and the next sender checks Slack's history before it sends again.
      */
     async claimDue(now: Date, owner: string, limit: number, leaseMs: number): Promise<Delivery[]> {
-      const until = new Date(now.getTime() + leaseMs);
-      const rows = await db
-        .updateTable('deliveries')
-        // A lapsed lease means the last attempt's outcome is unknown (may_have_posted tells whether it
-        // got as far as posting); a pending row keeps the error its last attempt recorded.
-        .set({
-          status: 'sending',
-          claimed_by: owner,
-          claimed_until: until,
-          attempts: sql`attempts + 1`,
-          error: sql`case when status = 'sending' then 'lease_expired' else error end`,
-        })
-        .where(
-          'id',
-          'in',
-          db
-            .selectFrom('deliveries')
-            .select('id')
-            .where((eb) =>
-              eb.or([
-                eb.and([eb('status', '=', 'pending'), eb('not_before', '<=', now)]),
-                eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
-              ]),
-            )
-            .orderBy('not_before')
-            .orderBy('id')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .returningAll()
-        .execute();
+      const rows = await claimQuery(now, owner, limit, leaseMs).returningAll().execute();
       return rows.sort((a, b) => a.not_before.getTime() - b.not_before.getTime() || a.id - b.id);
+    },
+
+    /** For tests, benchmarks and operators: how the claim is planned (EXPLAIN, nothing claimed). */
+    async explainClaim(now: Date, limit = 50): Promise<string[]> {
+      return explain(claimQuery(now, 'explain', limit, 60_000).returningAll().compile());
     },
 
     /**
@@ -296,8 +349,24 @@ export function createDeliveryRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    async payloadOf(id: number): Promise<DeliveryPayload> {
+    async payloadOf(id: number): Promise<StoredDeliveryPayload> {
       return (await db.selectFrom('deliveries').select('payload').where('id', '=', id).executeTakeFirstOrThrow()).payload;
+    },
+
+    /**
+     * Deletes up to `limit` settled deliveries (sent, failed or skipped) of these kinds sent (or, never
+     * sent, last due) before `before`; returns how many. Bounded, so a long backlog goes a batch per pass. A
+     * check-in pointing at a pruned delivery loses the link (on delete set null); alerts keep theirs,
+     * as their kind is never given here.
+     */
+    async pruneSettled(kinds: readonly string[], before: Date, limit: number): Promise<number> {
+      const r = await pruneQuery(kinds, before, limit).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+
+    /** For tests and operators: how pruning is planned (EXPLAIN, nothing deleted). */
+    async explainPrune(kinds: readonly string[], before: Date, limit: number): Promise<string[]> {
+      return explain(pruneQuery(kinds, before, limit).compile());
     },
 
     /** A closing program: what is still queued for its pairs is dropped, except the kind `except` (its goodbye). */

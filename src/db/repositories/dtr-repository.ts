@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DtrAnswerRow, Milestone } from '../schema.js';
+import type { DtrPart } from '../../domain/dtr-questions.js';
 
 export function createDtrRepository(db: Db) {
   return {
@@ -43,16 +44,7 @@ export function createDtrRepository(db: Db) {
     },
 
     /** Stores one side's answers; a resubmission replaces them and bumps the revision. */
-    async save(row: {
-      pairingId: number;
-      milestone: Milestone;
-      personId: string;
-      role: 'mentor' | 'mentee';
-      setSource: string;
-      setVersion: number;
-      answers: Record<string, string>;
-      at: Date;
-    }): Promise<DtrAnswerRow> {
+    async save(row: DtrPart & { pairingId: number; at: Date }): Promise<DtrAnswerRow> {
       return db
         .insertInto('dtr_answers')
         .values({

@@ -19,6 +19,16 @@ export type DueExpectation = Expectation & {
   conversation_id: string | null;
 };
 
+const expectationValues = (e: NewExpectation) => ({
+  pairing_id: e.pairingId,
+  kind: e.kind,
+  subject: e.subject,
+  source_ref: e.sourceRef,
+  started_at: e.startedAt,
+  remind_at: e.remindAt,
+  due_at: e.dueAt,
+});
+
 export function createExpectationRepository(db: Db) {
   const live = (now: Date) =>
     db
@@ -34,21 +44,21 @@ export function createExpectationRepository(db: Db) {
           select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id)
             and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
       );
+  // A step of an expectation's life is stamped once: a second call (a retried pass) leaves the first time.
+  const markOnce = (id: number, step: 'reminded_at' | 'escalated_at', at: Date) =>
+    db
+      .updateTable('expectations')
+      .set({ [step]: at })
+      .where('id', '=', id)
+      .where(step, 'is', null)
+      .execute();
 
   return {
     /** Idempotent by (pairing, kind, subject, source); a second open reply episode is refused by its index. */
     async create(e: NewExpectation): Promise<Expectation | undefined> {
       return db
         .insertInto('expectations')
-        .values({
-          pairing_id: e.pairingId,
-          kind: e.kind,
-          subject: e.subject,
-          source_ref: e.sourceRef,
-          started_at: e.startedAt,
-          remind_at: e.remindAt,
-          due_at: e.dueAt,
-        })
+        .values(expectationValues(e))
         .onConflict((oc) => oc.doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -58,37 +68,9 @@ export function createExpectationRepository(db: Db) {
       if (rows.length === 0) return;
       await db
         .insertInto('expectations')
-        .values(
-          rows.map((e) => ({
-            pairing_id: e.pairingId,
-            kind: e.kind,
-            subject: e.subject,
-            source_ref: e.sourceRef,
-            started_at: e.startedAt,
-            remind_at: e.remindAt,
-            due_at: e.dueAt,
-          })),
-        )
+        .values(rows.map(expectationValues))
         .onConflict((oc) => oc.doNothing())
         .execute();
-    },
-
-    /** Marks what a person owed in a pair as met; returns the ids that changed (for auto-resolving alerts). */
-    async meet(
-      pairingId: number,
-      subject: string,
-      filter: { kind: ExpectationKind; sourceRef?: string },
-      at: Date,
-    ): Promise<Expectation[]> {
-      let q = db
-        .updateTable('expectations')
-        .set({ status: 'met', met_at: at })
-        .where('pairing_id', '=', pairingId)
-        .where('subject', '=', subject)
-        .where('kind', '=', filter.kind)
-        .where('status', '=', 'open');
-      if (filter.sourceRef) q = q.where('source_ref', '=', filter.sourceRef);
-      return q.returningAll().execute();
     },
 
     /** A closing program: what its pairs still owe is cancelled. */
@@ -137,18 +119,6 @@ export function createExpectationRepository(db: Db) {
       return Number(r.numUpdatedRows);
     },
 
-    async hasOpenReply(pairingId: number, subject: string): Promise<boolean> {
-      const r = await db
-        .selectFrom('expectations')
-        .select('id')
-        .where('pairing_id', '=', pairingId)
-        .where('subject', '=', subject)
-        .where('kind', '=', 'reply')
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      return r !== undefined;
-    },
-
     /**
      * Reminders due now in live pairings, oldest first. Nothing is marked here: the caller queues the
      * nudge (idempotent by its key) and then calls markReminded, so a crash between the two repeats
@@ -186,21 +156,11 @@ export function createExpectationRepository(db: Db) {
     },
 
     async markReminded(id: number, at: Date): Promise<void> {
-      await db
-        .updateTable('expectations')
-        .set({ reminded_at: at })
-        .where('id', '=', id)
-        .where('reminded_at', 'is', null)
-        .execute();
+      await markOnce(id, 'reminded_at', at);
     },
 
     async markEscalated(id: number, at: Date): Promise<void> {
-      await db
-        .updateTable('expectations')
-        .set({ escalated_at: at })
-        .where('id', '=', id)
-        .where('escalated_at', 'is', null)
-        .execute();
+      await markOnce(id, 'escalated_at', at);
     },
 
     /**
@@ -229,13 +189,25 @@ export function createExpectationRepository(db: Db) {
       return Number(r.numUpdatedRows);
     },
 
-    async openFor(pairingId: number): Promise<Expectation[]> {
+    /** A check-in's open deadlines (one per person who has not answered yet). */
+    async openForCheckin(checkinId: number): Promise<Expectation[]> {
       return db
         .selectFrom('expectations')
         .selectAll()
-        .where('pairing_id', '=', pairingId)
+        .where('kind', '=', 'checkin')
+        .where('source_ref', '=', String(checkinId))
         .where('status', '=', 'open')
-        .orderBy('id')
+        .execute();
+    },
+
+    /** Starts a deadline's window again, later (a question posted after it was planned). */
+    async restart(id: number, window: { startedAt: Date; remindAt: Date; dueAt: Date }): Promise<void> {
+      await db
+        .updateTable('expectations')
+        .set({ started_at: window.startedAt, remind_at: window.remindAt, due_at: window.dueAt })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .where('started_at', '<', window.startedAt)
         .execute();
     },
 

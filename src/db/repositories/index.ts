@@ -1,6 +1,7 @@
 import type { Db } from '../database.js';
 import { createAlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
+import { createCalendarRepository } from './calendar-repository.js';
 import { createCheckinRepository } from './checkin-repository.js';
 import { createDeliveryRepository } from './delivery-repository.js';
 import { createDtrRepository } from './dtr-repository.js';
@@ -43,6 +44,7 @@ function repositoriesOver(db: Db) {
     reports: createReportRepository(db),
     figures: createProgramFigures({ db, sessionLogs }),
     schedulerRuns: createSchedulerRunRepository(db),
+    calendars: createCalendarRepository(db),
   };
 }
 

@@ -184,15 +184,6 @@ export function createRescheduleRepository(db: Db) {
         .orderBy('id')
         .execute();
     },
-    async upcoming(pairingId: number, now: Date): Promise<Reschedule[]> {
-      return db
-        .selectFrom('reschedules')
-        .selectAll()
-        .where('pairing_id', '=', pairingId)
-        .where((eb) => eb.or([eb('original_at', '>=', now), eb('new_at', '>=', now)]))
-        .orderBy('created_at')
-        .execute();
-    },
   };
 }
 

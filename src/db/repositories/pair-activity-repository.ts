@@ -195,10 +195,6 @@ export function createPairActivityRepository(db: Db) {
     async current(id: number): Promise<Expectation | undefined> {
       return db.selectFrom('expectations').selectAll().where('id', '=', id).executeTakeFirst();
     },
-
-    async forPairing(pairingId: number) {
-      return db.selectFrom('pair_activity').selectAll().where('pairing_id', '=', pairingId).orderBy('id').execute();
-    },
   };
 }
 

@@ -5,15 +5,14 @@ import type { PairReportRows } from '../../domain/pair-report.js';
 export type { PairReportRows };
 
 export function createReportRepository(db: Db) {
+  const withProgram = () => db.selectFrom('pairings').innerJoin('programs', 'programs.id', 'pairings.program_id');
   return {
     /** The pairings of these two people (either way round), newest first, whatever their status. */
     async pairingsBetween(
       a: string,
       b: string,
     ): Promise<{ id: number; programName: string; status: PairingStatus; mentorId: string; menteeId: string }[]> {
-      return db
-        .selectFrom('pairings')
-        .innerJoin('programs', 'programs.id', 'pairings.program_id')
+      return withProgram()
         .where((eb) =>
           eb.or([
             eb.and([eb('mentor_id', '=', a), eb('mentee_id', '=', b)]),
@@ -36,18 +35,14 @@ export function createReportRepository(db: Db) {
     async pairBasics(
       pairingId: number,
     ): Promise<{ id: number; programName: string; mentorId: string; menteeId: string } | undefined> {
-      return db
-        .selectFrom('pairings')
-        .innerJoin('programs', 'programs.id', 'pairings.program_id')
+      return withProgram()
         .where('pairings.id', '=', pairingId)
         .select(['pairings.id as id', 'programs.name as programName', 'mentor_id as mentorId', 'mentee_id as menteeId'])
         .executeTakeFirst();
     },
 
     async pairReport(pairingId: number): Promise<PairReportRows | undefined> {
-      const pairing = await db
-        .selectFrom('pairings')
-        .innerJoin('programs', 'programs.id', 'pairings.program_id')
+      const pairing = await withProgram()
         .where('pairings.id', '=', pairingId)
         .select([
           'pairings.id as id',

@@ -78,17 +78,6 @@ export function createSessionLogRepository(db: Db) {
       return db.selectFrom('session_logs').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    async recentFor(authorId: string, limit: number): Promise<SessionLog[]> {
-      return db
-        .selectFrom('session_logs')
-        .selectAll()
-        .where('author_id', '=', authorId)
-        .orderBy('session_date', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
-    },
-
     /** Session logs and standup hours whose day falls in [from, to), for the hours rules; one mentor's, one program's, or all. */
     async hoursSources(from: string, to: string, mentorId?: string, programId?: number): Promise<HoursSourceRow[]> {
       let logs = db

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AlertRepository, PairAlertView } from '../../db/repositories/alert-repository.js';
+import type { AlertRepository, NewAlert, PairAlertView } from '../../db/repositories/alert-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { StaffRepository } from '../../db/repositories/staff-repository.js';
@@ -14,13 +14,7 @@ import { refuse, staffOnly, type Outcome } from '../outcome.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { SlackPort } from '../slack-port.js';
 
-export type RaiseAlert = {
-  pairingId: number;
-  programId: number;
-  reason: AlertReason;
-  episodeKey: string;
-  subject: string | null;
-  since: Date;
+export type RaiseAlert = Omit<NewAlert, 'details'> & {
   /** Ids and times only: what to link to and when it was due. Never message text. */
   details: {
     linkChannel?: string | null;

@@ -78,7 +78,8 @@ export function createCheckinService(deps: {
       ]);
     const slotOf = memo<PairCheckinSlot | null>();
     const deadlinesOf = memo<ResponseDeadlines>();
-    const labelOf = memo<string>();
+    // Computing shares the event loop with the bot's requests too: a turn every 10 ms of it.
+    const breather = pauseEvery(10);
     let planned = 0;
     for (let i = 0; i < candidates.length; i += pageSize) {
       // A big pass shares the event loop with the bot's requests: they get a turn between pages.
@@ -146,9 +147,10 @@ export function createCheckinService(deps: {
         const deliveries = [];
         const expectations = [];
         for (const checkin of rows) {
+          await breather();
           const entry = slots.get(checkin.pairing_id);
           if (!entry) continue;
-          deliveries.push(checkinDelivery(checkin, entry.candidate, now, labelOf));
+          deliveries.push(checkinDelivery(checkin, entry.candidate, now));
           const { candidate: c, startedAt } = entry;
           for (const [subject, zone] of [
             [c.mentor_id, c.mentor_zone ?? c.zone],
@@ -215,36 +217,43 @@ export function createCheckinService(deps: {
     };
   }
 
-  /** Re-renders the check-in message with who has answered. */
-  async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
+  /** The check-in message as it is now, with who has answered; undefined once the check-in or its pair is gone. */
+  async function renderMessage(checkinId: number) {
     const checkin = await deps.checkins.get(checkinId);
-    if (!checkin) return;
+    return checkin ? renderFor(checkin) : undefined;
+  }
+
+  async function renderFor(checkin: Checkin) {
     const pairing = await deps.pairings.get(checkin.pairing_id);
-    if (!pairing) return;
-    const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
-    const channel = delivery?.sent_channel ?? where?.channel;
-    const ts = delivery?.sent_ts ?? where?.ts;
-    if (!channel || !ts) return;
+    if (!pairing) return undefined;
     const program = await deps.programs.get(pairing.program_id);
-    const answers = (await deps.checkins.answers(checkinId)).map((a) => ({ personId: a.person_id, answer: a.answer }));
+    const answers = (await deps.checkins.answers(checkin.id)).map((a) => ({ personId: a.person_id, answer: a.answer }));
     const zone = pairing.meeting_zone ?? pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
     // Once someone says they met: which session this was, against the program's target.
     const session = answers.some((a) => a.answer === 'met')
       ? { number: await deps.checkins.sessionsHeld(pairing.id, checkin.week_key), target: program?.session_target ?? null }
       : null;
-    await deps.slack.updateMessage({
-      channel,
-      ts,
-      ...checkinMessage({
-        checkinId,
-        mentorId: pairing.mentor_id,
-        menteeId: pairing.mentee_id,
-        weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, zone),
-        answers,
-        cancelled: checkin.meeting_cancelled,
-        session,
-      }),
+    return checkinMessage({
+      checkinId: checkin.id,
+      mentorId: pairing.mentor_id,
+      menteeId: pairing.mentee_id,
+      weekLabel: weekLabel(checkin.meeting_at ?? checkin.prompt_at, zone),
+      answers,
+      cancelled: checkin.meeting_cancelled,
+      session,
     });
+  }
+
+  /** Re-renders the check-in message with who has answered. */
+  async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
+    const checkin = await deps.checkins.get(checkinId);
+    if (!checkin) return;
+    const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
+    const channel = delivery?.sent_channel ?? where?.channel;
+    const ts = delivery?.sent_ts ?? where?.ts;
+    if (!channel || !ts) return;
+    const message = await renderFor(checkin);
+    if (message) await deps.slack.updateMessage({ channel, ts, ...message });
   }
 
   async function recordAnswer(
@@ -314,8 +323,45 @@ export function createCheckinService(deps: {
     });
   }
 
+  /**
+   * The check-in's message is out: each open deadline's window starts now if it started earlier (the
+   * question was planned, then waited in the outbox behind thousands of others or an outage), so the last
+   * pair of a big program keeps its whole window.
+   */
+  async function startWindow(checkinId: number, postedAt: Date): Promise<void> {
+    const open = (await deps.expectations.openForCheckin(checkinId)).filter((e) => e.started_at < postedAt);
+    if (open.length === 0) return;
+    const checkin = await deps.checkins.get(checkinId);
+    const pairing = checkin && (await deps.pairings.get(checkin.pairing_id));
+    const program = pairing && (await deps.programs.get(pairing.program_id));
+    if (!pairing || !program) return;
+    const people = new Map((await deps.people.findMany(open.map((e) => e.subject))).map((p) => [p.slack_id, p]));
+    const holidays = holidaySet(program.holidays);
+    for (const e of open) {
+      const zone = people.get(e.subject)?.time_zone ?? program.time_zone;
+      const d = responseDeadlines(
+        DateTime.fromJSDate(postedAt),
+        pairing.reply_within_days ?? program.response_window_days,
+        zone,
+        holidays,
+      );
+      // A window already moved later (someone away) keeps the later start.
+      if (d.dueAt.toJSDate() > e.due_at)
+        await deps.expectations.restart(e.id, {
+          startedAt: postedAt,
+          remindAt: d.remindAt.toJSDate(),
+          dueAt: d.dueAt.toJSDate(),
+        });
+    }
+  }
+
   return {
     plan,
+    startWindow: (ids: { checkinId?: number }, at: Date) =>
+      ids.checkinId === undefined ? Promise.resolve() : startWindow(ids.checkinId, at),
+    /** The outbox's renderer for check-in messages (kind 'checkin'). */
+    renderMessage: (ids: { checkinId?: number }) =>
+      ids.checkinId === undefined ? Promise.resolve(undefined) : renderMessage(ids.checkinId),
     /**
      * A button on the check-in: the answer is stored, deadlines met, alerts resolved, and the message (`where`
      * Slack says it is, when the outbox has not recorded it yet) shows who answered. The mentor who met
@@ -395,22 +441,14 @@ function awayOf(time_zone: string, away_from: string | null, away_until: string 
  * The outbox delivery that carries a newly planned check-in's message (the one place it is built).
  * A question about a week that is over would only confuse: it is cancelled if it cannot go out in time.
  */
-function checkinDelivery(checkin: Checkin, c: CheckinCandidate, now: Date, labelOf: Memo<string>) {
-  const shownAt = checkin.meeting_at ?? checkin.prompt_at;
-  const zone = c.meeting_zone ?? c.zone;
+function checkinDelivery(checkin: Checkin, c: CheckinCandidate, now: Date) {
   return {
     dedupeKey: checkinDeliveryKey(c.pairing_id, checkin.week_key),
     kind: 'checkin',
     pairingId: c.pairing_id,
     channel: c.conversation_id,
-    payload: checkinMessage({
-      checkinId: checkin.id,
-      mentorId: c.mentor_id,
-      menteeId: c.mentee_id,
-      weekLabel: labelOf([shownAt.getTime(), zone], () => weekLabel(shownAt, zone)),
-      answers: [],
-      cancelled: checkin.meeting_cancelled,
-    }),
+    // Rendered by the sender when it posts (renderMessage), so a late message shows who has answered.
+    payload: { render: { kind: 'checkin' as const, ids: { checkinId: checkin.id } } },
     notBefore: now,
     expiresAt: checkin.closes_at,
   };
@@ -427,5 +465,15 @@ function memo<R>(): Memo<R> {
     const r = compute();
     results.set(k, r);
     return r;
+  };
+}
+
+/** Resolves at once, except every `ms` of computing: then after the event loop has had a turn (setImmediate). */
+function pauseEvery(ms: number): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < ms) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
   };
 }

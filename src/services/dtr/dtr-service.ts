@@ -19,6 +19,7 @@ import type { Logger } from '../../logger.js';
 import { dtrInviteMessage, dtrPrivateMessage, dtrSummaryMessage } from '../../messages/dtr.js';
 import { userAnswers } from '../../messages/text.js';
 import type { AlertService } from '../alerts/alert-service.js';
+import type { CalendarService } from '../calendar/calendar-service.js';
 import type { Clock } from '../clock.js';
 import { refuse, type Outcome } from '../outcome.js';
 import type { PeopleService } from '../people/people-service.js';
@@ -34,6 +35,7 @@ export function createDtrService(deps: {
   audit: AuditRepository;
   people: PeopleService;
   alerts: AlertService;
+  calendar: Pick<CalendarService, 'meetingAgreed'>;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -263,6 +265,7 @@ export function createDtrService(deps: {
         });
       }
       await deps.alerts.autoResolveMilestone(pairing.id, input.milestone);
+      await deps.calendar.meetingAgreed(pairing.id);
       deps.onEnqueued();
       return { ok: true, both: true };
     },

@@ -20,6 +20,7 @@ import { isoWeekKey, programWeek } from '../../domain/work-days.js';
 import { milestoneWindows } from '../dtr/reminders.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
+import { programAbsences } from '../people/absences.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { RescheduleService } from '../pairings/reschedule-service.js';
 import type { SlackPort } from '../slack-port.js';
@@ -145,17 +146,7 @@ export function createHomeService(deps: {
         openAlerts: await withLinks(openPairs(alerts, zone)),
         missingStandups: missing,
         undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
-        away: (await deps.people.awayInProgram(program.id, now)).map((a) => ({
-          personId: a.slack_id,
-          from: a.away_from ?? a.away_until ?? '',
-          until: a.away_until ?? '',
-        })),
-        pausedPairs: (await deps.pairings.listByProgram(program.id, ['paused'])).map((q) => ({
-          mentorId: q.mentor_id,
-          menteeId: q.mentee_id,
-          pausedBy: q.paused_by,
-          until: q.paused_until,
-        })),
+        ...(await programAbsences(deps, program.id, now)),
       });
     }
     return out;
@@ -190,20 +181,49 @@ export function createHomeService(deps: {
     }
   }
 
+  const around = new Map<string, NodeJS.Timeout>();
+  /** Publishes the Homes of a person and of everyone they are paired with now. */
+  async function refreshAround(userId: string): Promise<void> {
+    let ids: string[];
+    try {
+      const pairs = await deps.pairings.listLiveFor(userId);
+      ids = [...new Set([userId, ...pairs.flatMap((p) => [p.mentor_id, p.mentee_id])])];
+    } catch (err) {
+      log.warn({ err, userId }, 'could not find whose App Home to refresh');
+      return;
+    }
+    for (const id of ids) {
+      clearTimeout(timers.get(id));
+      timers.delete(id);
+    }
+    await Promise.all(
+      ids.map((id) => publish(id).catch((err: unknown) => log.warn({ err, userId: id }, 'could not refresh App Home'))),
+    );
+  }
+
   return {
     build,
     publish,
     changed,
-    /** After a person acted: their Home and the Homes of everyone they are paired with (debounced). */
+    /**
+     * After a person acted: their Home and the Homes of everyone they are paired with (debounced).
+     * Who they are paired with is looked up once per burst of actions, when the burst is over, not
+     * once per request: a busy person's clicks cost no query each.
+     */
     async changedAround(userId: string): Promise<void> {
-      try {
-        const pairs = await deps.pairings.listLiveFor(userId);
-        changed([userId, ...pairs.flatMap((p) => [p.mentor_id, p.mentee_id])]);
-      } catch (err) {
-        log.warn({ err, userId }, 'could not find whose App Home to refresh');
-      }
+      clearTimeout(around.get(userId));
+      const t = setTimeout(() => {
+        around.delete(userId);
+        void refreshAround(userId);
+      }, deps.debounceMs ?? 2_000);
+      t.unref();
+      around.set(userId, t);
     },
     async flush(): Promise<void> {
+      const people = [...around.keys()];
+      for (const id of people) clearTimeout(around.get(id));
+      around.clear();
+      await Promise.all(people.map((id) => refreshAround(id)));
       const ids = [...timers.keys()];
       for (const id of ids) clearTimeout(timers.get(id));
       timers.clear();

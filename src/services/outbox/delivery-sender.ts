@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
-import type { Delivery, DeliveryPayload } from '../../db/schema.js';
+import type { Delivery, DeliveryPayload, DeliveryRenderRef } from '../../db/schema.js';
 import {
   attemptBudgetSpent,
   decideAfterFailure,
@@ -11,6 +11,7 @@ import {
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import { SlackCallError, type SlackPort } from '../slack-port.js';
+import { createRendererRegistry, NoRendererError, type RendererRegistry } from './renderers.js';
 
 /** Every message Tandem posts carries this metadata, so a resend can first look for the original. */
 export const deliveryEventType = 'tandem_delivery';
@@ -50,6 +51,8 @@ export type DeliverySenderOptions = {
   /** Posts per minute across the workspace, spread evenly (default 291: 3% under Slack's 300). */
   workspacePerMinute?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Renders deliveries stored as { render: { kind, ids } } when they are posted. */
+  renderers?: RendererRegistry;
 };
 
 /**
@@ -75,6 +78,7 @@ export function createDeliverySender(options: DeliverySenderOptions) {
   const lastPostAt = new Map<string, number>();
   let workspaceNextFree = 0;
   const log = options.logger.child({ component: 'delivery-sender' });
+  const renderers = options.renderers ?? createRendererRegistry();
 
   /**
    * Pacing in real time (not the domain clock): one post per channel per channelGapMs, and an even
@@ -98,10 +102,22 @@ export function createDeliverySender(options: DeliverySenderOptions) {
     return /^[UW]/.test(channel) ? options.slack.openConversation([channel]) : channel;
   }
 
+  /** What follows a posted message (a check-in's response window starts); its failure never unsends it. */
+  async function afterSent(d: Delivery, ref: DeliveryRenderRef | null): Promise<void> {
+    if (!ref) return;
+    try {
+      await renderers.sent(ref, options.clock());
+    } catch (err) {
+      log.error({ err, deliveryId: d.id, kind: d.kind }, 'the step after a sent delivery failed');
+    }
+  }
+
   async function deliverOne(d: Delivery, report: SendReport): Promise<void> {
-    const payload = d.payload as DeliveryPayload;
+    // Stored either rendered (sent as is) or as what to render, which is rendered just before posting.
+    const ref = 'render' in d.payload ? d.payload.render : null;
+    const stored = 'render' in d.payload ? null : d.payload;
     // A file carries no metadata; its name, made unique by the delivery id, is what a resend looks for.
-    const file = payload.file ? { ...payload.file, filename: fileNameFor(payload.file.filename, d.id) } : null;
+    const file = stored?.file ? { ...stored.file, filename: fileNameFor(stored.file.filename, d.id) } : null;
     let posting = false;
     if (hasExpired(d.expires_at, options.clock())) {
       if (await options.deliveries.cancel(d.id, owner, 'expired'))
@@ -127,10 +143,10 @@ export function createDeliverySender(options: DeliverySenderOptions) {
               'delivery_id',
               d.id,
               d.created_at,
-              payload.thread_ts,
+              stored?.thread_ts,
             );
         if (ts) {
-          await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
+          if (await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock())) await afterSent(d, ref);
           report.recovered++;
           log.info({ deliveryId: d.id, kind: d.kind }, 'delivery found in history; not sent again');
           return;
@@ -141,6 +157,13 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         return;
       }
       await pace(channel);
+      // Rendered as late as possible: a check-in posted late already shows who has answered.
+      const payload: DeliveryPayload | undefined = ref ? await renderers.render(ref) : (stored ?? undefined);
+      if (!payload) {
+        if (await options.deliveries.cancel(d.id, owner, 'nothing_to_render'))
+          log.info({ deliveryId: d.id, kind: d.kind }, 'what the delivery was about is gone; cancelled, not sent');
+        return;
+      }
       posting = true;
       if (file) {
         await options.slack.uploadFile({
@@ -160,8 +183,17 @@ export function createDeliverySender(options: DeliverySenderOptions) {
         threadTs: payload.thread_ts,
         metadata: { eventType: deliveryEventType, payload: { delivery_id: d.id, kind: d.kind } },
       });
-      if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) report.sent++;
+      if (await options.deliveries.markSent(d.id, owner, sent, options.clock())) {
+        report.sent++;
+        await afterSent(d, ref);
+      }
     } catch (err) {
+      if (err instanceof NoRendererError) {
+        await options.deliveries.markFailed(d.id, owner, 'no_renderer');
+        report.failed++;
+        log.error({ deliveryId: d.id, kind: d.kind, renderKind: err.kind }, 'delivery failed: nothing renders its kind');
+        return;
+      }
       if (!(err instanceof SlackCallError)) throw err;
       const now = options.clock().getTime();
       const decision = decideAfterFailure(

@@ -12,6 +12,7 @@ import { isoDate, timeOfDay } from '../../domain/program-settings.js';
 import { nextOccurrence, type IsoWeekday } from '../../domain/work-days.js';
 import { userText } from '../../messages/text.js';
 import { fieldErrors } from '../../domain/program-settings.js';
+import type { CalendarService } from '../calendar/calendar-service.js';
 import type { Clock } from '../clock.js';
 import { refuse, type Outcome } from '../outcome.js';
 import type { PeopleService } from '../people/people-service.js';
@@ -43,6 +44,7 @@ export function createRescheduleService(deps: {
   deliveries: DeliveryRepository;
   audit: AuditRepository;
   people: PeopleService;
+  calendar: Pick<CalendarService, 'meetingChanged'>;
   clock: Clock;
   onEnqueued: () => void;
 }) {
@@ -159,14 +161,17 @@ export function createRescheduleService(deps: {
       const conversation = pairing.conversation_id;
       const announce = (r: Reschedule, deliveries = deps.deliveries) =>
         conversation
-          ? deliveries.enqueue({
-              dedupeKey: `reschedule:${r.id}`,
-              kind: 'reschedule',
-              pairingId: pairing.id,
-              channel: conversation,
-              payload: notice,
-              notBefore: now,
-            })
+          ? deliveries
+              .enqueue({
+                dedupeKey: `reschedule:${r.id}`,
+                kind: 'reschedule',
+                pairingId: pairing.id,
+                channel: conversation,
+                payload: notice,
+                notBefore: now,
+              })
+              // The calendar file of the moved or cancelled meeting, in the same transaction.
+              .then(() => deps.calendar.meetingChanged(r, deliveries))
           : Promise.resolve();
       // With a form key the announcement is written with the reschedule: a crash between the two would
       // otherwise lose it for good, since a resubmitted form is (rightly) a no-op.

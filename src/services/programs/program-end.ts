@@ -1,26 +1,17 @@
 import { DateTime } from 'luxon';
-import type { AuditRepository } from '../../db/repositories/audit-repository.js';
-import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { DtrRepository } from '../../db/repositories/dtr-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairingRepository } from '../../db/repositories/pairing-repository.js';
-import type { Transact } from '../../db/repositories/index.js';
 import type { StaffRepository } from '../../db/repositories/staff-repository.js';
-import type { ProgramRepository } from '../../db/repositories/program-repository.js';
-import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
 import { chartWeeks } from '../../charts/program-chart.js';
 import { answerRate, answerRateLabel, answersPerCheckin } from '../../domain/answer-rate.js';
 import { answersWhere, questionSetFor } from '../../domain/dtr-questions.js';
 import { hoursLabel } from '../../domain/hours.js';
 import { programEnd } from '../../domain/work-days.js';
 import { programTeamBlocks, type ProgramTeamAnswer } from '../../messages/dtr.js';
-import type { Logger } from '../../logger.js';
 import { context, escapeMrkdwn, mention, plain, section, userText, type KnownBlock } from '../../messages/text.js';
-import type { AlertService } from '../alerts/alert-service.js';
-import type { ChartService } from '../charts/chart-service.js';
-import type { Clock } from '../clock.js';
+import type { ProgramReportingDeps } from '../program-reporting.js';
 import { refuse, staffOnly, type Outcome } from '../outcome.js';
-import type { ProgramFigures } from '../../db/repositories/program-figures-repository.js';
 import { programWeekKeys, type ProgramWeek } from '../../domain/program-weeks.js';
 
 /**
@@ -28,23 +19,14 @@ import { programWeekKeys, type ProgramWeek } from '../../domain/program-weeks.js
  * conversation, staff get the program's summary, and — if the program asks for it — each pair gets a
  * follow-up some weeks later. All keyed, so a pass after downtime does it once.
  */
-export function createLifecycleService(deps: {
-  transact: Transact;
-  programs: ProgramRepository;
-  pairings: PairingRepository;
-  expectations: ExpectationRepository;
-  dtr: DtrRepository;
-  deliveries: DeliveryRepository;
-  sessionLogs: SessionLogRepository;
-  staff: StaffRepository;
-  audit: AuditRepository;
-  alerts: AlertService;
-  figures: ProgramFigures;
-  charts: ChartService;
-  clock: Clock;
-  logger: Logger;
-  onEnqueued: () => void;
-}) {
+export function createLifecycleService(
+  deps: ProgramReportingDeps & {
+    pairings: PairingRepository;
+    expectations: ExpectationRepository;
+    dtr: DtrRepository;
+    staff: StaffRepository;
+  },
+) {
   const log = deps.logger.child({ component: 'lifecycle' });
 
   async function closeProgram(programId: number): Promise<number> {

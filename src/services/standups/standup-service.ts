@@ -2,19 +2,15 @@ import { stuckAfterMs } from '../outbox/delivery-sender.js';
 import { isMentorOf } from '../../domain/authorization.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AuditRepository } from '../../db/repositories/audit-repository.js';
-import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
-import type { Transact } from '../../db/repositories/index.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import type { PairingRepository } from '../../db/repositories/pairing-repository.js';
 import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
 import { programWeekIndex, sessionsExpected } from '../../domain/cadence.js';
-import type { ProgramRepository, ProgramWithHolidays } from '../../db/repositories/program-repository.js';
+import type { ProgramWithHolidays } from '../../db/repositories/program-repository.js';
 import type { StandupRepository } from '../../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
 import { endOfLocalDay, holidaySet, isoWeekKey, programEnd, type Holidays } from '../../domain/work-days.js';
-import type { Logger } from '../../logger.js';
 import {
   digestMessage,
   type DigestInput,
@@ -26,14 +22,11 @@ import {
   weekRangeLabel,
 } from '../../messages/standup.js';
 import { userText, userTextOrNull } from '../../messages/text.js';
-import type { AlertService } from '../alerts/alert-service.js';
-import type { ChartService } from '../charts/chart-service.js';
-import type { Clock } from '../clock.js';
+import { programAbsences } from '../people/absences.js';
+import type { ProgramReportingDeps } from '../program-reporting.js';
 import { weekLabel } from '../checkins/checkin-service.js';
 import { refuse, type Outcome } from '../outcome.js';
-import type { ProgramFigures } from '../../db/repositories/program-figures-repository.js';
 import { weeksEndingAt } from '../../domain/program-weeks.js';
-import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
 
 export const standupEntrySchema = z.object({
   pairingId: z.number().int().positive(),
@@ -49,23 +42,14 @@ export type StandupEntryForm = { pairingId: number; status: string; met: string;
 /** The report's message as stored in the outbox: its thread's replies ride along until it is posted. */
 type StandupReportPayload = DeliveryPayload & { threadReplies?: DeliveryPayload[] };
 
-export function createStandupService(deps: {
-  transact: Transact;
-  standups: StandupRepository;
-  programs: ProgramRepository;
-  deliveries: DeliveryRepository;
-  sessionLogs: SessionLogRepository;
-  people: PeopleRepository;
-  pairings: PairingRepository;
-  checkins: CheckinRepository;
-  audit: AuditRepository;
-  alerts: AlertService;
-  figures: ProgramFigures;
-  charts: ChartService;
-  clock: Clock;
-  logger: Logger;
-  onEnqueued: () => void;
-}) {
+export function createStandupService(
+  deps: ProgramReportingDeps & {
+    standups: StandupRepository;
+    people: PeopleRepository;
+    pairings: PairingRepository;
+    checkins: CheckinRepository;
+  },
+) {
   const log = deps.logger.child({ component: 'standups' });
 
   /**
@@ -487,17 +471,7 @@ export function createStandupService(deps: {
           hoursByMentor: byMentor,
           undelivered: await deps.deliveries.problems(new Date(now.getTime() - stuckAfterMs), program.id),
           behind: await behindTarget(program, lastWeek, week.pairs),
-          away: (await deps.people.awayInProgram(program.id, now)).map((a) => ({
-            personId: a.slack_id,
-            from: a.away_from ?? a.away_until ?? '',
-            until: a.away_until ?? '',
-          })),
-          pausedPairs: (await deps.pairings.listByProgram(program.id, ['paused'])).map((q) => ({
-            mentorId: q.mentor_id,
-            menteeId: q.mentee_id,
-            pausedBy: q.paused_by,
-            until: q.paused_until,
-          })),
+          ...(await programAbsences(deps, program.id, now)),
         });
         if (await deps.alerts.channelProblem(program)) continue;
         // A chart that fails to render is logged and left out; the text goes regardless.

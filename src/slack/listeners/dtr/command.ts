@@ -1,13 +1,13 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Milestone } from '../../../domain/vocabulary.js';
 import { parseUserMention, tokenize } from '../../../domain/mentions.js';
 import type { Services } from '../../../services/index.js';
 import { dtrModal, dtrShowBlocks, milestoneTitles } from '../../../messages/dtr.js';
-import { button, section, userAnswers, type KnownBlock } from '../../../messages/text.js';
+import { button, section, userAnswers } from '../../../messages/text.js';
 import { dtrIds } from '../../../messages/ids.js';
-import { onceForTrigger, somethingWentWrong } from '../kit/respond.js';
+import { answerAfterAck, onceForTrigger, openForm } from '../kit/respond.js';
 
 const milestones = ['kickoff', 'midmod', 'exit'] as const;
 const aliases: Record<string, Milestone> = {
@@ -73,14 +73,11 @@ export async function openDtrModal(
     partnerChoices: p.choices,
     zone: p.zone,
   });
-  await client.views.open({ trigger_id: triggerId, view });
-  return null;
+  return openForm(client, triggerId, { ok: true, view });
 }
 
 export function registerDtrCommand(app: App, services: Services): void {
   const log = services.logger.child({ component: 'dtr-command' });
-  const say = (respond: RespondFn, text: string, blocks?: KnownBlock[]) =>
-    respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
 
   app.command('/dtr', async ({ command, ack, respond, client }) => {
     const payload = commandPayload.safeParse(command);
@@ -108,30 +105,20 @@ export function registerDtrCommand(app: App, services: Services): void {
     await ack();
     if (!(await onceForTrigger(services, log, payload.data.trigger_id))) return;
     const actor = payload.data.user_id;
-    try {
-      if (cmd.kind === 'open') {
-        const problem = await openDtrModal(services, client, actor, payload.data.trigger_id, cmd.milestone, cmd.partnerId);
-        if (problem) await say(respond, problem);
-        return;
-      }
+    await answerAfterAck(respond, log, async () => {
+      if (cmd.kind === 'open')
+        return openDtrModal(services, client, actor, payload.data.trigger_id, cmd.milestone, cmd.partnerId);
       const r = await services.dtr.show(actor, cmd.milestone, cmd.partnerId);
-      if (!r.ok) {
-        await say(respond, r.message);
-        return;
-      }
-      await say(
-        respond,
-        `${milestoneTitles[cmd.milestone]} of <@${r.pairing.mentor_id}> and <@${r.pairing.mentee_id}>`,
-        dtrShowBlocks({
+      if (!r.ok) return r.message;
+      return {
+        text: `${milestoneTitles[cmd.milestone]} of <@${r.pairing.mentor_id}> and <@${r.pairing.mentee_id}>`,
+        blocks: dtrShowBlocks({
           milestone: cmd.milestone,
           viewerIsMentor: r.viewerIsMentor,
           viewerId: actor,
           sides: r.sides.map((side) => ({ ...side, answers: userAnswers(side.answers) })),
         }),
-      );
-    } catch (err) {
-      log.error({ err }, '/dtr failed');
-      await say(respond, somethingWentWrong).catch((e: unknown) => log.warn({ err: e }, 'could not tell the person it failed'));
-    }
+      };
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../../logger.js';
 import type { Services } from '../../../services/index.js';
@@ -24,15 +24,15 @@ export async function onceForTrigger(services: Services, logger: Logger, trigger
 }
 
 /**
- * Runs the slow part of a command after ack() and always answers the person: with the outcome,
- * or — when the database or Slack failed — with a clear "try again" and a log line.
+ * Runs the slow part of a command after ack() and answers the person: with the outcome (null: nothing to
+ * say, a form opened), or — when the database or Slack failed — with a clear "try again" and a log line.
  */
 export async function answerAfterAck(
   respond: RespondFn,
   logger: Logger,
-  work: () => Promise<string | { text: string; blocks?: unknown[] }>,
+  work: () => Promise<string | { text: string; blocks?: unknown[] } | null>,
 ): Promise<void> {
-  let reply: string | { text: string; blocks?: unknown[] };
+  let reply: string | { text: string; blocks?: unknown[] } | null;
   try {
     reply = await work();
   } catch (err) {
@@ -48,6 +48,7 @@ export async function answerAfterAck(
       reply = somethingWentWrong;
     }
   }
+  if (reply === null) return;
   const body = typeof reply === 'string' ? { text: reply } : reply;
   try {
     await respond({ response_type: 'ephemeral', replace_original: false, ...(body as { text: string }) });
@@ -64,15 +65,19 @@ export interface Clicker {
   logger: Logger;
 }
 
+/** An answer to one person: text, or a message with blocks (shown only where it can be: in place, under a message). */
+export type Reply = string | { text: string; blocks?: KnownBlock[] };
+
 /**
  * Tells the clicker something only they see. Buttons in messages carry a response_url (an ephemeral
- * answer in place); buttons in App Home or a modal do not, so the answer opens as a small notice modal
- * on the click's trigger, and — when the trigger has lapsed — arrives as a DM from the bot.
+ * answer in place); buttons in App Home or a modal do not, so the answer's text opens as a small notice
+ * modal on the click's trigger, and — when the trigger has lapsed — arrives as a DM from the bot.
  */
-export async function tellClicker({ body, respond, client, logger }: Clicker, text: string, replace = false): Promise<void> {
+export async function tellClicker({ body, respond, client, logger }: Clicker, reply: Reply, replace = false): Promise<void> {
+  const text = typeof reply === 'string' ? reply : reply.text;
   try {
     if (respond && body.response_url) {
-      await respond({ response_type: 'ephemeral', replace_original: replace, text });
+      await respond({ response_type: 'ephemeral', replace_original: replace, ...(typeof reply === 'string' ? { text } : reply) });
       return;
     }
     if (body.trigger_id) {
@@ -97,4 +102,15 @@ function noticeModal(text: string): ModalView {
     close: { type: 'plain_text', text: 'OK' },
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shown } }],
   };
+}
+
+/** Opens a use-case's form on a trigger (a click or a command), or hands back its refusal to tell the person instead. */
+export async function openForm(
+  client: { views: Pick<WebClient['views'], 'open'> },
+  triggerId: string,
+  form: { ok: true; view: ModalView } | { ok: false; message: string },
+): Promise<string | null> {
+  if (!form.ok) return form.message;
+  await client.views.open({ trigger_id: triggerId, view: form.view });
+  return null;
 }

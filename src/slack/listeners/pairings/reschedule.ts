@@ -5,6 +5,11 @@ import type { Services } from '../../../services/index.js';
 import { filledValue, isChecked } from '../../../messages/form-state.js';
 import { rescheduleIds } from '../../../messages/ids.js';
 import { idButton } from '../kit/button.js';
+import { form } from '../kit/form.js';
+import { openForm } from '../kit/respond.js';
+
+// The service's field names -> the form's blocks.
+const fieldBlocks = { ...rescheduleIds.fields, pairingId: rescheduleIds.fields.pairing };
 
 export async function openRescheduleModal(
   services: Services,
@@ -13,10 +18,7 @@ export async function openRescheduleModal(
   triggerId: string,
   pairingId?: number,
 ): Promise<string | null> {
-  const form = await services.reschedules.form(actor, pairingId);
-  if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view });
-  return null;
+  return openForm(client, triggerId, await services.reschedules.form(actor, pairingId));
 }
 
 /** Moving or cancelling a pair's meeting: the button (App Home, reminders) and the form. */
@@ -24,55 +26,30 @@ export function registerReschedule(app: App, services: Services): void {
   const log = services.logger.child({ component: 'reschedule' });
   app.action<BlockButtonAction>(
     rescheduleIds.open,
-    idButton(log, async ({ actor, id, triggerId, client, respond }) => {
+    idButton(log, async ({ actor, value: id, triggerId, client, respond }) => {
       const problem = await openRescheduleModal(services, client, actor, triggerId, id);
       if (problem) await respond(problem);
     }),
   );
 
-  app.view(rescheduleIds.view, async ({ ack, body, view }) => {
-    const f = rescheduleIds.fields;
-    try {
-      const cancel = isChecked(view.state, f.cancel, 'cancel');
+  const f = rescheduleIds.fields;
+  app.view(
+    rescheduleIds.view,
+    form(log, { formWide: f.pairing, submit: 'Tell my partner' }, async ({ actor, view }) => {
       const r = await services.reschedules.reschedule(
-        body.user.id,
+        actor,
         {
           pairingId: filledValue(view.state, f.pairing) ?? '',
           originalDate: filledValue(view.state, f.originalDate) ?? '',
           originalTime: filledValue(view.state, f.originalTime) ?? '',
-          cancel,
+          cancel: isChecked(view.state, f.cancel, 'cancel'),
           newDate: filledValue(view.state, f.newDate),
           newTime: filledValue(view.state, f.newTime),
           reason: filledValue(view.state, f.reason),
         },
         typeof view.id === 'string' && view.id !== '' ? services.requestKeys.viewKey(view.id) : undefined,
       );
-      if (!r.ok) {
-        await ack({
-          response_action: 'errors',
-          errors: formErrors(
-            r,
-            {
-              pairingId: f.pairing,
-              originalDate: f.originalDate,
-              originalTime: f.originalTime,
-              newDate: f.newDate,
-              newTime: f.newTime,
-              reason: f.reason,
-              cancel: f.cancel,
-            },
-            f.pairing,
-          ),
-        });
-        return;
-      }
-      await ack();
-    } catch (err) {
-      log.error({ err }, 'reschedule failed');
-      await ack({
-        response_action: 'errors',
-        errors: { [f.pairing]: 'Something went wrong on our side; nothing was changed. Try again in a minute.' },
-      }).catch((err: unknown) => log.warn({ err }, 'could not answer the form'));
-    }
-  });
+      if (!r.ok) return { errors: formErrors(r, fieldBlocks, f.pairing) };
+    }),
+  );
 }

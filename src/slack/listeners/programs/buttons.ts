@@ -1,14 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { ids } from '../../../messages/ids.js';
 import { escapeMrkdwn, plain, section, userText } from '../../../messages/text.js';
-import { somethingWentWrong, tellClicker } from '../kit/respond.js';
-
-const programValue = z
-  .string()
-  .regex(/^\d{1,9}$/)
-  .transform(Number);
+import { idButton } from '../kit/button.js';
 
 /** What `/tandem program close` answers: what closing does, and one button (with Slack's own confirm dialog) to do it. */
 export function programCloseConfirmation(program: { id: number; name: string; pairings: number }): {
@@ -46,23 +40,16 @@ export function programCloseConfirmation(program: { id: number; name: string; pa
 
 export function registerProgramActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'program-actions' });
-  app.action<BlockButtonAction>(ids.programCloseConfirm, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const v = programValue.safeParse(action.value);
-    if (!v.success) return;
-    const clicker = { body, respond, client, logger: log };
-    try {
-      const r = await services.lifecycle.closeByStaff(body.user.id, v.data);
-      if (!r.ok) return await tellClicker(clicker, r.message);
+  app.action<BlockButtonAction>(
+    ids.programCloseConfirm,
+    idButton(log, async ({ actor, value: programId, respond }) => {
+      const r = await services.lifecycle.closeByStaff(actor, programId);
+      if (!r.ok) return void (await respond(r.message));
       const name = escapeMrkdwn(userText(r.programName));
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: true,
-        text: `Closed “${name}”: ${r.ended === 1 ? 'one pairing ended' : `${r.ended} pairings ended`}, and the program summary is on its way to the alerts channel.`,
-      });
-    } catch (err) {
-      log.error({ err }, 'could not close the program');
-      await tellClicker(clicker, somethingWentWrong);
-    }
-  });
+      await respond(
+        `Closed “${name}”: ${r.ended === 1 ? 'one pairing ended' : `${r.ended} pairings ended`}, and the program summary is on its way to the alerts channel.`,
+        true,
+      );
+    }),
+  );
 }

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
 import { homeIds, sessionLogIds, standupIds } from '../../../messages/ids.js';
 import { counted } from '../../../messages/text.js';
-import { somethingWentWrong, tellClicker } from '../kit/respond.js';
+import { button, idButton } from '../kit/button.js';
+import { openForm } from '../kit/respond.js';
 
-const idValue = z.string().regex(/^\d{1,9}$/);
+const monthValue = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
 export async function openSessionLogModal(
   services: Services,
@@ -15,10 +16,7 @@ export async function openSessionLogModal(
   triggerId: string,
   opts: { logId?: number; pairingId?: number } = {},
 ): Promise<string | null> {
-  const form = await services.records.logForm(actor, opts);
-  if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view });
-  return null;
+  return openForm(client, triggerId, await services.records.logForm(actor, opts));
 }
 
 export async function openStandupModal(
@@ -28,49 +26,33 @@ export async function openStandupModal(
   triggerId: string,
   standupId: number,
 ): Promise<string | null> {
-  const form = await services.standups.form(actor, standupId);
-  if (!form.ok) return form.message;
-  await client.views.open({ trigger_id: triggerId, view: form.view });
-  return null;
+  return openForm(client, triggerId, await services.standups.form(actor, standupId));
 }
 
 export function registerRecordsActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'records-actions' });
-  const handle = (
+  const opens = (
     actionId: string,
     open: (actor: string, triggerId: string, client: WebClient, id: number) => Promise<string | null>,
   ) =>
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
-      await ack();
-      const v = idValue.safeParse(action.value);
-      if (!v.success) return;
-      try {
-        const problem = await open(body.user.id, body.trigger_id, client, Number(v.data));
-        if (problem) await tellClicker({ body, respond, client, logger: log }, problem);
-      } catch (err) {
-        log.error({ err, actionId }, 'could not open the form');
-        await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
-      }
-    });
-  handle(standupIds.open, (actor, trigger, client, id) => openStandupModal(services, client, actor, trigger, id));
-  handle(sessionLogIds.open, (actor, trigger, client, id) =>
+    app.action<BlockButtonAction>(
+      actionId,
+      idButton(log, async ({ actor, value, triggerId, client, respond }) => {
+        const problem = await open(actor, triggerId, client, value);
+        if (problem) await respond(problem);
+      }),
+    );
+  opens(standupIds.open, (actor, trigger, client, id) => openStandupModal(services, client, actor, trigger, id));
+  opens(sessionLogIds.open, (actor, trigger, client, id) =>
     openSessionLogModal(services, client, actor, trigger, { pairingId: id }),
   );
-  handle(sessionLogIds.edit, (actor, trigger, client, id) =>
-    openSessionLogModal(services, client, actor, trigger, { logId: id }),
-  );
+  opens(sessionLogIds.edit, (actor, trigger, client, id) => openSessionLogModal(services, client, actor, trigger, { logId: id }));
 
-  app.action<BlockButtonAction>(homeIds.exportHours, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(action.value ?? '') ? (action.value as string) : null;
-    if (!month) return;
-    const tell = (text: string) => tellClicker({ body, respond, client, logger: log }, text);
-    try {
-      const r = await services.records.exportToSlack(body.user.id, month);
-      await tell(r.ok ? `The hours for ${month} are in your DM with Tandem (${counted(r.rows, 'row')}).` : r.message);
-    } catch (err) {
-      log.error({ err }, 'export from App Home failed');
-      await tell(somethingWentWrong);
-    }
-  });
+  app.action<BlockButtonAction>(
+    homeIds.exportHours,
+    button(log, monthValue, async ({ actor, value: month, respond }) => {
+      const r = await services.records.exportToSlack(actor, month);
+      await respond(r.ok ? `The hours for ${month} are in your DM with Tandem (${counted(r.rows, 'row')}).` : r.message);
+    }),
+  );
 }

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { ReportTarget } from '../../../services/alerts/report-service.js';
 import type { Services } from '../../../services/index.js';
 import { pairReportView, reportIds } from '../../../messages/report.js';
-import { somethingWentWrong, tellClicker } from '../kit/respond.js';
+import { button, idButton } from '../kit/button.js';
+import { openForm } from '../kit/respond.js';
 
-const openValue = z.string().regex(/^\d{1,9}$/).transform(Number);
 const pageValue = z
   .string()
   .regex(/^\d{1,9}:\d{1,3}$/)
@@ -15,40 +15,29 @@ const pageValue = z
 /** Opens the pair report on a trigger (a command or a button); returns a refusal to tell the person instead. */
 export async function openPairReport(services: Services, client: WebClient, actor: string, triggerId: string, target: ReportTarget): Promise<string | null> {
   const r = await services.reports.pairReport(actor, target);
-  if (!r.ok) return r.message;
-  await client.views.open({ trigger_id: triggerId, view: pairReportView(r.report) });
-  return null;
+  return openForm(client, triggerId, r.ok ? { ok: true, view: pairReportView(r.report) } : r);
 }
 
 export function registerReportActions(app: App, services: Services): void {
   const log = services.logger.child({ component: 'report-actions' });
 
-  app.action<BlockButtonAction>(reportIds.open, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const v = openValue.safeParse(action.value);
-    if (!v.success) return;
-    try {
-      const problem = await openPairReport(services, client, body.user.id, body.trigger_id, { pairingId: v.data });
-      if (problem) await tellClicker({ body, respond, client, logger: log }, problem);
-    } catch (err) {
-      log.error({ err }, 'could not open the pair report');
-      await tellClicker({ body, respond, client, logger: log }, somethingWentWrong);
-    }
-  });
+  app.action<BlockButtonAction>(
+    reportIds.open,
+    idButton(log, async ({ actor, value: pairingId, triggerId, client, respond }) => {
+      const problem = await openPairReport(services, client, actor, triggerId, { pairingId });
+      if (problem) await respond(problem);
+    }),
+  );
 
   for (const actionId of [`${reportIds.page}_newer`, `${reportIds.page}_older`]) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
-      await ack();
-      const v = pageValue.safeParse(action.value);
-      if (!v.success || !body.view) return;
-      const [pairingId, page] = v.data;
-      try {
-        const r = await services.reports.pairReport(body.user.id, { pairingId });
-        if (!r.ok) return await tellClicker({ body, respond, client, logger: log }, r.message);
-        await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: pairReportView(r.report, page) });
-      } catch (err) {
-        log.error({ err }, 'could not turn the page of the pair report');
-      }
-    });
+    app.action<BlockButtonAction>(
+      actionId,
+      button(log, pageValue, async ({ actor, value: [pairingId, page], view, client, respond }) => {
+        if (!view) return;
+        const r = await services.reports.pairReport(actor, { pairingId });
+        if (!r.ok) return void (await respond(r.message));
+        await client.views.update({ view_id: view.id, hash: view.hash, view: pairReportView(r.report, page) });
+      }),
+    );
   }
 }

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.js';
-import { staffOnly } from '../../../services/outcome.js';
+import { refuse, staffOnly } from '../../../services/outcome.js';
 import { programModal } from '../../../messages/program-modal.js';
 import { programCloseConfirmation } from '../programs/buttons.js';
 import { counted, escapeMrkdwn } from '../../../messages/text.js';
@@ -11,7 +11,7 @@ import { hoursLabel } from '../../../domain/hours.js';
 import { openSessionLogModal } from '../records/buttons.js';
 import { openRescheduleModal } from '../pairings/reschedule.js';
 import { openPairReport } from '../reports/buttons.js';
-import { answerAfterAck, onceForTrigger, somethingWentWrong } from '../kit/respond.js';
+import { answerAfterAck, onceForTrigger, openForm } from '../kit/respond.js';
 import { helpText, parseTandemCommand, usage, yourText, type TandemCommand } from './parse.js';
 import { dayLabel } from '../../../messages/away.js';
 
@@ -25,6 +25,13 @@ const commandPayload = z.object({
 export function registerTandemCommand(app: App, services: Services): void {
   const log = services.logger.child({ component: 'tandem-command' });
   const firstTime = (triggerId: string) => onceForTrigger(services, log, triggerId);
+  // A program staff act on by name, still open (`closed` says why a closed one cannot be).
+  const openProgramForStaff = async (actor: string, name: string | undefined, closed: string) => {
+    if (!(await services.staff.isStaff(actor))) return staffOnly();
+    const found = await services.pairings.resolveProgram(name);
+    if (found.ok && found.program.closed_at) return refuse('conflict', `“${escapeMrkdwn(found.program.name)}” ${closed}.`);
+    return found;
+  };
 
   app.command('/tandem', async ({ command, ack, respond, client }) => {
     const payload = commandPayload.safeParse(command);
@@ -51,42 +58,20 @@ export function registerTandemCommand(app: App, services: Services): void {
 
     if (cmd.name === 'program new') {
       // The trigger id expires three seconds after the click: check staff, then open at once.
-      try {
-        if (!(await services.staff.isStaff(actor))) {
-          await respond({ response_type: 'ephemeral', text: staffOnly().message });
-          return;
-        }
+      await answerAfterAck(respond, log, async () => {
+        if (!(await services.staff.isStaff(actor))) return staffOnly().message;
         const zone = (await services.people.find(actor))?.time_zone ?? 'UTC';
         const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
-        await client.views.open({ trigger_id, view: programModal({ timeZone: zone, startDate: today }) });
-      } catch (err) {
-        log.error({ err }, 'could not open the program form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
-          log.warn({ err: e }, 'could not tell the person it failed'),
-        );
-      }
+        return openForm(client, trigger_id, { ok: true, view: programModal({ timeZone: zone, startDate: today }) });
+      });
       return;
     }
     if (cmd.name === 'program edit') {
       // The form opens at once (the trigger id lasts three seconds), filled in with the program's settings.
-      try {
-        if (!(await services.staff.isStaff(actor))) {
-          await respond({ response_type: 'ephemeral', text: staffOnly().message });
-          return;
-        }
-        const found = await services.pairings.resolveProgram(cmd.program);
-        if (!found.ok) {
-          await respond({ response_type: 'ephemeral', text: found.message });
-          return;
-        }
+      await answerAfterAck(respond, log, async () => {
+        const found = await openProgramForStaff(actor, cmd.program, 'is closed; its settings can no longer change');
+        if (!found.ok) return found.message;
         const p = found.program;
-        if (p.closed_at) {
-          await respond({
-            response_type: 'ephemeral',
-            text: `“${escapeMrkdwn(p.name)}” is closed; its settings can no longer change.`,
-          });
-          return;
-        }
         const zone = (await services.people.find(actor))?.time_zone ?? p.time_zone;
         const values = {
           name: p.name,
@@ -109,24 +94,15 @@ export function registerTandemCommand(app: App, services: Services): void {
           alertsChannelId: p.alerts_channel_id,
         };
         const today = DateTime.fromJSDate(services.clock(), { zone }).toISODate() ?? '';
-        await client.views.open({
-          trigger_id,
-          view: programModal({ timeZone: zone, startDate: today }, { programId: p.id, values }),
-        });
-      } catch (err) {
-        log.error({ err }, 'could not open the program form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
-          log.warn({ err: e }, 'could not tell the person it failed'),
-        );
-      }
+        const view = programModal({ timeZone: zone, startDate: today }, { programId: p.id, values });
+        return openForm(client, trigger_id, { ok: true, view });
+      });
       return;
     }
     if (cmd.name === 'program close') {
       await answerAfterAck(respond, log, async () => {
-        if (!(await services.staff.isStaff(actor))) return staffOnly().message;
-        const found = await services.pairings.resolveProgram(cmd.program);
+        const found = await openProgramForStaff(actor, cmd.program, 'is already closed');
         if (!found.ok) return found.message;
-        if (found.program.closed_at) return `“${escapeMrkdwn(found.program.name)}” is already closed.`;
         const listed = await services.pairings.list(actor, found.program.name);
         const live = listed.ok ? listed.pairings.filter((p) => p.status !== 'ended').length : 0;
         return programCloseConfirmation({ id: found.program.id, name: found.program.name, pairings: live });
@@ -134,33 +110,14 @@ export function registerTandemCommand(app: App, services: Services): void {
       return;
     }
     if (cmd.name === 'report') {
-      try {
-        const problem = await openPairReport(services, client, actor, trigger_id, {
-          a: cmd.mentorId,
-          b: cmd.menteeId,
-          program: cmd.program,
-        });
-        if (problem) await respond({ response_type: 'ephemeral', text: problem });
-      } catch (err) {
-        log.error({ err }, 'could not open the pair report');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
-          log.warn({ err: e }, 'could not tell the person it failed'),
-        );
-      }
+      const target = { a: cmd.mentorId, b: cmd.menteeId, program: cmd.program };
+      await answerAfterAck(respond, log, () => openPairReport(services, client, actor, trigger_id, target));
       return;
     }
     if (cmd.name === 'reschedule' || cmd.name === 'log') {
       // Forms open at once (the trigger id lasts three seconds); a refusal comes back instead.
-      try {
-        const open = cmd.name === 'reschedule' ? openRescheduleModal : openSessionLogModal;
-        const problem = await open(services, client, actor, trigger_id);
-        if (problem) await respond({ response_type: 'ephemeral', text: problem });
-      } catch (err) {
-        log.error({ err, form: cmd.name }, 'could not open the form');
-        await respond({ response_type: 'ephemeral', text: somethingWentWrong }).catch((e: unknown) =>
-          log.warn({ err: e }, 'could not tell the person it failed'),
-        );
-      }
+      const open = cmd.name === 'reschedule' ? openRescheduleModal : openSessionLogModal;
+      await answerAfterAck(respond, log, () => open(services, client, actor, trigger_id));
       return;
     }
     await answerAfterAck(respond, log, () => run(cmd, actor));
