@@ -101,23 +101,33 @@ export function createCheckinRepository(db: Db) {
             from generate_series(0, case when s.has_meeting then 1 else 0 end) w
           ) w
           where ((w.monday_w::date - date_trunc('week', s.start_date)::date) / 7) % s.every = 0
+            -- A holiday only moves a question later: schedules not due before it are done with here.
+            and w.agreed + make_interval(mins => s.gap) <= ${now}::timestamptz
+        ), shifted as materialized (
+          -- A holiday moves the question to the next day that is not one (a fixed slot stays in its week).
+          select sw.*, case
+              when not exists (
+                select 1 from program_holidays h
+                where h.program_id = sw.program_id
+                  and h.day between (sw.unshifted at time zone sw.slot_zone)::date and (sw.unshifted at time zone sw.slot_zone)::date + 7)
+              then 0
+              else (
+                select min(d) from generate_series(0, 7) d
+                where not exists (
+                  select 1 from program_holidays h
+                  where h.program_id = sw.program_id and h.day = ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => d))::date))
+              end as shift
+          from sw
         ), due as materialized (
           select sw.program_id, sw.start_date, sw.length_weeks, sw.every, sw.zone, sw.has_meeting,
                  sw.slot_zone, sw.slot_weekday, sw.slot_time, sw.gap,
                  to_char(sw.monday_w, 'IYYY-"W"IW') as week_key
-          from sw
+          from shifted sw
           cross join lateral (
-            -- A holiday moves the question to the next day that is not one (a fixed slot stays in its week).
-            select min(d) as shift from generate_series(0, 7) d
-            where not exists (
-              select 1 from program_holidays h
-              where h.program_id = sw.program_id and h.day = ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => d))::date)
-          ) h
-          cross join lateral (
-            select ${earliest(sql`(sw.unshifted at time zone sw.slot_zone) + make_interval(days => h.shift)`, sql`sw.slot_zone`)} as prompt_at
+            select ${earliest(sql`(sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift)`, sql`sw.slot_zone`)} as prompt_at
           ) q
-          where h.shift is not null
-            and (sw.has_meeting or ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => h.shift))::date < sw.monday_w::date + 7)
+          where sw.shift is not null
+            and (sw.has_meeting or ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift))::date < sw.monday_w::date + 7)
             and q.prompt_at <= ${now}::timestamptz
             and (sw.w = 0 or q.prompt_at at time zone sw.slot_zone >= sw.monday)
             and case when sw.has_meeting then sw.agreed else q.prompt_at end
