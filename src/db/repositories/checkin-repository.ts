@@ -88,13 +88,14 @@ export function createCheckinRepository(db: Db) {
         ), s as materialized (
           -- One row per distinct schedule: a few hundred for 100k pairs.
           select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
-                 slot_zone, slot_weekday, slot_time, gap,
-                 date_trunc('week', ${now}::timestamptz at time zone slot_zone) as monday
+                 slot_zone, slot_weekday, slot_time, gap
           from k
+        ), sm as (
+          select s.*, date_trunc('week', ${now}::timestamptz at time zone s.slot_zone) as monday from s
         ), sw as materialized (
           -- This week's (w = 0) and, after a meeting, last week's (w = 1) question of each schedule.
           select s.*, w.w, w.monday_w, w.agreed, w.agreed + make_interval(mins => s.gap) as unshifted
-          from s
+          from sm s
           cross join lateral (
             select w, s.monday - make_interval(days => 7 * w) as monday_w,
                    ${earliest(sql`s.monday - make_interval(days => 7 * w) + make_interval(days => s.slot_weekday - 1) + s.slot_time::time`, sql`s.slot_zone`)} as agreed
@@ -167,11 +168,11 @@ export function createCheckinRepository(db: Db) {
                                      and r.original_at >= ${now}::timestamptz - interval '22 days'
                                      and r.original_at < ${now}::timestamptz + interval '15 days')) as recent_weeks
         from c
-        join pick using (pairing_id)
         left join people m on m.slack_id = c.mentor_id
         left join people e on e.slack_id = c.mentee_id
         -- Nobody is asked while away: with both away the week waits for the first back.
-        where not (
+        where c.pairing_id in (select pairing_id from pick)
+          and not (
           coalesce((${now}::timestamptz at time zone m.time_zone)::date between coalesce(m.away_from, '-infinity') and m.away_until, false)
           and coalesce((${now}::timestamptz at time zone e.time_zone)::date between coalesce(e.away_from, '-infinity') and e.away_until, false))
         order by c.pairing_id`.execute(db);
