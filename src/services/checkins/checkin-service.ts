@@ -92,6 +92,7 @@ export function createCheckinService(deps: {
     async function planPage(page: CheckinCandidate[]): Promise<number> {
       const slots = new Map<number, PlannedSlot>();
       for (const c of page) {
+        await breather();
         const pairChanges = changes.get(c.pairing_id) ?? [];
         const schedule = pairSchedule(c, holidays.get(c.program_id) ?? new Set<string>(), pairChanges);
         // A pair with moved meetings has a slot of its own; every other pair shares its schedule's.
