@@ -64,8 +64,12 @@ export function createCheckinService(deps: {
     const candidates = await deps.checkins.dueCandidates(now);
     if (candidates.length === 0) return 0;
     const holidays = new Map<number, Holidays>();
-    for (const [programId, days] of await deps.checkins.holidaysOf([...new Set(candidates.map((c) => c.program_id))]))
+    // Programs with the same holidays share one set id, so their deadlines are computed once.
+    const holidaySetId = new Map<number, string>();
+    for (const [programId, days] of await deps.checkins.holidaysOf([...new Set(candidates.map((c) => c.program_id))])) {
       holidays.set(programId, holidaySet(days));
+      holidaySetId.set(programId, days.join(','));
+    }
     const changes = new Map<number, MeetingChange[]>();
     for (const r of await deps.reschedules.forPairs(
       candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id),
@@ -157,7 +161,7 @@ export function createCheckinService(deps: {
             [c.mentor_id, c.mentor_zone ?? c.zone],
             [c.mentee_id, c.mentee_zone ?? c.zone],
           ] as const) {
-            const d = deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, c.program_id], () =>
+            const d = deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, holidaySetId.get(c.program_id)], () =>
               responseDeadlines(startedAt, c.response_window_days, zone, holidays.get(c.program_id) ?? new Set<string>()),
             );
             expectations.push({
