@@ -90,6 +90,7 @@ export function createServices(options: ServiceOptions) {
   // A check-in's response window starts when its message is posted, not when it was planned.
   renderers.onSent('checkin', checkins.startWindow);
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
+  renderers.register('reminder', responseWindow.renderReminder);
   const calendar = createCalendarService({ ...repos, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, calendar, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });

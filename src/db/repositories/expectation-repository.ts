@@ -45,11 +45,11 @@ export function createExpectationRepository(db: Db) {
             and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
       );
   // A step of an expectation's life is stamped once: a second call (a retried pass) leaves the first time.
-  const markOnce = (id: number, step: 'reminded_at' | 'escalated_at', at: Date) =>
+  const markOnce = (ids: number | readonly number[], step: 'reminded_at' | 'escalated_at', at: Date) =>
     db
       .updateTable('expectations')
       .set({ [step]: at })
-      .where('id', '=', id)
+      .where('id', 'in', typeof ids === 'number' ? [ids] : ids)
       .where(step, 'is', null)
       .execute();
 
@@ -155,8 +155,22 @@ export function createExpectationRepository(db: Db) {
         .execute();
     },
 
-    async markReminded(id: number, at: Date): Promise<void> {
-      await markOnce(id, 'reminded_at', at);
+    async markReminded(ids: number | readonly number[], at: Date): Promise<void> {
+      if (typeof ids !== 'number' && ids.length === 0) return;
+      await markOnce(ids, 'reminded_at', at);
+    },
+
+    /** One deadline with its pair, if it is still open (what a nudge about it says when it is sent). */
+    async openWithPair(id: number): Promise<DueExpectation | undefined> {
+      return db
+        .selectFrom('expectations as e')
+        .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
+        .selectAll('e')
+        .select(['p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id'])
+        .where('e.id', '=', id)
+        .where('e.status', '=', 'open')
+        .where('p.status', '=', 'active')
+        .executeTakeFirst();
     },
 
     async markEscalated(id: number, at: Date): Promise<void> {
