@@ -29,6 +29,9 @@ test('meetingsBetween: a cancelled meeting is gone, a moved one is at its new ti
   const to = utc('2027-01-31T00:00:00Z');
   const cancelled = meetingsBetween(slot, [{ originalAt: at('2027-01-13T17:30:30Z'), newAt: null, cancelled: true }], from, to);
   expect(cancelled.map((x) => iso(x.at))).toEqual(['2027-01-20T17:30:00.000Z', '2027-01-27T17:30:00.000Z']);
+  // Cancelled wins over a new time recorded with it.
+  const both = { originalAt: at('2027-01-13T17:30:00Z'), newAt: at('2027-01-14T17:30:00Z'), cancelled: true };
+  expect(meetingsBetween(slot, [both], from, to)).toHaveLength(2);
 
   const moved = meetingsBetween(
     slot,
