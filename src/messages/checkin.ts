@@ -2,7 +2,7 @@ import type { ModalView } from '@slack/types';
 import type { Message } from './text.js';
 import type { CheckinAnswer } from '../domain/vocabulary.js';
 import { actionIds, checkinNoteFields, ids, viewIds } from './ids.js';
-import { button, clip, context, mention, plain, section } from './text.js';
+import { button, clip, context, escapeAndClip, mention, plain, section, type UserText } from './text.js';
 
 export const answerLabels: Record<CheckinAnswer, string> = {
   met: 'We met',
@@ -17,6 +17,8 @@ export type CheckinView = {
   /** e.g. "week of 11 January" */
   weekLabel: string;
   answers: { personId: string; answer: CheckinAnswer | null }[];
+  /** From the pair's newest session log written before the check-in was asked. */
+  homework?: UserText | null | undefined;
 };
 
 /** The weekly check-in in the pair conversation; re-rendered on every answer to show who answered. */
@@ -48,6 +50,7 @@ export function checkinMessage(v: CheckinView): Message {
         ],
       },
       context(status.join('   ')),
+      ...(v.homework ? [context(`Homework from last time: ${escapeAndClip(v.homework, 2900)}`)] : []),
       context(
         'Each of you answers for yourself. You can change your answer until next week’s check-in. Notes go to your program staff, never to this conversation.',
       ),

@@ -286,3 +286,33 @@ describe('the reminder the day before a meeting', () => {
     ]);
   });
 });
+
+describe('homework in the check-in', () => {
+  test('the check-in shows the homework from the newest session log written before it was asked, also once answered', async () => {
+    await seed();
+    const logSession = async (date: string, homework: string) => {
+      const res = await submitForm(ADA, await openForm(ADA, '/tandem', 'log'), {
+        pairing: String(await pairingId()),
+        date,
+        minutes: '30',
+        homework,
+      });
+      expect(res.body).toBe('');
+    };
+    await logSession('2027-01-11', HOMEWORK);
+    // Monday 10:00 in Denver: the week's check-in (the program's slot before a kick-off).
+    await h.tick('2027-01-11T17:00:00Z');
+    const conversation = h.pairConversation(ADA, BO)?.id;
+    const checkin = h.messagesTo(conversation, 'checkin')[0];
+    expect(everything(checkin)).toContain('Homework from last time: Read chapter 3 &lt;!channel&gt;');
+    // A log written after it was asked is for the next meeting: the answered check-in keeps the same homework.
+    await logSession('2027-01-11', 'Next week: chapter 4');
+    await h.click(BO, checkin as FakeMessage, 'checkin_answer:met');
+    await h.settle();
+    const update = h.slack.calls.filter((c) => c.method === 'chat.update').at(-1);
+    expect(JSON.stringify(update?.args)).toContain(':white_check_mark: <@UBO>: We met');
+    expect(JSON.stringify(update?.args)).toContain('Homework from last time: Read chapter 3 &lt;!channel&gt;');
+    expect(JSON.stringify(update?.args)).not.toContain('chapter 4');
+    expect(liveMrkdwnFound(h.slack)).toEqual([]);
+  });
+});

@@ -7,6 +7,8 @@ import type { PairActivityRepository } from '../../db/repositories/pair-activity
 import type { PairingRepository } from '../../db/repositories/pairing-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
+import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
+import { userTextOrNull } from '../../messages/text.js';
 import type { Transact, WithPairLock } from '../../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
@@ -40,6 +42,7 @@ export function createCheckinService(deps: {
   pairings: PairingRepository;
   programs: ProgramRepository;
   people: PeopleRepository;
+  sessionLogs: SessionLogRepository;
   alerts: AlertService;
   slack: SlackPort;
   clock: Clock;
@@ -96,6 +99,7 @@ export function createCheckinService(deps: {
         });
         if (slot && slot.promptAt.toMillis() <= now.getTime()) slots.set(c.pairing_id, { candidate: c, slot });
       }
+      const homework = await deps.sessionLogs.latestHomework([...slots.keys()], now);
       // One transaction and three statements per page: the check-ins, their messages, what each person owes.
       const created = await deps.transact(async (tx) => {
         const rows = await tx.checkins.createMany(
@@ -123,6 +127,7 @@ export function createCheckinService(deps: {
               menteeId: c.mentee_id,
               weekLabel: weekLabel(checkin.prompt_at, c.zone),
               answers: [],
+              homework: userTextOrNull(homework.get(c.pairing_id)),
             }),
             notBefore: now,
             // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
@@ -217,6 +222,7 @@ export function createCheckinService(deps: {
         menteeId: pairing.mentee_id,
         weekLabel: weekLabel(checkin.prompt_at, zone),
         answers,
+        homework: userTextOrNull((await deps.sessionLogs.latestHomework([pairing.id], checkin.prompt_at)).get(pairing.id)),
       }),
     });
   }
