@@ -287,6 +287,27 @@ describe('the reminder the day before a meeting', () => {
   });
 });
 
+test('a reminder that could not go out on the day before is dropped, not sent on the day of the meeting', async () => {
+  await seed();
+  await kickoff();
+  let down = true;
+  h.slack.outage({ kind: 'server_error', status: 503 }, () => down);
+  // Slack is down all of Ada's Tuesday (Berlin); it is back just after her midnight.
+  await h.tick('2027-01-12T08:00:00Z');
+  await h.tick('2027-01-12T22:00:00Z');
+  down = false;
+  await h.tick('2027-01-12T23:30:00Z');
+  await h.tick('2027-01-13T03:30:00Z');
+  expect([reminders(ADA).length, reminders(BO).length]).toEqual([0, 1]);
+  const ada = await h.database.db
+    .selectFrom('deliveries')
+    .select('status')
+    .where('kind', '=', 'meeting_reminder')
+    .where('channel', '=', ADA)
+    .execute();
+  expect(ada).toEqual([{ status: 'skipped' }]);
+});
+
 describe('homework in the check-in', () => {
   test('the check-in shows the homework from the newest session log written before it was asked, also once answered', async () => {
     await seed();
