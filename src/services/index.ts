@@ -15,6 +15,7 @@ import { createHomeService } from './home/home-service.js';
 import { createLifecycleService } from './programs/program-end.js';
 import { createMatchService } from './matching/match-service.js';
 import { createRescheduleService } from './pairings/reschedule-service.js';
+import { createMeetingReminderService } from './pairings/meeting-reminders.js';
 import { createMilestoneService } from './dtr/reminders.js';
 import { createPairingService } from './pairings/pairing-service.js';
 import { createPeopleService } from './people/people-service.js';
@@ -100,6 +101,7 @@ export function createServices(options: ServiceOptions) {
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, calendar, clock, onEnqueued });
+  const meetingReminders = createMeetingReminderService({ ...repos, clock, logger, onEnqueued });
   const lifecycle = createLifecycleService(reporting);
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({
@@ -139,6 +141,7 @@ export function createServices(options: ServiceOptions) {
     records,
     matching,
     reschedules,
+    meetingReminders,
     lifecycle,
     home,
     requestKeys,
