@@ -164,7 +164,7 @@ describe('the reminder the day before a meeting', () => {
     );
     expect(bo?.text).toContain(`you meet your mentor <@${ADA}> <!date^${meeting}^{date_short_pretty} at {time}|`);
     // The fallback, for clients that cannot show the token, is in the reader's own zone.
-    expect(bo?.text).toMatch(/\|Thu 14 Jan, 01:30 [^>]+>/);
+    expect(bo?.text).toContain('|Thu 14 Jan at 01:30 Asia/Kolkata>');
     for (const m of [ada, bo]) {
       expect(everything(m)).toContain('Ship the app &lt;!channel&gt; &lt;!here&gt;');
       expect(everything(m)).toContain('Deployed with tests');

@@ -9,10 +9,10 @@ import type { RescheduleRepository } from '../../db/repositories/match-repositor
 import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
 import type { Reschedule } from '../../db/schema.js';
 import { isoDate, timeOfDay } from '../../domain/program-settings.js';
-import { nextOccurrence, type IsoWeekday } from '../../domain/work-days.js';
+import type { IsoWeekday } from '../../domain/work-days.js';
 import { isRegularMeeting, meetingProgram, meetingsBetween } from '../../domain/meetings.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
-import { escapeMrkdwn, section, userText } from '../../messages/text.js';
+import { userText } from '../../messages/text.js';
 import { fieldErrors } from '../../domain/program-settings.js';
 import type { CalendarService } from '../calendar/calendar-service.js';
 import type { Clock } from '../clock.js';
