@@ -3,6 +3,7 @@ import { createMeetingReminderRepository } from '../../src/db/repositories/meeti
 import type { FakeMessage } from '../support/fake-slack.js';
 import { HOSTILE, liveMrkdwnFound } from '../support/live-markup.js';
 import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
+import { dtrStateFor } from '../support/dtr-forms.js';
 
 /**
  * Ada mentors in Berlin, Bo is her mentee in Kolkata; the program (Denver) starts Monday 2027-01-11.
@@ -30,25 +31,7 @@ async function openForm(user: string, command: string, text: string): Promise<Op
 }
 
 /** view.state.values the way Slack sends them, from plain answers keyed by block id. */
-function stateFor(view: OpenedView, answers: Record<string, string>) {
-  const values: Record<string, Record<string, unknown>> = {};
-  for (const b of view.blocks) {
-    if (b.type !== 'input' || !b.block_id) continue;
-    const type = String(b.element?.type);
-    const v = answers[b.block_id];
-    values[b.block_id] = {
-      value:
-        type === 'static_select'
-          ? { type, selected_option: v ? { value: v } : null }
-          : type === 'datepicker'
-            ? { type, selected_date: v ?? null }
-            : type === 'timepicker'
-              ? { type, selected_time: v ?? null }
-              : { type, value: v ?? null },
-    };
-  }
-  return { values };
-}
+const stateFor = dtrStateFor;
 
 let forms = 0;
 const submitForm = (user: string, view: OpenedView, answers: Record<string, string>) =>

@@ -196,19 +196,6 @@ export function createRescheduleRepository(db: Db) {
         .orderBy('created_at')
         .execute();
     },
-    /** The moved and cancelled meetings of these pairs whose original time falls in [from, to), oldest first. */
-    async forPairs(pairingIds: readonly number[], from: Date, to: Date): Promise<Reschedule[]> {
-      if (pairingIds.length === 0) return [];
-      return db
-        .selectFrom('reschedules')
-        .selectAll()
-        .where('pairing_id', 'in', pairingIds)
-        .where('original_at', '>=', from)
-        .where('original_at', '<', to)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-    },
   };
 }
 
