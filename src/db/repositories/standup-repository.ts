@@ -19,15 +19,21 @@ export function createStandupRepository(db: Db) {
   return {
     /**
      * Mentors with an active mentee in a running program and no standup row yet for this ISO week in
-     * their own zone, whose standup slot (program day and time, in the mentor's zone) has passed.
+     * their own zone, whose standup slot (program day and time, in the mentor's zone) has passed: the next
+     * `limit` after `after` (program, mentor), so candidates the service turns down never hide the rest.
      */
-    async dueCandidates(now: Date, limit: number): Promise<StandupCandidate[]> {
+    async dueCandidates(
+      now: Date,
+      limit: number,
+      after: { programId: number; mentorId: string } = { programId: 0, mentorId: '' },
+    ): Promise<StandupCandidate[]> {
       const r = await sql<StandupCandidate>`
         select distinct p.program_id, p.mentor_id, ${mentorZone} as zone, pr.standup_weekday as weekday, pr.standup_time as time, pr.start_date, pr.length_weeks
         from pairings p
         join programs pr on pr.id = p.program_id
         left join people pe on pe.slack_id = p.mentor_id
         where p.status = 'active' and pr.status = 'active'
+          and (p.program_id, p.mentor_id) > (${after.programId}, ${after.mentorId})
           and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date
           and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date
           and (date_trunc('week', ${now}::timestamptz at time zone ${mentorZone}) + make_interval(days => pr.standup_weekday - 1) + pr.standup_time::time)

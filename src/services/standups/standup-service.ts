@@ -10,7 +10,7 @@ import type { ProgramWithHolidays } from '../../db/repositories/program-reposito
 import type { StandupRepository } from '../../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
-import { endOfLocalDay, holidaySet, isoWeekKey, programEnd } from '../../domain/work-days.js';
+import { endOfLocalDay, holidaySet, isoWeekKey, programEnd, type Holidays } from '../../domain/work-days.js';
 import {
   digestMessage,
   type DigestInput,
@@ -152,13 +152,27 @@ export function createStandupService(
       const now = deps.clock();
       const nowDt = DateTime.fromJSDate(now);
       let planned = 0;
-      for (const c of await deps.standups.dueCandidates(now, limit)) {
-        const program = await deps.programs.get(c.program_id);
+      const holidays = new Map<number, Holidays>();
+      // Pages walk (program, mentor) on from the last candidate, so those turned down here (a holiday moved
+      // the slot later) never hold back the mentors after them.
+      const candidates = async function* () {
+        let after = { programId: 0, mentorId: '' };
+        for (;;) {
+          const page = await deps.standups.dueCandidates(now, limit, after);
+          yield* page;
+          const last = page.at(-1);
+          if (!last || page.length < limit) return;
+          after = { programId: last.program_id, mentorId: last.mentor_id };
+        }
+      };
+      for await (const c of candidates()) {
+        if (!holidays.has(c.program_id))
+          holidays.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
         const slot = checkinSlotForWeek(nowDt, {
           weekday: c.weekday,
           time: c.time,
           zone: c.zone,
-          holidays: holidaySet(program?.holidays ?? []),
+          holidays: holidays.get(c.program_id) ?? new Set<string>(),
           programStartDate: c.start_date,
           programLengthWeeks: c.length_weeks,
         });

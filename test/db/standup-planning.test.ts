@@ -1,0 +1,58 @@
+/**
+ * Standup planning pages past the mentors it turns down: a holiday that moves the standup of many
+ * mentors to tomorrow does not keep the mentors after them from being asked today.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { createServices } from '../../src/services/index.js';
+import type { SlackPort } from '../../src/services/slack-port.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+const noSlack: SlackPort = new Proxy({} as SlackPort, {
+  get(_t, method) {
+    return () => Promise.reject(new Error(`planning must not call Slack (${String(method)})`));
+  },
+});
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+test('mentors turned down by a holiday do not starve the ones after them', async () => {
+  // Friday 2027-02-19 12:00 UTC; both programs ask on Fridays at 10:00 UTC, the first has today as a holiday.
+  const now = new Date('2027-02-19T12:00:00Z');
+  await sql`
+    insert into programs (name, time_zone, start_date, length_weeks, standup_weekday, standup_time, created_by)
+    values ('Holiday today', 'UTC', '2027-01-04', 20, 5, '10:00', 'UADMIN'),
+           ('Working today', 'UTC', '2027-01-04', 20, 5, '10:00', 'UADMIN')`.execute(t.db);
+  await sql`insert into program_holidays (program_id, day) values (1, '2027-02-19')`.execute(t.db);
+  await sql`
+    insert into people (slack_id, name, time_zone, refreshed_at)
+    select 'UM' || g, 'Mentor ' || g, 'UTC', now() from generate_series(1, 6) g
+    union all select 'UE' || g, 'Mentee ' || g, 'UTC', now() from generate_series(1, 6) g`.execute(t.db);
+  // Mentors 1-5 in the program on holiday, mentor 6 in the other.
+  await sql`
+    insert into pairings (program_id, mentor_id, mentee_id, conversation_id, status, created_by)
+    select case when g <= 5 then 1 else 2 end, 'UM' || g, 'UE' || g, 'G' || g, 'active', 'UADMIN'
+    from generate_series(1, 6) g`.execute(t.db);
+  const services = createServices({
+    db: t.db,
+    slack: noSlack,
+    clock: () => now,
+    logger: createLogger('warn', { write: () => undefined }),
+  });
+  services.sender.kick = () => undefined;
+
+  // Two candidates at a time: the first pages hold only mentors whose standup moved to tomorrow.
+  expect(await services.standups.plan(2)).toBe(1);
+  const planned = await sql<{ mentor_id: string; week_key: string; channel: string }>`
+    select s.mentor_id, s.week_key, d.channel from standups s join deliveries d on d.dedupe_key = 'standup:' || s.id`.execute(
+    t.db,
+  );
+  expect(planned.rows).toEqual([{ mentor_id: 'UM6', week_key: '2027-W07', channel: 'UM6' }]);
+});
