@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import { awayOnSql } from './schedule-sql.js';
 import type { Expectation, ExpectationKind } from '../schema.js';
 
 export type NewExpectation = {
@@ -40,16 +41,14 @@ export function createExpectationRepository(db: Db) {
       .where('p.status', '=', 'active')
       // Nobody is nudged or escalated while they, or the partner a deadline waits on, are away.
       .where(
-        sql<boolean>`not exists (
-          select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id)
-            and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
+        sql<boolean>`not exists (select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id) and ${awayOnSql('a', now)})`,
       );
   // A step of an expectation's life is stamped once: a second call (a retried pass) leaves the first time.
-  const markOnce = (ids: number | readonly number[], step: 'reminded_at' | 'escalated_at', at: Date) =>
+  const markOnce = (ids: readonly number[], step: 'reminded_at' | 'escalated_at', at: Date) =>
     db
       .updateTable('expectations')
       .set({ [step]: at })
-      .where('id', 'in', typeof ids === 'number' ? [ids] : ids)
+      .where('id', 'in', ids)
       .where(step, 'is', null)
       .execute();
 
@@ -155,8 +154,8 @@ export function createExpectationRepository(db: Db) {
         .execute();
     },
 
-    async markReminded(ids: number | readonly number[], at: Date): Promise<void> {
-      if (typeof ids !== 'number' && ids.length === 0) return;
+    async markReminded(ids: readonly number[], at: Date): Promise<void> {
+      if (ids.length === 0) return;
       await markOnce(ids, 'reminded_at', at);
     },
 
@@ -174,7 +173,7 @@ export function createExpectationRepository(db: Db) {
     },
 
     async markEscalated(id: number, at: Date): Promise<void> {
-      await markOnce(id, 'escalated_at', at);
+      await markOnce([id], 'escalated_at', at);
     },
 
     /**
