@@ -3,11 +3,15 @@ import { DateTime } from 'luxon';
 /** A person's out-of-office, as stored: first and last day away (inclusive, 'YYYY-MM-DD' in their own zone). */
 export type Away = { time_zone: string; away_from: string | null; away_until: string | null };
 
+/** Out of office on a local date ('YYYY-MM-DD'): between the first and last day away, both inclusive. */
+export function isAwayOn(person: { away_from: string | null; away_until: string | null }, date: string): boolean {
+  if (!person.away_until) return false;
+  return (person.away_from === null || person.away_from <= date) && date <= person.away_until;
+}
+
 /** Whether the person is away on the day `now` falls on, in their zone. */
 export function isAway(p: Away | undefined, now: DateTime): boolean {
-  if (!p?.away_until) return false;
-  const today = now.setZone(p.time_zone).toISODate() ?? '';
-  return (p.away_from ?? '') <= today && today <= p.away_until;
+  return p !== undefined && isAwayOn(p, now.setZone(p.time_zone).toISODate() ?? '');
 }
 
 /** The start of the day after `lastDay` ('YYYY-MM-DD') in `zone`: when someone away through that day is back. */

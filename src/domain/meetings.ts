@@ -110,9 +110,3 @@ export function isReminderDue(meetingAt: Date, zone: string, now: Date): boolean
   const t = now.getTime();
   return t >= w.from.toMillis() && t < w.until.toMillis() && t < meetingAt.getTime();
 }
-
-/** Out of office on a local date ('YYYY-MM-DD'): between the first and last day away, both inclusive. */
-export function isAwayOn(person: { away_from: string | null; away_until: string | null }, date: string): boolean {
-  if (!person.away_until) return false;
-  return (person.away_from === null || person.away_from <= date) && date <= person.away_until;
-}

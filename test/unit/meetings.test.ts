@@ -1,7 +1,7 @@
+import { isAwayOn } from '../../src/domain/away.js';
 import { DateTime } from 'luxon';
 import { expect, test } from 'vitest';
 import {
-  isAwayOn,
   isRegularMeeting,
   isReminderDue,
   meetingProgram,

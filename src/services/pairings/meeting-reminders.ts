@@ -1,3 +1,4 @@
+import { isAwayOn } from '../../domain/away.js';
 import { DateTime } from 'luxon';
 import type { DeliveryRepository, NewDelivery } from '../../db/repositories/delivery-repository.js';
 import type { RescheduleRepository } from '../../db/repositories/match-repository.js';
@@ -9,7 +10,6 @@ import {
 } from '../../db/repositories/meeting-reminder-repository.js';
 import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
 import {
-  isAwayOn,
   isRegularMeeting,
   isReminderDue,
   meetingProgram,
