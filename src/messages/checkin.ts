@@ -2,7 +2,7 @@ import type { ModalView } from '@slack/types';
 import type { Message } from './text.js';
 import type { CheckinAnswer } from '../domain/vocabulary.js';
 import { actionIds, checkinNoteFields, ids, viewIds } from './ids.js';
-import { button, clip, context, mention, plain, section } from './text.js';
+import { button, clip, context, escapeAndClip, mention, plain, section, type UserText } from './text.js';
 import { slackTime } from './time.js';
 
 export const answerLabels: Record<CheckinAnswer, string> = {
@@ -22,6 +22,8 @@ export type CheckinView = {
   cancelled?: boolean;
   /** "Session 4 of 8", once someone says they met (the program's target). */
   session?: { number: number; target: number | null } | null;
+  /** From the pair's newest session log written before the check-in was asked. */
+  homework?: UserText | null | undefined;
 };
 
 /** The answers as a cancelled meeting's check-in words them. */
@@ -72,6 +74,7 @@ export function checkinMessage(v: CheckinView): Message {
             ),
           ]
         : []),
+      ...(v.homework ? [context(`Homework from last time: ${escapeAndClip(v.homework, 2900)}`)] : []),
       context(
         'Each of you answers for yourself. You can change your answer until next week’s check-in. Notes go to your program staff, never to this conversation.',
       ),

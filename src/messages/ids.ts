@@ -65,7 +65,14 @@ export const sessionLogIds = {
   open: 'session_log_open',
   edit: 'session_log_edit',
   view: 'session_log_submit',
-  fields: { pairing: 'pairing', date: 'date', minutes: 'minutes', done: 'done', privateNotes: 'private_notes' },
+  fields: {
+    pairing: 'pairing',
+    date: 'date',
+    minutes: 'minutes',
+    done: 'done',
+    homework: 'homework',
+    privateNotes: 'private_notes',
+  },
 } as const;
 
 export const matchIds = {

@@ -26,6 +26,10 @@ function input(
   };
 }
 
+/** A time of day with a hint saying whose zone it is in. */
+const timeInput = (blockId: string, label: string, initial: string, hint: string): InputBlock =>
+  input(blockId, label, { type: 'timepicker', initial_time: initial }, { hint });
+
 const number = (min: number, max: number, initial: number): NumberInput => ({
   type: 'number_input',
   is_decimal_allowed: false,
@@ -139,11 +143,11 @@ export function programModal(
         hint: 'Once a kick-off agrees the pair’s meeting, their check-in is asked this long after it ends.',
       }),
       input(f.checkinWeekday, 'Check-in day before a kick-off', weekdaySelect(v?.checkinWeekday ?? 4)),
-      input(
+      timeInput(
         f.checkinTime,
         'Check-in time before a kick-off',
-        { type: 'timepicker', initial_time: v?.checkinTime ?? '16:00' },
-        { hint: 'In the program’s time zone, for pairs that have not agreed a meeting yet.' },
+        v?.checkinTime ?? '16:00',
+        'In the program’s time zone, for pairs that have not agreed a meeting yet.',
       ),
       input(
         f.meetingReminders,
@@ -156,12 +160,7 @@ export function programModal(
         { hint: 'A DM to each person in their morning: the time, their goals, the homework from last time.' },
       ),
       input(f.standupWeekday, 'Mentor standup day', weekdaySelect(v?.standupWeekday ?? 5)),
-      input(
-        f.standupTime,
-        'Mentor standup time',
-        { type: 'timepicker', initial_time: v?.standupTime ?? '10:00' },
-        { hint: "In each mentor's own time zone." },
-      ),
+      timeInput(f.standupTime, 'Mentor standup time', v?.standupTime ?? '10:00', "In each mentor's own time zone."),
       input(f.responseWindowDays, 'Response window (work days)', number(1, 10, v?.responseWindowDays ?? 2), {
         hint: 'How long anyone has to answer a check-in or their partner before staff hear about it.',
       }),

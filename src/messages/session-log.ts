@@ -14,6 +14,7 @@ export type SessionLogShown = {
   sessionDate: string;
   minutes: number;
   done: string | null;
+  homework: string | null;
   privateNotes: string | null;
 };
 
@@ -75,6 +76,20 @@ export function sessionLogModal(input: {
           multiline: true,
           max_length: 2000,
           ...(e?.done ? { initial_value: e.done } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: f.homework,
+        optional: true,
+        label: plain('Homework for next time'),
+        hint: plain('Shown to you both in the reminder before your next meeting and in the next check-in.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: ids.value,
+          multiline: true,
+          max_length: 1000,
+          ...(e?.homework ? { initial_value: e.homework } : {}),
         },
       },
       {

@@ -5,6 +5,8 @@ export type TickReport = {
   resumed: number;
   conversationsOpened: number;
   checkinsPlanned: number;
+  /** Reminders the day before a meeting, one per person and meeting. */
+  meetingReminders: number;
   milestones: { reminded: number; escalated: number } | null;
   reminders: number;
   standupsPlanned: number;
@@ -41,6 +43,7 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
   const resumed = await services.pairings.resumeDuePauses();
   const conversationsOpened = await services.pairings.openMissingConversations();
   const checkinsPlanned = await services.checkins.plan();
+  const meetingReminders = await services.meetingReminders.plan();
   const milestones = options.milestones === false ? null : await services.milestones.pass();
   const standupsPlanned = await services.standups.plan();
   const reminders = await services.responseWindow.sendReminders();
@@ -65,6 +68,7 @@ export async function runTick(services: Services, options: TickOptions = {}): Pr
     resumed,
     conversationsOpened,
     checkinsPlanned,
+    meetingReminders,
     milestones,
     reminders,
     standupsPlanned,

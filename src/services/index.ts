@@ -15,6 +15,7 @@ import { createHomeService } from './home/home-service.js';
 import { createLifecycleService } from './programs/program-end.js';
 import { createMatchService } from './matching/match-service.js';
 import { createRescheduleService } from './pairings/reschedule-service.js';
+import { createMeetingReminderService } from './pairings/meeting-reminders.js';
 import { createMilestoneService } from './dtr/reminders.js';
 import { createPairingService } from './pairings/pairing-service.js';
 import { createPeopleService } from './people/people-service.js';
@@ -90,6 +91,7 @@ export function createServices(options: ServiceOptions) {
   // A check-in's response window starts when its message is posted, not when it was planned.
   renderers.onSent('checkin', checkins.startWindow);
   const responseWindow = createResponseWindowService({ ...repos, people, alerts, slack, clock, logger, onEnqueued });
+  renderers.register('reminder', responseWindow.renderReminder);
   const calendar = createCalendarService({ ...repos, clock, logger, onEnqueued });
   const dtr = createDtrService({ ...repos, people, alerts, calendar, clock, logger, onEnqueued });
   const charts = createChartService({ logger, fonts: options.chartFonts ?? [] });
@@ -99,6 +101,7 @@ export function createServices(options: ServiceOptions) {
   const matching = createMatchService({ ...repos, people, pairingService: pairings, alerts, clock, logger, onEnqueued });
   const requestKeys = createRequestKeyService({ keys: repos.requestKeys, clock, logger });
   const reschedules = createRescheduleService({ ...repos, people, calendar, clock, onEnqueued });
+  const meetingReminders = createMeetingReminderService({ ...repos, clock, logger, onEnqueued });
   const lifecycle = createLifecycleService(reporting);
   const home = createHomeService({ ...repos, people, reschedules, slack, clock, logger, debounceMs: options.homeDebounceMs });
   const reports = createReportService({
@@ -138,6 +141,7 @@ export function createServices(options: ServiceOptions) {
     records,
     matching,
     reschedules,
+    meetingReminders,
     lifecycle,
     home,
     requestKeys,

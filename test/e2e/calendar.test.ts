@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
 import type { FakeFile, FakeMessage } from '../support/fake-slack.js';
 import { seedProgram, worldTest, type OpenedView, type World } from '../support/world.js';
+import { dtrStateFor } from '../support/dtr-forms.js';
 
 // The program runs six weeks from Monday 2027-03-01 (Berlin): its last week is 5-11 April. The EU's
 // clocks go forward on Sunday 28 March, so a Wednesday 18:00 Berlin meeting is 17:00Z before and 16:00Z after.
@@ -59,23 +60,7 @@ async function recordKickoff(user: string, answers: Record<string, string>) {
     const res = await h.sender.command({ command: '/dtr', text: 'kickoff', user_id: user });
     expect(res.status).toBe(200);
   });
-  const values: Record<string, Record<string, unknown>> = {};
-  for (const b of view.blocks) {
-    if (b.type !== 'input' || !b.block_id) continue;
-    const type = String(b.element?.type);
-    const v = answers[b.block_id];
-    values[b.block_id] = {
-      value:
-        type === 'static_select'
-          ? { type, selected_option: v ? { value: v } : null }
-          : type === 'datepicker'
-            ? { type, selected_date: v ?? null }
-            : type === 'timepicker'
-              ? { type, selected_time: v ?? null }
-              : { type, value: v ?? null },
-    };
-  }
-  const res = await h.submit(user, view, { values }, `VK${++views}`);
+  const res = await h.submit(user, view, dtrStateFor(view, answers), `VK${++views}`);
   expect(res.body).toBe('');
   await h.services.sender.idle();
 }

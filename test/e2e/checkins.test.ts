@@ -88,6 +88,36 @@ describe('weekly check-in', () => {
     expect(alertsPosted()).toHaveLength(0);
   });
 
+  test('a nudge is written when it is sent: Slack refusing its link still sends it; a deadline met meanwhile drops it', async () => {
+    await h.tick(SLOT);
+    const [checkin] = h.messagesTo(pairConversation()?.id, 'checkin');
+    // Half the window for both: Tuesday 17:00Z (12:00 in New York, 18:00 in Berlin). Slack refuses one
+    // link and, for a while, every post: both nudges wait in the outbox.
+    for (let i = 0; i < 20; i++) h.slack.inject('chat.getPermalink', { kind: 'server_error', status: 503 });
+    for (let i = 0; i < 2; i++) h.slack.inject('chat.postMessage', { kind: 'server_error', status: 503 });
+    await h.tick('2027-01-12T17:00:00Z');
+    // Meanwhile the mentee answers: their nudge has nothing left to say.
+    await clickAnswer(MENTEE, checkin as FakeMessage, 'met');
+    await h.settle();
+    await h.tick('2027-01-12T17:30:00Z');
+    await h.tick('2027-01-12T18:00:00Z');
+    expect(h.messagesTo(MENTEE, 'reminder')).toHaveLength(0);
+    const [nudge, ...more] = h.messagesTo(MENTOR, 'reminder');
+    expect(more).toHaveLength(0);
+    // Slack gave no link: the nudge says where without one.
+    expect(nudge?.text).toContain('is waiting for your answer in your pair conversation.');
+    const queued = await h.database.db
+      .selectFrom('deliveries')
+      .select(['channel', 'status', 'error'])
+      .where('kind', '=', 'reminder')
+      .orderBy('channel')
+      .execute();
+    expect(queued).toEqual([
+      { channel: MENTEE, status: 'skipped', error: 'nothing_to_render' },
+      { channel: MENTOR, status: 'sent', error: null },
+    ]);
+  });
+
   test('silence: a reminder at half the window in the late person’s zone, then exactly one alert, resolved when they answer', async () => {
     await h.tick(SLOT);
     const conv = pairConversation();

@@ -217,6 +217,19 @@ describe('out of office', () => {
     expect((await deadlines(MENTEE)).map((d) => d.started_at)).toEqual([back]);
   });
 
+  test('both away: nobody is asked while they are; the week’s question waits for the first one back', async () => {
+    await seed();
+    h.setNow('2027-01-10T13:00:00Z');
+    await away(MENTOR, 'away until 2027-01-11');
+    await away(MENTEE, 'away until 2027-01-12');
+    // Monday 10:00 in Denver: both away, so nothing is asked.
+    await h.tick('2027-01-11T17:00:00Z');
+    expect(await checkinRows()).toHaveLength(0);
+    // Tuesday: the mentor is back (Berlin), the mentee is not; the week's question goes out, late.
+    await h.tick('2027-01-12T09:00:00Z');
+    expect(checkinsPosted()).toHaveLength(1);
+  });
+
   test('a mentor away on standup day is not asked; `/tandem back` ends it early and tells the pair', async () => {
     await seed();
     h.setNow('2027-01-14T08:00:00Z');

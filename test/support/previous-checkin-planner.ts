@@ -145,7 +145,7 @@ export function createPreviousPlanner(db: Db, clock: () => Date) {
           holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
       }
       const changes = new Map<number, MeetingChange[]>();
-      for (const r of await deps.reschedules.forPairs(
+      for (const r of await deps.reschedules.forPairings(
         page.filter((c) => c.meeting_weekday !== null).map((c) => c.pairing_id),
         nowDt.minus({ weeks: 3 }).toJSDate(),
         nowDt.plus({ weeks: 2 }).toJSDate(),

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../database.js';
+import { cadenceWeeksSql } from './schedule-sql.js';
 import type { Cadence, Checkin, CheckinAnswer, CheckinAnswerRow } from '../schema.js';
 
 export type CheckinCandidate = {
@@ -39,6 +40,20 @@ export type CheckinCandidate = {
 const planningLockNamespace = 16_0015;
 
 export function createCheckinRepository(db: Db) {
+  /** Sessions per pair of the pairings `which` picks (alias p), up to and including the ISO week `upToWeek`. */
+  async function sessionsHeldBy(which: RawBuilder<unknown>, upToWeek: string): Promise<Map<number, number>> {
+    const r = await sql<{ pairing_id: number; n: string }>`
+      select pairing_id, count(*) as n from (
+        select c.pairing_id, c.week_key from checkins c join pairings p on p.id = c.pairing_id
+        where ${which} and c.week_key <= ${upToWeek}
+          and exists (select 1 from checkin_answers a where a.checkin_id = c.id and a.answer = 'met')
+        union
+        select l.pairing_id, to_char(l.session_date::date, 'IYYY-"W"IW') from session_logs l join pairings p on p.id = l.pairing_id
+        where ${which} and to_char(l.session_date::date, 'IYYY-"W"IW') <= ${upToWeek}
+      ) weeks group by pairing_id`.execute(db);
+    return new Map(r.rows.map((x) => [x.pairing_id, Number(x.n)]));
+  }
+
   return {
     /**
      * Every active pair whose check-in is due at `now` and not planned yet, in one statement over all
@@ -68,9 +83,7 @@ export function createCheckinRepository(db: Db) {
                  coalesce(p.meeting_minutes, 0) as meeting_minutes,
                  pr.checkin_after_hours, pr.cadence, pr.session_target,
                  pr.start_date, pr.length_weeks, coalesce(p.reply_within_days, pr.response_window_days) as response_window_days,
-                 case pr.cadence when 'every_two_weeks' then 2
-                   when 'sessions' then greatest(1, pr.length_weeks / coalesce(nullif(pr.session_target, 0), pr.length_weeks))
-                   else 1 end as every
+                 ${cadenceWeeksSql('pr')} as every
           from pairings p
           join programs pr on pr.id = p.program_id
           where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
@@ -280,30 +293,12 @@ export function createCheckinRepository(db: Db) {
      * someone answered a check-in "we met" or the mentor logged a session, each week counted once.
      */
     async sessionsHeld(pairingId: number, upToWeek: string): Promise<number> {
-      const r = await sql<{ n: string }>`
-        select count(*) as n from (
-          select c.week_key from checkins c
-          where c.pairing_id = ${pairingId} and c.week_key <= ${upToWeek}
-            and exists (select 1 from checkin_answers a where a.checkin_id = c.id and a.answer = 'met')
-          union
-          select to_char(l.session_date::date, 'IYYY-"W"IW') from session_logs l
-          where l.pairing_id = ${pairingId} and to_char(l.session_date::date, 'IYYY-"W"IW') <= ${upToWeek}
-        ) weeks`.execute(db);
-      return Number(r.rows[0]?.n ?? 0);
+      return (await sessionsHeldBy(sql`p.id = ${pairingId}`, upToWeek)).get(pairingId) ?? 0;
     },
 
     /** sessionsHeld for every live pair of a program at once: pairing id -> sessions up to `upToWeek`. */
     async sessionsHeldInProgram(programId: number, upToWeek: string): Promise<Map<number, number>> {
-      const r = await sql<{ pairing_id: number; n: string }>`
-        select pairing_id, count(*) as n from (
-          select c.pairing_id, c.week_key from checkins c join pairings p on p.id = c.pairing_id
-          where p.program_id = ${programId} and c.week_key <= ${upToWeek}
-            and exists (select 1 from checkin_answers a where a.checkin_id = c.id and a.answer = 'met')
-          union
-          select l.pairing_id, to_char(l.session_date::date, 'IYYY-"W"IW') from session_logs l join pairings p on p.id = l.pairing_id
-          where p.program_id = ${programId} and to_char(l.session_date::date, 'IYYY-"W"IW') <= ${upToWeek}
-        ) weeks group by pairing_id`.execute(db);
-      return new Map(r.rows.map((x) => [x.pairing_id, Number(x.n)]));
+      return sessionsHeldBy(sql`p.program_id = ${programId}`, upToWeek);
     },
 
     /** The answers to the pair's check-in before the one of `weekKey` (the week before, or two weeks before every other week). */

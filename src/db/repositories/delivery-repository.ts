@@ -28,6 +28,10 @@ const deliveryRow = (d: NewDelivery) => ({
   expires_at: d.expiresAt ?? null,
 });
 
+/** A claimed delivery given back to the queue, to be tried again from `notBefore`. */
+const backToPending = (notBefore: Date, error: string) =>
+  ({ status: 'pending', not_before: notBefore, claimed_by: null, claimed_until: null, error }) as const;
+
 export function createDeliveryRepository(db: Db) {
   /** EXPLAIN of a statement as it is issued (planned only, never run). */
   async function explain(query: CompiledQuery): Promise<string[]> {
@@ -202,14 +206,7 @@ export function createDeliveryRepository(db: Db) {
     async retryLater(id: number, owner: string, notBefore: Date, error: string, notPosted = false): Promise<void> {
       await db
         .updateTable('deliveries')
-        .set({
-          status: 'pending',
-          not_before: notBefore,
-          claimed_by: null,
-          claimed_until: null,
-          error,
-          ...(notPosted ? { may_have_posted: false } : {}),
-        })
+        .set({ ...backToPending(notBefore, error), ...(notPosted ? { may_have_posted: false } : {}) })
         .where('id', '=', id)
         .where('claimed_by', '=', owner)
         .execute();
@@ -230,11 +227,7 @@ export function createDeliveryRepository(db: Db) {
       await db
         .updateTable('deliveries')
         .set({
-          status: 'pending',
-          not_before: notBefore,
-          claimed_by: null,
-          claimed_until: null,
-          error,
+          ...backToPending(notBefore, error),
           attempts: sql`greatest(attempts - 1, 0)`,
           transient_failures: sql`transient_failures + 1`,
           transient_since: sql`coalesce(transient_since, ${now})`,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import { awayOnSql } from './schedule-sql.js';
 import type { Expectation, ExpectationKind } from '../schema.js';
 
 export type NewExpectation = {
@@ -40,16 +41,14 @@ export function createExpectationRepository(db: Db) {
       .where('p.status', '=', 'active')
       // Nobody is nudged or escalated while they, or the partner a deadline waits on, are away.
       .where(
-        sql<boolean>`not exists (
-          select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id)
-            and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
+        sql<boolean>`not exists (select 1 from people a where a.slack_id in (p.mentor_id, p.mentee_id) and ${awayOnSql('a', now)})`,
       );
   // A step of an expectation's life is stamped once: a second call (a retried pass) leaves the first time.
-  const markOnce = (id: number, step: 'reminded_at' | 'escalated_at', at: Date) =>
+  const markOnce = (ids: readonly number[], step: 'reminded_at' | 'escalated_at', at: Date) =>
     db
       .updateTable('expectations')
       .set({ [step]: at })
-      .where('id', '=', id)
+      .where('id', 'in', ids)
       .where(step, 'is', null)
       .execute();
 
@@ -155,12 +154,26 @@ export function createExpectationRepository(db: Db) {
         .execute();
     },
 
-    async markReminded(id: number, at: Date): Promise<void> {
-      await markOnce(id, 'reminded_at', at);
+    async markReminded(ids: readonly number[], at: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await markOnce(ids, 'reminded_at', at);
+    },
+
+    /** One deadline with its pair, if it is still open (what a nudge about it says when it is sent). */
+    async openWithPair(id: number): Promise<DueExpectation | undefined> {
+      return db
+        .selectFrom('expectations as e')
+        .innerJoin('pairings as p', 'p.id', 'e.pairing_id')
+        .selectAll('e')
+        .select(['p.program_id', 'p.mentor_id', 'p.mentee_id', 'p.conversation_id'])
+        .where('e.id', '=', id)
+        .where('e.status', '=', 'open')
+        .where('p.status', '=', 'active')
+        .executeTakeFirst();
     },
 
     async markEscalated(id: number, at: Date): Promise<void> {
-      await markOnce(id, 'escalated_at', at);
+      await markOnce([id], 'escalated_at', at);
     },
 
     /**

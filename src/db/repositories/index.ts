@@ -9,6 +9,7 @@ import { createExpectationRepository } from './expectation-repository.js';
 import { createPairActivityRepository } from './pair-activity-repository.js';
 import { createNoteRepository } from './note-repository.js';
 import { createMatchRepository, createRescheduleRepository } from './match-repository.js';
+import { createMeetingReminderRepository } from './meeting-reminder-repository.js';
 import { createPairingRepository } from './pairing-repository.js';
 import { createPeopleRepository } from './people-repository.js';
 import { createProgramRepository } from './program-repository.js';
@@ -40,6 +41,7 @@ function repositoriesOver(db: Db) {
     notes: createNoteRepository(db),
     matches: createMatchRepository(db),
     reschedules: createRescheduleRepository(db),
+    meetingReminders: createMeetingReminderRepository(db),
     requestKeys: createRequestKeyRepository(db),
     reports: createReportRepository(db),
     figures: createProgramFigures({ db, sessionLogs }),

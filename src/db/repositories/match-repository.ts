@@ -171,17 +171,29 @@ export function createRescheduleRepository(db: Db) {
         .orderBy('created_at')
         .execute();
     },
-    /** The moved and cancelled meetings of these pairs whose original time falls in [from, to), oldest first. */
-    async forPairs(pairingIds: readonly number[], from: Date, to: Date): Promise<Reschedule[]> {
+    /** The changes of these pairings whose original or new time lies in (from, to], in the order they were made. */
+    async forPairings(pairingIds: readonly number[], from: Date, to: Date): Promise<Reschedule[]> {
       if (pairingIds.length === 0) return [];
       return db
         .selectFrom('reschedules')
         .selectAll()
         .where('pairing_id', 'in', pairingIds)
-        .where('original_at', '>=', from)
-        .where('original_at', '<', to)
-        .orderBy('created_at')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('original_at', '>', from), eb('original_at', '<=', to)]),
+            eb.and([eb('new_at', '>', from), eb('new_at', '<=', to)]),
+          ]),
+        )
         .orderBy('id')
+        .execute();
+    },
+    async upcoming(pairingId: number, now: Date): Promise<Reschedule[]> {
+      return db
+        .selectFrom('reschedules')
+        .selectAll()
+        .where('pairing_id', '=', pairingId)
+        .where((eb) => eb.or([eb('original_at', '>=', now), eb('new_at', '>=', now)]))
+        .orderBy('created_at')
         .execute();
     },
   };

@@ -15,6 +15,7 @@ export function createSessionLogRepository(db: Db) {
       sessionDate: string;
       minutes: number;
       done: string | null;
+      homework?: string | null;
       privateNotes: string | null;
       formId?: string | null;
       at: Date;
@@ -28,6 +29,7 @@ export function createSessionLogRepository(db: Db) {
           session_date: row.sessionDate,
           minutes: row.minutes,
           done: row.done,
+          homework: row.homework ?? null,
           private_notes: row.privateNotes,
           form_id: formId,
           created_at: row.at,
@@ -54,6 +56,7 @@ export function createSessionLogRepository(db: Db) {
         sessionDate: string;
         minutes: number;
         done: string | null;
+        homework?: string | null;
         privateNotes: string | null;
         at: Date;
       },
@@ -65,6 +68,7 @@ export function createSessionLogRepository(db: Db) {
           session_date: row.sessionDate,
           minutes: row.minutes,
           done: row.done,
+          homework: row.homework ?? null,
           private_notes: row.privateNotes,
           updated_at: row.at,
         })
@@ -76,6 +80,25 @@ export function createSessionLogRepository(db: Db) {
 
     async get(id: number): Promise<SessionLog | undefined> {
       return db.selectFrom('session_logs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /**
+     * The homework of each pairing's newest session log (latest session date, then the last written),
+     * among logs written before `before` when given; pairings whose newest log set none are left out.
+     */
+    async latestHomework(pairingIds: readonly number[], before?: Date): Promise<Map<number, string>> {
+      if (pairingIds.length === 0) return new Map();
+      let newest = db
+        .selectFrom('session_logs')
+        .select(['pairing_id', 'homework'])
+        .distinctOn('pairing_id')
+        .where('pairing_id', 'in', pairingIds)
+        .orderBy('pairing_id')
+        .orderBy('session_date', 'desc')
+        .orderBy('id', 'desc');
+      if (before) newest = newest.where('created_at', '<', before);
+      const rows = await newest.execute();
+      return new Map(rows.flatMap((r) => (r.homework ? [[r.pairing_id, r.homework] as const] : [])));
     },
 
     /** Session logs and standup hours whose day falls in [from, to), for the hours rules; one mentor's, one program's, or all. */

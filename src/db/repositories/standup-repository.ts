@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import { awayOnSql, cadenceWeeksSql } from './schedule-sql.js';
 import type { Standup, StandupEntry, StandupMet, StandupStatus } from '../schema.js';
 
 export type StandupCandidate = {
@@ -40,11 +41,9 @@ export function createStandupRepository(db: Db) {
               at time zone ${mentorZone} <= ${now}::timestamptz
           -- Standups follow the program's cadence: only in the weeks pairs meet.
           and ((date_trunc('week', ${now}::timestamptz at time zone ${mentorZone})::date - date_trunc('week', pr.start_date)::date) / 7)
-              % (case pr.cadence when 'every_two_weeks' then 2
-                   when 'sessions' then greatest(1, pr.length_weeks / coalesce(nullif(pr.session_target, 0), pr.length_weeks))
-                   else 1 end) = 0
+              % ${cadenceWeeksSql('pr')} = 0
           -- Nobody is asked while away.
-          and not coalesce((${now}::timestamptz at time zone pe.time_zone)::date between pe.away_from and pe.away_until, false)
+          and not ${awayOnSql('pe', now)}
           and not exists (
             select 1 from standups s
             where s.program_id = p.program_id and s.mentor_id = p.mentor_id
@@ -155,8 +154,7 @@ export function createStandupRepository(db: Db) {
             .where('closes_at', '>', now)
             // No reminder for a mentor who has gone away since they were asked.
             .where(
-              sql<boolean>`not exists (select 1 from people a where a.slack_id = standups.mentor_id
-                and (${now}::timestamptz at time zone a.time_zone)::date between a.away_from and a.away_until)`,
+              sql<boolean>`not exists (select 1 from people a where a.slack_id = standups.mentor_id and ${awayOnSql('a', now)})`,
             )
             .limit(limit)
             .forUpdate()

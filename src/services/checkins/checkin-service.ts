@@ -8,6 +8,8 @@ import type { PairingRepository } from '../../db/repositories/pairing-repository
 import type { RescheduleRepository } from '../../db/repositories/match-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
+import type { SessionLogRepository } from '../../db/repositories/session-log-repository.js';
+import { userTextOrNull } from '../../messages/text.js';
 import type { Transact, WithPairLock } from '../../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../../db/schema.js';
 import { dueCheckinSlot, type MeetingChange, type PairCheckinSchedule, type PairCheckinSlot } from '../../domain/checkin-slot.js';
@@ -43,6 +45,7 @@ export function createCheckinService(deps: {
   programs: ProgramRepository;
   reschedules: RescheduleRepository;
   people: PeopleRepository;
+  sessionLogs: SessionLogRepository;
   alerts: AlertService;
   slack: SlackPort;
   clock: Clock;
@@ -71,7 +74,7 @@ export function createCheckinService(deps: {
       holidaySetId.set(programId, days.join(','));
     }
     const changes = new Map<number, MeetingChange[]>();
-    for (const r of await deps.reschedules.forPairs(
+    for (const r of await deps.reschedules.forPairings(
       candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id),
       nowDt.minus({ weeks: 3 }).toJSDate(),
       nowDt.plus({ weeks: 2 }).toJSDate(),
@@ -246,6 +249,8 @@ export function createCheckinService(deps: {
       answers,
       cancelled: checkin.meeting_cancelled,
       session,
+      // From the pair's newest session log written before the check-in was asked.
+      homework: userTextOrNull((await deps.sessionLogs.latestHomework([pairing.id], checkin.prompt_at)).get(pairing.id)),
     });
   }
 

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
-import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
+import type { DueExpectation, ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { NewPairActivity, PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
 import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
 import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import type { TxRepositories, WithPairLock } from '../../db/repositories/index.js';
-import type { AlertReason, Expectation } from '../../db/schema.js';
+import type { AlertReason, DeliveryPayload, Expectation } from '../../db/schema.js';
 import { holidaySet, responseDeadlines } from '../../domain/work-days.js';
 import { awayUntilEnd } from '../../domain/away.js';
 import type { Logger } from '../../logger.js';
@@ -251,8 +251,7 @@ export function createResponseWindowService(deps: {
     /** Scheduler step: a DM nudge at half the window, once per expectation. */
     async sendReminders(limit = 500): Promise<number> {
       const now = deps.clock();
-      let sent = 0;
-      // Queue first (idempotent by key), mark after: a crash in between repeats a no-op, loses nothing.
+      const due: DueExpectation[] = [];
       for (const e of await deps.expectations.dueReminders(now, limit)) {
         // A reaction on the check-in can arrive before the bot has stored the message's ts.
         if (
@@ -260,23 +259,47 @@ export function createResponseWindowService(deps: {
           (await deps.withPairLock(e.pairing_id, (tx) => tx.activity.meetCheckins(e.pairing_id, now))).some((m) => m.id === e.id)
         )
           continue;
-        const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
-        const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
-        const linkTs = e.kind === 'reply' ? e.source_ref : ((await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null);
-        const permalink = e.conversation_id && linkTs ? await deps.slack.permalink(e.conversation_id, linkTs) : null;
-        const q = await deps.deliveries.enqueue({
+        due.push(e);
+      }
+      // Queued (idempotent by key) and marked in one statement each; the nudge is written when it is sent
+      // (renderReminder), so its link is looked up by the sender, outside this pass, and a nudge whose
+      // deadline was met in the meantime is dropped instead of sent.
+      const sent = await deps.deliveries.enqueueMany(
+        due.map((e) => ({
           dedupeKey: `remind:${e.id}`,
           kind: 'reminder',
           pairingId: e.pairing_id,
           channel: e.subject,
-          payload: reminderMessage(e.kind, partner, { at: e.due_at, zone }, permalink),
+          payload: { render: { kind: 'reminder', ids: { expectationId: e.id } } },
           notBefore: now,
-        });
-        await deps.expectations.markReminded(e.id, now);
-        if (q.created) sent++;
-      }
+        })),
+      );
+      await deps.expectations.markReminded(
+        due.map((e) => e.id),
+        now,
+      );
       if (sent > 0) deps.onEnqueued();
       return sent;
+    },
+
+    /**
+     * The outbox's renderer for nudges: the deadline in the reader's zone and a link to the message in
+     * question; without a link (Slack would not give one) the nudge goes all the same.
+     */
+    async renderReminder(ids: { expectationId?: number }): Promise<DeliveryPayload | undefined> {
+      if (ids.expectationId === undefined) return undefined;
+      const e = await deps.expectations.openWithPair(ids.expectationId);
+      if (!e) return undefined;
+      const partner = e.subject === e.mentor_id ? e.mentee_id : e.mentor_id;
+      const zone = (await deps.people.find(e.subject))?.time_zone ?? 'UTC';
+      const linkTs = e.kind === 'reply' ? e.source_ref : ((await checkinMessageTs(e.pairing_id, e.source_ref)) ?? null);
+      const permalink =
+        e.conversation_id && linkTs
+          ? await deps.slack
+              .permalink(e.conversation_id, linkTs)
+              .catch((err: unknown) => void log.warn({ err }, 'no link for a nudge; sent without it'))
+          : null;
+      return reminderMessage(e.kind, partner, { at: e.due_at, zone }, permalink ?? null);
     },
 
     /**

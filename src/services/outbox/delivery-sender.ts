@@ -146,9 +146,10 @@ export function createDeliverySender(options: DeliverySenderOptions) {
               stored?.thread_ts,
             );
         if (ts) {
-          if (await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock())) await afterSent(d, ref);
+          const recorded = await options.deliveries.markSent(d.id, owner, { channel, ts }, options.clock());
           report.recovered++;
           log.info({ deliveryId: d.id, kind: d.kind }, 'delivery found in history; not sent again');
+          if (recorded) await afterSent(d, ref);
           return;
         }
       }

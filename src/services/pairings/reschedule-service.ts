@@ -9,7 +9,9 @@ import type { RescheduleRepository } from '../../db/repositories/match-repositor
 import type { PairingRepository, PairingRow } from '../../db/repositories/pairing-repository.js';
 import type { Reschedule } from '../../db/schema.js';
 import { isoDate, timeOfDay } from '../../domain/program-settings.js';
-import { nextOccurrence, type IsoWeekday } from '../../domain/work-days.js';
+import type { IsoWeekday } from '../../domain/work-days.js';
+import { isRegularMeeting, meetingProgram, meetingsBetween } from '../../domain/meetings.js';
+import type { ProgramRepository } from '../../db/repositories/program-repository.js';
 import { userText } from '../../messages/text.js';
 import { fieldErrors } from '../../domain/program-settings.js';
 import type { CalendarService } from '../calendar/calendar-service.js';
@@ -41,6 +43,7 @@ export type RescheduleInput = z.input<typeof rescheduleSchema>;
 export function createRescheduleService(deps: {
   reschedules: RescheduleRepository;
   pairings: PairingRepository;
+  programs: ProgramRepository;
   deliveries: DeliveryRepository;
   audit: AuditRepository;
   people: PeopleService;
@@ -48,30 +51,23 @@ export function createRescheduleService(deps: {
   clock: Clock;
   onEnqueued: () => void;
 }) {
-  /** The pair's next agreed meeting (their weekly slot), moved if it was rescheduled. */
+  /**
+   * The pair's next meeting (their weekly slot in the weeks their program meets, moved or cancelled by
+   * reschedules), counting one that started within the last hour; null before a kick-off agreed a slot.
+   */
   async function nextMeeting(p: PairingRow): Promise<{ at: Date; moved: boolean } | null> {
     if (!p.meeting_weekday || !p.meeting_time) return null;
-    const now = deps.clock();
-    const zone = p.meeting_zone ?? 'UTC';
-    const slot = nextOccurrence(
-      DateTime.fromJSDate(now).minus({ hours: 1 }),
-      p.meeting_weekday as IsoWeekday,
-      p.meeting_time,
-      zone,
-    ).toJSDate();
-    const changes = await deps.reschedules.between(p.id, new Date(slot.getTime() - 60_000), new Date(slot.getTime() + 60_000));
-    const last = changes.at(-1);
-    if (!last) return { at: slot, moved: false };
-    if (last.cancelled || !last.new_at) {
-      const following = nextOccurrence(
-        DateTime.fromJSDate(slot),
-        p.meeting_weekday as IsoWeekday,
-        p.meeting_time,
-        zone,
-      ).toJSDate();
-      return { at: following, moved: false };
-    }
-    return { at: last.new_at, moved: true };
+    const from = DateTime.fromJSDate(deps.clock()).minus({ hours: 1 });
+    const slot = { weekday: p.meeting_weekday as IsoWeekday, time: p.meeting_time, zone: p.meeting_zone ?? 'UTC' };
+    const program = await deps.programs.get(p.program_id);
+    const changes = (await deps.reschedules.upcoming(p.id, from.toJSDate())).map((r) => ({
+      originalAt: r.original_at,
+      newAt: r.new_at,
+      cancelled: r.cancelled,
+    }));
+    const regular = program ? (at: DateTime) => isRegularMeeting(meetingProgram(program), at, slot.zone) : undefined;
+    // Eight weeks reach past the longest gap a cadence leaves between two meetings of most programs.
+    return meetingsBetween(slot, changes, from, from.plus({ weeks: 8 }), regular)[0] ?? null;
   }
 
   return {

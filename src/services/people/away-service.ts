@@ -6,7 +6,7 @@ import type { ExpectationRepository } from '../../db/repositories/expectation-re
 import type { PairingRepository } from '../../db/repositories/pairing-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import type { Transact } from '../../db/repositories/index.js';
-import { isAway } from '../../domain/away.js';
+import { backAfter, isAway } from '../../domain/away.js';
 import { normalizeInputText } from '../../domain/input-text.js';
 import { isoDate } from '../../domain/program-settings.js';
 import { awayNotice, backNotice, dayLabel } from '../../messages/away.js';
@@ -75,8 +75,8 @@ export function createAwayService(deps: {
         };
       const wasAway = isAway(person, now) ? person.away_until : null;
       const from = wasAway && person.away_from ? person.away_from : today;
-      const start = wasAway ? DateTime.fromISO(wasAway, { zone: person.time_zone }).plus({ days: 1 }).startOf('day') : now;
-      const back = DateTime.fromISO(until, { zone: person.time_zone }).plus({ days: 1 }).startOf('day');
+      const start = wasAway ? backAfter(wasAway, person.time_zone) : now;
+      const back = backAfter(until, person.time_zone);
       const pairings = (await deps.pairings.listLiveFor(actor)).filter((p) => p.status === 'active' && p.conversation_id);
       await deps.transact(async (tx) => {
         await tx.people.setAway(actor, { from, until, note });

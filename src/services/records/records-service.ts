@@ -29,6 +29,7 @@ export const sessionLogSchema = z.object({
     .min(5, 'At least 5 minutes')
     .max(600, 'At most 600 minutes'),
   done: z.string().trim().max(2000, 'At most 2000 characters').nullable(),
+  homework: z.string().trim().max(1000, 'At most 1000 characters').nullish(),
   privateNotes: z.string().trim().max(2000, 'At most 2000 characters').nullable(),
 });
 export type SessionLogInput = z.input<typeof sessionLogSchema>;
@@ -84,6 +85,7 @@ export function createMentorRecordsService(deps: {
               sessionDate: existing.session_date,
               minutes: existing.minutes,
               done: existing.done,
+              homework: existing.homework,
               privateNotes: existing.private_notes,
             }
           : null,
@@ -114,6 +116,7 @@ export function createMentorRecordsService(deps: {
         sessionDate: v.sessionDate,
         minutes: v.minutes,
         done: v.done || null,
+        homework: v.homework || null,
         privateNotes: v.privateNotes || null,
         at: deps.clock(),
       };

@@ -17,6 +17,7 @@ const logFieldBlocks = {
   sessionDate: f.date,
   minutes: f.minutes,
   done: f.done,
+  homework: f.homework,
   privateNotes: f.privateNotes,
 };
 
@@ -69,6 +70,7 @@ export function registerRecordsViews(app: App, services: Services): void {
             sessionDate: filledValue(view.state, f.date) ?? '',
             minutes: filledValue(view.state, f.minutes) ?? '',
             done: filledValue(view.state, f.done),
+            homework: filledValue(view.state, f.homework),
             privateNotes: filledValue(view.state, f.privateNotes),
           },
           meta.id ?? undefined,
