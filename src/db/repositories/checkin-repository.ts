@@ -36,6 +36,24 @@ export type CheckinCandidate = {
   recent_weeks: string[];
 };
 
+/** A page of planned check-ins as parallel arrays, one entry per pair (times as ISO strings). */
+export type PlannedCheckinPage = {
+  pairingIds: number[];
+  weekKeys: string[];
+  promptAt: string[];
+  closesAt: string[];
+  meetingAt: (string | null)[];
+  cancelled: boolean[];
+  channels: string[];
+  startedAt: string[];
+  mentorIds: string[];
+  mentorRemindAt: string[];
+  mentorDueAt: string[];
+  menteeIds: string[];
+  menteeRemindAt: string[];
+  menteeDueAt: string[];
+};
+
 /** The advisory lock namespace of check-in planning (pair locks use their own, see pair-activity-repository). */
 const planningLockNamespace = 16_0015;
 
@@ -209,6 +227,58 @@ export function createCheckinRepository(db: Db) {
     /** Serializes check-in planning between replicas for one transaction (its own statement, before any insert). */
     async lockPlanning(): Promise<void> {
       await sql`select pg_advisory_xact_lock(${planningLockNamespace}::int4, 0)`.execute(db);
+    },
+
+    /**
+     * Writes a page of planned check-ins in one statement: each week's check-in row, the outbox delivery
+     * that carries its message (rendered when it is sent) and what each of the two people owes, all from
+     * arrays (a few parameters however long the page). Weeks already planned are left alone; call it under
+     * lockPlanning(). Times are ISO strings, computed by the service's time rules (domain/, luxon).
+     */
+    async writePlanned(now: Date, page: PlannedCheckinPage): Promise<number> {
+      if (page.pairingIds.length === 0) return 0;
+      const r = await sql<{ planned: number }>`
+        with input as materialized (
+          select * from unnest(
+            ${page.pairingIds}::int[], ${page.weekKeys}::text[], ${page.promptAt}::timestamptz[],
+            ${page.closesAt}::timestamptz[], ${page.meetingAt}::timestamptz[], ${page.cancelled}::bool[],
+            ${page.channels}::text[], ${page.startedAt}::timestamptz[],
+            ${page.mentorIds}::text[], ${page.mentorRemindAt}::timestamptz[], ${page.mentorDueAt}::timestamptz[],
+            ${page.menteeIds}::text[], ${page.menteeRemindAt}::timestamptz[], ${page.menteeDueAt}::timestamptz[]
+          ) as t(pairing_id, week_key, prompt_at, closes_at, meeting_at, cancelled, channel, started_at,
+                 mentor_id, mentor_remind_at, mentor_due_at, mentee_id, mentee_remind_at, mentee_due_at)
+        ), fresh as materialized (
+          -- Weeks another pass planned first are skipped; ids are drawn here so the rows can name each other.
+          select i.*, nextval(pg_get_serial_sequence('checkins', 'id'))::int as checkin_id,
+                 'checkin:' || i.pairing_id || ':' || i.week_key as dedupe_key
+          from input i
+          where not exists (select 1 from checkins c where c.pairing_id = i.pairing_id and c.week_key = i.week_key)
+        ), keyed as materialized (
+          -- A message already stored under the week's key (its check-in was erased) is linked, not resent.
+          select f.*, o.id as old_delivery_id,
+                 coalesce(o.id, nextval(pg_get_serial_sequence('deliveries', 'id'))::int) as delivery_id
+          from fresh f left join deliveries o on o.dedupe_key = f.dedupe_key
+        ), d as (
+          insert into deliveries (id, dedupe_key, kind, pairing_id, channel, payload, not_before, expires_at)
+          select delivery_id, dedupe_key, 'checkin', pairing_id, channel,
+                 jsonb_build_object('render', jsonb_build_object('kind', 'checkin', 'ids', jsonb_build_object('checkinId', checkin_id))),
+                 ${now}::timestamptz, closes_at
+          from keyed where old_delivery_id is null
+        ), c as (
+          insert into checkins (id, pairing_id, week_key, prompt_at, closes_at, meeting_at, meeting_cancelled, delivery_id)
+          select checkin_id, pairing_id, week_key, prompt_at, closes_at, meeting_at, cancelled, delivery_id from keyed
+          returning id
+        ), e as (
+          insert into expectations (pairing_id, kind, subject, source_ref, started_at, remind_at, due_at)
+          select k.pairing_id, 'checkin', x.subject, k.checkin_id::text, k.started_at, x.remind_at, x.due_at
+          from keyed k
+          cross join lateral (values (1, k.mentor_id, k.mentor_remind_at, k.mentor_due_at),
+                                     (2, k.mentee_id, k.mentee_remind_at, k.mentee_due_at)) x(n, subject, remind_at, due_at)
+          order by k.checkin_id, x.n
+          on conflict do nothing
+        )
+        select count(*)::int as planned from c`.execute(db);
+      return r.rows[0]?.planned ?? 0;
     },
 
     /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { isInPair } from '../../domain/authorization.js';
-import type { CheckinCandidate, CheckinRepository } from '../../db/repositories/checkin-repository.js';
+import type { CheckinCandidate, CheckinRepository, PlannedCheckinPage } from '../../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
@@ -14,7 +14,7 @@ import type { Transact, WithPairLock } from '../../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../../db/schema.js';
 import { dueCheckinSlot, type MeetingChange, type PairCheckinSchedule, type PairCheckinSlot } from '../../domain/checkin-slot.js';
 import { awayUntilEnd, type Away } from '../../domain/away.js';
-import { holidaySet, responseDeadlines, type Holidays, type ResponseDeadlines } from '../../domain/work-days.js';
+import { holidaySet, responseDeadlines, type Holidays } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { logThisSessionOffer } from '../../messages/session-log.js';
 import { checkinMessage } from '../../messages/checkin.js';
@@ -84,7 +84,9 @@ export function createCheckinService(deps: {
         { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
       ]);
     const slotOf = memo<PairCheckinSlot | null>();
-    const deadlinesOf = memo<ResponseDeadlines>();
+    const deadlinesOf = memo<IsoDeadlines>();
+    // Each distinct slot's instants as the statement takes them, once per pass.
+    const isoOf = memoBy<PairCheckinSlot, { promptAt: string; closesAt: string; meetingAt: string | null }>();
     // Computing shares the event loop with the bot's requests too: a turn every 10 ms of it.
     const breather = pauseEvery(10);
     let planned = 0;
@@ -138,57 +140,44 @@ export function createCheckinService(deps: {
         slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
       if (slots.size === 0) return 0;
-      // One transaction per page, under the planning lock taken first: another replica's pass waits and then
-      // finds these weeks planned (the unique keys would stop duplicates; the lock saves the wasted work).
+      const rows: PlannedCheckinPage = {
+        pairingIds: [], weekKeys: [], promptAt: [], closesAt: [], meetingAt: [], cancelled: [], channels: [], startedAt: [],
+        mentorIds: [], mentorRemindAt: [], mentorDueAt: [], menteeIds: [], menteeRemindAt: [], menteeDueAt: [],
+      };
+      for (const { candidate: c, slot, startedAt } of slots.values()) {
+        await breather();
+        const times = isoOf(slot, () => ({
+          promptAt: iso(slot.promptAt),
+          closesAt: iso(slot.closesAt),
+          meetingAt: slot.meetingAt ? iso(slot.meetingAt) : null,
+        }));
+        const [mentor, mentee] = ([c.mentor_zone ?? c.zone, c.mentee_zone ?? c.zone] as const).map((zone) =>
+          deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, holidaySetId.get(c.program_id)], () => {
+            const d = responseDeadlines(startedAt, c.response_window_days, zone, holidays.get(c.program_id) ?? new Set<string>());
+            return { remindAt: iso(d.remindAt), dueAt: iso(d.dueAt) };
+          }),
+        ) as [IsoDeadlines, IsoDeadlines];
+        rows.pairingIds.push(c.pairing_id);
+        rows.weekKeys.push(slot.weekKey);
+        rows.promptAt.push(times.promptAt);
+        rows.closesAt.push(times.closesAt);
+        rows.meetingAt.push(times.meetingAt);
+        rows.cancelled.push(slot.cancelled);
+        rows.channels.push(c.conversation_id);
+        rows.startedAt.push(iso(startedAt));
+        rows.mentorIds.push(c.mentor_id);
+        rows.mentorRemindAt.push(mentor.remindAt);
+        rows.mentorDueAt.push(mentor.dueAt);
+        rows.menteeIds.push(c.mentee_id);
+        rows.menteeRemindAt.push(mentee.remindAt);
+        rows.menteeDueAt.push(mentee.dueAt);
+      }
+      // One transaction and one statement per page, under the planning lock taken first: another replica's
+      // pass waits and then finds these weeks planned (the statement skips them; the lock saves the wasted work).
+      // The check-in, its message in the outbox (rendered when sent) and what each person owes are written together.
       const created = await deps.transact(async (tx) => {
         await tx.checkins.lockPlanning();
-        const rows = await tx.checkins.createMany(
-          [...slots.values()].map(({ candidate, slot }) => ({
-            pairingId: candidate.pairing_id,
-            weekKey: slot.weekKey,
-            promptAt: slot.promptAt.toJSDate(),
-            closesAt: slot.closesAt.toJSDate(),
-            meetingAt: slot.meetingAt?.toJSDate() ?? null,
-            meetingCancelled: slot.cancelled,
-          })),
-        );
-        const deliveries = [];
-        const expectations = [];
-        for (const checkin of rows) {
-          await breather();
-          const entry = slots.get(checkin.pairing_id);
-          if (!entry) continue;
-          deliveries.push(checkinDelivery(checkin, entry.candidate, now));
-          const { candidate: c, startedAt } = entry;
-          for (const [subject, zone] of [
-            [c.mentor_id, c.mentor_zone ?? c.zone],
-            [c.mentee_id, c.mentee_zone ?? c.zone],
-          ] as const) {
-            const d = deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, holidaySetId.get(c.program_id)], () =>
-              responseDeadlines(startedAt, c.response_window_days, zone, holidays.get(c.program_id) ?? new Set<string>()),
-            );
-            expectations.push({
-              pairingId: c.pairing_id,
-              kind: 'checkin' as const,
-              subject,
-              sourceRef: String(checkin.id),
-              startedAt: startedAt.toJSDate(),
-              remindAt: d.remindAt.toJSDate(),
-              dueAt: d.dueAt.toJSDate(),
-            });
-          }
-        }
-        await tx.deliveries.enqueueMany(deliveries);
-        // Each check-in keeps a link to its message, so answering it finds the message without its key.
-        const ids = await tx.deliveries.idsByKeys(deliveries.map((d) => d.dedupeKey));
-        await tx.checkins.linkDeliveries(
-          rows.flatMap((r) => {
-            const deliveryId = ids.get(checkinDeliveryKey(r.pairing_id, r.week_key));
-            return deliveryId === undefined ? [] : [{ checkinId: r.id, deliveryId }];
-          }),
-        );
-        await tx.expectations.createMany(expectations);
-        return rows.length;
+        return tx.checkins.writePlanned(now, rows);
       });
       // Sending starts with the first page instead of waiting for the whole pass.
       if (created > 0) deps.onEnqueued();
@@ -447,20 +436,19 @@ function awayOf(time_zone: string, away_from: string | null, away_until: string 
   return { time_zone, away_from, away_until };
 }
 
-/**
- * The outbox delivery that carries a newly planned check-in's message (the one place it is built).
- * A question about a week that is over would only confuse: it is cancelled if it cannot go out in time.
- */
-function checkinDelivery(checkin: Checkin, c: CheckinCandidate, now: Date) {
-  return {
-    dedupeKey: checkinDeliveryKey(c.pairing_id, checkin.week_key),
-    kind: 'checkin',
-    pairingId: c.pairing_id,
-    channel: c.conversation_id,
-    // Rendered by the sender when it posts (renderMessage), so a late message shows who has answered.
-    payload: { render: { kind: 'checkin' as const, ids: { checkinId: checkin.id } } },
-    notBefore: now,
-    expiresAt: checkin.closes_at,
+type IsoDeadlines = { remindAt: string; dueAt: string };
+
+const iso = (t: DateTime) => new Date(t.toMillis()).toISOString();
+
+/** A value computed once per object (here: per memoized slot) for as long as one pass. */
+function memoBy<K extends object, R>(): (key: K, compute: () => R) => R {
+  const results = new WeakMap<K, R>();
+  return (key, compute) => {
+    const known = results.get(key);
+    if (known !== undefined) return known;
+    const r = compute();
+    results.set(key, r);
+    return r;
   };
 }
 
