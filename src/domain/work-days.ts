@@ -13,6 +13,8 @@
  * Africa/Cairo) that one day holds 23 or 25 real hours of work-day time.
  */
 import { DateTime, IANAZone } from 'luxon';
+// Zone offsets are remembered per instant for every DateTime in the process (luxon recomputes them through Intl).
+import './zone-offsets.js';
 
 export type Holidays = ReadonlySet<string>;
 

@@ -61,28 +61,12 @@ export function createCheckinService(deps: {
    * finds the pairs due (a quiet minute costs nothing more); thousands of pairs share a few hundred
    * schedules, so each distinct slot, deadline and week label is computed once per pass.
    */
-  async function plan(pageSize = 1_000): Promise<number> {
+  async function plan(pageSize = 2_000): Promise<number> {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
-    const candidates = await deps.checkins.dueCandidates(now);
-    if (candidates.length === 0) return 0;
     const holidays = new Map<number, Holidays>();
     // Programs with the same holidays share one set id, so their deadlines are computed once.
     const holidaySetId = new Map<number, string>();
-    for (const [programId, days] of await deps.checkins.holidaysOf([...new Set(candidates.map((c) => c.program_id))])) {
-      holidays.set(programId, holidaySet(days));
-      holidaySetId.set(programId, days.join(','));
-    }
-    const changes = new Map<number, MeetingChange[]>();
-    for (const r of await deps.reschedules.forPairings(
-      candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id),
-      nowDt.minus({ weeks: 3 }).toJSDate(),
-      nowDt.plus({ weeks: 2 }).toJSDate(),
-    ))
-      changes.set(r.pairing_id, [
-        ...(changes.get(r.pairing_id) ?? []),
-        { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
-      ]);
     const slotOf = memo<PairCheckinSlot | null>();
     const deadlinesOf = memo<IsoDeadlines>();
     // Each distinct slot's instants as the statement takes them, once per pass.
@@ -90,15 +74,62 @@ export function createCheckinService(deps: {
     // Computing shares the event loop with the bot's requests too: a turn every 10 ms of it.
     const breather = pauseEvery(10);
     let planned = 0;
-    for (let i = 0; i < candidates.length; i += pageSize) {
-      // A big pass shares the event loop with the bot's requests: they get a turn between pages.
-      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      planned += await planPage(candidates.slice(i, i + pageSize));
-    }
+    // Pages are computed here while the database writes those before, two at a time (disjoint pairs, under
+    // the pass's lock), so the pass takes about the longest of the three rather than their sum.
+    const writing: Promise<number>[] = [];
+    await deps.checkins.forEachDuePage(
+      now,
+      pageSize,
+      async (candidates) => {
+        const programs = [...new Set(candidates.map((c) => c.program_id))].filter((id) => !holidays.has(id));
+        for (const [programId, days] of await deps.checkins.holidaysOf(programs)) {
+          holidays.set(programId, holidaySet(days));
+          holidaySetId.set(programId, days.join(','));
+        }
+        const changes = new Map<number, MeetingChange[]>();
+        const moved = candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id);
+        if (moved.length > 0)
+          for (const r of await deps.reschedules.forPairings(
+            moved,
+            nowDt.minus({ weeks: 3 }).toJSDate(),
+            nowDt.plus({ weeks: 2 }).toJSDate(),
+          ))
+            changes.set(r.pairing_id, [
+              ...(changes.get(r.pairing_id) ?? []),
+              { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
+            ]);
+        const rows = await computePage(candidates, changes);
+        if (writing.length >= 2) planned += await (writing.shift() ?? 0);
+        if (!rows) return;
+        const write = writePage(rows);
+        // Awaited in turn (or by drain); a failure meanwhile is not an unhandled rejection.
+        write.catch(() => undefined);
+        writing.push(write);
+      },
+      async () => {
+        for (const r of await Promise.allSettled(writing.splice(0))) {
+          if (r.status === 'rejected') throw r.reason;
+          planned += r.value;
+        }
+      },
+    );
     if (planned > 0) log.info({ planned }, 'check-ins planned');
     return planned;
 
-    async function planPage(page: CheckinCandidate[]): Promise<number> {
+    async function writePage(rows: PlannedCheckinPage): Promise<number> {
+      // One statement per page: the check-in, its message in the outbox (rendered when sent) and what each
+      // person owes are written together.
+      const created = await deps.checkins.writePlanned(now, rows);
+      // Sending starts with the first page instead of waiting for the whole pass.
+      if (created > 0) deps.onEnqueued();
+      return created;
+    }
+
+    /** The rows of a page of candidates: those due now, with their slot and both people's deadlines. */
+    async function computePage(
+      page: CheckinCandidate[],
+      changes: Map<number, MeetingChange[]>,
+    ): Promise<PlannedCheckinPage | null> {
       const slots = new Map<number, PlannedSlot>();
       for (const c of page) {
         await breather();
@@ -139,10 +170,22 @@ export function createCheckinService(deps: {
         const startedAt = DateTime.max(slot.promptAt, nowDt, ...back.filter((b) => b !== null));
         slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
-      if (slots.size === 0) return 0;
+      if (slots.size === 0) return null;
       const rows: PlannedCheckinPage = {
-        pairingIds: [], weekKeys: [], promptAt: [], closesAt: [], meetingAt: [], cancelled: [], channels: [], startedAt: [],
-        mentorIds: [], mentorRemindAt: [], mentorDueAt: [], menteeIds: [], menteeRemindAt: [], menteeDueAt: [],
+        pairingIds: [],
+        weekKeys: [],
+        promptAt: [],
+        closesAt: [],
+        meetingAt: [],
+        cancelled: [],
+        channels: [],
+        startedAt: [],
+        mentorIds: [],
+        mentorRemindAt: [],
+        mentorDueAt: [],
+        menteeIds: [],
+        menteeRemindAt: [],
+        menteeDueAt: [],
       };
       for (const { candidate: c, slot, startedAt } of slots.values()) {
         await breather();
@@ -172,16 +215,7 @@ export function createCheckinService(deps: {
         rows.menteeRemindAt.push(mentee.remindAt);
         rows.menteeDueAt.push(mentee.dueAt);
       }
-      // One transaction and one statement per page, under the planning lock taken first: another replica's
-      // pass waits and then finds these weeks planned (the statement skips them; the lock saves the wasted work).
-      // The check-in, its message in the outbox (rendered when sent) and what each person owes are written together.
-      const created = await deps.transact(async (tx) => {
-        await tx.checkins.lockPlanning();
-        return tx.checkins.writePlanned(now, rows);
-      });
-      // Sending starts with the first page instead of waiting for the whole pass.
-      if (created > 0) deps.onEnqueued();
-      return created;
+      return rows;
     }
   }
 
