@@ -130,6 +130,18 @@ function weekdayOf(day: EpochDay): IsoWeekday {
   return (((((day + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
+/**
+ * Whole weeks from the Monday of the week of `from` to the Monday of the week of `to` (both
+ * 'YYYY-MM-DD', no zone involved); NaN when either is not a real date.
+ */
+export function weeksBetweenMondays(from: string, to: string): number {
+  const a = tryParseIsoDate(from);
+  const b = tryParseIsoDate(to);
+  if (a === undefined || b === undefined) return NaN;
+  const monday = (d: EpochDay) => d - (weekdayOf(d) - 1);
+  return (monday(b) - monday(a)) / 7;
+}
+
 function isoDateOf(day: EpochDay): string {
   const d = civilFromDays(day);
   return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;

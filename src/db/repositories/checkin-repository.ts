@@ -78,9 +78,8 @@ export function createCheckinRepository(db: Db) {
     const earliest = (local: RawBuilder<unknown>, zone: RawBuilder<unknown>) =>
       sql`least((${local}) at time zone ${zone}, ((${local}) - interval '1 hour') at time zone ${zone} + interval '1 hour')`;
     const slack = sql`interval '2 hours'`;
-    return sql<CheckinCandidate>`
-        with c as (
-          select p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
+    // A pair's schedule as the rules read it (its own overrides, else its program's), from pairings p and programs pr.
+    const pairColumns = sql`p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
                  coalesce(p.checkin_weekday, pr.checkin_weekday) as weekday,
                  coalesce(p.checkin_time, pr.checkin_time) as time,
                  coalesce(p.checkin_zone, pr.time_zone) as zone,
@@ -90,21 +89,24 @@ export function createCheckinRepository(db: Db) {
                  coalesce(p.meeting_minutes, 0) as meeting_minutes,
                  pr.checkin_after_hours, pr.cadence, pr.session_target,
                  pr.start_date, pr.length_weeks, coalesce(p.reply_within_days, pr.response_window_days) as response_window_days,
-                 ${cadenceWeeksSql('pr')} as every
+                 ${cadenceWeeksSql('pr')} as every`;
+    return sql<CheckinCandidate>`
+        with live as (
+          select ${pairColumns}
           from pairings p
           join programs pr on pr.id = p.program_id
           where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
             and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date + 1
             and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date - 1
         ), k as (
-          select c.*,
+          select c.pairing_id, c.program_id, c.start_date, c.length_weeks, c.every, c.zone,
                  c.meeting_weekday is not null and c.meeting_time is not null as has_meeting,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_zone else c.zone end as slot_zone,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_weekday else c.weekday end as slot_weekday,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_time else c.time end as slot_time,
                  case when c.meeting_weekday is not null and c.meeting_time is not null
                    then c.meeting_minutes + c.checkin_after_hours * 60 else 0 end as gap
-          from c
+          from live c
         ), s as materialized (
           -- One row per distinct schedule: a few hundred for 100k pairs.
           select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
@@ -169,6 +171,12 @@ export function createCheckinRepository(db: Db) {
             and not exists (
               select 1 from checkins x
               where x.pairing_id = k.pairing_id and x.week_key = to_char(r.original_at at time zone k.slot_zone, 'IYYY-"W"IW'))
+        ), picked as materialized (
+          select distinct pairing_id from pick
+        ), c as (
+          -- Only the pairs picked are read again, by key (a quiet minute reads none).
+          select ${pairColumns}
+          from picked join pairings p on p.id = picked.pairing_id join programs pr on pr.id = p.program_id
         )
         select c.pairing_id, c.program_id, c.mentor_id, c.mentee_id, c.conversation_id, c.weekday, c.time, c.zone,
                c.meeting_weekday, c.meeting_time, c.checkin_after_hours, c.cadence, c.session_target, c.start_date,
@@ -191,8 +199,7 @@ export function createCheckinRepository(db: Db) {
         left join people m on m.slack_id = c.mentor_id
         left join people e on e.slack_id = c.mentee_id
         -- Nobody is asked while away: with both away the week waits for the first back.
-        where c.pairing_id in (select pairing_id from pick)
-          and not (
+        where not (
           coalesce((${now}::timestamptz at time zone m.time_zone)::date between coalesce(m.away_from, '-infinity') and m.away_until, false)
           and coalesce((${now}::timestamptz at time zone e.time_zone)::date between coalesce(e.away_from, '-infinity') and e.away_until, false))
         order by c.pairing_id`;
@@ -220,12 +227,13 @@ export function createCheckinRepository(db: Db) {
      * taken in its own statement first, so another replica's pass waits for this one and then, in a new
      * statement, sees its weeks planned; within the pass, pages hold disjoint pairs and may be written side
      * by side. The cursor keeps each result small: 70k pairs parsed at once held the event loop for most of
-     * 100 ms, a page of 2,000 for a few. A quiet minute costs the lock, the declare and one empty fetch.
+     * 100 ms, a batch of a few hundred for a few. A quiet minute costs the lock, the declare and one empty fetch.
      */
     async forEachDuePage(
       now: Date,
       pageSize: number,
-      onPage: (page: CheckinCandidate[]) => Promise<void>,
+      /** Each batch from the cursor (`last` for the final one, which may be empty). */
+      onPage: (page: CheckinCandidate[], last: boolean) => Promise<void>,
       /** Waits for the pass's writes still under way: the lock is held until they are over, even on failure. */
       drain: () => Promise<void>,
     ): Promise<void> {
@@ -245,8 +253,9 @@ export function createCheckinRepository(db: Db) {
             await sql<CheckinCandidate>`fetch forward ${sql.lit(Math.max(1, Math.floor(pageSize)))} from due_checkins`.execute(
               trx,
             );
-          if (page.rows.length > 0) await onPage(page.rows);
-          if (page.rows.length < pageSize) break;
+          const last = page.rows.length < pageSize;
+          await onPage(page.rows, last);
+          if (last) break;
         }
       }
     },

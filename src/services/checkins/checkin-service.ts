@@ -71,40 +71,22 @@ export function createCheckinService(deps: {
     const deadlinesOf = memo<IsoDeadlines>();
     // Each distinct slot's instants as the statement takes them, once per pass.
     const isoOf = memoBy<PairCheckinSlot, { promptAt: string; closesAt: string; meetingAt: string | null }>();
-    // Computing shares the event loop with the bot's requests too: a turn every 10 ms of it.
-    const breather = pauseEvery(10);
+    // Computing shares the event loop with the bot's requests: a turn every 5 ms of it (on a busy machine the
+    // database takes a core, and a slice of computing can take twice its time).
+    const breather = pauseEvery(5);
     let planned = 0;
     // Pages are computed here while the database writes those before, two at a time (disjoint pairs, under
     // the pass's lock), so the pass takes about the longest of the three rather than their sum.
     const writing: Promise<number>[] = [];
+    // Pairs arrive from the cursor in small batches (parsing a batch holds the event loop) and are
+    // planned and written in pages.
+    let batch: CheckinCandidate[] = [];
     await deps.checkins.forEachDuePage(
       now,
-      pageSize,
-      async (candidates) => {
-        const programs = [...new Set(candidates.map((c) => c.program_id))].filter((id) => !holidays.has(id));
-        for (const [programId, days] of await deps.checkins.holidaysOf(programs)) {
-          holidays.set(programId, holidaySet(days));
-          holidaySetId.set(programId, days.join(','));
-        }
-        const changes = new Map<number, MeetingChange[]>();
-        const moved = candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id);
-        if (moved.length > 0)
-          for (const r of await deps.reschedules.forPairings(
-            moved,
-            nowDt.minus({ weeks: 3 }).toJSDate(),
-            nowDt.plus({ weeks: 2 }).toJSDate(),
-          ))
-            changes.set(r.pairing_id, [
-              ...(changes.get(r.pairing_id) ?? []),
-              { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
-            ]);
-        const rows = await computePage(candidates, changes);
-        if (writing.length >= 2) planned += await (writing.shift() ?? 0);
-        if (!rows) return;
-        const write = writePage(rows);
-        // Awaited in turn (or by drain); a failure meanwhile is not an unhandled rejection.
-        write.catch(() => undefined);
-        writing.push(write);
+      Math.min(pageSize, 400),
+      async (fetched, last) => {
+        batch.push(...fetched);
+        if (batch.length >= pageSize || (last && batch.length > 0)) await planBatch();
       },
       async () => {
         for (const r of await Promise.allSettled(writing.splice(0))) {
@@ -115,6 +97,35 @@ export function createCheckinService(deps: {
     );
     if (planned > 0) log.info({ planned }, 'check-ins planned');
     return planned;
+
+    async function planBatch() {
+      const candidates = batch;
+      batch = [];
+      const programs = [...new Set(candidates.map((c) => c.program_id))].filter((id) => !holidays.has(id));
+      for (const [programId, days] of await deps.checkins.holidaysOf(programs)) {
+        holidays.set(programId, holidaySet(days));
+        holidaySetId.set(programId, days.join(','));
+      }
+      const changes = new Map<number, MeetingChange[]>();
+      const moved = candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id);
+      if (moved.length > 0)
+        for (const r of await deps.reschedules.forPairings(
+          moved,
+          nowDt.minus({ weeks: 3 }).toJSDate(),
+          nowDt.plus({ weeks: 2 }).toJSDate(),
+        ))
+          changes.set(r.pairing_id, [
+            ...(changes.get(r.pairing_id) ?? []),
+            { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
+          ]);
+      const rows = await computePage(candidates, changes);
+      if (writing.length >= 2) planned += await (writing.shift() ?? 0);
+      if (!rows) return;
+      const write = writePage(rows);
+      // Awaited in turn (or by drain); a failure meanwhile is not an unhandled rejection.
+      write.catch(() => undefined);
+      writing.push(write);
+    }
 
     async function writePage(rows: PlannedCheckinPage): Promise<number> {
       // One statement per page: the check-in, its message in the outbox (rendered when sent) and what each
