@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { Cadence } from './vocabulary.js';
+import { weeksBetweenMondays } from './work-days.js';
 
 export type CadenceRule = { cadence: Cadence; sessionTarget: number | null; lengthWeeks: number };
 
@@ -16,8 +16,8 @@ export function cadenceWeeks(r: CadenceRule): number {
 
 /** The program week (0 = the week it starts) of a date, counted from Monday to Monday. */
 export function programWeekIndex(programStartDate: string, date: string): number {
-  const monday = (d: string) => DateTime.fromISO(d, { zone: 'UTC' }).startOf('week');
-  return Math.round(monday(date).diff(monday(programStartDate), 'weeks').weeks);
+  // Plain day arithmetic: the planner asks this for every schedule of a pass.
+  return weeksBetweenMondays(programStartDate, date);
 }
 
 /** Whether pairs meet (and are checked in with) in the week of `date` ('YYYY-MM-DD'). */

@@ -13,6 +13,8 @@
  * Africa/Cairo) that one day holds 23 or 25 real hours of work-day time.
  */
 import { DateTime, IANAZone } from 'luxon';
+// Zone offsets are remembered per instant for every DateTime in the process (luxon recomputes them through Intl).
+import './zone-offsets.js';
 
 export type Holidays = ReadonlySet<string>;
 
@@ -126,6 +128,18 @@ function epochDayOf(local: DateTime): EpochDay {
 function weekdayOf(day: EpochDay): IsoWeekday {
   // 1970-01-01 was a Thursday (4).
   return (((((day + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
+}
+
+/**
+ * Whole weeks from the Monday of the week of `from` to the Monday of the week of `to` (both
+ * 'YYYY-MM-DD', no zone involved); NaN when either is not a real date.
+ */
+export function weeksBetweenMondays(from: string, to: string): number {
+  const a = tryParseIsoDate(from);
+  const b = tryParseIsoDate(to);
+  if (a === undefined || b === undefined) return NaN;
+  const monday = (d: EpochDay) => d - (weekdayOf(d) - 1);
+  return (monday(b) - monday(a)) / 7;
 }
 
 function isoDateOf(day: EpochDay): string {

@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely';
-import { DateTime } from 'luxon';
 import type { Db } from '../database.js';
 import { cadenceWeeksSql } from './schedule-sql.js';
 import type { Cadence, Checkin, CheckinAnswer, CheckinAnswerRow } from '../schema.js';
@@ -24,7 +23,39 @@ export type CheckinCandidate = {
   start_date: string;
   length_weeks: number;
   response_window_days: number;
+  /** The two people's zones and out of office (null when the person is not known yet). */
+  mentor_zone: string | null;
+  mentor_away_from: string | null;
+  mentor_away_until: string | null;
+  mentee_zone: string | null;
+  mentee_away_from: string | null;
+  mentee_away_until: string | null;
+  /** The pair has a meeting moved or cancelled around now. */
+  has_changes: boolean;
+  /** With has_changes: the pair's weeks planned in the last three weeks. */
+  recent_weeks: string[];
 };
+
+/** A page of planned check-ins as parallel arrays, one entry per pair (times as ISO strings). */
+export type PlannedCheckinPage = {
+  pairingIds: number[];
+  weekKeys: string[];
+  promptAt: string[];
+  closesAt: string[];
+  meetingAt: (string | null)[];
+  cancelled: boolean[];
+  channels: string[];
+  startedAt: string[];
+  mentorIds: string[];
+  mentorRemindAt: string[];
+  mentorDueAt: string[];
+  menteeIds: string[];
+  menteeRemindAt: string[];
+  menteeDueAt: string[];
+};
+
+/** The advisory lock namespace of check-in planning (pair locks use their own, see pair-activity-repository). */
+const planningLockNamespace = 16_0015;
 
 export function createCheckinRepository(db: Db) {
   /** Sessions per pair of the pairings `which` picks (alias p), up to and including the ISO week `upToWeek`. */
@@ -41,36 +72,14 @@ export function createCheckinRepository(db: Db) {
     return new Map(r.rows.map((x) => [x.pairing_id, Number(x.n)]));
   }
 
-  return {
-    /**
-     * Active pairings whose check-in for the current week (in their zone) may be due and that have no
-     * check-in row for that week yet, among the next `limit` pairings after `afterPairingId`. The time is
-     * computed in SQL only to keep the candidate list short (the program's slot, or the end of the pair's
-     * own meeting plus the program's hours, in the weeks its cadence asks; last week's meeting when its
-     * question falls into this week; any pair with a meeting moved in the last week); the service
-     * recomputes it with luxon (holidays, reschedules, program range) before planning. Paging walks the
-     * primary key first, so a pass costs the same per page however many pairings there are.
-     */
-    async dueCandidates(
-      now: Date,
-      afterPairingId: number,
-      limit: number,
-    ): Promise<{ rows: CheckinCandidate[]; scannedTo: number | null }> {
-      const window = await db
-        .selectFrom('pairings')
-        .select((eb) => eb.fn.max('id').as('last'))
-        .where('id', 'in', db.selectFrom('pairings').select('id').where('id', '>', afterPairingId).orderBy('id').limit(limit))
-        .executeTakeFirst();
-      const last = window?.last ?? null;
-      if (last === null) return { rows: [], scannedTo: null };
-      // Every zone's current ISO week is the UTC week of now, a day before or a day after: a constant
-      // bound lets the index skip all older check-ins, the per-zone key keeps the test exact.
-      const weeks = [-8, -1, 0, 1]
-        .map((d) => DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ days: d }))
-        .map((d) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`);
-      const rows = await sql<CheckinCandidate>`
-        with c as (
-          select p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
+  /** The due-pairs statement of dueCandidates() and forEachDuePage(). */
+  function dueCandidatesQuery(now: Date) {
+    // The earlier of the two instants a local time has when clocks fall back (PostgreSQL may take either).
+    const earliest = (local: RawBuilder<unknown>, zone: RawBuilder<unknown>) =>
+      sql`least((${local}) at time zone ${zone}, ((${local}) - interval '1 hour') at time zone ${zone} + interval '1 hour')`;
+    const slack = sql`interval '2 hours'`;
+    // A pair's schedule as the rules read it (its own overrides, else its program's), from pairings p and programs pr.
+    const pairColumns = sql`p.id as pairing_id, p.program_id, p.mentor_id, p.mentee_id, p.conversation_id,
                  coalesce(p.checkin_weekday, pr.checkin_weekday) as weekday,
                  coalesce(p.checkin_time, pr.checkin_time) as time,
                  coalesce(p.checkin_zone, pr.time_zone) as zone,
@@ -80,50 +89,240 @@ export function createCheckinRepository(db: Db) {
                  coalesce(p.meeting_minutes, 0) as meeting_minutes,
                  pr.checkin_after_hours, pr.cadence, pr.session_target,
                  pr.start_date, pr.length_weeks, coalesce(p.reply_within_days, pr.response_window_days) as response_window_days,
-                 ${cadenceWeeksSql('pr')} as every
+                 ${cadenceWeeksSql('pr')} as every`;
+    return sql<CheckinCandidate>`
+        with live as (
+          select ${pairColumns}
           from pairings p
           join programs pr on pr.id = p.program_id
-          where p.id > ${afterPairingId} and p.id <= ${last}
-            and p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
+          where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
             and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date + 1
             and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date - 1
-        ), s as materialized (
-          select c.*,
+        ), k as (
+          select c.pairing_id, c.program_id, c.start_date, c.length_weeks, c.every, c.zone,
+                 c.meeting_weekday is not null and c.meeting_time is not null as has_meeting,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_zone else c.zone end as slot_zone,
-                 coalesce(c.meeting_weekday, c.weekday) as slot_weekday,
+                 case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_weekday else c.weekday end as slot_weekday,
                  case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_time else c.time end as slot_time,
                  case when c.meeting_weekday is not null and c.meeting_time is not null
-                   then make_interval(mins => c.meeting_minutes + c.checkin_after_hours * 60) else interval '0' end as gap
-          from c
-        ), w as (
+                   then c.meeting_minutes + c.checkin_after_hours * 60 else 0 end as gap
+          from live c
+        ), s as materialized (
+          -- One row per distinct schedule: a few hundred for 100k pairs.
+          select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
+                 slot_zone, slot_weekday, slot_time, gap
+          from k
+        ), sm as (
           select s.*, date_trunc('week', ${now}::timestamptz at time zone s.slot_zone) as monday from s
+        ), sw as materialized (
+          -- This week's (w = 0) and, after a meeting, last week's (w = 1) question of each schedule.
+          select s.*, w.w, w.monday_w, w.agreed, w.agreed + make_interval(mins => s.gap) as unshifted
+          from sm s
+          cross join lateral (
+            select w, s.monday - make_interval(days => 7 * w) as monday_w,
+                   ${earliest(sql`s.monday - make_interval(days => 7 * w) + make_interval(days => s.slot_weekday - 1) + s.slot_time::time`, sql`s.slot_zone`)} as agreed
+            from generate_series(0, case when s.has_meeting then 1 else 0 end) w
+          ) w
+          where ((w.monday_w::date - date_trunc('week', s.start_date)::date) / 7) % s.every = 0
+            -- A holiday only moves a question later: schedules not due before it are done with here.
+            and w.agreed + make_interval(mins => s.gap) <= ${now}::timestamptz
+        ), shifted as materialized (
+          -- A holiday moves the question to the next day that is not one (a fixed slot stays in its week).
+          select sw.*, case
+              when not exists (
+                select 1 from program_holidays h
+                where h.program_id = sw.program_id
+                  and h.day between (sw.unshifted at time zone sw.slot_zone)::date and (sw.unshifted at time zone sw.slot_zone)::date + 7)
+              then 0
+              else (
+                select min(d) from generate_series(0, 7) d
+                where not exists (
+                  select 1 from program_holidays h
+                  where h.program_id = sw.program_id and h.day = ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => d))::date))
+              end as shift
+          from sw
+        ), due as materialized (
+          select sw.program_id, sw.start_date, sw.length_weeks, sw.every, sw.zone, sw.has_meeting,
+                 sw.slot_zone, sw.slot_weekday, sw.slot_time, sw.gap,
+                 to_char(sw.monday_w, 'IYYY-"W"IW') as week_key
+          from shifted sw
+          cross join lateral (
+            select ${earliest(sql`(sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift)`, sql`sw.slot_zone`)} as prompt_at
+          ) q
+          where sw.shift is not null
+            and (sw.has_meeting or ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift))::date < sw.monday_w::date + 7)
+            and q.prompt_at <= ${now}::timestamptz
+            and (sw.w = 0 or q.prompt_at at time zone sw.slot_zone >= sw.monday)
+            and case when sw.has_meeting then sw.agreed else q.prompt_at end
+                between (sw.start_date::timestamp at time zone sw.zone) - ${slack}
+                    and ((sw.start_date + sw.length_weeks * 7)::timestamp at time zone sw.zone) + ${slack}
+        ), pick as (
+          select k.pairing_id from k
+          join due using (program_id, start_date, length_weeks, every, zone, has_meeting,
+                          slot_zone, slot_weekday, slot_time, gap)
+          where not exists (select 1 from checkins x where x.pairing_id = k.pairing_id and x.week_key = due.week_key)
+          union
+          -- A meeting moved (or cancelled) in the last week: its week is decided by the service until planned.
+          select k.pairing_id from k
+          join reschedules r on r.pairing_id = k.pairing_id
+          where k.has_meeting
+            and ((r.new_at + make_interval(mins => k.gap) <= ${now}::timestamptz and r.new_at > ${now}::timestamptz - interval '8 days')
+              or (r.cancelled and r.original_at <= ${now}::timestamptz and r.original_at > ${now}::timestamptz - interval '8 days'))
+            and not exists (
+              select 1 from checkins x
+              where x.pairing_id = k.pairing_id and x.week_key = to_char(r.original_at at time zone k.slot_zone, 'IYYY-"W"IW'))
+        ), picked as materialized (
+          select distinct pairing_id from pick
+        ), c as (
+          -- Only the pairs picked are read again, by key (a quiet minute reads none).
+          select ${pairColumns}
+          from picked join pairings p on p.id = picked.pairing_id join programs pr on pr.id = p.program_id
         )
-        select pairing_id, program_id, mentor_id, mentee_id, conversation_id, weekday, time, zone,
-               meeting_weekday, meeting_time, case when meeting_weekday is not null then meeting_zone end as meeting_zone,
-               case when meeting_weekday is not null then meeting_minutes end as meeting_minutes,
-               checkin_after_hours, cadence, session_target, start_date, length_weeks, response_window_days
-        from w
-        where (
-            ((monday::date - date_trunc('week', start_date)::date) / 7) % every = 0
-            and ((monday + make_interval(days => slot_weekday - 1) + slot_time::time) at time zone slot_zone) + gap <= ${now}::timestamptz
-            and not exists (
-              select 1 from checkins k
-              where k.pairing_id = w.pairing_id and k.week_key in (${weeks[1]}, ${weeks[2]}, ${weeks[3]})
-                and k.week_key = to_char(monday, 'IYYY-"W"IW'))
-          ) or (
-            gap > interval '0'
-            and ((monday::date - 7 - date_trunc('week', start_date)::date) / 7) % every = 0
-            and ((monday - interval '7 days' + make_interval(days => slot_weekday - 1) + slot_time::time) at time zone slot_zone) + gap
-                between (monday at time zone slot_zone) and ${now}::timestamptz
-            and not exists (
-              select 1 from checkins k
-              where k.pairing_id = w.pairing_id and k.week_key in (${weeks[0]}, ${weeks[1]}, ${weeks[2]})
-                and k.week_key = to_char(monday - interval '7 days', 'IYYY-"W"IW'))
-          ) or exists (
-            select 1 from reschedules r
-            where r.pairing_id = w.pairing_id and r.new_at <= ${now}::timestamptz and r.new_at > ${now}::timestamptz - interval '8 days')
-        order by pairing_id`.execute(db);
-      return { rows: rows.rows, scannedTo: last };
+        select c.pairing_id, c.program_id, c.mentor_id, c.mentee_id, c.conversation_id, c.weekday, c.time, c.zone,
+               c.meeting_weekday, c.meeting_time, c.checkin_after_hours, c.cadence, c.session_target, c.start_date,
+               c.length_weeks, c.response_window_days,
+               case when c.meeting_weekday is not null then c.meeting_zone end as meeting_zone,
+               case when c.meeting_weekday is not null then c.meeting_minutes end as meeting_minutes,
+               m.time_zone as mentor_zone, m.away_from as mentor_away_from, m.away_until as mentor_away_until,
+               e.time_zone as mentee_zone, e.away_from as mentee_away_from, e.away_until as mentee_away_until,
+               -- Only these need the pair's moved meetings read (a window wider than the service's).
+               exists (select 1 from reschedules r where r.pairing_id = c.pairing_id
+                         and r.original_at >= ${now}::timestamptz - interval '22 days'
+                         and r.original_at < ${now}::timestamptz + interval '15 days') as has_changes,
+        -- and their weeks planned lately, so the service skips a week it would find planned.
+               array(select x.week_key from checkins x
+                     where x.pairing_id = c.pairing_id and x.week_key >= to_char(${now}::timestamptz - interval '22 days', 'IYYY-"W"IW')
+                       and exists (select 1 from reschedules r where r.pairing_id = c.pairing_id
+                                     and r.original_at >= ${now}::timestamptz - interval '22 days'
+                                     and r.original_at < ${now}::timestamptz + interval '15 days')) as recent_weeks
+        from c
+        left join people m on m.slack_id = c.mentor_id
+        left join people e on e.slack_id = c.mentee_id
+        -- Nobody is asked while away: with both away the week waits for the first back.
+        where not (
+          coalesce((${now}::timestamptz at time zone m.time_zone)::date between coalesce(m.away_from, '-infinity') and m.away_until, false)
+          and coalesce((${now}::timestamptz at time zone e.time_zone)::date between coalesce(e.away_from, '-infinity') and e.away_until, false))
+        order by c.pairing_id`;
+  }
+
+  return {
+    /**
+     * Every active pair whose check-in is due at `now` and not planned yet, in one statement over all
+     * pairings (a quiet minute costs this one statement). The time of each distinct schedule (program,
+     * zone, weekday, time, the meeting's length plus the hours after it) is computed once, in a
+     * materialized step, for this week and the last: the slot moved past the program's holidays, in the
+     * weeks its cadence asks, inside the program; then joined back to the pairs whose week has no
+     * check-in row yet. Pairs with a meeting moved or cancelled in the last week come along until that
+     * week is planned, and pairs with both people away are left out. SQL only keeps the list short and
+     * errs on the early side (the earlier instant of a repeated local time, an hour's slack at the
+     * program's edges): the service decides with the time rules in domain/ (luxon) what is planned.
+     */
+    async dueCandidates(now: Date): Promise<CheckinCandidate[]> {
+      return (await dueCandidatesQuery(now).execute(db)).rows;
+    },
+
+    /**
+     * A planning pass: the same pairs, handed to `onPage` a page at a time from a cursor, in one
+     * transaction that holds the planning lock until the pass is over (every page written). The lock is
+     * taken in its own statement first, so another replica's pass waits for this one and then, in a new
+     * statement, sees its weeks planned; within the pass, pages hold disjoint pairs and may be written side
+     * by side. The cursor keeps each result small: 70k pairs parsed at once held the event loop for most of
+     * 100 ms, a batch of a few hundred for a few. A quiet minute costs the lock, the declare and one empty fetch.
+     */
+    async forEachDuePage(
+      now: Date,
+      pageSize: number,
+      /** Each batch from the cursor (`last` for the final one, which may be empty). */
+      onPage: (page: CheckinCandidate[], last: boolean) => Promise<void>,
+      /** Waits for the pass's writes still under way: the lock is held until they are over, even on failure. */
+      drain: () => Promise<void>,
+    ): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${planningLockNamespace}::int4, 0)`.execute(trx);
+        try {
+          await pages(trx);
+        } finally {
+          await drain();
+        }
+      });
+
+      async function pages(trx: Db) {
+        await sql`declare due_checkins no scroll cursor for ${dueCandidatesQuery(now)}`.execute(trx);
+        for (;;) {
+          const page =
+            await sql<CheckinCandidate>`fetch forward ${sql.lit(Math.max(1, Math.floor(pageSize)))} from due_checkins`.execute(
+              trx,
+            );
+          const last = page.rows.length < pageSize;
+          await onPage(page.rows, last);
+          if (last) break;
+        }
+      }
+    },
+
+    /** The holidays of each of these programs ('YYYY-MM-DD'), for the pass that plans their pairs. */
+    async holidaysOf(programIds: readonly number[]): Promise<Map<number, string[]>> {
+      const byProgram = new Map<number, string[]>(programIds.map((id) => [id, []]));
+      if (programIds.length === 0) return byProgram;
+      const rows = await db
+        .selectFrom('program_holidays')
+        .select(['program_id', 'day'])
+        .where('program_id', 'in', programIds)
+        .orderBy('day')
+        .execute();
+      for (const r of rows) byProgram.get(r.program_id)?.push(r.day);
+      return byProgram;
+    },
+
+    /**
+     * Writes a page of planned check-ins in one statement: each week's check-in row, the outbox delivery
+     * that carries its message (rendered when it is sent) and what each of the two people owes, all from
+     * arrays (a few parameters however long the page). Weeks already planned are left alone; called within
+     * forEachDuePage(), under its planning lock. Times are ISO strings, computed by the service's time rules (domain/, luxon).
+     */
+    async writePlanned(now: Date, page: PlannedCheckinPage): Promise<number> {
+      if (page.pairingIds.length === 0) return 0;
+      const r = await sql<{ planned: number }>`
+        with input as materialized (
+          select * from unnest(
+            ${page.pairingIds}::int[], ${page.weekKeys}::text[], ${page.promptAt}::timestamptz[],
+            ${page.closesAt}::timestamptz[], ${page.meetingAt}::timestamptz[], ${page.cancelled}::bool[],
+            ${page.channels}::text[], ${page.startedAt}::timestamptz[],
+            ${page.mentorIds}::text[], ${page.mentorRemindAt}::timestamptz[], ${page.mentorDueAt}::timestamptz[],
+            ${page.menteeIds}::text[], ${page.menteeRemindAt}::timestamptz[], ${page.menteeDueAt}::timestamptz[]
+          ) as t(pairing_id, week_key, prompt_at, closes_at, meeting_at, cancelled, channel, started_at,
+                 mentor_id, mentor_remind_at, mentor_due_at, mentee_id, mentee_remind_at, mentee_due_at)
+        ), fresh as materialized (
+          -- Weeks another pass planned first are skipped; ids are drawn here so the rows can name each other.
+          select i.*, nextval(pg_get_serial_sequence('checkins', 'id'))::int as checkin_id,
+                 'checkin:' || i.pairing_id || ':' || i.week_key as dedupe_key
+          from input i
+          where not exists (select 1 from checkins c where c.pairing_id = i.pairing_id and c.week_key = i.week_key)
+        ), keyed as materialized (
+          -- A message already stored under the week's key (its check-in was erased) is linked, not resent.
+          -- (one index probe per row: a join would read the whole outbox for each page)
+          select f.*, coalesce(f.old_delivery_id, nextval(pg_get_serial_sequence('deliveries', 'id'))::int) as delivery_id
+          from (select f.*, (select o.id from deliveries o where o.dedupe_key = f.dedupe_key) as old_delivery_id from fresh f) f
+        ), d as (
+          insert into deliveries (id, dedupe_key, kind, pairing_id, channel, payload, not_before, expires_at)
+          select delivery_id, dedupe_key, 'checkin', pairing_id, channel,
+                 jsonb_build_object('render', jsonb_build_object('kind', 'checkin', 'ids', jsonb_build_object('checkinId', checkin_id))),
+                 ${now}::timestamptz, closes_at
+          from keyed where old_delivery_id is null
+        ), c as (
+          insert into checkins (id, pairing_id, week_key, prompt_at, closes_at, meeting_at, meeting_cancelled, delivery_id)
+          select checkin_id, pairing_id, week_key, prompt_at, closes_at, meeting_at, cancelled, delivery_id from keyed
+          returning id
+        ), e as (
+          insert into expectations (pairing_id, kind, subject, source_ref, started_at, remind_at, due_at)
+          select k.pairing_id, 'checkin', x.subject, k.checkin_id::text, k.started_at, x.remind_at, x.due_at
+          from keyed k
+          cross join lateral (values (1, k.mentor_id, k.mentor_remind_at, k.mentor_due_at),
+                                     (2, k.mentee_id, k.mentee_remind_at, k.mentee_due_at)) x(n, subject, remind_at, due_at)
+          order by k.checkin_id, x.n
+        )
+        select count(*)::int as planned from c`.execute(db);
+      return r.rows[0]?.planned ?? 0;
     },
 
     /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { isInPair } from '../../domain/authorization.js';
-import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
+import type { CheckinCandidate, CheckinRepository, PlannedCheckinPage } from '../../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
@@ -12,8 +12,8 @@ import type { SessionLogRepository } from '../../db/repositories/session-log-rep
 import { userTextOrNull } from '../../messages/text.js';
 import type { Transact, WithPairLock } from '../../db/repositories/index.js';
 import type { Checkin, CheckinAnswer } from '../../db/schema.js';
-import { dueCheckinSlot, type MeetingChange, type PairCheckinSlot } from '../../domain/checkin-slot.js';
-import { awayUntilEnd } from '../../domain/away.js';
+import { dueCheckinSlot, type MeetingChange, type PairCheckinSchedule, type PairCheckinSlot } from '../../domain/checkin-slot.js';
+import { awayUntilEnd, type Away } from '../../domain/away.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { logThisSessionOffer } from '../../messages/session-log.js';
@@ -57,153 +57,176 @@ export function createCheckinService(deps: {
   /**
    * Plans this week's check-in for every pair whose slot has come: the check-in row, the message in
    * the outbox and what each person owes, in one transaction per page. Only the current week is ever
-   * planned, so a pass after downtime asks once, late, rather than replaying missed weeks.
+   * planned, so a pass after downtime asks once, late, rather than replaying missed weeks. One statement
+   * finds the pairs due (a quiet minute costs nothing more); thousands of pairs share a few hundred
+   * schedules, so each distinct slot, deadline and week label is computed once per pass.
    */
-  async function plan(pageSize = 500, scanSize = 5_000): Promise<number> {
+  async function plan(pageSize = 2_000): Promise<number> {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
-    const holidaysByProgram = new Map<number, Holidays>();
-    // Thousands of pairs share a few hundred schedules, and every zone lookup in luxon is costly: the
-    // pure time rules are computed once per distinct input of this pass.
-    const slotFor = memo<PairCheckinSlot | null>();
-    const deadlinesFor = memo<ReturnType<typeof responseDeadlines>>();
-    // The pass shares the event loop with the bot's requests: it never computes for long without a break.
-    const breather = pauseEvery(10);
+    const holidays = new Map<number, Holidays>();
+    // Programs with the same holidays share one set id, so their deadlines are computed once.
+    const holidaySetId = new Map<number, string>();
+    const slotOf = memo<PairCheckinSlot | null>();
+    const deadlinesOf = memo<IsoDeadlines>();
+    // Each distinct slot's instants as the statement takes them, once per pass.
+    const isoOf = memoBy<PairCheckinSlot, { promptAt: string; closesAt: string; meetingAt: string | null }>();
+    // Computing shares the event loop with the bot's requests: a turn every 5 ms of it (on a busy machine the
+    // database takes a core, and a slice of computing can take twice its time).
+    const breather = pauseEvery(5);
     let planned = 0;
-    let after = 0;
-    for (;;) {
-      // Scan pairings in wide windows (few queries on a quiet minute), plan in pages of pageSize.
-      const { rows: scanned, scannedTo } = await deps.checkins.dueCandidates(now, after, scanSize);
-      if (scannedTo === null) break;
-      after = scannedTo;
-      for (let i = 0; i < scanned.length; i += pageSize) planned += await planPage(scanned.slice(i, i + pageSize));
-    }
+    // Pages are computed here while the database writes those before, two at a time (disjoint pairs, under
+    // the pass's lock), so the pass takes about the longest of the three rather than their sum.
+    const writing: Promise<number>[] = [];
+    // Pairs arrive from the cursor in small batches (parsing a batch holds the event loop) and are
+    // planned and written in pages.
+    let batch: CheckinCandidate[] = [];
+    await deps.checkins.forEachDuePage(
+      now,
+      Math.min(pageSize, 400),
+      async (fetched, last) => {
+        batch.push(...fetched);
+        if (batch.length >= pageSize || (last && batch.length > 0)) await planBatch();
+      },
+      async () => {
+        for (const r of await Promise.allSettled(writing.splice(0))) {
+          if (r.status === 'rejected') throw r.reason;
+          planned += r.value;
+        }
+      },
+    );
     if (planned > 0) log.info({ planned }, 'check-ins planned');
     return planned;
 
-    async function planPage(page: Awaited<ReturnType<CheckinRepository['dueCandidates']>>['rows']): Promise<number> {
-      const people = new Map(
-        (await deps.people.findMany([...new Set(page.flatMap((c) => [c.mentor_id, c.mentee_id]))])).map((p) => [p.slack_id, p]),
-      );
-      for (const c of page) {
-        if (!holidaysByProgram.has(c.program_id))
-          holidaysByProgram.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
+    async function planBatch() {
+      const candidates = batch;
+      batch = [];
+      const programs = [...new Set(candidates.map((c) => c.program_id))].filter((id) => !holidays.has(id));
+      for (const [programId, days] of await deps.checkins.holidaysOf(programs)) {
+        holidays.set(programId, holidaySet(days));
+        holidaySetId.set(programId, days.join(','));
       }
       const changes = new Map<number, MeetingChange[]>();
-      for (const r of await deps.reschedules.forPairings(
-        page.filter((c) => c.meeting_weekday !== null).map((c) => c.pairing_id),
-        nowDt.minus({ weeks: 3 }).toJSDate(),
-        nowDt.plus({ weeks: 2 }).toJSDate(),
-      ))
-        changes.set(r.pairing_id, [
-          ...(changes.get(r.pairing_id) ?? []),
-          { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
-        ]);
-      const slots = new Map<number, { candidate: (typeof page)[number]; slot: PairCheckinSlot; startedAt: DateTime }>();
+      const moved = candidates.filter((c) => c.meeting_weekday !== null && c.has_changes).map((c) => c.pairing_id);
+      if (moved.length > 0)
+        for (const r of await deps.reschedules.forPairings(
+          moved,
+          nowDt.minus({ weeks: 3 }).toJSDate(),
+          nowDt.plus({ weeks: 2 }).toJSDate(),
+        ))
+          changes.set(r.pairing_id, [
+            ...(changes.get(r.pairing_id) ?? []),
+            { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
+          ]);
+      const rows = await computePage(candidates, changes);
+      if (writing.length >= 2) planned += await (writing.shift() ?? 0);
+      if (!rows) return;
+      const write = writePage(rows);
+      // Awaited in turn (or by drain); a failure meanwhile is not an unhandled rejection.
+      write.catch(() => undefined);
+      writing.push(write);
+    }
+
+    async function writePage(rows: PlannedCheckinPage): Promise<number> {
+      // One statement per page: the check-in, its message in the outbox (rendered when sent) and what each
+      // person owes are written together.
+      const created = await deps.checkins.writePlanned(now, rows);
+      // Sending starts with the first page instead of waiting for the whole pass.
+      if (created > 0) deps.onEnqueued();
+      return created;
+    }
+
+    /** The rows of a page of candidates: those due now, with their slot and both people's deadlines. */
+    async function computePage(
+      page: CheckinCandidate[],
+      changes: Map<number, MeetingChange[]>,
+    ): Promise<PlannedCheckinPage | null> {
+      const slots = new Map<number, PlannedSlot>();
       for (const c of page) {
         await breather();
-        const holidays = holidaysByProgram.get(c.program_id) ?? new Set<string>();
-        const moved = changes.get(c.pairing_id);
-        const key = moved
-          ? [c.pairing_id]
-          : [c.program_id, c.weekday, c.time, c.zone, c.meeting_weekday, c.meeting_time, c.meeting_zone, c.meeting_minutes];
-        const slot = slotFor(key, () =>
-          dueCheckinSlot(nowDt, {
-            weekday: c.weekday,
-            time: c.time,
-            zone: c.zone,
-            holidays,
-            programStartDate: c.start_date,
-            programLengthWeeks: c.length_weeks,
-            meeting:
-              c.meeting_weekday !== null && c.meeting_time !== null
-                ? {
-                    weekday: c.meeting_weekday,
-                    time: c.meeting_time,
-                    zone: c.meeting_zone ?? c.zone,
-                    minutes: c.meeting_minutes ?? 0,
-                  }
-                : null,
-            afterHours: c.checkin_after_hours,
-            cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
-            changes: moved ?? [],
-          }),
-        );
-        if (!slot) continue;
+        const pairChanges = changes.get(c.pairing_id) ?? [];
+        const schedule = pairSchedule(c, holidays.get(c.program_id) ?? new Set<string>(), pairChanges);
+        // A pair with moved meetings has a slot of its own; every other pair shares its schedule's.
+        const slot =
+          pairChanges.length > 0
+            ? dueCheckinSlot(nowDt, schedule)
+            : slotOf(
+                [
+                  c.program_id,
+                  c.weekday,
+                  c.time,
+                  c.zone,
+                  schedule.meeting?.weekday,
+                  schedule.meeting?.time,
+                  schedule.meeting?.zone,
+                  schedule.meeting?.minutes,
+                ],
+                () => dueCheckinSlot(nowDt, schedule),
+              );
+        if (!slot || c.recent_weeks.includes(slot.weekKey)) continue;
         // Nobody is asked while away: with both away the week waits for the first back; with one away, the
         // question goes out and the clock for both starts when they are back.
-        const back = [c.mentor_id, c.mentee_id].map((id) => awayUntilEnd(people.get(id), nowDt));
+        const back = [
+          awayUntilEnd(
+            c.mentor_zone === null ? undefined : awayOf(c.mentor_zone, c.mentor_away_from, c.mentor_away_until),
+            nowDt,
+          ),
+          awayUntilEnd(
+            c.mentee_zone === null ? undefined : awayOf(c.mentee_zone, c.mentee_away_from, c.mentee_away_until),
+            nowDt,
+          ),
+        ];
         if (back.every((b) => b !== null)) continue;
         // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
         const startedAt = DateTime.max(slot.promptAt, nowDt, ...back.filter((b) => b !== null));
         slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
-      // One transaction and three statements per page: the check-ins, their messages, what each person owes.
-      const created = await deps.transact(async (tx) => {
-        const rows = await tx.checkins.createMany(
-          [...slots.values()].map(({ candidate, slot }) => ({
-            pairingId: candidate.pairing_id,
-            weekKey: slot.weekKey,
-            promptAt: slot.promptAt.toJSDate(),
-            closesAt: slot.closesAt.toJSDate(),
-            meetingAt: slot.meetingAt?.toJSDate() ?? null,
-            meetingCancelled: slot.cancelled,
-          })),
-        );
-        const deliveries = [];
-        const expectations = [];
-        for (const checkin of rows) {
-          await breather();
-          const entry = slots.get(checkin.pairing_id);
-          if (!entry) continue;
-          const { candidate: c, slot, startedAt } = entry;
-          deliveries.push({
-            dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
-            kind: 'checkin',
-            pairingId: c.pairing_id,
-            channel: c.conversation_id,
-            // Rendered by the sender when it posts (renderMessage), so a late message shows who has answered.
-            payload: { render: { kind: 'checkin', ids: { checkinId: checkin.id } } },
-            notBefore: now,
-            // A question about a week that is over would only confuse: cancelled if it cannot go out in time.
-            expiresAt: checkin.closes_at,
-          });
-          for (const subject of [c.mentor_id, c.mentee_id]) {
-            const zone = people.get(subject)?.time_zone ?? c.zone;
-            const d = deadlinesFor([startedAt.toMillis(), c.response_window_days, zone, c.program_id], () =>
-              responseDeadlines(
-                startedAt,
-                c.response_window_days,
-                zone,
-                holidaysByProgram.get(c.program_id) ?? new Set<string>(),
-              ),
-            );
-            expectations.push({
-              pairingId: c.pairing_id,
-              kind: 'checkin' as const,
-              subject,
-              sourceRef: String(checkin.id),
-              startedAt: startedAt.toJSDate(),
-              remindAt: d.remindAt.toJSDate(),
-              dueAt: d.dueAt.toJSDate(),
-            });
-          }
-        }
-        await tx.deliveries.enqueueMany(deliveries);
-        // Each check-in keeps a link to its message, so answering it finds the message without its key.
-        const ids = await tx.deliveries.idsByKeys(deliveries.map((d) => d.dedupeKey));
-        await tx.checkins.linkDeliveries(
-          rows.flatMap((r) => {
-            const deliveryId = ids.get(checkinDeliveryKey(r.pairing_id, r.week_key));
-            return deliveryId === undefined ? [] : [{ checkinId: r.id, deliveryId }];
+      if (slots.size === 0) return null;
+      const rows: PlannedCheckinPage = {
+        pairingIds: [],
+        weekKeys: [],
+        promptAt: [],
+        closesAt: [],
+        meetingAt: [],
+        cancelled: [],
+        channels: [],
+        startedAt: [],
+        mentorIds: [],
+        mentorRemindAt: [],
+        mentorDueAt: [],
+        menteeIds: [],
+        menteeRemindAt: [],
+        menteeDueAt: [],
+      };
+      for (const { candidate: c, slot, startedAt } of slots.values()) {
+        await breather();
+        const times = isoOf(slot, () => ({
+          promptAt: iso(slot.promptAt),
+          closesAt: iso(slot.closesAt),
+          meetingAt: slot.meetingAt ? iso(slot.meetingAt) : null,
+        }));
+        const [mentor, mentee] = ([c.mentor_zone ?? c.zone, c.mentee_zone ?? c.zone] as const).map((zone) =>
+          deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, holidaySetId.get(c.program_id)], () => {
+            const d = responseDeadlines(startedAt, c.response_window_days, zone, holidays.get(c.program_id) ?? new Set<string>());
+            return { remindAt: iso(d.remindAt), dueAt: iso(d.dueAt) };
           }),
-        );
-        await tx.expectations.createMany(expectations);
-        return rows.length;
-      });
-      // Sending starts with the first page instead of waiting for the whole pass.
-      if (created > 0) deps.onEnqueued();
-      return created;
+        ) as [IsoDeadlines, IsoDeadlines];
+        rows.pairingIds.push(c.pairing_id);
+        rows.weekKeys.push(slot.weekKey);
+        rows.promptAt.push(times.promptAt);
+        rows.closesAt.push(times.closesAt);
+        rows.meetingAt.push(times.meetingAt);
+        rows.cancelled.push(slot.cancelled);
+        rows.channels.push(c.conversation_id);
+        rows.startedAt.push(iso(startedAt));
+        rows.mentorIds.push(c.mentor_id);
+        rows.mentorRemindAt.push(mentor.remindAt);
+        rows.mentorDueAt.push(mentor.dueAt);
+        rows.menteeIds.push(c.mentee_id);
+        rows.menteeRemindAt.push(mentee.remindAt);
+        rows.menteeDueAt.push(mentee.dueAt);
+      }
+      return rows;
     }
   }
 
@@ -433,8 +456,51 @@ export function createCheckinService(deps: {
 
 export type CheckinService = ReturnType<typeof createCheckinService>;
 
-/** A pure function's results by their inputs (the key's parts, joined), for as long as one pass. */
-function memo<R>(): (key: readonly unknown[], compute: () => R) => R {
+type PlannedSlot = { candidate: CheckinCandidate; slot: PairCheckinSlot; startedAt: DateTime };
+
+/** The time rules' view of a candidate pair. */
+function pairSchedule(c: CheckinCandidate, holidays: Holidays, changes: readonly MeetingChange[]): PairCheckinSchedule {
+  return {
+    weekday: c.weekday,
+    time: c.time,
+    zone: c.zone,
+    holidays,
+    programStartDate: c.start_date,
+    programLengthWeeks: c.length_weeks,
+    meeting:
+      c.meeting_weekday !== null && c.meeting_time !== null
+        ? { weekday: c.meeting_weekday, time: c.meeting_time, zone: c.meeting_zone ?? c.zone, minutes: c.meeting_minutes ?? 0 }
+        : null,
+    afterHours: c.checkin_after_hours,
+    cadence: { cadence: c.cadence, sessionTarget: c.session_target, lengthWeeks: c.length_weeks },
+    changes,
+  };
+}
+
+function awayOf(time_zone: string, away_from: string | null, away_until: string | null): Away {
+  return { time_zone, away_from, away_until };
+}
+
+type IsoDeadlines = { remindAt: string; dueAt: string };
+
+const iso = (t: DateTime) => new Date(t.toMillis()).toISOString();
+
+/** A value computed once per object (here: per memoized slot) for as long as one pass. */
+function memoBy<K extends object, R>(): (key: K, compute: () => R) => R {
+  const results = new WeakMap<K, R>();
+  return (key, compute) => {
+    const known = results.get(key);
+    if (known !== undefined) return known;
+    const r = compute();
+    results.set(key, r);
+    return r;
+  };
+}
+
+type Memo<R> = (key: readonly unknown[], compute: () => R) => R;
+
+/** A pure function's results by its inputs (the key's parts, joined), for as long as one pass. */
+function memo<R>(): Memo<R> {
   const results = new Map<string, R>();
   return (key, compute) => {
     const k = key.join('|');
