@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { createAlertService } from './alerts/alert-service.js';
 import { createCalendarService } from './calendar/calendar-service.js';
 import { createChartService } from './charts/chart-service.js';
-import { createCheckinService } from './checkins/checkin-service.js';
+import { createCheckinService, type CheckinPlanningOptions } from './checkins/checkin-service.js';
 import type { Clock } from './clock.js';
 import { createDeliverySender, type DeliverySenderOptions } from './outbox/delivery-sender.js';
 import { createDeliveryPruning, type DeliveryPruningOptions } from './outbox/delivery-pruning.js';
@@ -52,6 +52,8 @@ export type ServiceOptions = {
   >;
   /** Font files for chart text beyond the shipped font (CHART_FONT). */
   chartFonts?: readonly string[];
+  /** Check-in planning's page size and page writes in flight (for tests that cut the database between pages). */
+  planning?: CheckinPlanningOptions;
   /** How long settled deliveries are kept (DELIVERY_RETENTION_DAYS), and how much one pass prunes. */
   pruning?: Partial<Pick<DeliveryPruningOptions, 'retentionDays' | 'batchSize' | 'batchesPerPass'>>;
 };
@@ -86,7 +88,16 @@ export function createServices(options: ServiceOptions) {
     checkAlertsChannel: programs.checkAlertsChannel,
     onEnqueued,
   });
-  const checkins = createCheckinService({ ...repos, people: repos.people, alerts, slack, clock, logger, onEnqueued });
+  const checkins = createCheckinService({
+    ...repos,
+    people: repos.people,
+    alerts,
+    slack,
+    clock,
+    logger,
+    onEnqueued,
+    planning: options.planning,
+  });
   renderers.register('checkin', checkins.renderMessage);
   // A check-in's response window starts when its message is posted, not when it was planned.
   renderers.onSent('checkin', checkins.startWindow);

@@ -526,6 +526,9 @@ describe('crash and outage on PostgreSQL', () => {
           clock,
           logger,
           sender: { channelGapMs: 5, workspacePerMinute: 60_000 },
+          // Pages of 300 written one at a time, so the cut below falls between two pages: the first committed,
+          // the second not sent whole. (With two in flight, either may be lost, each whole.)
+          planning: { pageSize: 300, writesAtOnce: 1 },
         });
         const tick = ticker;
 
@@ -647,7 +650,7 @@ describe('crash and outage on PostgreSQL', () => {
         // 10:30: Beta's 700 check-ins are planned in pages; the database goes away in the middle of the second page.
         now = Date.parse('2027-01-18T15:30:00Z');
         phase = 'database cut mid-tick';
-        const tripped = proxy.cutOnQuery('insert into "checkins"', 2);
+        const tripped = proxy.cutOnQuery('insert into checkins', 2);
         await expect(runTick(tick)).rejects.toThrow();
         await tripped;
         await tick.sender.idle();

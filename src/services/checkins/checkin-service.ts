@@ -23,8 +23,12 @@ import type { Clock } from '../clock.js';
 import { refuse, type Outcome } from '../outcome.js';
 import type { SlackPort } from '../slack-port.js';
 
-/** Page writes in flight during a planning pass. */
-const writesAtOnce = 2;
+export type CheckinPlanningOptions = {
+  /** Pairs planned and written per statement (2,000). */
+  pageSize?: number;
+  /** Page writes in flight while the next is computed (2: one at a time made a 72k pass 40% slower on 2 cores). */
+  writesAtOnce?: number;
+};
 
 export const checkinDeliveryKey = (pairingId: number, weekKey: string) => `checkin:${pairingId}:${weekKey}`;
 
@@ -54,8 +58,10 @@ export function createCheckinService(deps: {
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
+  planning?: CheckinPlanningOptions;
 }) {
   const log = deps.logger.child({ component: 'checkins' });
+  const writesAtOnce = deps.planning?.writesAtOnce ?? 2;
 
   /**
    * Plans this week's check-in for every pair whose slot has come: the check-in row, the message in
@@ -64,7 +70,7 @@ export function createCheckinService(deps: {
    * finds the pairs due (a quiet minute costs nothing more); thousands of pairs share a few hundred
    * schedules, so each distinct slot, deadline and week label is computed once per pass.
    */
-  async function plan(pageSize = 2_000): Promise<number> {
+  async function plan(pageSize = deps.planning?.pageSize ?? 2_000): Promise<number> {
     const now = deps.clock();
     const nowDt = DateTime.fromJSDate(now);
     const holidays = new Map<number, Holidays>();
