@@ -244,7 +244,16 @@ export function createCheckinService(deps: {
     actor: string,
     checkinId: number,
   ): Promise<
-    Outcome<{ checkin: Checkin; mentorId: string; menteeId: string; zone: string; programId: number; pairingId: number }>
+    Outcome<{
+      checkin: Checkin;
+      mentorId: string;
+      menteeId: string;
+      zone: string;
+      programId: number;
+      pairingId: number;
+      /** The rows read, so what follows in the same request does not read them again. */
+      rows: CheckinRows;
+    }>
   > {
     const checkin = await deps.checkins.get(checkinId);
     if (!checkin) return refuse('not_found', 'I could not find that check-in.');
@@ -266,6 +275,7 @@ export function createCheckinService(deps: {
       zone: pairing.checkin_zone ?? program?.time_zone ?? 'UTC',
       programId: pairing.program_id,
       pairingId: pairing.id,
+      rows: { pairing, program },
     };
   }
 
@@ -275,10 +285,10 @@ export function createCheckinService(deps: {
     return checkin ? renderFor(checkin) : undefined;
   }
 
-  async function renderFor(checkin: Checkin) {
-    const pairing = await deps.pairings.get(checkin.pairing_id);
+  async function renderFor(checkin: Checkin, known?: CheckinRows) {
+    const pairing = known?.pairing ?? (await deps.pairings.get(checkin.pairing_id));
     if (!pairing) return undefined;
-    const program = await deps.programs.get(pairing.program_id);
+    const program = known ? known.program : await deps.programs.get(pairing.program_id);
     const answers = (await deps.checkins.answers(checkin.id)).map((a) => ({ personId: a.person_id, answer: a.answer }));
     const zone = pairing.meeting_zone ?? pairing.checkin_zone ?? program?.time_zone ?? 'UTC';
     // Once someone says they met: which session this was, against the program's target.
@@ -299,14 +309,18 @@ export function createCheckinService(deps: {
   }
 
   /** Re-renders the check-in message with who has answered. */
-  async function refreshMessage(checkinId: number, where?: { channel: string; ts: string }): Promise<void> {
-    const checkin = await deps.checkins.get(checkinId);
+  async function refreshMessage(
+    checkinId: number,
+    where?: { channel: string; ts: string },
+    known?: { checkin: Checkin; rows: CheckinRows },
+  ): Promise<void> {
+    const checkin = known?.checkin ?? (await deps.checkins.get(checkinId));
     if (!checkin) return;
     const delivery = checkin.delivery_id === null ? undefined : await deps.deliveries.get(checkin.delivery_id);
     const channel = delivery?.sent_channel ?? where?.channel;
     const ts = delivery?.sent_ts ?? where?.ts;
     if (!channel || !ts) return;
-    const message = await renderFor(checkin);
+    const message = await renderFor(checkin, known?.rows);
     if (message) await deps.slack.updateMessage({ channel, ts, ...message });
   }
 
@@ -315,7 +329,7 @@ export function createCheckinService(deps: {
     checkinId: number,
     answer: CheckinAnswer | null,
     note?: Omit<CheckinNote, 'answer'>,
-  ): Promise<Outcome<{ checkin: Checkin; mentorId: string; pairingId: number }>> {
+  ): Promise<Outcome<{ checkin: Checkin; mentorId: string; pairingId: number; rows: CheckinRows }>> {
     const loaded = await load(actor, checkinId);
     if (!loaded.ok) return loaded;
     const now = deps.clock();
@@ -324,7 +338,7 @@ export function createCheckinService(deps: {
     await deps.withPairLock(loaded.pairingId, (tx) => tx.activity.meetCheckins(loaded.pairingId, now));
     await deps.alerts.autoResolve(loaded.pairingId, actor, ['checkin_unanswered']);
     if (answer === 'not_yet') await checkMissedMeetings(loaded.pairingId, loaded.programId, loaded.checkin, actor);
-    return { ok: true, checkin: loaded.checkin, mentorId: loaded.mentorId, pairingId: loaded.pairingId };
+    return { ok: true, checkin: loaded.checkin, mentorId: loaded.mentorId, pairingId: loaded.pairingId, rows: loaded.rows };
   }
 
   /** "Not yet" at this check-in and the one before: the pair has not met twice running; staff hear about it once. */
@@ -424,7 +438,8 @@ export function createCheckinService(deps: {
     async answer(actor: string, checkinId: number, answer: CheckinAnswer, where?: { channel: string; ts: string }) {
       const r = await recordAnswer(actor, checkinId, answer);
       if (!r.ok) return r;
-      await refreshMessage(checkinId, where);
+      // The check-in, pair and program this request already read (an answer changes none of them).
+      await refreshMessage(checkinId, where, r);
       return { ...r, offer: answer === 'met' && r.mentorId === actor ? logThisSessionOffer(r.pairingId) : null };
     },
     /**
@@ -465,6 +480,12 @@ export function createCheckinService(deps: {
 }
 
 export type CheckinService = ReturnType<typeof createCheckinService>;
+
+/** A check-in's pair and program as one request read them. */
+type CheckinRows = {
+  pairing: NonNullable<Awaited<ReturnType<PairingRepository['get']>>>;
+  program: Awaited<ReturnType<ProgramRepository['get']>>;
+};
 
 type PlannedSlot = { candidate: CheckinCandidate; slot: PairCheckinSlot; startedAt: DateTime };
 
