@@ -90,9 +90,11 @@ export function createProgramService(deps: {
       input: ProgramSettingsInput | ProgramSettingsForm,
       form?: { key: string },
     ): Promise<Outcome<{ program: ProgramWithHolidays }> | ProgramInvalid> {
-      if (!(await deps.staff.isStaff(actor))) return staffOnly();
+      // Fields are checked before anything is read: a form with a mistake is answered without waiting on the
+      // database (Slack holds the form for three seconds). Nothing is saved before the staff check.
       const parsed = programSettingsSchema.safeParse(input);
       if (!parsed.success) return { ...refuse('invalid', 'Some fields need another look.'), fields: fieldErrors(parsed.error) };
+      if (!(await deps.staff.isStaff(actor))) return staffOnly();
       const s = parsed.data;
       const channelProblem = await checkAlertsChannel(s.alertsChannelId);
       if (channelProblem) return { ...refuse('invalid', channelProblem), fields: { alertsChannelId: channelProblem } };
