@@ -65,10 +65,11 @@ export function createCheckinService(deps: {
 
   /**
    * Plans this week's check-in for every pair whose slot has come: the check-in row, the message in
-   * the outbox and what each person owes, in one transaction per page. Only the current week is ever
-   * planned, so a pass after downtime asks once, late, rather than replaying missed weeks. One statement
-   * finds the pairs due (a quiet minute costs nothing more); thousands of pairs share a few hundred
-   * schedules, so each distinct slot, deadline and week label is computed once per pass.
+   * the outbox and what each person owes, one statement per page of `pageSize` pairs. Only the current
+   * week is ever planned, so a pass after downtime asks once, late, rather than replaying missed weeks.
+   * One statement finds the pairs due, read through a cursor under the pass's planning lock (a quiet
+   * minute costs three statements); thousands of pairs share a few thousand schedules, so each distinct
+   * slot and deadline is computed once per pass.
    */
   async function plan(pageSize = deps.planning?.pageSize ?? 2_000): Promise<number> {
     const now = deps.clock();
