@@ -69,8 +69,10 @@ describe('the window starts when the message is posted', () => {
 
 describe('render at send time', () => {
   test('a check-in whose message goes out after one partner answered already shows that answer; the outbox stores only what to render', async () => {
-    // Slack fails the first post: the check-in stays queued, to be retried after a back-off.
-    h.slack.inject('chat.postMessage', { kind: 'server_error', status: 503 });
+    // Slack fails the first posts: the check-in stays queued, to be retried after a back-off. Two messages go to
+    // the pair at this minute (the check-in and the program's first milestone), sent side by side in either order:
+    // both are refused.
+    h.slack.inject('chat.postMessage', { kind: 'server_error', status: 503 }, 2);
     await h.tick(SLOT);
     expect(h.messagesTo(pairConversation()?.id, 'checkin')).toHaveLength(0);
     const [row] = await checkinRows();
