@@ -36,22 +36,21 @@ export type CheckinCandidate = {
   recent_weeks: string[];
 };
 
-/** A page of planned check-ins as parallel arrays, one entry per pair (times as ISO strings). */
-export type PlannedCheckinPage = {
-  pairingIds: number[];
-  weekKeys: string[];
-  promptAt: string[];
-  closesAt: string[];
-  meetingAt: (string | null)[];
-  cancelled: boolean[];
-  channels: string[];
-  startedAt: string[];
-  mentorIds: string[];
-  mentorRemindAt: string[];
-  mentorDueAt: string[];
-  menteeIds: string[];
-  menteeRemindAt: string[];
-  menteeDueAt: string[];
+/** One planned check-in as the planning statement writes it (times as ISO strings). */
+export type PlannedCheckin = {
+  pairingId: number;
+  weekKey: string;
+  /** The outbox key of its message. */
+  dedupeKey: string;
+  promptAt: string;
+  closesAt: string;
+  meetingAt: string | null;
+  cancelled: boolean;
+  channel: string;
+  startedAt: string;
+  /** What each of the two people owes: an answer by `dueAt`, a nudge at `remindAt`. */
+  mentor: { id: string; remindAt: string; dueAt: string };
+  mentee: { id: string; remindAt: string; dueAt: string };
 };
 
 /** The advisory lock namespace of check-in planning (pair locks use their own, see pair-activity-repository). */
@@ -280,22 +279,25 @@ export function createCheckinRepository(db: Db) {
      * arrays (a few parameters however long the page). Weeks already planned are left alone; called within
      * forEachDuePage(), under its planning lock. Times are ISO strings, computed by the service's time rules (domain/, luxon).
      */
-    async writePlanned(now: Date, page: PlannedCheckinPage): Promise<number> {
-      if (page.pairingIds.length === 0) return 0;
+    async writePlanned(now: Date, page: readonly PlannedCheckin[]): Promise<number> {
+      if (page.length === 0) return 0;
+      // Sent as one array per column: a few parameters however long the page.
+      const column = <T>(of: (p: PlannedCheckin) => T) => page.map(of);
       const r = await sql<{ planned: number }>`
         with input as materialized (
           select * from unnest(
-            ${page.pairingIds}::int[], ${page.weekKeys}::text[], ${page.promptAt}::timestamptz[],
-            ${page.closesAt}::timestamptz[], ${page.meetingAt}::timestamptz[], ${page.cancelled}::bool[],
-            ${page.channels}::text[], ${page.startedAt}::timestamptz[],
-            ${page.mentorIds}::text[], ${page.mentorRemindAt}::timestamptz[], ${page.mentorDueAt}::timestamptz[],
-            ${page.menteeIds}::text[], ${page.menteeRemindAt}::timestamptz[], ${page.menteeDueAt}::timestamptz[]
-          ) as t(pairing_id, week_key, prompt_at, closes_at, meeting_at, cancelled, channel, started_at,
+            ${column((p) => p.pairingId)}::int[], ${column((p) => p.weekKey)}::text[], ${column((p) => p.dedupeKey)}::text[],
+            ${column((p) => p.promptAt)}::timestamptz[], ${column((p) => p.closesAt)}::timestamptz[],
+            ${column((p) => p.meetingAt)}::timestamptz[], ${column((p) => p.cancelled)}::bool[],
+            ${column((p) => p.channel)}::text[], ${column((p) => p.startedAt)}::timestamptz[],
+            ${column((p) => p.mentor.id)}::text[], ${column((p) => p.mentor.remindAt)}::timestamptz[],
+            ${column((p) => p.mentor.dueAt)}::timestamptz[], ${column((p) => p.mentee.id)}::text[],
+            ${column((p) => p.mentee.remindAt)}::timestamptz[], ${column((p) => p.mentee.dueAt)}::timestamptz[]
+          ) as t(pairing_id, week_key, dedupe_key, prompt_at, closes_at, meeting_at, cancelled, channel, started_at,
                  mentor_id, mentor_remind_at, mentor_due_at, mentee_id, mentee_remind_at, mentee_due_at)
         ), fresh as materialized (
           -- Weeks another pass planned first are skipped; ids are drawn here so the rows can name each other.
-          select i.*, nextval(pg_get_serial_sequence('checkins', 'id'))::int as checkin_id,
-                 'checkin:' || i.pairing_id || ':' || i.week_key as dedupe_key
+          select i.*, nextval(pg_get_serial_sequence('checkins', 'id'))::int as checkin_id
           from input i
           where not exists (select 1 from checkins c where c.pairing_id = i.pairing_id and c.week_key = i.week_key)
         ), keyed as materialized (

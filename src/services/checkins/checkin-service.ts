@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { isInPair } from '../../domain/authorization.js';
-import type { CheckinCandidate, CheckinRepository, PlannedCheckinPage } from '../../db/repositories/checkin-repository.js';
+import type { CheckinCandidate, CheckinRepository, PlannedCheckin } from '../../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
@@ -138,7 +138,7 @@ export function createCheckinService(deps: {
       writing.push(write);
     }
 
-    async function writePage(rows: PlannedCheckinPage): Promise<number> {
+    async function writePage(rows: PlannedCheckin[]): Promise<number> {
       // One statement per page: the check-in, its message in the outbox (rendered when sent) and what each
       // person owes are written together.
       const created = await deps.checkins.writePlanned(now, rows);
@@ -151,7 +151,7 @@ export function createCheckinService(deps: {
     async function computePage(
       page: CheckinCandidate[],
       changes: Map<number, MeetingChange[]>,
-    ): Promise<PlannedCheckinPage | null> {
+    ): Promise<PlannedCheckin[] | null> {
       const slots = new Map<number, PlannedSlot>();
       for (const c of page) {
         await breather();
@@ -193,22 +193,7 @@ export function createCheckinService(deps: {
         slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
       if (slots.size === 0) return null;
-      const rows: PlannedCheckinPage = {
-        pairingIds: [],
-        weekKeys: [],
-        promptAt: [],
-        closesAt: [],
-        meetingAt: [],
-        cancelled: [],
-        channels: [],
-        startedAt: [],
-        mentorIds: [],
-        mentorRemindAt: [],
-        mentorDueAt: [],
-        menteeIds: [],
-        menteeRemindAt: [],
-        menteeDueAt: [],
-      };
+      const rows: PlannedCheckin[] = [];
       for (const { candidate: c, slot, startedAt } of slots.values()) {
         await breather();
         const times = isoOf(slot, () => ({
@@ -216,26 +201,24 @@ export function createCheckinService(deps: {
           closesAt: iso(slot.closesAt),
           meetingAt: slot.meetingAt ? iso(slot.meetingAt) : null,
         }));
-        const [mentor, mentee] = ([c.mentor_zone ?? c.zone, c.mentee_zone ?? c.zone] as const).map((zone) =>
-          deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, holidaySetId.get(c.program_id)], () => {
+        const owed = (id: string, zone: string) => ({
+          id,
+          ...deadlinesOf([startedAt.toMillis(), c.response_window_days, zone, holidaySetId.get(c.program_id)], () => {
             const d = responseDeadlines(startedAt, c.response_window_days, zone, holidays.get(c.program_id) ?? new Set<string>());
             return { remindAt: iso(d.remindAt), dueAt: iso(d.dueAt) };
           }),
-        ) as [IsoDeadlines, IsoDeadlines];
-        rows.pairingIds.push(c.pairing_id);
-        rows.weekKeys.push(slot.weekKey);
-        rows.promptAt.push(times.promptAt);
-        rows.closesAt.push(times.closesAt);
-        rows.meetingAt.push(times.meetingAt);
-        rows.cancelled.push(slot.cancelled);
-        rows.channels.push(c.conversation_id);
-        rows.startedAt.push(iso(startedAt));
-        rows.mentorIds.push(c.mentor_id);
-        rows.mentorRemindAt.push(mentor.remindAt);
-        rows.mentorDueAt.push(mentor.dueAt);
-        rows.menteeIds.push(c.mentee_id);
-        rows.menteeRemindAt.push(mentee.remindAt);
-        rows.menteeDueAt.push(mentee.dueAt);
+        });
+        rows.push({
+          pairingId: c.pairing_id,
+          weekKey: slot.weekKey,
+          dedupeKey: checkinDeliveryKey(c.pairing_id, slot.weekKey),
+          ...times,
+          cancelled: slot.cancelled,
+          channel: c.conversation_id,
+          startedAt: iso(startedAt),
+          mentor: owed(c.mentor_id, c.mentor_zone ?? c.zone),
+          mentee: owed(c.mentee_id, c.mentee_zone ?? c.zone),
+        });
       }
       return rows;
     }
