@@ -114,10 +114,18 @@ describe('0010: the link from a check-in to its message', () => {
         new Date(),
       );
       const at = new Date('2027-01-04T10:00:00Z');
-      const [old, unsent] = await repos.checkins.createMany([
-        { pairingId: pairing?.id ?? 0, weekKey: '2027-W01', promptAt: at, closesAt: at },
-        { pairingId: pairing?.id ?? 0, weekKey: '2027-W02', promptAt: at, closesAt: at },
-      ]);
+      const [old, unsent] = await t.db
+        .insertInto('checkins')
+        .values(
+          ['2027-W01', '2027-W02'].map((week) => ({
+            pairing_id: pairing?.id ?? 0,
+            week_key: week,
+            prompt_at: at,
+            closes_at: at,
+          })),
+        )
+        .returningAll()
+        .execute();
       const { id } = await repos.deliveries.enqueue({
         dedupeKey: `checkin:${pairing?.id}:2027-W01`,
         kind: 'checkin',

@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Db } from '../../src/db/database.js';
 import { createRepositories } from '../../src/db/repositories/index.js';
-import type { Cadence } from '../../src/db/schema.js';
+import type { Cadence, Checkin } from '../../src/db/schema.js';
+import type { NewExpectation } from '../../src/db/repositories/expectation-repository.js';
 import { awayUntilEnd } from '../../src/domain/away.js';
 import { dueCheckinSlot, type MeetingChange, type PairCheckinSlot } from '../../src/domain/checkin-slot.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../../src/domain/work-days.js';
@@ -115,6 +116,73 @@ function previousCandidates(db: Db) {
   };
 }
 
+/**
+ * The writes the previous plan() made through repository methods that only it used (checkins.createMany,
+ * checkins.linkDeliveries, deliveries.idsByKeys, expectations.createMany), kept here with it.
+ */
+function previousWrites(db: Db) {
+  return {
+    async createCheckins(
+      rows: {
+        pairingId: number;
+        weekKey: string;
+        promptAt: Date;
+        closesAt: Date;
+        meetingAt: Date | null;
+        meetingCancelled: boolean;
+      }[],
+    ): Promise<Checkin[]> {
+      if (rows.length === 0) return [];
+      return db
+        .insertInto('checkins')
+        .values(
+          rows.map((r) => ({
+            pairing_id: r.pairingId,
+            week_key: r.weekKey,
+            prompt_at: r.promptAt,
+            closes_at: r.closesAt,
+            meeting_at: r.meetingAt,
+            meeting_cancelled: r.meetingCancelled,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
+        .returningAll()
+        .execute();
+    },
+    async deliveryIdsByKeys(keys: readonly string[]): Promise<Map<string, number>> {
+      if (keys.length === 0) return new Map();
+      const rows = await db.selectFrom('deliveries').select(['id', 'dedupe_key']).where('dedupe_key', 'in', keys).execute();
+      return new Map(rows.map((r) => [r.dedupe_key, r.id]));
+    },
+    async linkDeliveries(links: readonly { checkinId: number; deliveryId: number }[]): Promise<void> {
+      if (links.length === 0) return;
+      await sql`
+        update checkins c set delivery_id = l.delivery_id
+        from (select unnest(${links.map((l) => l.checkinId)}::int[]) as checkin_id, unnest(${links.map((l) => l.deliveryId)}::int[]) as delivery_id) l
+        where c.id = l.checkin_id and c.delivery_id is null
+      `.execute(db);
+    },
+    async createExpectations(rows: NewExpectation[]): Promise<void> {
+      if (rows.length === 0) return;
+      await db
+        .insertInto('expectations')
+        .values(
+          rows.map((e) => ({
+            pairing_id: e.pairingId,
+            kind: e.kind,
+            subject: e.subject,
+            source_ref: e.sourceRef,
+            started_at: e.startedAt,
+            remind_at: e.remindAt,
+            due_at: e.dueAt,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+  };
+}
+
 /** The previous plan(): same repositories, same clock, same page and scan sizes. */
 export function createPreviousPlanner(db: Db, clock: () => Date) {
   const repos = createRepositories(db);
@@ -187,8 +255,9 @@ export function createPreviousPlanner(db: Db, clock: () => Date) {
         slots.set(c.pairing_id, { candidate: c, slot, startedAt });
       }
       // One transaction and three statements per page: the check-ins, their messages, what each person owes.
-      const created = await deps.transact(async (tx) => {
-        const rows = await tx.checkins.createMany(
+      const created = await db.transaction().execute(async (trx) => {
+        const tx = { ...createRepositories(trx), writes: previousWrites(trx) };
+        const rows = await tx.writes.createCheckins(
           [...slots.values()].map(({ candidate, slot }) => ({
             pairingId: candidate.pairing_id,
             weekKey: slot.weekKey,
@@ -235,14 +304,14 @@ export function createPreviousPlanner(db: Db, clock: () => Date) {
         }
         await tx.deliveries.enqueueMany(deliveries);
         // Each check-in keeps a link to its message, so answering it finds the message without its key.
-        const ids = await tx.deliveries.idsByKeys(deliveries.map((d) => d.dedupeKey));
-        await tx.checkins.linkDeliveries(
+        const ids = await tx.writes.deliveryIdsByKeys(deliveries.map((d) => d.dedupeKey));
+        await tx.writes.linkDeliveries(
           rows.flatMap((r) => {
             const deliveryId = ids.get(checkinDeliveryKey(r.pairing_id, r.week_key));
             return deliveryId === undefined ? [] : [{ checkinId: r.id, deliveryId }];
           }),
         );
-        await tx.expectations.createMany(expectations);
+        await tx.writes.createExpectations(expectations);
         return rows.length;
       });
       // Sending starts with the first page instead of waiting for the whole pass.

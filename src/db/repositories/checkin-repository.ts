@@ -327,45 +327,6 @@ export function createCheckinRepository(db: Db) {
       return r.rows[0]?.planned ?? 0;
     },
 
-    /** Inserts a page of check-ins at once; returns those that were new (another pass may have planned some). */
-    async createMany(
-      rows: {
-        pairingId: number;
-        weekKey: string;
-        promptAt: Date;
-        closesAt: Date;
-        meetingAt?: Date | null;
-        meetingCancelled?: boolean;
-      }[],
-    ): Promise<Checkin[]> {
-      if (rows.length === 0) return [];
-      return db
-        .insertInto('checkins')
-        .values(
-          rows.map((r) => ({
-            pairing_id: r.pairingId,
-            week_key: r.weekKey,
-            prompt_at: r.promptAt,
-            closes_at: r.closesAt,
-            meeting_at: r.meetingAt ?? null,
-            meeting_cancelled: r.meetingCancelled ?? false,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['pairing_id', 'week_key']).doNothing())
-        .returningAll()
-        .execute();
-    },
-
-    /** Links check-ins to the outbox deliveries that carry their messages (one statement). */
-    async linkDeliveries(links: readonly { checkinId: number; deliveryId: number }[]): Promise<void> {
-      if (links.length === 0) return;
-      await sql`
-        update checkins c set delivery_id = l.delivery_id
-        from (select unnest(${links.map((l) => l.checkinId)}::int[]) as checkin_id, unnest(${links.map((l) => l.deliveryId)}::int[]) as delivery_id) l
-        where c.id = l.checkin_id and c.delivery_id is null
-      `.execute(db);
-    },
-
     async get(id: number): Promise<Checkin | undefined> {
       return db.selectFrom('checkins').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -134,13 +134,6 @@ export function createDeliveryRepository(db: Db) {
     },
 
     /** Stores many intents in one statement (a planning page); existing keys are left alone. */
-    /** The ids of the deliveries stored under these keys. */
-    async idsByKeys(keys: readonly string[]): Promise<Map<string, number>> {
-      if (keys.length === 0) return new Map();
-      const rows = await db.selectFrom('deliveries').select(['id', 'dedupe_key']).where('dedupe_key', 'in', keys).execute();
-      return new Map(rows.map((r) => [r.dedupe_key, r.id]));
-    },
-
     async enqueueMany(deliveries: NewDelivery[]): Promise<number> {
       if (deliveries.length === 0) return 0;
       const r = await db

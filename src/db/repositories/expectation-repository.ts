@@ -63,15 +63,6 @@ export function createExpectationRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    async createMany(rows: NewExpectation[]): Promise<void> {
-      if (rows.length === 0) return;
-      await db
-        .insertInto('expectations')
-        .values(rows.map(expectationValues))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    },
-
     /** A closing program: what its pairs still owe is cancelled. */
     async cancelOpenInProgram(programId: number): Promise<void> {
       const pairIds = db.selectFrom('pairings').select('id').where('program_id', '=', programId);
