@@ -85,9 +85,8 @@ export function createCheckinService(deps: {
     // database takes a core, and a slice of computing can take twice its time).
     const breather = pauseEvery(5);
     let planned = 0;
-    // Pages are computed here while the database writes those before, two at a time (disjoint pairs, under
-    // the pass's lock), so the pass takes about the longest of the three rather than their sum (one writer
-    // at a time made a 72k first pass 40% slower on 2 cores).
+    // Pages are computed here while the database writes those before (`writesAtOnce` at a time: disjoint pairs,
+    // under the pass's lock), so the pass takes about the longest of these rather than their sum.
     const writing: Promise<number>[] = [];
     // Pairs arrive from the cursor in small batches (parsing a batch holds the event loop) and are
     // planned and written in pages.
@@ -152,7 +151,7 @@ export function createCheckinService(deps: {
       page: CheckinCandidate[],
       changes: Map<number, MeetingChange[]>,
     ): Promise<PlannedCheckin[] | null> {
-      const slots = new Map<number, PlannedSlot>();
+      const rows: PlannedCheckin[] = [];
       for (const c of page) {
         await breather();
         const pairChanges = changes.get(c.pairing_id) ?? [];
@@ -190,12 +189,6 @@ export function createCheckinService(deps: {
         if (back.every((b) => b !== null)) continue;
         // Planned late (after downtime), the window starts now: nobody is late for a question not yet asked.
         const startedAt = DateTime.max(slot.promptAt, nowDt, ...back.filter((b) => b !== null));
-        slots.set(c.pairing_id, { candidate: c, slot, startedAt });
-      }
-      if (slots.size === 0) return null;
-      const rows: PlannedCheckin[] = [];
-      for (const { candidate: c, slot, startedAt } of slots.values()) {
-        await breather();
         const times = isoOf(slot, () => ({
           promptAt: iso(slot.promptAt),
           closesAt: iso(slot.closesAt),
@@ -220,7 +213,7 @@ export function createCheckinService(deps: {
           mentee: owed(c.mentee_id, c.mentee_zone ?? c.zone),
         });
       }
-      return rows;
+      return rows.length > 0 ? rows : null;
     }
   }
 
@@ -470,8 +463,6 @@ type CheckinRows = {
   pairing: NonNullable<Awaited<ReturnType<PairingRepository['get']>>>;
   program: Awaited<ReturnType<ProgramRepository['get']>>;
 };
-
-type PlannedSlot = { candidate: CheckinCandidate; slot: PairCheckinSlot; startedAt: DateTime };
 
 /** The time rules' view of a candidate pair. */
 function pairSchedule(c: CheckinCandidate, holidays: Holidays, changes: readonly MeetingChange[]): PairCheckinSchedule {
