@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../src/db/database.js';
 import { createRepositories } from '../../src/db/repositories/index.js';
 import type { Cadence, Checkin } from '../../src/db/schema.js';
-import type { NewExpectation } from '../../src/db/repositories/expectation-repository.js';
+import { expectationValues, type NewExpectation } from '../../src/db/repositories/expectation-repository.js';
 import { awayUntilEnd } from '../../src/domain/away.js';
 import { dueCheckinSlot, type MeetingChange, type PairCheckinSlot } from '../../src/domain/checkin-slot.js';
 import { holidaySet, responseDeadlines, type Holidays } from '../../src/domain/work-days.js';
@@ -166,17 +166,7 @@ function previousWrites(db: Db) {
       if (rows.length === 0) return;
       await db
         .insertInto('expectations')
-        .values(
-          rows.map((e) => ({
-            pairing_id: e.pairingId,
-            kind: e.kind,
-            subject: e.subject,
-            source_ref: e.sourceRef,
-            started_at: e.startedAt,
-            remind_at: e.remindAt,
-            due_at: e.dueAt,
-          })),
-        )
+        .values(rows.map(expectationValues))
         .onConflict((oc) => oc.doNothing())
         .execute();
     },

@@ -20,7 +20,8 @@ export type DueExpectation = Expectation & {
   conversation_id: string | null;
 };
 
-const expectationValues = (e: NewExpectation) => ({
+/** An expectation as its row. */
+export const expectationValues = (e: NewExpectation) => ({
   pairing_id: e.pairingId,
   kind: e.kind,
   subject: e.subject,
