@@ -186,6 +186,15 @@ export interface CheckinsTable {
   created_at: DefaultTimestamp;
 }
 
+/** When check-in planning next looks at a pair (no row: at the next pass). Written by planning; reset by triggers. */
+export interface CheckinRechecksTable {
+  pairing_id: number;
+  /** -infinity after a change: look at the next pass. */
+  recheck_at: Timestamp;
+  /** The transaction of the change that last reset the row (xid8, as text). */
+  changed_by: string | null;
+}
+
 export interface CheckinAnswersTable {
   checkin_id: number;
   person_id: string;
@@ -398,6 +407,7 @@ export interface Database {
   program_question_sets: ProgramQuestionSetsTable;
   dtr_answers: DtrAnswersTable;
   checkins: CheckinsTable;
+  checkin_rechecks: CheckinRechecksTable;
   checkin_answers: CheckinAnswersTable;
   expectations: ExpectationsTable;
   pair_activity: PairActivityTable;

@@ -34,7 +34,30 @@ export type CheckinCandidate = {
   has_changes: boolean;
   /** With has_changes: the pair's weeks planned in the last three weeks. */
   recent_weeks: string[];
+  /**
+   * When planning next needs to look at the pair once the week it is picked for is planned (null: at the
+   * next pass, e.g. when two weeks are due and one is planned at a time).
+   */
+  next_check_at: Date | null;
+  /** The week the statement found open for the pair (null when only a moved meeting picked it): next_check_at holds once it is planned. */
+  open_week: string | null;
 };
+
+/** A pair the pass looked at and found nothing due for: when to look again. */
+export type CheckinRecheck = { pairingId: number; at: Date };
+
+/** A row of the candidate statement: a pair picked, or one only to be looked at again (then only these three are set). */
+type DueRow = CheckinCandidate & { recheck_only: boolean };
+
+function splitDueRows(rows: DueRow[]): { candidates: CheckinCandidate[]; rechecks: CheckinRecheck[] } {
+  const candidates: CheckinCandidate[] = [];
+  const rechecks: CheckinRecheck[] = [];
+  for (const { recheck_only, ...row } of rows) {
+    if (!recheck_only) candidates.push(row);
+    else if (row.next_check_at) rechecks.push({ pairingId: row.pairing_id, at: row.next_check_at });
+  }
+  return { candidates, rechecks };
+}
 
 /** One planned check-in as the planning statement writes it (times as ISO strings). */
 export type PlannedCheckin = {
@@ -89,42 +112,53 @@ export function createCheckinRepository(db: Db) {
                  pr.checkin_after_hours, pr.cadence, pr.session_target,
                  pr.start_date, pr.length_weeks, coalesce(p.reply_within_days, pr.response_window_days) as response_window_days,
                  ${cadenceWeeksSql('pr')} as every`;
-    return sql<CheckinCandidate>`
+    // A live pair: active, with a conversation, in a program running around now.
+    const liveFilter = sql`p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
+            and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date + 1
+            and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date - 1`;
+    // The slot a pair's check-in follows: its meeting's end plus the program's hours after it, else the fixed slot.
+    const slotColumns = (c: string) => {
+      const t = sql.raw(c);
+      return sql`${t}.pairing_id, ${t}.program_id, ${t}.start_date, ${t}.length_weeks, ${t}.every, ${t}.zone,
+                 ${t}.meeting_weekday is not null and ${t}.meeting_time is not null as has_meeting,
+                 case when ${t}.meeting_weekday is not null and ${t}.meeting_time is not null then ${t}.meeting_zone else ${t}.zone end as slot_zone,
+                 case when ${t}.meeting_weekday is not null and ${t}.meeting_time is not null then ${t}.meeting_weekday else ${t}.weekday end as slot_weekday,
+                 case when ${t}.meeting_weekday is not null and ${t}.meeting_time is not null then ${t}.meeting_time else ${t}.time end as slot_time,
+                 case when ${t}.meeting_weekday is not null and ${t}.meeting_time is not null
+                   then ${t}.meeting_minutes + ${t}.checkin_after_hours * 60 else 0 end as gap`;
+    };
+    return sql<DueRow>`
         with live as (
+          -- Only pairs whose recheck instant has come (or that have none): a quiet minute reads almost none.
           select ${pairColumns}
           from pairings p
           join programs pr on pr.id = p.program_id
-          where p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
-            and pr.start_date <= (${now}::timestamptz at time zone pr.time_zone)::date + 1
-            and pr.start_date + pr.length_weeks * 7 >= (${now}::timestamptz at time zone pr.time_zone)::date - 1
+          left join checkin_rechecks rc on rc.pairing_id = p.id
+          where ${liveFilter} and (rc.recheck_at is null or rc.recheck_at <= ${now}::timestamptz)
         ), k as (
-          select c.pairing_id, c.program_id, c.start_date, c.length_weeks, c.every, c.zone,
-                 c.meeting_weekday is not null and c.meeting_time is not null as has_meeting,
-                 case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_zone else c.zone end as slot_zone,
-                 case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_weekday else c.weekday end as slot_weekday,
-                 case when c.meeting_weekday is not null and c.meeting_time is not null then c.meeting_time else c.time end as slot_time,
-                 case when c.meeting_weekday is not null and c.meeting_time is not null
-                   then c.meeting_minutes + c.checkin_after_hours * 60 else 0 end as gap
-          from live c
+          select ${slotColumns('c')} from live c
         ), s as materialized (
-          -- One row per distinct schedule: a few hundred for 100k pairs.
-          select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
-                 slot_zone, slot_weekday, slot_time, gap
-          from k
+          -- One row per distinct schedule: a few thousand for 100k pairs.
+          select d.*, row_number() over () as sid from (
+            select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
+                   slot_zone, slot_weekday, slot_time, gap
+            from k
+          ) d
         ), sm as (
           select s.*, date_trunc('week', ${now}::timestamptz at time zone s.slot_zone) as monday from s
-        ), sw as materialized (
-          -- This week's (w = 0) and, after a meeting, last week's (w = 1) question of each schedule.
-          select s.*, w.w, w.monday_w, w.agreed, w.agreed + make_interval(mins => s.gap) as unshifted
+        ), sw_all as materialized (
+          -- Each schedule's question next week (w = -1), this week (w = 0) and, after a meeting, last week's (w = 1).
+          select s.*, w.w, w.monday_w, w.agreed, w.agreed + make_interval(mins => s.gap) as unshifted,
+                 ((w.monday_w::date - date_trunc('week', s.start_date)::date) / 7) % s.every = 0 as in_cadence
           from sm s
           cross join lateral (
             select w, s.monday - make_interval(days => 7 * w) as monday_w,
                    ${earliest(sql`s.monday - make_interval(days => 7 * w) + make_interval(days => s.slot_weekday - 1) + s.slot_time::time`, sql`s.slot_zone`)} as agreed
-            from generate_series(0, case when s.has_meeting then 1 else 0 end) w
+            from generate_series(-1, case when s.has_meeting then 1 else 0 end) w
           ) w
-          where ((w.monday_w::date - date_trunc('week', s.start_date)::date) / 7) % s.every = 0
-            -- A holiday only moves a question later: schedules not due before it are done with here.
-            and w.agreed + make_interval(mins => s.gap) <= ${now}::timestamptz
+        ), sw as (
+          -- A holiday only moves a question later: schedules not due before it are done with here.
+          select * from sw_all where w >= 0 and in_cadence and unshifted <= ${now}::timestamptz
         ), shifted as materialized (
           -- A holiday moves the question to the next day that is not one (a fixed slot stays in its week).
           select sw.*, case
@@ -140,29 +174,56 @@ export function createCheckinRepository(db: Db) {
                   where h.program_id = sw.program_id and h.day = ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => d))::date))
               end as shift
           from sw
-        ), due as materialized (
-          select sw.program_id, sw.start_date, sw.length_weeks, sw.every, sw.zone, sw.has_meeting,
-                 sw.slot_zone, sw.slot_weekday, sw.slot_time, sw.gap,
-                 to_char(sw.monday_w, 'IYYY-"W"IW') as week_key
+        ), asked as materialized (
+          select sw.sid, sw.w, q.prompt_at, to_char(sw.monday_w, 'IYYY-"W"IW') as week_key,
+                 sw.shift is not null
+                 and (sw.has_meeting or ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift))::date < sw.monday_w::date + 7)
+                 and q.prompt_at <= ${now}::timestamptz
+                 and (sw.w = 0 or q.prompt_at at time zone sw.slot_zone >= sw.monday)
+                 and case when sw.has_meeting then sw.agreed else q.prompt_at end
+                     between (sw.start_date::timestamp at time zone sw.zone) - ${slack}
+                         and ((sw.start_date + sw.length_weeks * 7)::timestamp at time zone sw.zone) + ${slack} as due
           from shifted sw
           cross join lateral (
             select ${earliest(sql`(sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift)`, sql`sw.slot_zone`)} as prompt_at
           ) q
-          where sw.shift is not null
-            and (sw.has_meeting or ((sw.unshifted at time zone sw.slot_zone) + make_interval(days => sw.shift))::date < sw.monday_w::date + 7)
-            and q.prompt_at <= ${now}::timestamptz
-            and (sw.w = 0 or q.prompt_at at time zone sw.slot_zone >= sw.monday)
-            and case when sw.has_meeting then sw.agreed else q.prompt_at end
-                between (sw.start_date::timestamp at time zone sw.zone) - ${slack}
-                    and ((sw.start_date + sw.length_weeks * 7)::timestamp at time zone sw.zone) + ${slack}
-        ), pick as (
-          select k.pairing_id from k
-          join due using (program_id, start_date, length_weeks, every, zone, has_meeting,
-                          slot_zone, slot_weekday, slot_time, gap)
-          where not exists (select 1 from checkins x where x.pairing_id = k.pairing_id and x.week_key = due.week_key)
-          union
+        ), due as (
+          select sid, week_key from asked where due
+        ), next as materialized (
+          -- The earliest instant each schedule could next be due, with every week due now planned: a question
+          -- not reached yet (next week's included), one a holiday moved past now, else the week after next
+          -- (two hours early: a local time near a clock change can map to an instant up to an hour early).
+          select sm.sid,
+                 least(${earliest(sql`sm.monday + interval '14 days'`, sql`sm.slot_zone`)} - ${slack},
+                       a.next_unshifted, q.next_prompt) as next_at
+          from sm
+          left join (select sid, min(unshifted) as next_unshifted from sw_all
+                     where unshifted > ${now}::timestamptz group by sid) a using (sid)
+          left join (select sid, min(prompt_at) as next_prompt from asked
+                     where prompt_at > ${now}::timestamptz group by sid) q using (sid)
+        ), ks as materialized (
+          select k.pairing_id, s.sid from k
+          join s using (program_id, start_date, length_weeks, every, zone, has_meeting, slot_zone, slot_weekday, slot_time, gap)
+        ), moved as (
+          -- Pairs with a meeting moved (or cancelled) lately, whatever their recheck instant.
+          select ${slotColumns('c')} from (
+            select ${pairColumns}
+            from pairings p
+            join programs pr on pr.id = p.program_id
+            where ${liveFilter}
+              and p.id in (select r.pairing_id from reschedules r
+                           where r.new_at > ${now}::timestamptz - interval '8 days'
+                              or (r.cancelled and r.original_at > ${now}::timestamptz - interval '8 days'))
+          ) c
+        ), open_weeks as (
+          -- Each pair's weeks due and not planned yet.
+          select ks.pairing_id, ks.sid, count(*) as weeks, min(due.week_key) as week from ks
+          join due using (sid)
+          where not exists (select 1 from checkins x where x.pairing_id = ks.pairing_id and x.week_key = due.week_key)
+          group by ks.pairing_id, ks.sid
+        ), moved_due as (
           -- A meeting moved (or cancelled) in the last week: its week is decided by the service until planned.
-          select k.pairing_id from k
+          select k.pairing_id from moved k
           join reschedules r on r.pairing_id = k.pairing_id
           where k.has_meeting
             and ((r.new_at + make_interval(mins => k.gap) <= ${now}::timestamptz and r.new_at > ${now}::timestamptz - interval '8 days')
@@ -171,13 +232,32 @@ export function createCheckinRepository(db: Db) {
               select 1 from checkins x
               where x.pairing_id = k.pairing_id and x.week_key = to_char(r.original_at at time zone k.slot_zone, 'IYYY-"W"IW'))
         ), picked as materialized (
-          select distinct pairing_id from pick
+          select pairing_id, sum(weeks) as weeks, max(week) as open_week from (
+            select pairing_id, weeks, week from open_weeks
+            union all
+            select pairing_id, 0, null from moved_due
+          ) u group by pairing_id
+        ), out as (
+          -- The pairs picked, with when to look again once their week is planned (only for a single week due:
+          -- with two, the next pass plans the other; a moved meeting is found apart, every pass), and the pairs
+          -- looked at and not picked, with when to look again.
+          select picked.pairing_id, false as recheck_only, picked.open_week,
+                 case when picked.weeks <= 1 then next.next_at end as next_check_at
+          from picked left join ks using (pairing_id) left join next using (sid)
+          union all
+          select ks.pairing_id, true, null, next.next_at
+          from ks join next using (sid)
+          -- (NOT IN reads picked once, into a hash; the pairs' count is not known to the planner)
+          where ks.pairing_id not in (select pairing_id from picked)
         ), c as (
           -- Only the pairs picked are read again, by key (a quiet minute reads none).
-          select ${pairColumns}
-          from picked join pairings p on p.id = picked.pairing_id join programs pr on pr.id = p.program_id
+          select out.pairing_id as out_id, out.recheck_only, out.open_week, out.next_check_at, ${pairColumns}
+          from out
+          left join pairings p on p.id = out.pairing_id and not out.recheck_only
+          left join programs pr on pr.id = p.program_id
         )
-        select c.pairing_id, c.program_id, c.mentor_id, c.mentee_id, c.conversation_id, c.weekday, c.time, c.zone,
+        select c.out_id as pairing_id, c.recheck_only, c.open_week, c.next_check_at,
+               c.program_id, c.mentor_id, c.mentee_id, c.conversation_id, c.weekday, c.time, c.zone,
                c.meeting_weekday, c.meeting_time, c.checkin_after_hours, c.cadence, c.session_target, c.start_date,
                c.length_weeks, c.response_window_days,
                case when c.meeting_weekday is not null then c.meeting_zone end as meeting_zone,
@@ -201,24 +281,35 @@ export function createCheckinRepository(db: Db) {
         where not (
           coalesce((${now}::timestamptz at time zone m.time_zone)::date between coalesce(m.away_from, '-infinity') and m.away_until, false)
           and coalesce((${now}::timestamptz at time zone e.time_zone)::date between coalesce(e.away_from, '-infinity') and e.away_until, false))
-        order by c.pairing_id`;
+        order by c.out_id`;
+  }
+
+  /** The candidates of dueCandidates() and the pairs looked at and not picked, with when to look at them again. */
+  async function dueRows(now: Date): Promise<{ candidates: CheckinCandidate[]; rechecks: CheckinRecheck[] }> {
+    return splitDueRows((await dueCandidatesQuery(now).execute(db)).rows);
   }
 
   return {
     /**
-     * Every active pair whose check-in is due at `now` and not planned yet, in one statement over all
-     * pairings (a quiet minute costs this one statement). The time of each distinct schedule (program,
-     * zone, weekday, time, the meeting's length plus the hours after it) is computed once, in a
-     * materialized step, for this week and the last: the slot moved past the program's holidays, in the
-     * weeks its cadence asks, inside the program; then joined back to the pairs whose week has no
-     * check-in row yet. Pairs with a meeting moved or cancelled in the last week come along until that
-     * week is planned, and pairs with both people away are left out. SQL only keeps the list short and
-     * errs on the early side (the earlier instant of a repeated local time, an hour's slack at the
-     * program's edges): the service decides with the time rules in domain/ (luxon) what is planned.
+     * Every active pair whose check-in is due at `now` and not planned yet, in one statement. It looks only
+     * at pairs with no recheck instant or one that has come (checkin_rechecks: written by the pass, reset
+     * by a trigger on any change to a pair, its program, the program's holidays or its check-ins), so a
+     * quiet minute reads almost no pairs. The time of each distinct schedule (program, zone, weekday, time,
+     * the meeting's length plus the hours after it) is computed once, in a materialized step, for next
+     * week, this week and the last: the slot moved past the program's holidays, in the weeks its cadence
+     * asks, inside the program; then joined back to the pairs whose week has no check-in row yet. Each
+     * schedule's earliest next instant (a slot not reached, one a holiday moved past now, else the week
+     * after next) is when to look at its pairs again. Pairs with a meeting moved or cancelled in the last
+     * week come along until that week is planned, and pairs with both people away are left out. SQL only
+     * keeps the list short and errs on the early side (the earlier instant of a repeated local time, an
+     * hour's slack at the program's edges): the service decides with the time rules in domain/ (luxon)
+     * what is planned.
      */
     async dueCandidates(now: Date): Promise<CheckinCandidate[]> {
-      return (await dueCandidatesQuery(now).execute(db)).rows;
+      return (await dueRows(now)).candidates;
     },
+
+    dueRows,
 
     /**
      * A planning pass: the same pairs, handed to `onPage` a page at a time from a cursor, in one
@@ -231,29 +322,37 @@ export function createCheckinRepository(db: Db) {
     async forEachDuePage(
       now: Date,
       pageSize: number,
-      /** Each batch from the cursor (`last` for the final one, which may be empty). */
-      onPage: (page: CheckinCandidate[], last: boolean) => Promise<void>,
+      /**
+       * Each batch from the cursor (`last` for the final one, which may be empty): the pairs picked, and the
+       * pairs looked at and not picked with when to look again, to be written with writePlanned along with
+       * `snapshot`, the pass's (taken before the pairs were read).
+       */
+      onPage: (page: CheckinCandidate[], rechecks: CheckinRecheck[], last: boolean, snapshot: string) => Promise<void>,
       /** Waits for the pass's writes still under way: the lock is held until they are over, even on failure. */
       drain: () => Promise<void>,
     ): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(${planningLockNamespace}::int4, 0)`.execute(trx);
+        // The statement's snapshot is taken before the lock is granted: whatever it sees, the cursor sees too.
+        const locked = await sql<{
+          snapshot: string;
+        }>`select pg_advisory_xact_lock(${planningLockNamespace}::int4, 0), pg_current_snapshot()::text as snapshot`.execute(trx);
+        const snapshot = locked.rows[0]?.snapshot ?? '';
         try {
-          await pages(trx);
+          await pages(trx, snapshot);
         } finally {
           await drain();
         }
       });
 
-      async function pages(trx: Db) {
+      async function pages(trx: Db, snapshot: string) {
         await sql`declare due_checkins no scroll cursor for ${dueCandidatesQuery(now)}`.execute(trx);
         for (;;) {
-          const page =
-            await sql<CheckinCandidate>`fetch forward ${sql.lit(Math.max(1, Math.floor(pageSize)))} from due_checkins`.execute(
-              trx,
-            );
+          const page = await sql<DueRow>`fetch forward ${sql.lit(Math.max(1, Math.floor(pageSize)))} from due_checkins`.execute(
+            trx,
+          );
           const last = page.rows.length < pageSize;
-          await onPage(page.rows, last);
+          const { candidates, rechecks } = splitDueRows(page.rows);
+          await onPage(candidates, rechecks, last, snapshot);
           if (last) break;
         }
       }
@@ -278,9 +377,16 @@ export function createCheckinRepository(db: Db) {
      * that carries its message (rendered when it is sent) and what each of the two people owes, all from
      * arrays (a few parameters however long the page). Weeks already planned are left alone; called within
      * forEachDuePage(), under its planning lock. Times are ISO strings, computed by the service's time rules (domain/, luxon).
+     * `rechecks` record when planning next looks at pairs (see forEachDuePage), unless a change reset them meanwhile.
      */
-    async writePlanned(now: Date, page: readonly PlannedCheckin[]): Promise<number> {
-      if (page.length === 0) return 0;
+    async writePlanned(
+      now: Date,
+      page: readonly PlannedCheckin[],
+      rechecks: readonly CheckinRecheck[] = [],
+      /** The snapshot the pass read the pairs in (forEachDuePage's): a change it did not see keeps its reset. */
+      snapshot: string | null = null,
+    ): Promise<number> {
+      if (page.length === 0 && rechecks.length === 0) return 0;
       // Sent as one array per column: a few parameters however long the page.
       const column = <T>(of: (p: PlannedCheckin) => T) => page.map(of);
       const r = await sql<{ planned: number }>`
@@ -322,6 +428,13 @@ export function createCheckinRepository(db: Db) {
           cross join lateral (values (1, k.mentor_id, k.mentor_remind_at, k.mentor_due_at),
                                      (2, k.mentee_id, k.mentee_remind_at, k.mentee_due_at)) x(n, subject, remind_at, due_at)
           order by k.checkin_id, x.n
+        ), r as (
+          -- When to look at each pair again; a change made since the pass read the pair keeps its reset.
+          insert into checkin_rechecks (pairing_id, recheck_at)
+          select * from unnest(${rechecks.map((x) => x.pairingId)}::int[], ${rechecks.map((x) => x.at)}::timestamptz[])
+          on conflict (pairing_id) do update set recheck_at = excluded.recheck_at, changed_by = null
+          where checkin_rechecks.changed_by is null
+             or coalesce(pg_visible_in_snapshot(checkin_rechecks.changed_by, ${rechecks.length > 0 ? snapshot : null}::pg_snapshot), false)
         )
         select count(*)::int as planned from c`.execute(db);
       return r.rows[0]?.planned ?? 0;

@@ -1,6 +1,11 @@
 import { DateTime } from 'luxon';
 import { isInPair } from '../../domain/authorization.js';
-import type { CheckinCandidate, CheckinRepository, PlannedCheckin } from '../../db/repositories/checkin-repository.js';
+import type {
+  CheckinCandidate,
+  CheckinRecheck,
+  CheckinRepository,
+  PlannedCheckin,
+} from '../../db/repositories/checkin-repository.js';
 import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
 import type { ExpectationRepository } from '../../db/repositories/expectation-repository.js';
 import type { PairActivityRepository } from '../../db/repositories/pair-activity-repository.js';
@@ -91,12 +96,17 @@ export function createCheckinService(deps: {
     // Pairs arrive from the cursor in small batches (parsing a batch holds the event loop) and are
     // planned and written in pages.
     let batch: CheckinCandidate[] = [];
+    // Pairs looked at with nothing due, and when to look at them again: written with the next page.
+    let rechecks: CheckinRecheck[] = [];
+    let snapshot = '';
     await deps.checkins.forEachDuePage(
       now,
       Math.min(pageSize, 200),
-      async (fetched, last) => {
+      async (fetched, lookAgain, last, seen) => {
+        snapshot = seen;
         batch.push(...fetched);
-        if (batch.length >= pageSize || (last && batch.length > 0)) await planBatch();
+        rechecks.push(...lookAgain);
+        if (batch.length + rechecks.length >= pageSize || (last && batch.length + rechecks.length > 0)) await planBatch();
       },
       async () => {
         for (const r of await Promise.allSettled(writing.splice(0))) {
@@ -110,7 +120,9 @@ export function createCheckinService(deps: {
 
     async function planBatch() {
       const candidates = batch;
+      const lookAgain = rechecks;
       batch = [];
+      rechecks = [];
       const programs = [...new Set(candidates.map((c) => c.program_id))].filter((id) => !holidays.has(id));
       for (const [programId, days] of await deps.checkins.holidaysOf(programs)) {
         holidays.set(programId, holidaySet(days));
@@ -128,29 +140,34 @@ export function createCheckinService(deps: {
             ...(changes.get(r.pairing_id) ?? []),
             { originalAt: r.original_at, newAt: r.new_at, cancelled: r.cancelled },
           ]);
-      const rows = await computePage(candidates, changes);
+      const rows = await computePage(candidates, changes, lookAgain);
       if (writing.length >= writesAtOnce) planned += await (writing.shift() ?? 0);
-      if (!rows) return;
-      const write = writePage(rows);
+      if (rows.length === 0 && lookAgain.length === 0) return;
+      const write = writePage(rows, lookAgain);
       // Awaited in turn (or by drain); a failure meanwhile is not an unhandled rejection.
       write.catch(() => undefined);
       writing.push(write);
     }
 
-    async function writePage(rows: PlannedCheckin[]): Promise<number> {
+    async function writePage(rows: PlannedCheckin[], lookAgain: CheckinRecheck[]): Promise<number> {
       // One statement per page: the check-in, its message in the outbox (rendered when sent) and what each
-      // person owes are written together.
-      const created = await deps.checkins.writePlanned(now, rows);
+      // person owes are written together, with when to look at each pair again.
+      const created = await deps.checkins.writePlanned(now, rows, lookAgain, snapshot);
       // Sending starts with the first page instead of waiting for the whole pass.
       if (created > 0) deps.onEnqueued();
       return created;
     }
 
-    /** The rows of a page of candidates: those due now, with their slot and both people's deadlines. */
+    /**
+     * The rows of a page of candidates: those due now, with their slot and both people's deadlines. A pair
+     * planned with nothing else due is looked at again when its schedule next can be (added to `lookAgain`);
+     * a pair not planned is looked at again next pass.
+     */
     async function computePage(
       page: CheckinCandidate[],
       changes: Map<number, MeetingChange[]>,
-    ): Promise<PlannedCheckin[] | null> {
+      lookAgain: CheckinRecheck[],
+    ): Promise<PlannedCheckin[]> {
       const rows: PlannedCheckin[] = [];
       for (const c of page) {
         await breather();
@@ -212,8 +229,12 @@ export function createCheckinService(deps: {
           mentor: owed(c.mentor_id, c.mentor_zone ?? c.zone),
           mentee: owed(c.mentee_id, c.mentee_zone ?? c.zone),
         });
+        // Looked at again when its schedule next can be due, if the week planned is the one the statement found
+        // open (with a moved meeting the rules may plan another; a meeting moved later is found apart, every pass).
+        if (c.next_check_at && (c.open_week === null || c.open_week === slot.weekKey))
+          lookAgain.push({ pairingId: c.pairing_id, at: c.next_check_at });
       }
-      return rows.length > 0 ? rows : null;
+      return rows;
     }
   }
 
