@@ -137,13 +137,18 @@ export function createCheckinRepository(db: Db) {
           where ${liveFilter} and (rc.recheck_at is null or rc.recheck_at <= ${now}::timestamptz)
         ), k as (
           select ${slotColumns('c')} from live c
+        ), ks as materialized (
+          -- Each pair's schedule, numbered (sid): a few thousand for 100k pairs. (Numbered in one sort rather than
+          -- joined back on ten columns, whose row count the planner cannot estimate.)
+          select k.*, dense_rank() over (
+                   order by program_id, start_date, length_weeks, every, zone collate "C", has_meeting,
+                            slot_zone collate "C", slot_weekday, slot_time collate "C", gap) as sid
+          from k
         ), s as materialized (
-          -- One row per distinct schedule: a few thousand for 100k pairs.
-          select d.*, row_number() over () as sid from (
-            select distinct program_id, start_date, length_weeks, every, zone, has_meeting,
-                   slot_zone, slot_weekday, slot_time, gap
-            from k
-          ) d
+          -- One row per distinct schedule.
+          select distinct on (sid) sid, program_id, start_date, length_weeks, every, zone, has_meeting,
+                 slot_zone, slot_weekday, slot_time, gap
+          from ks order by sid
         ), sm as (
           select s.*, date_trunc('week', ${now}::timestamptz at time zone s.slot_zone) as monday from s
         ), sw_all as materialized (
@@ -201,9 +206,6 @@ export function createCheckinRepository(db: Db) {
                      where unshifted > ${now}::timestamptz group by sid) a using (sid)
           left join (select sid, min(prompt_at) as next_prompt from asked
                      where prompt_at > ${now}::timestamptz group by sid) q using (sid)
-        ), ks as materialized (
-          select k.pairing_id, s.sid from k
-          join s using (program_id, start_date, length_weeks, every, zone, has_meeting, slot_zone, slot_weekday, slot_time, gap)
         ), moved as (
           -- Pairs with a meeting moved (or cancelled) lately, whatever their recheck instant.
           select ${slotColumns('c')} from (
@@ -223,8 +225,10 @@ export function createCheckinRepository(db: Db) {
           group by ks.pairing_id, ks.sid
         ), moved_due as (
           -- A meeting moved (or cancelled) in the last week: its week is decided by the service until planned.
-          select k.pairing_id from moved k
+          select k.pairing_id, s.sid from moved k
           join reschedules r on r.pairing_id = k.pairing_id
+          -- (its schedule's number, when the pass looks at the pair anyway)
+          left join s using (program_id, start_date, length_weeks, every, zone, has_meeting, slot_zone, slot_weekday, slot_time, gap)
           where k.has_meeting
             and ((r.new_at + make_interval(mins => k.gap) <= ${now}::timestamptz and r.new_at > ${now}::timestamptz - interval '8 days')
               or (r.cancelled and r.original_at <= ${now}::timestamptz and r.original_at > ${now}::timestamptz - interval '8 days'))
@@ -232,10 +236,10 @@ export function createCheckinRepository(db: Db) {
               select 1 from checkins x
               where x.pairing_id = k.pairing_id and x.week_key = to_char(r.original_at at time zone k.slot_zone, 'IYYY-"W"IW'))
         ), picked as materialized (
-          select pairing_id, sum(weeks) as weeks, max(week) as open_week from (
-            select pairing_id, weeks, week from open_weeks
+          select pairing_id, max(sid) as sid, sum(weeks) as weeks, max(week) as open_week from (
+            select pairing_id, sid, weeks, week from open_weeks
             union all
-            select pairing_id, 0, null from moved_due
+            select pairing_id, sid, 0, null from moved_due
           ) u group by pairing_id
         ), out as (
           -- The pairs picked, with when to look again once their week is planned (only for a single week due:
@@ -243,7 +247,7 @@ export function createCheckinRepository(db: Db) {
           -- looked at and not picked, with when to look again.
           select picked.pairing_id, false as recheck_only, picked.open_week,
                  case when picked.weeks <= 1 then next.next_at end as next_check_at
-          from picked left join ks using (pairing_id) left join next using (sid)
+          from picked left join next using (sid)
           union all
           select ks.pairing_id, true, null, next.next_at
           from ks join next using (sid)
