@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   // When check-in planning next needs to look at a pair: the planning pass records, for each pair it
   // looked at, the earliest instant its check-in could next fall due, and the minute-by-minute pass reads
-  // only pairs with no row or a row whose instant has come. `changed_by` is the transaction of the change
+  // only pairs whose instant has come (-infinity: at the next pass). `changed_by` is the transaction of the change
   // that last reset the row (to -infinity): a pass whose snapshot does not see that change does not
   // overwrite it.
   await sql`
@@ -30,6 +30,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       perform checkin_recheck_now(array[new.id]);
       return null;
     end $$`.execute(db);
+  // Every pair has a row from its start (the pass reads rows due, from an index, rather than every pair).
+  await sql`create index checkin_rechecks_due_idx on checkin_rechecks (recheck_at)`.execute(db);
+  await sql`insert into checkin_rechecks (pairing_id, recheck_at) select id, '-infinity' from pairings`.execute(db);
+  await sql`
+    create function checkin_recheck_new_pairings() returns trigger language plpgsql as $$
+    begin
+      insert into checkin_rechecks (pairing_id, recheck_at) select id, '-infinity' from added
+      on conflict (pairing_id) do nothing;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create trigger pairings_checkin_recheck_new after insert on pairings
+    referencing new table as added for each statement execute function checkin_recheck_new_pairings()`.execute(db);
   await sql`
     create trigger pairings_checkin_recheck after update on pairings
     for each row when (old.* is distinct from new.*) execute function checkin_recheck_pairing()`.execute(db);
@@ -96,6 +109,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists programs_checkin_recheck on programs`.execute(db);
   await sql`drop function if exists checkin_recheck_program()`.execute(db);
   await sql`drop trigger if exists pairings_checkin_recheck on pairings`.execute(db);
+  await sql`drop trigger if exists pairings_checkin_recheck_new on pairings`.execute(db);
+  await sql`drop function if exists checkin_recheck_new_pairings()`.execute(db);
   await sql`drop function if exists checkin_recheck_pairing()`.execute(db);
   await sql`drop function if exists checkin_recheck_now(integer[])`.execute(db);
   await sql`drop table if exists checkin_rechecks`.execute(db);

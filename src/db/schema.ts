@@ -186,7 +186,7 @@ export interface CheckinsTable {
   created_at: DefaultTimestamp;
 }
 
-/** When check-in planning next looks at a pair (no row: at the next pass). Written by planning; reset by triggers. */
+/** When check-in planning next looks at a pair (a row per pair from its start). Written by planning; reset by triggers. */
 export interface CheckinRechecksTable {
   pairing_id: number;
   /** -infinity after a change: look at the next pass. */

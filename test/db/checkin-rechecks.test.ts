@@ -45,12 +45,12 @@ function planner(db: Db, clock: () => Date) {
 
 class Rollback extends Error {}
 
-/** The pairs the candidate statement picks at `at` as if no recheck instant were stored (nothing is changed). */
+/** The pairs the candidate statement picks at `at` as if every pair's recheck instant had come (nothing is changed). */
 async function pickedWithoutRechecks(db: Db, at: Date): Promise<number[]> {
   let ids: number[] = [];
   try {
     await db.transaction().execute(async (trx) => {
-      await sql`delete from checkin_rechecks`.execute(trx);
+      await sql`update checkin_rechecks set recheck_at = '-infinity'`.execute(trx);
       ids = (await createCheckinRepository(trx).dueCandidates(at)).map((c) => c.pairing_id);
       throw new Rollback();
     });
@@ -60,12 +60,13 @@ async function pickedWithoutRechecks(db: Db, at: Date): Promise<number[]> {
   return ids;
 }
 
-/** The pair's recheck instant in ms (-Infinity once a change reset it), undefined without one. */
+/** The pair's recheck instant in ms (-Infinity once a change reset it, Infinity when only a change can), undefined without one. */
 const recheckOf = async (db: Db, pairingId: number) => {
-  const r = await sql<{ at: Date | null }>`
-    select nullif(recheck_at, '-infinity') as at from checkin_rechecks where pairing_id = ${pairingId}`.execute(db);
+  const r = await sql<{ at: Date | null; side: number }>`
+    select case when isfinite(recheck_at) then recheck_at end as at, sign(extract(epoch from recheck_at))::int as side
+    from checkin_rechecks where pairing_id = ${pairingId}`.execute(db);
   const row = r.rows[0];
-  return row ? (row.at?.getTime() ?? -Infinity) : undefined;
+  return row ? (row.at?.getTime() ?? row.side * Infinity) : undefined;
 };
 
 const checkinWeeks = async (db: Db, pairingId: number) =>
@@ -184,6 +185,20 @@ describe(`check-in rechecks on ${testServer}`, () => {
     expect(await recheckOf(t.db, pair.id)).toBe(monday.plus({ days: 5, hours: 9 }).toMillis());
     await sql`delete from program_holidays where program_id = ${pair.program_id}`.execute(t.db);
     expect(await checkins.plan()).toBeGreaterThanOrEqual(1);
+    expect(await checkinWeeks(t.db, pair.id)).toContain(week);
+  });
+
+  test('a paused pair is not looked at until it is resumed, then planned at the next pass', async () => {
+    const pair = await saturdayPair();
+    await sql`update programs set checkin_weekday = 1, checkin_time = '09:00' where id = ${pair.program_id}`.execute(t.db);
+    await sql`update pairings set status = 'paused' where id = ${pair.id}`.execute(t.db);
+    const checkins = planner(t.db, () => thursday);
+    await checkins.plan();
+    const week = isoWeekKey(DateTime.fromJSDate(thursday), pair.zone);
+    expect(await checkinWeeks(t.db, pair.id)).not.toContain(week);
+    expect(await recheckOf(t.db, pair.id)).toBe(Infinity);
+    await sql`update pairings set status = 'active' where id = ${pair.id}`.execute(t.db);
+    expect(await checkins.plan()).toBe(1);
     expect(await checkinWeeks(t.db, pair.id)).toContain(week);
   });
 

@@ -129,12 +129,25 @@ export function createCheckinRepository(db: Db) {
     };
     return sql<DueRow>`
         with live as (
-          -- Only pairs whose recheck instant has come (or that have none): a quiet minute reads almost none.
+          -- Only pairs whose recheck instant has come (every pair has one from its start), found by index: a
+          -- quiet minute reads almost none.
           select ${pairColumns}
-          from pairings p
+          from checkin_rechecks rc
+          join pairings p on p.id = rc.pairing_id
           join programs pr on pr.id = p.program_id
-          left join checkin_rechecks rc on rc.pairing_id = p.id
-          where ${liveFilter} and (rc.recheck_at is null or rc.recheck_at <= ${now}::timestamptz)
+          where rc.recheck_at <= ${now}::timestamptz and ${liveFilter}
+        ), idle as (
+          -- Pairs whose instant has come that are not running (paused, ended, without a conversation, or in a
+          -- program not on): looked at again the day before their program starts, else after a change.
+          select rc.pairing_id, case
+                   when p.status = 'active' and pr.status = 'active' and p.conversation_id is not null
+                        and pr.start_date > (${now}::timestamptz at time zone pr.time_zone)::date + 1
+                   then (pr.start_date - 1)::timestamp at time zone pr.time_zone
+                   else 'infinity'::timestamptz end as next_at
+          from checkin_rechecks rc
+          join pairings p on p.id = rc.pairing_id
+          join programs pr on pr.id = p.program_id
+          where rc.recheck_at <= ${now}::timestamptz and not coalesce(${liveFilter}, false)
         ), k as (
           select ${slotColumns('c')} from live c
         ), ks as materialized (
@@ -253,6 +266,8 @@ export function createCheckinRepository(db: Db) {
           from ks join next using (sid)
           -- (NOT IN reads picked once, into a hash; the pairs' count is not known to the planner)
           where ks.pairing_id not in (select pairing_id from picked)
+          union all
+          select pairing_id, true, null, next_at from idle
         ), c as (
           -- Only the pairs picked are read again, by key (a quiet minute reads none).
           select out.pairing_id as out_id, out.recheck_only, out.open_week, out.next_check_at, ${pairColumns}
@@ -296,9 +311,9 @@ export function createCheckinRepository(db: Db) {
   return {
     /**
      * Every active pair whose check-in is due at `now` and not planned yet, in one statement. It looks only
-     * at pairs with no recheck instant or one that has come (checkin_rechecks: written by the pass, reset
-     * by a trigger on any change to a pair, its program, the program's holidays or its check-ins), so a
-     * quiet minute reads almost no pairs. The time of each distinct schedule (program, zone, weekday, time,
+     * at pairs whose recheck instant has come (checkin_rechecks: -infinity for a new pair, written by the
+     * pass, reset by a trigger on any change to a pair, its program, the program's holidays or its
+     * check-ins), found by index, so a quiet minute reads almost no pairs. The time of each distinct schedule (program, zone, weekday, time,
      * the meeting's length plus the hours after it) is computed once, in a materialized step, for next
      * week, this week and the last: the slot moved past the program's holidays, in the weeks its cadence
      * asks, inside the program; then joined back to the pairs whose week has no check-in row yet. Each
