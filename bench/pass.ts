@@ -113,7 +113,9 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
 
     const stats = createStatementStats(database.db);
     const logger = createLogger('warn', { write: () => undefined });
-    const services = createServices({ db: stats.db, slack: noSlack, clock: () => now, logger });
+    // Pinned at `now`, then moved through the following day for the minute-by-minute passes.
+    let clock = now;
+    const services = createServices({ db: stats.db, slack: noSlack, clock: () => clock, logger });
     // plan() ends with onEnqueued -> sender.kick(); this benchmark measures planning only.
     let kicks = 0;
     services.sender.kick = () => {
@@ -203,8 +205,8 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
     // What the passes really sent: the first statement of each shape, EXPLAINed now (every pair of
     // this week planned; inserts rolled back, so the ones of the first pass meet their conflicts).
     const explainSampled = async (title: string, sampled: SampledStatement[]) => {
-      // A cursor's fetch has no plan of its own: its query is EXPLAINed through the declare.
-      for (const st of sampled.filter((s) => !/^\s*fetch\b/i.test(s.query.sql))) {
+      // A cursor's fetch has no plan of its own (its query is EXPLAINed through the declare), nor has ANALYZE.
+      for (const st of sampled.filter((s) => !/^\s*(fetch|analyze)\b/i.test(s.query.sql))) {
         report.line();
         report.line(
           `EXPLAIN ANALYZE (rolled back) of \`${st.label.replace(/`/g, "'")}\` as ${title} sent it (${fmtInt(st.query.parameters.length)} parameters):`,
@@ -269,9 +271,32 @@ export async function runPass(report: Report, o: { pairings: number }): Promise<
     report.line('EXPLAIN ANALYZE of the candidate query with that history (after VACUUM):');
     report.code(historyPlan);
 
+    // The passes of the following day, every 15 minutes: what a running bot does between the weekly peaks
+    // (each pass looks only at the pairs whose recheck instant has come, and plans those now due).
+    const dayMs: number[] = [];
+    let dayPlanned = 0;
+    let busiest = { at: now, ms: 0, planned: 0 };
+    for (let minutes = 15; minutes <= 24 * 60; minutes += 15) {
+      clock = new Date(now.getTime() + minutes * 60_000);
+      const t = performance.now();
+      const n = await services.checkins.plan();
+      const ms = performance.now() - t;
+      dayMs.push(ms);
+      dayPlanned += n;
+      if (ms > busiest.ms) busiest = { at: clock, ms, planned: n };
+    }
+    clock = now;
+    const sortedDay = [...dayMs].sort((a, b) => a - b);
+    const dayMedian = sortedDay[Math.floor(sortedDay.length / 2)] ?? 0;
+    report.line();
+    report.item(
+      `the next day's passes, every 15 minutes (${dayMs.length})`,
+      `median **${fmtMs(dayMedian)}**, longest ${fmtMs(busiest.ms)} (at ${busiest.at.toISOString()}, planning ${fmtInt(busiest.planned)}); ${fmtInt(dayPlanned)} check-ins planned in the day`,
+    );
+
     report.summary(
       `pass: ${fmtInt(o.pairings)} pairings on ${database.engine}: first plan() ${fmtMs(firstMs)} (${fmtInt(planned)} planned, ${fmtInt(statements)} statements, longest event-loop stall ${fmtMs(stallMs)}), ` +
-        `no-op second pass ${fmtMs(secondMs)} (${fmtMs(thirdMs)} / ${fmtMs(fourthMs)} before / after VACUUM with ${historyWeeks} weeks of check-in history); claimDue ${claimTime ?? '?'} ms with ${fmtInt(deliveries)} pending, ${steadyTime ?? '?'} ms with 50 pending among ${fmtInt(deliveries)} rows`,
+        `no-op second pass ${fmtMs(secondMs)} (${fmtMs(thirdMs)} / ${fmtMs(fourthMs)} before / after VACUUM with ${historyWeeks} weeks of check-in history), the next day's passes every 15 minutes median ${fmtMs(dayMedian)}; claimDue ${claimTime ?? '?'} ms with ${fmtInt(deliveries)} pending, ${steadyTime ?? '?'} ms with 50 pending among ${fmtInt(deliveries)} rows`,
     );
     if (planned === 0 || plannedAgain !== 0 || plannedThird !== 0 || plannedFourth !== 0) {
       report.line(

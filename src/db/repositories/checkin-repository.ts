@@ -38,13 +38,17 @@ export type CheckinCandidate = {
    * When planning next needs to look at the pair once the week it is picked for is planned (null: at the
    * next pass, e.g. when two weeks are due and one is planned at a time).
    */
-  next_check_at: Date | null;
+  next_check_at: string | null;
   /** The week the statement found open for the pair (null when only a moved meeting picked it): next_check_at holds once it is planned. */
   open_week: string | null;
 };
 
 /** A pair the pass looked at and found nothing due for: when to look again. */
-export type CheckinRecheck = { pairingId: number; at: Date };
+export type CheckinRecheck = {
+  pairingId: number;
+  /** As PostgreSQL writes a timestamptz ('infinity' when only a change can make the pair due): passed back as is. */
+  at: string;
+};
 
 /** A row of the candidate statement: a pair picked, or one only to be looked at again (then only these three are set). */
 type DueRow = CheckinCandidate & { recheck_only: boolean };
@@ -234,7 +238,9 @@ export function createCheckinRepository(db: Db) {
           -- Each pair's weeks due and not planned yet.
           select ks.pairing_id, ks.sid, count(*) as weeks, min(due.week_key) as week from ks
           join due using (sid)
-          where not exists (select 1 from checkins x where x.pairing_id = ks.pairing_id and x.week_key = due.week_key)
+          -- (one index probe per pair and week, whatever the planner expects: a hash of every check-in ever
+          -- costs more than the probes of the few pairs a pass looks at)
+          where (select 1 from checkins x where x.pairing_id = ks.pairing_id and x.week_key = due.week_key limit 1) is null
           group by ks.pairing_id, ks.sid
         ), moved_due as (
           -- A meeting moved (or cancelled) in the last week: its week is decided by the service until planned.
@@ -275,7 +281,7 @@ export function createCheckinRepository(db: Db) {
           left join pairings p on p.id = out.pairing_id and not out.recheck_only
           left join programs pr on pr.id = p.program_id
         )
-        select c.out_id as pairing_id, c.recheck_only, c.open_week, c.next_check_at,
+        select c.out_id as pairing_id, c.recheck_only, c.open_week, c.next_check_at::text as next_check_at,
                c.program_id, c.mentor_id, c.mentee_id, c.conversation_id, c.weekday, c.time, c.zone,
                c.meeting_weekday, c.meeting_time, c.checkin_after_hours, c.cadence, c.session_target, c.start_date,
                c.length_weeks, c.response_window_days,
@@ -375,6 +381,11 @@ export function createCheckinRepository(db: Db) {
           if (last) break;
         }
       }
+    },
+
+    /** Refreshes the planner's statistics of checkin_rechecks (after a pass that wrote many). */
+    async analyzeRechecks(): Promise<void> {
+      await sql`analyze checkin_rechecks`.execute(db);
     },
 
     /** The holidays of each of these programs ('YYYY-MM-DD'), for the pass that plans their pairs. */

@@ -99,6 +99,7 @@ export function createCheckinService(deps: {
     // Pairs looked at with nothing due, and when to look at them again: written with the next page.
     let rechecks: CheckinRecheck[] = [];
     let snapshot = '';
+    let rechecked = 0;
     await deps.checkins.forEachDuePage(
       now,
       Math.min(pageSize, 200),
@@ -116,6 +117,10 @@ export function createCheckinService(deps: {
       },
     );
     if (planned > 0) log.info({ planned }, 'check-ins planned');
+    // After a big pass (a weekly peak) the statement's next passes read few rechecks; fresh statistics let
+    // the planner know it now rather than after autovacuum's next round.
+    if (rechecked >= 10_000)
+      await deps.checkins.analyzeRechecks().catch((err: unknown) => log.warn({ err }, 'could not refresh recheck statistics'));
     return planned;
 
     async function planBatch() {
@@ -152,6 +157,7 @@ export function createCheckinService(deps: {
     async function writePage(rows: PlannedCheckin[], lookAgain: CheckinRecheck[]): Promise<number> {
       // One statement per page: the check-in, its message in the outbox (rendered when sent) and what each
       // person owes are written together, with when to look at each pair again.
+      rechecked += lookAgain.length;
       const created = await deps.checkins.writePlanned(now, rows, lookAgain, snapshot);
       // Sending starts with the first page instead of waiting for the whole pass.
       if (created > 0) deps.onEnqueued();
