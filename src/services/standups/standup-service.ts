@@ -7,11 +7,7 @@ import type { PairingRepository } from '../../db/repositories/pairing-repository
 import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
 import { programWeekIndex, sessionsExpected } from '../../domain/cadence.js';
 import type { ProgramWithHolidays } from '../../db/repositories/program-repository.js';
-import type {
-  PlannedStandup,
-  StandupCandidate,
-  StandupRepository,
-} from '../../db/repositories/standup-repository.js';
+import type { PlannedStandup, StandupCandidate, StandupRepository } from '../../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
 import { endOfLocalDay, holidaySet, isoWeekKey, programEnd, type Holidays } from '../../domain/work-days.js';
