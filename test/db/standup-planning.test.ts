@@ -7,14 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services/index.js';
-import type { SlackPort } from '../../src/services/slack-port.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-
-const noSlack: SlackPort = new Proxy({} as SlackPort, {
-  get(_t, method) {
-    return () => Promise.reject(new Error(`planning must not call Slack (${String(method)})`));
-  },
-});
+import { noSlack } from '../support/no-slack.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -46,7 +40,7 @@ test('mentors turned down by a holiday do not starve the ones after them', async
     from generate_series(1, 6) g`.execute(t.db);
   const services = createServices({
     db: t.db,
-    slack: noSlack,
+    slack: noSlack(),
     clock: () => now,
     logger: createLogger('warn', { write: () => undefined }),
   });
@@ -82,7 +76,7 @@ test('a page of mentors is planned in a few statements, each DM counting its own
   });
   const services = createServices({
     db: counted,
-    slack: noSlack,
+    slack: noSlack(),
     clock: () => now,
     logger: createLogger('warn', { write: () => undefined }),
   });
