@@ -7,6 +7,7 @@ import type { Milestone } from '../../db/schema.js';
 import { programWeek } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { section } from '../../messages/text.js';
+import type { AlertRepository } from '../../db/repositories/alert-repository.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Clock } from '../clock.js';
 
@@ -42,6 +43,8 @@ export function createMilestoneService(deps: {
   dtr: DtrRepository;
   deliveries: DeliveryRepository;
   alerts: AlertService;
+  /** To skip, a page at a time, the overdue milestones already raised (raise() would find each one itself). */
+  alertRecords: Pick<AlertRepository, 'raisedEpisodes'>;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -58,6 +61,10 @@ export function createMilestoneService(deps: {
         after = page[page.length - 1]?.id ?? after;
         const done = await deps.dtr.completedMilestones(page.map((p) => p.id));
         const completed = new Set(done.map((d) => `${d.pairing_id}:${d.milestone}`));
+        const raised = await deps.alertRecords.raisedEpisodes(
+          page.map((p) => p.id),
+          'milestone_overdue',
+        );
         const people = new Map(
           (await deps.people.findMany([...new Set(page.flatMap((p) => [p.mentor_id, p.mentee_id]))])).map((x) => [x.slack_id, x]),
         );
@@ -85,7 +92,7 @@ export function createMilestoneService(deps: {
                 payload: { text, blocks: [section(text)] },
                 notBefore: now,
               });
-            } else if (week > w.to && p.created_at.getTime() < now.getTime()) {
+            } else if (week > w.to && p.created_at.getTime() < now.getTime() && !raised.has(`${p.id}:${w.milestone}`)) {
               // Pairs made after a window closed were never asked for that milestone.
               const windowEnd = DateTime.fromISO(p.start_date, { zone: p.time_zone }).plus({ weeks: w.to });
               if (DateTime.fromJSDate(p.created_at) >= windowEnd) continue;
