@@ -130,6 +130,7 @@ export function createServices(options: ServiceOptions) {
     people: repos.people,
     deliveries: repos.deliveries,
     alerts,
+    alertRecords: repos.alerts,
     clock,
     logger,
     onEnqueued,

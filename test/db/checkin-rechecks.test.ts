@@ -14,17 +14,10 @@ import { isoWeekKey } from '../../src/domain/work-days.js';
 import { createCheckinRepository } from '../../src/db/repositories/checkin-repository.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services/index.js';
-import type { SlackPort } from '../../src/services/slack-port.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { seedLarge } from '../support/seed-large.js';
 import { seedTimeFits } from '../support/seed-time-fits.js';
-
-/** Planning never talks to Slack. */
-const noSlack: SlackPort = new Proxy({} as SlackPort, {
-  get(_t, method) {
-    return () => Promise.reject(new Error(`planning must not call Slack (${String(method)})`));
-  },
-});
+import { noSlack } from '../support/no-slack.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -38,7 +31,7 @@ beforeEach(async () => {
 });
 
 function planner(db: Db, clock: () => Date) {
-  const services = createServices({ db, slack: noSlack, clock, logger: createLogger('warn', { write: () => undefined }) });
+  const services = createServices({ db, slack: noSlack(), clock, logger: createLogger('warn', { write: () => undefined }) });
   services.sender.kick = () => undefined;
   return services.checkins;
 }

@@ -9,16 +9,9 @@ import { holidaySet, responseDeadlines } from '../../src/domain/work-days.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services/index.js';
-import type { SlackPort } from '../../src/services/slack-port.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { seedInstants, seedLarge, seedZones } from '../support/seed-large.js';
-
-/** Planning never talks to Slack. */
-const noSlack: SlackPort = new Proxy({} as SlackPort, {
-  get(_t, method) {
-    return () => Promise.reject(new Error(`planning must not call Slack (${String(method)})`));
-  },
-});
+import { noSlack } from '../support/no-slack.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -59,7 +52,7 @@ describe(`the large seed on ${testServer}`, () => {
       await seedLarge(t.db, { pairings: 600, programs: 60, now });
       const services = createServices({
         db: t.db,
-        slack: noSlack,
+        slack: noSlack(),
         clock: () => now,
         logger: createLogger('warn', { write: () => undefined }),
       });

@@ -11,18 +11,11 @@ import { isoWeekKey } from '../../src/domain/work-days.js';
 import { createCheckinRepository } from '../../src/db/repositories/checkin-repository.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services/index.js';
-import type { SlackPort } from '../../src/services/slack-port.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { createPreviousPlanner } from '../support/previous-checkin-planner.js';
 import { seedLarge } from '../support/seed-large.js';
 import { seedTimeFits } from '../support/seed-time-fits.js';
-
-/** Planning never talks to Slack. */
-const noSlack: SlackPort = new Proxy({} as SlackPort, {
-  get(_t, method) {
-    return () => Promise.reject(new Error(`planning must not call Slack (${String(method)})`));
-  },
-});
+import { noSlack } from '../support/no-slack.js';
 
 const instants = {
   /** Sunday: the EU springs forward at 01:00 UTC (02:30 does not exist in Berlin that day). */
@@ -114,7 +107,7 @@ describe(`set-based check-in planning on ${testServer}`, () => {
     });
     const services = createServices({
       db: counted,
-      slack: noSlack,
+      slack: noSlack(),
       clock: () => clock,
       logger: createLogger('warn', { write: () => undefined }),
     });

@@ -1,19 +1,14 @@
 /**
  * Standup planning pages past the mentors it turns down: a holiday that moves the standup of many
- * mentors to tomorrow does not keep the mentors after them from being asked today.
+ * mentors to tomorrow does not keep the mentors after them from being asked today. A page of mentors is
+ * written in a few statements however many mentors it holds, each DM counting the mentor's own mentees.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services/index.js';
-import type { SlackPort } from '../../src/services/slack-port.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-
-const noSlack: SlackPort = new Proxy({} as SlackPort, {
-  get(_t, method) {
-    return () => Promise.reject(new Error(`planning must not call Slack (${String(method)})`));
-  },
-});
+import { noSlack } from '../support/no-slack.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -21,6 +16,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+});
+beforeEach(async () => {
+  await t.reset();
 });
 
 test('mentors turned down by a holiday do not starve the ones after them', async () => {
@@ -42,7 +40,7 @@ test('mentors turned down by a holiday do not starve the ones after them', async
     from generate_series(1, 6) g`.execute(t.db);
   const services = createServices({
     db: t.db,
-    slack: noSlack,
+    slack: noSlack(),
     clock: () => now,
     logger: createLogger('warn', { write: () => undefined }),
   });
@@ -55,4 +53,47 @@ test('mentors turned down by a holiday do not starve the ones after them', async
     t.db,
   );
   expect(planned.rows).toEqual([{ mentor_id: 'UM6', week_key: '2027-W07', channel: 'UM6' }]);
+});
+
+test('a page of mentors is planned in a few statements, each DM counting its own mentees', async () => {
+  // Friday 2027-02-19 12:00 UTC; the program asks on Fridays at 10:00 UTC. 300 mentors: mentor g has g % 3 + 1
+  // active mentees, and one more paused (not counted).
+  const now = new Date('2027-02-19T12:00:00Z');
+  await sql`
+    insert into programs (name, time_zone, start_date, length_weeks, standup_weekday, standup_time, created_by)
+    values ('Cohort', 'UTC', '2027-01-04', 20, 5, '10:00', 'UADMIN')`.execute(t.db);
+  await sql`
+    insert into pairings (program_id, mentor_id, mentee_id, conversation_id, status, created_by)
+    select 1, 'UM' || g, 'UE' || g || '-' || k, 'G' || g || '-' || k, case when k <= g % 3 + 1 then 'active' else 'paused' end, 'UADMIN'
+    from generate_series(1, 300) g cross join generate_series(1, g % 3 + 2) k`.execute(t.db);
+  let statements = 0;
+  const counted = t.db.withPlugin({
+    transformQuery: (args) => {
+      statements++;
+      return args.node;
+    },
+    transformResult: (args) => Promise.resolve(args.result),
+  });
+  const services = createServices({
+    db: counted,
+    slack: noSlack(),
+    clock: () => now,
+    logger: createLogger('warn', { write: () => undefined }),
+  });
+  services.sender.kick = () => undefined;
+
+  expect(await services.standups.plan(1000)).toBe(300);
+  // The candidates, the program's holidays, the standups and their DMs (and the transaction's begin and commit,
+  // which are not statements of their own here): not one per mentor.
+  expect(statements).toBeLessThanOrEqual(5);
+  const dms = await sql<{ mentor_id: string; text: string }>`
+    select s.mentor_id, d.payload->>'text' as text from standups s join deliveries d on d.dedupe_key = 'standup:' || s.id
+    order by s.mentor_id`.execute(t.db);
+  expect(dms.rows).toHaveLength(300);
+  for (const dm of dms.rows) {
+    const g = Number(dm.mentor_id.slice(2));
+    expect(dm.text).toContain(`${(g % 3) + 1} this week`);
+  }
+  // A second pass finds every mentor asked.
+  expect(await services.standups.plan(1000)).toBe(0);
 });

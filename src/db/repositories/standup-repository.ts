@@ -11,6 +11,18 @@ export type StandupCandidate = {
   time: string;
   start_date: string;
   length_weeks: number;
+  /** The mentor's active mentees in the program (the prompt says how many). */
+  mentee_count: number;
+};
+
+/** A standup planned for a mentor's week (one statement writes a page of them). */
+export type PlannedStandup = {
+  programId: number;
+  mentorId: string;
+  weekKey: string;
+  promptAt: Date;
+  remindAt: Date;
+  closesAt: Date;
 };
 
 export type StandupMentee = { pairing_id: number; mentee_id: string; mentee_name: string | null };
@@ -29,7 +41,8 @@ export function createStandupRepository(db: Db) {
       after: { programId: number; mentorId: string } = { programId: 0, mentorId: '' },
     ): Promise<StandupCandidate[]> {
       const r = await sql<StandupCandidate>`
-        select distinct p.program_id, p.mentor_id, ${mentorZone} as zone, pr.standup_weekday as weekday, pr.standup_time as time, pr.start_date, pr.length_weeks
+        select p.program_id, p.mentor_id, ${mentorZone} as zone, pr.standup_weekday as weekday, pr.standup_time as time, pr.start_date, pr.length_weeks,
+               count(*)::int as mentee_count
         from pairings p
         join programs pr on pr.id = p.program_id
         left join people pe on pe.slack_id = p.mentor_id
@@ -48,32 +61,30 @@ export function createStandupRepository(db: Db) {
             select 1 from standups s
             where s.program_id = p.program_id and s.mentor_id = p.mentor_id
               and s.week_key = to_char(${now}::timestamptz at time zone ${mentorZone}, 'IYYY-"W"IW'))
+        group by p.program_id, p.mentor_id, pe.time_zone, pr.id
         order by p.program_id, p.mentor_id
         limit ${limit}`.execute(db);
       return r.rows;
     },
 
-    async create(row: {
-      programId: number;
-      mentorId: string;
-      weekKey: string;
-      promptAt: Date;
-      remindAt: Date;
-      closesAt: Date;
-    }): Promise<Standup | undefined> {
+    /** A page of planned standups in one statement; returns those written (a week already planned is left alone). */
+    async createMany(rows: readonly PlannedStandup[]): Promise<Standup[]> {
+      if (rows.length === 0) return [];
       return db
         .insertInto('standups')
-        .values({
-          program_id: row.programId,
-          mentor_id: row.mentorId,
-          week_key: row.weekKey,
-          prompt_at: row.promptAt,
-          remind_at: row.remindAt,
-          closes_at: row.closesAt,
-        })
+        .values(
+          rows.map((row) => ({
+            program_id: row.programId,
+            mentor_id: row.mentorId,
+            week_key: row.weekKey,
+            prompt_at: row.promptAt,
+            remind_at: row.remindAt,
+            closes_at: row.closesAt,
+          })),
+        )
         .onConflict((oc) => oc.columns(['program_id', 'mentor_id', 'week_key']).doNothing())
         .returningAll()
-        .executeTakeFirst();
+        .execute();
     },
 
     async get(id: number): Promise<Standup | undefined> {

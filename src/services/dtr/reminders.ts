@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { DeliveryRepository } from '../../db/repositories/delivery-repository.js';
+import type { DeliveryRepository, NewDelivery } from '../../db/repositories/delivery-repository.js';
 import type { DtrRepository } from '../../db/repositories/dtr-repository.js';
 import type { PeopleRepository } from '../../db/repositories/people-repository.js';
 import { isAway } from '../../domain/away.js';
@@ -7,6 +7,7 @@ import type { Milestone } from '../../db/schema.js';
 import { programWeek } from '../../domain/work-days.js';
 import type { Logger } from '../../logger.js';
 import { section } from '../../messages/text.js';
+import type { AlertRepository } from '../../db/repositories/alert-repository.js';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Clock } from '../clock.js';
 
@@ -42,6 +43,8 @@ export function createMilestoneService(deps: {
   dtr: DtrRepository;
   deliveries: DeliveryRepository;
   alerts: AlertService;
+  /** To skip, a page at a time, the overdue milestones already raised (raise() would find each one itself). */
+  alertRecords: Pick<AlertRepository, 'raisedEpisodes'>;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
@@ -58,9 +61,16 @@ export function createMilestoneService(deps: {
         after = page[page.length - 1]?.id ?? after;
         const done = await deps.dtr.completedMilestones(page.map((p) => p.id));
         const completed = new Set(done.map((d) => `${d.pairing_id}:${d.milestone}`));
+        const raised = await deps.alertRecords.raisedEpisodes(
+          page.map((p) => p.id),
+          'milestone_overdue',
+        );
         const people = new Map(
           (await deps.people.findMany([...new Set(page.flatMap((p) => [p.mentor_id, p.mentee_id]))])).map((x) => [x.slack_id, x]),
         );
+        // Every pair in a milestone's window, every pass: one statement per page queues those not asked yet
+        // (the outbox keeps one message per pair and milestone).
+        const opens: NewDelivery[] = [];
         for (const p of page) {
           const nowDt = DateTime.fromJSDate(now, { zone: p.time_zone });
           // Nothing is asked of a pair, or said to staff about it, while one of them is away.
@@ -73,19 +83,16 @@ export function createMilestoneService(deps: {
           for (const w of milestoneWindows(p)) {
             if (completed.has(`${p.id}:${w.milestone}`)) continue;
             if (week >= w.from && week <= w.to) {
-              const q = await deps.deliveries.enqueue({
+              const text = `It's time for your ${openText[w.milestone].title}, <@${p.mentor_id}> and <@${p.mentee_id}>. When you have talked it through, each of you records your part with \`${openText[w.milestone].command}\`.`;
+              opens.push({
                 dedupeKey: `milestone-open:${p.id}:${w.milestone}`,
                 kind: 'milestone_open',
                 pairingId: p.id,
                 channel: p.conversation_id as string,
-                payload: (() => {
-                  const text = `It's time for your ${openText[w.milestone].title}, <@${p.mentor_id}> and <@${p.mentee_id}>. When you have talked it through, each of you records your part with \`${openText[w.milestone].command}\`.`;
-                  return { text, blocks: [section(text)] };
-                })(),
+                payload: { text, blocks: [section(text)] },
                 notBefore: now,
               });
-              if (q.created) reminded++;
-            } else if (week > w.to && p.created_at.getTime() < now.getTime()) {
+            } else if (week > w.to && p.created_at.getTime() < now.getTime() && !raised.has(`${p.id}:${w.milestone}`)) {
               // Pairs made after a window closed were never asked for that milestone.
               const windowEnd = DateTime.fromISO(p.start_date, { zone: p.time_zone }).plus({ weeks: w.to });
               if (DateTime.fromJSDate(p.created_at) >= windowEnd) continue;
@@ -105,6 +112,7 @@ export function createMilestoneService(deps: {
             }
           }
         }
+        reminded += await deps.deliveries.enqueueMany(opens);
         if (page.length < pageSize) break;
       }
       if (reminded > 0) deps.onEnqueued();

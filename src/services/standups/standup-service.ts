@@ -7,7 +7,7 @@ import type { PairingRepository } from '../../db/repositories/pairing-repository
 import type { CheckinRepository } from '../../db/repositories/checkin-repository.js';
 import { programWeekIndex, sessionsExpected } from '../../domain/cadence.js';
 import type { ProgramWithHolidays } from '../../db/repositories/program-repository.js';
-import type { StandupRepository } from '../../db/repositories/standup-repository.js';
+import type { PlannedStandup, StandupCandidate, StandupRepository } from '../../db/repositories/standup-repository.js';
 import type { DeliveryPayload, StandupMet, StandupStatus } from '../../db/schema.js';
 import { checkinSlotForWeek, previousWeekKey } from '../../domain/checkin-slot.js';
 import { endOfLocalDay, holidaySet, isoWeekKey, programEnd, type Holidays } from '../../domain/work-days.js';
@@ -147,7 +147,11 @@ export function createStandupService(
   }
 
   return {
-    /** Scheduler step: each mentor's standup DM at the program's day and time in the mentor's own zone. */
+    /**
+     * Scheduler step: each mentor's standup DM at the program's day and time in the mentor's own zone. A page
+     * of due mentors (`limit`) is planned in one transaction of two statements: the standups, then their DMs
+     * in the outbox (a crash leaves neither, never one without the other).
+     */
     async plan(limit = 1000): Promise<number> {
       const now = deps.clock();
       const nowDt = DateTime.fromJSDate(now);
@@ -155,56 +159,64 @@ export function createStandupService(
       const holidays = new Map<number, Holidays>();
       // Pages walk (program, mentor) on from the last candidate, so those turned down here (a holiday moved
       // the slot later) never hold back the mentors after them.
-      const candidates = async function* () {
-        let after = { programId: 0, mentorId: '' };
-        for (;;) {
-          const page = await deps.standups.dueCandidates(now, limit, after);
-          yield* page;
-          const last = page.at(-1);
-          if (!last || page.length < limit) return;
-          after = { programId: last.program_id, mentorId: last.mentor_id };
+      let after = { programId: 0, mentorId: '' };
+      for (;;) {
+        const page = await deps.standups.dueCandidates(now, limit, after);
+        const due: { c: StandupCandidate; row: PlannedStandup }[] = [];
+        for (const c of page) {
+          if (!holidays.has(c.program_id))
+            holidays.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
+          const slot = checkinSlotForWeek(nowDt, {
+            weekday: c.weekday,
+            time: c.time,
+            zone: c.zone,
+            holidays: holidays.get(c.program_id) ?? new Set<string>(),
+            programStartDate: c.start_date,
+            programLengthWeeks: c.length_weeks,
+          });
+          if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
+          const promptAt = DateTime.max(slot.promptAt, nowDt);
+          due.push({
+            c,
+            row: {
+              programId: c.program_id,
+              mentorId: c.mentor_id,
+              weekKey: slot.weekKey,
+              promptAt: promptAt.toJSDate(),
+              // The reminder comes at the end of the mentor's day, if it is not in by then.
+              remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
+              closesAt: slot.closesAt.toJSDate(),
+            },
+          });
         }
-      };
-      for await (const c of candidates()) {
-        if (!holidays.has(c.program_id))
-          holidays.set(c.program_id, holidaySet((await deps.programs.get(c.program_id))?.holidays ?? []));
-        const slot = checkinSlotForWeek(nowDt, {
-          weekday: c.weekday,
-          time: c.time,
-          zone: c.zone,
-          holidays: holidays.get(c.program_id) ?? new Set<string>(),
-          programStartDate: c.start_date,
-          programLengthWeeks: c.length_weeks,
-        });
-        if (!slot || slot.promptAt.toMillis() > now.getTime()) continue;
-        const promptAt = DateTime.max(slot.promptAt, nowDt);
-        const mentees = await deps.standups.mentees(c.program_id, c.mentor_id);
-        // The standup and its DM are one transaction: a crash can leave neither, never one without the other.
-        const created = await deps.transact(async (tx) => {
-          const standup = await tx.standups.create({
-            programId: c.program_id,
-            mentorId: c.mentor_id,
-            weekKey: slot.weekKey,
-            promptAt: promptAt.toJSDate(),
-            // The reminder comes at the end of the mentor's day, if it is not in by then.
-            remindAt: endOfLocalDay(promptAt, c.zone).minus({ hours: 1 }).toJSDate(),
-            closesAt: slot.closesAt.toJSDate(),
+        if (due.length > 0)
+          planned += await deps.transact(async (tx) => {
+            const created = await tx.standups.createMany(due.map((d) => d.row));
+            const byMentor = new Map(due.map((d) => [`${d.c.program_id}:${d.c.mentor_id}`, d.c]));
+            await tx.deliveries.enqueueMany(
+              created.flatMap((standup) => {
+                const c = byMentor.get(`${standup.program_id}:${standup.mentor_id}`);
+                if (!c) return [];
+                return [
+                  {
+                    dedupeKey: `standup:${standup.id}`,
+                    kind: 'standup_prompt' as const,
+                    channel: c.mentor_id,
+                    payload: standupPromptMessage({
+                      standupId: standup.id,
+                      weekLabel: weekLabel(standup.prompt_at, c.zone),
+                      menteeCount: c.mentee_count,
+                    }),
+                    notBefore: now,
+                  },
+                ];
+              }),
+            );
+            return created.length;
           });
-          if (!standup) return false;
-          await tx.deliveries.enqueue({
-            dedupeKey: `standup:${standup.id}`,
-            kind: 'standup_prompt',
-            channel: c.mentor_id,
-            payload: standupPromptMessage({
-              standupId: standup.id,
-              weekLabel: weekLabel(standup.prompt_at, c.zone),
-              menteeCount: mentees.length,
-            }),
-            notBefore: now,
-          });
-          return true;
-        });
-        if (created) planned++;
+        const last = page.at(-1);
+        if (!last || page.length < limit) break;
+        after = { programId: last.program_id, mentorId: last.mentor_id };
       }
       if (planned > 0) deps.onEnqueued();
       return planned;
