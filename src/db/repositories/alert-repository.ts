@@ -104,11 +104,6 @@ export function createAlertRepository(db: Db) {
   }
 
   return {
-    /**
-     * One reason per (pairing, reason, episode): raising it again returns undefined. A new reason
-     * goes on the pair's alert of this week (in the program's zone), made if there is none yet and
-     * linked to the pair's alert of an earlier week; a pair-week alert that was resolved opens again.
-     */
     /** The episodes already raised for a reason on these pairs (`pairingId:episodeKey`): raise() would skip them. */
     async raisedEpisodes(pairingIds: readonly number[], reason: AlertReason): Promise<Set<string>> {
       if (pairingIds.length === 0) return new Set();
@@ -121,6 +116,11 @@ export function createAlertRepository(db: Db) {
       return new Set(rows.map((r) => `${r.pairing_id}:${r.episode_key}`));
     },
 
+    /**
+     * One reason per (pairing, reason, episode): raising it again returns undefined. A new reason
+     * goes on the pair's alert of this week (in the program's zone), made if there is none yet and
+     * linked to the pair's alert of an earlier week; a pair-week alert that was resolved opens again.
+     */
     async raise(a: NewAlert, now: Date): Promise<{ alert: Alert; groupIsNew: boolean } | undefined> {
       const known = await db
         .selectFrom('alerts')
