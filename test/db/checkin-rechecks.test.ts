@@ -12,12 +12,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { Db } from '../../src/db/database.js';
 import { isoWeekKey } from '../../src/domain/work-days.js';
 import { createCheckinRepository } from '../../src/db/repositories/checkin-repository.js';
-import { createLogger } from '../../src/logger.js';
-import { createServices } from '../../src/services/index.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { seedLarge } from '../support/seed-large.js';
 import { seedTimeFits } from '../support/seed-time-fits.js';
-import { noSlack } from '../support/no-slack.js';
+import { planningServices } from '../support/planning-services.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -30,11 +28,7 @@ beforeEach(async () => {
   await t.reset();
 });
 
-function planner(db: Db, clock: () => Date) {
-  const services = createServices({ db, slack: noSlack(), clock, logger: createLogger('warn', { write: () => undefined }) });
-  services.sender.kick = () => undefined;
-  return services.checkins;
-}
+const planner = (db: Db, clock: () => Date) => planningServices(db, clock).services.checkins;
 
 class Rollback extends Error {}
 

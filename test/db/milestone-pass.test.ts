@@ -4,11 +4,9 @@
  * and the overdue milestones already raised are read once per page, not looked up pair by pair.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { createServices } from '../../src/services/index.js';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { noSlack } from '../support/no-slack.js';
+import { planningServices } from '../support/planning-services.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -17,10 +15,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
+beforeEach(async () => {
+  await t.reset();
+});
 
-test('300 pairs in the kick-off week are asked once, in a few statements however many pairs', async () => {
-  // Wednesday of the program's first week (it starts on Monday 2027-02-15).
-  const now = new Date('2027-02-17T12:00:00Z');
+/** A program that starts on Monday 2027-02-15 (kick-off in week 1), its 300 pairs made before, and the services at `now`. */
+async function cohortOf300(now: Date) {
   await sql`
     insert into programs (name, time_zone, start_date, length_weeks, kickoff_week, midmod_week_from, midmod_week_to, created_by)
     values ('Cohort', 'UTC', '2027-02-15', 8, 1, 4, 5, 'UADMIN')`.execute(t.db);
@@ -29,25 +29,16 @@ test('300 pairs in the kick-off week are asked once, in a few statements however
     select 1, 'UM' || g, 'UE' || g, 'G' || g, 'active', 'UADMIN', '2027-02-10T00:00:00Z' from generate_series(1, 300) g`.execute(
     t.db,
   );
-  let statements = 0;
-  const counted = t.db.withPlugin({
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: (args) => Promise.resolve(args.result),
-  });
-  const services = createServices({
-    db: counted,
-    slack: noSlack('the milestone pass'),
-    clock: () => now,
-    logger: createLogger('warn', { write: () => undefined }),
-  });
-  services.sender.kick = () => undefined;
+  return planningServices(t.db, () => now, 'the milestone pass');
+}
+
+test('300 pairs in the kick-off week are asked once, in a few statements however many pairs', async () => {
+  // Wednesday of the program's first week.
+  const { services, statements, resetStatements } = await cohortOf300(new Date('2027-02-17T12:00:00Z'));
 
   expect(await services.milestones.pass()).toEqual({ reminded: 300, escalated: 0 });
   // The page of pairs, their completed milestones, the overdue ones already raised, their people, the messages.
-  expect(statements).toBeLessThanOrEqual(5);
+  expect(statements()).toBeLessThanOrEqual(5);
   const asked = await sql<{ channel: string; text: string }>`
     select channel, payload->>'text' as text from deliveries where kind = 'milestone_open' order by pairing_id`.execute(t.db);
   expect(asked.rows).toHaveLength(300);
@@ -56,45 +47,21 @@ test('300 pairs in the kick-off week are asked once, in a few statements however
     text: expect.stringContaining('kick-off conversation, <@UM42> and <@UE42>') as unknown as string,
   });
   // The next tick asks nobody again.
-  statements = 0;
+  resetStatements();
   expect(await services.milestones.pass()).toEqual({ reminded: 0, escalated: 0 });
-  expect(statements).toBeLessThanOrEqual(5);
+  expect(statements()).toBeLessThanOrEqual(5);
 });
 
 test('300 pairs past their kick-off week without one raise one alert each, and later ticks read them in a few statements', async () => {
-  await t.reset();
   // Wednesday of the program's third week: the kick-off (week 1) window has closed.
-  const now = new Date('2027-03-03T12:00:00Z');
-  await sql`
-    insert into programs (name, time_zone, start_date, length_weeks, kickoff_week, midmod_week_from, midmod_week_to, created_by)
-    values ('Cohort', 'UTC', '2027-02-15', 8, 1, 4, 5, 'UADMIN')`.execute(t.db);
-  await sql`
-    insert into pairings (program_id, mentor_id, mentee_id, conversation_id, status, created_by, created_at)
-    select 1, 'UM' || g, 'UE' || g, 'G' || g, 'active', 'UADMIN', '2027-02-10T00:00:00Z' from generate_series(1, 300) g`.execute(
-    t.db,
-  );
-  let statements = 0;
-  const counted = t.db.withPlugin({
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: (args) => Promise.resolve(args.result),
-  });
-  const services = createServices({
-    db: counted,
-    slack: noSlack('the milestone pass'),
-    clock: () => now,
-    logger: createLogger('warn', { write: () => undefined }),
-  });
-  services.sender.kick = () => undefined;
+  const { services, statements, resetStatements } = await cohortOf300(new Date('2027-03-03T12:00:00Z'));
 
   expect(await services.milestones.pass()).toEqual({ reminded: 0, escalated: 300 });
   const raised = await sql<{ n: number }>`
     select count(*)::int as n from alerts where reason = 'milestone_overdue' and episode_key = 'kickoff'`.execute(t.db);
   expect(raised.rows[0]?.n).toBe(300);
-  statements = 0;
+  resetStatements();
   expect(await services.milestones.pass()).toEqual({ reminded: 0, escalated: 0 });
   // The page of pairs, their completed milestones, the milestones already raised, their people, the (empty) messages.
-  expect(statements).toBeLessThanOrEqual(5);
+  expect(statements()).toBeLessThanOrEqual(5);
 });

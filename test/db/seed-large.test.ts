@@ -7,11 +7,9 @@ import { DateTime } from 'luxon';
 import { checkinSlotForWeek } from '../../src/domain/checkin-slot.js';
 import { holidaySet, responseDeadlines } from '../../src/domain/work-days.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { createServices } from '../../src/services/index.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { seedInstants, seedLarge, seedZones } from '../support/seed-large.js';
-import { noSlack } from '../support/no-slack.js';
+import { planningServices } from '../support/planning-services.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -50,13 +48,7 @@ describe(`the large seed on ${testServer}`, () => {
     'at %s, plans each running active pair with a conversation at most once',
     async (_name, now) => {
       await seedLarge(t.db, { pairings: 600, programs: 60, now });
-      const services = createServices({
-        db: t.db,
-        slack: noSlack(),
-        clock: () => now,
-        logger: createLogger('warn', { write: () => undefined }),
-      });
-      services.sender.kick = () => undefined;
+      const { services } = planningServices(t.db, () => now);
 
       const planned = await services.checkins.plan(50);
       expect(planned).toBeGreaterThan(0);

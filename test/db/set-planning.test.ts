@@ -9,13 +9,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { Db } from '../../src/db/database.js';
 import { isoWeekKey } from '../../src/domain/work-days.js';
 import { createCheckinRepository } from '../../src/db/repositories/checkin-repository.js';
-import { createLogger } from '../../src/logger.js';
-import { createServices } from '../../src/services/index.js';
 import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
 import { createPreviousPlanner } from '../support/previous-checkin-planner.js';
 import { seedLarge } from '../support/seed-large.js';
 import { seedTimeFits } from '../support/seed-time-fits.js';
-import { noSlack } from '../support/no-slack.js';
+import { planningServices } from '../support/planning-services.js';
 
 const instants = {
   /** Sunday: the EU springs forward at 01:00 UTC (02:30 does not exist in Berlin that day). */
@@ -97,21 +95,7 @@ describe(`set-based check-in planning on ${testServer}`, () => {
 
     await t.reset();
     await seed(t.db, at);
-    let statements = 0;
-    const counted = t.db.withPlugin({
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    });
-    const services = createServices({
-      db: counted,
-      slack: noSlack(),
-      clock: () => clock,
-      logger: createLogger('warn', { write: () => undefined }),
-    });
-    services.sender.kick = () => undefined;
+    const { services, statements, resetStatements } = planningServices(t.db, () => clock);
     const after: number[] = [];
     for (const time of times) {
       clock = time;
@@ -119,16 +103,16 @@ describe(`set-based check-in planning on ${testServer}`, () => {
       after.push(await services.checkins.plan(97));
       // Right after, nothing is due: the candidate statement returns no pair but those with a meeting moved
       // or cancelled lately (the service decides their week), and the pass writes nothing.
-      statements = 0;
+      resetStatements();
       expect(await services.checkins.plan(97)).toBe(0);
-      expect(statements, `quiet pass at ${time.toISOString()}`).toBeLessThanOrEqual(5);
+      expect(statements(), `quiet pass at ${time.toISOString()}`).toBeLessThanOrEqual(5);
       const left = await createCheckinRepository(t.db).dueCandidates(time);
       expect(
         left.filter((c) => !c.has_changes).map((c) => c.pairing_id),
         `quiet pass at ${time.toISOString()}`,
       ).toEqual([]);
       // The planning lock, the cursor's declare and its one empty fetch.
-      if (left.length === 0) expect(statements).toBe(3);
+      if (left.length === 0) expect(statements()).toBe(3);
     }
     const actual = await plannedRows(t.db);
     const pairs = await sql<{ id: number; zone: string; holidays: string[] }>`

@@ -5,10 +5,8 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { createServices } from '../../src/services/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { noSlack } from '../support/no-slack.js';
+import { planningServices } from '../support/planning-services.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -38,13 +36,7 @@ test('mentors turned down by a holiday do not starve the ones after them', async
     insert into pairings (program_id, mentor_id, mentee_id, conversation_id, status, created_by)
     select case when g <= 5 then 1 else 2 end, 'UM' || g, 'UE' || g, 'G' || g, 'active', 'UADMIN'
     from generate_series(1, 6) g`.execute(t.db);
-  const services = createServices({
-    db: t.db,
-    slack: noSlack(),
-    clock: () => now,
-    logger: createLogger('warn', { write: () => undefined }),
-  });
-  services.sender.kick = () => undefined;
+  const { services } = planningServices(t.db, () => now);
 
   // Two candidates at a time: the first pages hold only mentors whose standup moved to tomorrow.
   expect(await services.standups.plan(2)).toBe(1);
@@ -66,26 +58,12 @@ test('a page of mentors is planned in a few statements, each DM counting its own
     insert into pairings (program_id, mentor_id, mentee_id, conversation_id, status, created_by)
     select 1, 'UM' || g, 'UE' || g || '-' || k, 'G' || g || '-' || k, case when k <= g % 3 + 1 then 'active' else 'paused' end, 'UADMIN'
     from generate_series(1, 300) g cross join generate_series(1, g % 3 + 2) k`.execute(t.db);
-  let statements = 0;
-  const counted = t.db.withPlugin({
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: (args) => Promise.resolve(args.result),
-  });
-  const services = createServices({
-    db: counted,
-    slack: noSlack(),
-    clock: () => now,
-    logger: createLogger('warn', { write: () => undefined }),
-  });
-  services.sender.kick = () => undefined;
+  const { services, statements } = planningServices(t.db, () => now);
 
   expect(await services.standups.plan(1000)).toBe(300);
   // The candidates, the program's holidays, the standups and their DMs (and the transaction's begin and commit,
   // which are not statements of their own here): not one per mentor.
-  expect(statements).toBeLessThanOrEqual(5);
+  expect(statements()).toBeLessThanOrEqual(5);
   const dms = await sql<{ mentor_id: string; text: string }>`
     select s.mentor_id, d.payload->>'text' as text from standups s join deliveries d on d.dedupe_key = 'standup:' || s.id
     order by s.mentor_id`.execute(t.db);
