@@ -744,7 +744,14 @@ describe(`per-channel pacing (${testServer})`, () => {
   });
 
   test('channels are paced independently: a busy channel does not hold up another one', async () => {
-    const s = services({ sender: { channelGapMs: 300 } });
+    // The busy channel's wait ends once the quiet channel has posted (or after 5 s): however slow the
+    // machine, a quiet post that was held up by the busy channel shows as the wrong order, never as a race.
+    const paced = async (ms: number) => {
+      const until = Date.now() + 5_000;
+      if (ms > 10) while (posted('CQUIET').length === 0 && Date.now() < until) await sleep(5);
+      await sleep(ms);
+    };
+    const s = services({ sender: { channelGapMs: 300, sleep: paced } });
     fake.addChannel({ id: 'CBUSY', members: ['UBOT'] });
     fake.addChannel({ id: 'CQUIET', members: ['UBOT'] });
     const base = clock().getTime();
