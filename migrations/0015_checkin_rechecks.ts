@@ -24,25 +24,24 @@ export async function up(db: Kysely<any>): Promise<void> {
       select id, '-infinity', pg_current_xact_id() from unnest(pairs) as id
       on conflict (pairing_id) do update set recheck_at = '-infinity', changed_by = pg_current_xact_id()
     $$`.execute(db);
-  await sql`
-    create function checkin_recheck_pairing() returns trigger language plpgsql as $$
-    begin
-      perform checkin_recheck_now(array[new.id]);
-      return null;
-    end $$`.execute(db);
   // Every pair has a row from its start (the pass reads rows due, from an index, rather than every pair).
   await sql`create index checkin_rechecks_due_idx on checkin_rechecks (recheck_at)`.execute(db);
   await sql`insert into checkin_rechecks (pairing_id, recheck_at) select id, '-infinity' from pairings`.execute(db);
   await sql`
     create function checkin_recheck_new_pairings() returns trigger language plpgsql as $$
     begin
-      insert into checkin_rechecks (pairing_id, recheck_at) select id, '-infinity' from added
-      on conflict (pairing_id) do nothing;
+      perform checkin_recheck_now(array(select id from added));
       return null;
     end $$`.execute(db);
   await sql`
     create trigger pairings_checkin_recheck_new after insert on pairings
     referencing new table as added for each statement execute function checkin_recheck_new_pairings()`.execute(db);
+  await sql`
+    create function checkin_recheck_pairing() returns trigger language plpgsql as $$
+    begin
+      perform checkin_recheck_now(array[new.id]);
+      return null;
+    end $$`.execute(db);
   await sql`
     create trigger pairings_checkin_recheck after update on pairings
     for each row when (old.* is distinct from new.*) execute function checkin_recheck_pairing()`.execute(db);
