@@ -309,7 +309,8 @@ describe('a program’s own DTR questions (tandem questions)', () => {
     expect(JSON.stringify(view.blocks)).toContain('Why did you join this program?');
     expect(JSON.stringify(view.blocks)).not.toContain(String(builtIn.sections[0]?.questions[0]?.label));
     expect((await runCli(['questions', 'show', 'Backend', 'kickoff'], env)).stderr).toContain('uses its own version 1');
-  });
+    // Five runs of the CLI, each a process of its own: 22 s when other suites share the machine.
+  }, 120_000);
 });
 
 describe('privacy of every question set', () => {
