@@ -8,25 +8,16 @@
  */
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { isoWeekKey } from '../../src/domain/work-days.js';
 import { createCheckinRepository } from '../../src/db/repositories/checkin-repository.js';
-import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
+import { testServer, useTestDatabase } from '../support/db.js';
 import { seedLarge } from '../support/seed-large.js';
 import { seedTimeFits } from '../support/seed-time-fits.js';
 import { planningServices } from '../support/planning-services.js';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+const t = useTestDatabase();
 
 const planner = (db: Db, clock: () => Date) => planningServices(db, clock).services.checkins;
 

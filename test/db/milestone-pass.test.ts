@@ -4,20 +4,11 @@
  * and the overdue milestones already raised are read once per page, not looked up pair by pair.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { expect, test } from 'vitest';
+import { useTestDatabase } from '../support/db.js';
 import { planningServices } from '../support/planning-services.js';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+const t = useTestDatabase();
 
 /** A program that starts on Monday 2027-02-15 (kick-off in week 1), its 300 pairs made before, and the services at `now`. */
 async function cohortOf300(now: Date) {

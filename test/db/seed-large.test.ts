@@ -6,21 +6,12 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { checkinSlotForWeek } from '../../src/domain/checkin-slot.js';
 import { holidaySet, responseDeadlines } from '../../src/domain/work-days.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
+import { describe, expect, test } from 'vitest';
+import { testServer, useTestDatabase } from '../support/db.js';
 import { seedInstants, seedLarge, seedZones } from '../support/seed-large.js';
 import { planningServices } from '../support/planning-services.js';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+const t = useTestDatabase();
 
 describe(`the large seed on ${testServer}`, () => {
   test('is the same for the same options and has every kind of row it promises', async () => {

@@ -5,11 +5,11 @@
  */
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { isoWeekKey } from '../../src/domain/work-days.js';
 import { createCheckinRepository } from '../../src/db/repositories/checkin-repository.js';
-import { createTestDatabase, testServer, type TestDatabase } from '../support/db.js';
+import { testServer, useTestDatabase } from '../support/db.js';
 import { createPreviousPlanner } from '../support/previous-checkin-planner.js';
 import { seedLarge } from '../support/seed-large.js';
 import { seedTimeFits } from '../support/seed-time-fits.js';
@@ -31,16 +31,7 @@ const passOffsetsHours = [-30, -7, -2, 0, 1, 3, 9, 20, 40];
 
 const nextWeekKey = (weekKey: string) => isoWeekKey(DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' }).plus({ weeks: 1 }), 'UTC');
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+const t = useTestDatabase();
 
 async function seed(db: Db, now: Date) {
   await seedLarge(db, { pairings: 900, programs: 36, now });

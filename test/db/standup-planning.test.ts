@@ -4,20 +4,11 @@
  * written in a few statements however many mentors it holds, each DM counting the mentor's own mentees.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { expect, test } from 'vitest';
+import { useTestDatabase } from '../support/db.js';
 import { planningServices } from '../support/planning-services.js';
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.reset();
-});
+const t = useTestDatabase();
 
 test('mentors turned down by a holiday do not starve the ones after them', async () => {
   // Friday 2027-02-19 12:00 UTC; both programs ask on Fridays at 10:00 UTC, the first has today as a holiday.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { openDatabase, type Db, type Engine } from '../../src/db/database.js';
 import { adminQuery, withDatabase } from './pg-admin.js';
 
@@ -33,6 +33,40 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       await opened.close();
       await dropDatabase(base, name);
     },
+  };
+}
+
+/**
+ * A database for the file that calls it (at its top level), emptied before each of its tests. Its fields
+ * are read when a test runs, after the file's `beforeAll` made the database.
+ */
+export function useTestDatabase(options: { poolSize?: number } = {}): TestDatabase {
+  let opened: TestDatabase | undefined;
+  const current = () => {
+    if (!opened) throw new Error('the test database is made in beforeAll; read it inside a hook or a test');
+    return opened;
+  };
+  beforeAll(async () => {
+    opened = await createTestDatabase(options);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  beforeEach(async () => {
+    await current().reset();
+  });
+  return {
+    get db() {
+      return current().db;
+    },
+    get engine() {
+      return current().engine;
+    },
+    get url() {
+      return current().url;
+    },
+    reset: () => current().reset(),
+    close: () => current().close(),
   };
 }
 
