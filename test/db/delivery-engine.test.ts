@@ -768,6 +768,40 @@ describe(`per-channel pacing (${testServer})`, () => {
     expect(okPosts('CQUIET')[0]?.at.getTime() ?? Infinity).toBeLessThan(okPosts('CBUSY')[1]?.at.getTime() ?? 0);
   });
 
+  test('a run that fails in one channel ends only when the other channels have finished posting', async () => {
+    // The database refuses to record one channel's post; the other channel is still pacing its second message.
+    await sql`
+      create function refuse_sent_cbroken() returns trigger language plpgsql as $$
+      begin raise exception 'the database refused the write'; end $$`.execute(t.db);
+    await sql`
+      create trigger refuse_sent_cbroken before update on deliveries for each row
+      when (new.channel = 'CBROKEN' and new.status = 'sent') execute function refuse_sent_cbroken()`.execute(t.db);
+    try {
+      const s = services({ sender: { channelGapMs: 700 } });
+      fake.addChannel({ id: 'CBROKEN', members: ['UBOT'] });
+      fake.addChannel({ id: 'CPACED', members: ['UBOT'] });
+      const base = clock().getTime();
+      await s.repos.deliveries.enqueue(notice('broken:1', 'CBROKEN', { notBefore: new Date(base - 3) }));
+      for (let i = 1; i <= 2; i++)
+        await s.repos.deliveries.enqueue(notice(`paced:${i}`, 'CPACED', { notBefore: new Date(base - 3 + i) }));
+
+      await expect(s.sender.deliverDue()).rejects.toThrow('the database refused the write');
+      // Both of the other channel's messages were posted and recorded before the run ended: nothing of it is
+      // still in flight once the sender says it is done.
+      expect(posted('CPACED').map((m) => m.text)).toEqual(['notice paced:1', 'notice paced:2']);
+      expect((await deliveryRows()).filter((d) => d.channel === 'CPACED').map((d) => d.status)).toEqual(['sent', 'sent']);
+      // The refused one was posted once and stays claimed, to be found in the channel's history later.
+      expect(posted('CBROKEN')).toHaveLength(1);
+      expect((await deliveryRows()).find((d) => d.channel === 'CBROKEN')).toMatchObject({
+        status: 'sending',
+        may_have_posted: true,
+      });
+    } finally {
+      await sql`drop trigger refuse_sent_cbroken on deliveries`.execute(t.db);
+      await sql`drop function refuse_sent_cbroken()`.execute(t.db);
+    }
+  });
+
   test('when Slack itself limits the channel, every message still lands once and in order', async () => {
     fake.rateLimits = { perChannelPerSecond: 1 };
     const s = services({ sender: { channelGapMs: 200 } });

@@ -160,10 +160,10 @@ export function createDeliveryRepository(db: Db) {
     },
 
     /**
-     * Extends this sender's claim just before it posts. False means the lease ran out while the
-     * delivery waited its turn and another sender may have taken it: then this one must not post.
+     * Extends this sender's claim just before it posts, and records that this attempt may post. False means
+     * the lease ran out while the delivery waited its turn and another sender may have taken it: then this
+     * one must not post.
      */
-    /** Extends the claim right before posting, and records that this attempt may post. */
     async renewClaim(id: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
       const r = await db
         .updateTable('deliveries')

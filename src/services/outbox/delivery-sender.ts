@@ -246,11 +246,15 @@ export function createDeliverySender(options: DeliverySenderOptions) {
       // Channels are independent; within a channel, order and pacing matter, so each channel is a queue.
       const byChannel = new Map<string, Delivery[]>();
       for (const d of claimed) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
-      await Promise.all(
+      // Every queue is waited for, even after one has failed: a run that ended while another queue was still
+      // posting would let idle() return with a post in flight, whose claim could lapse and be taken again.
+      const outcomes = await Promise.allSettled(
         [...byChannel.values()].map(async (queue) => {
           for (const d of queue) await deliverOne(d, report);
         }),
       );
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return report;
   }
